@@ -1,0 +1,53 @@
+// Lint, including the layering rule between processes (see README "How it is built").
+// A violation fails `npm test`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'http', 'https', 'net', 'url', 'stream', 'events', 'util', 'zlib'];
+
+/** Each layer lists the import patterns it must never use. */
+const layer = (files, patterns, message) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'renderer/dist/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'bench/out/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-empty': ['error', { allowEmptyCatch: true }],
+      // `.only` left in a test silently skips the rest of the suite.
+      'no-restricted-properties': ['error',
+        { object: 'it', property: 'only', message: '.only skips the rest of the suite' },
+        { object: 'test', property: 'only', message: '.only skips the rest of the suite' },
+        { object: 'describe', property: 'only', message: '.only skips the rest of the suite' }],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  // ---- the layering rule --------------------------------------------------
+  layer(['shared/**'], ['**/main/**', '**/hub/**', '**/renderer/**', '**/preload/**', 'electron', ...NODE_BUILTINS, 'react', 'react-dom'],
+    'shared/ is pure: no Node, DOM, Electron or other layer imports.'),
+  layer(['main/core/**'], ['**/main/electron/**', '**/main/host/**', '**/hub/**', '**/renderer/**', '**/preload/**', 'electron', 'react'],
+    'main/core is plain Node: it imports shared/ and Node only.'),
+  layer(['main/electron/**'], ['**/main/host/**', '**/hub/**', '**/renderer/**', '**/preload/**'],
+    'main/electron imports main/core, shared/ and electron only.'),
+  layer(['main/host/**'], ['**/main/electron/**', '**/hub/**', '**/renderer/**', '**/preload/**', 'electron'],
+    'main/host imports main/core and shared/ only.'),
+  layer(['preload/**'], ['**/main/**', '**/hub/**', '**/renderer/**', ...NODE_BUILTINS],
+    'preload imports shared/contract and electron only.'),
+  layer(['renderer/**'], ['**/main/**', '**/hub/**', '**/preload/**', 'electron', ...NODE_BUILTINS],
+    'renderer talks to main through the contract: it imports shared/ only.'),
+  layer(['hub/**'], ['**/main/**', '**/renderer/**', '**/preload/**', 'electron'],
+    'hub and desktop meet over HTTP/WebSocket: hub imports shared/ only.'),
+);

@@ -1,0 +1,68 @@
+/**
+ * What every connector produces and consumes. A connector turns platform input (webhook,
+ * feed, import file) into NormalizedPosts, and delivers outbound replies.
+ */
+import type { Channel, Visibility } from '../../shared/domain';
+
+export interface NormalizedAuthor {
+  /** platform user id when the platform has one */
+  platform_user_id: string | null;
+  handle: string;
+  name: string;
+  followers: number | null;
+  verified: boolean;
+  location?: string | null;
+}
+
+export interface NormalizedPost {
+  channel: Channel;
+  /** the brand's account on that channel (channel_accounts.id) or its handle */
+  account: string;
+  /** unique per channel: used to deduplicate redeliveries */
+  platform_id: string;
+  author: NormalizedAuthor;
+  text: string;
+  visibility: Visibility;
+  /** platform id of the post this one answers, for threading reply chains */
+  in_reply_to: string | null;
+  created_at: string;
+  permalink: string | null;
+  /** true when the brand itself wrote it (agent replies found in imports) */
+  from_brand: boolean;
+  /** private messages are threaded by participant: the other side's platform user id */
+  thread_key?: string | null;
+}
+
+export interface IngestResult {
+  status: 'stored' | 'duplicate';
+  conversation_id: string;
+  message_id: string;
+}
+
+/** Implemented by the hub: stores a post, deduplicated by (channel, platform_id), threaded. */
+export interface Ingestor {
+  ingest(post: NormalizedPost): Promise<IngestResult>;
+}
+
+export interface OutboundReply {
+  message_id: string;
+  conversation_id: string;
+  channel: Channel;
+  account: string | null;
+  visibility: Visibility;
+  text: string;
+  /** platform id of the customer's post being answered (public replies) */
+  in_reply_to: string | null;
+  /** recipient platform user id (private messages) */
+  recipient: string | null;
+}
+
+export type DeliveryOutcome =
+  | { ok: true; platform_id: string; permalink?: string | null }
+  | { ok: false; error: string; retryable: boolean };
+
+/** Delivers an agent's reply to the platform. */
+export interface OutboundConnector {
+  readonly channel: Channel | '*';
+  send(reply: OutboundReply): Promise<DeliveryOutcome>;
+}

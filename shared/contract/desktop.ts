@@ -1,0 +1,144 @@
+/**
+ * The contract between the renderer and the desktop core (main/core).
+ * One list of requests and events, two transports: Electron IPC (main/electron + preload)
+ * and the web host's WebSocket (main/host). Both adapters loop over these keys, parse every
+ * request with its schema, and answer `{ok:true, value} | {ok:false, error}`.
+ */
+import { z } from 'zod';
+import {
+  AgentSchema, ChannelSchema, ConversationSchema, ConversationStatusSchema, CustomerSchema,
+  MessageSchema, NoteSchema, PrioritySchema, TeamSchema, VisibilitySchema,
+} from '../domain';
+import { RejectionCodeSchema } from './hub-api';
+
+export const InboxTabSchema = z.enum(['mine', 'team', 'snoozed', 'resolved']);
+export type InboxTab = z.infer<typeof InboxTabSchema>;
+export const InboxSortSchema = z.enum(['sla', 'priority', 'age']);
+
+/** A message as the agent sees it: the hub's copy, or a local reply still in the outbox. */
+export const ThreadMessageSchema = MessageSchema.extend({
+  /** 'waiting' = in the outbox while offline; otherwise the hub's delivery state */
+  local_state: z.enum(['waiting', 'sending', 'synced']),
+});
+export type ThreadMessage = z.infer<typeof ThreadMessageSchema>;
+
+export const DraftSchema = z.object({
+  conversation_id: z.string(),
+  text: z.string(),
+  visibility: VisibilitySchema,
+  updated_at: z.string(),
+  /** set when the hub refused the reply this draft came back from */
+  rejected: z.object({ code: RejectionCodeSchema, message: z.string() }).nullable(),
+});
+export type Draft = z.infer<typeof DraftSchema>;
+
+export const SessionStatusSchema = z.object({
+  logged_in: z.boolean(),
+  agent: AgentSchema.nullable(),
+  teams: z.array(TeamSchema),
+  agents: z.array(z.object({ id: z.string(), name: z.string() })),
+  hub_url: z.string().nullable(),
+  online: z.boolean(),
+  outbox_count: z.number().int(),
+  last_sync_id: z.number().int(),
+  syncing: z.boolean(),
+});
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+export const InboxCountsSchema = z.object({ mine: z.number(), team: z.number(), snoozed: z.number(), resolved: z.number() });
+
+const ok = z.object({ ok: z.literal(true) });
+const convId = z.string().min(1);
+
+export const DesktopRequests = {
+  'session.status': { req: z.object({}), res: SessionStatusSchema },
+  'session.login': {
+    req: z.object({ hub_url: z.url(), email: z.string().min(1), password: z.string().min(1) }),
+    res: SessionStatusSchema,
+  },
+  'session.logout': { req: z.object({}), res: ok },
+
+  'inbox.list': {
+    req: z.object({
+      tab: InboxTabSchema,
+      sort: InboxSortSchema.default('sla'),
+      channel: ChannelSchema.optional(),
+      tag: z.string().optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    res: z.object({
+      total: z.number().int(),
+      items: z.array(ConversationSchema.extend({
+        customer_name: z.string(),
+        customer_handle: z.string(),
+        unread: z.boolean(),
+      })),
+    }),
+  },
+  'inbox.counts': { req: z.object({}), res: InboxCountsSchema },
+
+  'conversation.get': {
+    req: z.object({ id: convId }),
+    res: z.object({
+      conversation: ConversationSchema,
+      customer: CustomerSchema.nullable(),
+      messages: z.array(ThreadMessageSchema),
+      notes: z.array(NoteSchema),
+      draft: DraftSchema.nullable(),
+    }),
+  },
+  'conversation.markRead': { req: z.object({ id: convId }), res: ok },
+  'customer.get': {
+    req: z.object({ id: z.string().min(1) }),
+    res: z.object({ customer: CustomerSchema, conversations: z.array(ConversationSchema) }),
+  },
+  'search': {
+    req: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(200).default(50) }),
+    res: z.object({
+      hits: z.array(z.object({
+        message_id: z.string(), conversation_id: z.string(), snippet: z.string(),
+        customer_name: z.string(), created_at: z.string(),
+      })),
+    }),
+  },
+
+  'draft.save': {
+    req: z.object({ conversation_id: convId, text: z.string().max(10_000), visibility: VisibilitySchema }),
+    res: ok,
+  },
+  'draft.get': { req: z.object({ conversation_id: convId }), res: DraftSchema.nullable() },
+
+  /** Moves the draft into the outbox in one durable transaction; the outbox sends it when online. */
+  'reply.send': {
+    req: z.object({ conversation_id: convId, text: z.string().min(1).max(10_000), visibility: VisibilitySchema, resolve: z.boolean().default(false) }),
+    res: z.object({ message_id: z.string() }),
+  },
+  'note.add': { req: z.object({ conversation_id: convId, text: z.string().min(1).max(10_000) }), res: z.object({ note_id: z.string() }) },
+  'conversation.setStatus': {
+    req: z.object({ conversation_id: convId, status: ConversationStatusSchema, snoozed_until: z.iso.datetime().nullable().optional() }),
+    res: ok,
+  },
+  'conversation.assign': { req: z.object({ conversation_id: convId, assignee_id: z.string().nullable() }), res: ok },
+  'conversation.tag': { req: z.object({ conversation_id: convId, add: z.array(z.string()).default([]), remove: z.array(z.string()).default([]) }), res: ok },
+  'conversation.setPriority': { req: z.object({ conversation_id: convId, priority: PrioritySchema }), res: ok },
+  'outbox.retry': { req: z.object({ id: z.string() }), res: ok },
+
+  'settings.get': { req: z.object({ key: z.string().min(1).max(100) }), res: z.object({ value: z.unknown().nullable() }) },
+  'settings.set': { req: z.object({ key: z.string().min(1).max(100), value: z.unknown() }), res: ok },
+} as const;
+
+export type DesktopRequestName = keyof typeof DesktopRequests;
+export type DesktopRequest<N extends DesktopRequestName> = z.input<(typeof DesktopRequests)[N]['req']>;
+export type DesktopResponse<N extends DesktopRequestName> = z.infer<(typeof DesktopRequests)[N]['res']>;
+export const DESKTOP_REQUEST_NAMES = Object.keys(DesktopRequests) as DesktopRequestName[];
+
+export const DesktopEvents = {
+  /** Data in the cache changed (sync applied, local mutation queued/acked). */
+  'data.changed': z.object({ conversation_ids: z.array(z.string()), inbox: z.boolean() }),
+  'session.changed': SessionStatusSchema,
+} as const;
+export type DesktopEventName = keyof typeof DesktopEvents;
+export type DesktopEvent<N extends DesktopEventName> = z.infer<(typeof DesktopEvents)[N]>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
