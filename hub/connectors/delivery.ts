@@ -1,0 +1,126 @@
+/**
+ * Outbound HTTP with retry. A platform call ends as a DeliveryOutcome:
+ *   2xx                        → ok, with the platform id read from the response
+ *   408 / 429 / 5xx / network  → retried with exponential backoff and full jitter (Retry-After honoured,
+ *                                capped); still failing after the last attempt → {ok:false, retryable:true}
+ *   other 4xx                  → permanent: {ok:false, retryable:false} with the platform's own message
+ * Note: a POST that timed out may have been applied by the platform; X and Meta have no idempotency
+ * key for posting, so a retried timeout can in rare cases post twice. Connection errors before the
+ * request is sent (refused, DNS) are always safe to retry.
+ */
+import type { DeliveryOutcome } from './types';
+
+export interface RetryPolicy {
+  /** total attempts, first included */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** per attempt */
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 15_000 };
+
+export interface HttpDeps {
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** told before each retry: for logs and tests */
+  onRetry?: (info: { attempt: number; delayMs: number; error: string }) => void;
+}
+
+export interface JsonRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+type Attempt =
+  | { kind: 'ok'; json: unknown }
+  | { kind: 'retry'; error: string; retryAfterMs: number | null }
+  | { kind: 'fatal'; error: string };
+
+const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function retryAfterMs(h: string | null): number | null {
+  if (!h) return null;
+  if (/^\d+$/.test(h.trim())) return Number(h.trim()) * 1000;
+  const t = Date.parse(h);
+  return Number.isNaN(t) ? null : Math.max(0, t - Date.now());
+}
+
+/** The platform's own words for an error, from the usual X / Graph API error bodies. */
+export function platformErrorMessage(json: unknown): string | null {
+  if (!json || typeof json !== 'object') return null;
+  const j = json as Record<string, any>;
+  if (j.error && typeof j.error.message === 'string') return j.error.message; // Graph API
+  if (typeof j.detail === 'string') return j.detail; // X v2 problem
+  if (Array.isArray(j.errors) && j.errors[0] && typeof j.errors[0].message === 'string') return j.errors[0].message;
+  if (typeof j.title === 'string') return j.title;
+  return null;
+}
+
+async function attemptOnce(req: JsonRequest, policy: RetryPolicy, doFetch: typeof fetch): Promise<Attempt> {
+  let res: Response;
+  try {
+    res = await doFetch(req.url, {
+      method: req.method,
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...req.headers },
+      body: JSON.stringify(req.body),
+      signal: AbortSignal.timeout(policy.timeoutMs),
+    });
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string } };
+    return { kind: 'retry', error: `network: ${err.cause?.code ?? err.name}: ${err.message}`, retryAfterMs: null };
+  }
+  const text = await res.text().catch(() => '');
+  let json: unknown;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  if (res.ok) return { kind: 'ok', json };
+  const message = `HTTP ${res.status}: ${platformErrorMessage(json) ?? (text.slice(0, 200) || res.statusText)}`;
+  if (res.status === 408 || res.status === 429 || res.status >= 500) {
+    return { kind: 'retry', error: message, retryAfterMs: retryAfterMs(res.headers.get('retry-after')) };
+  }
+  return { kind: 'fatal', error: message };
+}
+
+/**
+ * Sends one JSON request with retries; `read` turns the success body into the outcome (it throws
+ * when the platform answered 2xx with a body we cannot read — a permanent error).
+ */
+export async function sendWithRetry(
+  req: JsonRequest,
+  read: (json: unknown) => { platform_id: string; permalink?: string | null },
+  policy: RetryPolicy = DEFAULT_RETRY,
+  deps: HttpDeps = {},
+): Promise<DeliveryOutcome> {
+  const doFetch = deps.fetch ?? fetch;
+  const sleep = deps.sleep ?? sleepReal;
+  const random = deps.random ?? Math.random;
+  let last = 'no attempt made';
+  for (let attempt = 1; attempt <= Math.max(1, policy.attempts); attempt++) {
+    const a = await attemptOnce(req, policy, doFetch);
+    if (a.kind === 'ok') {
+      try {
+        const r = read(a.json);
+        return { ok: true, platform_id: r.platform_id, permalink: r.permalink ?? null };
+      } catch (e) {
+        return { ok: false, error: `unexpected response: ${(e as Error).message}`, retryable: false };
+      }
+    }
+    if (a.kind === 'fatal') return { ok: false, error: a.error, retryable: false };
+    last = a.error;
+    if (attempt === policy.attempts) break;
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const delayMs = Math.min(policy.maxDelayMs, Math.max(a.retryAfterMs ?? 0, Math.round(backoff * (0.5 + random() / 2))));
+    deps.onRetry?.({ attempt, delayMs, error: a.error });
+    await sleep(delayMs);
+  }
+  return { ok: false, error: `gave up after ${policy.attempts} attempts: ${last}`, retryable: true };
+}
+
+/** Base URL + path, without doubled or missing slashes. */
+export function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
+}
