@@ -1,0 +1,183 @@
+/**
+ * One small database adapter over two engines with the same SQL: PGlite (embedded, the
+ * default: a data dir on disk or in memory) and a PostgreSQL server through `pg` (DATABASE_URL).
+ * Rows come back with int8 as JS numbers and timestamptz as Date on both engines.
+ */
+import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface Queryable {
+  /** one statement with $1.. parameters; returns the rows */
+  query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** several statements, no parameters (migrations, truncation) */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'pg';
+  /** the schema every query runs in (search_path) */
+  readonly schema: string;
+  /** a key derived from the schema, for pg_advisory_xact_lock: writers of one schema serialize */
+  readonly lockKey: number;
+  /** runs fn in one transaction (pass `tx` down: code inside must not call db.* directly) */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel; returns an unlisten function */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface OpenDbOptions {
+  /** postgres://... : use a PostgreSQL server instead of PGlite */
+  url?: string;
+  /** PGlite data directory; omitted (or memory: true) = in memory */
+  dataDir?: string;
+  memory?: boolean;
+  /** schema to create and use (default public); lets test files share one server database */
+  schema?: string;
+  /** pg pool size (default 10) */
+  poolSize?: number;
+}
+
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function lockKeyOf(schema: string): number {
+  return createHash('sha256').update(`tend:${schema}`).digest().readInt32BE(0);
+}
+
+export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_RE.test(schema)) throw new Error(`invalid schema name "${schema}" (lower-case letters, digits, _)`);
+  return options.url ? openPg(options.url, schema, options.poolSize ?? 10) : openPglite(options, schema);
+}
+
+// ---- PGlite -----------------------------------------------------------------
+
+async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
+  const dir = options.memory || !options.dataDir ? undefined : options.dataDir;
+  if (dir) mkdirSync(dir, { recursive: true });
+  const lite = await PGlite.create(dir ? { dataDir: dir } : {});
+  if (schema !== 'public') {
+    await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+  }
+  const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await q.query<T>(sql, params as any[])).rows;
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+  });
+  const base = wrap(lite);
+  let inTx: Queryable | null = null;
+  return {
+    kind: 'pglite',
+    schema,
+    lockKey: lockKeyOf(schema),
+    ...base,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      // PGlite is one connection: a nested call joins the running transaction.
+      if (inTx) return fn(inTx);
+      return lite.transaction(async (tx) => {
+        inTx = wrap(tx);
+        try {
+          return await fn(inTx);
+        } finally {
+          inTx = null;
+        }
+      });
+    },
+    async listen(channel, onPayload) {
+      const unsub = await lite.listen(channel, onPayload);
+      return async () => { await unsub(); };
+    },
+    async close() {
+      if (!lite.closed) await lite.close();
+    },
+  };
+}
+
+// ---- pg (PostgreSQL server) ---------------------------------------------------
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: any) {
+    if (oid === 20) return (v: string) => Number(v); // int8: our ids stay far below 2^53
+    return (pg.types.getTypeParser as any)(oid, format);
+  },
+};
+
+async function openPg(url: string, schema: string, poolSize: number): Promise<Db> {
+  if (schema !== 'public') {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await c.end();
+    }
+  }
+  const config = {
+    connectionString: url,
+    max: poolSize,
+    types: pgTypes,
+    // every connection resolves names in our schema first (pg_catalog stays implicit)
+    options: `-c search_path=${schema}`,
+  };
+  const pool = new pg.Pool(config);
+  pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  const listeners: pg.Client[] = [];
+  const viaPool: Queryable = {
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await pool.query(sql, params)).rows as T[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+  };
+  return {
+    kind: 'pg',
+    schema,
+    lockKey: lockKeyOf(schema),
+    ...viaPool,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      const tx: Queryable = {
+        async query<R>(sql: string, params: unknown[] = []) {
+          return (await client.query(sql, params)).rows as R[];
+        },
+        async exec(sql: string) {
+          await client.query(sql);
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const out = await fn(tx);
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('error', () => {});
+      client.on('notification', (n) => { if (n.channel === channel) onPayload(n.payload ?? ''); });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      listeners.push(client);
+      return async () => {
+        const i = listeners.indexOf(client);
+        if (i >= 0) listeners.splice(i, 1);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
+      await pool.end();
+    },
+  };
+}

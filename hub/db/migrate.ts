@@ -1,0 +1,46 @@
+/**
+ * Numbered migrations (hub/db/migrations/NNNN-name.ts, each exporting `up(db)`), applied in
+ * order, each in its own transaction and recorded in schema_migrations. A database that has
+ * a migration this code does not know is from the future: refuse it rather than guess.
+ */
+import type { Db, Queryable } from './db';
+import * as m0010 from './migrations/0010-core';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Queryable): Promise<void>;
+}
+
+/** Listed explicitly (not read from disk) so bundlers and tsx see the same set. */
+export const MIGRATIONS: Migration[] = [
+  { version: 10, name: 'core', up: m0010.up },
+];
+
+export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i].version <= migrations[i - 1].version) throw new Error('migrations must be listed in increasing version order');
+  }
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied: number[] = [];
+  await db.transaction(async (tx) => {
+    // one migrator at a time per schema (several hubs may start together on one server)
+    await tx.query('SELECT pg_advisory_xact_lock($1, 1)', [db.lockKey]);
+    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    const known = new Set(migrations.map((m) => m.version));
+    const future = [...done].filter((v) => !known.has(v));
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (future.some((v) => v > latest)) {
+      throw new Error(`database schema is newer than this hub (has migration ${Math.max(...future)}, knows up to ${latest}); upgrade the hub`);
+    }
+    if (future.length) throw new Error(`database has unknown migrations ${future.join(', ')}`);
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await m.up(tx);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+  });
+  return { applied };
+}
