@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startMetaStandin, type MetaStandin } from '../standins/meta';
+import type { OutboundReply } from '../types';
+import { createMetaConnector } from './outbound';
+
+const noSleep = { sleep: async () => {} };
+const reply = (over: Partial<OutboundReply>): OutboundReply => ({
+  message_id: 'm1', conversation_id: 'c1', channel: 'facebook', account: '1234567890123', visibility: 'public',
+  text: 'We are sorry, a refund is on its way', in_reply_to: '99_1001', recipient: null, ...over,
+});
+
+describe('Meta outbound against the stand-in', () => {
+  let g: MetaStandin;
+  beforeAll(async () => { g = await startMetaStandin({ appSecret: 's', accessTokens: ['page-token', 'ig-token'] }); });
+  afterAll(() => g.close());
+  beforeEach(() => { g.calls.length = 0; });
+  const connector = (over: object = {}) => createMetaConnector({ graphBase: g.url, graphVersion: 'v21.0', accessToken: 'page-token', accountTokens: { '17841400000000001': 'ig-token' }, ...over }, noSleep);
+
+  it('answers a Facebook comment with POST /v21.0/{comment-id}/comments {message}', async () => {
+    const out = await connector().send(reply({}));
+    expect(out.ok).toBe(true);
+    expect(g.calls[0]).toMatchObject({ method: 'POST', path: '/v21.0/99_1001/comments', body: { message: 'We are sorry, a refund is on its way' } });
+    expect(g.calls[0].headers.authorization).toBe('Bearer page-token');
+  });
+
+  it('answers an Instagram comment with POST /v21.0/{comment-id}/replies using the account\'s own token', async () => {
+    const out = await connector().send(reply({ channel: 'instagram', account: '17841400000000001', in_reply_to: '17865799348089039' }));
+    expect(out.ok).toBe(true);
+    expect(g.calls[0]).toMatchObject({ path: '/v21.0/17865799348089039/replies', body: { message: 'We are sorry, a refund is on its way' } });
+    expect(g.calls[0].headers.authorization).toBe('Bearer ig-token');
+  });
+
+  it('sends a private message with POST /v21.0/me/messages', async () => {
+    const out = await connector().send(reply({ visibility: 'private', in_reply_to: null, recipient: '6789012345', text: 'Hi Ana' }));
+    expect(out).toMatchObject({ ok: true, platform_id: expect.stringMatching(/^m_/) });
+    expect(g.calls[0]).toMatchObject({ path: '/v21.0/me/messages', body: { recipient: { id: '6789012345' }, messaging_type: 'RESPONSE', message: { text: 'Hi Ana' } } });
+  });
+
+  it('surfaces a Graph API error message as a permanent failure', async () => {
+    const out = await connector({ accessToken: 'expired' }).send(reply({}));
+    expect(out).toEqual({ ok: false, error: 'HTTP 401: Invalid OAuth access token.', retryable: false });
+  });
+
+  it('retries 429 (honouring Retry-After) and 503, then succeeds', async () => {
+    g.failNext(429, 1, { error: { message: 'Application request limit reached', code: 4 } }, { 'retry-after': '2' });
+    g.failNext(503, 1);
+    const delays: number[] = [];
+    const out = await createMetaConnector({ graphBase: g.url, accessToken: 'page-token', retry: { baseDelayMs: 10 } }, { sleep: async (ms) => { delays.push(ms); }, random: () => 0 }).send(reply({}));
+    expect(out.ok).toBe(true);
+    expect(g.calls.map((c) => c.status)).toEqual([429, 503, 200]);
+    expect(delays).toEqual([2000, 10]);
+  });
+
+  it('gives up after the last attempt with a retryable failure', async () => {
+    g.failNext(500, 3);
+    const out = await connector({ retry: { attempts: 3 } }).send(reply({}));
+    expect(out).toMatchObject({ ok: false, retryable: true, error: expect.stringMatching(/gave up after 3 attempts: HTTP 500/) });
+    expect(g.calls).toHaveLength(3);
+  });
+
+  it('refuses channels it does not serve', async () => {
+    expect(await connector().send(reply({ channel: 'x' }))).toMatchObject({ ok: false, retryable: false });
+    expect(g.calls).toHaveLength(0);
+  });
+});
