@@ -1,0 +1,244 @@
+/**
+ * The desktop core in-process: the cache, the outbox and the sync engine behind the
+ * DesktopService interface. The worker runs exactly this; tests use it directly.
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { DesktopRequests, type DesktopEvent, type DesktopEventName, type DesktopRequestName, type DesktopResponse, type SessionStatus } from '../../shared/contract/desktop';
+import { MutationArgsSchemas, type MutationType } from '../../shared/contract/hub-api';
+import type { Conversation } from '../../shared/domain';
+import { openCache, type Db } from './db/open';
+import { getDraft, saveDraft } from './drafts';
+import { CoreError } from './errors';
+import { Outbox } from './outbox';
+import { conversationGet, customerGet, inboxCounts, inboxList, markRead } from './queries';
+import { searchMessages } from './search';
+import type { DesktopService } from './service';
+import { SyncApplier } from './sync/apply';
+import { SyncEngine, type EngineOptions } from './sync/engine';
+import { HubClient, HubRequestError, NetworkError } from './sync/hub-client';
+
+export interface CoreOptions {
+  dataDir: string;
+  /** default hub for session.login when the request names none (CLI, web host) */
+  hubUrl?: string;
+  sync?: EngineOptions;
+}
+
+type Req<N extends DesktopRequestName> = (typeof DesktopRequests)[N]['req']['_zod']['output'];
+
+export class LocalDesktopService implements DesktopService {
+  readonly db: Db;
+  readonly applier: SyncApplier;
+  readonly outbox: Outbox;
+  readonly engine: SyncEngine;
+  private readonly events = new EventEmitter();
+  private closed = false;
+
+  constructor(readonly options: CoreOptions) {
+    this.db = openCache(options.dataDir);
+    this.applier = new SyncApplier(this.db);
+    this.outbox = new Outbox(this.db);
+    this.events.setMaxListeners(0);
+    this.engine = new SyncEngine(this.applier, this.outbox, {
+      dataChanged: (ids, inbox) => this.emit('data.changed', { conversation_ids: ids, inbox }),
+      statusChanged: () => this.emit('session.changed', this.status()),
+    }, options.sync);
+    this.engine.start();
+  }
+
+  on<E extends DesktopEventName>(event: E, listener: (payload: DesktopEvent<E>) => void): () => void {
+    this.events.on(event, listener);
+    return () => { this.events.off(event, listener); };
+  }
+
+  private emit<E extends DesktopEventName>(event: E, payload: DesktopEvent<E>): void {
+    if (!this.closed) this.events.emit(event, payload);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.engine.stop();
+    this.closed = true;
+    this.events.removeAllListeners();
+    this.db.close();
+  }
+
+  async handle<N extends DesktopRequestName>(name: N, request: unknown): Promise<DesktopResponse<N>> {
+    if (this.closed) throw new CoreError('closed', 'the desktop core is closed');
+    const spec = DesktopRequests[name];
+    if (!spec) throw new CoreError('unknown_request', `unknown request ${String(name)}`);
+    const parsed = spec.req.safeParse(request ?? {});
+    if (!parsed.success) throw new CoreError('invalid', `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
+    return (await this.dispatch(name, parsed.data as Req<N>)) as DesktopResponse<N>;
+  }
+
+  private async dispatch(name: DesktopRequestName, r: any): Promise<unknown> {
+    switch (name) {
+      case 'session.status': return this.status();
+      case 'session.login': return this.login(r.hub_url, r.email, r.password);
+      case 'session.logout': return this.logout();
+      case 'inbox.list': return inboxList(this.db, r);
+      case 'inbox.counts': return inboxCounts(this.db);
+      case 'conversation.get': return conversationGet(this.db, r.id, this.applier.meta.get('agent'), this.engine.online);
+      case 'conversation.markRead': this.requireConversation(r.id); markRead(this.db, r.id); this.changed(r.id); return { ok: true };
+      case 'customer.get': return customerGet(this.db, r.id);
+      case 'search': return { hits: searchMessages(this.db, r.query, r.limit) };
+      case 'draft.save': saveDraft(this.db, r.conversation_id, r.text, r.visibility); return { ok: true };
+      case 'draft.get': return getDraft(this.db, r.conversation_id);
+      case 'reply.send': return this.sendReply(r);
+      case 'note.add': {
+        const note_id = randomUUID();
+        this.queue('note', { conversation_id: r.conversation_id, note_id, text: r.text });
+        return { note_id };
+      }
+      case 'conversation.setStatus': {
+        const args = { conversation_id: r.conversation_id, status: r.status, snoozed_until: r.snoozed_until ?? null };
+        this.queue('set_status', args, { status: r.status, snoozed_until: args.snoozed_until });
+        return { ok: true };
+      }
+      case 'conversation.assign':
+        this.queue('assign', { conversation_id: r.conversation_id, assignee_id: r.assignee_id }, { assignee_id: r.assignee_id });
+        return { ok: true };
+      case 'conversation.tag': {
+        const c = this.requireConversation(r.conversation_id);
+        const tags = [...new Set([...c.tags.filter((t) => !r.remove.includes(t)), ...r.add])];
+        this.queue('tag', { conversation_id: r.conversation_id, add: r.add, remove: r.remove }, { tags });
+        return { ok: true };
+      }
+      case 'conversation.setPriority':
+        this.queue('set_priority', { conversation_id: r.conversation_id, priority: r.priority }, { priority: r.priority });
+        return { ok: true };
+      case 'outbox.retry':
+        if (!this.outbox.retry(r.id)) throw new CoreError('not_found', `no stopped outbox entry ${r.id}`);
+        this.afterLocalChange(null);
+        return { ok: true };
+      case 'settings.get': {
+        const raw = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(r.key) as string | undefined;
+        return { value: raw === undefined ? null : JSON.parse(raw) };
+      }
+      case 'settings.set':
+        this.db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+          .run(r.key, JSON.stringify(r.value ?? null));
+        return { ok: true };
+    }
+    throw new CoreError('unknown_request', `unknown request ${String(name)}`);
+  }
+
+  status(): SessionStatus {
+    const m = this.applier.meta;
+    const session = m.get('session');
+    return {
+      logged_in: session !== null,
+      agent: m.get('agent'),
+      teams: m.get('teams'),
+      agents: m.get('agents'),
+      hub_url: session?.hub_url ?? this.options.hubUrl ?? null,
+      online: this.engine.online,
+      outbox_count: this.outbox.pendingCount(),
+      last_sync_id: m.get('last_sync_id'),
+      syncing: this.engine.syncing,
+    };
+  }
+
+  private async login(hubUrl: string | undefined, email: string, password: string): Promise<SessionStatus> {
+    const url = hubUrl ?? this.options.hubUrl;
+    if (!url) throw new CoreError('invalid', 'no hub URL given');
+    const client = new HubClient(url);
+    let login, me;
+    try {
+      login = await client.login(email, password);
+      client.setToken(login.token);
+      me = await client.me();
+    } catch (err) {
+      if (err instanceof HubRequestError) throw new CoreError(err.status === 401 ? 'unauthorized' : err.code, err.message);
+      if (err instanceof NetworkError) throw new CoreError('offline', err.message);
+      throw err;
+    }
+    await this.engine.stop();
+    const m = this.applier.meta;
+    const previous = m.get('agent');
+    const sameAgent = previous?.id === login.agent.id && m.get('session')?.hub_url === url;
+    if (!sameAgent && previous) {
+      if (this.outbox.all().some((o) => o.state !== 'acked')) {
+        this.engine.start();
+        throw new CoreError('outbox_not_empty', `${previous.name}'s unsent changes are still in this desktop's outbox; log in as ${previous.email} to send them first`);
+      }
+      this.wipe();
+    }
+    this.db.transaction(() => {
+      m.set('session', { hub_url: url, token: login.token });
+      m.set('agent', me.agent);
+      m.set('teams', me.teams);
+      m.set('agents', me.agents);
+      if (!sameAgent) m.set('needs_bootstrap', true);
+    })();
+    this.engine.start();
+    const status = this.status();
+    this.emit('session.changed', status);
+    return status;
+  }
+
+  private async logout(): Promise<{ ok: true }> {
+    if (this.outbox.pendingCount() > 0) {
+      throw new CoreError('outbox_not_empty', `${this.outbox.pendingCount()} change(s) are not sent yet; go online and let them send before logging out`);
+    }
+    await this.engine.stop();
+    this.wipe();
+    this.emit('session.changed', this.status());
+    this.emit('data.changed', { conversation_ids: [], inbox: true });
+    return { ok: true };
+  }
+
+  /** Everything tied to the agent; settings (keymap, preferences) stay with the desktop. */
+  private wipe(): void {
+    this.db.transaction(() => {
+      for (const t of ['meta', 'conversations', 'messages', 'notes', 'customers', 'customer_scope', 'drafts', 'outbox', 'read_marks']) {
+        this.db.prepare(`DELETE FROM ${t}`).run();
+      }
+    })();
+  }
+
+  private sendReply(r: { conversation_id: string; text: string; visibility: 'public' | 'private'; resolve: boolean }): { message_id: string } {
+    this.requireConversation(r.conversation_id);
+    const check = MutationArgsSchemas.reply.safeParse({ conversation_id: r.conversation_id, message_id: randomUUID(), text: r.text, visibility: r.visibility });
+    if (!check.success) throw new CoreError('invalid', check.error.issues.map((i) => i.message).join('; '));
+    const result = this.outbox.queueReply(this.owner(), r.conversation_id, check.data.text, r.visibility, r.resolve);
+    this.afterLocalChange(r.conversation_id);
+    return result;
+  }
+
+  /** Validates like the hub, queues durably, shows the effect in the cache at once. */
+  private queue(type: MutationType, args: Record<string, unknown>, patch?: Partial<Conversation>): void {
+    const conversationId = String(args.conversation_id);
+    this.requireConversation(conversationId);
+    const check = MutationArgsSchemas[type].safeParse(args);
+    if (!check.success) throw new CoreError('invalid', check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const owner = this.owner();
+    this.outbox.enqueue([{ type, args: check.data as Record<string, unknown>, conversation_id: conversationId }], () => {
+      if (patch) this.outbox.applyLocally(owner, conversationId, patch);
+    });
+    this.afterLocalChange(conversationId);
+  }
+
+  private afterLocalChange(conversationId: string | null): void {
+    this.emit('data.changed', { conversation_ids: conversationId ? [conversationId] : [], inbox: true });
+    this.emit('session.changed', this.status());
+    this.engine.kick();
+  }
+
+  private changed(conversationId: string): void {
+    this.emit('data.changed', { conversation_ids: [conversationId], inbox: true });
+  }
+
+  private owner() {
+    if (!this.applier.meta.get('session')) throw new CoreError('not_logged_in', 'log in first');
+    return this.applier.owner();
+  }
+
+  private requireConversation(id: string): Conversation {
+    const raw = this.db.prepare('SELECT data FROM conversations WHERE id = ?').pluck().get(id) as string | undefined;
+    if (!raw) throw new CoreError('not_found', `conversation ${id} is not in the cache`);
+    return JSON.parse(raw) as Conversation;
+  }
+}

@@ -1,0 +1,17 @@
+import type { Database } from 'better-sqlite3';
+import createMeta from './0010-create-meta';
+import createConversations from './0020-create-conversations';
+import createMessages from './0030-create-messages';
+import createCustomersNotes from './0040-create-customers-notes';
+import createLocalState from './0050-create-local-state';
+
+export interface Migration { version: number; name: string; up: (db: Database) => void }
+
+/** Append only: a shipped migration is never edited, a new one gets the next number. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 10, name: 'create-meta', up: createMeta },
+  { version: 20, name: 'create-conversations', up: createConversations },
+  { version: 30, name: 'create-messages', up: createMessages },
+  { version: 40, name: 'create-customers-notes', up: createCustomersNotes },
+  { version: 50, name: 'create-local-state', up: createLocalState },
+];

@@ -1,0 +1,154 @@
+/**
+ * The outbox: mutations the agent made, kept durably until the hub has answered them.
+ * Queued in one synchronous=FULL transaction (with the draft they came from), drained in
+ * order, acknowledged by mutation id (the hub is idempotent by id, so resending is safe).
+ */
+import { randomUUID } from 'node:crypto';
+import type { MutationResult, MutationType, RejectionCode } from '../../shared/contract/hub-api';
+import type { Conversation, Visibility } from '../../shared/domain';
+import type { Db } from './db/open';
+import { durableTransaction } from './db/open';
+import { deleteDraft, restoreRejected } from './drafts';
+import { convRow } from './sync/apply';
+import type { ScopeOwner } from './sync/scope';
+
+export interface OutboxRow {
+  seq: number; id: string; type: MutationType; args: string; conversation_id: string;
+  message_id: string | null; depends_on: string | null; state: 'pending' | 'acked' | 'failed';
+  attempts: number; last_error: string | null; created_at: string;
+}
+
+export interface QueuedMutation { type: MutationType; args: Record<string, unknown>; conversation_id: string; message_id?: string; depends_on?: string }
+
+export class Outbox {
+  constructor(private readonly db: Db) {}
+
+  /** Queues mutations (and runs `alsoInTx` — e.g. clearing the draft) in ONE durable transaction. */
+  enqueue(mutations: QueuedMutation[], alsoInTx?: () => void): string[] {
+    const insert = this.db.prepare(`INSERT INTO outbox(id, type, args, conversation_id, message_id, depends_on, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    return durableTransaction(this.db, () => {
+      const ids: string[] = [];
+      const now = new Date().toISOString();
+      for (const m of mutations) {
+        const id = randomUUID();
+        insert.run(id, m.type, JSON.stringify(m.args), m.conversation_id, m.message_id ?? null, m.depends_on ?? null, now);
+        ids.push(id);
+      }
+      alsoInTx?.();
+      return ids;
+    });
+  }
+
+  /** reply.send: the draft becomes an outbox reply (plus a resolve when asked) in one durable commit. */
+  queueReply(owner: ScopeOwner, conversationId: string, text: string, visibility: Visibility, resolve: boolean): { message_id: string } {
+    const messageId = randomUUID();
+    const replyId = randomUUID();
+    const insert = this.db.prepare(`INSERT INTO outbox(id, type, args, conversation_id, message_id, depends_on, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    durableTransaction(this.db, () => {
+      const now = new Date().toISOString();
+      insert.run(replyId, 'reply', JSON.stringify({ conversation_id: conversationId, message_id: messageId, text, visibility }), conversationId, messageId, null, now);
+      if (resolve) {
+        insert.run(randomUUID(), 'set_status', JSON.stringify({ conversation_id: conversationId, status: 'resolved' }), conversationId, null, replyId, now);
+        this.applyLocally(owner, conversationId, { status: 'resolved' });
+      }
+      deleteDraft(this.db, conversationId);
+    });
+    return { message_id: messageId };
+  }
+
+  /**
+   * Shows a queued change in the cache right away (the inbox moves the conversation), keeping
+   * the row's sync_id so the hub's next version of the row replaces it.
+   */
+  applyLocally(owner: ScopeOwner, conversationId: string, patch: Partial<Conversation>): void {
+    const raw = this.db.prepare('SELECT data, gen FROM conversations WHERE id = ?').get(conversationId) as { data: string; gen: number } | undefined;
+    if (!raw) return;
+    const next = { ...(JSON.parse(raw.data) as Conversation), ...patch };
+    const r = convRow(next, owner, raw.gen);
+    this.db.prepare(`UPDATE conversations SET assignee_id = @assignee_id, team_id = @team_id, status = @status, tab = @tab,
+      priority_rank = @priority_rank, data = @data WHERE id = @id`).run(r);
+  }
+
+  pendingCount(): number {
+    return this.db.prepare("SELECT count(*) FROM outbox WHERE state = 'pending'").pluck().get() as number;
+  }
+
+  /** The next batch to send, in order. A mutation never rides in the same batch as the one it depends on. */
+  nextBatch(max: number): OutboxRow[] {
+    const rows = this.db.prepare("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").all(max) as OutboxRow[];
+    const batch: OutboxRow[] = [];
+    const ids = new Set<string>();
+    for (const r of rows) {
+      if (r.depends_on && ids.has(r.depends_on)) break;
+      batch.push(r);
+      ids.add(r.id);
+    }
+    return batch;
+  }
+
+  all(): OutboxRow[] {
+    return this.db.prepare('SELECT * FROM outbox ORDER BY seq').all() as OutboxRow[];
+  }
+
+  noteAttempt(ids: string[], error: string): void {
+    const stmt = this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
+    this.db.transaction(() => { for (const id of ids) stmt.run(error, id); })();
+  }
+
+  /**
+   * Records the hub's answers in one transaction. Accepted replies stay as 'acked' until their
+   * synced message arrives; a refused reply or note becomes the conversation's draft with the
+   * reason; a refused change to a conversation drops its dependants and asks for the
+   * customer's history again so the cache shows the hub's truth. Returns touched conversations.
+   */
+  settle(results: MutationResult[]): { conversationIds: string[]; rehydrate: string[] } {
+    const byId = this.db.prepare('SELECT * FROM outbox WHERE id = ?');
+    const del = this.db.prepare('DELETE FROM outbox WHERE id = ?');
+    const ack = this.db.prepare("UPDATE outbox SET state = 'acked', last_error = NULL WHERE id = ?");
+    const synced = this.db.prepare('SELECT 1 FROM messages WHERE id = ?').pluck();
+    const dependants = this.db.prepare("SELECT * FROM outbox WHERE depends_on = ? AND state = 'pending'");
+    const customerOf = this.db.prepare('SELECT customer_id FROM conversations WHERE id = ?').pluck();
+    const conversationIds = new Set<string>();
+    const rehydrate = new Set<string>();
+    const refuse = (row: OutboxRow, code: RejectionCode, message: string) => {
+      del.run(row.id);
+      const args = JSON.parse(row.args) as { text?: string; visibility?: Visibility };
+      if (row.type === 'reply' && args.text !== undefined) {
+        restoreRejected(this.db, row.conversation_id, args.text, args.visibility ?? 'public', code, message);
+      } else if (row.type === 'note' && args.text !== undefined) {
+        restoreRejected(this.db, row.conversation_id, args.text, 'private', code, `note refused: ${message}`);
+      } else {
+        const customer = customerOf.get(row.conversation_id) as string | undefined;
+        if (customer) rehydrate.add(customer);
+      }
+      for (const d of dependants.all(row.id) as OutboxRow[]) refuse(d, code, `not applied: ${message}`);
+    };
+    durableTransaction(this.db, () => {
+      for (const res of results) {
+        const row = byId.get(res.id) as OutboxRow | undefined;
+        if (!row) continue;
+        conversationIds.add(row.conversation_id);
+        if (res.ok) {
+          if (row.type === 'reply' && row.message_id && synced.get(row.message_id) === undefined) ack.run(row.id);
+          else del.run(row.id);
+        } else {
+          refuse(row, res.error.code, res.error.message);
+        }
+      }
+      const mark = this.db.prepare('UPDATE customer_scope SET hydrated = 0 WHERE customer_id = ?');
+      for (const c of rehydrate) mark.run(c);
+    });
+    return { conversationIds: [...conversationIds], rehydrate: [...rehydrate] };
+  }
+
+  /** outbox.retry: a mutation stopped after a non-retryable error goes back in line. */
+  retry(id: string): boolean {
+    return this.db.prepare("UPDATE outbox SET state = 'pending', attempts = 0, last_error = NULL WHERE id = ? AND state = 'failed'").run(id).changes > 0;
+  }
+
+  markFailed(id: string, error: string): void {
+    this.db.prepare("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?").run(error, id);
+  }
+}

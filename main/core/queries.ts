@@ -1,0 +1,98 @@
+/** Every read the workspace makes, served from the cache alone (the hub may be down). */
+import type { DesktopResponse, InboxTab, ThreadMessage } from '../../shared/contract/desktop';
+import type { Agent, Channel, Conversation, Customer, Note } from '../../shared/domain';
+import type { Db } from './db/open';
+import { getDraft } from './drafts';
+import { CoreError } from './errors';
+import type { OutboxRow } from './outbox';
+
+const ORDER = {
+  sla: 'c.sla_key ASC, c.priority_rank DESC, c.created_at ASC',
+  priority: 'c.priority_rank DESC, c.sla_key ASC, c.created_at ASC',
+  age: 'c.created_at ASC',
+} as const;
+
+export interface InboxQuery { tab: InboxTab; sort: keyof typeof ORDER; channel?: Channel; tag?: string; offset: number; limit: number }
+
+export function inboxList(db: Db, q: InboxQuery): DesktopResponse<'inbox.list'> {
+  const where = ['c.tab = @tab'];
+  if (q.channel) where.push('c.channel = @channel');
+  if (q.tag) where.push("EXISTS (SELECT 1 FROM json_each(c.data, '$.tags') t WHERE t.value = @tag)");
+  const params = { tab: q.tab, channel: q.channel ?? null, tag: q.tag ?? null, limit: q.limit, offset: q.offset };
+  const total = db.prepare(`SELECT count(*) FROM conversations c WHERE ${where.join(' AND ')}`).pluck().get(params) as number;
+  const rows = db.prepare(`
+    SELECT c.data, cu.data AS customer, r.read_at
+    FROM conversations c
+    LEFT JOIN customers cu ON cu.id = c.customer_id
+    LEFT JOIN read_marks r ON r.conversation_id = c.id
+    WHERE ${where.join(' AND ')}
+    ORDER BY ${ORDER[q.sort]}
+    LIMIT @limit OFFSET @offset`).all(params) as { data: string; customer: string | null; read_at: string | null }[];
+  return {
+    total,
+    items: rows.map((r) => {
+      const c = JSON.parse(r.data) as Conversation;
+      const customer = r.customer ? (JSON.parse(r.customer) as Customer) : null;
+      const identity = customer?.identities.find((i) => i.channel === c.channel) ?? customer?.identities[0];
+      return {
+        ...c,
+        customer_name: customer?.name ?? '',
+        customer_handle: identity?.handle ?? '',
+        unread: c.last_inbound_at !== null && (r.read_at === null || Date.parse(r.read_at) < Date.parse(c.last_inbound_at)),
+      };
+    }),
+  };
+}
+
+export function inboxCounts(db: Db): DesktopResponse<'inbox.counts'> {
+  const counts = { mine: 0, team: 0, snoozed: 0, resolved: 0 };
+  const rows = db.prepare("SELECT tab, count(*) AS n FROM conversations WHERE tab <> 'history' GROUP BY tab").all() as { tab: keyof typeof counts; n: number }[];
+  for (const r of rows) counts[r.tab] = r.n;
+  return counts;
+}
+
+export function conversationGet(db: Db, id: string, agent: Agent | null, online: boolean): DesktopResponse<'conversation.get'> {
+  const row = db.prepare('SELECT data, customer_id FROM conversations WHERE id = ?').get(id) as { data: string; customer_id: string } | undefined;
+  if (!row) throw new CoreError('not_found', `conversation ${id} is not in the cache`);
+  const customer = db.prepare('SELECT data FROM customers WHERE id = ?').pluck().get(row.customer_id) as string | undefined;
+  const messages: ThreadMessage[] = (db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY created_at, seq').all(id) as (Omit<ThreadMessage, 'local_state'> & { seq: number; gen: number })[])
+    .map(({ seq: _seq, gen: _gen, ...m }) => ({ ...m, local_state: 'synced' as const }));
+  const notes = (db.prepare('SELECT data FROM notes WHERE conversation_id = ? ORDER BY created_at').pluck().all(id) as string[]).map((n) => JSON.parse(n) as Note);
+  // Replies and notes still in the outbox (or accepted but not yet synced back) show in place.
+  const local = db.prepare("SELECT * FROM outbox WHERE conversation_id = ? AND type IN ('reply', 'note') ORDER BY seq").all(id) as OutboxRow[];
+  const known = new Set(messages.map((m) => m.id));
+  const knownNotes = new Set(notes.map((n) => n.id));
+  for (const o of local) {
+    const args = JSON.parse(o.args) as { text: string; visibility?: 'public' | 'private'; message_id?: string; note_id?: string };
+    if (o.type === 'reply' && args.message_id && !known.has(args.message_id)) {
+      messages.push({
+        id: args.message_id, conversation_id: id, direction: 'outbound', visibility: args.visibility ?? 'public',
+        author_id: agent?.id ?? null, author_name: agent?.name ?? '', text: args.text, platform_id: null, permalink: null,
+        delivery: 'queued', delivery_error: o.last_error, created_at: o.created_at, sync_id: 0,
+        local_state: o.state === 'pending' && !online ? 'waiting' : 'sending',
+      });
+    } else if (o.type === 'note' && args.note_id && !knownNotes.has(args.note_id)) {
+      notes.push({ id: args.note_id, conversation_id: id, author_id: agent?.id ?? '', author_name: agent?.name ?? '', text: args.text, created_at: o.created_at, sync_id: 0 });
+    }
+  }
+  return {
+    conversation: JSON.parse(row.data) as Conversation,
+    customer: customer ? (JSON.parse(customer) as Customer) : null,
+    messages,
+    notes,
+    draft: getDraft(db, id),
+  };
+}
+
+export function customerGet(db: Db, id: string): DesktopResponse<'customer.get'> {
+  const customer = db.prepare('SELECT data FROM customers WHERE id = ?').pluck().get(id) as string | undefined;
+  if (!customer) throw new CoreError('not_found', `customer ${id} is not in the cache`);
+  const conversations = (db.prepare('SELECT data FROM conversations WHERE customer_id = ? ORDER BY created_at DESC').pluck().all(id) as string[])
+    .map((c) => JSON.parse(c) as Conversation);
+  return { customer: JSON.parse(customer) as Customer, conversations };
+}
+
+export function markRead(db: Db, id: string): void {
+  db.prepare(`INSERT INTO read_marks(conversation_id, read_at) VALUES (?, ?)
+    ON CONFLICT(conversation_id) DO UPDATE SET read_at = excluded.read_at`).run(id, new Date().toISOString());
+}

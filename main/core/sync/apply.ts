@@ -1,0 +1,253 @@
+/**
+ * Applying what the hub sends (bootstrap pages, change pages, hydrate results) to the cache.
+ * Each call is ONE transaction: rows are upserted only when the incoming sync_id is at least
+ * the stored one (newest wins), the checkpoint moves in the same transaction, and whatever
+ * falls out of the agent's scope is pruned before it commits.
+ */
+import type { Agent, Conversation, Customer, Message, Note } from '../../../shared/domain';
+import type { BootstrapPage, ChangesPage, Entities } from '../../../shared/contract/hub-api';
+import type { Db } from '../db/open';
+import { Meta } from '../db/meta';
+import { priorityRank, slaKey, tabOf, type ScopeOwner } from './scope';
+
+export class GapError extends Error {
+  constructor(readonly expected: number, readonly got: number) {
+    super(`change page starts at ${got}, cache is at ${expected}`);
+  }
+}
+
+export interface ApplyResult {
+  conversationIds: string[];
+  /** customers that entered the scope and whose history must be fetched (hydrate) */
+  toHydrate: string[];
+  /** the agent's teams changed or the hub asked for it: bootstrap again */
+  needsBootstrap: boolean;
+}
+
+export class SyncApplier {
+  readonly meta: Meta;
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.meta = new Meta(db);
+    const newer = (t: string) => `WHERE excluded.sync_id >= ${t}.sync_id`;
+    this.s = {
+      convCustomer: db.prepare('SELECT customer_id FROM conversations WHERE id = ?').pluck(),
+      upsertConv: db.prepare(`
+        INSERT INTO conversations(id, customer_id, assignee_id, team_id, status, channel, tab, sla_key, priority_rank, created_at, last_inbound_at, sync_id, gen, data)
+        VALUES (@id, @customer_id, @assignee_id, @team_id, @status, @channel, @tab, @sla_key, @priority_rank, @created_at, @last_inbound_at, @sync_id, @gen, @data)
+        ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id, assignee_id = excluded.assignee_id, team_id = excluded.team_id,
+          status = excluded.status, channel = excluded.channel, tab = excluded.tab, sla_key = excluded.sla_key,
+          priority_rank = excluded.priority_rank, created_at = excluded.created_at, last_inbound_at = excluded.last_inbound_at,
+          sync_id = excluded.sync_id, gen = excluded.gen, data = excluded.data ${newer('conversations')}`),
+      upsertMsg: db.prepare(`
+        INSERT INTO messages(id, conversation_id, direction, visibility, author_id, author_name, text, platform_id, permalink, delivery, delivery_error, created_at, sync_id, gen)
+        VALUES (@id, @conversation_id, @direction, @visibility, @author_id, @author_name, @text, @platform_id, @permalink, @delivery, @delivery_error, @created_at, @sync_id, @gen)
+        ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, direction = excluded.direction, visibility = excluded.visibility,
+          author_id = excluded.author_id, author_name = excluded.author_name, text = excluded.text, platform_id = excluded.platform_id,
+          permalink = excluded.permalink, delivery = excluded.delivery, delivery_error = excluded.delivery_error,
+          created_at = excluded.created_at, sync_id = excluded.sync_id, gen = excluded.gen ${newer('messages')}`),
+      upsertNote: db.prepare(`
+        INSERT INTO notes(id, conversation_id, created_at, sync_id, gen, data) VALUES (@id, @conversation_id, @created_at, @sync_id, @gen, @data)
+        ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, created_at = excluded.created_at,
+          sync_id = excluded.sync_id, gen = excluded.gen, data = excluded.data ${newer('notes')}`),
+      upsertCustomer: db.prepare(`
+        INSERT INTO customers(id, sync_id, gen, data) VALUES (@id, @sync_id, @gen, @data)
+        ON CONFLICT(id) DO UPDATE SET sync_id = excluded.sync_id, gen = excluded.gen, data = excluded.data ${newer('customers')}`),
+      touchConv: db.prepare('UPDATE conversations SET gen = ? WHERE id = ?'),
+      touchMsg: db.prepare('UPDATE messages SET gen = ? WHERE id = ?'),
+      touchNote: db.prepare('UPDATE notes SET gen = ? WHERE id = ?'),
+      touchCustomer: db.prepare('UPDATE customers SET gen = ? WHERE id = ?'),
+      customerInCore: db.prepare("SELECT 1 FROM conversations WHERE customer_id = ? AND tab <> 'history' LIMIT 1").pluck(),
+      convIdsOfCustomer: db.prepare('SELECT id FROM conversations WHERE customer_id = ?').pluck(),
+      deleteMsgsOfConv: db.prepare('DELETE FROM messages WHERE conversation_id = ?'),
+      deleteNotesOfConv: db.prepare('DELETE FROM notes WHERE conversation_id = ?'),
+      deleteAckedOfConv: db.prepare("DELETE FROM outbox WHERE conversation_id = ? AND state = 'acked'"),
+      deleteConvsOfCustomer: db.prepare('DELETE FROM conversations WHERE customer_id = ?'),
+      deleteCustomer: db.prepare('DELETE FROM customers WHERE id = ?'),
+      deleteScope: db.prepare('DELETE FROM customer_scope WHERE customer_id = ?'),
+      addScope: db.prepare('INSERT INTO customer_scope(customer_id, hydrated) VALUES (?, ?) ON CONFLICT(customer_id) DO NOTHING'),
+      markHydrated: db.prepare('UPDATE customer_scope SET hydrated = 1 WHERE customer_id = ?'),
+      ackedDelivered: db.prepare("DELETE FROM outbox WHERE state = 'acked' AND message_id = ?"),
+    };
+  }
+
+  owner(): ScopeOwner {
+    const agent = this.meta.get('agent');
+    if (!agent) throw new Error('no agent in the cache: log in first');
+    return { agentId: agent.id, teamIds: new Set(agent.team_ids) };
+  }
+
+  // ---- bootstrap ------------------------------------------------------------
+
+  /** Starts a (re-)bootstrap: rows written from now on carry a new generation. */
+  beginBootstrap(): number {
+    const gen = this.meta.get('bootstrap_gen') + 1;
+    this.meta.set('bootstrap_gen', gen);
+    return gen;
+  }
+
+  /** One bootstrap page in one transaction. No pruning here: a customer's conversations may arrive on a later page. */
+  applyBootstrapPage(page: Pick<BootstrapPage, keyof Entities>): ApplyResult {
+    return this.db.transaction(() => {
+      const owner = this.owner();
+      const gen = this.meta.get('bootstrap_gen');
+      const ids = this.upsertEntities(page, owner, gen, true).conversationIds;
+      return { conversationIds: ids, toHydrate: [], needsBootstrap: false };
+    })();
+  }
+
+  /**
+   * Last step of a bootstrap: sweep rows the snapshot did not contain, rebuild the customer
+   * scope (all hydrated: the snapshot held their history), and move the checkpoint to the watermark.
+   */
+  finishBootstrap(watermark: number): void {
+    this.db.transaction(() => {
+      const gen = this.meta.get('bootstrap_gen');
+      for (const t of ['conversations', 'messages', 'notes', 'customers']) this.db.prepare(`DELETE FROM ${t} WHERE gen < ?`).run(gen);
+      this.db.prepare('DELETE FROM customer_scope').run();
+      this.db.prepare("INSERT INTO customer_scope(customer_id, hydrated) SELECT DISTINCT customer_id, 1 FROM conversations WHERE tab <> 'history'").run();
+      const outOfScope = this.db.prepare('SELECT id FROM customers WHERE id NOT IN (SELECT customer_id FROM customer_scope)').pluck().all() as string[];
+      for (const id of outOfScope) this.pruneCustomer(id);
+      const stray = this.db.prepare('SELECT DISTINCT customer_id FROM conversations WHERE customer_id NOT IN (SELECT customer_id FROM customer_scope)').pluck().all() as string[];
+      for (const id of stray) this.pruneCustomer(id);
+      this.db.prepare("DELETE FROM outbox WHERE state = 'acked' AND message_id IN (SELECT id FROM messages)").run();
+      this.meta.set('last_sync_id', watermark);
+      this.meta.set('needs_bootstrap', false);
+    })();
+  }
+
+  // ---- changes ----------------------------------------------------------------
+
+  /** One change page in one transaction; refuses a page that does not start at our checkpoint. */
+  applyChangesPage(page: ChangesPage): ApplyResult {
+    return this.db.transaction(() => {
+      const since = this.meta.get('last_sync_id');
+      if (page.since !== since) throw new GapError(since, page.since);
+      if (page.reset) {
+        this.meta.set('needs_bootstrap', true);
+        return { conversationIds: [], toHydrate: [], needsBootstrap: true };
+      }
+      const owner = this.owner();
+      const gen = this.meta.get('bootstrap_gen');
+      const entities: Entities = { conversations: [], messages: [], notes: [], customers: [] };
+      let needsBootstrap = false;
+      for (const ch of page.changes) {
+        switch (ch.entity) {
+          case 'conversation': entities.conversations.push(ch.data); break;
+          case 'message': entities.messages.push(ch.data); break;
+          case 'note': entities.notes.push(ch.data); break;
+          case 'customer': entities.customers.push(ch.data); break;
+          case 'agent': if (this.applyAgent(ch.data)) needsBootstrap = true; break;
+        }
+      }
+      const { conversationIds, customers } = this.upsertEntities(entities, owner, gen, false);
+      const toHydrate = this.pruneAndScope(customers);
+      this.meta.set('last_sync_id', page.to);
+      if (needsBootstrap) this.meta.set('needs_bootstrap', true);
+      return { conversationIds, toHydrate, needsBootstrap };
+    })();
+  }
+
+  /** The whole history of customers that entered the scope; the checkpoint does not move. */
+  applyHydrate(customerIds: readonly string[], result: Entities): ApplyResult {
+    return this.db.transaction(() => {
+      const owner = this.owner();
+      const gen = this.meta.get('bootstrap_gen');
+      const { conversationIds, customers } = this.upsertEntities(result, owner, gen, false);
+      for (const id of customerIds) customers.add(id);
+      const toHydrate = this.pruneAndScope(customers);
+      for (const id of customerIds) this.s.markHydrated.run(id);
+      return { conversationIds, toHydrate: toHydrate.filter((id) => !customerIds.includes(id)), needsBootstrap: false };
+    })();
+  }
+
+  pendingHydrations(limit = 500): string[] {
+    return this.db.prepare('SELECT customer_id FROM customer_scope WHERE hydrated = 0 LIMIT ?').pluck().all(limit) as string[];
+  }
+
+  markHydrated(customerIds: readonly string[]): void {
+    this.db.transaction(() => { for (const id of customerIds) this.s.markHydrated.run(id); })();
+  }
+
+  /** Our own agent record changed. Returns true when the teams differ (the scope changed). */
+  private applyAgent(agent: Agent): boolean {
+    const current = this.meta.get('agent');
+    if (!current || current.id !== agent.id) return false;
+    this.meta.set('agent', agent);
+    const before = [...current.team_ids].sort().join('\n');
+    const after = [...agent.team_ids].sort().join('\n');
+    return before !== after;
+  }
+
+  // ---- rows -------------------------------------------------------------------
+
+  private upsertEntities(e: Pick<Entities, keyof Entities>, owner: ScopeOwner, gen: number, touch: boolean) {
+    const customers = new Set<string>();
+    const conversationIds: string[] = [];
+    for (const c of e.conversations) {
+      const previous = this.s.convCustomer.get(c.id) as string | undefined;
+      if (previous !== undefined && previous !== c.customer_id) customers.add(previous);
+      customers.add(c.customer_id);
+      conversationIds.push(c.id);
+      const r = this.s.upsertConv.run(convRow(c, owner, gen));
+      if (touch && r.changes === 0) this.s.touchConv.run(gen, c.id);
+    }
+    for (const m of e.messages) {
+      const r = this.s.upsertMsg.run(msgRow(m, gen));
+      if (touch && r.changes === 0) this.s.touchMsg.run(gen, m.id);
+      if (m.direction === 'outbound') this.s.ackedDelivered.run(m.id);
+      conversationIds.push(m.conversation_id);
+    }
+    for (const n of e.notes) {
+      const r = this.s.upsertNote.run(noteRow(n, gen));
+      if (touch && r.changes === 0) this.s.touchNote.run(gen, n.id);
+      conversationIds.push(n.conversation_id);
+    }
+    for (const c of e.customers) {
+      const r = this.s.upsertCustomer.run(customerRow(c, gen));
+      if (touch && r.changes === 0) this.s.touchCustomer.run(gen, c.id);
+      customers.add(c.id);
+    }
+    return { conversationIds: [...new Set(conversationIds)], customers };
+  }
+
+  /** For each touched customer: prune it if it left the scope; note it for hydration if it entered. */
+  private pruneAndScope(customers: Iterable<string>): string[] {
+    const entered: string[] = [];
+    for (const id of customers) {
+      if (this.s.customerInCore.get(id) === undefined) {
+        this.pruneCustomer(id);
+      } else if (this.s.addScope.run(id, 0).changes > 0) {
+        entered.push(id);
+      }
+    }
+    return entered;
+  }
+
+  private pruneCustomer(id: string): void {
+    for (const convId of this.s.convIdsOfCustomer.all(id) as string[]) {
+      this.s.deleteMsgsOfConv.run(convId);
+      this.s.deleteNotesOfConv.run(convId);
+      this.s.deleteAckedOfConv.run(convId);
+    }
+    this.s.deleteConvsOfCustomer.run(id);
+    this.s.deleteCustomer.run(id);
+    this.s.deleteScope.run(id);
+  }
+}
+
+export function convRow(c: Conversation, owner: ScopeOwner, gen: number) {
+  return {
+    id: c.id, customer_id: c.customer_id, assignee_id: c.assignee_id, team_id: c.team_id, status: c.status, channel: c.channel,
+    tab: tabOf(c, owner), sla_key: slaKey(c), priority_rank: priorityRank(c.priority), created_at: c.created_at,
+    last_inbound_at: c.last_inbound_at, sync_id: c.sync_id, gen, data: JSON.stringify(c),
+  };
+}
+const msgRow = (m: Message, gen: number) => ({
+  id: m.id, conversation_id: m.conversation_id, direction: m.direction, visibility: m.visibility, author_id: m.author_id,
+  author_name: m.author_name, text: m.text, platform_id: m.platform_id, permalink: m.permalink, delivery: m.delivery,
+  delivery_error: m.delivery_error, created_at: m.created_at, sync_id: m.sync_id, gen,
+});
+const noteRow = (n: Note, gen: number) => ({ id: n.id, conversation_id: n.conversation_id, created_at: n.created_at, sync_id: n.sync_id, gen, data: JSON.stringify(n) });
+const customerRow = (c: Customer, gen: number) => ({ id: c.id, sync_id: c.sync_id, gen, data: JSON.stringify(c) });

@@ -1,0 +1,325 @@
+/**
+ * The sync loop: one cycle at a time, in this order —
+ *   1. drain the outbox (push our mutations first),
+ *   2. bootstrap when the scope must be rebuilt,
+ *   3. pull changes (pushed pages from the stream first, HTTP pages otherwise) — only while
+ *      the outbox holds nothing unsent, so the checkpoint never passes our own mutations,
+ *   4. hydrate customers that entered the scope.
+ * Failures put the engine offline and retry with exponential backoff and jitter; the cache
+ * stays readable throughout.
+ */
+import WebSocket from 'ws';
+import { StreamMessageSchema, type ChangesPage, type Mutation } from '../../../shared/contract/hub-api';
+import { LIMITS } from '../../../shared/domain';
+import type { Outbox, OutboxRow } from '../outbox';
+import { GapError, type SyncApplier } from './apply';
+import { backoffDelay } from './backoff';
+import { HubClient, HubRequestError, NetworkError } from './hub-client';
+
+export interface EngineHooks {
+  dataChanged(conversationIds: string[], inbox: boolean): void;
+  statusChanged(): void;
+}
+export interface EngineOptions {
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** safety-net pull even without pushes */
+  pollMs?: number;
+  pageLimit?: number;
+  batchSize?: number;
+  /** open the live stream (tests of pure pull can turn it off) */
+  live?: boolean;
+  log?: (msg: string) => void;
+}
+
+export class SyncEngine {
+  online = false;
+  syncing = false;
+  lastError: string | null = null;
+  private client: HubClient | null = null;
+  private ws: WebSocket | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private needPull = true;
+  private stopped = true;
+  private failures = 0;
+  private wsFailures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private wsTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private pushed: ChangesPage[] = [];
+  private readonly opts: Required<EngineOptions> & { pageLimit: number; batchSize: number };
+
+  constructor(private readonly applier: SyncApplier, private readonly outbox: Outbox, private readonly hooks: EngineHooks, opts: EngineOptions = {}) {
+    this.opts = {
+      backoffBaseMs: 500, backoffMaxMs: 30_000, pollMs: 30_000, pageLimit: LIMITS.syncPageMax,
+      batchSize: LIMITS.mutationsPerBatch, live: true, log: () => {}, ...opts,
+    };
+  }
+
+  start(): void {
+    const session = this.applier.meta.get('session');
+    if (!session) return;
+    this.stopped = false;
+    this.client = new HubClient(session.hub_url, session.token);
+    this.needPull = true;
+    if (this.opts.live) this.connectStream();
+    this.pollTimer = setInterval(() => { this.needPull = true; this.kick(); }, this.opts.pollMs);
+    this.pollTimer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of [this.retryTimer, this.wsTimer]) if (t) clearTimeout(t);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.retryTimer = this.wsTimer = this.pollTimer = null;
+    const ws = this.ws;
+    this.ws = null;
+    ws?.removeAllListeners();
+    ws?.on('error', () => {});
+    ws?.terminate();
+    await this.running?.catch(() => {});
+    this.setOnline(false);
+  }
+
+  /** Something may need doing (a mutation queued, a push arrived): run a cycle now or right after the current one. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; }
+    this.running = this.loop().finally(() => { this.running = null; });
+  }
+
+  /** Resolves when no cycle is running or queued (tests and the CLI wait on it). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      this.syncing = true;
+      this.hooks.statusChanged();
+      try {
+        await this.cycle();
+        this.failures = 0;
+        this.lastError = null;
+      } catch (err) {
+        this.onFailure(err as Error);
+      }
+      this.syncing = false;
+      this.hooks.statusChanged();
+    } while (this.again && !this.stopped);
+  }
+
+  private onFailure(err: Error): void {
+    this.lastError = err.message;
+    this.opts.log(`sync: ${err.message}`);
+    if (err instanceof HubRequestError && err.status === 401) {
+      // The token is no longer valid: keep serving the cache, stop calling the hub until the next login.
+      this.setOnline(false);
+      this.stopped = true;
+      return;
+    }
+    if (err instanceof NetworkError) this.setOnline(false);
+    if (this.stopped) return;
+    const delay = backoffDelay(this.failures++, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.needPull = true; this.kick(); }, delay);
+    this.retryTimer.unref();
+  }
+
+  private setOnline(online: boolean): void {
+    if (this.online === online) return;
+    this.online = online;
+    this.hooks.statusChanged();
+    // Thread rows of queued replies read 'waiting' offline and 'sending' online.
+    this.hooks.dataChanged([], false);
+  }
+
+  private async cycle(): Promise<void> {
+    const client = this.client;
+    if (!client || this.stopped) return;
+    await this.drain(client);
+    if (this.stopped || this.outbox.pendingCount() > 0) return;
+    if (this.applier.meta.get('needs_bootstrap')) await this.bootstrap(client);
+    if (this.stopped) return;
+    this.applyPushed();
+    if (this.needPull) await this.pull(client);
+    if (this.stopped) return;
+    await this.hydrate(client);
+  }
+
+  // ---- 1. outbox ------------------------------------------------------------------
+
+  private async drain(client: HubClient): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const batch = this.outbox.nextBatch(this.opts.batchSize);
+      if (batch.length === 0) return;
+      await this.send(client, batch);
+    }
+  }
+
+  private async send(client: HubClient, batch: OutboxRow[]): Promise<void> {
+    const mutations: Mutation[] = batch.map((r) => ({ id: r.id, type: r.type, args: JSON.parse(r.args) }));
+    try {
+      const { results } = await client.mutations(mutations);
+      this.setOnline(true);
+      const settled = this.outbox.settle(results);
+      const answered = new Set(results.map((r) => r.id));
+      const missing = batch.filter((r) => !answered.has(r.id));
+      if (missing.length) throw new NetworkError(`hub did not answer ${missing.length} mutation(s)`);
+      this.needPull = true;
+      this.hooks.dataChanged(settled.conversationIds, true);
+    } catch (err) {
+      if (err instanceof HubRequestError && err.status !== 401) {
+        if (batch.length > 1) {
+          // One bad mutation must not hold the others: send them one by one.
+          for (const row of batch) await this.send(client, [row]);
+          return;
+        }
+        this.refuseMalformed(batch[0], err);
+        return;
+      }
+      this.outbox.noteAttempt(batch.map((r) => r.id), (err as Error).message);
+      throw err;
+    }
+  }
+
+  /** The hub refused the request itself (4xx): a reply or note goes back to the draft, other changes wait for a manual retry. */
+  private refuseMalformed(row: OutboxRow, err: HubRequestError): void {
+    const args = JSON.parse(row.args) as { text?: string; visibility?: 'public' | 'private' };
+    if ((row.type === 'reply' || row.type === 'note') && args.text !== undefined) {
+      this.outbox.settle([{ id: row.id, ok: false, error: { code: 'invalid', message: `${err.code}: ${err.message}` } }]);
+    } else {
+      this.outbox.markFailed(row.id, `${err.code}: ${err.message}`);
+    }
+    this.hooks.dataChanged([row.conversation_id], true);
+  }
+
+  // ---- 2. bootstrap ----------------------------------------------------------------
+
+  private async bootstrap(client: HubClient): Promise<void> {
+    this.applier.beginBootstrap();
+    let cursor: string | null = null;
+    let watermark = Number.POSITIVE_INFINITY;
+    do {
+      const page = await client.bootstrap(cursor, this.opts.pageLimit);
+      this.setOnline(true);
+      if (this.stopped) return;
+      this.applier.applyBootstrapPage(page);
+      // The lowest watermark is safe: changes after it are replayed, and newest wins.
+      watermark = Math.min(watermark, page.watermark);
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    this.applier.finishBootstrap(watermark);
+    this.pushed = [];
+    this.needPull = true;
+    this.hooks.dataChanged([], true);
+  }
+
+  // ---- 3. changes -------------------------------------------------------------------
+
+  private applyPushed(): void {
+    const pages = this.pushed;
+    this.pushed = [];
+    for (const page of pages) {
+      const at = this.applier.meta.get('last_sync_id');
+      if (page.to <= at && !page.reset) continue;
+      if (page.since !== at || page.reset) { this.needPull = true; return; }
+      const res = this.applier.applyChangesPage(page);
+      this.hooks.dataChanged(res.conversationIds, true);
+      if (res.needsBootstrap || page.has_more) { this.needPull = true; return; }
+    }
+  }
+
+  private async pull(client: HubClient): Promise<void> {
+    let gaps = 0;
+    for (;;) {
+      const since = this.applier.meta.get('last_sync_id');
+      const page = await client.changes(since, this.opts.pageLimit);
+      this.setOnline(true);
+      // A mutation queued while the page was in flight: send it before moving the checkpoint.
+      if (this.stopped || this.outbox.pendingCount() > 0) { this.again = true; return; }
+      try {
+        const res = this.applier.applyChangesPage(page);
+        if (res.conversationIds.length) this.hooks.dataChanged(res.conversationIds, true);
+        if (res.needsBootstrap) { await this.bootstrap(client); continue; }
+      } catch (err) {
+        if (!(err instanceof GapError) || ++gaps > 3) throw err;
+        continue; // re-fetch from our checkpoint
+      }
+      if (!page.has_more) break;
+    }
+    this.needPull = false;
+  }
+
+  // ---- 4. hydrate ---------------------------------------------------------------------
+
+  private async hydrate(client: HubClient): Promise<void> {
+    for (let round = 0; round < 100; round++) {
+      const ids = this.applier.pendingHydrations(1000);
+      if (ids.length === 0) return;
+      await this.hydrateSome(client, ids);
+      if (this.stopped) return;
+    }
+  }
+
+  private async hydrateSome(client: HubClient, ids: string[]): Promise<void> {
+    try {
+      const result = await client.hydrate(ids);
+      if (this.stopped) return;
+      const res = this.applier.applyHydrate(ids, result);
+      this.hooks.dataChanged(res.conversationIds, true);
+    } catch (err) {
+      if (!(err instanceof HubRequestError) || err.status === 401) throw err;
+      if (ids.length > 1) {
+        // The hub refuses the whole request for one customer outside the scope: ask one by one.
+        for (const id of ids) await this.hydrateSome(client, [id]);
+        return;
+      }
+      // This customer left the scope meanwhile: the next pull brings the change that prunes it.
+      this.opts.log(`hydrate refused: ${err.message}`);
+      this.applier.markHydrated(ids);
+      this.needPull = true;
+      this.again = true;
+    }
+  }
+
+  // ---- live stream ----------------------------------------------------------------------
+
+  private connectStream(): void {
+    if (this.stopped || !this.client) return;
+    const ws = new WebSocket(this.client.streamUrl(), { headers: this.client.authHeader() });
+    this.ws = ws;
+    ws.on('open', () => {
+      this.wsFailures = 0;
+      ws.send(JSON.stringify({ type: 'subscribe', since: this.applier.meta.get('last_sync_id') }));
+      this.setOnline(true);
+      this.needPull = true;
+      this.kick();
+    });
+    ws.on('message', (raw) => {
+      let msg;
+      try { msg = StreamMessageSchema.parse(JSON.parse(raw.toString())); } catch { return; }
+      if (msg.type === 'changes') {
+        if (this.pushed.length < 50) this.pushed.push(msg.page);
+        else { this.pushed = []; this.needPull = true; }
+        this.kick();
+      } else if (msg.type === 'error') {
+        this.opts.log(`stream: ${msg.code} ${msg.message}`);
+      }
+    });
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.stopped) return;
+      this.setOnline(false);
+      const delay = backoffDelay(this.wsFailures++, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+      this.wsTimer = setTimeout(() => { this.wsTimer = null; this.connectStream(); }, delay);
+      this.wsTimer.unref();
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import type { Conversation } from '../../../shared/domain';
+
+/** Inbox tab a conversation belongs to for this agent; 'history' = only kept as customer history. */
+export type Tab = 'mine' | 'team' | 'snoozed' | 'resolved' | 'history';
+
+export interface ScopeOwner { agentId: string; teamIds: ReadonlySet<string> }
+
+/**
+ * The scope rule, shared with the hub: a conversation is in the agent's core scope when it is
+ * assigned to them, or unassigned in one of their teams. The cache also keeps every other
+ * conversation of those conversations' customers (their history).
+ */
+export function inCoreScope(c: Pick<Conversation, 'assignee_id' | 'team_id'>, owner: ScopeOwner): boolean {
+  if (c.assignee_id === owner.agentId) return true;
+  return c.assignee_id === null && c.team_id !== null && owner.teamIds.has(c.team_id);
+}
+
+export function tabOf(c: Pick<Conversation, 'assignee_id' | 'team_id' | 'status'>, owner: ScopeOwner): Tab {
+  if (!inCoreScope(c, owner)) return 'history';
+  if (c.status === 'resolved') return 'resolved';
+  if (c.status === 'snoozed') return 'snoozed';
+  return c.assignee_id === owner.agentId ? 'mine' : 'team';
+}
+
+const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
+export const priorityRank = (p: Conversation['priority']): number => PRIORITY_RANK[p];
+
+/** Earliest SLA due time still running; '9999' (sorts last) when none. */
+export function slaKey(c: Conversation): string {
+  const dues = [c.first_response_at === null ? c.first_response_due_at : null, c.next_response_due_at, c.resolution_due_at]
+    .filter((d): d is string => d !== null)
+    .map((d) => new Date(d).toISOString());
+  return dues.length ? dues.sort()[0] : '9999';
+}
