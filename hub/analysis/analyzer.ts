@@ -1,0 +1,444 @@
+/**
+ * The analysis of one inbound post, and learning from agents' corrections.
+ *
+ * Each label (sentiment, intent, topic, priority) is a blend of a rule prior — VADER for
+ * sentiment, the taxonomy's keyword rules for intent and topic, a weighted score for priority —
+ * and the workspace's learned naive Bayes model. The model's weight grows with the corrections
+ * it has learned (n / (n + k)), so a new workspace runs on rules and a trained one on what its
+ * agents taught it. Every result says why, in words an agent reads at a glance.
+ */
+import { z } from 'zod';
+import { PrioritySchema, type Analysis, type Priority } from '../../shared/domain';
+import type { NormalizedPost } from '../connectors/types';
+import { NaiveBayes, type Prediction } from './classifier';
+import { appendFeatures, extractFeatures } from './features';
+import { detectLanguage } from './language';
+import { lexiconFeatures, lexiconSentiment, type SentimentLabel } from './lexicon';
+import { TASKS, type ModelStore, type Task, type WorkspaceModel } from './model-store';
+import { authorInfluence, detectNoise, detectUrgency, findPersonalDataMasked, formatCount, type AuthorInfo, type PersonalDataFound } from './signals';
+import { DEFAULT_TAXONOMY, KeywordRules, parseTaxonomy, type Taxonomy } from './taxonomy';
+
+export type { Task } from './model-store';
+
+export interface PostInput {
+  text: string;
+  author?: AuthorInfo;
+  channel?: string;
+  visibility?: 'public' | 'private';
+}
+
+export interface Correction {
+  text: string;
+  task: Task;
+  label: string;
+  /** how many data-set rows one correction is worth; default 1 */
+  weight?: number;
+  /** context for priority corrections (influence matters there) */
+  author?: AuthorInfo;
+}
+
+export interface AnalysisResult extends Analysis {
+  language: string;
+  sentiment: { label: string; score: number; confidence: number };
+  intent: string;
+  intent_confidence: number;
+  topic?: string;
+  topic_confidence?: number;
+  urgency: number;
+  pii: string[];
+  pii_found: PersonalDataFound[];
+  noise: boolean;
+  noise_kind: 'spam' | 'bot' | 'off_topic' | null;
+  influence: number;
+  priority: Priority;
+  reason: string;
+}
+
+export interface LabelDecision {
+  label: string;
+  confidence: number;
+  /** 'rules' when only the prior spoke, 'learned' when the model outweighed it */
+  source: 'rules' | 'learned';
+  probabilities: Record<string, number>;
+}
+
+const CorrectionSchema = z.object({
+  text: z.string().min(1, 'text is empty').max(10_000, 'text is longer than 10,000 characters'),
+  task: z.enum(TASKS),
+  label: z.string().trim().min(1, 'label is empty').max(64, 'label is longer than 64 characters'),
+  weight: z.number().positive().max(1000).optional(),
+  author: z.object({ followers: z.number().nullable().optional(), verified: z.boolean().optional(), handle: z.string().nullable().optional() }).passthrough().optional(),
+});
+
+/** How many corrections it takes for the learned model to weigh as much as the rules. */
+const HALF_WEIGHT: Record<Task, number> = { sentiment: 20, intent: 8, topic: 8, priority: 20 };
+const NEGATIVE = /^(neg|negative|-1|bad|angry)$/i;
+const POSITIVE = /^(pos|positive|1|\+1|good|happy)$/i;
+
+function canonicalSentiment(label: string): SentimentLabel | null {
+  if (NEGATIVE.test(label)) return 'negative';
+  if (POSITIVE.test(label)) return 'positive';
+  if (/^(neu|neutral|0|none)$/i.test(label)) return 'neutral';
+  return null;
+}
+
+export interface AnalyzerOptions {
+  store?: ModelStore;
+  taxonomy?: unknown;
+  workspaceId?: string;
+}
+
+export class Analyzer {
+  readonly workspaceId: string;
+  private taxonomy: Taxonomy;
+  private intentRules: KeywordRules;
+  private topicRules: KeywordRules;
+  private models = new Map<Task, NaiveBayes>();
+  private corrections: Partial<Record<Task, number>> = {};
+  private readonly store?: ModelStore;
+  private saving: Promise<void> | null = null;
+  private saveAgain = false;
+
+  constructor(opts: AnalyzerOptions = {}) {
+    this.workspaceId = opts.workspaceId ?? 'default';
+    this.store = opts.store;
+    this.taxonomy = opts.taxonomy === undefined ? DEFAULT_TAXONOMY : parseTaxonomy(opts.taxonomy);
+    this.intentRules = new KeywordRules(this.taxonomy.intents);
+    this.topicRules = new KeywordRules(this.taxonomy.topics);
+  }
+
+  /** Loads the workspace's models from the store (none yet is fine). */
+  async load(): Promise<this> {
+    if (!this.store) return this;
+    const doc = await this.store.load(this.workspaceId);
+    if (doc) this.restore(doc);
+    return this;
+  }
+
+  /** Replaces the live state by a stored one; a corrupt document throws and changes nothing. */
+  restore(doc: WorkspaceModel): void {
+    const taxonomy = doc.taxonomy ? parseTaxonomy(doc.taxonomy) : this.taxonomy;
+    const models = new Map<Task, NaiveBayes>();
+    for (const task of TASKS) {
+      const m = doc.models[task];
+      if (m) models.set(task, NaiveBayes.fromJSON(m));
+    }
+    this.setTaxonomyNow(taxonomy);
+    this.models = models;
+    this.corrections = { ...doc.corrections };
+  }
+
+  toJSON(): WorkspaceModel {
+    const models: WorkspaceModel['models'] = {};
+    for (const [task, m] of this.models) models[task] = m.toJSON();
+    return {
+      version: 1,
+      taxonomy: this.taxonomy === DEFAULT_TAXONOMY ? undefined : this.taxonomy,
+      models,
+      corrections: { ...this.corrections },
+      updated_at: new Date().toISOString(),
+    };
+  }
+
+  getTaxonomy(): Taxonomy { return this.taxonomy; }
+
+  /** Edits the workspace's taxonomy; invalid input throws and keeps the old one. */
+  async setTaxonomy(input: unknown): Promise<void> {
+    this.setTaxonomyNow(parseTaxonomy(input));
+    await this.persist();
+  }
+
+  private setTaxonomyNow(t: Taxonomy) {
+    const intentRules = new KeywordRules(t.intents);
+    const topicRules = new KeywordRules(t.topics);
+    this.taxonomy = t;
+    this.intentRules = intentRules;
+    this.topicRules = topicRules;
+  }
+
+  stats(): Record<Task, { corrections: number; labels: string[] }> {
+    const out = {} as Record<Task, { corrections: number; labels: string[] }>;
+    for (const task of TASKS) out[task] = { corrections: this.corrections[task] ?? 0, labels: [...(this.models.get(task)?.knownLabels ?? [])] };
+    return out;
+  }
+
+  // ---- learning -----------------------------------------------------------
+
+  /** Learns one agent correction; later analyses use it at once, the store gets it when the promise resolves. */
+  async learn(correction: Correction): Promise<void> {
+    const c = validateCorrection(correction);
+    this.learnNow(c);
+    await this.persist();
+  }
+
+  /**
+   * Learns a batch the same way as one correction at a time (naive Bayes counts do not
+   * depend on order). Every correction is checked first: one bad row and nothing is learned.
+   */
+  async learnMany(corrections: Iterable<Correction>): Promise<number> {
+    const valid: Correction[] = [];
+    let i = 0;
+    for (const c of corrections) {
+      try { valid.push(validateCorrection(c)); } catch (e: any) { throw new Error(`correction #${i + 1}: ${e.message}`, { cause: e }); }
+      i++;
+    }
+    for (const c of valid) this.learnNow(c);
+    if (valid.length) await this.persist();
+    return valid.length;
+  }
+
+  private learnNow(c: Correction): void {
+    let model = this.models.get(c.task);
+    if (!model) { model = new NaiveBayes(); this.models.set(c.task, model); }
+    model.learn(this.featuresFor(c.task, c.text, c.author), c.label, c.weight ?? 1);
+    this.corrections[c.task] = (this.corrections[c.task] ?? 0) + 1;
+  }
+
+  /** Saves to the store; overlapping calls coalesce into one more save after the running one. */
+  private async persist(): Promise<void> {
+    if (!this.store) return;
+    if (this.saving) { this.saveAgain = true; return this.saving; }
+    const run = async () => {
+      try {
+        do {
+          this.saveAgain = false;
+          await this.store!.save(this.workspaceId, this.toJSON());
+        } while (this.saveAgain);
+      } finally { this.saving = null; }
+    };
+    this.saving = run();
+    return this.saving;
+  }
+
+  // ---- features -------------------------------------------------------------
+
+  private featuresFor(task: Task, text: string, author?: AuthorInfo, base?: Int32Array): Int32Array {
+    const words = base ?? extractFeatures(text);
+    if (task === 'sentiment') return appendFeatures(words, lexiconFeatures(lexiconSentiment(text)));
+    if (task === 'priority') return appendFeatures(words, this.priorityContext(text, author));
+    return words;
+  }
+
+  /** What besides the words decides priority: how loud the author is, how angry and urgent the post. */
+  private priorityContext(text: string, author?: AuthorInfo): string[] {
+    const infl = authorInfluence(author).score;
+    const urg = detectUrgency(text).score;
+    const lex = lexiconSentiment(text);
+    return [`infl:${Math.round(infl * 4)}`, `infl2:${Math.round(infl * 4)}`, `urg:${Math.round(urg * 4)}`, `urg2:${Math.round(urg * 4)}`, `lex:${lex.bucket}`];
+  }
+
+  // ---- prediction -----------------------------------------------------------
+
+  private blend(task: Task, prior: Record<string, number>, features: Int32Array): LabelDecision | null {
+    const model = this.models.get(task);
+    const pred: Prediction | null = model && model.knownLabels.length >= 2 ? model.predict(features) : null;
+    const n = model?.size ?? 0;
+    const w = pred ? n / (n + HALF_WEIGHT[task]) : 0;
+    const p: Record<string, number> = {};
+    for (const [l, v] of Object.entries(prior)) p[l] = (1 - w) * v;
+    if (pred) for (const [l, v] of Object.entries(pred.probabilities)) p[l] = (p[l] ?? 0) + w * v;
+    let best: string | null = null;
+    for (const [l, v] of Object.entries(p)) if (best === null || v > p[best]) best = l;
+    if (best === null) return null;
+    return { label: best, confidence: p[best], source: w > 0.5 ? 'learned' : 'rules', probabilities: p };
+  }
+
+  /** One task's label for a text, exactly as analyze() decides it (used by the evaluation). */
+  predict(task: Task, text: string, author?: AuthorInfo): LabelDecision | null {
+    return this.decide(task, text, author, extractFeatures(text));
+  }
+
+  private decide(task: Task, text: string, author: AuthorInfo | undefined, base: Int32Array): LabelDecision | null {
+    if (task === 'sentiment') return this.blend('sentiment', sentimentPrior(lexiconSentiment(text).label), this.featuresFor('sentiment', text, author, base));
+    if (task === 'intent') return this.blend('intent', this.intentPrior(text, lexiconSentiment(text).score).prior, base);
+    if (task === 'topic') return this.blend('topic', rulePrior(this.topicRules.match(text.toLowerCase())), base);
+    const a = this.analyze({ text, author });
+    return { label: a.priority, confidence: 1, source: 'rules', probabilities: { [a.priority]: 1 } };
+  }
+
+  private intentPrior(text: string, lexScore: number) {
+    const hits = this.intentRules.match(text.toLowerCase());
+    const ids = new Set(this.taxonomy.intents.map((c) => c.id));
+    // weak cues that need no keywords: a question mark, a clearly negative or positive tone
+    const weak: Array<[string, number]> = [];
+    if (text.includes('?') && ids.has('question')) weak.push(['question', 0.8]);
+    if (lexScore <= -0.4 && ids.has('complaint')) weak.push(['complaint', 0.8]);
+    if (lexScore >= 0.5 && ids.has('praise')) weak.push(['praise', 0.6]);
+    const counts: Record<string, number> = {};
+    for (const h of hits) counts[h.id] = (counts[h.id] ?? 0) + h.count;
+    for (const [id, v] of weak) counts[id] = (counts[id] ?? 0) + v;
+    return { prior: normalize(counts), hits };
+  }
+
+  /** Full analysis of one inbound post. Never throws on odd input: an empty text is noise. */
+  analyze(post: PostInput): AnalysisResult {
+    const text = typeof post.text === 'string' ? post.text : '';
+    const lower = text.toLowerCase();
+    const base = extractFeatures(text);
+    const lex = lexiconSentiment(text);
+
+    // sentiment
+    const sentFeatures = appendFeatures(base, lexiconFeatures(lex));
+    const s = this.blend('sentiment', sentimentPrior(lex.label), sentFeatures)!;
+    const sentModel = this.models.get('sentiment');
+    const w = s.source === 'learned' || (sentModel && sentModel.knownLabels.length >= 2)
+      ? (sentModel!.size / (sentModel!.size + HALF_WEIGHT.sentiment)) : 0;
+    const canon = canonicalSentiment(s.label);
+    let pPos = 0, pNeg = 0;
+    for (const [l, v] of Object.entries(s.probabilities)) {
+      const c = canonicalSentiment(l);
+      if (c === 'positive') pPos += v; else if (c === 'negative') pNeg += v;
+    }
+    let score = (1 - w) * lex.score + w * (pPos - pNeg);
+    if (canon === 'negative') score = Math.min(score, -0.05);
+    else if (canon === 'positive') score = Math.max(score, 0.05);
+    else if (canon === 'neutral') score = Math.max(-0.5, Math.min(0.5, score));
+    score = Math.round(score * 100) / 100;
+
+    // intent and topic
+    const { prior: intentPrior, hits: intentHits } = this.intentPrior(text, lex.score);
+    const intent = this.blend('intent', intentPrior, base) ?? { label: 'other', confidence: 0, source: 'rules' as const, probabilities: {} };
+    const topicHits = this.topicRules.match(lower);
+    const topic = this.blend('topic', rulePrior(topicHits), base);
+
+    // rule signals
+    const urgency = detectUrgency(text);
+    const safety = intent.label === 'urgent_safety';
+    const urgencyScore = safety ? Math.max(urgency.score, 0.8) : urgency.score;
+    const pii = findPersonalDataMasked(text);
+    const noise = detectNoise(text, post.author, intent.label === 'spam');
+    const influence = authorInfluence(post.author);
+    const language = detectLanguage(text).language;
+
+    // priority: rule score, then what agents taught
+    const ruled = rulePriority({ sentiment: canon, score, intent: intent.label, urgency: urgencyScore, influence: influence.score, pii: pii.length > 0, isPublic: post.visibility !== 'private', noise: noise.noise });
+    const pModel = this.models.get('priority');
+    let priority = ruled.priority;
+    let priorityLearned = false;
+    if (pModel && pModel.knownLabels.length >= 2) {
+      const prior: Record<string, number> = { low: 0.1, normal: 0.1, high: 0.1, urgent: 0.1, [ruled.priority]: 0.7 };
+      const d = this.blend('priority', prior, appendFeatures(base, this.priorityContext(text, post.author)));
+      if (d && PrioritySchema.safeParse(d.label).success) {
+        priorityLearned = d.source === 'learned' && d.label !== ruled.priority;
+        priority = d.label as Priority;
+      }
+    }
+
+    const reason = explain({
+      sentiment: s.label, score, sentimentSource: s.source, intent, intentWords: intentHits.find((h) => h.id === intent.label)?.words ?? [],
+      topic, topicWords: topicHits.find((h) => h.id === topic?.label)?.words ?? [], urgency: urgencyScore, urgencyCues: urgency.cues,
+      influence, pii, noise, priority, priorityLearned,
+    });
+
+    return {
+      language,
+      sentiment: { label: s.label, score, confidence: round2(s.confidence) },
+      intent: intent.label,
+      intent_confidence: round2(intent.confidence),
+      ...(topic ? { topic: topic.label, topic_confidence: round2(topic.confidence) } : {}),
+      urgency: urgencyScore,
+      pii: [...new Set(pii.map((p) => p.kind))],
+      pii_found: pii,
+      noise: noise.noise,
+      noise_kind: noise.kind,
+      influence: influence.score,
+      priority,
+      reason,
+    };
+  }
+
+  /** The hub's ingest hook: analysis of a normalized inbound post. */
+  analyzePost(post: Pick<NormalizedPost, 'text'> & Partial<Pick<NormalizedPost, 'author' | 'channel' | 'visibility'>>): AnalysisResult {
+    return this.analyze({ text: post.text, author: post.author ?? undefined, channel: post.channel, visibility: post.visibility });
+  }
+}
+
+function validateCorrection(c: Correction): Correction {
+  const r = CorrectionSchema.safeParse(c);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new Error(`invalid correction: ${i.path.join('.') || 'value'}: ${i.message}`);
+  }
+  if (r.data.task === 'priority' && !PrioritySchema.safeParse(r.data.label).success) {
+    throw new Error(`invalid correction: priority must be one of ${PrioritySchema.options.join(', ')}, got "${r.data.label}"`);
+  }
+  return r.data as Correction;
+}
+
+function round2(x: number) { return Math.round(x * 100) / 100; }
+
+function normalize(counts: Record<string, number>): Record<string, number> {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const out: Record<string, number> = {};
+  if (total > 0) for (const [k, v] of Object.entries(counts)) out[k] = v / total;
+  return out;
+}
+
+function rulePrior(hits: Array<{ id: string; count: number }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const h of hits) counts[h.id] = h.count;
+  return normalize(counts);
+}
+
+function sentimentPrior(label: SentimentLabel): Record<string, number> {
+  return { negative: 0.2, neutral: 0.2, positive: 0.2, [label]: 0.6 };
+}
+
+interface PriorityInputs {
+  sentiment: SentimentLabel | null; score: number; intent: string; urgency: number;
+  influence: number; pii: boolean; isPublic: boolean; noise: boolean;
+}
+
+const INTENT_WEIGHT: Record<string, number> = {
+  urgent_safety: 2.5, complaint: 0.6, request_for_help: 0.6, purchase_intent: 0.6, question: 0.3, feedback: 0, praise: -0.6, spam: -3,
+};
+
+/** Weighted evidence → level. Angry + influential + urgent reaches urgent; neutral praise stays low. */
+export function rulePriority(x: PriorityInputs): { priority: Priority; points: number } {
+  if (x.noise) return { priority: 'low', points: 0 };
+  // an inbound post to a care team deserves a normal answer unless something says otherwise
+  let points = 0.5;
+  if (x.sentiment === 'negative') points += -x.score * 1.5;
+  points += x.urgency * 3;
+  points += INTENT_WEIGHT[x.intent] ?? 0;
+  points += x.influence * 1.5;
+  if (x.pii && x.isPublic) points += 0.5; // personal data in public wants a quick hand
+  const priority: Priority = points >= 3.5 ? 'urgent' : points >= 2 ? 'high' : points >= 0.4 ? 'normal' : 'low';
+  return { priority, points: round2(points) };
+}
+
+const PII_NAMES: Record<string, string> = { email: 'e-mail', phone: 'phone', card: 'card number', order: 'order number' };
+
+function fmtScore(x: number) { return (x < 0 ? '−' : x > 0 ? '+' : '') + Math.abs(x).toFixed(2); }
+
+function explain(x: {
+  sentiment: string; score: number; sentimentSource: string; intent: LabelDecision | { label: string; confidence: number; source: string };
+  intentWords: string[]; topic: LabelDecision | null; topicWords: string[]; urgency: number; urgencyCues: string[];
+  influence: { score: number; followers: number | null; verified: boolean }; pii: PersonalDataFound[];
+  noise: { noise: boolean; kind: string | null; why: string | null }; priority: Priority; priorityLearned: boolean;
+}): string {
+  const parts: string[] = [];
+  if (x.noise.noise) parts.push(`${x.noise.kind?.replace('_', '-')}: ${x.noise.why}`);
+  parts.push(`${x.sentiment} (${fmtScore(x.score)}${x.sentimentSource === 'learned' ? ', learned' : ''})`);
+  const quote = (w: string[]) => w.map((s) => `"${s}"`).join(', ');
+  parts.push(x.intentWords.length && x.intent.source === 'rules' ? `${x.intent.label.replace(/_/g, ' ')} (${quote(x.intentWords)})`
+    : `${x.intent.label.replace(/_/g, ' ')}${x.intent.source === 'learned' ? ` (learned, ${Math.round(x.intent.confidence * 100)}%)` : ''}`);
+  if (x.topic) {
+    parts.push(x.topicWords.length ? `mentions ${x.topicWords.join(', ')} → ${x.topic.label.replace(/_/g, ' ')}`
+      : `topic ${x.topic.label.replace(/_/g, ' ')} (learned)`);
+  }
+  if (x.urgency >= 0.4) parts.push(`urgent${x.urgencyCues.length ? ` (${quote(x.urgencyCues.slice(0, 2))})` : ''}`);
+  if (x.influence.followers !== null && x.influence.followers >= 1000) parts.push(`${formatCount(x.influence.followers)} followers`);
+  if (x.influence.verified) parts.push('verified');
+  if (x.pii.length) parts.push(`personal data: ${[...new Set(x.pii.map((p) => PII_NAMES[p.kind]))].join(', ')}`);
+  return `${parts.join(', ')} → ${x.priority} priority${x.priorityLearned ? ' (learned from agents)' : ''}`;
+}
+
+/** A single-workspace analyzer; call `load()` (or use `openAnalyzer`) to read its store. */
+export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
+  return new Analyzer(opts);
+}
+
+export async function openAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyzer> {
+  return new Analyzer(opts).load();
+}

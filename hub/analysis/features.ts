@@ -1,0 +1,60 @@
+/**
+ * Hashed sparse features for the learned models: word unigrams and bigrams (with negation
+ * marks) plus character 3–5-grams inside words, which survive typos and inflections.
+ * Hashing keeps the model's size bounded whatever vocabulary agents' corrections bring.
+ */
+import { markNegation, normalizeText, tokenize } from './text';
+
+export const HASH_BITS = 22;
+const HASH_MASK = (1 << HASH_BITS) - 1;
+
+/** FNV-1a over UTF-16 code units, seeded per feature family so families do not collide systematically. */
+export function hashString(s: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & HASH_MASK;
+}
+
+const SEED_WORD = 1, SEED_BIGRAM = 2, SEED_CHAR = 3, SEED_EXTRA = 4;
+
+export interface FeatureOptions {
+  /** character n-gram lengths inside words; [] turns them off */
+  charGrams?: number[];
+}
+
+/**
+ * The set of feature ids of a text (binary presence: short posts gain nothing from counts).
+ * `extra` are named features added by the caller, e.g. the lexicon's polarity bucket.
+ */
+export function extractFeatures(text: string, extra: string[] = [], opts: FeatureOptions = {}): Int32Array {
+  const grams = opts.charGrams ?? [3, 4, 5];
+  const tokens = markNegation(tokenize(normalizeText(text)));
+  const ids = new Set<number>();
+  let prev = '<s>';
+  for (const t of tokens) {
+    ids.add(hashString(t, SEED_WORD));
+    ids.add(hashString(prev + ' ' + t, SEED_BIGRAM));
+    prev = t;
+    if (grams.length && t.length > 1 && t[0] !== '_') {
+      const w = ' ' + (t[0] === '¬' ? t.slice(1) : t) + ' ';
+      for (const n of grams) {
+        for (let i = 0; i + n <= w.length; i++) ids.add(hashString(w.slice(i, i + n), SEED_CHAR));
+      }
+    }
+  }
+  if (tokens.length) ids.add(hashString(prev + ' </s>', SEED_BIGRAM));
+  for (const e of extra) ids.add(hashString(e, SEED_EXTRA));
+  return Int32Array.from(ids);
+}
+
+/** Base features plus named extras, without re-reading the text. */
+export function appendFeatures(base: Int32Array, extra: string[]): Int32Array {
+  if (!extra.length) return base;
+  const out = new Int32Array(base.length + extra.length);
+  out.set(base);
+  extra.forEach((e, i) => { out[base.length + i] = hashString(e, SEED_EXTRA); });
+  return out;
+}

@@ -1,0 +1,30 @@
+/**
+ * The lexicon baseline: VADER (Hutto & Gilbert 2014, npm 'vader-sentiment', Apache-2.0), which
+ * handles negation, intensifiers, caps, emoticons and "but". It works with no training at all,
+ * so a new workspace gets sentiment from its first post; the learned model takes over as agents
+ * correct labels, and the VADER bucket stays one of its features.
+ */
+import vader from 'vader-sentiment';
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+
+export interface LexiconSentiment {
+  /** VADER compound score, −1..1 */
+  score: number;
+  label: SentimentLabel;
+  /** coarse bucket used as a feature of the learned model */
+  bucket: string;
+}
+
+export function lexiconSentiment(text: string): LexiconSentiment {
+  const score = vader.SentimentIntensityAnalyzer.polarity_scores(text).compound;
+  // VADER's own recommended thresholds
+  const label: SentimentLabel = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
+  const bucket = score <= -0.5 ? 'neg2' : score < -0.05 ? 'neg1' : score < 0.05 ? 'zero' : score < 0.5 ? 'pos1' : 'pos2';
+  return { score, label, bucket };
+}
+
+/** Features for the learned model: the bucket, repeated under distinct names so it weighs like a few words. */
+export function lexiconFeatures(lex: LexiconSentiment): string[] {
+  return ['lex:' + lex.bucket, 'lex2:' + lex.bucket, 'lex3:' + lex.bucket];
+}
