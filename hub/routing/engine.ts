@@ -1,0 +1,952 @@
+/**
+ * The routing engine: a deterministic state machine over agents, presence, queues, offers and
+ * SLA clocks. No I/O, no wall clock: time comes from the injected `now()` and timers fire in
+ * `tick()`. Every public method validates first and mutates after, so a thrown RoutingError
+ * leaves the state unchanged. Changes come out as events (`drainEvents`) for the hub to
+ * persist and push to desktops.
+ *
+ * Invariants (checked by `checkInvariants`, asserted by the simulation test at every step):
+ *  - no agent holds more open conversations on a channel than their capacity for it;
+ *  - a conversation is offered to at most one agent at a time, and an agent holds at most one offer;
+ *  - no queued conversation waits while an agent who could take it is free: routable presence,
+ *    no pending offer, below capacity on its channel, in the queue's team, with the skills,
+ *    and who has not rejected or missed it in the current target.
+ */
+import type { ConversationStatus, Priority } from '../../shared/domain';
+import { ALWAYS_OPEN, BusinessCalendar } from './calendar';
+import { RoutingError } from './errors';
+import { compileRules, firstMatchingRule, type CompiledRule } from './rules';
+import {
+  PRIORITIES, PRIORITY_RANK, RoutableConversationSchema, RoutingAgentSchema, validateConfig,
+  type Activity, type EscalationAction, type Queue, type RoutableConversation, type RoutableConversationInput,
+  type RoutingAgent, type RoutingAgentInput, type RoutingConfig, type RoutingTeam, type Rule, type SlaPolicy, type Target,
+} from './schemas';
+import { SortedQueue, TimerHeap, type QueueKey } from './structures';
+
+export type RouteState = 'queued' | 'offered' | 'assigned' | 'parked' | 'insight' | 'closed';
+export type SlaKind = 'first_response' | 'next_response' | 'resolution';
+const SLA_KINDS: SlaKind[] = ['first_response', 'next_response', 'resolution'];
+
+export interface Offer { id: string; conversation_id: string; agent_id: string; offered_at: number; expires_at: number }
+
+export interface Insight {
+  id: string; conversation_id: string; department_id: string; rule_id: string | null;
+  opened_at: number; status: 'open' | 'closed'; closed_at: number | null; closed_by: string | null; resolution: string | null;
+}
+
+export interface SlaDues { first_response_due: number | null; next_response_due: number | null; resolution_due: number | null }
+
+export type RoutingEvent =
+  | { type: 'conversation.queued'; at: number; conversation_id: string; queue_id: string; team_id: string; rule_id: string | null; target_index: number }
+  | { type: 'conversation.overflowed'; at: number; conversation_id: string; from_queue_id: string; queue_id: string }
+  | { type: 'conversation.assigned'; at: number; conversation_id: string; agent_id: string; team_id: string; via: 'offer' | 'pull' | 'manual' }
+  | { type: 'conversation.requeued'; at: number; conversation_id: string; from_agent_id: string; reason: 'agent_presence' | 'unassigned' | 'agent_removed' | 'escalation' }
+  | { type: 'conversation.closed'; at: number; conversation_id: string }
+  | { type: 'conversation.priority_changed'; at: number; conversation_id: string; priority: Priority; reason: string }
+  | { type: 'offer.created'; at: number; offer: Offer }
+  | { type: 'offer.accepted'; at: number; offer: Offer }
+  | { type: 'offer.rejected'; at: number; offer: Offer }
+  | { type: 'offer.expired'; at: number; offer: Offer }
+  | { type: 'offer.withdrawn'; at: number; offer: Offer; reason: string }
+  | { type: 'presence.changed'; at: number; agent_id: string; activity_id: string; routable: boolean }
+  | { type: 'insight.created'; at: number; insight: Insight }
+  | { type: 'insight.closed'; at: number; insight: Insight }
+  | { type: 'sla.due_changed'; at: number; conversation_id: string; policy_id: string | null; dues: SlaDues }
+  | { type: 'sla.warning'; at: number; conversation_id: string; kind: SlaKind; due_at: number }
+  | { type: 'sla.breach'; at: number; conversation_id: string; kind: SlaKind; due_at: number }
+  | { type: 'sla.met'; at: number; conversation_id: string; kind: SlaKind; due_at: number | null; breached: boolean }
+  | { type: 'sla.escalated'; at: number; conversation_id: string; kind: SlaKind; action: EscalationAction }
+  | { type: 'supervisor.notify'; at: number; conversation_id: string; team_id: string; supervisor_ids: string[]; kind: SlaKind; due_at: number };
+
+interface AgentState {
+  a: RoutingAgent;
+  activity: Activity;
+  offer: string | null; // conversation id of the pending offer
+  assigned: Set<string>;
+  load: Map<string, number>; // channel → open assigned conversations
+  idleSince: number;
+}
+
+interface SlaClock {
+  policy: SlaPolicy | null;
+  start: number;
+  firstRespondedAt: number | null;
+  awaitingSince: number | null; // customer waiting for a next response since
+  dues: SlaDues;
+  version: number;
+  warned: Set<SlaKind>;
+  breached: Set<SlaKind>;
+}
+
+interface ConvState {
+  c: RoutableConversation;
+  status: ConversationStatus;
+  state: RouteState;
+  priority: Priority;
+  ruleId: string | null;
+  targets: Target[];
+  targetIdx: number;
+  targetToken: number;
+  overflowDue: boolean;
+  queueId: string;
+  reqs: Array<readonly [string, number]>;
+  qkey: QueueKey;
+  offer: Offer | null;
+  excluded: Set<string>;
+  assignee: string | null;
+  sla: SlaClock;
+}
+
+interface QueueState { q: Queue; team: RoutingTeam; list: SortedQueue<ConvState> }
+
+export interface EngineOptions { config: unknown; now?: () => number }
+
+export interface AgentView {
+  id: string; activity_id: string; routable: boolean; offer: Offer | null;
+  assigned: string[]; load: Record<string, number>; idle_since: number;
+}
+export interface ConversationView {
+  id: string; status: ConversationStatus; state: RouteState; priority: Priority; queue_id: string; team_id: string;
+  rule_id: string | null; target_index: number; assignee_id: string | null; offer: Offer | null; dues: SlaDues;
+  breached: SlaKind[];
+}
+
+export class RoutingEngine {
+  private readonly now: () => number;
+  private config!: RoutingConfig;
+  private rules: CompiledRule[] = [];
+  private activities = new Map<string, Activity>();
+  private teams = new Map<string, RoutingTeam>();
+  private queues = new Map<string, QueueState>();
+  private calendars = new Map<string, BusinessCalendar>();
+  private readonly agents = new Map<string, AgentState>();
+  private readonly teamMembers = new Map<string, Set<AgentState>>();
+  private readonly convs = new Map<string, ConvState>();
+  private readonly insights = new Map<string, Insight>();
+  private readonly timers = new TimerHeap();
+  private events: RoutingEvent[] = [];
+  private readonly dirtyConvs = new Set<ConvState>();
+  private readonly dirtyAgents = new Set<AgentState>();
+  private seq = 0;
+  private offerSeq = 0;
+  private readonly alwaysOpen = new BusinessCalendar(ALWAYS_OPEN);
+  /** called with every event as it happens (in addition to the drainable buffer) */
+  onEvent: ((e: RoutingEvent) => void) | null = null;
+
+  constructor(opts: EngineOptions) {
+    this.now = opts.now ?? Date.now;
+    this.applyConfig(this.parseConfig(opts.config));
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  private parseConfig(input: unknown): RoutingConfig {
+    const r = validateConfig(input);
+    if (!r.ok) {
+      const ruleProblem = r.problems.every((p) => p.path.startsWith('rules'));
+      throw new RoutingError(ruleProblem ? 'invalid_rule' : 'invalid_config',
+        r.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '), r.problems);
+    }
+    const c = r.config;
+    const problems: string[] = [];
+    const teams = new Map(c.teams.map((t) => [t.id, t]));
+    const qTeam = (id: string) => teams.get(c.queues.find((q) => q.id === id)?.team_id ?? '');
+    c.rules.forEach((rule, i) => {
+      const dept = rule.targets.filter((t) => qTeam(t.queue_id)?.kind === 'department');
+      if (dept.length > 0 && rule.targets.length > 1) problems.push(`rules.${i}: a department (insight) queue must be the rule's only target`);
+    });
+    if (qTeam(c.default_queue_id)?.kind === 'department') problems.push('default_queue_id: the default queue must belong to a support team');
+    c.sla_policies.forEach((p, i) => p.on_breach.forEach((a, j) => {
+      if (a.type === 'reroute' && qTeam(a.queue_id)?.kind === 'department') problems.push(`sla_policies.${i}.on_breach.${j}: cannot re-route to a department queue`);
+    }));
+    if (problems.length) throw new RoutingError(problems.every((p) => p.startsWith('rules')) ? 'invalid_rule' : 'invalid_config', problems.join('; '), problems);
+    return c;
+  }
+
+  /** Replace the whole configuration. Refused (with every reason) if invalid or if it would orphan live state. */
+  setConfig(input: unknown): void {
+    const c = this.parseConfig(input);
+    const queueIds = new Set(c.queues.map((q) => q.id));
+    const actIds = new Set(c.activities.map((a) => a.id));
+    const problems: string[] = [];
+    for (const cs of this.convs.values()) {
+      if (cs.state !== 'closed' && cs.state !== 'insight' && !queueIds.has(cs.queueId)) { problems.push(`queue "${cs.queueId}" still holds conversations`); break; }
+    }
+    for (const ag of this.agents.values()) {
+      if (!actIds.has(ag.activity.id)) { problems.push(`activity "${ag.activity.id}" is in use by agent "${ag.a.id}"`); break; }
+    }
+    if (problems.length) throw new RoutingError('invalid_config', problems.join('; '), problems);
+    this.applyConfig(c);
+    // New rules apply to new arrivals; queues, teams and calendars may have changed for the rest.
+    for (const cs of this.convs.values()) {
+      const team = this.queues.get(cs.queueId)?.team;
+      if (cs.state === 'queued' || cs.state === 'offered') cs.reqs = this.requirements(cs);
+      if (cs.state !== 'closed' && cs.state !== 'insight' && team) this.recomputeSla(cs);
+      if (cs.state === 'queued') this.dirtyConvs.add(cs);
+    }
+    for (const ag of this.agents.values()) {
+      ag.activity = this.activities.get(ag.activity.id)!;
+      this.dirtyAgents.add(ag);
+    }
+    this.dispatch();
+  }
+
+  /** Replace only the rules (the workspace's rule editor). */
+  setRules(rules: unknown): void {
+    this.setConfig({ ...this.config, rules });
+  }
+
+  getConfig(): RoutingConfig { return this.config; }
+
+  private applyConfig(c: RoutingConfig): void {
+    const oldLists = this.queues;
+    this.config = c;
+    this.rules = compileRules(c.rules);
+    this.activities = new Map(c.activities.map((a) => [a.id, a]));
+    this.teams = new Map(c.teams.map((t) => [t.id, t]));
+    this.queues = new Map(c.queues.map((q) => [q.id, { q, team: this.teams.get(q.team_id)!, list: oldLists.get(q.id)?.list ?? new SortedQueue<ConvState>() }]));
+    this.calendars = new Map(c.calendars.map((x) => [x.id, new BusinessCalendar(x)]));
+    this.teamMembers.clear();
+    for (const t of c.teams) this.teamMembers.set(t.id, new Set());
+    for (const ag of this.agents.values()) for (const t of ag.a.team_ids) this.teamMembers.get(t)?.add(ag);
+  }
+
+  // ---------------------------------------------------------------- agents and presence
+
+  /** Add or update an agent. A new agent starts Offline. Lowering capacity below the current load is refused. */
+  upsertAgent(input: RoutingAgentInput): void {
+    const parsed = RoutingAgentSchema.safeParse(input);
+    if (!parsed.success) throw new RoutingError('invalid_input', `agent: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const a = parsed.data;
+    for (const t of a.team_ids) if (!this.teams.has(t)) throw new RoutingError('invalid_input', `agent ${a.id}: unknown team "${t}"`);
+    const existing = this.agents.get(a.id);
+    if (existing) {
+      for (const [ch, n] of existing.load) {
+        if (n > capacityOf(a, ch)) throw new RoutingError('over_capacity', `agent ${a.id} holds ${n} open ${ch} conversations; capacity ${capacityOf(a, ch)} would put them above it`);
+      }
+      for (const t of existing.a.team_ids) this.teamMembers.get(t)?.delete(existing);
+      existing.a = a;
+      for (const t of a.team_ids) this.teamMembers.get(t)!.add(existing);
+      // Skills or teams may no longer fit the pending offer: offer again from scratch.
+      if (existing.offer) this.withdrawOffer(this.convs.get(existing.offer)!, 'agent_changed');
+      this.dirtyAgents.add(existing);
+    } else {
+      const st: AgentState = { a, activity: this.activities.get('offline')!, offer: null, assigned: new Set(), load: new Map(), idleSince: this.now() };
+      this.agents.set(a.id, st);
+      for (const t of a.team_ids) this.teamMembers.get(t)!.add(st);
+    }
+    this.dispatch();
+  }
+
+  removeAgent(agentId: string): void {
+    const ag = this.agent(agentId);
+    if (ag.offer) this.withdrawOffer(this.convs.get(ag.offer)!, 'agent_removed');
+    for (const id of [...ag.assigned]) this.requeueFromAgent(this.convs.get(id)!, 'agent_removed');
+    for (const t of ag.a.team_ids) this.teamMembers.get(t)?.delete(ag);
+    this.agents.delete(agentId);
+    this.dispatch();
+  }
+
+  setPresence(agentId: string, activityId: string): void {
+    const ag = this.agent(agentId);
+    const act = this.activities.get(activityId);
+    if (!act) throw new RoutingError('unknown_activity', `unknown activity "${activityId}" (known: ${[...this.activities.keys()].join(', ')})`);
+    const now = this.now();
+    const wasRoutable = ag.activity.routable;
+    ag.activity = act;
+    this.emit({ type: 'presence.changed', at: now, agent_id: ag.a.id, activity_id: act.id, routable: act.routable });
+    if (!act.routable && ag.offer) this.withdrawOffer(this.convs.get(ag.offer)!, 'agent_unavailable');
+    if (act.requeue_assignments) for (const id of [...ag.assigned]) this.requeueFromAgent(this.convs.get(id)!, 'agent_presence');
+    if (act.routable && !wasRoutable) ag.idleSince = now;
+    if (act.routable) this.dirtyAgents.add(ag);
+    this.dispatch();
+  }
+
+  /** Ending a shift is going Offline; the Offline activity decides whether assignments return to routing. */
+  endShift(agentId: string): void {
+    this.setPresence(agentId, 'offline');
+  }
+
+  // ---------------------------------------------------------------- conversations
+
+  /** A new conversation enters routing, or an existing one's attributes change (priority, analysis). */
+  upsertConversation(input: RoutableConversationInput): void {
+    const parsed = RoutableConversationSchema.safeParse(input);
+    if (!parsed.success) throw new RoutingError('invalid_input', `conversation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const c = parsed.data;
+    const now = this.now();
+    const existing = this.convs.get(c.id);
+    if (existing) {
+      if (existing.c.channel !== c.channel) throw new RoutingError('invalid_input', `conversation ${c.id}: the channel cannot change`);
+      const prioChanged = existing.priority !== c.priority;
+      existing.c = { ...c, created_at: existing.c.created_at };
+      if (prioChanged) this.changePriority(existing, c.priority, 'updated');
+      this.dispatch();
+      return;
+    }
+    const start = c.created_at ?? now;
+    const cs: ConvState = {
+      c: { ...c, created_at: start }, status: 'open', state: 'parked', priority: c.priority, ruleId: null, targets: [], targetIdx: 0,
+      targetToken: 0, overflowDue: false, queueId: this.config.default_queue_id, reqs: [], qkey: { due: Infinity, prank: 0, tprio: 0, seq: 0 },
+      offer: null, excluded: new Set(), assignee: null,
+      sla: { policy: null, start, firstRespondedAt: null, awaitingSince: start, dues: { first_response_due: null, next_response_due: null, resolution_due: null }, version: 0, warned: new Set(), breached: new Set() },
+    };
+    this.convs.set(c.id, cs);
+    this.route(cs);
+    this.dispatch();
+  }
+
+  /** A customer wrote again: reopens a resolved conversation, or starts the next-response clock. */
+  customerMessage(conversationId: string, at?: number): void {
+    const cs = this.conv(conversationId);
+    if (cs.state === 'insight') throw new RoutingError('invalid_input', `conversation ${conversationId} was routed to a department as an insight`);
+    const t = at ?? this.now();
+    if (cs.status === 'resolved') {
+      cs.status = 'open';
+      cs.sla = { ...cs.sla, start: t, firstRespondedAt: null, awaitingSince: t, warned: new Set(), breached: new Set() };
+      cs.excluded.clear();
+      this.route(cs);
+    } else {
+      if (cs.sla.awaitingSince === null) cs.sla.awaitingSince = t;
+      if (cs.status !== 'open') this.setStatusInternal(cs, 'open');
+      else this.recomputeSla(cs);
+    }
+    this.dispatch();
+  }
+
+  /** An agent's public reply went out: meets the first or next response target. */
+  agentReplied(conversationId: string, agentId: string, at?: number): void {
+    const cs = this.conv(conversationId);
+    this.agent(agentId);
+    const t = at ?? this.now();
+    const s = cs.sla;
+    if (s.firstRespondedAt === null) {
+      s.firstRespondedAt = t;
+      this.emit({ type: 'sla.met', at: t, conversation_id: cs.c.id, kind: 'first_response', due_at: s.dues.first_response_due, breached: s.breached.has('first_response') });
+    } else if (s.awaitingSince !== null) {
+      this.emit({ type: 'sla.met', at: t, conversation_id: cs.c.id, kind: 'next_response', due_at: s.dues.next_response_due, breached: s.breached.has('next_response') });
+    }
+    s.awaitingSince = null;
+    s.warned.delete('next_response');
+    s.breached.delete('next_response');
+    this.recomputeSla(cs);
+    this.dispatch();
+  }
+
+  setStatus(conversationId: string, status: ConversationStatus): void {
+    const cs = this.conv(conversationId);
+    if (cs.state === 'insight') throw new RoutingError('invalid_input', `conversation ${conversationId} is an insight: close the insight instead`);
+    if (!['open', 'pending', 'snoozed', 'resolved'].includes(status)) throw new RoutingError('invalid_input', `unknown status "${status}"`);
+    this.setStatusInternal(cs, status);
+    this.dispatch();
+  }
+
+  private setStatusInternal(cs: ConvState, status: ConversationStatus): void {
+    const now = this.now();
+    if (status === cs.status) return;
+    const prev = cs.status;
+    cs.status = status;
+    if (status === 'resolved') {
+      if (cs.sla.dues.resolution_due !== null || cs.sla.policy?.resolution_seconds) {
+        this.emit({ type: 'sla.met', at: now, conversation_id: cs.c.id, kind: 'resolution', due_at: cs.sla.dues.resolution_due, breached: cs.sla.breached.has('resolution') });
+      }
+      if (cs.offer) this.withdrawOffer(cs, 'conversation_resolved', false);
+      if (cs.state === 'queued') this.queues.get(cs.queueId)!.list.remove(cs);
+      if (cs.assignee) this.release(cs);
+      cs.state = 'closed';
+      cs.sla.awaitingSince = null;
+      this.recomputeSla(cs);
+      this.emit({ type: 'conversation.closed', at: now, conversation_id: cs.c.id });
+      return;
+    }
+    if (prev === 'resolved') {
+      // reopened by an agent: back through the rules, clocks restart
+      cs.sla = { ...cs.sla, start: now, firstRespondedAt: null, awaitingSince: now, warned: new Set(), breached: new Set() };
+      this.route(cs);
+      return;
+    }
+    // open ↔ pending ↔ snoozed: an assigned conversation stays with its agent (and counts);
+    // an unassigned one waits out of the queue until it is open again.
+    if (status === 'open' && cs.state === 'parked') this.enqueue(cs);
+    else if (status !== 'open' && (cs.state === 'queued' || cs.state === 'offered')) {
+      if (cs.offer) this.withdrawOffer(cs, 'conversation_parked', false);
+      if (cs.state === 'queued') this.queues.get(cs.queueId)!.list.remove(cs);
+      cs.state = 'parked';
+    }
+    this.recomputeSla(cs);
+  }
+
+  // ---------------------------------------------------------------- offers, pull, manual assignment
+
+  accept(conversationId: string, agentId: string, offerId?: string): void {
+    const cs = this.conv(conversationId);
+    const ag = this.agent(agentId);
+    const offer = this.checkOffer(cs, ag, offerId, 'accept');
+    const now = this.now();
+    this.endOffer(cs, ag);
+    this.emit({ type: 'offer.accepted', at: now, offer });
+    this.assignTo(cs, ag, 'offer');
+    this.dirtyAgents.add(ag); // free for the next offer if still below capacity
+    this.dispatch();
+  }
+
+  reject(conversationId: string, agentId: string, offerId?: string): void {
+    const cs = this.conv(conversationId);
+    const ag = this.agent(agentId);
+    const offer = this.checkOffer(cs, ag, offerId, 'reject');
+    this.endOffer(cs, ag);
+    cs.excluded.add(ag.a.id);
+    this.emit({ type: 'offer.rejected', at: this.now(), offer });
+    this.afterOfferEnded(cs);
+    this.dirtyAgents.add(ag);
+    this.dispatch();
+  }
+
+  private checkOffer(cs: ConvState, ag: AgentState, offerId: string | undefined, verb: string): Offer {
+    const id = cs.c.id;
+    if (!cs.offer) {
+      if (cs.assignee === ag.a.id) throw new RoutingError('already_assigned', `conversation ${id} is already assigned to ${ag.a.id}: the offer was accepted before`);
+      throw new RoutingError('no_offer', `conversation ${id} has no pending offer to ${verb}`);
+    }
+    if (cs.offer.agent_id !== ag.a.id) throw new RoutingError('offer_not_yours', `conversation ${id} is offered to another agent, not ${ag.a.id}`);
+    if (offerId !== undefined && offerId !== cs.offer.id) throw new RoutingError('no_offer', `offer ${offerId} is no longer pending for conversation ${id}`);
+    if (this.now() >= cs.offer.expires_at) throw new RoutingError('offer_expired', `the offer of conversation ${id} to ${ag.a.id} expired at ${new Date(cs.offer.expires_at).toISOString()}`);
+    return cs.offer;
+  }
+
+  /** Pull: the agent takes the next conversation of their teams' queues (SLA due, then priority). */
+  pull(agentId: string): string | null {
+    const ag = this.agent(agentId);
+    if (ag.activity.id === 'offline') throw new RoutingError('agent_offline', `agent ${agentId} is offline`);
+    let best: ConvState | null = null;
+    for (const qs of this.agentQueues(ag)) {
+      for (const cs of qs.list.items) {
+        if (best && compareQueueKeys(cs, best) >= 0) break;
+        if (this.roomFor(ag, cs.c.channel, true) && this.hasSkills(ag, cs)) { best = cs; break; }
+      }
+    }
+    if (!best) return null;
+    this.queues.get(best.queueId)!.list.remove(best);
+    this.assignTo(best, ag, 'pull');
+    this.dispatch();
+    return best.c.id;
+  }
+
+  /** Manual assignment (supervisor or agent): never above the agent's capacity. */
+  assign(conversationId: string, agentId: string): void {
+    const cs = this.conv(conversationId);
+    const ag = this.agent(agentId);
+    if (cs.state === 'closed') throw new RoutingError('conversation_closed', `conversation ${conversationId} is resolved`);
+    if (cs.state === 'insight') throw new RoutingError('invalid_input', `conversation ${conversationId} is an insight for a department`);
+    if (cs.assignee === agentId) return;
+    if (!this.roomFor(ag, cs.c.channel, true)) {
+      throw new RoutingError('over_capacity', `agent ${agentId} is at capacity on ${cs.c.channel} (${ag.load.get(cs.c.channel) ?? 0}/${capacityOf(ag.a, cs.c.channel)})`);
+    }
+    if (cs.offer) this.withdrawOffer(cs, 'assigned_manually', false);
+    if (cs.state === 'queued') this.queues.get(cs.queueId)!.list.remove(cs);
+    if (cs.assignee) this.release(cs);
+    this.assignTo(cs, ag, 'manual');
+    this.dispatch();
+  }
+
+  unassign(conversationId: string): void {
+    const cs = this.conv(conversationId);
+    if (!cs.assignee) throw new RoutingError('not_assigned', `conversation ${conversationId} is not assigned`);
+    this.requeueFromAgent(cs, 'unassigned');
+    this.dispatch();
+  }
+
+  closeInsight(insightId: string, agentId: string, resolution: string): Insight {
+    const ins = this.insights.get(insightId);
+    if (!ins) throw new RoutingError('unknown_insight', `unknown insight "${insightId}"`);
+    const ag = this.agent(agentId);
+    if (ins.status === 'closed') throw new RoutingError('insight_closed', `insight ${insightId} was closed at ${new Date(ins.closed_at!).toISOString()}`);
+    if (!ag.a.team_ids.includes(ins.department_id) && ag.a.role === 'agent') throw new RoutingError('not_eligible', `agent ${agentId} is not in department ${ins.department_id}`);
+    if (typeof resolution !== 'string' || resolution.length > 10_000) throw new RoutingError('invalid_input', 'resolution must be a string of at most 10,000 characters');
+    const now = this.now();
+    Object.assign(ins, { status: 'closed', closed_at: now, closed_by: agentId, resolution });
+    this.emit({ type: 'insight.closed', at: now, insight: { ...ins } });
+    return { ...ins };
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** Fire every timer due at or before now (offer timeouts, queue overflow, SLA warnings and breaches). */
+  tick(): void {
+    const now = this.now();
+    for (let t = this.timers.peek(); t && t.at <= now; t = this.timers.peek()) {
+      this.timers.pop();
+      const cs = this.convs.get(t.id);
+      if (!cs) continue;
+      if (t.kind === 'offer') this.onOfferTimeout(cs, t.token);
+      else if (t.kind === 'overflow') this.onOverflow(cs, t.token);
+      else this.onSlaTimer(cs, t.kind, t.token, t.at);
+      this.dispatch();
+    }
+  }
+
+  /** When the next timer fires (to sleep until then), or null. */
+  nextTimerAt(): number | null {
+    return this.timers.peek()?.at ?? null;
+  }
+
+  drainEvents(): RoutingEvent[] {
+    const e = this.events;
+    this.events = [];
+    return e;
+  }
+
+  // ---------------------------------------------------------------- views
+
+  agentView(agentId: string): AgentView {
+    const ag = this.agent(agentId);
+    return {
+      id: ag.a.id, activity_id: ag.activity.id, routable: ag.activity.routable,
+      offer: ag.offer ? { ...this.convs.get(ag.offer)!.offer! } : null,
+      assigned: [...ag.assigned].sort(), load: Object.fromEntries(ag.load), idle_since: ag.idleSince,
+    };
+  }
+
+  conversationView(conversationId: string): ConversationView {
+    const cs = this.conv(conversationId);
+    return {
+      id: cs.c.id, status: cs.status, state: cs.state, priority: cs.priority, queue_id: cs.queueId,
+      team_id: this.queues.get(cs.queueId)?.team.id ?? '', rule_id: cs.ruleId, target_index: cs.targetIdx,
+      assignee_id: cs.assignee, offer: cs.offer ? { ...cs.offer } : null, dues: { ...cs.sla.dues }, breached: [...cs.sla.breached],
+    };
+  }
+
+  hasConversation(id: string): boolean { return this.convs.has(id); }
+  hasAgent(id: string): boolean { return this.agents.has(id); }
+  agentIds(): string[] { return [...this.agents.keys()]; }
+  insight(id: string): Insight | null { const i = this.insights.get(id); return i ? { ...i } : null; }
+  listInsights(departmentId?: string): Insight[] {
+    return [...this.insights.values()].filter((i) => !departmentId || i.department_id === departmentId).map((i) => ({ ...i }));
+  }
+
+  /** Waiting conversations of a queue in service order (SLA due, priority, arrival). */
+  queueOrder(queueId: string, limit = 100): string[] {
+    const qs = this.queues.get(queueId);
+    if (!qs) throw new RoutingError('unknown_queue', `unknown queue "${queueId}"`);
+    return qs.list.items.slice(0, limit).map((c) => c.c.id);
+  }
+
+  queueDepths(): Record<string, number> {
+    return Object.fromEntries([...this.queues].map(([id, qs]) => [id, qs.list.size]));
+  }
+
+  /** A canonical dump of the whole state (tests compare it before and after a refused call). */
+  snapshot(): unknown {
+    const convs = [...this.convs.values()].map((cs) => ({
+      ...this.conversationView(cs.c.id), excluded: [...cs.excluded].sort(), overflowDue: cs.overflowDue, token: cs.targetToken,
+      sla: { ...cs.sla, policy: cs.sla.policy?.id ?? null, warned: [...cs.sla.warned].sort(), breached: [...cs.sla.breached].sort() },
+    }));
+    return {
+      agents: [...this.agents.keys()].sort().map((id) => ({ ...this.agentView(id), profile: this.agents.get(id)!.a })),
+      convs, queues: [...this.queues].map(([id, qs]) => [id, qs.list.items.map((c) => c.c.id)]),
+      insights: [...this.insights.values()], timers: this.timers.size, seq: this.seq, offerSeq: this.offerSeq, config: this.config,
+    };
+  }
+
+  /** Every invariant violation in the current state (empty when all hold). */
+  checkInvariants(): string[] {
+    const out: string[] = [];
+    const offered = new Map<string, string>();
+    const free: AgentState[] = [];
+    for (const ag of this.agents.values()) {
+      const counted = new Map<string, number>();
+      for (const id of ag.assigned) {
+        const cs = this.convs.get(id);
+        if (!cs || cs.assignee !== ag.a.id || cs.state !== 'assigned') out.push(`agent ${ag.a.id} lists ${id} which is not assigned to them`);
+        else counted.set(cs.c.channel, (counted.get(cs.c.channel) ?? 0) + 1);
+      }
+      for (const [ch, n] of counted) {
+        if ((ag.load.get(ch) ?? 0) !== n) out.push(`agent ${ag.a.id} load on ${ch} is ${ag.load.get(ch)} but holds ${n}`);
+        if (n > capacityOf(ag.a, ch)) out.push(`agent ${ag.a.id} holds ${n} ${ch} conversations, above capacity ${capacityOf(ag.a, ch)}`);
+      }
+      if (ag.offer) {
+        const cs = this.convs.get(ag.offer);
+        if (!cs?.offer || cs.offer.agent_id !== ag.a.id) out.push(`agent ${ag.a.id} holds an offer of ${ag.offer} that is not theirs`);
+        else if (!ag.activity.routable) out.push(`agent ${ag.a.id} holds an offer while not routable`);
+      } else if (ag.activity.routable) free.push(ag);
+    }
+    for (const cs of this.convs.values()) {
+      if (cs.offer) {
+        if (offered.has(cs.c.id)) out.push(`conversation ${cs.c.id} offered twice`);
+        offered.set(cs.c.id, cs.offer.agent_id);
+        if (this.agents.get(cs.offer.agent_id)?.offer !== cs.c.id) out.push(`conversation ${cs.c.id} offered to ${cs.offer.agent_id} who does not hold it`);
+        if (cs.state !== 'offered') out.push(`conversation ${cs.c.id} has an offer but state ${cs.state}`);
+      } else if (cs.state === 'offered') out.push(`conversation ${cs.c.id} in state offered without an offer`);
+      if (cs.state === 'assigned' && !this.agents.get(cs.assignee ?? '')?.assigned.has(cs.c.id)) out.push(`conversation ${cs.c.id} assigned to ${cs.assignee} who does not list it`);
+      if (cs.state === 'queued' && !this.queues.get(cs.queueId)!.list.items.includes(cs)) out.push(`conversation ${cs.c.id} queued but missing from ${cs.queueId}`);
+    }
+    for (const qs of this.queues.values()) {
+      for (const cs of qs.list.items) if (cs.state !== 'queued') out.push(`queue ${qs.q.id} lists ${cs.c.id} in state ${cs.state}`);
+    }
+    for (const ag of free) {
+      for (const qs of this.agentQueues(ag)) {
+        for (const cs of qs.list.items) {
+          if (this.eligible(ag, cs)) { out.push(`conversation ${cs.c.id} waits unoffered in ${qs.q.id} while ${ag.a.id} is free for it`); break; }
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- internals: routing
+
+  private agent(id: string): AgentState {
+    const ag = typeof id === 'string' ? this.agents.get(id) : undefined;
+    if (!ag) throw new RoutingError('unknown_agent', `unknown agent "${String(id)}"`);
+    return ag;
+  }
+
+  private conv(id: string): ConvState {
+    const cs = typeof id === 'string' ? this.convs.get(id) : undefined;
+    if (!cs) throw new RoutingError('unknown_conversation', `unknown conversation "${String(id)}"`);
+    return cs;
+  }
+
+  private emit(e: RoutingEvent): void {
+    this.events.push(e);
+    this.onEvent?.(e);
+  }
+
+  /** Run the rules and put the conversation in its first target (or a department's insight list). */
+  private route(cs: ConvState): void {
+    const rule: Rule | null = firstMatchingRule(this.rules, cs.c);
+    cs.ruleId = rule?.id ?? null;
+    cs.targets = rule ? rule.targets : [{ queue_id: this.config.default_queue_id, priority: 0, timeout_seconds: null }];
+    cs.excluded.clear();
+    const first = this.queues.get(cs.targets[0].queue_id)!;
+    if (first.team.kind === 'department') {
+      cs.queueId = first.q.id;
+      cs.state = 'insight';
+      const now = this.now();
+      const ins: Insight = { id: `ins-${cs.c.id}-${this.insights.size + 1}`, conversation_id: cs.c.id, department_id: first.team.id, rule_id: cs.ruleId, opened_at: now, status: 'open', closed_at: null, closed_by: null, resolution: null };
+      this.insights.set(ins.id, ins);
+      this.emit({ type: 'insight.created', at: now, insight: { ...ins } });
+      return;
+    }
+    this.enterTarget(cs, 0);
+    this.recomputeSla(cs);
+    if (cs.status === 'open') this.enqueue(cs);
+    else cs.state = 'parked';
+  }
+
+  private enterTarget(cs: ConvState, idx: number): void {
+    const t = cs.targets[idx];
+    cs.targetIdx = idx;
+    cs.queueId = t.queue_id;
+    cs.targetToken++;
+    cs.overflowDue = false;
+    cs.reqs = this.requirements(cs);
+    if (t.timeout_seconds !== null && idx < cs.targets.length - 1) {
+      this.timers.push(this.now() + t.timeout_seconds * 1000, 'overflow', cs.c.id, cs.targetToken);
+    }
+  }
+
+  private requirements(cs: ConvState): Array<readonly [string, number]> {
+    const q = this.queues.get(cs.queueId)!.q;
+    const reqs = new Map<string, number>(Object.entries(q.required_skills));
+    const c = cs.c;
+    for (const m of q.match) {
+      const v = m === 'language' ? c.language : m === 'channel' ? c.channel : m === 'topic' ? c.topic : c.customer_tier;
+      if (v) {
+        const key = `${m}:${v.toLowerCase()}`;
+        reqs.set(key, Math.max(reqs.get(key) ?? 1, 1));
+      }
+    }
+    return [...reqs];
+  }
+
+  private enqueue(cs: ConvState): void {
+    const s = cs.sla.dues;
+    const due = Math.min(s.first_response_due ?? Infinity, s.next_response_due ?? Infinity, s.resolution_due ?? Infinity);
+    cs.qkey = { due, prank: PRIORITY_RANK[cs.priority], tprio: cs.targets[cs.targetIdx]?.priority ?? 0, seq: ++this.seq };
+    cs.state = 'queued';
+    this.queues.get(cs.queueId)!.list.insert(cs);
+    this.emit({ type: 'conversation.queued', at: this.now(), conversation_id: cs.c.id, queue_id: cs.queueId, team_id: this.queues.get(cs.queueId)!.team.id, rule_id: cs.ruleId, target_index: cs.targetIdx });
+    this.dirtyConvs.add(cs);
+  }
+
+  /** Re-sort a waiting conversation whose due time or priority changed. */
+  private rekey(cs: ConvState): void {
+    if (cs.state !== 'queued') return;
+    const list = this.queues.get(cs.queueId)!.list;
+    list.remove(cs);
+    const s = cs.sla.dues;
+    cs.qkey = { ...cs.qkey, due: Math.min(s.first_response_due ?? Infinity, s.next_response_due ?? Infinity, s.resolution_due ?? Infinity), prank: PRIORITY_RANK[cs.priority] };
+    list.insert(cs);
+  }
+
+  private agentQueues(ag: AgentState): QueueState[] {
+    const out: QueueState[] = [];
+    for (const qs of this.queues.values()) if (qs.team.kind === 'support' && ag.a.team_ids.includes(qs.team.id)) out.push(qs);
+    return out;
+  }
+
+  private roomFor(ag: AgentState, channel: string, countOffer: boolean): boolean {
+    let load = ag.load.get(channel) ?? 0;
+    if (countOffer && ag.offer && this.convs.get(ag.offer)!.c.channel === channel) load++;
+    return load < capacityOf(ag.a, channel);
+  }
+
+  private hasSkills(ag: AgentState, cs: ConvState): boolean {
+    for (const [k, min] of cs.reqs) if ((ag.a.skills[k] ?? 0) < min) return false;
+    return true;
+  }
+
+  /** Could this agent be offered this queued conversation right now? */
+  private eligible(ag: AgentState, cs: ConvState): boolean {
+    return ag.activity.routable && ag.offer === null && !cs.excluded.has(ag.a.id) && this.roomFor(ag, cs.c.channel, false) && this.hasSkills(ag, cs);
+  }
+
+  private score(ag: AgentState, cs: ConvState): number {
+    let s = 0;
+    for (const [k] of cs.reqs) s += ag.a.skills[k] ?? 0;
+    return s;
+  }
+
+  /** Offer waiting conversations to free agents until no pair fits (keeps the no-idle-wait invariant). */
+  private dispatch(): void {
+    while (this.dirtyConvs.size || this.dirtyAgents.size) {
+      for (const cs of this.dirtyConvs) {
+        this.dirtyConvs.delete(cs);
+        if (cs.state === 'queued') this.offerConversation(cs);
+      }
+      for (const ag of this.dirtyAgents) {
+        this.dirtyAgents.delete(ag);
+        if (this.agents.get(ag.a.id) === ag) this.offerToAgent(ag);
+        if (this.dirtyConvs.size) break;
+      }
+    }
+  }
+
+  /** Best free agent for one conversation: highest skill score, then longest idle, then id. */
+  private offerConversation(cs: ConvState): void {
+    const qs = this.queues.get(cs.queueId)!;
+    let best: AgentState | null = null;
+    let bestScore = -1;
+    for (const ag of this.teamMembers.get(qs.team.id) ?? []) {
+      if (!this.eligible(ag, cs)) continue;
+      const sc = this.score(ag, cs);
+      if (!best || sc > bestScore || (sc === bestScore && (ag.idleSince < best.idleSince || (ag.idleSince === best.idleSince && ag.a.id < best.a.id)))) {
+        best = ag;
+        bestScore = sc;
+      }
+    }
+    if (best) this.makeOffer(cs, best);
+  }
+
+  /** First waiting conversation (in service order across the agent's queues) this agent can take. */
+  private offerToAgent(ag: AgentState): void {
+    if (!ag.activity.routable || ag.offer) return;
+    let best: ConvState | null = null;
+    for (const qs of this.agentQueues(ag)) {
+      for (const cs of qs.list.items) {
+        if (best && compareQueueKeys(cs, best) >= 0) break;
+        if (this.eligible(ag, cs)) { best = cs; break; }
+      }
+    }
+    if (best) this.makeOffer(best, ag);
+  }
+
+  private makeOffer(cs: ConvState, ag: AgentState): void {
+    const now = this.now();
+    this.queues.get(cs.queueId)!.list.remove(cs);
+    const offer: Offer = { id: `off-${++this.offerSeq}`, conversation_id: cs.c.id, agent_id: ag.a.id, offered_at: now, expires_at: now + this.config.offer_timeout_seconds * 1000 };
+    cs.offer = offer;
+    cs.state = 'offered';
+    ag.offer = cs.c.id;
+    this.timers.push(offer.expires_at, 'offer', cs.c.id, this.offerSeq);
+    this.emit({ type: 'offer.created', at: now, offer: { ...offer } });
+  }
+
+  private endOffer(cs: ConvState, ag: AgentState): void {
+    ag.offer = null;
+    ag.idleSince = this.now();
+    cs.offer = null;
+  }
+
+  /** After a reject/timeout/withdrawal: overflow if the target's time ran out meanwhile, else wait again. */
+  private afterOfferEnded(cs: ConvState): void {
+    if (cs.overflowDue) this.overflow(cs);
+    else this.enqueue(cs);
+  }
+
+  private withdrawOffer(cs: ConvState, reason: string, requeue = true): void {
+    const offer = cs.offer!;
+    const ag = this.agents.get(offer.agent_id)!;
+    this.endOffer(cs, ag);
+    this.emit({ type: 'offer.withdrawn', at: this.now(), offer, reason });
+    this.dirtyAgents.add(ag);
+    if (requeue) this.afterOfferEnded(cs);
+  }
+
+  private onOfferTimeout(cs: ConvState, token: number): void {
+    if (!cs.offer || cs.offer.id !== `off-${token}`) return;
+    const offer = cs.offer;
+    const ag = this.agents.get(offer.agent_id)!;
+    this.endOffer(cs, ag);
+    cs.excluded.add(ag.a.id);
+    this.emit({ type: 'offer.expired', at: this.now(), offer });
+    this.afterOfferEnded(cs);
+    this.dirtyAgents.add(ag);
+  }
+
+  private onOverflow(cs: ConvState, token: number): void {
+    if (token !== cs.targetToken) return;
+    if (cs.state === 'offered') cs.overflowDue = true;
+    else if (cs.state === 'queued') {
+      this.queues.get(cs.queueId)!.list.remove(cs);
+      this.overflow(cs);
+    }
+    // parked: the target's time only runs while waiting; it restarts when reopened
+  }
+
+  private overflow(cs: ConvState): void {
+    const from = cs.queueId;
+    if (cs.targetIdx + 1 >= cs.targets.length) { this.enqueue(cs); return; }
+    cs.excluded.clear();
+    this.enterTarget(cs, cs.targetIdx + 1);
+    this.emit({ type: 'conversation.overflowed', at: this.now(), conversation_id: cs.c.id, from_queue_id: from, queue_id: cs.queueId });
+    this.enqueue(cs);
+  }
+
+  private assignTo(cs: ConvState, ag: AgentState, via: 'offer' | 'pull' | 'manual'): void {
+    cs.state = 'assigned';
+    cs.assignee = ag.a.id;
+    cs.targetToken++; // the queue timeout no longer applies
+    cs.overflowDue = false;
+    ag.assigned.add(cs.c.id);
+    ag.load.set(cs.c.channel, (ag.load.get(cs.c.channel) ?? 0) + 1);
+    this.emit({ type: 'conversation.assigned', at: this.now(), conversation_id: cs.c.id, agent_id: ag.a.id, team_id: this.queues.get(cs.queueId)!.team.id, via });
+  }
+
+  /** Take the conversation off its agent (capacity freed); the caller decides where it goes. */
+  private release(cs: ConvState): AgentState {
+    const ag = this.agents.get(cs.assignee!)!;
+    ag.assigned.delete(cs.c.id);
+    const n = (ag.load.get(cs.c.channel) ?? 1) - 1;
+    if (n > 0) ag.load.set(cs.c.channel, n); else ag.load.delete(cs.c.channel);
+    cs.assignee = null;
+    this.dirtyAgents.add(ag);
+    return ag;
+  }
+
+  private requeueFromAgent(cs: ConvState, reason: 'agent_presence' | 'unassigned' | 'agent_removed' | 'escalation'): void {
+    const ag = this.release(cs);
+    cs.excluded.add(ag.a.id); // do not hand it straight back to the agent who left it
+    this.emit({ type: 'conversation.requeued', at: this.now(), conversation_id: cs.c.id, from_agent_id: ag.a.id, reason });
+    if (cs.status === 'open') this.enqueue(cs); else cs.state = 'parked';
+  }
+
+  private changePriority(cs: ConvState, p: Priority, reason: string): void {
+    cs.priority = p;
+    cs.c = { ...cs.c, priority: p };
+    this.emit({ type: 'conversation.priority_changed', at: this.now(), conversation_id: cs.c.id, priority: p, reason });
+    this.recomputeSla(cs);
+  }
+
+  // ---------------------------------------------------------------- internals: SLA
+
+  private policyFor(cs: ConvState): SlaPolicy | null {
+    for (const p of this.config.sla_policies) {
+      if ((p.priorities.length === 0 || p.priorities.includes(cs.priority)) && (p.channels.length === 0 || p.channels.includes(cs.c.channel))) return p;
+    }
+    return null;
+  }
+
+  private calendarOf(p: SlaPolicy): BusinessCalendar {
+    return p.calendar_id ? this.calendars.get(p.calendar_id)! : this.alwaysOpen;
+  }
+
+  /** Recompute due times from the clock's state and (re)arm warning and breach timers. */
+  private recomputeSla(cs: ConvState): void {
+    const s = cs.sla;
+    const p = cs.state === 'insight' ? null : this.policyFor(cs);
+    const cal = p ? this.calendarOf(p) : null;
+    const open = cs.status !== 'resolved';
+    const clock = (kind: SlaKind): [number, number] | null => {
+      if (!p || !cal || !open) return null;
+      if (kind === 'first_response' && p.first_response_seconds && s.firstRespondedAt === null) return [s.start, p.first_response_seconds];
+      if (kind === 'next_response' && p.next_response_seconds && s.firstRespondedAt !== null && s.awaitingSince !== null) return [s.awaitingSince, p.next_response_seconds];
+      if (kind === 'resolution' && p.resolution_seconds) return [s.start, p.resolution_seconds];
+      return null;
+    };
+    const dues: SlaDues = { first_response_due: null, next_response_due: null, resolution_due: null };
+    s.version++;
+    for (const kind of SLA_KINDS) {
+      const c = clock(kind);
+      if (!c || !cal || !p) continue;
+      const [from, secs] = c;
+      const due = cal.addBusinessTime(from, secs * 1000);
+      dues[`${kind}_due`] = due;
+      if (!s.warned.has(kind)) this.timers.push(cal.addBusinessTime(from, Math.floor(secs * 1000 * p.warn_at)), `warn:${kind}`, cs.c.id, s.version);
+      if (!s.breached.has(kind)) this.timers.push(due, `breach:${kind}`, cs.c.id, s.version);
+    }
+    const changed = p?.id !== s.policy?.id || SLA_KINDS.some((k) => dues[`${k}_due`] !== s.dues[`${k}_due`]);
+    s.policy = p;
+    s.dues = dues;
+    if (changed) {
+      this.emit({ type: 'sla.due_changed', at: this.now(), conversation_id: cs.c.id, policy_id: p?.id ?? null, dues: { ...dues } });
+      this.rekey(cs);
+    }
+  }
+
+  private onSlaTimer(cs: ConvState, kindTag: string, token: number, at: number): void {
+    const s = cs.sla;
+    if (token !== s.version) return;
+    const [what, kind] = kindTag.split(':') as ['warn' | 'breach', SlaKind];
+    const due = s.dues[`${kind}_due`];
+    if (due === null) return;
+    if (what === 'warn') {
+      if (s.warned.has(kind)) return;
+      s.warned.add(kind);
+      this.emit({ type: 'sla.warning', at, conversation_id: cs.c.id, kind, due_at: due });
+      return;
+    }
+    if (s.breached.has(kind)) return;
+    s.breached.add(kind);
+    s.warned.add(kind);
+    this.emit({ type: 'sla.breach', at, conversation_id: cs.c.id, kind, due_at: due });
+    for (const action of s.policy?.on_breach ?? []) this.escalate(cs, kind, action, due);
+  }
+
+  private escalate(cs: ConvState, kind: SlaKind, action: EscalationAction, due: number): void {
+    const now = this.now();
+    this.emit({ type: 'sla.escalated', at: now, conversation_id: cs.c.id, kind, action });
+    if (action.type === 'notify_supervisor') {
+      const team = this.queues.get(cs.queueId)!.team.id;
+      const sups = [...(this.teamMembers.get(team) ?? [])].filter((a) => a.a.role !== 'agent').map((a) => a.a.id).sort();
+      this.emit({ type: 'supervisor.notify', at: now, conversation_id: cs.c.id, team_id: team, supervisor_ids: sups, kind, due_at: due });
+    } else if (action.type === 'raise_priority') {
+      const i = PRIORITIES.indexOf(cs.priority);
+      if (i < PRIORITIES.length - 1) this.changePriority(cs, PRIORITIES[i + 1], `sla ${kind} breached`);
+    } else if (action.type === 'reroute') {
+      if (cs.queueId === action.queue_id || cs.state === 'closed' || cs.state === 'insight') return;
+      if (cs.offer) this.withdrawOffer(cs, 'escalation', false);
+      if (cs.state === 'queued') this.queues.get(cs.queueId)!.list.remove(cs);
+      if (cs.assignee) {
+        const ag = this.release(cs);
+        this.emit({ type: 'conversation.requeued', at: now, conversation_id: cs.c.id, from_agent_id: ag.a.id, reason: 'escalation' });
+      }
+      const from = cs.queueId;
+      cs.targets = [{ queue_id: action.queue_id, priority: 100, timeout_seconds: null }];
+      cs.excluded.clear();
+      this.enterTarget(cs, 0);
+      this.emit({ type: 'conversation.overflowed', at: now, conversation_id: cs.c.id, from_queue_id: from, queue_id: cs.queueId });
+      if (cs.status === 'open') this.enqueue(cs); else cs.state = 'parked';
+    }
+  }
+}
+
+export function capacityOf(a: RoutingAgent, channel: string): number {
+  return a.capacity[channel] ?? a.capacity['*'] ?? 0;
+}
+
+function compareQueueKeys(a: { qkey: QueueKey }, b: { qkey: QueueKey }): number {
+  const x = a.qkey, y = b.qkey;
+  return x.due - y.due || y.prank - x.prank || y.tprio - x.tprio || x.seq - y.seq;
+}
