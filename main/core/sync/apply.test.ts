@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Change, ChangesPage } from '../../../shared/contract/hub-api';
+import { openCache, type Db } from '../db/open';
+import { inboxCounts, inboxList } from '../queries';
+import { agent, conversation, customer, message, note } from '../test-fixtures';
+import { GapError, SyncApplier } from './apply';
+
+let dir: string;
+let db: Db;
+let applier: SyncApplier;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'tend-apply-'));
+  db = openCache(dir);
+  applier = new SyncApplier(db);
+  applier.meta.set('agent', agent());
+});
+afterEach(() => { db.close(); rmSync(dir, { recursive: true, force: true }); });
+
+const ids = (table: string) => db.prepare(`SELECT id FROM ${table} ORDER BY id`).pluck().all();
+const page = (since: number, to: number, changes: Change[], extra: Partial<ChangesPage> = {}): ChangesPage =>
+  ({ since, to, has_more: false, reset: false, changes, ...extra });
+
+function seed() {
+  applier.beginBootstrap();
+  applier.applyBootstrapPage({
+    conversations: [conversation({ id: 'c1', customer_id: 'cu1', sync_id: 5 }), conversation({ id: 'c2', customer_id: 'cu1', assignee_id: 'someone', sync_id: 6 })],
+    messages: [message({ id: 'm1', conversation_id: 'c1', sync_id: 7 }), message({ id: 'm2', conversation_id: 'c2', sync_id: 8 })],
+    notes: [note({ id: 'n1', conversation_id: 'c2', sync_id: 9 })],
+    customers: [customer({ id: 'cu1', sync_id: 4 })],
+  });
+  applier.finishBootstrap(10);
+}
+
+describe('bootstrap', () => {
+  it('stores the snapshot, the watermark, and marks customers hydrated', () => {
+    seed();
+    expect(ids('conversations')).toEqual(['c1', 'c2']);
+    expect(ids('messages')).toEqual(['m1', 'm2']);
+    expect(applier.meta.get('last_sync_id')).toBe(10);
+    expect(applier.meta.get('needs_bootstrap')).toBe(false);
+    expect(applier.pendingHydrations()).toEqual([]);
+    expect(inboxCounts(db)).toEqual({ mine: 1, team: 0, snoozed: 0, resolved: 0 });
+  });
+
+  it('a re-bootstrap sweeps what the new snapshot no longer holds', () => {
+    seed();
+    applier.beginBootstrap();
+    applier.applyBootstrapPage({ conversations: [conversation({ id: 'c3', customer_id: 'cu3', sync_id: 20 })], messages: [], notes: [], customers: [customer({ id: 'cu3', sync_id: 20 })] });
+    applier.finishBootstrap(21);
+    expect(ids('conversations')).toEqual(['c3']);
+    expect(ids('messages')).toEqual([]);
+    expect(ids('customers')).toEqual(['cu3']);
+  });
+
+  it('a re-bootstrap keeps unchanged rows (same sync_id)', () => {
+    seed();
+    applier.beginBootstrap();
+    applier.applyBootstrapPage({ conversations: [conversation({ id: 'c1', customer_id: 'cu1', sync_id: 5 })], messages: [message({ id: 'm1', conversation_id: 'c1', sync_id: 7 })], notes: [], customers: [customer({ id: 'cu1', sync_id: 4 })] });
+    applier.finishBootstrap(10);
+    expect(ids('conversations')).toEqual(['c1']);
+    expect(ids('messages')).toEqual(['m1']);
+  });
+});
+
+describe('change pages', () => {
+  it('newest wins: an older row never overwrites a newer one', () => {
+    seed();
+    applier.applyChangesPage(page(10, 12, [{ sync_id: 12, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', subject: 'new', sync_id: 12 }) }]));
+    applier.applyChangesPage(page(12, 13, [{ sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', subject: 'old', sync_id: 11 }) }]));
+    const data = JSON.parse(db.prepare("SELECT data FROM conversations WHERE id = 'c1'").pluck().get() as string);
+    expect(data.subject).toBe('new');
+    expect(applier.meta.get('last_sync_id')).toBe(13);
+  });
+
+  it('refuses a page that does not start at the checkpoint, and changes nothing', () => {
+    seed();
+    const gap = page(11, 14, [{ sync_id: 14, entity: 'message', op: 'upsert', data: message({ id: 'm9', conversation_id: 'c1', sync_id: 14 }) }]);
+    expect(() => applier.applyChangesPage(gap)).toThrow(GapError);
+    expect(ids('messages')).toEqual(['m1', 'm2']);
+    expect(applier.meta.get('last_sync_id')).toBe(10);
+  });
+
+  it('reset asks for a new bootstrap without touching the checkpoint', () => {
+    seed();
+    const res = applier.applyChangesPage(page(10, 50, [], { reset: true }));
+    expect(res.needsBootstrap).toBe(true);
+    expect(applier.meta.get('needs_bootstrap')).toBe(true);
+    expect(applier.meta.get('last_sync_id')).toBe(10);
+  });
+
+  it('a page is one transaction: a bad row rolls back the whole page', () => {
+    seed();
+    const bad = { ...message({ id: 'm9', conversation_id: 'c1', sync_id: 11 }), author_name: null } as unknown as ReturnType<typeof message>;
+    expect(() => applier.applyChangesPage(page(10, 12, [
+      { sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', subject: 'x', sync_id: 11 }) },
+      { sync_id: 12, entity: 'message', op: 'upsert', data: bad },
+    ]))).toThrow();
+    expect(JSON.parse(db.prepare("SELECT data FROM conversations WHERE id = 'c1'").pluck().get() as string).subject).toBe('');
+    expect(applier.meta.get('last_sync_id')).toBe(10);
+  });
+
+  it('prunes a customer whose last direct conversation left the scope, with history, messages and notes', () => {
+    seed();
+    applier.applyChangesPage(page(10, 11, [{ sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', assignee_id: 'other', sync_id: 11 }) }]));
+    expect(ids('conversations')).toEqual([]);
+    expect(ids('messages')).toEqual([]);
+    expect(ids('notes')).toEqual([]);
+    expect(ids('customers')).toEqual([]);
+  });
+
+  it('keeps a customer while one direct conversation remains (team queue)', () => {
+    seed();
+    applier.applyChangesPage(page(10, 12, [
+      { sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c2', customer_id: 'cu1', assignee_id: null, team_id: 'team-a', sync_id: 11 }) },
+      { sync_id: 12, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', assignee_id: 'other', sync_id: 12 }) },
+    ]));
+    expect(ids('conversations')).toEqual(['c1', 'c2']);
+    expect(inboxCounts(db)).toEqual({ mine: 0, team: 1, snoozed: 0, resolved: 0 });
+  });
+
+  it('a customer entering the scope is queued for hydration once', () => {
+    seed();
+    const res = applier.applyChangesPage(page(10, 11, [{ sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c7', customer_id: 'cu7', sync_id: 11 }) }]));
+    expect(res.toHydrate).toEqual(['cu7']);
+    expect(applier.pendingHydrations()).toEqual(['cu7']);
+    const h = applier.applyHydrate(['cu7'], {
+      conversations: [conversation({ id: 'c7', customer_id: 'cu7', sync_id: 11 }), conversation({ id: 'c8', customer_id: 'cu7', assignee_id: 'x', status: 'resolved', sync_id: 3 })],
+      messages: [message({ id: 'm8', conversation_id: 'c8', sync_id: 3 })], notes: [], customers: [customer({ id: 'cu7', sync_id: 2 })],
+    });
+    expect(h.toHydrate).toEqual([]);
+    expect(applier.pendingHydrations()).toEqual([]);
+    expect(ids('conversations')).toEqual(['c1', 'c2', 'c7', 'c8']);
+    expect(applier.meta.get('last_sync_id')).toBe(11);
+  });
+
+  it('teams changing on our agent record asks for a new bootstrap', () => {
+    seed();
+    const same = applier.applyChangesPage(page(10, 11, [{ sync_id: 11, entity: 'agent', op: 'upsert', data: agent({ name: 'Renamed' }) }]));
+    expect(same.needsBootstrap).toBe(false);
+    const changed = applier.applyChangesPage(page(11, 12, [{ sync_id: 12, entity: 'agent', op: 'upsert', data: agent({ team_ids: ['team-b'] }) }]));
+    expect(changed.needsBootstrap).toBe(true);
+    expect(applier.meta.get('agent')?.team_ids).toEqual(['team-b']);
+  });
+});
+
+describe('inbox reads', () => {
+  it('sorts a tab by SLA due (none last), priority or age', () => {
+    applier.beginBootstrap();
+    applier.applyBootstrapPage({
+      conversations: [
+        conversation({ id: 'a', customer_id: 'k', next_response_due_at: '2026-03-01T12:00:00.000Z', created_at: '2026-03-01T01:00:00.000Z' }),
+        conversation({ id: 'b', customer_id: 'k', priority: 'urgent', created_at: '2026-03-01T02:00:00.000Z' }),
+        conversation({ id: 'c', customer_id: 'k', next_response_due_at: '2026-03-01T10:00:00.000Z', created_at: '2026-03-01T03:00:00.000Z' }),
+        conversation({ id: 'd', customer_id: 'k', status: 'snoozed' }),
+      ], messages: [], notes: [], customers: [customer({ id: 'k', name: 'Kim' })],
+    });
+    applier.finishBootstrap(1);
+    const list = (sort: 'sla' | 'priority' | 'age') => inboxList(db, { tab: 'mine', sort, offset: 0, limit: 10 }).items.map((i) => i.id);
+    expect(list('sla')).toEqual(['c', 'a', 'b']);
+    expect(list('priority')).toEqual(['b', 'c', 'a']);
+    expect(list('age')).toEqual(['a', 'b', 'c']);
+    const first = inboxList(db, { tab: 'mine', sort: 'sla', offset: 0, limit: 1 });
+    expect(first.total).toBe(3);
+    expect(first.items[0]).toMatchObject({ customer_name: 'Kim', customer_handle: '@k', unread: true });
+    expect(inboxList(db, { tab: 'snoozed', sort: 'sla', offset: 0, limit: 10 }).items.map((i) => i.id)).toEqual(['d']);
+  });
+});
