@@ -72,7 +72,7 @@ export class Writer {
     return this.record(entity, String(values.id));
   }
 
-  /** Updates a row by id and records it. Conversations keep the scope key of their old state. */
+  /** Updates a row by id (undefined values are left unchanged) and records it. Conversations keep the scope key of their old state. */
   async update(entity: Entity, id: string, patch: Record<string, unknown>): Promise<Record<string, any>> {
     const oldKeys: string[] = [];
     if (entity === 'conversation') {
@@ -83,7 +83,8 @@ export class Writer {
       if (k) oldKeys.push(k);
     }
     const params: unknown[] = [id];
-    const sets = Object.keys(patch).map((c) => `${c} = ${this.value(c, patch[c], params)}`);
+    // undefined means "leave as is"; null writes NULL
+    const sets = Object.keys(patch).filter((c) => patch[c] !== undefined).map((c) => `${c} = ${this.value(c, patch[c], params)}`);
     if (sets.length) {
       const res = await this.tx.query(`UPDATE ${TABLE[entity]} SET ${sets.join(', ')} WHERE id = $1 RETURNING id`, params);
       if (!res.length) throw new Error(`${entity} ${id} not found`);

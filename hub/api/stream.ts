@@ -1,0 +1,101 @@
+/**
+ * GET /v1/sync/stream (WebSocket). The client sends {type:'subscribe', since}; the hub answers
+ * {type:'hello'} and then pushes {type:'changes', page} whenever a commit touches the agent's
+ * scope. Pokes come from the change log after each local commit (and from LISTEN/NOTIFY when
+ * several hubs share a server); a poke only wakes the pump, which reads the log itself, so
+ * pokes may be lost or doubled without losing a change.
+ *
+ * Pages that hold nothing for this agent are not sent; the next page sent starts at the
+ * client's last checkpoint, so `since` always equals what the client holds.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { StreamMessage } from '../../shared/contract/hub-api';
+import type { ChangeLog } from '../sync/changelog';
+import { changesPage, loadAgentContext, type AgentContext } from '../sync/scope';
+
+const SubscribeSchema = z.object({ type: z.literal('subscribe'), since: z.number().int().refine(Number.isSafeInteger) });
+const PAGE = 1000;
+
+export function attachStream(app: FastifyInstance, log: ChangeLog): void {
+  app.get('/v1/sync/stream', { websocket: true }, (socket: WebSocket, req) => {
+    const agent = req.agent as AgentContext;
+    let clientSince: number | null = null; // the client's checkpoint (last `to` it was sent)
+    let readFrom = 0; // where the next read starts (may be past clientSince)
+    let pumping = false;
+    let again = false;
+    let closed = false;
+
+    const send = (m: StreamMessage | string) => {
+      if (!closed && socket.readyState === socket.OPEN) socket.send(typeof m === 'string' ? m : JSON.stringify(m));
+    };
+
+    const pump = async () => {
+      if (clientSince === null || closed) return;
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          again = false;
+          const ctx = (await loadAgentContext(log.db, agent.id)) ?? agent;
+          for (;;) {
+            if (clientSince === null || closed) break;
+            const page = await changesPage(log.db, ctx, readFrom, PAGE);
+            if (page.reset) {
+              send(`{"type":"changes","page":${page.json}}`);
+              clientSince = null; // the client bootstraps and subscribes again
+              break;
+            }
+            if (page.count > 0) {
+              const json = page.json.replace(/^\{"since":-?\d+,/, `{"since":${clientSince},`);
+              send(`{"type":"changes","page":${json}}`);
+              clientSince = page.to;
+            }
+            readFrom = page.to;
+            if (!page.has_more) break;
+          }
+        } while (again && !closed);
+      } catch (err) {
+        send({ type: 'error', code: 'internal', message: err instanceof Error ? err.message : String(err) });
+      } finally {
+        pumping = false;
+      }
+    };
+
+    const onCommit = () => { void pump(); };
+    log.events.on('committed', onCommit);
+    const ping = setInterval(() => { if (socket.readyState === socket.OPEN) socket.ping(); }, 25_000);
+    ping.unref?.();
+
+    socket.on('message', (raw) => {
+      let msg: unknown;
+      try {
+        msg = JSON.parse(raw.toString());
+      } catch {
+        send({ type: 'error', code: 'malformed_json', message: 'messages must be JSON' });
+        return;
+      }
+      const r = SubscribeSchema.safeParse(msg);
+      if (!r.success) {
+        send({ type: 'error', code: 'invalid', message: 'expected {"type":"subscribe","since":<sync_id>}' });
+        return;
+      }
+      void (async () => {
+        const watermark = await log.maxSyncId();
+        send({ type: 'hello', agent_id: agent.id, watermark });
+        clientSince = r.data.since;
+        readFrom = r.data.since;
+        await pump();
+      })();
+    });
+    socket.on('close', () => {
+      closed = true;
+      clearInterval(ping);
+      log.events.off('committed', onCommit);
+    });
+  });
+}

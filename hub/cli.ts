@@ -1,0 +1,62 @@
+/**
+ * `npm run hub -- [--port 4100] [--host 127.0.0.1] [--data-dir .tend/hub] [--demo]`
+ * Starts the care hub: PGlite in --data-dir, or the PostgreSQL server named by DATABASE_URL.
+ * Other commands (`npm run hub -- <command> ...`) are listed in COMMANDS.
+ */
+import { parseArgs } from 'node:util';
+import { startHub } from './hub';
+
+/** Subcommands: name → module exporting `run(argv: string[]): Promise<number>` (exit code). */
+export const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {};
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '4100' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: '.tend/hub' },
+      demo: { type: 'boolean', default: false },
+      'replay-interval': { type: 'string', default: '20' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log('usage: npm run hub -- [--port 4100] [--host 127.0.0.1] [--data-dir .tend/hub] [--demo] [--replay-interval 20]\n' +
+      'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite data dir.');
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const hub = await startHub({
+    port, host: values.host, databaseUrl, dataDir: databaseUrl ? undefined : values['data-dir'],
+    demo: values.demo ? { replayIntervalMs: Number(values['replay-interval']) * 1000, log: (l) => console.log(l) } : false,
+  });
+  console.log(`tend hub listening on ${hub.url} (${databaseUrl ? 'PostgreSQL server' : `PGlite in ${values['data-dir']}`})`);
+  const stop = async () => {
+    console.log('tend hub: stopping');
+    await hub.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const cmd = argv[0] && !argv[0].startsWith('-') ? argv[0] : null;
+  if (cmd) {
+    const load = COMMANDS[cmd];
+    if (!load) throw new Error(`unknown command "${cmd}" (known: ${Object.keys(COMMANDS).join(', ') || 'none'}; no command = serve)`);
+    process.exitCode = await (await load()).run(argv.slice(1));
+    return;
+  }
+  await serve(argv);
+}
+
+main().catch((err) => {
+  console.error(`tend hub: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

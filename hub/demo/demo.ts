@@ -1,0 +1,175 @@
+/**
+ * The demo workspace: teams, agents with known passwords, and real IBM Twitter care
+ * conversations (hub/demo/data, Apache-2.0) with timestamps shifted to the present. Part of
+ * them is seeded (assigned to the demo agents or waiting in the team queues, some already
+ * answered and resolved); the rest is replayed as new inbound posts every ~20 s, so the
+ * queue is alive. Seeding is skipped when the demo workspace already exists.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { ChangeLog } from '../sync/changelog';
+import { sql } from '../sync/changelog';
+import { createAgent, createTeam, createWorkspace } from '../admin';
+import { HubIngestor, IngestError, type AnalyzePost, type RoutePost } from '../ingest';
+import { parseIbmCare, type IbmThread } from '../connectors/import/ibm';
+import type { NormalizedPost } from '../connectors/types';
+
+export const DEMO_WORKSPACE_ID = 'demo';
+export const DEMO_PASSWORD = 'demo';
+
+export const DEMO_AGENTS = [
+  { id: 'agent-ana', email: 'ana@demo.tend', name: 'Ana Kowalski', role: 'agent', teams: ['team-care'] },
+  { id: 'agent-ben', email: 'ben@demo.tend', name: 'Ben Osei', role: 'agent', teams: ['team-care', 'team-billing'] },
+  { id: 'agent-sam', email: 'sam@demo.tend', name: 'Sam Rivera', role: 'supervisor', teams: ['team-care', 'team-billing'] },
+  { id: 'agent-admin', email: 'admin@demo.tend', name: 'Demo Admin', role: 'admin', teams: [] },
+] as const;
+
+const TEAMS = [
+  { id: 'team-care', name: 'Care', kind: 'support' },
+  { id: 'team-billing', name: 'Billing & accounts', kind: 'support' },
+  { id: 'team-quality', name: 'Product quality', kind: 'department' },
+] as const;
+
+export interface DemoOptions {
+  /** conversations seeded at start (default 150) */
+  seed?: number;
+  /** ms between replayed conversations (default 20 000); 0 = no replay timer */
+  replayIntervalMs?: number;
+  /** data file (default hub/demo/data/ibm_twitter_care.json) */
+  dataFile?: string;
+  analyzePost?: AnalyzePost;
+  route?: RoutePost;
+  /** print the credentials (default false; the CLI prints them) */
+  log?: (line: string) => void;
+}
+
+export interface DemoInfo {
+  workspaceId: string;
+  agents: Array<{ id: string; email: string; password: string; name: string; role: string }>;
+  /** whether this start seeded the workspace (false when it already existed) */
+  seeded: boolean;
+  /** replays the next conversation now; returns how many posts were stored */
+  replayNext(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const DATA_FILE = new URL('./data/ibm_twitter_care.json', import.meta.url);
+
+/** Brands go to Billing by a stable hash, the rest to Care. */
+function teamOfCompany(company: string): string {
+  return createHash('sha256').update(company).digest()[0] % 3 === 0 ? 'team-billing' : 'team-care';
+}
+
+const shifted = (posts: NormalizedPost[], endAt: number, suffix: string): NormalizedPost[] => {
+  const last = Date.parse(posts[posts.length - 1].created_at);
+  return posts.map((p) => ({
+    ...p,
+    platform_id: p.platform_id + suffix,
+    in_reply_to: p.in_reply_to ? p.in_reply_to + suffix : null,
+    created_at: new Date(Date.parse(p.created_at) - last + endAt).toISOString(),
+  }));
+};
+
+export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Promise<DemoInfo> {
+  const db = log.db;
+  const threads = parseIbmCare(readFileSync(options.dataFile ?? DATA_FILE, 'utf8')).threads;
+  const seedCount = Math.min(options.seed ?? 150, threads.length);
+  const route: RoutePost = options.route ?? ((input) => ({
+    team_id: teamOfCompany(input.post.account),
+    first_response_due_at: new Date(Date.parse(input.post.created_at) + 3600_000).toISOString(),
+  }));
+  const ingestor = new HubIngestor(log, { workspaceId: DEMO_WORKSPACE_ID, analyzePost: options.analyzePost, route });
+
+  const [exists] = await db.query('SELECT 1 FROM workspaces WHERE id = $1', [DEMO_WORKSPACE_ID]);
+  let seeded = false;
+  if (!exists) {
+    seeded = true;
+    await createWorkspace(db, 'Tend demo', DEMO_WORKSPACE_ID);
+    for (const t of TEAMS) await createTeam(db, DEMO_WORKSPACE_ID, t.name, t.kind, t.id);
+    for (const a of DEMO_AGENTS) {
+      await createAgent(log, {
+        id: a.id, workspaceId: DEMO_WORKSPACE_ID, email: a.email, name: a.name, password: DEMO_PASSWORD,
+        role: a.role, teamIds: [...a.teams], skills: { en: 3, x: 3 }, capacity: { x: 8 },
+      });
+    }
+    const now = Date.now();
+    for (let i = 0; i < seedCount; i++) {
+      const t = threads[i];
+      // every third one is history: answered and resolved; the others wait for an answer
+      const answered = i % 3 === 2;
+      const posts = shifted(answered ? t.posts : withoutFinalAnswer(t), now - i * 7 * 60_000, '');
+      const conv = await ingestAll(ingestor, posts);
+      if (!conv) continue;
+      const owner = i % 5 === 0 ? 'agent-ana' : i % 5 === 1 ? 'agent-ben' : null;
+      await log.write(async (w) => {
+        await w.update('conversation', conv, {
+          assignee_id: owner ?? undefined,
+          status: answered ? 'resolved' : undefined,
+          resolved_at: answered ? sql('last_message_at') : undefined,
+        });
+      });
+    }
+  }
+
+  // replay continues after the seeded part, round after round with fresh platform ids
+  const [{ n }] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM messages WHERE workspace_id = $1 AND direction = 'inbound'`, [DEMO_WORKSPACE_ID]);
+  let cursor = seedCount + (seeded ? 0 : n % Math.max(1, threads.length - seedCount));
+  const replayNext = async (): Promise<number> => {
+    const rest = threads.length - seedCount;
+    if (rest <= 0) return 0;
+    const k = cursor++;
+    const round = Math.floor((k - seedCount) / rest);
+    const t = threads[seedCount + ((k - seedCount) % rest)];
+    const posts = shifted(withoutFinalAnswer(t), Date.now(), `~r${round}-${Date.now().toString(36)}`);
+    let stored = 0;
+    for (const p of posts) {
+      try {
+        if ((await ingestor.ingest(p)).status === 'stored') stored++;
+      } catch (err) {
+        if (!(err instanceof IngestError)) throw err;
+      }
+    }
+    return stored;
+  };
+
+  const interval = options.replayIntervalMs ?? 20_000;
+  let timer: NodeJS.Timeout | null = null;
+  let busy: Promise<unknown> | null = null;
+  if (interval > 0) {
+    timer = setInterval(() => {
+      if (!busy) busy = replayNext().catch((err) => console.error('demo replay:', err)).finally(() => { busy = null; });
+    }, interval);
+    timer.unref?.();
+  }
+  const agents = DEMO_AGENTS.map((a) => ({ id: a.id, email: a.email, password: DEMO_PASSWORD, name: a.name, role: a.role }));
+  options.log?.(`demo workspace: ${seeded ? `seeded ${seedCount} IBM care conversations` : 'already seeded'}; replaying one every ${Math.round(interval / 1000)} s`);
+  for (const a of agents) options.log?.(`  ${a.role.padEnd(10)} ${a.email} / ${a.password}`);
+  return {
+    workspaceId: DEMO_WORKSPACE_ID, agents, seeded, replayNext,
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await busy;
+    },
+  };
+}
+
+function withoutFinalAnswer(t: IbmThread): NormalizedPost[] {
+  const posts = [...t.posts];
+  while (posts.length > 1 && posts[posts.length - 1].from_brand) posts.pop();
+  return posts;
+}
+
+async function ingestAll(ingestor: HubIngestor, posts: NormalizedPost[]): Promise<string | null> {
+  let conversation: string | null = null;
+  for (const p of posts) {
+    try {
+      const r = await ingestor.ingest(p);
+      conversation ??= r.conversation_id;
+    } catch (err) {
+      if (!(err instanceof IngestError)) throw err;
+    }
+  }
+  return conversation;
+}

@@ -1,0 +1,207 @@
+/**
+ * The hub's Ingestor: stores a NormalizedPost exactly once (dedupe by workspace, channel and
+ * platform_id), threads it into a conversation and links it to a customer.
+ *
+ * Threading: a post answering a known post joins that post's conversation (reply chains);
+ * a private message joins the open conversation with the same participant (thread_key);
+ * anything else opens a new conversation, queued where the routing hook says (default: the
+ * workspace's default support team). Posts written by the brand itself (found in imports) are
+ * stored as outbound messages already 'sent'.
+ *
+ * Hooks: `analyzePost` (hub/analysis plugs in here; default {}), `route` (hub/routing plugs in
+ * here; default: the default team's queue).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Analysis, Priority } from '../shared/domain';
+import type { IngestResult, Ingestor, NormalizedPost } from './connectors/types';
+import { ensureChannelAccount } from './admin';
+import { sql, type ChangeLog, type Writer } from './sync/changelog';
+
+export type AnalyzePost = (post: NormalizedPost) => Analysis | Promise<Analysis>;
+
+export interface RouteInput {
+  workspace_id: string;
+  post: NormalizedPost;
+  analysis: Analysis;
+  customer_id: string;
+  default_team_id: string | null;
+}
+export interface RouteDecision {
+  team_id: string | null;
+  assignee_id?: string | null;
+  priority?: Priority;
+  /** SLA due times; default: first response due one hour after the post */
+  first_response_due_at?: string | null;
+  resolution_due_at?: string | null;
+}
+export type RoutePost = (input: RouteInput) => RouteDecision | Promise<RouteDecision>;
+
+/** Default analysis: nothing known yet (hub/analysis replaces it). */
+export const analyzePostDefault: AnalyzePost = () => ({});
+
+/** Default routing: the default team's queue, first response due in an hour. */
+export const routeToDefaultQueue: RoutePost = (input) => ({
+  team_id: input.default_team_id,
+  first_response_due_at: new Date(Date.parse(input.post.created_at) + 3600_000).toISOString(),
+});
+
+export class IngestError extends Error {
+  constructor(readonly code: 'invalid' | 'orphan_brand_post', message: string) {
+    super(message);
+  }
+}
+
+export interface HubIngestorOptions {
+  workspaceId: string;
+  analyzePost?: AnalyzePost;
+  route?: RoutePost;
+  /** team for new conversations; default: the workspace's first support team by name */
+  defaultTeamId?: string | null;
+}
+
+export class HubIngestor implements Ingestor {
+  analyzePost: AnalyzePost;
+  route: RoutePost;
+
+  constructor(private readonly log: ChangeLog, private readonly options: HubIngestorOptions) {
+    this.analyzePost = options.analyzePost ?? analyzePostDefault;
+    this.route = options.route ?? routeToDefaultQueue;
+  }
+
+  async ingest(post: NormalizedPost): Promise<IngestResult> {
+    checkPost(post);
+    const ws = this.options.workspaceId;
+    // cheap answer for redeliveries, before analysis runs
+    const dup = await this.findMessage(this.log.db, post.platform_id, post.channel);
+    if (dup) return { status: 'duplicate', ...dup };
+    const analysis = post.from_brand ? {} : await this.analyzePost(post);
+    const accountId = await ensureChannelAccount(this.log.db, ws, post.channel, post.account);
+    return this.log.write(async (w) => {
+      const again = await this.findMessage(w, post.platform_id, post.channel);
+      if (again) return { status: 'duplicate', ...again };
+      const parent = post.in_reply_to
+        ? (await this.findMessage(w, post.in_reply_to, post.channel))?.conversation_id ?? null
+        : null;
+      if (post.from_brand) return this.storeBrandPost(w, post, parent);
+
+      const customerId = await this.customerFor(w, post);
+      let conversationId = parent;
+      if (!conversationId && post.visibility === 'private' && post.thread_key) {
+        const [open] = await w.query<{ id: string }>(
+          `SELECT id FROM conversations WHERE workspace_id = $1 AND channel = $2 AND thread_key = $3 AND status <> 'resolved'
+           ORDER BY last_message_at DESC LIMIT 1`, [ws, post.channel, post.thread_key]);
+        conversationId = open?.id ?? null;
+      }
+      if (!conversationId) {
+        conversationId = await this.openConversation(w, post, analysis, customerId, accountId);
+      }
+      const messageId = randomUUID();
+      await w.insert('message', {
+        id: messageId, workspace_id: ws, conversation_id: conversationId, channel: post.channel, direction: 'inbound',
+        visibility: post.visibility, author_id: post.author.handle, author_name: post.author.name || post.author.handle,
+        text: post.text, platform_id: post.platform_id, in_reply_to: post.in_reply_to, permalink: post.permalink,
+        delivery: 'received', created_at: post.created_at,
+      });
+      // a customer writing again reopens the conversation and wakes it from snooze
+      await w.update('conversation', conversationId, {
+        status: sql(`CASE WHEN status IN ('resolved', 'snoozed', 'pending') THEN 'open' ELSE status END`),
+        snoozed_until: null,
+        resolved_at: null,
+        last_message_at: sql(`greatest(last_message_at, '${new Date(post.created_at).toISOString()}'::timestamptz)`),
+        last_inbound_at: sql(`greatest(coalesce(last_inbound_at, '-infinity'), '${new Date(post.created_at).toISOString()}'::timestamptz)`),
+        snippet: post.text.slice(0, 200),
+        message_count: sql('message_count + 1'),
+        analysis: Object.keys(analysis).length ? analysis : undefined,
+        updated_at: sql('now()'),
+      });
+      return { status: 'stored', conversation_id: conversationId, message_id: messageId };
+    });
+  }
+
+  private async findMessage(q: { query: Writer['query'] }, platformId: string, channel: string) {
+    const [m] = await q.query<{ id: string; conversation_id: string }>(
+      'SELECT id, conversation_id FROM messages WHERE workspace_id = $1 AND channel = $2 AND platform_id = $3',
+      [this.options.workspaceId, channel, platformId]);
+    return m ? { conversation_id: m.conversation_id, message_id: m.id } : null;
+  }
+
+  private async storeBrandPost(w: Writer, post: NormalizedPost, conversationId: string | null): Promise<IngestResult> {
+    if (!conversationId) {
+      throw new IngestError('orphan_brand_post', `brand post ${post.platform_id} answers no known post (in_reply_to ${post.in_reply_to ?? 'none'})`);
+    }
+    const messageId = randomUUID();
+    await w.insert('message', {
+      id: messageId, workspace_id: this.options.workspaceId, conversation_id: conversationId, channel: post.channel,
+      direction: 'outbound', visibility: post.visibility, author_id: null, author_name: post.author.name || post.author.handle,
+      text: post.text, platform_id: post.platform_id, in_reply_to: post.in_reply_to, permalink: post.permalink,
+      delivery: 'sent', created_at: post.created_at,
+    });
+    const at = `'${new Date(post.created_at).toISOString()}'::timestamptz`;
+    await w.update('conversation', conversationId, {
+      first_response_at: sql(`coalesce(first_response_at, ${at})`),
+      last_message_at: sql(`greatest(last_message_at, ${at})`),
+      snippet: post.text.slice(0, 200),
+      message_count: sql('message_count + 1'),
+      updated_at: sql('now()'),
+    });
+    return { status: 'stored', conversation_id: conversationId, message_id: messageId };
+  }
+
+  /** The customer behind an author: by platform user id, else by handle; created when new. */
+  private async customerFor(w: Writer, post: NormalizedPost): Promise<string> {
+    const ws = this.options.workspaceId;
+    const a = post.author;
+    const [found] = a.platform_user_id
+      ? await w.query<{ customer_id: string }>(
+        'SELECT customer_id FROM customer_identities WHERE workspace_id = $1 AND channel = $2 AND platform_user_id = $3',
+        [ws, post.channel, a.platform_user_id])
+      : await w.query<{ customer_id: string }>(
+        'SELECT customer_id FROM customer_identities WHERE workspace_id = $1 AND channel = $2 AND platform_user_id IS NULL AND lower(handle) = lower($3)',
+        [ws, post.channel, a.handle]);
+    if (found) {
+      const [c] = await w.query<{ followers: number | null; verified: boolean }>('SELECT followers, verified FROM customers WHERE id = $1', [found.customer_id]);
+      if (a.followers !== null && (c.followers !== a.followers || c.verified !== a.verified)) {
+        await w.update('customer', found.customer_id, { followers: a.followers, verified: a.verified });
+      }
+      return found.customer_id;
+    }
+    const id = randomUUID();
+    await w.query(
+      `INSERT INTO customers (id, workspace_id, name, location, followers, verified, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, ws, a.name || a.handle, a.location ?? null, a.followers, a.verified, post.created_at]);
+    await w.query('INSERT INTO customer_identities (customer_id, workspace_id, channel, handle, platform_user_id) VALUES ($1, $2, $3, $4, $5)',
+      [id, ws, post.channel, a.handle, a.platform_user_id]);
+    await w.record('customer', id);
+    return id;
+  }
+
+  private async openConversation(w: Writer, post: NormalizedPost, analysis: Analysis, customerId: string, accountId: string): Promise<string> {
+    const ws = this.options.workspaceId;
+    let defaultTeam = this.options.defaultTeamId ?? null;
+    if (defaultTeam === null) {
+      const [t] = await w.query<{ id: string }>(`SELECT id FROM teams WHERE workspace_id = $1 AND kind = 'support' ORDER BY created_at, name LIMIT 1`, [ws]);
+      defaultTeam = t?.id ?? null;
+    }
+    const decision = await this.route({ workspace_id: ws, post, analysis, customer_id: customerId, default_team_id: defaultTeam });
+    const id = randomUUID();
+    await w.insert('conversation', {
+      id, workspace_id: ws, channel: post.channel, channel_account_id: accountId, customer_id: customerId,
+      thread_key: post.visibility === 'private' ? (post.thread_key ?? post.author.platform_user_id ?? post.author.handle) : null,
+      subject: post.text.replace(/\s+/g, ' ').trim().slice(0, 120), status: 'open', priority: decision.priority ?? 'normal',
+      assignee_id: decision.assignee_id ?? null, team_id: decision.team_id, analysis,
+      first_response_due_at: decision.first_response_due_at ?? null, resolution_due_at: decision.resolution_due_at ?? null,
+      last_message_at: post.created_at, created_at: post.created_at, updated_at: sql('now()'),
+    });
+    return id;
+  }
+}
+
+function checkPost(p: NormalizedPost): void {
+  const bad = (why: string) => { throw new IngestError('invalid', `post ${p?.platform_id ?? '?'}: ${why}`); };
+  if (!p || typeof p !== 'object') bad('not an object');
+  if (typeof p.platform_id !== 'string' || !p.platform_id) bad('platform_id is missing');
+  if (typeof p.text !== 'string') bad('text is missing');
+  if (!p.author || typeof p.author.handle !== 'string' || !p.author.handle) bad('author handle is missing');
+  if (Number.isNaN(Date.parse(p.created_at))) bad(`created_at "${p.created_at}" is not a date`);
+  if (p.visibility !== 'public' && p.visibility !== 'private') bad('visibility must be public or private');
+}

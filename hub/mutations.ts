@@ -1,0 +1,210 @@
+/**
+ * The mutations API: batches of {id, type, args} from an agent's outbox.
+ *
+ * Two kinds of refusal:
+ *  - the request itself is wrong (args fail the contract's schema, ids unknown in the workspace,
+ *    a message id already used by another mutation): the whole batch is refused with a 4xx
+ *    before anything is written (MutationBatchError; `details.results` says which mutation);
+ *  - the world moved (conversation reassigned or resolved meanwhile, over the channel's limit,
+ *    outside the agent's queues): that mutation gets {ok:false, error:{code}} in the results,
+ *    and the result is stored like a success.
+ *
+ * Idempotency: the mutation id is stored with its result in the same transaction as its
+ * effect. Writers serialize on the change log's lock, so a repeat (concurrent, or after a
+ * restart) finds the stored result and returns it without repeating the effect.
+ */
+import type { z } from 'zod';
+import {
+  MutationArgsSchemas, type Mutation, type MutationResult, type MutationType, type RejectionCode,
+} from '../shared/contract/hub-api';
+import { LIMITS } from '../shared/domain';
+import { CHANNEL_LIMITS, xLength } from '../shared/text/channel-length';
+import type { Queryable } from './db/db';
+import { sql, type ChangeLog, type Writer } from './sync/changelog';
+import { inDirectScope, type AgentContext } from './sync/scope';
+
+export class MutationBatchError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+type Parsed = { id: string; type: MutationType; args: any };
+
+interface ConversationRow {
+  id: string;
+  workspace_id: string;
+  channel: string;
+  status: string;
+  assignee_id: string | null;
+  team_id: string | null;
+  tags: string[];
+  first_response_at: Date | null;
+}
+
+const reject = (id: string, code: RejectionCode, message: string): MutationResult => ({ id, ok: false, error: { code, message } });
+
+/** Contract-level checks of every mutation, and ids that must exist. Throws MutationBatchError. */
+async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[]): Promise<Parsed[]> {
+  const parsed: Parsed[] = [];
+  const bad: MutationResult[] = [];
+  const seen = new Set<string>();
+  for (const m of batch) {
+    if (seen.has(m.id)) {
+      bad.push(reject(m.id, 'invalid', 'the same mutation id appears twice in the batch'));
+      continue;
+    }
+    seen.add(m.id);
+    const r = (MutationArgsSchemas[m.type] as z.ZodType).safeParse(m.args);
+    if (!r.success) {
+      bad.push(reject(m.id, 'invalid', `${m.type}: ${r.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}`));
+      continue;
+    }
+    const args = r.data as any;
+    if (m.type === 'set_status' && args.status === 'snoozed' && !args.snoozed_until) {
+      bad.push(reject(m.id, 'invalid', 'set_status: snoozed_until is required to snooze'));
+      continue;
+    }
+    parsed.push({ id: m.id, type: m.type, args });
+  }
+  if (bad.length) throw new MutationBatchError(400, 'invalid', bad[0].ok ? '' : bad[0].error.message, { results: bad });
+
+  // Mutations already applied are answered from the store: no further checks for them.
+  const stored = new Set((await q.query<{ id: string }>('SELECT id FROM mutations WHERE id = ANY($1::text[])',
+    [parsed.map((p) => p.id)])).map((r) => r.id));
+  const fresh = parsed.filter((p) => !stored.has(p.id));
+  const ids = (pick: (p: Parsed) => unknown) => [...new Set(fresh.map(pick).filter((x): x is string => typeof x === 'string'))];
+  const convIds = ids((p) => p.args.conversation_id);
+  const agentIds = ids((p) => (p.type === 'assign' ? p.args.assignee_id : null));
+  const teamIds = ids((p) => (p.type === 'assign' ? p.args.team_id : null));
+  const msgIds = ids((p) => (p.type === 'reply' ? p.args.message_id : null));
+  const noteIds = ids((p) => (p.type === 'note' ? p.args.note_id : null));
+  const found = async (table: string, list: string[]) => new Set(list.length === 0 ? [] : (await q.query<{ id: string }>(
+    `SELECT id FROM ${table} WHERE workspace_id = $1 AND id = ANY($2::text[])`, [agent.workspace_id, list])).map((r) => r.id));
+  const [convs, agents, teams] = await Promise.all([found('conversations', convIds), found('agents', agentIds), found('teams', teamIds)]);
+  const taken = async (table: string, list: string[]) => new Set(list.length === 0 ? [] : (await q.query<{ id: string }>(
+    `SELECT id FROM ${table} WHERE id = ANY($1::text[])`, [list])).map((r) => r.id));
+  const [usedMsgs, usedNotes] = await Promise.all([taken('messages', msgIds), taken('notes', noteIds)]);
+
+  const notFound: MutationResult[] = [];
+  const conflicts: MutationResult[] = [];
+  const newIds = new Set<string>();
+  for (const p of fresh) {
+    const a = p.args;
+    if (!convs.has(a.conversation_id)) notFound.push(reject(p.id, 'not_found', `conversation ${a.conversation_id} not found`));
+    else if (p.type === 'assign' && a.assignee_id !== null && !agents.has(a.assignee_id)) notFound.push(reject(p.id, 'not_found', `agent ${a.assignee_id} not found`));
+    else if (p.type === 'assign' && typeof a.team_id === 'string' && !teams.has(a.team_id)) notFound.push(reject(p.id, 'not_found', `team ${a.team_id} not found`));
+    const newId = p.type === 'reply' ? a.message_id : p.type === 'note' ? a.note_id : null;
+    if (newId && (usedMsgs.has(newId) || usedNotes.has(newId) || newIds.has(newId))) {
+      conflicts.push(reject(p.id, 'invalid', `${p.type === 'reply' ? 'message' : 'note'} id ${newId} is already used by another mutation`));
+    }
+    if (newId) newIds.add(newId);
+  }
+  if (notFound.length) throw new MutationBatchError(404, 'not_found', notFound[0].ok ? '' : notFound[0].error.message, { results: notFound });
+  if (conflicts.length) throw new MutationBatchError(409, 'conflict', conflicts[0].ok ? '' : conflicts[0].error.message, { results: conflicts });
+  return parsed;
+}
+
+export async function applyMutations(log: ChangeLog, agent: AgentContext, batch: Mutation[]): Promise<MutationResult[]> {
+  const parsed = await validateBatch(log.db, agent, batch);
+  return log.write(async (w) => {
+    const results: MutationResult[] = [];
+    for (const m of parsed) results.push(await applyOne(w, agent, m));
+    return results;
+  });
+}
+
+async function applyOne(w: Writer, agent: AgentContext, m: Parsed): Promise<MutationResult> {
+  const [prior] = await w.query<{ agent_id: string; result: MutationResult }>('SELECT agent_id, result FROM mutations WHERE id = $1', [m.id]);
+  if (prior) {
+    if (prior.agent_id !== agent.id) return reject(m.id, 'forbidden', 'this mutation id belongs to another agent');
+    return prior.result;
+  }
+  const [conv] = await w.query<ConversationRow>(
+    `SELECT id, workspace_id, channel, status, assignee_id, team_id, tags, first_response_at
+     FROM conversations WHERE id = $1 AND workspace_id = $2`, [m.args.conversation_id, agent.workspace_id]);
+  if (!conv) return reject(m.id, 'not_found', `conversation ${m.args.conversation_id} not found`); // validated above; never stored
+  const result = await effect(w, agent, m, conv);
+  await w.query('INSERT INTO mutations (id, workspace_id, agent_id, type, result) VALUES ($1, $2, $3, $4, $5)',
+    [m.id, agent.workspace_id, agent.id, m.type, JSON.stringify(result)]);
+  return result;
+}
+
+/** Checks that depend on the current state, then the effect. Returns the result to store. */
+async function effect(w: Writer, agent: AgentContext, m: Parsed, conv: ConversationRow): Promise<MutationResult> {
+  const a = m.args;
+  const supervisor = agent.role !== 'agent';
+  if (!supervisor && !inDirectScope(agent, conv)) {
+    if (conv.assignee_id && conv.assignee_id !== agent.id) {
+      return reject(m.id, 'conversation_reassigned', 'this conversation is now assigned to someone else');
+    }
+    return reject(m.id, 'forbidden', 'this conversation is not in your queues');
+  }
+  const ok = (value: Record<string, unknown>): MutationResult => ({ id: m.id, ok: true, value });
+
+  switch (m.type) {
+    case 'reply': {
+      if (conv.status === 'resolved') return reject(m.id, 'conversation_resolved', 'this conversation was resolved; reopen it to reply');
+      const limit = a.visibility === 'public' ? CHANNEL_LIMITS[conv.channel as keyof typeof CHANNEL_LIMITS] : null;
+      const length = conv.channel === 'x' || conv.channel === 'sandbox' ? xLength(a.text) : [...a.text].length;
+      if (limit !== null && limit !== undefined && length > limit) {
+        return reject(m.id, 'too_long', `${length} characters as ${conv.channel} counts them; the limit is ${limit}`);
+      }
+      const claim = conv.assignee_id === null; // replying to the queue takes the conversation
+      const [lastInbound] = await w.query<{ platform_id: string | null }>(
+        `SELECT platform_id FROM messages WHERE conversation_id = $1 AND direction = 'inbound' AND visibility = $2
+         ORDER BY created_at DESC, id DESC LIMIT 1`, [conv.id, a.visibility]);
+      await w.update('conversation', conv.id, {
+        ...(claim ? { assignee_id: agent.id } : {}),
+        first_response_at: conv.first_response_at ? undefined : sql('now()'),
+        next_response_due_at: null,
+        last_message_at: sql('now()'),
+        snippet: a.text.slice(0, 200),
+        message_count: sql('message_count + 1'),
+        updated_at: sql('now()'),
+      });
+      await w.insert('message', {
+        id: a.message_id, workspace_id: conv.workspace_id, conversation_id: conv.id, channel: conv.channel,
+        direction: 'outbound', visibility: a.visibility, author_id: agent.id, author_name: agent.name, text: a.text,
+        in_reply_to: lastInbound?.platform_id ?? null, delivery: 'queued', next_attempt_at: sql('now()'), created_at: sql('now()'),
+      });
+      return ok({ message_id: a.message_id, conversation_id: conv.id, assigned: claim });
+    }
+    case 'note': {
+      await w.insert('note', {
+        id: a.note_id, workspace_id: conv.workspace_id, conversation_id: conv.id,
+        author_id: agent.id, author_name: agent.name, text: a.text, created_at: sql('now()'),
+      });
+      return ok({ note_id: a.note_id, conversation_id: conv.id });
+    }
+    case 'set_status': {
+      await w.update('conversation', conv.id, {
+        status: a.status,
+        snoozed_until: a.status === 'snoozed' ? a.snoozed_until : null,
+        resolved_at: a.status === 'resolved' ? (conv.status === 'resolved' ? undefined : sql('now()')) : null,
+        updated_at: sql('now()'),
+      });
+      return ok({ conversation_id: conv.id, status: a.status });
+    }
+    case 'assign': {
+      const team = a.team_id === undefined ? conv.team_id : a.team_id;
+      if (a.assignee_id === null && team === null) return reject(m.id, 'invalid', 'unassigning needs a team queue to return the conversation to');
+      await w.update('conversation', conv.id, { assignee_id: a.assignee_id, team_id: team, updated_at: sql('now()') });
+      return ok({ conversation_id: conv.id, assignee_id: a.assignee_id, team_id: team });
+    }
+    case 'tag': {
+      const tags = new Set(conv.tags);
+      for (const t of a.add as string[]) tags.add(t);
+      for (const t of a.remove as string[]) tags.delete(t);
+      if (tags.size > LIMITS.tagsPerConversation) {
+        return reject(m.id, 'invalid', `a conversation holds at most ${LIMITS.tagsPerConversation} tags`);
+      }
+      await w.update('conversation', conv.id, { tags: [...tags].sort(), updated_at: sql('now()') });
+      return ok({ conversation_id: conv.id, tags: [...tags].sort() });
+    }
+    case 'set_priority': {
+      await w.update('conversation', conv.id, { priority: a.priority, updated_at: sql('now()') });
+      return ok({ conversation_id: conv.id, priority: a.priority });
+    }
+  }
+}
