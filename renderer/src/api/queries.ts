@@ -1,0 +1,87 @@
+/**
+ * react-query hooks over the contract. The core serves every read from its local cache,
+ * so these are fast; core events invalidate exactly what changed.
+ */
+import { QueryClient, useQueries, useQuery, type QueryKey } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { DesktopRequest, SessionStatus } from '../../../shared/contract/desktop';
+import { call, transport } from './client';
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    // The cache is local: no refetch on focus, no retries on a "not found".
+    queries: { staleTime: Infinity, refetchOnWindowFocus: false, retry: false, structuralSharing: true },
+  },
+});
+
+export const keys = {
+  session: ['session'] as QueryKey,
+  counts: ['inbox', 'counts'] as QueryKey,
+  inboxPage: (f: InboxFilter, page: number) => ['inbox', 'page', f.tab, f.sort, f.channel ?? '', f.tag ?? '', page] as QueryKey,
+  conversation: (id: string) => ['conversation', id] as QueryKey,
+  customer: (id: string) => ['customer', id] as QueryKey,
+  search: (q: string) => ['search', q] as QueryKey,
+  setting: (key: string) => ['setting', key] as QueryKey,
+};
+
+export type InboxFilter = Pick<DesktopRequest<'inbox.list'>, 'tab' | 'sort' | 'channel' | 'tag'> & { sort: 'sla' | 'priority' | 'age' };
+export const PAGE_SIZE = 200;
+
+/** Subscribes to core events once, at the root. */
+export function useCoreEvents(): void {
+  useEffect(() => {
+    const offData = transport.on('data.changed', (p) => {
+      const { conversation_ids, inbox } = p as { conversation_ids: string[]; inbox: boolean };
+      if (inbox) void queryClient.invalidateQueries({ queryKey: ['inbox'] });
+      for (const id of conversation_ids) void queryClient.invalidateQueries({ queryKey: keys.conversation(id) });
+      if (conversation_ids.length) void queryClient.invalidateQueries({ queryKey: ['customer'] });
+    });
+    const offSession = transport.on('session.changed', (s) => queryClient.setQueryData(keys.session, s));
+    const offConn = transport.onConnection((up) => { if (up) void queryClient.invalidateQueries(); });
+    return () => { offData(); offSession(); offConn(); };
+  }, []);
+}
+
+export const useSession = () => useQuery({ queryKey: keys.session, queryFn: () => call('session.status', {}) as Promise<SessionStatus> });
+export const useCounts = (enabled: boolean) => useQuery({ queryKey: keys.counts, queryFn: () => call('inbox.counts', {}), enabled });
+
+/** Pages of the inbox around what is visible: a 100,000-row queue loads only what is on screen. */
+export function useInboxPages(filter: InboxFilter, pages: number[], enabled: boolean) {
+  return useQueries({
+    queries: pages.map((page) => ({
+      queryKey: keys.inboxPage(filter, page),
+      queryFn: () => call('inbox.list', { ...filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE }),
+      enabled,
+      placeholderData: (prev: unknown) => prev as never,
+    })),
+  });
+}
+
+export const useConversation = (id: string | null) => useQuery({
+  queryKey: keys.conversation(id ?? ''),
+  queryFn: () => call('conversation.get', { id: id! }),
+  enabled: !!id,
+});
+
+export const useCustomer = (id: string | null) => useQuery({
+  queryKey: keys.customer(id ?? ''),
+  queryFn: () => call('customer.get', { id: id! }),
+  enabled: !!id,
+});
+
+export const useSearch = (q: string) => useQuery({
+  queryKey: keys.search(q),
+  queryFn: () => call('search', { query: q, limit: 50 }),
+  enabled: q.trim().length > 0,
+  placeholderData: (prev) => prev,
+});
+
+export function useSetting<T>(key: string, fallback: T) {
+  const q = useQuery({ queryKey: keys.setting(key), queryFn: async () => (await call('settings.get', { key })).value ?? null });
+  return { value: (q.data ?? fallback) as T, loaded: q.isFetched };
+}
+
+export async function saveSetting(key: string, value: unknown): Promise<void> {
+  queryClient.setQueryData(keys.setting(key), value);
+  await call('settings.set', { key, value });
+}

@@ -1,0 +1,123 @@
+/**
+ * What every command does. Commands come from keys (useHotkeys), the palette and buttons;
+ * all go through `run` so they behave the same and the palette can learn what is used.
+ */
+import { call, ApiError } from '../api/client';
+import { keys, queryClient, saveSetting } from '../api/queries';
+import type { CommandId } from './keymap';
+import { focusInbox, nav } from './nav';
+import { useUi } from './store';
+
+type Tab = 'mine' | 'team' | 'snoozed' | 'resolved';
+const SORTS = ['sla', 'priority', 'age'] as const;
+
+export function move(delta: number): void {
+  const n = nav();
+  if (!n) return;
+  const total = n.total();
+  if (total === 0) return;
+  const { selectedIndex } = useUi.getState();
+  const index = Math.max(0, Math.min(total - 1, selectedIndex + delta));
+  useUi.getState().select(n.idAt(index), index);
+  n.scrollTo(index);
+}
+
+/** The conversation to land on when the current one leaves the list. */
+function neighbour(): { id: string | null; index: number } {
+  const n = nav();
+  const { selectedId, selectedIndex } = useUi.getState();
+  if (!n) return { id: null, index: 0 };
+  const at = selectedId ? n.indexOf(selectedId) : -1;
+  const i = at >= 0 ? at : selectedIndex;
+  const next = n.idAt(i + 1);
+  if (next) return { id: next, index: i }; // the next row moves up into this index
+  return { id: n.idAt(i - 1), index: Math.max(0, i - 1) };
+}
+
+/** Runs a change that takes the current conversation out of this list, then lands on the next. */
+export async function leaveList(change: (id: string) => Promise<unknown>, done: string, opts: { composer?: boolean } = {}): Promise<void> {
+  const ui = useUi.getState();
+  const id = ui.selectedId;
+  if (!id) return;
+  const next = neighbour();
+  try {
+    await change(id);
+  } catch (e) {
+    ui.announce(e instanceof ApiError ? e.message : String(e));
+    return;
+  }
+  useUi.getState().select(next.id, next.index);
+  useUi.getState().announce(done);
+  if (opts.composer && next.id) useUi.getState().focusComposer('reply');
+  else focusInbox();
+}
+
+/** The palette learns what the agent uses most (kept in settings). */
+export function recordUse(id: string): void {
+  const usage = queryClient.getQueryData<Record<string, number>>(keys.setting('palette.usage')) ?? {};
+  void saveSetting('palette.usage', { ...usage, [id]: (usage[id] ?? 0) + 1 }).catch(() => {});
+}
+
+export function run(id: CommandId): void {
+  const ui = useUi.getState();
+  const conv = ui.selectedId;
+  switch (id) {
+    case 'inbox.next': return move(1);
+    case 'inbox.prev': return move(-1);
+    case 'conversation.open':
+      if (conv) {
+        void call('conversation.markRead', { id: conv }).catch(() => {});
+        document.getElementById('thread')?.focus();
+      }
+      return;
+    case 'composer.reply': if (conv) ui.focusComposer('reply'); return;
+    case 'composer.note': if (conv) ui.focusComposer('note'); return;
+    case 'conversation.resolve':
+      void leaveList((cid) => call('conversation.setStatus', { conversation_id: cid, status: 'resolved' }), 'Resolved');
+      return;
+    case 'conversation.reopen':
+      if (conv) void call('conversation.setStatus', { conversation_id: conv, status: 'open' }).then(() => ui.announce('Reopened'), (e) => ui.announce(String(e.message)));
+      return;
+    case 'conversation.snooze': if (conv) ui.open('snooze'); return;
+    case 'conversation.assign': if (conv) ui.open('assign'); return;
+    case 'conversation.tag': if (conv) ui.open('tag'); return;
+    case 'conversation.priority': if (conv) ui.open('priority'); return;
+    case 'search.open': ui.open('search'); return;
+    case 'palette.open': ui.open('palette'); return;
+    case 'help.shortcuts': ui.open('shortcuts'); return;
+    case 'settings.open': ui.open('settings'); return;
+    case 'inbox.filter': ui.open('filter'); return;
+    case 'inbox.tab.mine': case 'inbox.tab.team': case 'inbox.tab.snoozed': case 'inbox.tab.resolved': {
+      const tab = id.split('.')[2] as Tab;
+      ui.set({ tab, selectedId: null, selectedIndex: 0 });
+      focusInbox();
+      return;
+    }
+    case 'inbox.sort.cycle': {
+      const sort = SORTS[(SORTS.indexOf(ui.sort) + 1) % SORTS.length]!;
+      ui.set({ sort, selectedId: null, selectedIndex: 0 });
+      ui.announce(`Sorted by ${sort === 'sla' ? 'SLA due' : sort}`);
+      return;
+    }
+    case 'outbox.retry': {
+      if (!conv) return;
+      const data = queryClient.getQueryData<{ messages: Array<{ id: string; delivery: string }> }>(keys.conversation(conv));
+      const failed = data?.messages.filter((m) => m.delivery === 'failed') ?? [];
+      if (failed.length === 0) { ui.announce('No failed reply here'); return; }
+      void Promise.all(failed.map((m) => call('outbox.retry', { id: m.id }))).then(() => ui.announce('Retrying'), (e) => ui.announce(String(e.message)));
+      return;
+    }
+    case 'customer.history': {
+      ui.set({ showCustomer: true });
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('#customer-history button')?.focus());
+      return;
+    }
+    case 'pane.queue': ui.set({ showQueue: !ui.showQueue }); return;
+    case 'pane.customer': ui.set({ showCustomer: !ui.showCustomer }); return;
+    case 'focus.inbox': focusInbox(); return;
+    case 'composer.send': case 'composer.sendResolve':
+      // These live in the composer (they need its text); from elsewhere, open it.
+      if (conv) ui.focusComposer('reply');
+      return;
+  }
+}

@@ -1,0 +1,58 @@
+/** UI state (not data): where the agent is and what is open. Data lives in react-query. */
+import { create } from 'zustand';
+import type { InboxTab } from '../../../shared/contract/desktop';
+import type { Channel } from '../../../shared/domain';
+
+export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter';
+export type ComposerMode = 'reply' | 'note';
+export type Sort = 'sla' | 'priority' | 'age';
+
+interface UiState {
+  tab: InboxTab;
+  sort: Sort;
+  channel: Channel | undefined;
+  tag: string | undefined;
+  /** the conversation shown in the thread pane */
+  selectedId: string | null;
+  selectedIndex: number;
+  overlay: Overlay;
+  composerMode: ComposerMode;
+  /** bumps to ask the composer to take focus */
+  composerFocus: number;
+  /** the composer should take focus when it (re)mounts */
+  composerWanted: boolean;
+  showQueue: boolean;
+  showCustomer: boolean;
+  /** a short message for the live region ("Resolved", "Snoozed until…") */
+  announcement: string;
+  set(p: Partial<UiState>): void;
+  select(id: string | null, index: number): void;
+  open(o: Overlay): void;
+  focusComposer(mode: ComposerMode): void;
+  announce(text: string): void;
+}
+
+export const useUi = create<UiState>((set) => ({
+  tab: 'mine',
+  sort: 'sla',
+  channel: undefined,
+  tag: undefined,
+  selectedId: null,
+  selectedIndex: 0,
+  overlay: null,
+  composerMode: 'reply',
+  composerFocus: 0,
+  composerWanted: false,
+  showQueue: true,
+  showCustomer: true,
+  announcement: '',
+  set: (p) => set(p),
+  select: (id, index) => set({ selectedId: id, selectedIndex: index }),
+  open: (overlay) => set({ overlay }),
+  focusComposer: (mode) => set((s) => ({ composerMode: mode, composerWanted: true, composerFocus: s.composerFocus + 1 })),
+  announce: (announcement) => set({ announcement }),
+}));
+
+/** One clock for every SLA countdown: a re-render per 15 s, not per row. */
+export const useClock = create<{ now: number }>(() => ({ now: Date.now() }));
+setInterval(() => useClock.setState({ now: Date.now() }), 15_000);

@@ -1,0 +1,49 @@
+/** One window-level key listener that maps keys to commands through the (remappable) keymap. */
+import { useEffect } from 'react';
+import { keys as qk, useSetting } from '../api/queries';
+import { recordUse, run } from './actions';
+import { commandFor, sanitizeOverrides, type KeymapOverrides } from './keymap';
+import { isMac } from './format';
+import { useUi } from './store';
+import { queryClient } from '../api/queries';
+
+/** Typing in a field: single-key shortcuts must not fire. */
+export function isTypingTarget(el: Element | null): boolean {
+  if (!el) return false;
+  const tag = el.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') return !['button', 'checkbox', 'radio', 'submit', 'reset'].includes((el as HTMLInputElement).type);
+  return (el as HTMLElement).isContentEditable;
+}
+
+export function useKeymap(): KeymapOverrides {
+  const { value } = useSetting<unknown>('keymap', {});
+  return sanitizeOverrides(value);
+}
+
+export function useHotkeys(overrides: KeymapOverrides): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return;
+      const ui = useUi.getState();
+      // While a dialog is open it owns the keyboard (it handles Escape itself).
+      if (ui.overlay) return;
+      const typing = isTypingTarget(document.activeElement);
+      const id = commandFor(e, overrides, isMac, { typing });
+      if (!id) return;
+      // Enter and arrows belong to buttons and fields when those have focus.
+      const target = e.target as HTMLElement;
+      const onControl = target.closest('button, a, [role="tab"], select, [role="option"]:not(#inbox-list [role="option"])');
+      if ((id === 'conversation.open' || id === 'focus.inbox') && (typing || onControl)) return;
+      if ((e.key.startsWith('Arrow')) && !target.closest('#inbox-list')) return;
+      e.preventDefault();
+      run(id);
+      if (id !== 'inbox.next' && id !== 'inbox.prev') recordUse(id);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [overrides]);
+}
+
+export const keymapKey = qk.setting('keymap');
+export const getOverrides = () => sanitizeOverrides(queryClient.getQueryData(keymapKey));

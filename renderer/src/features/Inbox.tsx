@@ -1,0 +1,134 @@
+/**
+ * The queue: tabs with counts, sort and filters, and a virtualized listbox of conversations.
+ * Only the pages on screen are fetched, so 100,000 rows cost what 30 do.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useMemo, useRef } from 'react';
+import type { InboxTab } from '../../../shared/contract/desktop';
+import { PAGE_SIZE, useCounts, useInboxPages, type InboxFilter } from '../api/queries';
+import { CHANNEL_LABEL, CHANNEL_SHORT, sentimentText, slaDue, slaState } from '../app/format';
+import { registerNav } from '../app/nav';
+import { useClock, useUi } from '../app/store';
+import { run } from '../app/actions';
+
+type Row = NonNullable<ReturnType<typeof useInboxPages>[number]['data']>['items'][number];
+
+const TABS: Array<{ id: InboxTab; label: string }> = [
+  { id: 'mine', label: 'Mine' }, { id: 'team', label: 'Team queue' }, { id: 'snoozed', label: 'Snoozed' }, { id: 'resolved', label: 'Resolved' },
+];
+const ROW_HEIGHT = 68;
+
+const InboxRow = memo(function InboxRow({ row, selected, index, now }: { row: Row; selected: boolean; index: number; now: number }) {
+  const sla = slaState(slaDue(row), now);
+  const sentiment = sentimentText(row.analysis);
+  const handle = row.customer_handle && row.customer_handle !== row.customer_name ? row.customer_handle : '';
+  return (
+    <div role="option" id={`row-${row.id}`} aria-selected={selected} data-index={index}
+      aria-label={`${row.customer_name}${handle ? ` ${handle}` : ''} on ${CHANNEL_LABEL[row.channel]}: ${row.snippet}. ${row.priority} priority. ${sla.label}${row.unread ? '. Unread' : ''}`}
+      className={`row${selected ? ' selected' : ''}${row.unread ? ' unread' : ''}`}
+      onMouseDown={(e) => { e.preventDefault(); useUi.getState().select(row.id, index); document.getElementById('inbox-list')?.focus(); }}>
+      <div className="row-top">
+        <span className="unread-dot" aria-hidden="true">{row.unread ? '●' : ''}</span>
+        <span className={`chan chan-${row.channel}`} title={CHANNEL_LABEL[row.channel]}>{CHANNEL_SHORT[row.channel]}</span>
+        <span className="who"><strong>{row.customer_name}</strong>{handle && <span className="muted"> {handle}</span>}</span>
+        <span className={`sla sla-${sla.state} num`} title={sla.label}>{sla.text}</span>
+      </div>
+      <div className="snippet">{row.snippet}</div>
+      <div className="row-meta">
+        {row.priority !== 'normal' && <span className={`prio prio-${row.priority}`}>{row.priority}</span>}
+        {sentiment && <span className={`senti senti-${sentiment.tone}`}>{sentiment.label}</span>}
+        {row.analysis.intent && <span className="muted">{row.analysis.intent}</span>}
+        {row.tags.slice(0, 3).map((t) => <span key={t} className="tag">#{t}</span>)}
+      </div>
+    </div>
+  );
+});
+
+export function Inbox() {
+  const { tab, sort, channel, tag, selectedId, selectedIndex } = useUi();
+  const filter: InboxFilter = useMemo(() => ({ tab, sort, channel, tag }), [tab, sort, channel, tag]);
+  const counts = useCounts(true);
+  const now = useClock((s) => s.now);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  // Page 0 tells the total; then whichever pages the virtualizer shows.
+  const first = useInboxPages(filter, [0], true)[0]!;
+  const total = first.data?.total ?? 0;
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const pageNumbers = useMemo(() => {
+    const set = new Set<number>([0, Math.floor(selectedIndex / PAGE_SIZE)]);
+    for (const it of items) set.add(Math.floor(it.index / PAGE_SIZE));
+    return [...set].sort((a, b) => a - b);
+  }, [items, selectedIndex]);
+  const pages = useInboxPages(filter, pageNumbers, true);
+  const rowAt = (i: number): Row | undefined => {
+    const p = pageNumbers.indexOf(Math.floor(i / PAGE_SIZE));
+    return p >= 0 ? pages[p]?.data?.items[i % PAGE_SIZE] : undefined;
+  };
+  const rowAtRef = useRef(rowAt);
+  rowAtRef.current = rowAt;
+
+  useEffect(() => {
+    registerNav({
+      total: () => total,
+      idAt: (i) => (i >= 0 && i < total ? rowAtRef.current(i)?.id ?? null : null),
+      indexOf: (id) => {
+        for (let i = 0; i < total; i++) { const r = rowAtRef.current(i); if (r?.id === id) return i; if (!r && i > selectedIndex + PAGE_SIZE) break; }
+        return -1;
+      },
+      scrollTo: (i) => virtualizer.scrollToIndex(i, { align: 'auto' }),
+      focus: () => document.getElementById('inbox-list')?.focus(),
+    });
+    return () => registerNav(null);
+  });
+
+  // Keep a selection: the first row when nothing is selected, the row's index when it moved.
+  const selectedRow = rowAt(selectedIndex);
+  useEffect(() => {
+    if (total === 0) return;
+    if (selectedIndex >= total) { useUi.getState().select(rowAt(total - 1)?.id ?? null, total - 1); return; }
+    if (!selectedId && selectedRow) useUi.getState().select(selectedRow.id, selectedIndex);
+  });
+
+  const counted = (t: InboxTab) => counts.data ? counts.data[t] : undefined;
+  return (
+    <section className="pane queue" aria-label="Queue">
+      <div role="tablist" aria-label="Inbox" className="tabs">
+        {TABS.map((t, i) => (
+          <button key={t.id} role="tab" aria-selected={tab === t.id} aria-controls="inbox-list" tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => run(`inbox.tab.${t.id}` as never)} title={`${t.label} (${i + 1})`}>
+            {t.label} <span className="count num">{counted(t.id) ?? ''}</span>
+          </button>
+        ))}
+      </div>
+      <div className="queue-tools">
+        <label>Sort <select aria-label="Sort" value={sort} onChange={(e) => useUi.getState().set({ sort: e.target.value as never, selectedId: null, selectedIndex: 0 })}>
+          <option value="sla">SLA due</option><option value="priority">Priority</option><option value="age">Age</option>
+        </select></label>
+        {(channel || tag) && (
+          <button className="chip" onClick={() => useUi.getState().set({ channel: undefined, tag: undefined, selectedId: null, selectedIndex: 0 })}
+            aria-label={`Clear filter ${[channel && CHANNEL_LABEL[channel], tag && `#${tag}`].filter(Boolean).join(' ')}`}>
+            {[channel && CHANNEL_LABEL[channel], tag && `#${tag}`].filter(Boolean).join(' · ')} ✕
+          </button>
+        )}
+        <button className="link" onClick={() => run('inbox.filter')} aria-label="Filter by channel or tag">Filter</button>
+        <span className="muted num total" aria-live="polite">{total} shown</span>
+      </div>
+      <div ref={scrollRef} id="inbox-list" role="listbox" aria-label="Conversations" tabIndex={0} className="list"
+        aria-activedescendant={selectedRow ? `row-${selectedRow.id}` : undefined}>
+        {total === 0 && first.isFetched && <p className="empty">Nothing here. {tab === 'mine' ? 'Take one from the Team queue (2).' : ''}</p>}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((it) => {
+            const row = rowAt(it.index);
+            return (
+              <div key={it.key} className="vrow" style={{ transform: `translateY(${it.start}px)`, height: ROW_HEIGHT }}>
+                {row ? <InboxRow row={row} index={it.index} now={now} selected={row.id === selectedId} /> : <div className="row placeholder" aria-hidden="true" />}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}

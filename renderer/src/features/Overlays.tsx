@@ -1,0 +1,206 @@
+/** Palette, search, snooze/assign/tag/priority/filter pickers and the shortcut sheet. */
+import { useDeferredValue, useState } from 'react';
+import { ChannelSchema, PrioritySchema } from '../../../shared/domain';
+import { call } from '../api/client';
+import { keys, queryClient, useSearch, useSession, useSetting } from '../api/queries';
+import { leaveList, recordUse, run } from '../app/actions';
+import { CHANNEL_LABEL, clockTime, isMac } from '../app/format';
+import { COMMANDS, effectiveKeys, formatCombo, type CommandId } from '../app/keymap';
+import { focusInbox } from '../app/nav';
+import { useUi } from '../app/store';
+import { useKeymap } from '../app/useHotkeys';
+import { Dialog } from '../components/Dialog';
+import { ListPicker, type PickItem } from '../components/ListPicker';
+import { useCanned } from './Settings';
+
+const close = () => useUi.getState().open(null);
+const conversationId = () => useUi.getState().selectedId!;
+
+function Palette() {
+  const overrides = useKeymap();
+  const { value: usage } = useSetting<Record<string, number>>('palette.usage', {});
+  const canned = useCanned();
+  const hasConversation = !!useUi((s) => s.selectedId);
+  const keyOf = (id: CommandId) => effectiveKeys(id, overrides).map((k) => formatCombo(k, isMac)).join(' / ');
+  const items: PickItem[] = [
+    ...COMMANDS.filter((c) => c.id !== 'palette.open').map((c) => ({ id: c.id, label: c.label, hint: <kbd>{keyOf(c.id)}</kbd> })),
+    ...(hasConversation ? canned.map((c) => ({ id: `canned:${c.shortcode}`, label: `Insert canned: ${c.title}`, hint: <kbd>;{c.shortcode}</kbd> })) : []),
+  ];
+  // Most used first (learned), then the usual order.
+  const order = new Map(items.map((it, i) => [it.id, i]));
+  items.sort((a, b) => (usage?.[b.id] ?? 0) - (usage?.[a.id] ?? 0) || order.get(a.id)! - order.get(b.id)!);
+  return (
+    <ListPicker label="Command palette" placeholder="Type a command…" items={items} onClose={close} onPick={(it) => {
+      close();
+      recordUse(it.id);
+      if (it.id.startsWith('canned:')) {
+        const c = canned.find((x) => `canned:${x.shortcode}` === it.id)!;
+        useUi.getState().focusComposer('reply');
+        // The composer may mount on this frame: insert on the next one.
+        requestAnimationFrame(() => window.dispatchEvent(new CustomEvent('tend:insert-canned', { detail: c })));
+        return;
+      }
+      requestAnimationFrame(() => run(it.id as CommandId));
+    }} />
+  );
+}
+
+function Search() {
+  const [query, setQuery] = useState('');
+  const deferred = useDeferredValue(query);
+  const q = useSearch(deferred.trim());
+  const hits = q.data?.hits ?? [];
+  const items: PickItem[] = hits.map((h) => ({
+    id: h.message_id, label: h.snippet,
+    detail: <>{h.customer_name} · <time className="num">{clockTime(h.created_at)}</time></>,
+  }));
+  return (
+    <ListPicker label="Search messages" placeholder="Search every message in the local cache…" items={items} filter={false}
+      query={query} onQuery={setQuery} onClose={close} empty={query.trim() ? (q.isFetching ? 'Searching…' : 'No message found') : 'Type a word'}
+      onPick={(it) => {
+        const hit = hits.find((h) => h.message_id === it.id)!;
+        close();
+        useUi.getState().select(hit.conversation_id, useUi.getState().selectedIndex);
+        requestAnimationFrame(() => document.getElementById('thread')?.focus());
+      }} />
+  );
+}
+
+function at(hours: number): Date { return new Date(Date.now() + hours * 3_600_000); }
+function nextMorning(daysAhead: number, weekday?: number): Date {
+  const d = new Date();
+  d.setDate(d.getDate() + daysAhead);
+  if (weekday !== undefined) while (d.getDay() !== weekday) d.setDate(d.getDate() + 1);
+  d.setHours(9, 0, 0, 0);
+  return d;
+}
+
+function Snooze() {
+  const options = [
+    { key: '1', label: 'In 1 hour', when: () => at(1) },
+    { key: '2', label: 'In 3 hours', when: () => at(3) },
+    { key: '3', label: 'Tomorrow 9:00', when: () => nextMorning(1) },
+    { key: '4', label: 'Monday 9:00', when: () => nextMorning(1, 1) },
+    { key: '5', label: 'In a week', when: () => nextMorning(7) },
+  ];
+  return (
+    <ListPicker label="Snooze until" placeholder="Press 1–5, or arrows and Enter" filter={false} onClose={close}
+      items={options.map((o) => ({ id: o.key, key: o.key, label: o.label, detail: clockTime(o.when().toISOString()) }))}
+      onPick={(it) => {
+        const until = options.find((o) => o.key === it.id)!.when();
+        close();
+        void leaveList((id) => call('conversation.setStatus', { conversation_id: id, status: 'snoozed', snoozed_until: until.toISOString() }), `Snoozed until ${clockTime(until.toISOString())}`);
+      }} />
+  );
+}
+
+function Assign() {
+  const session = useSession();
+  const me = session.data?.agent;
+  const agents = session.data?.agents ?? [];
+  const items: PickItem[] = [
+    ...(me ? [{ id: me.id, label: `Me (${me.name})` }] : []),
+    ...agents.filter((a) => a.id !== me?.id).map((a) => ({ id: a.id, label: a.name })),
+    { id: '', label: 'Unassign (back to the team queue)' },
+  ];
+  return (
+    <ListPicker label="Assign to" placeholder="Type a name…" items={items} onClose={close} onPick={(it) => {
+      close();
+      const assignee = it.id || null;
+      const tab = useUi.getState().tab;
+      const leaves = (tab === 'mine' && assignee !== me?.id) || (tab === 'team' && assignee !== null);
+      const change = (id: string) => call('conversation.assign', { conversation_id: id, assignee_id: assignee });
+      if (leaves) void leaveList(change, `Assigned to ${it.label}`);
+      else void change(conversationId()).then(() => { useUi.getState().announce(`Assigned to ${it.label}`); focusInbox(); });
+    }} />
+  );
+}
+
+function Tag() {
+  const id = useUi((s) => s.selectedId)!;
+  const data = queryClient.getQueryData<{ conversation: { tags: string[] } }>(keys.conversation(id));
+  const tags = data?.conversation.tags ?? [];
+  const [query, setQuery] = useState('');
+  const typed = query.trim().replace(/^#/, '');
+  const items: PickItem[] = [
+    ...(typed && !tags.includes(typed) ? [{ id: `+${typed}`, label: `Add #${typed}` }] : []),
+    ...tags.map((t) => ({ id: `-${t}`, label: `Remove #${t}` })),
+  ];
+  return (
+    <ListPicker label="Tag conversation" placeholder="Type a tag and press Enter" items={items} filter={false} query={query} onQuery={setQuery}
+      onClose={close} empty="Type a new tag" onPick={(it) => {
+        close();
+        const tag = it.id.slice(1);
+        const req = it.id.startsWith('+') ? { add: [tag] } : { remove: [tag] };
+        void call('conversation.tag', { conversation_id: id, ...req }).then(() => useUi.getState().announce(`${it.label} done`), (e) => useUi.getState().announce(e.message));
+      }} />
+  );
+}
+
+function Priority() {
+  const items = PrioritySchema.options.map((p, i) => ({ id: p, key: String(i + 1), label: p[0]!.toUpperCase() + p.slice(1) }));
+  return (
+    <ListPicker label="Set priority" placeholder="Press 1–4" items={items} filter={false} onClose={close} onPick={(it) => {
+      close();
+      void call('conversation.setPriority', { conversation_id: conversationId(), priority: it.id as never })
+        .then(() => useUi.getState().announce(`Priority ${it.id}`), (e) => useUi.getState().announce(e.message));
+    }} />
+  );
+}
+
+function Filter() {
+  const [query, setQuery] = useState('');
+  const typed = query.trim().replace(/^#/, '');
+  const items: PickItem[] = [
+    { id: 'clear', label: 'All channels, all tags' },
+    ...ChannelSchema.options.map((c) => ({ id: `channel:${c}`, label: `Channel: ${CHANNEL_LABEL[c]}` })),
+    ...(typed ? [{ id: `tag:${typed}`, label: `Tag: #${typed}` }] : []),
+  ];
+  const filtered = typed ? items.filter((i) => i.label.toLowerCase().includes(typed.toLowerCase()) || i.id.startsWith('tag:')) : items;
+  return (
+    <ListPicker label="Filter the queue" placeholder="Channel name, or a tag" items={filtered} filter={false} query={query} onQuery={setQuery} onClose={close}
+      onPick={(it) => {
+        close();
+        const ui = useUi.getState();
+        if (it.id === 'clear') ui.set({ channel: undefined, tag: undefined, selectedId: null, selectedIndex: 0 });
+        else if (it.id.startsWith('channel:')) ui.set({ channel: it.id.slice(8) as never, selectedId: null, selectedIndex: 0 });
+        else ui.set({ tag: it.id.slice(4), selectedId: null, selectedIndex: 0 });
+        focusInbox();
+      }} />
+  );
+}
+
+function Shortcuts() {
+  const overrides = useKeymap();
+  return (
+    <Dialog label="Keyboard shortcuts" onClose={close} wide>
+      <h2>Keyboard shortcuts</h2>
+      <table className="keymap">
+        <tbody>
+          {COMMANDS.map((c) => (
+            <tr key={c.id}><th scope="row">{c.label}</th><td><kbd>{effectiveKeys(c.id, overrides).map((k) => formatCombo(k, isMac)).join(' or ')}</kbd></td></tr>
+          ))}
+          <tr><th scope="row">Canned response in the composer</th><td><kbd>;</kbd> + shortcode, then Tab</td></tr>
+        </tbody>
+      </table>
+      <p className="muted">Single-key shortcuts never fire while you type in a field. Remap them in Settings ({formatCombo('$mod+,', isMac)}).</p>
+      <div className="dialog-actions"><button data-autofocus onClick={close}>Close</button></div>
+    </Dialog>
+  );
+}
+
+export function Overlays() {
+  const overlay = useUi((s) => s.overlay);
+  switch (overlay) {
+    case 'palette': return <Palette />;
+    case 'search': return <Search />;
+    case 'snooze': return <Snooze />;
+    case 'assign': return <Assign />;
+    case 'tag': return <Tag />;
+    case 'priority': return <Priority />;
+    case 'filter': return <Filter />;
+    case 'shortcuts': return <Shortcuts />;
+    case 'settings': return null; // rendered by App (lazy settings)
+    default: return null;
+  }
+}
