@@ -408,8 +408,8 @@ export class RoutingEngine {
       if (cs.assignee === ag.a.id) throw new RoutingError('already_assigned', `conversation ${id} is already assigned to ${ag.a.id}: the offer was accepted before`);
       throw new RoutingError('no_offer', `conversation ${id} has no pending offer to ${verb}`);
     }
-    if (cs.offer.agent_id !== ag.a.id) throw new RoutingError('offer_not_yours', `conversation ${id} is offered to another agent, not ${ag.a.id}`);
     if (offerId !== undefined && offerId !== cs.offer.id) throw new RoutingError('no_offer', `offer ${offerId} is no longer pending for conversation ${id}`);
+    if (cs.offer.agent_id !== ag.a.id) throw new RoutingError('offer_not_yours', `conversation ${id} is offered to another agent, not ${ag.a.id}`);
     if (this.now() >= cs.offer.expires_at) throw new RoutingError('offer_expired', `the offer of conversation ${id} to ${ag.a.id} expired at ${new Date(cs.offer.expires_at).toISOString()}`);
     return cs.offer;
   }

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BusinessCalendar, WEEKDAYS, type Calendar } from './calendar';
+
+const MIN = 60_000;
+const ZONES = ['Europe/Warsaw', 'America/New_York', 'America/Sao_Paulo', 'Australia/Sydney', 'Asia/Kolkata', 'Pacific/Chatham', 'America/St_Johns', 'Asia/Tokyo', 'UTC', 'Europe/London', 'America/Santiago', 'Asia/Tehran'];
+
+/**
+ * Independent oracle: is instant t open? Reads the local wall clock with its own Intl formatter
+ * and compares minutes of the day with the windows; no interval arithmetic shared with the code.
+ */
+function oracle(cal: Calendar) {
+  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: cal.time_zone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const days: Record<string, string> = { Sun: 'sun', Mon: 'mon', Tue: 'tue', Wed: 'wed', Thu: 'thu', Fri: 'fri', Sat: 'sat' };
+  const hol = new Set(cal.holidays ?? []);
+  return (t: number): boolean => {
+    const p = Object.fromEntries(fmt.formatToParts(t).map((x) => [x.type, x.value]));
+    if (hol.has(`${p.year}-${p.month}-${p.day}`)) return false;
+    const m = Number(p.hour) * 60 + Number(p.minute);
+    const windows = (cal.hours as Record<string, Array<[string, string]>>)[days[p.weekday]] ?? [];
+    return windows.some(([a, b]) => {
+      const am = Number(a.slice(0, 2)) * 60 + Number(a.slice(3)), bm = Number(b.slice(0, 2)) * 60 + Number(b.slice(3));
+      return am <= m && m < bm;
+    });
+  };
+}
+
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/** Random weekly hours: per day 0–2 windows on 30-minute steps (DST transitions happen at such boundaries or inside). */
+const arbHours = fc.array(fc.array(fc.integer({ min: 0, max: 48 }), { minLength: 0, maxLength: 4 }), { minLength: 7, maxLength: 7 })
+  .map((perDay) => Object.fromEntries(WEEKDAYS.map((d, i) => {
+    const cuts = [...new Set(perDay[i].map((x) => x * 30))].sort((a, b) => a - b);
+    const windows: Array<[string, string]> = [];
+    for (let j = 0; j + 1 < cuts.length; j += 2) windows.push([hhmm(cuts[j]), cuts[j + 1] === 1440 ? '24:00' : hhmm(cuts[j + 1])]);
+    return [d, windows];
+  })))
+  .filter((h) => Object.values(h).some((w) => w.length > 0));
+
+// Instants around DST changes and holidays in 2026–2027, on whole minutes.
+const arbStart = fc.integer({ min: Date.parse('2026-01-01T00:00:00Z') / MIN, max: Date.parse('2027-12-31T00:00:00Z') / MIN }).map((m) => m * MIN);
+const dstStarts = ['2026-03-08T00:00:00Z', '2026-03-29T00:00:00Z', '2026-10-25T00:00:00Z', '2026-11-01T00:00:00Z', '2026-04-05T00:00:00Z', '2026-10-04T00:00:00Z', '2026-09-06T00:00:00Z']
+  .map(Date.parse);
+const arbNearDst = fc.tuple(fc.constantFrom(...dstStarts), fc.integer({ min: -36 * 60, max: 36 * 60 })).map(([d, m]) => d + m * MIN);
+
+const arbCalendar = fc.record({
+  tz: fc.constantFrom(...ZONES),
+  hours: arbHours,
+  holidays: fc.array(fc.integer({ min: 0, max: 729 }), { maxLength: 30 }).map((ds) => ds.map((d) => new Date(Date.parse('2026-01-01') + d * 86_400_000).toISOString().slice(0, 10))),
+}).map(({ tz, hours, holidays }) => ({ id: 'c', time_zone: tz, hours, holidays }) as Calendar);
+
+describe('business-hours due times (property tests)', () => {
+  it('due time = the instant where the oracle has counted exactly the duration of open minutes', () => {
+    fc.assert(fc.property(arbCalendar, fc.oneof({ arbitrary: arbNearDst, weight: 3 }, { arbitrary: arbStart, weight: 1 }), fc.integer({ min: 1, max: 2 * 24 * 60 }), (cal, start, minutes) => {
+      const bc = new BusinessCalendar(cal);
+      const isOpen = oracle(cal);
+      const due = bc.addBusinessTime(start, minutes * MIN);
+      // walk minute by minute with the oracle (bounded: skip closed stretches a day at most at a time)
+      let t = start, counted = 0, guard = 0;
+      while (counted < minutes) {
+        if (isOpen(t)) counted++;
+        t += MIN;
+        if (++guard > 60 * 24 * 40) return; // a calendar with almost no hours: covered by the other properties
+      }
+      expect(due).toBe(t);
+    }), { numRuns: 120 });
+  });
+
+  it('open/closed agrees with the wall-clock oracle around DST changes', () => {
+    fc.assert(fc.property(arbCalendar, arbNearDst, (cal, t) => {
+      const bc = new BusinessCalendar(cal);
+      expect(bc.isOpen(t)).toBe(oracle(cal)(t));
+    }), { numRuns: 2000 });
+  });
+
+  it('is additive, monotonic and inverse to businessTimeBetween', () => {
+    fc.assert(fc.property(arbCalendar, fc.oneof(arbStart, arbNearDst), fc.integer({ min: 0, max: 20 * 86_400_000 }), fc.integer({ min: 0, max: 20 * 86_400_000 }), (cal, start, a, b) => {
+      const bc = new BusinessCalendar(cal);
+      const da = bc.addBusinessTime(start, a);
+      expect(da).toBeGreaterThanOrEqual(start);
+      expect(bc.addBusinessTime(da, b)).toBe(bc.addBusinessTime(start, a + b));
+      expect(bc.businessTimeBetween(start, da)).toBe(a);
+      if (a <= b) expect(da).toBeLessThanOrEqual(bc.addBusinessTime(start, b));
+      // a due time never lands in closed time, except exactly at a window's end
+      if (a > 0) expect(bc.isOpen(da) || bc.isOpen(da - 1)).toBe(true);
+    }), { numRuns: 300 });
+  });
+
+  it('no business time is counted on holidays', () => {
+    fc.assert(fc.property(arbCalendar, fc.integer({ min: 0, max: 700 }), (cal, d) => {
+      const day = new Date(Date.parse('2026-01-01') + d * 86_400_000).toISOString().slice(0, 10);
+      const bc = new BusinessCalendar({ ...cal, holidays: [day] });
+      const isOpen = oracle({ ...cal, holidays: [day] });
+      // every minute of the two UTC days around the local date: open minutes are never on the holiday
+      const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: cal.time_zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      for (let t = Date.parse(day) - 86_400_000; t < Date.parse(day) + 2 * 86_400_000; t += 15 * MIN) {
+        if (bc.isOpen(t)) expect(fmt.format(t)).not.toBe(day);
+        expect(bc.isOpen(t)).toBe(isOpen(t));
+      }
+    }), { numRuns: 60 });
+  });
+
+  it('a 24×7 calendar adds real time exactly, across DST', () => {
+    fc.assert(fc.property(fc.constantFrom(...ZONES), fc.oneof(arbStart, arbNearDst), fc.integer({ min: 0, max: 10 * 86_400_000 }), (tz, start, ms) => {
+      const bc = new BusinessCalendar({ id: 'all', time_zone: tz, hours: Object.fromEntries(WEEKDAYS.map((d) => [d, [['00:00', '24:00']]])) as Calendar['hours'] });
+      expect(bc.addBusinessTime(start, ms)).toBe(start + ms);
+    }), { numRuns: 300 });
+  });
+
+  it('known DST cases in Warsaw and New York', () => {
+    const nine5: Calendar['hours'] = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']], sat: [], sun: [['01:30', '03:30']] };
+    const waw = new BusinessCalendar({ id: 'w', time_zone: 'Europe/Warsaw', hours: nine5 });
+    // Fall back (25 Oct 2026): the Sunday window 01:30–03:30 holds 3 real hours (02:00–03:00 happens twice)
+    const sun = Date.parse('2026-10-24T23:30:00Z');
+    expect(waw.businessTimeBetween(sun, sun + 4 * 3600_000)).toBe(3 * 3600_000);
+    // Spring forward (29 Mar 2026): only 1 real hour (02:00–03:00 does not exist)
+    const sun2 = Date.parse('2026-03-29T00:00:00Z');
+    expect(waw.businessTimeBetween(sun2, sun2 + 3 * 3600_000)).toBe(3600_000);
+    const ny = new BusinessCalendar({ id: 'n', time_zone: 'America/New_York', hours: nine5, holidays: ['2026-11-26'] });
+    // Wed 25 Nov 16:00 EST + 2 h → 1 h Wed, Thanksgiving closed, Fri 10:00 EST = 15:00Z
+    expect(new Date(ny.addBusinessTime(Date.parse('2026-11-25T21:00:00Z'), 2 * 3600_000)).toISOString()).toBe('2026-11-27T15:00:00.000Z');
+  });
+});
