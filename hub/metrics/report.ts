@@ -15,10 +15,14 @@ export type GroupBy = (typeof GROUP_BY)[number];
 /** Key of conversations with no agent / team / account. */
 export const NONE_KEY = '(none)';
 
+export interface ReportFilter { agent_id?: string; team_id?: string; channel?: string }
+
 export interface ReportOptions {
   from: number;
   to: number;
   by?: GroupBy | null;
+  /** Only conversations of this agent / team / channel. */
+  filter?: ReportFilter;
   clock?: Clock;
   sla?: SlaPolicy;
   roi?: RoiSettings;
@@ -54,6 +58,7 @@ export interface Report {
   to: string;
   as_of: string;
   by: GroupBy | null;
+  filter: ReportFilter;
   hours: 'business' | 'calendar';
   total: Metrics;
   groups: Array<{ key: string } & Metrics>;
@@ -89,6 +94,12 @@ function groupKey(c: MetricConversation, by: GroupBy): string {
   return v ?? NONE_KEY;
 }
 
+function matches(c: MetricConversation, f: ReportFilter): boolean {
+  return (f.agent_id === undefined || c.assignee_id === f.agent_id)
+    && (f.team_id === undefined || c.team_id === f.team_id)
+    && (f.channel === undefined || c.channel === f.channel);
+}
+
 export function validateRange(from: number, to: number): void {
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw new Error('report range: from and to must be valid dates');
   if (to <= from) throw new Error('report range: "to" must be after "from"');
@@ -100,6 +111,7 @@ export function computeReport(input: ReportInput, opts: ReportOptions): Report {
   const roi = opts.roi ?? DEFAULT_ROI_SETTINGS;
   const asOf = opts.asOf ?? Date.now();
   const by = opts.by ?? null;
+  const filter = opts.filter && Object.values(opts.filter).some((v) => v !== undefined) ? opts.filter : null;
   const total = new Acc();
   const groups = new Map<string, Acc>();
   const groupOfConversation = new Map<string, Acc[]>();
@@ -113,6 +125,7 @@ export function computeReport(input: ReportInput, opts: ReportOptions): Report {
 
   for (const c of input.conversations) {
     if (c.created_at < opts.from || c.created_at >= opts.to) continue;
+    if (filter && !matches(c, filter)) continue;
     const accs = accsFor(by ? groupKey(c, by) : null);
     groupOfConversation.set(c.id, accs);
     const f = conversationFacts(c, clock, asOf, opts.sla);
@@ -155,6 +168,8 @@ export function computeReport(input: ReportInput, opts: ReportOptions): Report {
   for (const ins of input.insights ?? []) {
     if (ins.created_at < opts.from || ins.created_at >= opts.to) continue;
     let accs: Acc[];
+    if (filter && !(ins.conversation_id && groupOfConversation.has(ins.conversation_id))
+      && !(filter.team_id !== undefined && filter.agent_id === undefined && filter.channel === undefined && ins.department_id === filter.team_id)) continue;
     if (by === 'team') accs = accsFor(ins.department_id);
     else if (by) accs = (ins.conversation_id && groupOfConversation.get(ins.conversation_id)) || accsFor(NONE_KEY);
     else accs = [total];
@@ -168,6 +183,7 @@ export function computeReport(input: ReportInput, opts: ReportOptions): Report {
     to: new Date(opts.to).toISOString(),
     as_of: new Date(asOf).toISOString(),
     by,
+    filter: filter ?? {},
     hours: clock.kind === 'business' ? 'business' : 'calendar',
     total: finish(total),
     groups: keys.map((key) => ({ key, ...finish(groups.get(key) as Acc) })),

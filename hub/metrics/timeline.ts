@@ -110,6 +110,11 @@ export function conversationFacts(c: MetricConversation, clock: Clock, asOf: num
     unanswered = 0;
     waitingSince = -1;
   }
+  if (c.sentiments && c.sentiments.length > 0) {
+    scored = c.sentiments.length;
+    firstSentiment = c.sentiments[0];
+    lastSentiment = c.sentiments[scored - 1];
+  }
   if (scored >= 2) f.sentimentDelta = (lastSentiment as number) - (firstSentiment as number);
 
   // First-response SLA: routing's due time wins over the policy when present.

@@ -32,6 +32,11 @@ export interface MetricConversation {
   created_at: number;
   /** Sorted by `at`. */
   messages: MetricMessage[];
+  /**
+   * Sentiment scores of the customer's messages in order, when they are kept apart from the
+   * messages (the hub records them as conversation events). Overrides `messages[].sentiment`.
+   */
+  sentiments?: number[];
   /** Sorted by `at`. Empty means "derive from status/resolved_at/assignee" (imported history). */
   events: ConversationEvent[];
   /** Current state, used when `events` is empty. */

@@ -1,0 +1,258 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../db/db';
+import { migrate } from '../db/migrate';
+import { BusinessCalendar } from './calendar';
+import { runReport, withMetricsMigration } from './cli';
+import {
+  FIXTURE_AS_OF, FIXTURE_CALENDAR, FIXTURE_CONVERSATIONS, FIXTURE_FROM, FIXTURE_INSIGHTS, FIXTURE_SLA, FIXTURE_SURVEYS, FIXTURE_TO,
+} from './fixture';
+import { computeReport } from './report';
+import { registerMetricsRoutes, type MetricsCaller } from './routes';
+import { createSurveyRequests, getMetricsSettings, recordSurveyAnswer, reportFromDb, saveInsight, updateMetricsSettings } from './store';
+
+const iso = (t: number) => new Date(t).toISOString();
+let db: Db;
+let app: FastifyInstance;
+const callers: Record<string, MetricsCaller> = {
+  'tok-sup': { id: 'sup', workspace_id: 'w1', role: 'supervisor' },
+  'tok-adm': { id: 'adm', workspace_id: 'w1', role: 'admin' },
+  'tok-a1': { id: 'a1', workspace_id: 'w1', role: 'agent' },
+};
+
+/** Writes the fixture into the hub tables the way the hub would: rows, then changes over time. */
+async function seedFixture(): Promise<void> {
+  await db.exec(`
+    INSERT INTO workspaces (id, name) VALUES ('w1', 'Tend'), ('w2', 'Other');
+    INSERT INTO teams (id, workspace_id, name, kind) VALUES ('t1', 'w1', 'Care', 'support'), ('t2', 'w1', 'Mail', 'support');
+    INSERT INTO agents (id, workspace_id, email, name, role, password_hash) VALUES
+      ('a1', 'w1', 'a1@x', 'A One', 'agent', '-'), ('a2', 'w1', 'a2@x', 'A Two', 'agent', '-');
+    INSERT INTO channel_accounts (id, workspace_id, channel, handle) VALUES ('acct-tend', 'w1', 'x', 'tend');
+    INSERT INTO customers (id, workspace_id, name) VALUES ('cu1', 'w1', 'Customer'), ('cu2', 'w2', 'Else');
+  `);
+  for (const c of FIXTURE_CONVERSATIONS) {
+    const scored = c.messages.filter((m) => m.direction === 'inbound' && typeof m.sentiment === 'number');
+    const analysis = { intent: c.intent, topic: c.topic, ...(scored[0] ? { sentiment: { label: 'x', score: scored[0].sentiment } } : {}) };
+    // Imported-style rows (no history, like D) arrive in their final state; the others start open.
+    const imported = c.events.length === 0;
+    await db.query(
+      `INSERT INTO conversations (id, workspace_id, channel, channel_account_id, customer_id, priority, team_id, tags, analysis,
+         first_response_due_at, resolution_due_at, created_at, updated_at, last_inbound_at, assignee_id, status, resolved_at)
+       VALUES ($1, 'w1', $2, 'acct-tend', 'cu1', $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13)`,
+      [c.id, c.channel, c.priority, c.team_id, c.tags, JSON.stringify(analysis),
+        c.first_response_due_at === null ? null : iso(c.first_response_due_at), c.resolution_due_at === null ? null : iso(c.resolution_due_at),
+        iso(c.created_at), scored[0] ? iso(scored[0].at) : null,
+        imported ? c.assignee_id : null, imported ? c.status : 'open', imported && c.resolved_at !== null ? iso(c.resolved_at) : null]);
+    let i = 0;
+    for (const m of c.messages) {
+      await db.query(
+        `INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, visibility, text, delivery, created_at)
+         VALUES ($1, 'w1', $2, $3, $4, 'public', 'text', $5, $6)`,
+        [`${c.id}-m${i++}`, c.id, c.channel, m.direction, m.direction === 'inbound' ? 'received' : m.failed ? 'failed' : 'sent', iso(m.at)]);
+    }
+    // Replay history and later customer sentiment in time order, as the hub's updates would come.
+    const steps = [
+      ...c.events.map((e) => ({ at: e.at, e })),
+      ...scored.slice(1).map((m) => ({ at: m.at, score: m.sentiment as number })),
+    ].sort((a, b) => a.at - b.at);
+    for (const s of steps) {
+      if ('score' in s) {
+        await db.query(`UPDATE conversations SET last_inbound_at = $2, analysis = jsonb_set(analysis, '{sentiment}', $3::jsonb), updated_at = $2 WHERE id = $1`,
+          [c.id, iso(s.at), JSON.stringify({ label: 'x', score: s.score })]);
+      } else if (s.e.type === 'status') {
+        await db.query(`UPDATE conversations SET status = $2, resolved_at = CASE WHEN $2 = 'resolved' THEN $3::timestamptz END, updated_at = $3 WHERE id = $1`,
+          [c.id, s.e.status, iso(s.at)]);
+      } else {
+        await db.query('UPDATE conversations SET assignee_id = $2, updated_at = $3 WHERE id = $1', [c.id, s.e.agent_id, iso(s.at)]);
+      }
+    }
+    if (!imported) {
+      // The final assignee (events may leave it unset when no assignment was recorded).
+      await db.query('UPDATE conversations SET assignee_id = $2 WHERE id = $1 AND assignee_id IS DISTINCT FROM $2', [c.id, c.assignee_id]);
+    }
+  }
+  let n = 0;
+  for (const s of FIXTURE_SURVEYS) {
+    await db.query(`INSERT INTO surveys (id, workspace_id, conversation_id, kind, question, asked_at, answered_at, score)
+                    VALUES ($1, 'w1', $2, $3, 'q', $4, $5, $6)`,
+      [`s${n++}`, s.conversation_id, s.kind, iso(s.asked_at), s.answered_at === null ? null : iso(s.answered_at), s.score]);
+  }
+  for (const ins of FIXTURE_INSIGHTS) {
+    await saveInsight(db, 'w1', { id: ins.id, conversation_id: ins.conversation_id, department_id: ins.department_id, opened_at: ins.created_at,
+      status: ins.closed_at === null ? 'open' : 'closed', closed_at: ins.closed_at });
+  }
+  // Another workspace's conversation never shows up in w1's figures.
+  await db.query(`INSERT INTO conversations (id, workspace_id, channel, customer_id, created_at) VALUES ('other', 'w2', 'x', 'cu2', $1)`, [iso(FIXTURE_FROM + 86_400_000)]);
+  await updateMetricsSettings(db, 'w1', { calendar: FIXTURE_CALENDAR, sla: FIXTURE_SLA });
+}
+
+beforeAll(async () => {
+  db = await openDb({ memory: true });
+  await migrate(db, withMetricsMigration());
+  await seedFixture();
+  app = Fastify();
+  registerMetricsRoutes(app, {
+    db,
+    authenticate: (req) => callers[String(req.headers.authorization ?? '').replace(/^Bearer /, '')] ?? null,
+    now: () => FIXTURE_AS_OF,
+  });
+  await app.ready();
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+const pure = (by: 'agent' | 'team' | null = null) => computeReport(
+  { conversations: FIXTURE_CONVERSATIONS, surveys: FIXTURE_SURVEYS, insights: FIXTURE_INSIGHTS },
+  { from: FIXTURE_FROM, to: FIXTURE_TO, by, clock: new BusinessCalendar(FIXTURE_CALENDAR), sla: FIXTURE_SLA, asOf: FIXTURE_AS_OF },
+);
+
+describe('report over the hub database', () => {
+  it('the trigger recorded status, assignment and sentiment history', async () => {
+    const rows = await db.query<{ type: string; status: string | null; agent_id: string | null; score: number | null; at: Date }>(
+      `SELECT type, status, agent_id, score, at FROM conversation_events WHERE conversation_id = 'C' ORDER BY at, id`);
+    expect(rows.map((r) => [r.type, r.status ?? r.agent_id ?? r.score])).toEqual([
+      ['status', 'open'], ['sentiment', 0.1], ['assign', 'a2'], ['status', 'resolved'], ['status', 'open'], ['sentiment', -0.5], ['status', 'resolved'],
+    ]);
+  });
+
+  it('equals the pure report over the same records, for every grouping', async () => {
+    for (const by of [null, 'agent', 'team'] as const) {
+      const fromDb = await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, by, asOf: FIXTURE_AS_OF });
+      expect(fromDb).toEqual(pure(by));
+    }
+  });
+
+  it('survey questions and answers are asked, parsed, and kept out of the timings', async () => {
+    await expect(createSurveyRequests(db, 'w1', 'H')).rejects.toThrow(/H is open: surveys are asked after a resolve/);
+    const before = await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF });
+    const asked = await createSurveyRequests(db, 'w1', 'B', { kinds: ['effort'], at: Date.parse('2026-11-09T09:00:00Z'), firstName: 'Bo' });
+    expect(asked).toHaveLength(1);
+    expect(asked[0].text).toMatch(/^Thanks, Bo! How easy/);
+    expect(await createSurveyRequests(db, 'w1', 'B', { kinds: ['effort'] })).toEqual([]); // already open
+    // The question went out as a message and the customer answered in words.
+    await db.query(`INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, visibility, text, delivery, created_at)
+      VALUES ('B-q', 'w1', 'B', 'x', 'outbound', 'public', $1, 'sent', '2026-11-09T09:00:00Z'),
+             ('B-a', 'w1', 'B', 'x', 'inbound', 'public', 'very easy, thanks', 'received', '2026-11-09T09:30:00Z')`, [asked[0].text]);
+    await db.query('UPDATE surveys SET question_message_id = $2 WHERE id = $1', [asked[0].survey_id, 'B-q']);
+    expect(await recordSurveyAnswer(db, { conversation_id: 'B', message_id: 'B-x', at: Date.parse('2026-11-09T09:20:00Z'), text: 'why?' })).toBeNull();
+    expect(await recordSurveyAnswer(db, { conversation_id: 'B', message_id: 'B-a', at: Date.parse('2026-11-09T09:30:00Z'), text: 'very easy, thanks' }))
+      .toEqual({ survey_id: asked[0].survey_id, kind: 'effort', score: 5 });
+    const after = await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF });
+    expect(after.total.effort).toEqual({ asked: 5, answered: 5, easy: 3, neutral: 1, difficult: 1, net_easy: 40 });
+    // Timings and response rate are untouched by the survey messages.
+    expect(after.total.first_response).toEqual(before.total.first_response);
+    expect(after.total.response_rate).toEqual(before.total.response_rate);
+    expect(after.total.first_contact_resolution).toEqual(before.total.first_contact_resolution);
+    await db.exec(`DELETE FROM surveys WHERE question_message_id = 'B-q'; DELETE FROM messages WHERE id IN ('B-q', 'B-a')`);
+  });
+
+  it('settings: defaults, validated updates, nothing written on a bad one', async () => {
+    const s = await getMetricsSettings(db, 'w2');
+    expect(s.roi.cost_per_contact).toEqual({ phone: 5.25, email: 4.42, social: 1 });
+    expect(s.calendar).toBeNull();
+    await expect(updateMetricsSettings(db, 'w1', { roi: { cost_per_contact: { phone: -1 } } })).rejects.toThrow(/invalid ROI settings/);
+    await expect(updateMetricsSettings(db, 'w1', { calendar: { timeZone: 'Nowhere/City', weekly: {} } })).rejects.toThrow(/unknown time zone/);
+    await expect(updateMetricsSettings(db, 'w1', { sla: { normal: { first_response_s: 0 } } })).rejects.toThrow(/invalid SLA targets/);
+    expect((await getMetricsSettings(db, 'w1')).calendar).toEqual(FIXTURE_CALENDAR);
+  });
+});
+
+describe('HTTP routes', () => {
+  const get = (url: string, token = 'tok-sup') => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+  const range = 'from=2026-11-01&to=2026-11-29';
+
+  it('report as JSON and CSV for a supervisor', async () => {
+    const r = await get(`/v1/metrics/report?${range}&by=agent`);
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual(JSON.parse(JSON.stringify(pure('agent'))));
+    const csv = await get(`/v1/metrics/report?${range}&by=team&format=csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="tend-report-2026-11-01-2026-11-29.csv"');
+    expect(csv.body.split('\r\n').filter((l) => l.startsWith('team,'))).toHaveLength(4);
+  });
+
+  it('filters by channel and team', async () => {
+    const r = (await get(`/v1/metrics/report?${range}&channel=email`)).json();
+    expect(r.total.conversations).toBe(1);
+    expect(r.filter).toEqual({ channel: 'email' });
+    expect((await get(`/v1/metrics/report?${range}&team=t2`)).json().total.conversations).toBe(2);
+  });
+
+  it('an agent sees only their own figures', async () => {
+    const mine = (await get(`/v1/metrics/me?${range}`, 'tok-a1')).json();
+    expect(mine.total.conversations).toBe(4);
+    expect(mine.total.first_response.median_s).toBe(1200);
+    expect((await get(`/v1/metrics/report?${range}`, 'tok-a1')).json().total.conversations).toBe(4);
+    const other = await get(`/v1/metrics/report?${range}&agent=a2`, 'tok-a1');
+    expect(other.statusCode).toBe(403);
+    expect((await get('/v1/metrics/settings', 'tok-a1')).statusCode).toBe(403);
+  });
+
+  it('refuses bad requests with the reason', async () => {
+    expect((await get(`/v1/metrics/report?${range}`, 'nope')).statusCode).toBe(401);
+    const cases: Array<[string, RegExp]> = [
+      ['to=2026-11-30', /--from is required/],
+      ['from=2026-11-31&to=2026-12-01', /not a calendar date/],
+      ['from=yesterday&to=2026-12-01', /is not a date/],
+      ['from=2026-11-10&to=2026-11-01', /"to" must be after "from"/],
+      [`${range}&by=planet`, /by: "planet" is not one of/],
+      [`${range}&format=xml`, /format: "xml"/],
+      [`${range}&channel=fax`, /channel: "fax"/],
+      [`${range}&colour=red`, /unknown report parameter: colour/],
+      [`${range}&by=agent&by=team`, /given more than once/],
+    ];
+    for (const [q, reason] of cases) {
+      const r = await get(`/v1/metrics/report?${q}`);
+      expect(r.statusCode, q).toBe(400);
+      expect(r.json().error.message, q).toMatch(reason);
+    }
+  });
+
+  it('settings: admins change them, others cannot, bad ones are refused', async () => {
+    const put = (body: unknown, token = 'tok-adm') => app.inject({ method: 'PUT', url: '/v1/metrics/settings', headers: { authorization: `Bearer ${token}` }, payload: body as object });
+    expect((await put({ roi: { currency: 'EUR' } }, 'tok-sup')).statusCode).toBe(403);
+    const bad = await put({ roi: { call_substitution_rate: 2 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/invalid ROI settings/);
+    expect((await put({ colour: 1 })).json().error.message).toMatch(/unknown settings: colour/);
+    const ok = await put({ roi: { currency: 'EUR', cost_per_contact: { phone: 8 } } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().roi).toMatchObject({ currency: 'EUR', cost_per_contact: { phone: 8, email: 4.42, social: 1 } });
+    const report = (await get(`/v1/metrics/report?${range}`)).json();
+    expect(report.total.roi.cost_saved).toBe(11.2); // 4 × 0.4 × (8 − 1)
+    await put({ roi: { currency: 'USD', cost_per_contact: { phone: 5.25 } } });
+    expect((await get('/v1/metrics/settings')).json().roi.currency).toBe('USD');
+  });
+});
+
+describe('npm run hub -- report', () => {
+  const run = async (...argv: string[]) => {
+    let out = ''; let err = '';
+    const code = await runReport(['report', ...argv], { db, stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, now: () => FIXTURE_AS_OF });
+    return { code, out, err };
+  };
+
+  it('prints the same figures as the API, as JSON or CSV', async () => {
+    const json = await run('--from', '2026-11-01', '--to', '2026-11-29', '--by', 'agent', '--workspace', 'w1');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toEqual(JSON.parse(JSON.stringify(pure('agent'))));
+    const csv = await run('--from', '2026-11-01', '--to', '2026-11-29', '--by', 'channel', '--format', 'csv', '--workspace', 'w1');
+    expect(csv.code).toBe(0);
+    expect(csv.out.split('\r\n')[0]).toMatch(/^group,key,conversations,/);
+    expect(csv.out).toContain('\r\nchannel,email,1,');
+  });
+
+  it('explains bad arguments with exit code 2', async () => {
+    const several = await run('--from', '2026-11-01', '--to', '2026-11-29');
+    expect(several.code).toBe(2);
+    expect(several.err).toMatch(/several workspaces: choose one with --workspace/);
+    const bad = await run('--from', '2026-11-01', '--to', '2026-11-29', '--by', 'moon', '--workspace', 'w1');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/by: "moon"/);
+    expect((await run('--frm', 'x')).err).toMatch(/Unknown option '--frm'/);
+    expect((await run('--from', '2026-11-01', '--to', '2026-11-29', '--workspace', 'nope')).err).toMatch(/unknown workspace "nope"/);
+  });
+});

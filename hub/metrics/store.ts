@@ -1,0 +1,232 @@
+/**
+ * The metrics over the hub database: loads the report's cohort as plain records (compactly: one row
+ * per conversation with its messages aggregated) and runs the same pure report as everywhere else.
+ * Also the writes the metrics own: settings, surveys and insights.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/db';
+import type { Channel, ConversationStatus, Priority } from '../../shared/domain';
+import { BusinessCalendarSchema, clockFor, type BusinessCalendarSpec } from './calendar';
+import { computeReport, type GroupBy, type Report, type ReportFilter } from './report';
+import { DEFAULT_ROI_SETTINGS, mergeRoiSettings, RoiSettingsSchema, type RoiSettings } from './roi';
+import { matchSurveyAnswer, surveyQuestion } from './survey';
+import type { SlaPolicy } from './timeline';
+import type { ConversationEvent, InsightRecord, MetricConversation, MetricMessage, SurveyKind, SurveyRecord } from './types';
+import { z } from 'zod';
+
+const ms = (col: string): string => `(extract(epoch from ${col}) * 1000)::float8`;
+
+export interface MetricsSettings {
+  roi: RoiSettings;
+  /** null: 24/7 */
+  calendar: BusinessCalendarSpec | null;
+  sla: SlaPolicy;
+}
+
+const TargetsSchema = z.object({
+  first_response_s: z.number().positive().optional(),
+  next_response_s: z.number().positive().optional(),
+  resolution_s: z.number().positive().optional(),
+}).strict();
+export const SlaPolicySchema = z.object({
+  low: TargetsSchema.optional(), normal: TargetsSchema.optional(), high: TargetsSchema.optional(), urgent: TargetsSchema.optional(),
+}).strict();
+
+export async function getMetricsSettings(db: Queryable, workspaceId: string): Promise<MetricsSettings> {
+  const [row] = await db.query<{ roi: unknown; calendar: unknown; sla: unknown }>(
+    'SELECT roi, calendar, sla FROM metrics_settings WHERE workspace_id = $1', [workspaceId]);
+  return {
+    roi: row?.roi ? RoiSettingsSchema.parse(row.roi) : DEFAULT_ROI_SETTINGS,
+    calendar: row?.calendar ? (row.calendar as BusinessCalendarSpec) : null,
+    sla: row?.sla ? SlaPolicySchema.parse(row.sla) : {},
+  };
+}
+
+/**
+ * Updates a workspace's settings. Every part is validated first; a bad part throws with the
+ * reason and nothing is written.
+ */
+export async function updateMetricsSettings(
+  db: Queryable, workspaceId: string, patch: { roi?: unknown; calendar?: unknown; sla?: unknown },
+): Promise<MetricsSettings> {
+  const current = await getMetricsSettings(db, workspaceId);
+  const roi = patch.roi === undefined ? current.roi : mergeRoiSettings(current.roi, patch.roi);
+  let calendar = current.calendar;
+  if (patch.calendar !== undefined) {
+    if (patch.calendar === null) calendar = null;
+    else {
+      const parsed = BusinessCalendarSchema.safeParse(patch.calendar);
+      if (!parsed.success) throw new Error(`invalid business calendar: ${z.prettifyError(parsed.error)}`);
+      clockFor(parsed.data); // checks the time zone and the ranges
+      calendar = parsed.data;
+    }
+  }
+  let sla = current.sla;
+  if (patch.sla !== undefined) {
+    const parsed = SlaPolicySchema.safeParse(patch.sla);
+    if (!parsed.success) throw new Error(`invalid SLA targets: ${z.prettifyError(parsed.error)}`);
+    sla = parsed.data;
+  }
+  await db.query(
+    `INSERT INTO metrics_settings (workspace_id, roi, calendar, sla, updated_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (workspace_id) DO UPDATE SET roi = EXCLUDED.roi, calendar = EXCLUDED.calendar, sla = EXCLUDED.sla, updated_at = now()`,
+    [workspaceId, JSON.stringify(roi), calendar === null ? null : JSON.stringify(calendar), JSON.stringify(sla)]);
+  return { roi, calendar, sla };
+}
+
+export interface LoadOptions { from: number; to: number; filter?: ReportFilter }
+
+/** The report's input from the database: conversations created in [from, to) with their history. */
+export async function loadMetricInput(db: Queryable, workspaceId: string, o: LoadOptions): Promise<{
+  conversations: MetricConversation[]; surveys: SurveyRecord[]; insights: InsightRecord[];
+}> {
+  const params: unknown[] = [workspaceId, new Date(o.from).toISOString(), new Date(o.to).toISOString()];
+  let where = 'c.workspace_id = $1 AND c.created_at >= $2 AND c.created_at < $3';
+  if (o.filter?.agent_id !== undefined) { params.push(o.filter.agent_id); where += ` AND c.assignee_id = $${params.length}`; }
+  if (o.filter?.team_id !== undefined) { params.push(o.filter.team_id); where += ` AND c.team_id = $${params.length}`; }
+  if (o.filter?.channel !== undefined) { params.push(o.filter.channel); where += ` AND c.channel = $${params.length}`; }
+
+  // Messages aggregated per conversation: far fewer rows to decode than one per message.
+  // Survey questions and answers are not part of the care conversation's timing.
+  const rows = await db.query<{
+    id: string; channel: Channel; account: string | null; assignee_id: string | null; team_id: string | null; priority: Priority;
+    intent: string | null; topic: string | null; tags: string[]; created: number; status: ConversationStatus; resolved: number | null;
+    fr_due: number | null; res_due: number | null; times: number[] | null; kinds: string | null;
+  }>(`
+    SELECT c.id, c.channel, c.channel_account_id AS account, c.assignee_id, c.team_id, c.priority,
+           c.analysis->>'intent' AS intent, c.analysis->>'topic' AS topic, c.tags, ${ms('c.created_at')} AS created,
+           c.status, ${ms('c.resolved_at')} AS resolved, ${ms('c.first_response_due_at')} AS fr_due, ${ms('c.resolution_due_at')} AS res_due,
+           m.times, m.kinds
+    FROM conversations c
+    LEFT JOIN LATERAL (
+      SELECT array_agg(${ms('mm.created_at')} ORDER BY mm.created_at, mm.direction) AS times,
+             string_agg(CASE WHEN mm.direction = 'inbound' THEN 'i' WHEN mm.delivery = 'failed' THEN 'f' ELSE 'o' END, '' ORDER BY mm.created_at, mm.direction) AS kinds
+      FROM messages mm
+      WHERE mm.conversation_id = c.id
+        AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = c.id AND (s.question_message_id = mm.id OR s.answer_message_id = mm.id))
+    ) m ON true
+    WHERE ${where}`, params);
+
+  const events = await db.query<{ conversation_id: string; at: number; type: string; status: ConversationStatus | null; agent_id: string | null; score: number | null }>(`
+    SELECT e.conversation_id, ${ms('e.at')} AS at, e.type, e.status, e.agent_id, e.score
+    FROM conversation_events e JOIN conversations c ON c.id = e.conversation_id
+    WHERE ${where} ORDER BY e.conversation_id, e.at, e.id`, params);
+  const history = new Map<string, { events: ConversationEvent[]; sentiments: number[] }>();
+  for (const e of events) {
+    let h = history.get(e.conversation_id);
+    if (!h) { h = { events: [], sentiments: [] }; history.set(e.conversation_id, h); }
+    if (e.type === 'status') h.events.push({ at: e.at, type: 'status', status: e.status as ConversationStatus });
+    else if (e.type === 'assign') h.events.push({ at: e.at, type: 'assign', agent_id: e.agent_id });
+    else if (e.score !== null) h.sentiments.push(e.score);
+  }
+
+  const conversations: MetricConversation[] = rows.map((r) => {
+    const messages: MetricMessage[] = [];
+    const times = r.times ?? [];
+    const kinds = r.kinds ?? '';
+    for (let i = 0; i < times.length; i++) {
+      const k = kinds.charCodeAt(i);
+      messages.push(k === 105 /* i */ ? { at: times[i], direction: 'inbound' } : { at: times[i], direction: 'outbound', failed: k === 102 /* f */ });
+    }
+    const h = history.get(r.id);
+    return {
+      id: r.id, channel: r.channel, account_id: r.account, assignee_id: r.assignee_id, team_id: r.team_id, priority: r.priority,
+      intent: r.intent, topic: r.topic, tags: r.tags ?? [], created_at: r.created, messages,
+      events: h?.events ?? [], sentiments: h?.sentiments,
+      status: r.status, resolved_at: r.resolved, first_response_due_at: r.fr_due, resolution_due_at: r.res_due,
+    };
+  });
+
+  const surveys = await db.query<SurveyRecord>(`
+    SELECT s.conversation_id, s.kind, ${ms('s.asked_at')} AS asked_at, ${ms('s.answered_at')} AS answered_at, s.score
+    FROM surveys s JOIN conversations c ON c.id = s.conversation_id WHERE ${where}`, params);
+
+  const insights = await db.query<InsightRecord>(`
+    SELECT id, department_id, conversation_id, ${ms('opened_at')} AS created_at, ${ms('closed_at')} AS closed_at
+    FROM insights WHERE workspace_id = $1 AND opened_at >= $2 AND opened_at < $3`, params.slice(0, 3));
+  return { conversations, surveys, insights };
+}
+
+export interface SqlReportOptions { from: number; to: number; by?: GroupBy | null; filter?: ReportFilter; asOf?: number }
+
+/** The report for a workspace, with its own calendar, SLA targets and ROI settings. */
+export async function reportFromDb(db: Queryable, workspaceId: string, o: SqlReportOptions): Promise<Report> {
+  const settings = await getMetricsSettings(db, workspaceId);
+  const input = await loadMetricInput(db, workspaceId, o);
+  return computeReport(input, {
+    from: o.from, to: o.to, by: o.by ?? null, filter: o.filter, asOf: o.asOf,
+    clock: clockFor(settings.calendar), sla: settings.sla, roi: settings.roi,
+  });
+}
+
+// ---- surveys ---------------------------------------------------------------------------------
+
+export interface SurveyToSend { survey_id: string; kind: SurveyKind; text: string }
+
+/**
+ * Records the surveys to ask after a resolve and returns the texts to post through the channel.
+ * A conversation is asked each kind once per resolve; a kind already open (unanswered) is not
+ * asked again. Call `attachSurveyMessage` once the question's outbound message exists.
+ */
+export async function createSurveyRequests(
+  db: Queryable, workspaceId: string, conversationId: string,
+  opts: { kinds?: SurveyKind[]; at?: number; firstName?: string | null; brand?: string | null } = {},
+): Promise<SurveyToSend[]> {
+  const kinds = opts.kinds ?? ['csat', 'effort'];
+  const at = new Date(opts.at ?? Date.now()).toISOString();
+  const [conv] = await db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1 AND workspace_id = $2', [conversationId, workspaceId]);
+  if (!conv) throw new Error(`unknown conversation "${conversationId}"`);
+  if (conv.status !== 'resolved') throw new Error(`conversation ${conversationId} is ${conv.status}: surveys are asked after a resolve`);
+  const open = new Set((await db.query<{ kind: SurveyKind }>(
+    'SELECT kind FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL', [conversationId])).map((r) => r.kind));
+  const out: SurveyToSend[] = [];
+  for (const kind of kinds) {
+    if (open.has(kind)) continue;
+    const id = randomUUID();
+    const text = surveyQuestion(kind, { firstName: opts.firstName, brand: opts.brand });
+    await db.query('INSERT INTO surveys (id, workspace_id, conversation_id, kind, question, asked_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [id, workspaceId, conversationId, kind, text, at]);
+    out.push({ survey_id: id, kind, text });
+  }
+  return out;
+}
+
+export async function attachSurveyMessage(db: Queryable, surveyId: string, messageId: string): Promise<void> {
+  await db.query('UPDATE surveys SET question_message_id = $2 WHERE id = $1', [surveyId, messageId]);
+}
+
+/**
+ * Reads an inbound message as a survey answer when it is one (an open survey of the conversation,
+ * asked within the answer window, and a readable rating). Returns the answered survey or null.
+ */
+export async function recordSurveyAnswer(
+  db: Queryable, message: { conversation_id: string; message_id: string; at: number; text: string },
+): Promise<{ survey_id: string; kind: SurveyKind; score: number } | null> {
+  const pending = await db.query<{ id: string; conversation_id: string; kind: SurveyKind; asked_at: number }>(
+    `SELECT id, conversation_id, kind, ${ms('asked_at')} AS asked_at FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL`,
+    [message.conversation_id]);
+  const match = matchSurveyAnswer(pending, { conversation_id: message.conversation_id, at: message.at, text: message.text });
+  if (!match) return null;
+  const id = (match.survey as (typeof pending)[number]).id;
+  await db.query(
+    'UPDATE surveys SET answered_at = $2, answer_message_id = $3, answer_text = $4, score = $5 WHERE id = $1 AND answered_at IS NULL',
+    [id, new Date(message.at).toISOString(), message.message_id, message.text.slice(0, 2000), match.score]);
+  return { survey_id: id, kind: match.survey.kind, score: match.score };
+}
+
+// ---- insights (hub/routing emits insight.created / insight.closed) -----------------------------
+
+export interface InsightRow {
+  id: string; conversation_id: string | null; department_id: string; rule_id?: string | null;
+  opened_at: number; status: 'open' | 'closed'; closed_at: number | null; closed_by?: string | null; resolution?: string | null;
+}
+
+/** Stores or updates an insight as routing reports it (idempotent by id). */
+export async function saveInsight(db: Queryable, workspaceId: string, ins: InsightRow): Promise<void> {
+  await db.query(
+    `INSERT INTO insights (id, workspace_id, conversation_id, department_id, rule_id, opened_at, status, closed_at, closed_by, resolution)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, closed_at = EXCLUDED.closed_at, closed_by = EXCLUDED.closed_by, resolution = EXCLUDED.resolution`,
+    [ins.id, workspaceId, ins.conversation_id, ins.department_id, ins.rule_id ?? null, new Date(ins.opened_at).toISOString(), ins.status,
+      ins.closed_at === null ? null : new Date(ins.closed_at).toISOString(), ins.closed_by ?? null, ins.resolution ?? null]);
+}
