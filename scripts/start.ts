@@ -1,0 +1,102 @@
+/**
+ * `npm start`: build what is needed, start a local demo hub unless TEND_HUB_URL names one,
+ * then the Electron app. Where the Electron binary or a display is missing, say so in one line
+ * and serve the same workspace to a browser instead (the web host). `--web` goes straight there.
+ *
+ *   npm start            npm run start:web            TEND_HUB_URL=http://hub:4100 npm start
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildNode, buildRenderer } from './build';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dataRoot = join(root, '.tend');
+
+/**
+ * The Electron binary's path, or why it cannot run here. Read from the electron package's
+ * files without requiring it: requiring it starts a download, which fails offline.
+ */
+export function electronProblem(env: NodeJS.ProcessEnv = process.env, platform = process.platform): { binary: string | null; problem: string | null } {
+  const pkg = join(root, 'node_modules', 'electron');
+  const pathFile = join(pkg, 'path.txt');
+  const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
+  const binary = rel ? join(env.ELECTRON_OVERRIDE_DIST_PATH || join(pkg, 'dist'), rel) : null;
+  if (!binary || !existsSync(binary)) {
+    return { binary: null, problem: 'the Electron binary is not installed (it downloads on first use, which needs the internet: `npx install-electron`)' };
+  }
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { binary, problem: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
+  return { binary, problem: null };
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const s = createServer().once('error', () => ok(false)).listen(port, '127.0.0.1', () => s.close(() => ok(true)));
+  });
+}
+
+/** Best effort: open the URL in the system browser when there is one and a display for it. */
+function openInBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  if (process.platform === 'linux' && spawnSync('sh', ['-c', 'command -v xdg-open'], { stdio: 'ignore' }).status !== 0) return;
+  const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => {});
+  child.unref();
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { web: { type: 'boolean', default: false }, port: { type: 'string' } }, strict: true });
+  mkdirSync(dataRoot, { recursive: true });
+
+  const electron = values.web ? { binary: null, problem: null } : electronProblem();
+  const useElectron = !values.web && electron.problem === null;
+  await Promise.all([buildRenderer(), buildNode()]);
+
+  // A hub: the one configured, or a local demo hub with its data under .tend/hub.
+  let hubUrl = process.env.TEND_HUB_URL || '';
+  let closeHub = async () => {};
+  if (!hubUrl) {
+    const { startHub } = await import('../hub/hub');
+    const port = (await portIsFree(4100)) ? 4100 : 0;
+    const hub = await startHub({ dataDir: join(dataRoot, 'hub'), port, demo: { log: (l) => console.log(l) }, databaseUrl: process.env.DATABASE_URL || undefined });
+    hubUrl = hub.url;
+    closeHub = () => hub.close();
+    console.log(`demo hub: ${hub.url} (data in .tend/hub)`);
+  }
+
+  if (useElectron) {
+    const child = spawn(electron.binary!, [root], { stdio: 'inherit', env: { ...process.env, TEND_HUB_URL: hubUrl } });
+    const stop = () => child.kill('SIGTERM');
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    child.on('exit', async (code) => { await closeHub(); process.exit(code ?? 0); });
+    return;
+  }
+
+  if (!values.web) console.log(`Electron cannot start here: ${electron.problem}; opening the web workspace instead.`);
+  const { runWebHost } = await import('../main/host/run');
+  const port = values.port ? Number(values.port) : (await portIsFree(4300)) ? 4300 : 0;
+  const running = await runWebHost({ dataDir: join(dataRoot, 'desktop'), hubUrl, port, staticDir: join(root, 'renderer', 'dist') });
+  console.log(`Tend workspace: ${running.host.url}`);
+  console.log('Open that address in a browser (it carries this launch\'s access token). Ctrl+C stops.');
+  openInBrowser(running.host.url);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await running.close().catch(() => {});
+    await closeHub().catch(() => {});
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => { console.error(`tend: ${err instanceof Error ? err.message : err}`); process.exit(1); });
+}
