@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
+import type { Db } from '../db/db';
+import { startHub, type Hub } from '../hub';
+import { openTestDb, truncateAll } from '../testing/testdb';
+import { conversation, post, seedWorld, type World } from '../testing/fixtures';
+import { call, login, ModelClient, openStream } from '../testing/client';
+import { scopeSnapshot } from './scope';
+import { ChangesPageSchema } from '../../shared/contract/hub-api';
+import { setAgentTeams } from '../admin';
+
+let db: Db;
+let hub: Hub;
+let w: World;
+
+beforeAll(async () => {
+  db = await openTestDb('sync');
+  hub = await startHub({ db, dispatcher: { pollMs: 50 } });
+});
+afterAll(async () => {
+  await hub?.close();
+  await db?.close();
+});
+beforeEach(async () => {
+  await hub.dispatcher?.idle();
+  await truncateAll(db);
+  w = await seedWorld(hub.log);
+});
+
+async function clientFor(agentId: string, email: string) {
+  return new ModelClient(hub.url, await login(hub.url, email), agentId);
+}
+
+const reply = (conversation_id: string, text = 'on it') => ({
+  id: randomUUID(), type: 'reply', args: { conversation_id, message_id: randomUUID(), text, visibility: 'public' },
+});
+
+describe('sync', () => {
+  it('bootstrap + changes equal scopeSnapshot, through reassignments in and out of scope', async () => {
+    const c1 = await conversation(hub.log, w, { handle: 'cu1', assignee: w.agentA });
+    const c2 = await conversation(hub.log, w, { handle: 'cu2', team: w.teamA });
+    const c3 = await conversation(hub.log, w, { handle: 'cu3', assignee: w.agentB, team: w.teamB });
+    const c4 = await conversation(hub.log, w, { handle: 'cu1', assignee: w.agentB, team: w.teamB }); // history of cu1
+    const c5 = await conversation(hub.log, w, { handle: 'cu5', team: w.teamB });
+
+    const a = await clientFor(w.agentA, w.emails.a);
+    const b = await clientFor(w.agentB, w.emails.b);
+    await a.bootstrap(2);
+    await b.bootstrap(2);
+    expect(a.snapshot()).toEqual(await scopeSnapshot(db, w.agentA));
+    expect(b.snapshot()).toEqual(await scopeSnapshot(db, w.agentB));
+    expect(new Set(a.conversations.keys())).toEqual(new Set([c1.id, c2.id, c4.id]));
+    expect(a.conversations.has(c3.id)).toBe(false);
+    expect(a.conversations.has(c5.id)).toBe(false);
+
+    // history changes, a new inbound, and B's reply on A's customer's other conversation
+    const [first] = await db.query<{ platform_id: string }>('SELECT platform_id FROM messages WHERE id = $1', [c1.message_id]);
+    await w.ingestor.ingest(post({ handle: 'cu1', text: 'still waiting', in_reply_to: first.platform_id }));
+    const bt = await login(hub.url, w.emails.b);
+    expect((await call(hub.url, 'POST', '/v1/mutations', { token: bt, body: { mutations: [reply(c4.id)] } })).json.results[0].ok).toBe(true);
+    const at = a.token;
+    // c3 moves from B to A: enters A's scope (with its customer's history), leaves B's
+    const boss = await login(hub.url, w.emails.supervisor);
+    const moves = await call(hub.url, 'POST', '/v1/mutations', {
+      token: boss,
+      body: { mutations: [
+        { id: randomUUID(), type: 'assign', args: { conversation_id: c3.id, assignee_id: w.agentA, team_id: w.teamA } },
+        { id: randomUUID(), type: 'assign', args: { conversation_id: c1.id, assignee_id: w.agentB, team_id: w.teamB } },
+      ] },
+    });
+    expect(moves.status).toBe(200);
+    expect(moves.json.results.every((r: any) => r.ok)).toBe(true);
+    await call(hub.url, 'POST', '/v1/mutations', { token: at, body: { mutations: [
+      { id: randomUUID(), type: 'note', args: { conversation_id: c2.id, note_id: randomUUID(), text: 'vip' } }] } });
+    await call(hub.url, 'POST', '/v1/mutations', { token: bt, body: { mutations: [
+      { id: randomUUID(), type: 'set_priority', args: { conversation_id: c5.id, priority: 'high' } }] } });
+    await hub.dispatcher?.idle();
+
+    await a.pull(3);
+    await b.pull(3);
+    expect(a.snapshot()).toEqual(await scopeSnapshot(db, w.agentA));
+    expect(b.snapshot()).toEqual(await scopeSnapshot(db, w.agentB));
+    expect(a.conversations.has(c3.id)).toBe(true);
+    expect(a.conversations.has(c1.id)).toBe(false); // lost with its customer's whole history
+    expect(a.conversations.has(c4.id)).toBe(false);
+    expect(b.conversations.has(c1.id)).toBe(true);
+    expect(b.conversations.has(c3.id)).toBe(false);
+  });
+
+  it('random interleavings of hub changes and pulls converge to the scope', async () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      await truncateAll(db);
+      w = await seedWorld(hub.log);
+      let s = seed * 7919;
+      const rnd = (n: number) => { s = (s * 48271) % 2147483647; return s % n; };
+      const agents = [w.agentA, w.agentB, w.supervisor];
+      const teams = [w.teamA, w.teamB];
+      const convs: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        convs.push((await conversation(hub.log, w, { handle: `h${rnd(4)}`, assignee: rnd(2) ? agents[rnd(3)] : null, team: teams[rnd(2)] })).id);
+      }
+      const a = await clientFor(w.agentA, w.emails.a);
+      const b = await clientFor(w.agentB, w.emails.b);
+      await a.bootstrap(2);
+      await b.bootstrap(3);
+      for (let step = 0; step < 25; step++) {
+        const c = convs[rnd(convs.length)];
+        switch (rnd(6)) {
+          case 0:
+            await hub.log.write((wr) => wr.update('conversation', c, { assignee_id: rnd(3) ? agents[rnd(3)] : null, team_id: teams[rnd(2)] }));
+            break;
+          case 1:
+            convs.push((await w.ingestor.ingest(post({ handle: `h${rnd(6)}` }))).conversation_id);
+            break;
+          case 2: {
+            const [m] = await db.query<{ platform_id: string }>('SELECT platform_id FROM messages WHERE conversation_id = $1 AND platform_id IS NOT NULL LIMIT 1', [c]);
+            if (m) await w.ingestor.ingest(post({ handle: `h${rnd(6)}`, in_reply_to: m.platform_id }));
+            break;
+          }
+          case 3: await a.pull(1 + rnd(3)); break;
+          case 4: await b.pull(1 + rnd(3)); break;
+          case 5:
+            await hub.log.write((wr) => wr.update('conversation', c, { tags: [`t${rnd(3)}`] }));
+            break;
+        }
+        if (rnd(10) === 0) await setAgentTeams(hub.log, w.agentA, rnd(2) ? [w.teamA] : [w.teamA, w.teamB]);
+      }
+      await a.pull(2);
+      await b.pull(5);
+      expect(a.snapshot(), `seed ${seed}, agent A`).toEqual(await scopeSnapshot(db, w.agentA));
+      expect(b.snapshot(), `seed ${seed}, agent B`).toEqual(await scopeSnapshot(db, w.agentB));
+    }
+  });
+
+  it('changes pages: to, has_more and reset', async () => {
+    await conversation(hub.log, w, { assignee: w.agentA });
+    await conversation(hub.log, w, { assignee: w.agentA });
+    const t = await login(hub.url, w.emails.a);
+    const [{ max }] = await db.query<{ max: number }>('SELECT max(sync_id)::int AS max FROM changes');
+    const p1 = ChangesPageSchema.parse((await call(hub.url, 'GET', '/v1/sync/changes?since=0&limit=2', { token: t })).json);
+    expect(p1.has_more).toBe(true);
+    expect(p1.changes).toHaveLength(2);
+    expect(p1.to).toBe(p1.changes[1].sync_id);
+    let page = p1;
+    while (page.has_more) page = ChangesPageSchema.parse((await call(hub.url, 'GET', `/v1/sync/changes?since=${page.to}&limit=2`, { token: t })).json);
+    expect(page.to).toBe(max);
+    expect(ChangesPageSchema.parse((await call(hub.url, 'GET', '/v1/sync/changes?since=-1', { token: t })).json).reset).toBe(true);
+    expect(ChangesPageSchema.parse((await call(hub.url, 'GET', `/v1/sync/changes?since=${max + 100}`, { token: t })).json).reset).toBe(true);
+    await hub.log.prune(3);
+    expect(ChangesPageSchema.parse((await call(hub.url, 'GET', '/v1/sync/changes?since=1', { token: t })).json).reset).toBe(true);
+    expect(ChangesPageSchema.parse((await call(hub.url, 'GET', '/v1/sync/changes?since=3', { token: t })).json).reset).toBe(false);
+  });
+
+  it('the stream pushes a committed change of the scope, and not others', async () => {
+    const mine = await conversation(hub.log, w, { assignee: w.agentA });
+    const theirs = await conversation(hub.log, w, { handle: 'other', assignee: w.agentB, team: w.teamB });
+    const t = await login(hub.url, w.emails.a);
+    const [{ max }] = await db.query<{ max: number }>('SELECT max(sync_id)::int AS max FROM changes');
+    const stream = await openStream(hub.url, t, max);
+    try {
+      const hello = await stream.waitFor((m) => m.type === 'hello');
+      expect(hello).toEqual({ type: 'hello', agent_id: w.agentA, watermark: max });
+      await hub.log.write((wr) => wr.update('conversation', theirs.id, { priority: 'urgent' }));
+      const r = await w.ingestor.ingest(post({ handle: 'customer1', text: 'are you there?', in_reply_to: null, visibility: 'public' }));
+      await hub.log.write((wr) => wr.update('conversation', r.conversation_id, { assignee_id: w.agentA }));
+      void mine;
+      const pushed = await stream.waitFor((m) => m.type === 'changes' && m.page.changes.some((c: any) => c.entity === 'message' && c.data.text === 'are you there?'));
+      const page = ChangesPageSchema.parse(pushed.page);
+      expect(page.since).toBe(max);
+      const all = stream.messages.filter((m) => m.type === 'changes').flatMap((m) => m.page.changes);
+      expect(all.some((c: any) => c.entity === 'conversation' && c.data.id === theirs.id)).toBe(false);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('the stream refuses a missing token', async () => {
+    for (const headers of [{}, { authorization: 'Bearer nope' }]) {
+      const ws = new WebSocket(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream`, { headers });
+      ws.on('error', () => {}); // the refused upgrade also surfaces as an error event
+      const status = await new Promise<number>((resolve) => {
+        ws.once('unexpected-response', (req, res) => { resolve(res.statusCode ?? 0); req.destroy(); });
+        ws.once('open', () => { resolve(101); ws.close(); });
+      });
+      expect(status).toBe(401);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Test databases: one per test file. PGlite in memory by default; with TEST_DATABASE_URL, a
+ * schema of its own on that PostgreSQL server, so test files run in parallel on one database.
+ */
+import { openDb, type Db } from '../db/db';
+import { migrate } from '../db/migrate';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+
+export async function openTestDb(name: string): Promise<Db> {
+  if (!TEST_DATABASE_URL) {
+    const db = await openDb({ memory: true });
+    await migrate(db);
+    return db;
+  }
+  const schema = `t_${name.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${process.pid}`.slice(0, 60);
+  const admin = await openDb({ url: TEST_DATABASE_URL, poolSize: 1 });
+  await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.close();
+  const db = await openDb({ url: TEST_DATABASE_URL, schema, poolSize: 8 });
+  await migrate(db);
+  const close = db.close.bind(db);
+  return Object.assign(db, {
+    async close() {
+      await close();
+      const a = await openDb({ url: TEST_DATABASE_URL!, poolSize: 1 });
+      await a.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await a.close();
+    },
+  });
+}
+
+const TABLES = ['sandbox_posts', 'changes', 'mutations', 'sessions', 'notes', 'messages', 'conversations', 'customer_identities',
+  'customers', 'channel_accounts', 'agent_teams', 'agents', 'teams', 'workspaces'];
+
+/** Empties every table (migrations stay) and restarts sync ids. */
+export async function truncateAll(db: Db): Promise<void> {
+  await db.exec(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE; UPDATE sync_state SET retained_from = 0;`);
+}
+
+/** Row counts of the tables a refused request must not touch. */
+export async function writeCounts(db: Db): Promise<Record<string, number>> {
+  const [r] = await db.query<Record<string, number>>(
+    `SELECT (SELECT count(*) FROM changes)::int AS changes, (SELECT coalesce(max(sync_id), 0) FROM changes)::int AS max_sync_id,
+            (SELECT count(*) FROM mutations)::int AS mutations, (SELECT count(*) FROM messages)::int AS messages,
+            (SELECT count(*) FROM notes)::int AS notes, (SELECT count(*) FROM sandbox_posts)::int AS sandbox_posts,
+            (SELECT count(*) FROM sessions)::int AS sessions`);
+  return r;
+}
