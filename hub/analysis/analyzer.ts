@@ -72,8 +72,8 @@ const CorrectionSchema = z.object({
 
 /** How many corrections it takes for the learned model to weigh as much as the rules. */
 const HALF_WEIGHT: Record<Task, number> = { sentiment: 20, intent: 8, topic: 8, priority: 20 };
-const NEGATIVE = /^(neg|negative|-1|bad|angry)$/i;
-const POSITIVE = /^(pos|positive|1|\+1|good|happy)$/i;
+const NEGATIVE = /^(neg|negative|-1)$/i;
+const POSITIVE = /^(pos|positive|1|\+1)$/i;
 
 function canonicalSentiment(label: string): SentimentLabel | null {
   if (NEGATIVE.test(label)) return 'negative';
@@ -229,11 +229,17 @@ export class Analyzer {
 
   // ---- prediction -----------------------------------------------------------
 
-  private blend(task: Task, prior: Record<string, number>, features: Int32Array): LabelDecision | null {
+  /** 0 until the model can tell two labels apart, then n / (n + k): rules fade as corrections come. */
+  private modelWeight(task: Task): number {
     const model = this.models.get(task);
-    const pred: Prediction | null = model && model.knownLabels.length >= 2 ? model.predict(features) : null;
-    const n = model?.size ?? 0;
-    const w = pred ? n / (n + HALF_WEIGHT[task]) : 0;
+    if (!model || model.knownLabels.length < 2) return 0;
+    return model.size / (model.size + HALF_WEIGHT[task]);
+  }
+
+  private blend(task: Task, prior: Record<string, number>, features: Int32Array): LabelDecision | null {
+    const hasPrior = Object.keys(prior).length > 0;
+    const w = hasPrior ? this.modelWeight(task) : (this.models.get(task)?.size ? 1 : 0);
+    const pred: Prediction | null = w > 0 ? this.models.get(task)!.predict(features) : null;
     const p: Record<string, number> = {};
     for (const [l, v] of Object.entries(prior)) p[l] = (1 - w) * v;
     if (pred) for (const [l, v] of Object.entries(pred.probabilities)) p[l] = (p[l] ?? 0) + w * v;
@@ -243,13 +249,30 @@ export class Analyzer {
     return { label: best, confidence: p[best], source: w > 0.5 ? 'learned' : 'rules', probabilities: p };
   }
 
+  /**
+   * The lexicon's vote, spoken in the label names the workspace's model uses ("neg", "negative",
+   * "-1"…). A model whose labels mean something else ("angry", "calm") gets no lexicon vote.
+   */
+  private sentimentPrior(label: SentimentLabel): Record<string, number> {
+    const canonical: Record<string, number> = { negative: 0.2, neutral: 0.2, positive: 0.2, [label]: 0.6 };
+    const model = this.models.get('sentiment');
+    if (!model || model.knownLabels.length < 2) return canonical;
+    const out: Record<string, number> = {};
+    for (const l of model.knownLabels) {
+      const c = canonicalSentiment(l);
+      if (!c) return {}; // a label the lexicon cannot speak for: let the model alone decide
+      out[l] = canonical[c];
+    }
+    return normalize(out);
+  }
+
   /** One task's label for a text, exactly as analyze() decides it (used by the evaluation). */
   predict(task: Task, text: string, author?: AuthorInfo): LabelDecision | null {
     return this.decide(task, text, author, extractFeatures(text));
   }
 
   private decide(task: Task, text: string, author: AuthorInfo | undefined, base: Int32Array): LabelDecision | null {
-    if (task === 'sentiment') return this.blend('sentiment', sentimentPrior(lexiconSentiment(text).label), this.featuresFor('sentiment', text, author, base));
+    if (task === 'sentiment') return this.blend('sentiment', this.sentimentPrior(lexiconSentiment(text).label), this.featuresFor('sentiment', text, author, base));
     if (task === 'intent') return this.blend('intent', this.intentPrior(text, lexiconSentiment(text).score).prior, base);
     if (task === 'topic') return this.blend('topic', rulePrior(this.topicRules.match(text.toLowerCase())), base);
     const a = this.analyze({ text, author });
@@ -279,10 +302,8 @@ export class Analyzer {
 
     // sentiment
     const sentFeatures = appendFeatures(base, lexiconFeatures(lex));
-    const s = this.blend('sentiment', sentimentPrior(lex.label), sentFeatures)!;
-    const sentModel = this.models.get('sentiment');
-    const w = s.source === 'learned' || (sentModel && sentModel.knownLabels.length >= 2)
-      ? (sentModel!.size / (sentModel!.size + HALF_WEIGHT.sentiment)) : 0;
+    const s = this.blend('sentiment', this.sentimentPrior(lex.label), sentFeatures)!;
+    const w = this.modelWeight('sentiment');
     const canon = canonicalSentiment(s.label);
     let pPos = 0, pNeg = 0;
     for (const [l, v] of Object.entries(s.probabilities)) {
@@ -347,10 +368,9 @@ export class Analyzer {
     };
   }
 
-  /** The hub's ingest hook: analysis of a normalized inbound post. */
-  analyzePost(post: Pick<NormalizedPost, 'text'> & Partial<Pick<NormalizedPost, 'author' | 'channel' | 'visibility'>>): AnalysisResult {
-    return this.analyze({ text: post.text, author: post.author ?? undefined, channel: post.channel, visibility: post.visibility });
-  }
+  /** The hub's ingest hook (hub/ingest.ts AnalyzePost): bound, so it can be handed over as is. */
+  readonly analyzePost = (post: Pick<NormalizedPost, 'text'> & Partial<Pick<NormalizedPost, 'author' | 'channel' | 'visibility'>>): AnalysisResult =>
+    this.analyze({ text: post.text, author: post.author ?? undefined, channel: post.channel, visibility: post.visibility });
 }
 
 function validateCorrection(c: Correction): Correction {
@@ -380,9 +400,7 @@ function rulePrior(hits: Array<{ id: string; count: number }>): Record<string, n
   return normalize(counts);
 }
 
-function sentimentPrior(label: SentimentLabel): Record<string, number> {
-  return { negative: 0.2, neutral: 0.2, positive: 0.2, [label]: 0.6 };
-}
+
 
 interface PriorityInputs {
   sentiment: SentimentLabel | null; score: number; intent: string; urgency: number;

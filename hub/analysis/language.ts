@@ -23,24 +23,27 @@ for (const [lang, list] of Object.entries(STOPWORDS)) {
 }
 
 const SCRIPTS: Array<[RegExp, string]> = [
-  [/\p{Script=Hiragana}|\p{Script=Katakana}/u, 'ja'],
-  [/\p{Script=Hangul}/u, 'ko'],
-  [/\p{Script=Han}/u, 'zh'],
-  [/\p{Script=Thai}/u, 'th'],
-  [/\p{Script=Arabic}/u, 'ar'],
-  [/\p{Script=Hebrew}/u, 'he'],
-  [/\p{Script=Greek}/u, 'el'],
-  [/\p{Script=Devanagari}/u, 'hi'],
-  [/\p{Script=Cyrillic}/u, 'ru'],
+  [/\p{Script=Hiragana}|\p{Script=Katakana}/gu, 'ja'],
+  [/\p{Script=Hangul}/gu, 'ko'],
+  [/\p{Script=Han}/gu, 'zh'],
+  [/\p{Script=Thai}/gu, 'th'],
+  [/\p{Script=Arabic}/gu, 'ar'],
+  [/\p{Script=Hebrew}/gu, 'he'],
+  [/\p{Script=Greek}/gu, 'el'],
+  [/\p{Script=Devanagari}/gu, 'hi'],
+  [/\p{Script=Cyrillic}/gu, 'ru'],
 ];
+const NON_LATIN = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u;
 
 export interface LanguageGuess { language: string; confidence: number }
 
 export function detectLanguage(text: string): LanguageGuess {
   const letters = text.replace(/https?:\/\/\S+|@\w+|#\w+/g, ' ');
-  for (const [re, lang] of SCRIPTS) {
-    const n = (letters.match(new RegExp(re.source, 'gu')) ?? []).length;
-    if (n >= 2) return { language: lang, confidence: 0.9 };
+  if (NON_LATIN.test(letters)) {
+    for (const [re, lang] of SCRIPTS) {
+      const n = (letters.match(re) ?? []).length;
+      if (n >= 2) return { language: lang, confidence: 0.9 };
+    }
   }
   const words = letters.toLowerCase().match(/[\p{L}']+/gu) ?? [];
   const hits: Record<string, number> = {};
