@@ -59,3 +59,16 @@ export function checkPosts(posts: NormalizedPost[]): NormalizedPost[] {
   }
   return posts;
 }
+
+/**
+ * Whether an error thrown by Ingestor.ingest means "this post will never be stored" (a business
+ * rule, e.g. the hub's IngestError 'orphan_brand_post' for a brand reply whose customer post is
+ * unknown) rather than a failure worth retrying (database down). Rejected posts are reported and
+ * skipped; other errors propagate (a webhook answers 500 and the platform redelivers; dedupe keeps
+ * that safe).
+ */
+export function isPostRejection(e: unknown): e is Error {
+  if (!(e instanceof Error)) return false;
+  const x = e as Error & { rejected?: unknown; code?: unknown };
+  return x.rejected === true || x.constructor.name === 'IngestError' || x.code === 'orphan_brand_post' || x.code === 'invalid';
+}

@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeMetaDelivery } from './meta/payload';
-import { PayloadError } from './normalized';
+import { isPostRejection, PayloadError } from './normalized';
 import { headerValue, metaSignature, timingSafeEqualStrings, xCrcResponseToken, xSignature } from './signatures';
 import type { Ingestor, NormalizedPost } from './types';
 import { normalizeXDelivery } from './x/payload';
@@ -37,6 +37,8 @@ export interface DeliveryResult {
   received: number;
   stored: number;
   duplicates: number;
+  /** posts the Ingestor refused by rule (e.g. a brand tweet answering nothing known), with why */
+  rejected: Array<{ platform_id: string; reason: string }>;
 }
 
 function fail(reply: FastifyReply, status: number, code: string, message: string) {
@@ -44,13 +46,19 @@ function fail(reply: FastifyReply, status: number, code: string, message: string
 }
 
 async function ingestAll(ingestor: Ingestor, posts: NormalizedPost[]): Promise<DeliveryResult> {
-  let stored = 0, duplicates = 0;
+  const result: DeliveryResult = { received: posts.length, stored: 0, duplicates: 0, rejected: [] };
   for (const p of posts) {
-    const r = await ingestor.ingest(p);
-    if (r.status === 'stored') stored++;
-    else duplicates++;
+    try {
+      const r = await ingestor.ingest(p);
+      if (r.status === 'stored') result.stored++;
+      else result.duplicates++;
+    } catch (e) {
+      // a rule says never: answer 200 so the platform does not redeliver it forever
+      if (!isPostRejection(e)) throw e;
+      result.rejected.push({ platform_id: p.platform_id, reason: e.message });
+    }
   }
-  return { received: posts.length, stored, duplicates };
+  return result;
 }
 
 function parseJson(raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } {

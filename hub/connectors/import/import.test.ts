@@ -74,6 +74,17 @@ withData('TWCS import of the real files', () => {
     expect(ing.posts.find((p) => p.platform_id === '119238')).toMatchObject({ from_brand: true, account: 'ChaseSupport', in_reply_to: '119239' });
   });
 
+  it('reports brand replies the hub refuses (their customer tweet is not in the file) as skipped, with the reason', async () => {
+    const ing = createMemoryIngestor({ rejectOrphanBrandPosts: true });
+    const report = await importFile(join(DATA!, 'twcs_first5000.csv'), ing);
+    expect(report.skipped.length).toBeGreaterThanOrEqual(24); // 24 threads start with a brand reply to a tweet outside the file
+    expect(report.imported + report.skipped.length).toBe(5000);
+    for (const s of report.skipped) {
+      expect(s.reason).toMatch(/^the hub refused it: brand post \d+ answers no known post/);
+      expect(ing.posts.some((p) => p.platform_id === s.platform_id)).toBe(false);
+    }
+  });
+
   it('importing the same file twice stores nothing the second time', async () => {
     const ing = createMemoryIngestor();
     const file = join(DATA!, 'twcs_kaggle_sample.csv');

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { NormalizedPostSchema, describeZodError } from '../normalized';
+import { NormalizedPostSchema, describeZodError, isPostRejection } from '../normalized';
 import type { Ingestor } from '../types';
 import { parseIbmCare } from './ibm';
 import { ImportError, parseTwcs, type ImportSkip, type ImportThread } from './twcs';
@@ -94,9 +94,14 @@ export async function importFile(path: string, ingestor: Ingestor, opts: ImportO
       continue;
     }
     for (const post of thread.posts) {
-      const r = await ingestor.ingest(post);
-      if (r.status === 'stored') report.imported++;
-      else report.duplicates++;
+      try {
+        const r = await ingestor.ingest(post);
+        if (r.status === 'stored') report.imported++;
+        else report.duplicates++;
+      } catch (e) {
+        if (!isPostRejection(e)) throw e;
+        report.skipped.push({ platform_id: post.platform_id, reason: `the hub refused it: ${e.message}` });
+      }
     }
     report.threads++;
     opts.onProgress?.(++done, parsed.threads.length);

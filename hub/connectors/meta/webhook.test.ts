@@ -82,7 +82,7 @@ describe('Meta deliveries', () => {
   });
 
   it('normalizes a page feed comment', async () => {
-    expect((await post(pageComment)).json()).toEqual({ received: 1, stored: 1, duplicates: 0 });
+    expect((await post(pageComment)).json()).toEqual({ received: 1, stored: 1, duplicates: 0, rejected: [] });
     expect(ing.posts[0]).toEqual({
       channel: 'facebook', account: PAGE, platform_id: '99_1001',
       author: { platform_user_id: '1519483394741836', handle: '1519483394741836', name: 'Ana Kowalska', followers: null, verified: false, location: null },
@@ -129,7 +129,7 @@ describe('Meta deliveries', () => {
   it('stores a redelivered event once', async () => {
     await post(pageComment);
     const again = await post(pageComment);
-    expect(again.json()).toEqual({ received: 1, stored: 0, duplicates: 1 });
+    expect(again.json()).toEqual({ received: 1, stored: 0, duplicates: 1, rejected: [] });
     expect(ing.posts).toHaveLength(1);
   });
 

@@ -21,7 +21,20 @@ export interface MemoryIngestor extends Ingestor {
   conversationOf(channel: string, platformId: string): MemoryConversation | undefined;
 }
 
-export function createMemoryIngestor(): MemoryIngestor {
+export interface MemoryIngestorOptions {
+  /** refuse a brand post that answers no known post, as the hub's Ingestor does */
+  rejectOrphanBrandPosts?: boolean;
+}
+
+/** What the memory Ingestor throws for a post it will never store (like the hub's IngestError). */
+export class PostRejected extends Error {
+  readonly rejected = true;
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export function createMemoryIngestor(options: MemoryIngestorOptions = {}): MemoryIngestor {
   const byPlatformId = new Map<string, { conversation_id: string; message_id: string }>();
   const byThreadKey = new Map<string, string>();
   const conversations = new Map<string, MemoryConversation>();
@@ -44,6 +57,9 @@ export function createMemoryIngestor(): MemoryIngestor {
       if (post.in_reply_to) conversationId = byPlatformId.get(key(post.channel, post.in_reply_to))?.conversation_id;
       const threadKey = post.visibility === 'private' && post.thread_key ? `${post.channel}\u0000${post.account}\u0000${post.thread_key}` : null;
       if (!conversationId && threadKey) conversationId = byThreadKey.get(threadKey);
+      if (!conversationId && post.from_brand && options.rejectOrphanBrandPosts) {
+        throw new PostRejected('orphan_brand_post', `brand post ${post.platform_id} answers no known post (in_reply_to ${post.in_reply_to ?? 'none'})`);
+      }
       if (!conversationId) {
         conversationId = randomUUID();
         conversations.set(conversationId, { id: conversationId, channel: post.channel, account: post.account, posts: [] });

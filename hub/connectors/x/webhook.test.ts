@@ -105,7 +105,7 @@ describe('X deliveries', () => {
   it('normalizes a mention with the full text and the author profile', async () => {
     const res = await post(mention);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ received: 1, stored: 1, duplicates: 0 });
+    expect(res.json()).toEqual({ received: 1, stored: 1, duplicates: 0, rejected: [] });
     expect(ing.posts[0]).toEqual({
       channel: 'x', account: BRAND, platform_id: '1050118621198921728',
       author: { platform_user_id: '6253282', handle: 'janedoe', name: 'Jane Doe', followers: 120345, verified: true, location: 'Kraków, Polska' },
@@ -151,13 +151,32 @@ describe('X deliveries', () => {
     const a = await post(mention);
     const b = await post(mention);
     expect(a.json()).toMatchObject({ stored: 1 });
-    expect(b.json()).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(b.json()).toMatchObject({ stored: 0, duplicates: 1, rejected: [] });
     expect(ing.posts).toHaveLength(1);
+  });
+
+  it('reports a post the Ingestor refuses by rule (a brand tweet answering nothing known) and stores the rest', async () => {
+    ing = createMemoryIngestor({ rejectOrphanBrandPosts: true });
+    const base = mention.tweet_create_events[0];
+    const broadcast = { ...base, id_str: '1050118621198921999', text: 'New store opening!', extended_tweet: undefined, user: { ...base.user, id_str: BRAND, screen_name: 'AcmeCare' } };
+    const res = await post({ for_user_id: BRAND, tweet_create_events: [broadcast, base] });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ received: 2, stored: 1, rejected: [{ platform_id: '1050118621198921999', reason: expect.stringMatching(/answers no known post/) }] });
+    expect(ing.posts.map((p) => p.platform_id)).toEqual([base.id_str]);
+  });
+
+  it('answers 500 when the Ingestor fails (database down), so the platform redelivers', async () => {
+    const failing = Fastify();
+    await failing.register(registerWebhooks, { ingestor: { ingest: async () => { throw new Error('connection refused'); } }, config: { xConsumerSecret: SECRET } });
+    const raw = JSON.stringify(mention);
+    const res = await failing.inject({ method: 'POST', url: '/webhooks/x', payload: raw, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(raw) } });
+    expect(res.statusCode).toBe(500);
+    await failing.close();
   });
 
   it('ignores retweets and event kinds without customer words', async () => {
     const rt = { for_user_id: BRAND, tweet_create_events: [{ ...mention.tweet_create_events[0], id_str: '1', retweeted_status: { id_str: '2' } }] };
-    expect((await post(rt)).json()).toEqual({ received: 0, stored: 0, duplicates: 0 });
+    expect((await post(rt)).json()).toEqual({ received: 0, stored: 0, duplicates: 0, rejected: [] });
     const fav = { for_user_id: BRAND, favorite_events: [{ id: 'a', created_at: 'x', favorited_status: {} }] };
     expect((await post(fav)).statusCode).toBe(200);
     const typing = { for_user_id: BRAND, direct_message_indicate_typing_events: [{ created_timestamp: '1', sender_id: '1', target: { recipient_id: BRAND } }] };
