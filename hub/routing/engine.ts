@@ -12,7 +12,7 @@
  *    no pending offer, below capacity on its channel, in the queue's team, with the skills,
  *    and who has not rejected or missed it in the current target.
  */
-import type { ConversationStatus, Priority } from '../../shared/domain';
+import { ChannelSchema, type ConversationStatus, type Priority } from '../../shared/domain';
 import { ALWAYS_OPEN, BusinessCalendar } from './calendar';
 import { RoutingError } from './errors';
 import { compileRules, firstMatchingRule, type CompiledRule } from './rules';
@@ -61,6 +61,7 @@ export type RoutingEvent =
 interface AgentState {
   a: RoutingAgent;
   activity: Activity;
+  teams: Set<string>;
   offer: string | null; // conversation id of the pending offer
   assigned: Set<string>;
   load: Map<string, number>; // channel → open assigned conversations
@@ -91,13 +92,50 @@ interface ConvState {
   queueId: string;
   reqs: Array<readonly [string, number]>;
   qkey: QueueKey;
+  bucket: Bucket | null;
   offer: Offer | null;
   excluded: Set<string>;
   assignee: string | null;
   sla: SlaClock;
 }
 
-interface QueueState { q: Queue; team: RoutingTeam; list: SortedQueue<ConvState> }
+interface QueueState { q: Queue; team: RoutingTeam; waiting: WaitingQueue }
+
+/** Waiting conversations with the same channel and skill requirements: one agent check covers them all. */
+interface Bucket { key: string; channel: string; reqs: Array<readonly [string, number]>; list: SortedQueue<ConvState> }
+
+/**
+ * A queue's waiting conversations, split into buckets by channel and required skills, each kept in
+ * service order. Finding the next conversation for a freed agent looks at the head of each bucket
+ * the agent can serve instead of scanning thousands of conversations.
+ */
+class WaitingQueue {
+  readonly buckets = new Map<string, Bucket>();
+  size = 0;
+  insert(cs: ConvState): void {
+    const key = `${cs.c.channel}|${cs.reqs.map(([k, v]) => `${k}>=${v}`).join(',')}`;
+    let b = this.buckets.get(key);
+    if (!b) { b = { key, channel: cs.c.channel, reqs: cs.reqs, list: new SortedQueue<ConvState>() }; this.buckets.set(key, b); }
+    b.list.insert(cs);
+    cs.bucket = b;
+    this.size++;
+  }
+  remove(cs: ConvState): void {
+    if (cs.bucket?.list.remove(cs)) this.size--;
+    cs.bucket = null;
+  }
+  has(cs: ConvState): boolean {
+    return cs.bucket !== null && this.buckets.get(cs.bucket.key) === cs.bucket && cs.bucket.list.items.includes(cs);
+  }
+  all(): ConvState[] {
+    const out: ConvState[] = [];
+    for (const b of this.buckets.values()) for (const cs of b.list.items) out.push(cs);
+    return out;
+  }
+  sorted(): ConvState[] {
+    return this.all().sort(compareQueueKeys);
+  }
+}
 
 export interface EngineOptions { config: unknown; now?: () => number }
 
@@ -121,6 +159,8 @@ export class RoutingEngine {
   private calendars = new Map<string, BusinessCalendar>();
   private readonly agents = new Map<string, AgentState>();
   private readonly teamMembers = new Map<string, Set<AgentState>>();
+  /** agents who could take an offer on a channel now: routable, no pending offer, below capacity there */
+  private readonly freeByChannel = new Map<string, Set<AgentState>>(ChannelSchema.options.map((ch) => [ch, new Set()]));
   private readonly convs = new Map<string, ConvState>();
   private readonly insights = new Map<string, Insight>();
   private readonly timers = new TimerHeap();
@@ -180,12 +220,18 @@ export class RoutingEngine {
     // New rules apply to new arrivals; queues, teams and calendars may have changed for the rest.
     for (const cs of this.convs.values()) {
       const team = this.queues.get(cs.queueId)?.team;
-      if (cs.state === 'queued' || cs.state === 'offered') cs.reqs = this.requirements(cs);
+      if (cs.state === 'queued') {
+        const w = this.queues.get(cs.queueId)!.waiting;
+        w.remove(cs);
+        cs.reqs = this.requirements(cs);
+        w.insert(cs);
+      } else if (cs.state === 'offered') cs.reqs = this.requirements(cs);
       if (cs.state !== 'closed' && cs.state !== 'insight' && team) this.recomputeSla(cs);
       if (cs.state === 'queued') this.dirtyConvs.add(cs);
     }
     for (const ag of this.agents.values()) {
       ag.activity = this.activities.get(ag.activity.id)!;
+      this.refresh(ag);
       this.dirtyAgents.add(ag);
     }
     this.dispatch();
@@ -204,7 +250,7 @@ export class RoutingEngine {
     this.rules = compileRules(c.rules);
     this.activities = new Map(c.activities.map((a) => [a.id, a]));
     this.teams = new Map(c.teams.map((t) => [t.id, t]));
-    this.queues = new Map(c.queues.map((q) => [q.id, { q, team: this.teams.get(q.team_id)!, list: oldLists.get(q.id)?.list ?? new SortedQueue<ConvState>() }]));
+    this.queues = new Map(c.queues.map((q) => [q.id, { q, team: this.teams.get(q.team_id)!, waiting: oldLists.get(q.id)?.waiting ?? new WaitingQueue() }]));
     this.calendars = new Map(c.calendars.map((x) => [x.id, new BusinessCalendar(x)]));
     this.teamMembers.clear();
     for (const t of c.teams) this.teamMembers.set(t.id, new Set());
@@ -226,13 +272,16 @@ export class RoutingEngine {
       }
       for (const t of existing.a.team_ids) this.teamMembers.get(t)?.delete(existing);
       existing.a = a;
+      existing.teams = new Set(a.team_ids);
       for (const t of a.team_ids) this.teamMembers.get(t)!.add(existing);
+      this.refresh(existing);
       // Skills or teams may no longer fit the pending offer: offer again from scratch.
       if (existing.offer) this.withdrawOffer(this.convs.get(existing.offer)!, 'agent_changed');
       this.dirtyAgents.add(existing);
     } else {
-      const st: AgentState = { a, activity: this.activities.get('offline')!, offer: null, assigned: new Set(), load: new Map(), idleSince: this.now() };
+      const st: AgentState = { a, teams: new Set(a.team_ids), activity: this.activities.get('offline')!, offer: null, assigned: new Set(), load: new Map(), idleSince: this.now() };
       this.agents.set(a.id, st);
+      this.refresh(st);
       for (const t of a.team_ids) this.teamMembers.get(t)!.add(st);
     }
     this.dispatch();
@@ -244,6 +293,7 @@ export class RoutingEngine {
     for (const id of [...ag.assigned]) this.requeueFromAgent(this.convs.get(id)!, 'agent_removed');
     for (const t of ag.a.team_ids) this.teamMembers.get(t)?.delete(ag);
     this.agents.delete(agentId);
+    for (const set of this.freeByChannel.values()) set.delete(ag);
     this.dispatch();
   }
 
@@ -254,6 +304,7 @@ export class RoutingEngine {
     const now = this.now();
     const wasRoutable = ag.activity.routable;
     ag.activity = act;
+    this.refresh(ag);
     this.emit({ type: 'presence.changed', at: now, agent_id: ag.a.id, activity_id: act.id, routable: act.routable });
     if (!act.routable && ag.offer) this.withdrawOffer(this.convs.get(ag.offer)!, 'agent_unavailable');
     if (act.requeue_assignments) for (const id of [...ag.assigned]) this.requeueFromAgent(this.convs.get(id)!, 'agent_presence');
@@ -287,7 +338,7 @@ export class RoutingEngine {
     const start = c.created_at ?? now;
     const cs: ConvState = {
       c: { ...c, created_at: start }, status: 'open', state: 'parked', priority: c.priority, ruleId: null, targets: [], targetIdx: 0,
-      targetToken: 0, overflowDue: false, queueId: this.config.default_queue_id, reqs: [], qkey: { due: Infinity, prank: 0, tprio: 0, seq: 0 },
+      targetToken: 0, overflowDue: false, queueId: this.config.default_queue_id, reqs: [], qkey: { due: Infinity, prank: 0, tprio: 0, seq: 0 }, bucket: null,
       offer: null, excluded: new Set(), assignee: null,
       sla: { policy: null, start, firstRespondedAt: null, awaitingSince: start, dues: { first_response_due: null, next_response_due: null, resolution_due: null }, version: 0, warned: new Set(), breached: new Set() },
     };
@@ -351,7 +402,7 @@ export class RoutingEngine {
         this.emit({ type: 'sla.met', at: now, conversation_id: cs.c.id, kind: 'resolution', due_at: cs.sla.dues.resolution_due, breached: cs.sla.breached.has('resolution') });
       }
       if (cs.offer) this.withdrawOffer(cs, 'conversation_resolved', false);
-      if (cs.state === 'queued') this.queues.get(cs.queueId)!.list.remove(cs);
+      if (cs.state === 'queued') this.queues.get(cs.queueId)!.waiting.remove(cs);
       if (cs.assignee) this.release(cs);
       cs.state = 'closed';
       cs.sla.awaitingSince = null;
@@ -370,7 +421,7 @@ export class RoutingEngine {
     if (status === 'open' && cs.state === 'parked') this.enqueue(cs);
     else if (status !== 'open' && (cs.state === 'queued' || cs.state === 'offered')) {
       if (cs.offer) this.withdrawOffer(cs, 'conversation_parked', false);
-      if (cs.state === 'queued') this.queues.get(cs.queueId)!.list.remove(cs);
+      if (cs.state === 'queued') this.queues.get(cs.queueId)!.waiting.remove(cs);
       cs.state = 'parked';
     }
     this.recomputeSla(cs);
@@ -420,13 +471,14 @@ export class RoutingEngine {
     if (ag.activity.id === 'offline') throw new RoutingError('agent_offline', `agent ${agentId} is offline`);
     let best: ConvState | null = null;
     for (const qs of this.agentQueues(ag)) {
-      for (const cs of qs.list.items) {
-        if (best && compareQueueKeys(cs, best) >= 0) break;
-        if (this.roomFor(ag, cs.c.channel, true) && this.hasSkills(ag, cs)) { best = cs; break; }
+      for (const b of qs.waiting.buckets.values()) {
+        const head = b.list.items[0];
+        if (!head || (best && compareQueueKeys(head, best) >= 0)) continue;
+        if (this.roomFor(ag, b.channel, true) && this.hasReqs(ag, b.reqs)) best = head;
       }
     }
     if (!best) return null;
-    this.queues.get(best.queueId)!.list.remove(best);
+    this.queues.get(best.queueId)!.waiting.remove(best);
     this.assignTo(best, ag, 'pull');
     this.dispatch();
     return best.c.id;
@@ -443,7 +495,7 @@ export class RoutingEngine {
       throw new RoutingError('over_capacity', `agent ${agentId} is at capacity on ${cs.c.channel} (${ag.load.get(cs.c.channel) ?? 0}/${capacityOf(ag.a, cs.c.channel)})`);
     }
     if (cs.offer) this.withdrawOffer(cs, 'assigned_manually', false);
-    if (cs.state === 'queued') this.queues.get(cs.queueId)!.list.remove(cs);
+    if (cs.state === 'queued') this.queues.get(cs.queueId)!.waiting.remove(cs);
     if (cs.assignee) this.release(cs);
     this.assignTo(cs, ag, 'manual');
     this.dispatch();
@@ -528,11 +580,11 @@ export class RoutingEngine {
   queueOrder(queueId: string, limit = 100): string[] {
     const qs = this.queues.get(queueId);
     if (!qs) throw new RoutingError('unknown_queue', `unknown queue "${queueId}"`);
-    return qs.list.items.slice(0, limit).map((c) => c.c.id);
+    return qs.waiting.sorted().slice(0, limit).map((c) => c.c.id);
   }
 
   queueDepths(): Record<string, number> {
-    return Object.fromEntries([...this.queues].map(([id, qs]) => [id, qs.list.size]));
+    return Object.fromEntries([...this.queues].map(([id, qs]) => [id, qs.waiting.size]));
   }
 
   /** A canonical dump of the whole state (tests compare it before and after a refused call). */
@@ -543,7 +595,7 @@ export class RoutingEngine {
     }));
     return {
       agents: [...this.agents.keys()].sort().map((id) => ({ ...this.agentView(id), profile: this.agents.get(id)!.a })),
-      convs, queues: [...this.queues].map(([id, qs]) => [id, qs.list.items.map((c) => c.c.id)]),
+      convs, queues: [...this.queues].map(([id, qs]) => [id, qs.waiting.sorted().map((c) => c.c.id)]),
       insights: [...this.insights.values()], timers: this.timers.size, seq: this.seq, offerSeq: this.offerSeq, config: this.config,
     };
   }
@@ -578,14 +630,20 @@ export class RoutingEngine {
         if (cs.state !== 'offered') out.push(`conversation ${cs.c.id} has an offer but state ${cs.state}`);
       } else if (cs.state === 'offered') out.push(`conversation ${cs.c.id} in state offered without an offer`);
       if (cs.state === 'assigned' && !this.agents.get(cs.assignee ?? '')?.assigned.has(cs.c.id)) out.push(`conversation ${cs.c.id} assigned to ${cs.assignee} who does not list it`);
-      if (cs.state === 'queued' && !this.queues.get(cs.queueId)!.list.items.includes(cs)) out.push(`conversation ${cs.c.id} queued but missing from ${cs.queueId}`);
+      if (cs.state === 'queued' && !this.queues.get(cs.queueId)!.waiting.has(cs)) out.push(`conversation ${cs.c.id} queued but missing from ${cs.queueId}`);
     }
     for (const qs of this.queues.values()) {
-      for (const cs of qs.list.items) if (cs.state !== 'queued') out.push(`queue ${qs.q.id} lists ${cs.c.id} in state ${cs.state}`);
+      let n = 0;
+      for (const cs of qs.waiting.all()) {
+        n++;
+        if (cs.state !== 'queued') out.push(`queue ${qs.q.id} lists ${cs.c.id} in state ${cs.state}`);
+        if (cs.queueId !== qs.q.id) out.push(`queue ${qs.q.id} lists ${cs.c.id} which belongs to ${cs.queueId}`);
+      }
+      if (n !== qs.waiting.size) out.push(`queue ${qs.q.id} counts ${qs.waiting.size} but holds ${n}`);
     }
     for (const ag of free) {
       for (const qs of this.agentQueues(ag)) {
-        for (const cs of qs.list.items) {
+        for (const cs of qs.waiting.all()) {
           if (this.eligible(ag, cs)) { out.push(`conversation ${cs.c.id} waits unoffered in ${qs.q.id} while ${ag.a.id} is free for it`); break; }
         }
       }
@@ -665,7 +723,7 @@ export class RoutingEngine {
     const due = Math.min(s.first_response_due ?? Infinity, s.next_response_due ?? Infinity, s.resolution_due ?? Infinity);
     cs.qkey = { due, prank: PRIORITY_RANK[cs.priority], tprio: cs.targets[cs.targetIdx]?.priority ?? 0, seq: ++this.seq };
     cs.state = 'queued';
-    this.queues.get(cs.queueId)!.list.insert(cs);
+    this.queues.get(cs.queueId)!.waiting.insert(cs);
     this.emit({ type: 'conversation.queued', at: this.now(), conversation_id: cs.c.id, queue_id: cs.queueId, team_id: this.queues.get(cs.queueId)!.team.id, rule_id: cs.ruleId, target_index: cs.targetIdx });
     this.dirtyConvs.add(cs);
   }
@@ -673,7 +731,7 @@ export class RoutingEngine {
   /** Re-sort a waiting conversation whose due time or priority changed. */
   private rekey(cs: ConvState): void {
     if (cs.state !== 'queued') return;
-    const list = this.queues.get(cs.queueId)!.list;
+    const list = this.queues.get(cs.queueId)!.waiting;
     list.remove(cs);
     const s = cs.sla.dues;
     cs.qkey = { ...cs.qkey, due: Math.min(s.first_response_due ?? Infinity, s.next_response_due ?? Infinity, s.resolution_due ?? Infinity), prank: PRIORITY_RANK[cs.priority] };
@@ -682,8 +740,16 @@ export class RoutingEngine {
 
   private agentQueues(ag: AgentState): QueueState[] {
     const out: QueueState[] = [];
-    for (const qs of this.queues.values()) if (qs.team.kind === 'support' && ag.a.team_ids.includes(qs.team.id)) out.push(qs);
+    for (const qs of this.queues.values()) if (qs.team.kind === 'support' && ag.teams.has(qs.team.id)) out.push(qs);
     return out;
+  }
+
+  /** Keep the free-agent index in step with the agent's presence, offer and load. */
+  private refresh(ag: AgentState): void {
+    const canOffer = ag.activity.routable && ag.offer === null && this.agents.get(ag.a.id) === ag;
+    for (const [ch, set] of this.freeByChannel) {
+      if (canOffer && (ag.load.get(ch) ?? 0) < capacityOf(ag.a, ch)) set.add(ag); else set.delete(ag);
+    }
   }
 
   private roomFor(ag: AgentState, channel: string, countOffer: boolean): boolean {
@@ -693,7 +759,11 @@ export class RoutingEngine {
   }
 
   private hasSkills(ag: AgentState, cs: ConvState): boolean {
-    for (const [k, min] of cs.reqs) if ((ag.a.skills[k] ?? 0) < min) return false;
+    return this.hasReqs(ag, cs.reqs);
+  }
+
+  private hasReqs(ag: AgentState, reqs: Array<readonly [string, number]>): boolean {
+    for (const [k, min] of reqs) if ((ag.a.skills[k] ?? 0) < min) return false;
     return true;
   }
 
@@ -728,8 +798,8 @@ export class RoutingEngine {
     const qs = this.queues.get(cs.queueId)!;
     let best: AgentState | null = null;
     let bestScore = -1;
-    for (const ag of this.teamMembers.get(qs.team.id) ?? []) {
-      if (!this.eligible(ag, cs)) continue;
+    for (const ag of this.freeByChannel.get(cs.c.channel)!) {
+      if (!ag.teams.has(qs.team.id) || !this.eligible(ag, cs)) continue;
       const sc = this.score(ag, cs);
       if (!best || sc > bestScore || (sc === bestScore && (ag.idleSince < best.idleSince || (ag.idleSince === best.idleSince && ag.a.id < best.a.id)))) {
         best = ag;
@@ -744,9 +814,12 @@ export class RoutingEngine {
     if (!ag.activity.routable || ag.offer) return;
     let best: ConvState | null = null;
     for (const qs of this.agentQueues(ag)) {
-      for (const cs of qs.list.items) {
-        if (best && compareQueueKeys(cs, best) >= 0) break;
-        if (this.eligible(ag, cs)) { best = cs; break; }
+      for (const b of qs.waiting.buckets.values()) {
+        if (b.list.size === 0 || !this.roomFor(ag, b.channel, false) || !this.hasReqs(ag, b.reqs)) continue;
+        for (const cs of b.list.items) {
+          if (best && compareQueueKeys(cs, best) >= 0) break;
+          if (!cs.excluded.has(ag.a.id)) { best = cs; break; }
+        }
       }
     }
     if (best) this.makeOffer(best, ag);
@@ -754,11 +827,12 @@ export class RoutingEngine {
 
   private makeOffer(cs: ConvState, ag: AgentState): void {
     const now = this.now();
-    this.queues.get(cs.queueId)!.list.remove(cs);
+    this.queues.get(cs.queueId)!.waiting.remove(cs);
     const offer: Offer = { id: `off-${++this.offerSeq}`, conversation_id: cs.c.id, agent_id: ag.a.id, offered_at: now, expires_at: now + this.config.offer_timeout_seconds * 1000 };
     cs.offer = offer;
     cs.state = 'offered';
     ag.offer = cs.c.id;
+    this.refresh(ag);
     this.timers.push(offer.expires_at, 'offer', cs.c.id, this.offerSeq);
     this.emit({ type: 'offer.created', at: now, offer: { ...offer } });
   }
@@ -767,6 +841,7 @@ export class RoutingEngine {
     ag.offer = null;
     ag.idleSince = this.now();
     cs.offer = null;
+    this.refresh(ag);
   }
 
   /** After a reject/timeout/withdrawal: overflow if the target's time ran out meanwhile, else wait again. */
@@ -799,7 +874,7 @@ export class RoutingEngine {
     if (token !== cs.targetToken) return;
     if (cs.state === 'offered') cs.overflowDue = true;
     else if (cs.state === 'queued') {
-      this.queues.get(cs.queueId)!.list.remove(cs);
+      this.queues.get(cs.queueId)!.waiting.remove(cs);
       this.overflow(cs);
     }
     // parked: the target's time only runs while waiting; it restarts when reopened
@@ -821,6 +896,7 @@ export class RoutingEngine {
     cs.overflowDue = false;
     ag.assigned.add(cs.c.id);
     ag.load.set(cs.c.channel, (ag.load.get(cs.c.channel) ?? 0) + 1);
+    this.refresh(ag);
     this.emit({ type: 'conversation.assigned', at: this.now(), conversation_id: cs.c.id, agent_id: ag.a.id, team_id: this.queues.get(cs.queueId)!.team.id, via });
   }
 
@@ -831,6 +907,7 @@ export class RoutingEngine {
     const n = (ag.load.get(cs.c.channel) ?? 1) - 1;
     if (n > 0) ag.load.set(cs.c.channel, n); else ag.load.delete(cs.c.channel);
     cs.assignee = null;
+    this.refresh(ag);
     this.dirtyAgents.add(ag);
     return ag;
   }
@@ -927,7 +1004,7 @@ export class RoutingEngine {
     } else if (action.type === 'reroute') {
       if (cs.queueId === action.queue_id || cs.state === 'closed' || cs.state === 'insight') return;
       if (cs.offer) this.withdrawOffer(cs, 'escalation', false);
-      if (cs.state === 'queued') this.queues.get(cs.queueId)!.list.remove(cs);
+      if (cs.state === 'queued') this.queues.get(cs.queueId)!.waiting.remove(cs);
       if (cs.assignee) {
         const ag = this.release(cs);
         this.emit({ type: 'conversation.requeued', at: now, conversation_id: cs.c.id, from_agent_id: ag.a.id, reason: 'escalation' });
