@@ -1,10 +1,10 @@
 /**
- * The lexicon baseline: VADER (Hutto & Gilbert 2014, npm 'vader-sentiment', Apache-2.0), which
+ * The lexicon baseline: VADER (Hutto & Gilbert 2014; lexicon from npm 'vader-sentiment', Apache-2.0), which
  * handles negation, intensifiers, caps, emoticons and "but". It works with no training at all,
  * so a new workspace gets sentiment from its first post; the learned model takes over as agents
  * correct labels, and the VADER bucket stays one of its features.
  */
-import vader from 'vader-sentiment';
+import { vaderCompound } from './vader';
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
 
@@ -17,7 +17,7 @@ export interface LexiconSentiment {
 }
 
 export function lexiconSentiment(text: string): LexiconSentiment {
-  const score = vader.SentimentIntensityAnalyzer.polarity_scores(text).compound;
+  const score = vaderCompound(text);
   // VADER's own recommended thresholds
   const label: SentimentLabel = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
   const bucket = score <= -0.5 ? 'neg2' : score < -0.05 ? 'neg1' : score < 0.05 ? 'zero' : score < 0.5 ? 'pos1' : 'pos2';
