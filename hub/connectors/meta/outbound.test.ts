@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMetaStandin, type MetaStandin } from '../standins/meta';
 import type { OutboundReply } from '../types';
-import { createMetaConnector } from './outbound';
+import { createMetaConnector, createMetaConnectors } from './outbound';
 
 const noSleep = { sleep: async () => {} };
 const reply = (over: Partial<OutboundReply>): OutboundReply => ({
@@ -14,7 +14,7 @@ describe('Meta outbound against the stand-in', () => {
   beforeAll(async () => { g = await startMetaStandin({ appSecret: 's', accessTokens: ['page-token', 'ig-token'] }); });
   afterAll(() => g.close());
   beforeEach(() => { g.calls.length = 0; });
-  const connector = (over: object = {}) => createMetaConnector({ graphBase: g.url, graphVersion: 'v21.0', accessToken: 'page-token', accountTokens: { '17841400000000001': 'ig-token' }, ...over }, noSleep);
+  const connector = (over: object = {}) => createMetaConnector({ channel: 'facebook', graphBase: g.url, graphVersion: 'v21.0', accessToken: 'page-token', accountTokens: { '17841400000000001': 'ig-token' }, ...over }, noSleep);
 
   it('answers a Facebook comment with POST /v21.0/{comment-id}/comments {message}', async () => {
     const out = await connector().send(reply({}));
@@ -24,7 +24,7 @@ describe('Meta outbound against the stand-in', () => {
   });
 
   it('answers an Instagram comment with POST /v21.0/{comment-id}/replies using the account\'s own token', async () => {
-    const out = await connector().send(reply({ channel: 'instagram', account: '17841400000000001', in_reply_to: '17865799348089039' }));
+    const out = await connector({ channel: 'instagram' }).send(reply({ channel: 'instagram', account: '17841400000000001', in_reply_to: '17865799348089039' }));
     expect(out.ok).toBe(true);
     expect(g.calls[0]).toMatchObject({ path: '/v21.0/17865799348089039/replies', body: { message: 'We are sorry, a refund is on its way' } });
     expect(g.calls[0].headers.authorization).toBe('Bearer ig-token');
@@ -58,8 +58,10 @@ describe('Meta outbound against the stand-in', () => {
     expect(g.calls).toHaveLength(3);
   });
 
-  it('refuses channels it does not serve', async () => {
+  it('refuses channels it does not serve; createMetaConnectors gives one per channel', async () => {
     expect(await connector().send(reply({ channel: 'x' }))).toMatchObject({ ok: false, retryable: false });
+    expect(await connector().send(reply({ channel: 'instagram' }))).toMatchObject({ ok: false, retryable: false });
+    expect(createMetaConnectors({ accessToken: 't' }).map((c) => c.channel)).toEqual(['facebook', 'instagram']);
     expect(g.calls).toHaveLength(0);
   });
 });

@@ -19,6 +19,8 @@ export interface MetaConnectorConfig {
   /** per page / Instagram account id (OutboundReply.account) */
   accountTokens?: Record<string, string>;
   retry?: Partial<RetryPolicy>;
+  /** the channel this connector serves (hubs register one connector per channel); default facebook */
+  channel?: 'facebook' | 'instagram';
 }
 
 function readId(json: unknown, field: 'id' | 'message_id'): string {
@@ -27,17 +29,18 @@ function readId(json: unknown, field: 'id' | 'message_id'): string {
   return id;
 }
 
-/** One connector for both Meta channels (channel '*'): it refuses anything but facebook and instagram. */
+/** The connector for one Meta channel (config.channel, default facebook). */
 export function createMetaConnector(config: MetaConnectorConfig, deps: HttpDeps = {}): OutboundConnector {
+  const channel = config.channel ?? 'facebook';
   const base = joinUrl(config.graphBase ?? 'https://graph.facebook.com', config.graphVersion ?? 'v21.0');
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...config.retry };
   const tokenFor = (account: string | null) => (account && config.accountTokens?.[account]) || config.accessToken;
 
   return {
-    channel: '*',
+    channel,
     async send(reply: OutboundReply): Promise<DeliveryOutcome> {
-      if (reply.channel !== 'facebook' && reply.channel !== 'instagram') {
-        return { ok: false, error: `Meta connector cannot send on channel ${reply.channel}`, retryable: false };
+      if (reply.channel !== channel) {
+        return { ok: false, error: `the ${channel} connector cannot send on channel ${reply.channel}`, retryable: false };
       }
       const headers = { authorization: `Bearer ${tokenFor(reply.account)}` };
       if (reply.visibility === 'public') {
@@ -55,4 +58,9 @@ export function createMetaConnector(config: MetaConnectorConfig, deps: HttpDeps 
       return sendWithRetry({ method: 'POST', url, headers, body }, (json) => ({ platform_id: readId(json, 'message_id') }), policy, deps);
     },
   };
+}
+
+/** Both Meta channels, sharing one configuration: register each with the hub. */
+export function createMetaConnectors(config: MetaConnectorConfig, deps: HttpDeps = {}): OutboundConnector[] {
+  return [createMetaConnector({ ...config, channel: 'facebook' }, deps), createMetaConnector({ ...config, channel: 'instagram' }, deps)];
 }
