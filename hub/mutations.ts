@@ -69,22 +69,25 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
   }
   if (bad.length) throw new MutationBatchError(400, 'invalid', bad[0].ok ? '' : bad[0].error.message, { results: bad });
 
-  // Mutations already applied are answered from the store: no further checks for them.
-  const stored = new Set((await q.query<{ id: string }>('SELECT id FROM mutations WHERE id = ANY($1::text[])',
-    [parsed.map((p) => p.id)])).map((r) => r.id));
-  const fresh = parsed.filter((p) => !stored.has(p.id));
-  const ids = (pick: (p: Parsed) => unknown) => [...new Set(fresh.map(pick).filter((x): x is string => typeof x === 'string'))];
-  const convIds = ids((p) => p.args.conversation_id);
-  const agentIds = ids((p) => (p.type === 'assign' ? p.args.assignee_id : null));
-  const teamIds = ids((p) => (p.type === 'assign' ? p.args.team_id : null));
-  const msgIds = ids((p) => (p.type === 'reply' ? p.args.message_id : null));
-  const noteIds = ids((p) => (p.type === 'note' ? p.args.note_id : null));
-  const found = async (table: string, list: string[]) => new Set(list.length === 0 ? [] : (await q.query<{ id: string }>(
-    `SELECT id FROM ${table} WHERE workspace_id = $1 AND id = ANY($2::text[])`, [agent.workspace_id, list])).map((r) => r.id));
-  const [convs, agents, teams] = await Promise.all([found('conversations', convIds), found('agents', agentIds), found('teams', teamIds)]);
+  const pick = (list: Parsed[], f: (p: Parsed) => unknown) => [...new Set(list.map(f).filter((x): x is string => typeof x === 'string'))];
   const taken = async (table: string, list: string[]) => new Set(list.length === 0 ? [] : (await q.query<{ id: string }>(
     `SELECT id FROM ${table} WHERE id = ANY($1::text[])`, [list])).map((r) => r.id));
-  const [usedMsgs, usedNotes] = await Promise.all([taken('messages', msgIds), taken('notes', noteIds)]);
+  // Read used message/note ids BEFORE stored mutations: a concurrent first attempt that commits
+  // in between is then seen as stored (answered from the store), never as a conflict.
+  const [usedMsgs, usedNotes] = await Promise.all([
+    taken('messages', pick(parsed, (p) => (p.type === 'reply' ? p.args.message_id : null))),
+    taken('notes', pick(parsed, (p) => (p.type === 'note' ? p.args.note_id : null))),
+  ]);
+  // Mutations already applied are answered from the store: no further checks for them.
+  const stored = await taken('mutations', parsed.map((p) => p.id));
+  const fresh = parsed.filter((p) => !stored.has(p.id));
+  const found = async (table: string, list: string[]) => new Set(list.length === 0 ? [] : (await q.query<{ id: string }>(
+    `SELECT id FROM ${table} WHERE workspace_id = $1 AND id = ANY($2::text[])`, [agent.workspace_id, list])).map((r) => r.id));
+  const [convs, agents, teams] = await Promise.all([
+    found('conversations', pick(fresh, (p) => p.args.conversation_id)),
+    found('agents', pick(fresh, (p) => (p.type === 'assign' ? p.args.assignee_id : null))),
+    found('teams', pick(fresh, (p) => (p.type === 'assign' ? p.args.team_id : null))),
+  ]);
 
   const notFound: MutationResult[] = [];
   const conflicts: MutationResult[] = [];
@@ -124,6 +127,12 @@ async function applyOne(w: Writer, agent: AgentContext, m: Parsed): Promise<Muta
     `SELECT id, workspace_id, channel, status, assignee_id, team_id, tags, first_response_at
      FROM conversations WHERE id = $1 AND workspace_id = $2`, [m.args.conversation_id, agent.workspace_id]);
   if (!conv) return reject(m.id, 'not_found', `conversation ${m.args.conversation_id} not found`); // validated above; never stored
+  const newId = m.type === 'reply' ? m.args.message_id : m.type === 'note' ? m.args.note_id : null;
+  if (newId) {
+    const [used] = await w.query(`SELECT 1 FROM ${m.type === 'reply' ? 'messages' : 'notes'} WHERE id = $1`, [newId]);
+    // thrown inside the transaction: the whole batch rolls back, nothing is written
+    if (used) throw new MutationBatchError(409, 'conflict', `id ${newId} is already used by another mutation`, { results: [reject(m.id, 'invalid', 'id already used')] });
+  }
   const result = await effect(w, agent, m, conv);
   await w.query('INSERT INTO mutations (id, workspace_id, agent_id, type, result) VALUES ($1, $2, $3, $4, $5)',
     [m.id, agent.workspace_id, agent.id, m.type, JSON.stringify(result)]);

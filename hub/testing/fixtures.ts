@@ -45,7 +45,8 @@ export function post(over: Partial<NormalizedPost> & { handle?: string } = {}): 
 
 /** Ingests a new conversation and gives it to `assignee` (or leaves it in `team`'s queue). */
 export async function conversation(log: ChangeLog, w: World, opts: { handle?: string; assignee?: string | null; team?: string } = {}) {
-  const r = await w.ingestor.ingest(post({ handle: opts.handle }));
+  // an ingestor on this log (the world's own may belong to a hub that was restarted)
+  const r = await new HubIngestor(log, { workspaceId: w.ws, defaultTeamId: w.teamA }).ingest(post({ handle: opts.handle }));
   await log.write(async (wr) => {
     await wr.update('conversation', r.conversation_id, { assignee_id: opts.assignee ?? null, team_id: opts.team ?? w.teamA });
   });
