@@ -16,6 +16,8 @@
  *   TEND_FEEDS                    JSON list of feeds [{id,url,channel,account,intervalMs}]
  *   TEND_FEEDS_FILE               or a path to a JSON file holding that list
  *   TEND_WEBHOOK_PREFIX           default /webhooks
+ *   TEND_ACCOUNT_NAMES            JSON {"<X user id | Page id | IG account id>": "<account name>"}: how posts
+ *                                 name the brand account (default: the platform id)
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -97,8 +99,16 @@ export function loadConnectorConfig(env: Env = process.env): ConnectorConfig {
   const feeds = z.array(FeedConfigSchema).safeParse(feedsRaw);
   if (!feeds.success) throw new ConfigError(`feed list is invalid: ${describeZodError(feeds.error)}`);
 
+  let accountNames: Record<string, string> | undefined;
+  const namesRaw = get(env, 'TEND_ACCOUNT_NAMES');
+  if (namesRaw) {
+    const r = z.record(z.string(), z.string().min(1).max(256)).safeParse(json('TEND_ACCOUNT_NAMES', namesRaw));
+    if (!r.success) throw new ConfigError(`TEND_ACCOUNT_NAMES must map platform account ids to names: ${describeZodError(r.error)}`);
+    accountNames = r.data;
+  }
+
   return {
-    webhooks: { xConsumerSecret: xSecret, metaAppSecret: metaSecret, metaVerifyToken: verifyToken, prefix: get(env, 'TEND_WEBHOOK_PREFIX') ?? '/webhooks' },
+    webhooks: { accountNames, xConsumerSecret: xSecret, metaAppSecret: metaSecret, metaVerifyToken: verifyToken, prefix: get(env, 'TEND_WEBHOOK_PREFIX') ?? '/webhooks' },
     x,
     meta,
     feeds: feeds.data,

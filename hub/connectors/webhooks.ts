@@ -20,6 +20,12 @@ export interface WebhookConfig {
   metaAppSecret?: string | null;
   /** token Meta echoes back when subscribing (TEND_META_VERIFY_TOKEN) */
   metaVerifyToken?: string | null;
+  /**
+   * Names for the brand's platform accounts (X user id, Page id, Instagram account id → name), so
+   * posts name the account as imports and the hub's channel accounts do (TEND_ACCOUNT_NAMES).
+   * Unlisted accounts keep their platform id. Outbound tokens (accountTokens) use the same names.
+   */
+  accountNames?: Record<string, string>;
   /** route prefix, default '/webhooks' */
   prefix?: string;
   /** largest delivery accepted, default 1 MiB */
@@ -80,6 +86,10 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
+    const names = config.accountNames ?? {};
+    const named = (normalize: (body: unknown) => NormalizedPost[]) => (body: unknown) =>
+      normalize(body).map((p) => (names[p.account] ? { ...p, account: names[p.account] } : p));
+
     const handle = async (
       source: 'x' | 'meta', req: FastifyRequest, reply: FastifyReply,
       verify: (raw: Buffer) => boolean, normalize: (body: unknown) => NormalizedPost[],
@@ -110,7 +120,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       scope.post(`${prefix}/x`, { bodyLimit }, (req, reply) => handle('x', req, reply, (raw) => {
         const got = headerValue(req.headers['x-twitter-webhooks-signature']);
         return got !== null && timingSafeEqualStrings(got, xSignature(raw, xSecret));
-      }, normalizeXDelivery));
+      }, named(normalizeXDelivery)));
     }
 
     const metaSecret = config.metaAppSecret;
@@ -131,7 +141,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       scope.post(`${prefix}/meta`, { bodyLimit }, (req, reply) => handle('meta', req, reply, (raw) => {
         const got = headerValue(req.headers['x-hub-signature-256']);
         return got !== null && timingSafeEqualStrings(got, metaSignature(raw, metaSecret));
-      }, normalizeMetaDelivery));
+      }, named(normalizeMetaDelivery)));
     }
   });
 }

@@ -165,6 +165,15 @@ describe('X deliveries', () => {
     expect(ing.posts.map((p) => p.platform_id)).toEqual([base.id_str]);
   });
 
+  it('names the brand account as configured (accountNames)', async () => {
+    const named = Fastify();
+    await named.register(registerWebhooks, { ingestor: { ingest: (p) => ing.ingest(p) }, config: { xConsumerSecret: SECRET, accountNames: { [BRAND]: 'AcmeCare' } } });
+    const raw = JSON.stringify(mention);
+    await named.inject({ method: 'POST', url: '/webhooks/x', payload: raw, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(raw) } });
+    expect(ing.posts[0].account).toBe('AcmeCare');
+    await named.close();
+  });
+
   it('answers 500 when the Ingestor fails (database down), so the platform redelivers', async () => {
     const failing = Fastify();
     await failing.register(registerWebhooks, { ingestor: { ingest: async () => { throw new Error('connection refused'); } }, config: { xConsumerSecret: SECRET } });
