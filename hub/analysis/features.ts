@@ -1,6 +1,7 @@
 /**
  * Hashed sparse features for the learned models: word unigrams and bigrams (with negation
- * marks) plus character 3–5-grams inside words, which survive typos and inflections.
+ * marks) plus character 3–4-grams inside words, which survive typos and inflections
+ * (3–4 measured better than 3–5 or none on held-out airline tweets and Bitext utterances).
  * Hashing keeps the model's size bounded whatever vocabulary agents' corrections bring.
  */
 import { markNegation, normalizeText, tokenize } from './text';
@@ -30,7 +31,7 @@ export interface FeatureOptions {
  * `extra` are named features added by the caller, e.g. the lexicon's polarity bucket.
  */
 export function extractFeatures(text: string, extra: string[] = [], opts: FeatureOptions = {}): Int32Array {
-  const grams = opts.charGrams ?? [3, 4, 5];
+  const grams = opts.charGrams ?? [3, 4];
   const tokens = markNegation(tokenize(normalizeText(text)));
   const ids = new Set<number>();
   let prev = '<s>';

@@ -24,7 +24,12 @@ export function lexiconSentiment(text: string): LexiconSentiment {
   return { score, label, bucket };
 }
 
-/** Features for the learned model: the bucket, repeated under distinct names so it weighs like a few words. */
+const LEX_COPIES = Array.from({ length: 10 }, (_, i) => `lex${i}:`);
+
+/**
+ * Features for the learned model: the bucket under ten names, so it weighs like ten words
+ * against a tweet's ~150 word and n-gram features (10 beat 0, 3, 6 and 15 on held-out tweets).
+ */
 export function lexiconFeatures(lex: LexiconSentiment): string[] {
-  return ['lex:' + lex.bucket, 'lex2:' + lex.bucket, 'lex3:' + lex.bucket];
+  return LEX_COPIES.map((p) => p + lex.bucket);
 }
