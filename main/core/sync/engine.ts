@@ -91,6 +91,13 @@ export class SyncEngine {
     this.running = this.loop().finally(() => { this.running = null; });
   }
 
+  /** Push, pull and hydrate now; resolves when the engine is idle again. */
+  async syncNow(): Promise<void> {
+    this.needPull = true;
+    this.kick();
+    await this.idle();
+  }
+
   /** Resolves when no cycle is running or queued (tests and the CLI wait on it). */
   async idle(): Promise<void> {
     while (this.running) await this.running;
