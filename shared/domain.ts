@@ -33,6 +33,10 @@ export const AnalysisSchema = z.object({
   noise: z.boolean().optional(),
   influence: z.number().optional(),
   reason: z.string().optional(),
+  /** the analysis' suggested priority (routing may override it) */
+  priority: PrioritySchema.optional(),
+  /** why the post is noise, when it is */
+  noise_kind: z.enum(['spam', 'bot', 'off_topic']).nullable().optional(),
 }).passthrough();
 export type Analysis = z.infer<typeof AnalysisSchema>;
 
