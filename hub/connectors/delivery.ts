@@ -4,10 +4,15 @@
  *   408 / 429 / 5xx / network  → retried with exponential backoff and full jitter (Retry-After honoured,
  *                                capped); still failing after the last attempt → {ok:false, retryable:true}
  *   other 4xx                  → permanent: {ok:false, retryable:false} with the platform's own message
+ * Retries stay within `budgetMs` in all (keep it below the hub dispatcher's lease, 60 s, so a
+ * message is never sent by two dispatch rounds at once); past it, or when the platform asks for a
+ * longer wait than maxDelayMs, the outcome is {retryable:true} (with retry_after_ms) and the
+ * hub's dispatcher schedules the next round.
  * Note: a POST that timed out may have been applied by the platform; X and Meta have no idempotency
  * key for posting, so a retried timeout can in rare cases post twice. Connection errors before the
  * request is sent (refused, DNS) are always safe to retry.
  */
+import { STATUS_CODES } from 'node:http';
 import type { DeliveryOutcome } from './types';
 
 export interface RetryPolicy {
@@ -17,14 +22,18 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** per attempt */
   timeoutMs: number;
+  /** all attempts and waits together; no new attempt starts that could end after it */
+  budgetMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 15_000 };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, timeoutMs: 10_000, budgetMs: 45_000 };
 
 export interface HttpDeps {
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** clock for the budget (tests) */
+  now?: () => number;
   /** told before each retry: for logs and tests */
   onRetry?: (info: { attempt: number; delayMs: number; error: string }) => void;
 }
@@ -78,7 +87,7 @@ async function attemptOnce(req: JsonRequest, policy: RetryPolicy, doFetch: typeo
   let json: unknown;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   if (res.ok) return { kind: 'ok', json };
-  const message = `HTTP ${res.status}: ${platformErrorMessage(json) ?? (text.slice(0, 200) || res.statusText)}`;
+  const message = `HTTP ${res.status}: ${platformErrorMessage(json) ?? (text.slice(0, 200) || res.statusText || STATUS_CODES[res.status] || 'no body')}`;
   if (res.status === 408 || res.status === 429 || res.status >= 500) {
     return { kind: 'retry', error: message, retryAfterMs: retryAfterMs(res.headers.get('retry-after')) };
   }
@@ -98,8 +107,11 @@ export async function sendWithRetry(
   const doFetch = deps.fetch ?? fetch;
   const sleep = deps.sleep ?? sleepReal;
   const random = deps.random ?? Math.random;
+  const now = deps.now ?? Date.now;
+  const started = now();
   let last = 'no attempt made';
-  for (let attempt = 1; attempt <= Math.max(1, policy.attempts); attempt++) {
+  let attempt: number;
+  for (attempt = 1; attempt <= Math.max(1, policy.attempts); attempt++) {
     const a = await attemptOnce(req, policy, doFetch);
     if (a.kind === 'ok') {
       try {
@@ -111,13 +123,18 @@ export async function sendWithRetry(
     }
     if (a.kind === 'fatal') return { ok: false, error: a.error, retryable: false };
     last = a.error;
+    if (a.retryAfterMs !== null && a.retryAfterMs > policy.maxDelayMs) {
+      return { ok: false, error: `${a.error} (platform asks to wait ${Math.ceil(a.retryAfterMs / 1000)} s)`, retryable: true, retry_after_ms: a.retryAfterMs };
+    }
     if (attempt === policy.attempts) break;
     const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    const delayMs = Math.min(policy.maxDelayMs, Math.max(a.retryAfterMs ?? 0, Math.round(backoff * (0.5 + random() / 2))));
+    const delayMs = Math.max(a.retryAfterMs ?? 0, Math.round(backoff * (0.5 + random() / 2)));
+    if (now() - started + delayMs + policy.timeoutMs > policy.budgetMs) break;
     deps.onRetry?.({ attempt, delayMs, error: a.error });
     await sleep(delayMs);
   }
-  return { ok: false, error: `gave up after ${policy.attempts} attempts: ${last}`, retryable: true };
+  const tries = Math.min(attempt, policy.attempts);
+  return { ok: false, error: `gave up after ${tries} attempt${tries === 1 ? '' : 's'}: ${last}`, retryable: true };
 }
 
 /** Base URL + path, without doubled or missing slashes. */

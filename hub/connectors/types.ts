@@ -59,7 +59,13 @@ export interface OutboundReply {
 
 export type DeliveryOutcome =
   | { ok: true; platform_id: string; permalink?: string | null }
-  | { ok: false; error: string; retryable: boolean };
+  | {
+      ok: false;
+      error: string;
+      retryable: boolean;
+      /** when the platform said how long to wait (429 Retry-After) and that is longer than the connector waits itself */
+      retry_after_ms?: number;
+    };
 
 /** Delivers an agent's reply to the platform. */
 export interface OutboundConnector {
