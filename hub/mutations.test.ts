@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { Db } from './db/db';
+import { startHub, type Hub } from './hub';
+import { openTestDb, truncateAll, writeCounts } from './testing/testdb';
+import { conversation, seedWorld, type World } from './testing/fixtures';
+import { call, login } from './testing/client';
+import { ChangesPageSchema, MutationResultsSchema } from '../shared/contract/hub-api';
+import { ConversationSchema, MessageSchema } from '../shared/domain';
+
+let db: Db;
+let hub: Hub;
+let w: World;
+let token: string;
+
+beforeAll(async () => {
+  db = await openTestDb('mutations');
+  hub = await startHub({ db, dispatcher: false });
+});
+afterAll(async () => {
+  await hub?.close();
+  await db?.close();
+});
+beforeEach(async () => {
+  await truncateAll(db);
+  w = await seedWorld(hub.log);
+  token = await login(hub.url, w.emails.a);
+});
+
+async function run(...mutations: Array<{ type: string; args: Record<string, unknown> }>) {
+  const r = await call(hub.url, 'POST', '/v1/mutations', { token, body: { mutations: mutations.map((m) => ({ id: randomUUID(), ...m })) } });
+  expect(r.status, r.text).toBe(200);
+  return MutationResultsSchema.parse(r.json).results;
+}
+/** The conversation as agents see it: its latest change snapshot. */
+async function conv(id: string) {
+  const [r] = await db.query<{ data: any }>(`SELECT data FROM changes WHERE entity = 'conversation' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [id]);
+  return ConversationSchema.parse(r.data);
+}
+
+describe('mutations', () => {
+  it('a reply to an unassigned conversation of my team assigns it to me and queues the message', async () => {
+    const c = await conversation(hub.log, w, { team: w.teamA });
+    const messageId = randomUUID();
+    const [r] = await run({ type: 'reply', args: { conversation_id: c.id, message_id: messageId, text: 'Hi! Could you DM us?', visibility: 'public' } });
+    expect(r).toMatchObject({ ok: true, value: { message_id: messageId, assigned: true } });
+    const after = await conv(c.id);
+    expect(after.assignee_id).toBe(w.agentA);
+    expect(after.first_response_at).not.toBeNull();
+    expect(after.message_count).toBe(2);
+    const [m] = await db.query<{ data: any }>(`SELECT data FROM changes WHERE entity = 'message' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [messageId]);
+    const msg = MessageSchema.parse(m.data);
+    expect(msg).toMatchObject({ direction: 'outbound', delivery: 'queued', author_id: w.agentA, author_name: 'Agent A', visibility: 'public' });
+    // row and latest change agree, sync_id included
+    const [row] = await db.query<{ sync_id: number }>('SELECT sync_id FROM messages WHERE id = $1', [messageId]);
+    expect(row.sync_id).toBe(msg.sync_id);
+  });
+
+  it('X counts 280 weighted characters: a longer public reply is refused, a private one is not', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const long = 'é'.repeat(200) + ' 漢'.repeat(40); // 200 + 40*3 = 320 weighted
+    const [pub, priv, url] = await run(
+      { type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text: long, visibility: 'public' } },
+      { type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text: long, visibility: 'private' } },
+      { type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text: `${'a'.repeat(250)} https://example.com/${'x'.repeat(100)}`, visibility: 'public' } },
+    );
+    expect(pub).toMatchObject({ ok: false, error: { code: 'too_long' } });
+    expect(priv.ok).toBe(true);
+    expect(url.ok).toBe(true); // a URL weighs 23 whatever its length
+  });
+
+  it('set_status, snooze, reopen, tags, priority, notes, assign back to the queue', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    const results = await run(
+      { type: 'set_status', args: { conversation_id: c.id, status: 'snoozed', snoozed_until: until } },
+      { type: 'tag', args: { conversation_id: c.id, add: ['refund', 'vip'] } },
+      { type: 'tag', args: { conversation_id: c.id, add: ['x'], remove: ['vip'] } },
+      { type: 'set_priority', args: { conversation_id: c.id, priority: 'urgent' } },
+      { type: 'note', args: { conversation_id: c.id, note_id: randomUUID(), text: 'called them' } },
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    let s = await conv(c.id);
+    expect(s).toMatchObject({ status: 'snoozed', tags: ['refund', 'x'], priority: 'urgent' });
+    expect(Date.parse(s.snoozed_until)).toBe(Date.parse(until));
+    await run({ type: 'set_status', args: { conversation_id: c.id, status: 'resolved' } });
+    s = await conv(c.id);
+    expect(s.status).toBe('resolved');
+    expect(s.resolved_at).not.toBeNull();
+    expect(s.snoozed_until).toBeNull();
+    const [rej] = await run({ type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text: 'hi', visibility: 'public' } });
+    expect(rej).toMatchObject({ ok: false, error: { code: 'conversation_resolved' } });
+    await run({ type: 'set_status', args: { conversation_id: c.id, status: 'open' } });
+    expect((await conv(c.id)).resolved_at).toBeNull();
+    const [back] = await run({ type: 'assign', args: { conversation_id: c.id, assignee_id: null } });
+    expect(back.ok).toBe(true);
+    expect(await conv(c.id)).toMatchObject({ assignee_id: null, team_id: w.teamA });
+  });
+
+  it('a reply after the conversation was reassigned is rejected and nothing is written', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    await hub.log.write((wr) => wr.update('conversation', c.id, { assignee_id: w.agentB }));
+    const before = await writeCounts(db);
+    const [r] = await run({ type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text: 'hi', visibility: 'public' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'conversation_reassigned' } });
+    const after = await writeCounts(db);
+    expect(after.changes).toBe(before.changes);
+    expect(after.messages).toBe(before.messages);
+  });
+
+  it('a batch applies in order, in one transaction, and its changes reach the agent', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const since = (await writeCounts(db)).max_sync_id;
+    await run(
+      { type: 'set_status', args: { conversation_id: c.id, status: 'open' } },
+      { type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text: 'first', visibility: 'public' } },
+      { type: 'set_status', args: { conversation_id: c.id, status: 'resolved' } },
+    );
+    const page = ChangesPageSchema.parse((await call(hub.url, 'GET', `/v1/sync/changes?since=${since}`, { token })).json);
+    expect(page.changes.map((x) => x.entity)).toEqual(['conversation', 'conversation', 'message', 'conversation']);
+    const ids = page.changes.map((x) => x.sync_id);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+  });
+});
