@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { openAnalyzer } from './analyzer';
 import { column, readRows, requireColumn } from './input';
 import { FileModelStore } from './model-store';
+import { isMainModule } from './main-module';
 
 function num(v: unknown): number | null {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
@@ -53,7 +54,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   return n;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   runAnalyze(process.argv.slice(2)).catch((e) => {
     console.error(`analyze: ${e.message}`);
     process.exit(2);

@@ -5,19 +5,23 @@
  * The last line printed is JSON: {"task","accuracy","macro_f1","n"}.
  */
 import { parseArgs } from 'node:util';
+import { LIMITS } from '../../shared/domain';
 import { createAnalyzer, type Correction, type Task } from './analyzer';
 import { column, readRows, requireColumn, type Row } from './input';
 import { evaluate, formatReport } from './metrics';
+import { isMainModule } from './main-module';
 
 const EVAL_TASKS = ['sentiment', 'intent', 'topic'] as const;
 
+/** Rows an agent could have corrected: some text (within the hub's limit) and a label. */
 function labelled(rows: Row[], textCol: string, labelCol: string) {
   const out: Array<{ text: string; label: string }> = [];
   let skipped = 0;
   for (const r of rows) {
-    const text = column(r, textCol), label = column(r, labelCol);
-    if (typeof text !== 'string' || !text.trim() || label === undefined || label === null || String(label).trim() === '') { skipped++; continue; }
-    out.push({ text, label: String(label).trim() });
+    const text = column(r, textCol), raw = column(r, labelCol);
+    const label = raw === undefined || raw === null ? '' : String(raw).trim();
+    if (typeof text !== 'string' || !text.trim() || text.length > LIMITS.messageText || !label || label.length > 64) { skipped++; continue; }
+    out.push({ text, label });
   }
   return { rows: out, skipped };
 }
@@ -45,7 +49,7 @@ export async function runEval(argv: string[], log: (s: string) => void = console
     const corrections: Correction[] = train.rows.map((r) => ({ text: r.text, task, label: r.label }));
     const t0 = performance.now();
     await analyzer.learnMany(corrections);
-    log(`learned ${train.rows.length} corrections from ${values.train} in ${Math.round(performance.now() - t0)} ms${train.skipped ? ` (${train.skipped} rows without text or label skipped)` : ''}`);
+    log(`learned ${train.rows.length} corrections from ${values.train} in ${Math.round(performance.now() - t0)} ms${train.skipped ? ` (${train.skipped} rows without text or label, or too long, skipped)` : ''}`);
   } else {
     log(`no --train: ${task} comes from the rules alone${task === 'sentiment' ? ' (VADER lexicon)' : ' (taxonomy keywords)'}`);
   }
@@ -57,7 +61,7 @@ export async function runEval(argv: string[], log: (s: string) => void = console
   if (!data.rows.length) throw new Error(`${values.data}: no rows with both "${textCol}" and "${labelCol}"`);
   const predicted = data.rows.map((r) => analyzer.predict(task, r.text)?.label ?? '(none)');
   const report = evaluate(data.rows.map((r) => r.label), predicted);
-  if (data.skipped) log(`${data.skipped} rows of ${values.data} without text or label skipped`);
+  if (data.skipped) log(`${data.skipped} rows of ${values.data} without text or label, or too long, skipped`);
   log(formatReport(task, report));
   const summary = { task, accuracy: round4(report.accuracy), macro_f1: round4(report.macro_f1), n: report.n };
   log(JSON.stringify(summary));
@@ -66,7 +70,7 @@ export async function runEval(argv: string[], log: (s: string) => void = console
 
 function round4(x: number) { return Math.round(x * 10000) / 10000; }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   runEval(process.argv.slice(2)).catch((e) => {
     console.error(`analyze:eval: ${e.message}`);
     process.exit(2);

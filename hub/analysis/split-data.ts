@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashString } from './features';
 import { column, readRows, type Row } from './input';
+import { isMainModule } from './main-module';
 
 export function splitRows(rows: Row[], textColumn: string, testShare = 0.2): { train: Row[]; test: Row[] } {
   const train: Row[] = [], test: Row[] = [];
@@ -27,7 +28,7 @@ export function toCsv(rows: Row[]): string {
   return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { 'test-share': { type: 'string', default: '0.2' }, 'out-dir': { type: 'string', default: '/tmp/tend-split' } },
