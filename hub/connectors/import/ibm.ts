@@ -1,7 +1,7 @@
 /**
  * Parser for IBM's Twitter customer care JSON (IBM/twitter-customer-care-document-prediction):
  * a list of {dialogHeader{company, conversationDateTime, duration, sessionID},
- * dialogContent[{client|agent, datetime, message, tweet_ID}], agentURL{tweet_ID, url_utterance}}.
+ * dialogContent[{client|client1…|agent, datetime, message, tweet_ID}], agentURL{tweet_ID, url_utterance}}.
  * Pure: JSON in, threads of NormalizedPost out (each post answers the one before it); entries
  * that cannot be read are skipped with the reason. The final agent answer (agentURL) has no
  * timestamp in the data: it is placed at conversationDateTime + duration.
@@ -50,8 +50,10 @@ export function parseIbmCare(input: unknown, options: IbmParseOptions = {}): Ibm
       const id = str(u?.tweet_ID);
       const text = typeof u?.message === 'string' ? u.message : null;
       const when = str(u?.datetime);
-      const fromBrand = typeof u?.agent === 'string';
-      const handle = fromBrand ? str(u.agent) : str(u?.client);
+      // authors are keyed 'agent' (the brand) or 'client', 'client1', … (customers; several may join)
+      const clientKey = u && typeof u === 'object' ? Object.keys(u).find((k) => /^client\d*$/.test(k)) : undefined;
+      const handle = str(u?.agent) ?? (clientKey ? str(u[clientKey]) : null);
+      const fromBrand = typeof u?.agent === 'string' || handle?.toLowerCase() === company.toLowerCase();
       if (!id || text === null || !when || Number.isNaN(Date.parse(when)) || !handle) {
         return skipped.push({ index, reason: `dialogContent[${i}] lacks tweet_ID, message, datetime or author` });
       }
