@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../db/db';
+import type { Db } from '../db/db';
 import { migrate } from '../db/migrate';
+import { openTestDb } from '../testing/testdb';
 import { BusinessCalendar } from './calendar';
 import { runReport, withMetricsMigration } from './cli';
 import {
@@ -87,7 +88,8 @@ async function seedFixture(): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await openDb({ memory: true });
+  // PGlite in memory, or a schema of its own on TEST_DATABASE_URL's server (hub/testing/testdb).
+  db = await openTestDb('metrics_store');
   await migrate(db, withMetricsMigration());
   await seedFixture();
   app = Fastify();

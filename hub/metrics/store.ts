@@ -15,6 +15,8 @@ import type { ConversationEvent, InsightRecord, MetricConversation, MetricMessag
 import { z } from 'zod';
 
 const ms = (col: string): string => `(extract(epoch from ${col}) * 1000)::float8`;
+/** Epoch milliseconds as text: compact to aggregate, exact to read back. */
+const msText = (col: string): string => `((extract(epoch from ${col}) * 1000)::bigint)::text`;
 
 export interface MetricsSettings {
   roi: RoiSettings;
@@ -86,54 +88,60 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
   if (o.filter?.team_id !== undefined) { params.push(o.filter.team_id); where += ` AND c.team_id = $${params.length}`; }
   if (o.filter?.channel !== undefined) { params.push(o.filter.channel); where += ` AND c.channel = $${params.length}`; }
 
-  // Messages aggregated per conversation: far fewer rows to decode than one per message.
-  // Survey questions and answers are not part of the care conversation's timing.
+  // One row per conversation, its messages and history folded into short strings: decoding
+  // 100,000 rows is far cheaper than 1,000,000 (PGlite decodes every row in JavaScript).
+  // msgs: "i<ms>,o<ms>,f<ms>" (inbound, outbound, failed outbound), survey questions/answers left out.
+  // evs:  "<s|a|m><ms>\x1f<status|agent|score>" joined by \x1e (status, assignment, sentiment).
   const rows = await db.query<{
     id: string; channel: Channel; account: string | null; assignee_id: string | null; team_id: string | null; priority: Priority;
-    intent: string | null; topic: string | null; tags: string[]; created: number; status: ConversationStatus; resolved: number | null;
-    fr_due: number | null; res_due: number | null; times: number[] | null; kinds: string | null;
+    intent: string | null; topic: string | null; tags: string[]; created: string; status: ConversationStatus; resolved: string | null;
+    fr_due: string | null; res_due: string | null; msgs: string | null; evs: string | null;
   }>(`
-    SELECT c.id, c.channel, c.channel_account_id AS account, c.assignee_id, c.team_id, c.priority,
-           c.analysis->>'intent' AS intent, c.analysis->>'topic' AS topic, c.tags, ${ms('c.created_at')} AS created,
-           c.status, ${ms('c.resolved_at')} AS resolved, ${ms('c.first_response_due_at')} AS fr_due, ${ms('c.resolution_due_at')} AS res_due,
-           m.times, m.kinds
-    FROM conversations c
-    LEFT JOIN LATERAL (
-      SELECT array_agg(${ms('mm.created_at')} ORDER BY mm.created_at, mm.direction) AS times,
-             string_agg(CASE WHEN mm.direction = 'inbound' THEN 'i' WHEN mm.delivery = 'failed' THEN 'f' ELSE 'o' END, '' ORDER BY mm.created_at, mm.direction) AS kinds
-      FROM messages mm
-      WHERE mm.conversation_id = c.id
-        AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = c.id AND (s.question_message_id = mm.id OR s.answer_message_id = mm.id))
-    ) m ON true
-    WHERE ${where}`, params);
+    WITH cv AS MATERIALIZED (SELECT c.* FROM conversations c WHERE ${where}),
+    sx AS (SELECT question_message_id AS mid FROM surveys WHERE workspace_id = $1 AND question_message_id IS NOT NULL
+           UNION ALL SELECT answer_message_id FROM surveys WHERE workspace_id = $1 AND answer_message_id IS NOT NULL),
+    mg AS (SELECT m.conversation_id AS id,
+                  string_agg((CASE WHEN m.direction = 'inbound' THEN 'i' WHEN m.delivery = 'failed' THEN 'f' ELSE 'o' END) || ${msText('m.created_at')},
+                             ',' ORDER BY m.created_at, m.direction) AS msgs
+           FROM messages m JOIN cv ON cv.id = m.conversation_id LEFT JOIN sx ON sx.mid = m.id
+           WHERE sx.mid IS NULL GROUP BY m.conversation_id),
+    ev AS (SELECT e.conversation_id AS id,
+                  string_agg((CASE e.type WHEN 'status' THEN 's' WHEN 'assign' THEN 'a' ELSE 'm' END) || ${msText('e.at')}
+                             || chr(31) || coalesce(e.status, e.agent_id, e.score::text, ''), chr(30) ORDER BY e.at, e.id) AS evs
+           FROM conversation_events e JOIN cv ON cv.id = e.conversation_id GROUP BY e.conversation_id)
+    SELECT cv.id, cv.channel, cv.channel_account_id AS account, cv.assignee_id, cv.team_id, cv.priority,
+           cv.analysis->>'intent' AS intent, cv.analysis->>'topic' AS topic, cv.tags, ${msText('cv.created_at')} AS created, cv.status,
+           ${msText('cv.resolved_at')} AS resolved, ${msText('cv.first_response_due_at')} AS fr_due, ${msText('cv.resolution_due_at')} AS res_due,
+           mg.msgs, ev.evs
+    FROM cv LEFT JOIN mg ON mg.id = cv.id LEFT JOIN ev ON ev.id = cv.id`, params);
 
-  const events = await db.query<{ conversation_id: string; at: number; type: string; status: ConversationStatus | null; agent_id: string | null; score: number | null }>(`
-    SELECT e.conversation_id, ${ms('e.at')} AS at, e.type, e.status, e.agent_id, e.score
-    FROM conversation_events e JOIN conversations c ON c.id = e.conversation_id
-    WHERE ${where} ORDER BY e.conversation_id, e.at, e.id`, params);
-  const history = new Map<string, { events: ConversationEvent[]; sentiments: number[] }>();
-  for (const e of events) {
-    let h = history.get(e.conversation_id);
-    if (!h) { h = { events: [], sentiments: [] }; history.set(e.conversation_id, h); }
-    if (e.type === 'status') h.events.push({ at: e.at, type: 'status', status: e.status as ConversationStatus });
-    else if (e.type === 'assign') h.events.push({ at: e.at, type: 'assign', agent_id: e.agent_id });
-    else if (e.score !== null) h.sentiments.push(e.score);
-  }
-
+  const num = (v: string | null): number | null => (v === null ? null : Number(v));
   const conversations: MetricConversation[] = rows.map((r) => {
     const messages: MetricMessage[] = [];
-    const times = r.times ?? [];
-    const kinds = r.kinds ?? '';
-    for (let i = 0; i < times.length; i++) {
-      const k = kinds.charCodeAt(i);
-      messages.push(k === 105 /* i */ ? { at: times[i], direction: 'inbound' } : { at: times[i], direction: 'outbound', failed: k === 102 /* f */ });
+    if (r.msgs) {
+      for (const item of r.msgs.split(',')) {
+        const k = item.charCodeAt(0);
+        const at = Number(item.slice(1));
+        messages.push(k === 105 /* i */ ? { at, direction: 'inbound' } : { at, direction: 'outbound', failed: k === 102 /* f */ });
+      }
     }
-    const h = history.get(r.id);
+    const events: ConversationEvent[] = [];
+    const sentiments: number[] = [];
+    if (r.evs) {
+      for (const item of r.evs.split('\x1e')) {
+        const sep = item.indexOf('\x1f');
+        const at = Number(item.slice(1, sep));
+        const value = item.slice(sep + 1);
+        if (item[0] === 's') events.push({ at, type: 'status', status: value as ConversationStatus });
+        else if (item[0] === 'a') events.push({ at, type: 'assign', agent_id: value === '' ? null : value });
+        else sentiments.push(Number(value));
+      }
+    }
     return {
       id: r.id, channel: r.channel, account_id: r.account, assignee_id: r.assignee_id, team_id: r.team_id, priority: r.priority,
-      intent: r.intent, topic: r.topic, tags: r.tags ?? [], created_at: r.created, messages,
-      events: h?.events ?? [], sentiments: h?.sentiments,
-      status: r.status, resolved_at: r.resolved, first_response_due_at: r.fr_due, resolution_due_at: r.res_due,
+      intent: r.intent, topic: r.topic, tags: r.tags ?? [], created_at: Number(r.created), messages,
+      events, sentiments: sentiments.length ? sentiments : undefined,
+      status: r.status, resolved_at: num(r.resolved), first_response_due_at: num(r.fr_due), resolution_due_at: num(r.res_due),
     };
   });
 
