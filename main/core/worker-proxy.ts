@@ -3,7 +3,7 @@
  * SQLite work (a search, a 5,000-row sync page) never blocks IPC or the window.
  */
 import { EventEmitter } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DesktopEvent, DesktopEventName, DesktopRequestName, DesktopResponse } from '../../shared/contract/desktop';
 import type { CoreOptions } from './core';
@@ -44,9 +44,12 @@ export class WorkerDesktopService implements DesktopService {
   static async start(options: WorkerOptions): Promise<WorkerDesktopService> {
     const { workerEntry, ...coreOptions } = options;
     const entry = workerEntry ?? fileURLToPath(new URL('./worker-entry.ts', import.meta.url));
-    // Under tsx the .ts entry needs the tsx loader in the worker too; a bundled .js/.cjs does not.
-    const execArgv = /\.[cm]?ts$/.test(entry) ? ['--import', 'tsx'] : [];
-    const worker = new Worker(entry, { workerData: coreOptions, execArgv });
+    // A .ts entry (tsx, tests) starts through worker-tsx.mjs, which registers tsx first: Node 20
+    // resolves a Worker's entry before `--import tsx` in execArgv takes effect. A bundled
+    // .js/.cjs entry starts directly.
+    const worker = /\.[cm]?ts$/.test(entry)
+      ? new Worker(fileURLToPath(new URL('./worker-tsx.mjs', import.meta.url)), { workerData: { ...coreOptions, tsEntry: pathToFileURL(entry).href } })
+      : new Worker(entry, { workerData: coreOptions });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (msg: FromWorker) => {
         if (msg.kind === 'ready') { cleanup(); resolve(); }

@@ -179,6 +179,7 @@ export class SyncEngine {
       if (missing.length) throw new NetworkError(`hub did not answer ${missing.length} mutation(s)`);
       this.needPull = true;
       this.hooks.dataChanged(settled.conversationIds, true);
+      this.hooks.statusChanged();
     } catch (err) {
       if (err instanceof HubRequestError && err.status !== 401) {
         if (batch.length > 1) {
