@@ -59,6 +59,9 @@ describe('analyze', () => {
     expect(rank(angryQuiet.priority)).toBeGreaterThanOrEqual(rank(question.priority));
     expect(rank(question.priority)).toBeGreaterThan(rank(praise.priority));
     expect(praise.priority).toBe('low');
+    const spam = analyzer.analyze({ text: 'Giveaway!! follow me and click here for free followers', author: { followers: 90_000 } });
+    expect(spam).toMatchObject({ intent: 'spam', noise: true, noise_kind: 'spam', priority: 'low' });
+    expect(spam.reason).toMatch(/^spam: /);
     expect(angry.reason).toMatch(/stranded/);
     expect(angry.reason).toMatch(/250k followers, verified/);
   });

@@ -327,7 +327,7 @@ export class Analyzer {
     const safety = intent.label === 'urgent_safety';
     const urgencyScore = safety ? Math.max(urgency.score, 0.8) : urgency.score;
     const pii = findPersonalDataMasked(text);
-    const noise = detectNoise(text, post.author, intent.label === 'spam');
+    const noise = detectNoise(text, post.author, intent.label);
     const influence = authorInfluence(post.author);
     const language = detectLanguage(text).language;
 

@@ -44,10 +44,12 @@ describe('urgency, noise and influence', () => {
     expect(fire.cues).toContain('caught fire');
   });
   it('flags spam, bots and empty posts, and leaves real posts alone', () => {
-    expect(detectNoise('win a free iphone https://a.co https://b.co https://c.co', undefined, false).kind).toBe('spam');
-    expect(detectNoise('great deals today', { handle: 'deals_bot' }, false).kind).toBe('bot');
-    expect(detectNoise('@brand https://t.co/x', undefined, false).kind).toBe('off_topic');
-    expect(detectNoise('my parcel never arrived', { handle: 'maria' }, false).noise).toBe(false);
+    expect(detectNoise('win a free iphone https://a.co https://b.co https://c.co', undefined, null).kind).toBe('spam');
+    expect(detectNoise('great deals today', { handle: 'deals_bot' }, null).kind).toBe('bot');
+    expect(detectNoise('@brand https://t.co/x', undefined, null).kind).toBe('off_topic');
+    expect(detectNoise('my parcel never arrived', { handle: 'maria' }, 'complaint').noise).toBe(false);
+    expect(detectNoise('follow me for crypto tips', { handle: 'maria' }, 'spam')).toMatchObject({ noise: true, kind: 'spam' });
+    expect(detectNoise('who won the game last night', { handle: 'maria' }, 'off_topic')).toMatchObject({ noise: true, kind: 'off_topic' });
   });
   it('grows with followers and verification', () => {
     expect(authorInfluence(undefined).score).toBe(0);

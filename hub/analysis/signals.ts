@@ -34,11 +34,15 @@ export interface Noise { noise: boolean; kind: 'spam' | 'bot' | 'off_topic' | nu
 
 export interface AuthorInfo { followers?: number | null; verified?: boolean; handle?: string | null; name?: string | null }
 
-export function detectNoise(text: string, author: AuthorInfo | undefined, spamIntent: boolean): Noise {
+/** Intent labels that mean "not for the care team" (the default taxonomy's spam, or ones agents taught). */
+const NOISE_INTENTS: Record<string, Noise['kind']> = { spam: 'spam', noise: 'spam', off_topic: 'off_topic', 'off-topic': 'off_topic', bot: 'bot' };
+
+export function detectNoise(text: string, author: AuthorInfo | undefined, intent: string | null): Noise {
   const urls = (text.match(/https?:\/\/\S+/g) ?? []).length;
   const tags = (text.match(/#\w+/g) ?? []).length;
   const words = text.replace(/https?:\/\/\S+|[@#]\w+/g, ' ').match(/[\p{L}]{2,}/gu) ?? [];
-  if (spamIntent) return { noise: true, kind: 'spam', why: 'spam wording' };
+  const byIntent = intent ? NOISE_INTENTS[intent.toLowerCase()] : undefined;
+  if (byIntent) return { noise: true, kind: byIntent, why: `intent ${intent}` };
   if (urls >= 3 || (tags >= 5 && urls >= 1) || tags >= 8) return { noise: true, kind: 'spam', why: `${urls} links, ${tags} hashtags` };
   const handle = author?.handle ?? '';
   if (/bot\b|_bot|bot_/i.test(handle) || /^[a-z]+\d{7,}$/i.test(handle)) return { noise: true, kind: 'bot', why: `handle @${handle} looks automated` };
