@@ -45,6 +45,7 @@ describe('CSV input', () => {
   });
   it('names a pandas index column and fails clearly on broken CSV', () => {
     expect(Object.keys(parseCsv(',text\n0,hello\n')[0])).toEqual(['_col0', 'text']);
+    expect(parseCsv('id,text\n1,the 5" screen cracked\n')[0].text).toBe('the 5" screen cracked');
     expect(() => parseCsv('a,b\n"open quote,1\n', 'bad.csv')).toThrow(/bad.csv: not valid CSV/);
   });
 });

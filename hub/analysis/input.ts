@@ -24,6 +24,7 @@ export function parseCsv(buf: Buffer | string, origin = 'input'): Row[] {
       bom: true,
       record_delimiter: delimiter,
       relax_column_count: true,
+      relax_quotes: true, // a stray " inside an unquoted field is text, not an error
       skip_empty_lines: true,
     }) as Row[];
   } catch (e: any) {
