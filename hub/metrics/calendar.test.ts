@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALWAYS_OPEN, BusinessCalendar, clockFor } from './calendar';
+import { ALWAYS_OPEN, BusinessCalendar, calendarFromRouting, clockFor } from './calendar';
 
 const H = 3_600_000;
 const t = (iso: string) => Date.parse(iso);
@@ -35,6 +35,12 @@ describe('BusinessCalendar', () => {
     const ny = new BusinessCalendar({ timeZone: 'America/New_York', weekly: { 0: [['00:00', '03:00'], ['20:00', '24:00']] } });
     // Sunday 2026-03-08: clocks jump 02:00 → 03:00, so 00:00–03:00 holds two real hours.
     expect(ny.openMs(t('2026-03-08T00:00:00Z'), t('2026-03-09T12:00:00Z'))).toBe(6 * H);
+  });
+
+  it("reads hub/routing's calendar shape", () => {
+    const spec = calendarFromRouting({ time_zone: 'Europe/Warsaw', hours: { mon: [['09:00', '17:00']], sat: [] }, holidays: ['2026-11-11'] });
+    expect(spec).toEqual({ timeZone: 'Europe/Warsaw', weekly: { 1: [['09:00', '17:00']] }, holidays: ['2026-11-11'] });
+    expect(new BusinessCalendar(spec).openMs(t('2026-11-09T00:00:00Z'), t('2026-11-11T00:00:00Z'))).toBe(8 * H);
   });
 
   it('24/7 clock is wall time', () => {

@@ -161,3 +161,25 @@ export class BusinessCalendar implements Clock {
 export function clockFor(spec: BusinessCalendarSpec | null | undefined): Clock {
   return spec ? new BusinessCalendar(spec) : ALWAYS_OPEN;
 }
+
+const ROUTING_DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** hub/routing's calendar shape ({time_zone, hours: {mon: [...]}, holidays}), so a workspace keeps one calendar. */
+export interface RoutingCalendarLike {
+  time_zone: string;
+  hours: Partial<Record<(typeof ROUTING_DAYS)[number], Array<[string, string]>>>;
+  holidays?: string[];
+}
+
+export function isRoutingCalendar(x: unknown): x is RoutingCalendarLike {
+  return typeof x === 'object' && x !== null && 'time_zone' in x && 'hours' in x;
+}
+
+export function calendarFromRouting(c: RoutingCalendarLike): BusinessCalendarSpec {
+  const weekly: BusinessCalendarSpec['weekly'] = {};
+  ROUTING_DAYS.forEach((day, i) => {
+    const ranges = c.hours[day];
+    if (ranges && ranges.length) weekly[String(i) as '0'] = ranges.map(([a, b]) => [a, b] as [string, string]);
+  });
+  return { timeZone: c.time_zone, weekly, holidays: c.holidays ?? [] };
+}

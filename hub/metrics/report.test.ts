@@ -187,6 +187,15 @@ describe('grouped reports', () => {
     expect(email.roi).toMatchObject({ social_contacts: 0, email_contacts: 1, cost_saved: 0 });
   });
 
+  it('filters by agent, team and channel', () => {
+    const f = (filter: object) => computeReport(input, { from: FIXTURE_FROM, to: FIXTURE_TO, clock, sla: FIXTURE_SLA, asOf: FIXTURE_AS_OF, filter }).total;
+    const a1 = f({ agent_id: 'a1' });
+    expect([a1.conversations, a1.insights.routed, a1.first_response.median_s]).toEqual([4, 1, 1200]);
+    expect(f({ team_id: 't2' }).conversations).toBe(2);
+    expect(f({ team_id: 'dept-stores' }).insights.routed).toBe(1); // a department's own insights
+    expect(f({ channel: 'x', agent_id: 'a2' }).conversations).toBe(0);
+  });
+
   it('a 24/7 clock measures wall time', () => {
     const r = computeReport(input, { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF });
     const b = conversationFacts(byId('B'), { kind: 'always', openMs: (a, z) => Math.max(0, z - a) }, FIXTURE_AS_OF);

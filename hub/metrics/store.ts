@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/db';
 import type { Channel, ConversationStatus, Priority } from '../../shared/domain';
-import { BusinessCalendarSchema, clockFor, type BusinessCalendarSpec } from './calendar';
+import { BusinessCalendarSchema, calendarFromRouting, clockFor, isRoutingCalendar, type BusinessCalendarSpec } from './calendar';
 import { computeReport, type GroupBy, type Report, type ReportFilter } from './report';
 import { DEFAULT_ROI_SETTINGS, mergeRoiSettings, RoiSettingsSchema, type RoiSettings } from './roi';
 import { matchSurveyAnswer, surveyQuestion } from './survey';
@@ -57,7 +57,9 @@ export async function updateMetricsSettings(
   if (patch.calendar !== undefined) {
     if (patch.calendar === null) calendar = null;
     else {
-      const parsed = BusinessCalendarSchema.safeParse(patch.calendar);
+      // Routing's calendar shape is accepted too, so one calendar serves SLA clocks and reports.
+      const given = isRoutingCalendar(patch.calendar) ? calendarFromRouting(patch.calendar) : patch.calendar;
+      const parsed = BusinessCalendarSchema.safeParse(given);
       if (!parsed.success) throw new Error(`invalid business calendar: ${z.prettifyError(parsed.error)}`);
       clockFor(parsed.data); // checks the time zone and the ranges
       calendar = parsed.data;
