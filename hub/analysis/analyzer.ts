@@ -8,7 +8,7 @@
  * agents taught it. Every result says why, in words an agent reads at a glance.
  */
 import { z } from 'zod';
-import { PrioritySchema, type Analysis, type Priority } from '../../shared/domain';
+import { LIMITS, PrioritySchema, type Analysis, type Priority } from '../../shared/domain';
 import type { NormalizedPost } from '../connectors/types';
 import { NaiveBayes, type Prediction } from './classifier';
 import { appendFeatures, extractFeatures } from './features';
@@ -63,7 +63,7 @@ export interface LabelDecision {
 }
 
 const CorrectionSchema = z.object({
-  text: z.string().min(1, 'text is empty').max(10_000, 'text is longer than 10,000 characters'),
+  text: z.string().min(1, 'text is empty').max(LIMITS.messageText, `text is longer than ${LIMITS.messageText} characters`),
   task: z.enum(TASKS),
   label: z.string().trim().min(1, 'label is empty').max(64, 'label is longer than 64 characters'),
   weight: z.number().positive().max(1000).optional(),
