@@ -7,31 +7,35 @@ import { z } from 'zod';
 import { ChannelSchema, LIMITS, VisibilitySchema } from '../../shared/domain';
 import type { NormalizedPost } from './types';
 
-const id = z.string().min(1).max(256);
+// PostgreSQL text cannot hold NUL characters: a post carrying one would fail at the database.
+const noNul = (s: string) => !s.includes('\u0000');
+const str = () => z.string().refine(noNul, 'contains a NUL character');
+const id = str().pipe(z.string().min(1).max(256));
 
 export const NormalizedPostSchema = z.object({
   channel: ChannelSchema,
-  account: z.string().min(1).max(256),
+  account: id,
   platform_id: id,
   author: z.object({
     platform_user_id: id.nullable(),
-    handle: z.string().min(1).max(256),
-    name: z.string().max(512),
+    handle: str().pipe(z.string().min(1).max(256)),
+    name: str().pipe(z.string().max(512)),
     followers: z.number().int().nonnegative().nullable(),
     verified: z.boolean(),
-    location: z.string().max(512).nullable().optional(),
+    location: str().pipe(z.string().max(512)).nullable().optional(),
   }),
-  text: z.string().max(LIMITS.messageText),
+  text: str().pipe(z.string().max(LIMITS.messageText)),
   visibility: VisibilitySchema,
   in_reply_to: id.nullable(),
   created_at: z.iso.datetime(),
-  permalink: z.string().max(2048).nullable(),
+  permalink: str().pipe(z.string().max(2048)).nullable(),
   from_brand: z.boolean(),
   thread_key: id.nullable().optional(),
 });
 
-/** Cut text to the hub's limit, marking the cut (long Reddit posts, reviews). */
-export function clampText(text: string): string {
+/** Cut text to the hub's limit, marking the cut (long Reddit posts, reviews); NULs dropped. */
+export function clampText(raw: string): string {
+  const text = raw.includes('\u0000') ? raw.replaceAll('\u0000', '') : raw;
   if (text.length <= LIMITS.messageText) return text;
   return text.slice(0, LIMITS.messageText - 1) + '…';
 }
