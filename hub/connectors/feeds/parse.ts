@@ -76,9 +76,10 @@ function text(v: unknown): string {
 }
 
 function atomLink(links: unknown): string | null {
-  const list = (Array.isArray(links) ? links : links ? [links] : []) as Array<Record<string, string>>;
+  const list = (Array.isArray(links) ? links : links ? [links] : []).filter((l): l is Record<string, unknown> => !!l && typeof l === 'object');
   const alt = list.find((l) => !l['@_rel'] || l['@_rel'] === 'alternate') ?? list[0];
-  return alt?.['@_href'] || null;
+  const href = alt?.['@_href'];
+  return typeof href === 'string' && href ? href : null;
 }
 
 /** Ids longer than the hub keeps are hashed rather than cut, so two long ids never collide. */
@@ -102,10 +103,12 @@ function rssItem(it: Record<string, unknown>): FeedItem {
 
 function atomEntry(e: Record<string, unknown>): FeedItem {
   const link = atomLink(e.link);
-  const author = (Array.isArray(e.author) ? e.author[0] : e.author) as Record<string, unknown> | undefined;
-  const media = e['media:group'] as Record<string, unknown> | undefined;
+  const a = Array.isArray(e.author) ? e.author[0] : e.author;
+  const author = a && typeof a === 'object' ? (a as Record<string, unknown>) : undefined;
+  const m = e['media:group'];
+  const media = m && typeof m === 'object' ? (m as Record<string, unknown>) : undefined;
   const content = text(e.content) || text(e.summary) || text(media?.['media:description']);
-  const contentType = (e.content as Record<string, string> | undefined)?.['@_type'];
+  const contentType = e.content && typeof e.content === 'object' ? (e.content as Record<string, unknown>)['@_type'] : undefined;
   return {
     id: boundedId(text(e.id) || link),
     link,
@@ -125,16 +128,19 @@ export function parseFeed(xml: string): ParsedFeed {
   } catch (e) {
     throw new FeedParseError(`not well-formed XML: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (doc.rss?.channel) {
-    const ch = doc.rss.channel;
-    return { format: 'rss', title: htmlToText(text(ch.title)), items: (ch.item ?? []).map(rssItem) };
+  const obj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  // a broken document can put a string where an element list belongs: keep the elements only
+  const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v : v == null ? [] : [v]).filter(obj);
+  const rss = obj(doc.rss) ? doc.rss : null;
+  if (rss && obj(rss.channel)) {
+    return { format: 'rss', title: htmlToText(text(rss.channel.title)), items: records(rss.channel.item).map(rssItem) };
   }
-  if (doc.feed) {
-    return { format: 'atom', title: htmlToText(text(doc.feed.title)), items: (doc.feed.entry ?? []).map(atomEntry) };
+  if (obj(doc.feed)) {
+    return { format: 'atom', title: htmlToText(text(doc.feed.title)), items: records(doc.feed.entry).map(atomEntry) };
   }
-  if (doc['rdf:RDF']) {
+  if (obj(doc['rdf:RDF'])) {
     const rdf = doc['rdf:RDF'];
-    return { format: 'rdf', title: htmlToText(text(rdf.channel?.title)), items: (rdf.item ?? []).map(rssItem) };
+    return { format: 'rdf', title: htmlToText(text(obj(rdf.channel) ? rdf.channel.title : '')), items: records(rdf.item).map(rssItem) };
   }
   throw new FeedParseError('neither RSS nor Atom: no <rss>, <feed> or <rdf:RDF> root');
 }

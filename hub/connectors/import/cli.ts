@@ -18,6 +18,7 @@ export interface RunImportDeps {
 
 const USAGE = 'usage: import <file.csv|file.json> [--format twcs|ibm] [--dry-run] [--json] [--all-skips]';
 const SHOWN_SKIPS = 20;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function describeSkip(s: ImportSkip): string {
   const where = s.line !== undefined ? `line ${s.line}` : s.index !== undefined ? `entry ${s.index}` : 'file';
@@ -27,7 +28,7 @@ function describeSkip(s: ImportSkip): string {
 export function formatReport(r: ImportReport, opts: { dryRun: boolean; allSkips: boolean }): string[] {
   const lines = [
     `${opts.dryRun ? 'Dry run (nothing stored): ' : ''}${r.file} (${r.format === 'twcs' ? 'TWCS CSV' : 'IBM care JSON'}): ${r.records} records read`,
-    `Imported ${r.imported} posts in ${r.threads} threads${r.duplicates ? `; ${r.duplicates} already stored` : ''}.`,
+    `Imported ${plural(r.imported, 'post')} in ${plural(r.threads, 'thread')}${r.duplicates ? `; ${r.duplicates} already stored` : ''}.`,
   ];
   for (const [label, list] of [['Skipped', r.skipped], ['Imported with a warning', r.warnings]] as const) {
     if (list.length === 0) { if (label === 'Skipped') lines.push('Skipped nothing.'); continue; }

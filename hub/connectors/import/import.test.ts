@@ -173,7 +173,7 @@ describe('TWCS parsing of bad and odd input', () => {
     expect(await runImport(['import', f], { ingestor: ing, out: (l) => out.push(l) })).toBe(0);
     expect(out).toEqual([
       'small.csv (TWCS CSV): 3 records read',
-      'Imported 2 posts in 1 threads.',
+      'Imported 2 posts in 1 thread.',
       'Skipped: 1',
       '  line 4 (tweet 3): created_at "not a date" is not a date like "Tue Oct 31 22:10:47 +0000 2017"',
     ]);

@@ -88,14 +88,15 @@ export function normalizeMetaDelivery(body: unknown): NormalizedPost[] {
         if (!v.success) throw new PayloadError(`${at}: ${describeZodError(v.error)}`);
         const f = v.data;
         if (f.verb !== 'add' || !FEED_ITEMS_WITH_WORDS.has(f.item)) return;
-        const from = need(f.from, `${at}.from: required for a new ${f.item}`);
+        // Meta leaves `from` out when the commenter has not allowed the app to see them
+        const from = f.from ?? { id: null, name: 'Facebook user' };
         const isComment = f.item === 'comment';
         const platformId = need(isComment ? f.comment_id : f.post_id, `${at}.${isComment ? 'comment_id' : 'post_id'}: required`);
         posts.push({
           channel,
           account,
           platform_id: platformId,
-          author: { platform_user_id: from.id, handle: from.id, name: from.name ?? from.id, followers: null, verified: false, location: null },
+          author: { platform_user_id: from.id, handle: from.id ?? 'facebook-user', name: from.name ?? from.id ?? 'Facebook user', followers: null, verified: false, location: null },
           text: clampText(f.message ?? (f.item === 'photo' || f.item === 'video' ? `[${f.item}]` : '')),
           visibility: 'public',
           // a top-level comment's parent is the post; a reply's parent is the comment it answers

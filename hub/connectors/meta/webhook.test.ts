@@ -100,6 +100,13 @@ describe('Meta deliveries', () => {
     expect(ing.posts[1]).toMatchObject({ in_reply_to: '99_1001', from_brand: true });
   });
 
+  it('accepts a comment without `from` (commenter not visible to the app) as an anonymous author', async () => {
+    const p = structuredClone(pageComment) as any;
+    delete p.entry[0].changes[0].value.from;
+    expect((await post(p)).statusCode).toBe(200);
+    expect(ing.posts[0].author).toEqual({ platform_user_id: null, handle: 'facebook-user', name: 'Facebook user', followers: null, verified: false, location: null });
+  });
+
   it('ignores edits, removals and reactions', async () => {
     for (const [item, verb] of [['comment', 'edited'], ['comment', 'remove'], ['reaction', 'add'], ['like', 'add']]) {
       const p = structuredClone(pageComment);
@@ -135,7 +142,7 @@ describe('Meta deliveries', () => {
 
   it('refuses the whole delivery when one change is invalid: nothing partly stored', async () => {
     const p = structuredClone(pageComment) as any;
-    p.entry.push({ id: PAGE, time: 1520383572, changes: [{ field: 'feed', value: { item: 'comment', verb: 'add', post_id: `${PAGE}_99`, message: 'no comment id, no author' } }] });
+    p.entry.push({ id: PAGE, time: 1520383572, changes: [{ field: 'feed', value: { item: 'comment', verb: 'add', post_id: `${PAGE}_99`, message: 'no comment id' } }] });
     const res = await post(p);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(/entry\.1\.changes\.0\.value/);
