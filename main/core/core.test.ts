@@ -139,6 +139,17 @@ describe('outbox', () => {
     expect(core.outbox.all()).toEqual([]);
   });
 
+  it('an accepted note stays in the thread until the synced note replaces it', async () => {
+    const { note_id } = await core.handle('note.add', { conversation_id: 'c1', text: 'VIP, be quick' });
+    const [row] = core.outbox.all();
+    core.outbox.settle([{ id: row.id, ok: true, value: {} }]);
+    expect((await core.handle('conversation.get', { id: 'c1' })).notes.map((n) => n.id)).toEqual([note_id]);
+    core.applier.applyChangesPage({ since: 10, to: 11, has_more: false, reset: false, changes: [
+      { sync_id: 11, entity: 'note', op: 'upsert', data: { id: note_id, conversation_id: 'c1', author_id: 'ag-me', author_name: 'Me', text: 'VIP, be quick', created_at: '2026-03-01T09:00:00.000Z', sync_id: 11 } }] });
+    expect((await core.handle('conversation.get', { id: 'c1' })).notes).toEqual([expect.objectContaining({ id: note_id, sync_id: 11 })]);
+    expect(core.outbox.all()).toEqual([]);
+  });
+
   it('is durable and ordered across a SIGKILL right after queueing', () => {
     const script = `
       import { openCache } from './main/core/db/open';

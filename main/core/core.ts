@@ -89,7 +89,7 @@ export class LocalDesktopService implements DesktopService {
       case 'reply.send': return this.sendReply(r);
       case 'note.add': {
         const note_id = randomUUID();
-        this.queue('note', { conversation_id: r.conversation_id, note_id, text: r.text });
+        this.queue('note', { conversation_id: r.conversation_id, note_id, text: r.text }, undefined, note_id);
         return { note_id };
       }
       case 'conversation.setStatus': {
@@ -209,13 +209,13 @@ export class LocalDesktopService implements DesktopService {
   }
 
   /** Validates like the hub, queues durably, shows the effect in the cache at once. */
-  private queue(type: MutationType, args: Record<string, unknown>, patch?: Partial<Conversation>): void {
+  private queue(type: MutationType, args: Record<string, unknown>, patch?: Partial<Conversation>, rowId?: string): void {
     const conversationId = String(args.conversation_id);
     this.requireConversation(conversationId);
     const check = MutationArgsSchemas[type].safeParse(args);
     if (!check.success) throw new CoreError('invalid', check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const owner = this.owner();
-    this.outbox.enqueue([{ type, args: check.data as Record<string, unknown>, conversation_id: conversationId }], () => {
+    this.outbox.enqueue([{ type, args: check.data as Record<string, unknown>, conversation_id: conversationId, message_id: rowId }], () => {
       if (patch) this.outbox.applyLocally(owner, conversationId, patch);
     });
     this.afterLocalChange(conversationId);

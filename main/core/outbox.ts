@@ -12,6 +12,7 @@ import { deleteDraft, restoreRejected } from './drafts';
 import { convRow } from './sync/apply';
 import type { ScopeOwner } from './sync/scope';
 
+/** `message_id`: the id the synced row will carry — the message id of a reply, the note id of a note. */
 export interface OutboxRow {
   seq: number; id: string; type: MutationType; args: string; conversation_id: string;
   message_id: string | null; depends_on: string | null; state: 'pending' | 'acked' | 'failed';
@@ -98,8 +99,8 @@ export class Outbox {
   }
 
   /**
-   * Records the hub's answers in one transaction. Accepted replies stay as 'acked' until their
-   * synced message arrives; a refused reply or note becomes the conversation's draft with the
+   * Records the hub's answers in one transaction. Accepted replies and notes stay as 'acked'
+   * until the synced row arrives (no flicker in the thread); a refused reply or note becomes the conversation's draft with the
    * reason; a refused change to a conversation drops its dependants and asks for the
    * customer's history again so the cache shows the hub's truth. Returns touched conversations.
    */
@@ -107,7 +108,8 @@ export class Outbox {
     const byId = this.db.prepare('SELECT * FROM outbox WHERE id = ?');
     const del = this.db.prepare('DELETE FROM outbox WHERE id = ?');
     const ack = this.db.prepare("UPDATE outbox SET state = 'acked', last_error = NULL WHERE id = ?");
-    const synced = this.db.prepare('SELECT 1 FROM messages WHERE id = ?').pluck();
+    const syncedMessage = this.db.prepare('SELECT 1 FROM messages WHERE id = ?').pluck();
+    const syncedNote = this.db.prepare('SELECT 1 FROM notes WHERE id = ?').pluck();
     const dependants = this.db.prepare("SELECT * FROM outbox WHERE depends_on = ? AND state = 'pending'");
     const customerOf = this.db.prepare('SELECT customer_id FROM conversations WHERE id = ?').pluck();
     const conversationIds = new Set<string>();
@@ -131,7 +133,9 @@ export class Outbox {
         if (!row) continue;
         conversationIds.add(row.conversation_id);
         if (res.ok) {
-          if (row.type === 'reply' && row.message_id && synced.get(row.message_id) === undefined) ack.run(row.id);
+          const waitForSync = row.message_id !== null
+            && ((row.type === 'reply' && syncedMessage.get(row.message_id) === undefined) || (row.type === 'note' && syncedNote.get(row.message_id) === undefined));
+          if (waitForSync) ack.run(row.id);
           else del.run(row.id);
         } else {
           refuse(row, res.error.code, res.error.message);

@@ -111,7 +111,7 @@ export class SyncApplier {
       for (const id of outOfScope) this.pruneCustomer(id);
       const stray = this.db.prepare('SELECT DISTINCT customer_id FROM conversations WHERE customer_id NOT IN (SELECT customer_id FROM customer_scope)').pluck().all() as string[];
       for (const id of stray) this.pruneCustomer(id);
-      this.db.prepare("DELETE FROM outbox WHERE state = 'acked' AND message_id IN (SELECT id FROM messages)").run();
+      this.db.prepare("DELETE FROM outbox WHERE state = 'acked' AND (message_id IN (SELECT id FROM messages) OR message_id IN (SELECT id FROM notes))").run();
       this.meta.set('last_sync_id', watermark);
       this.meta.set('needs_bootstrap', false);
     })();
@@ -201,6 +201,7 @@ export class SyncApplier {
     }
     for (const n of e.notes) {
       const r = this.s.upsertNote.run(noteRow(n, gen));
+      this.s.ackedDelivered.run(n.id);
       if (touch && r.changes === 0) this.s.touchNote.run(gen, n.id);
       conversationIds.push(n.conversation_id);
     }

@@ -59,7 +59,7 @@ export class SyncEngine {
 
   start(): void {
     const session = this.applier.meta.get('session');
-    if (!session) return;
+    if (!session || !this.stopped) return;
     this.stopped = false;
     this.client = new HubClient(session.hub_url, session.token);
     this.needPull = true;
