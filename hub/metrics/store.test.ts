@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db';
@@ -129,6 +132,7 @@ describe('report over the hub database', () => {
   it('survey questions and answers are asked, parsed, and kept out of the timings', async () => {
     await expect(createSurveyRequests(db, 'w1', 'H')).rejects.toThrow(/H is open: surveys are asked after a resolve/);
     const before = await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF });
+    const [{ lastEvent }] = await db.query<{ lastEvent: number }>('SELECT max(id)::int AS "lastEvent" FROM conversation_events');
     const asked = await createSurveyRequests(db, 'w1', 'B', { kinds: ['effort'], at: Date.parse('2026-11-09T09:00:00Z'), firstName: 'Bo' });
     expect(asked).toHaveLength(1);
     expect(asked[0].text).toMatch(/^Thanks, Bo! How easy/);
@@ -141,13 +145,24 @@ describe('report over the hub database', () => {
     expect(await recordSurveyAnswer(db, { conversation_id: 'B', message_id: 'B-x', at: Date.parse('2026-11-09T09:20:00Z'), text: 'why?' })).toBeNull();
     expect(await recordSurveyAnswer(db, { conversation_id: 'B', message_id: 'B-a', at: Date.parse('2026-11-09T09:30:00Z'), text: 'very easy, thanks' }))
       .toEqual({ survey_id: asked[0].survey_id, kind: 'effort', score: 5 });
+    // The hub's ingest reopened the conversation when the answer came in, as it does for any customer message.
+    await db.query(`UPDATE conversations SET status = 'open', resolved_at = NULL, last_inbound_at = $1, updated_at = $1,
+                      analysis = jsonb_set(analysis, '{sentiment}', '{"label": "positive", "score": 0.9}') WHERE id = 'B'`, ['2026-11-09T09:30:00Z']);
     const after = await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF });
+    expect(after.total.reopened).toBe(before.total.reopened);
+    expect(after.total.resolution).toEqual(before.total.resolution);
+    expect(after.total.sentiment_change).toEqual(before.total.sentiment_change);
     expect(after.total.effort).toEqual({ asked: 5, answered: 5, easy: 3, neutral: 1, difficult: 1, net_easy: 40 });
     // Timings and response rate are untouched by the survey messages.
     expect(after.total.first_response).toEqual(before.total.first_response);
     expect(after.total.response_rate).toEqual(before.total.response_rate);
     expect(after.total.first_contact_resolution).toEqual(before.total.first_contact_resolution);
+    // Put B back as the fixture has it.
+    await db.query(`UPDATE conversations SET status = 'resolved', resolved_at = '2026-11-09T08:45:00Z', last_inbound_at = '2026-11-06T20:00:00Z',
+                      analysis = jsonb_set(analysis, '{sentiment}', '{"label": "x", "score": -0.8}') WHERE id = 'B'`);
+    await db.query('DELETE FROM conversation_events WHERE id > $1', [lastEvent]);
     await db.exec(`DELETE FROM surveys WHERE question_message_id = 'B-q'; DELETE FROM messages WHERE id IN ('B-q', 'B-a')`);
+    expect(await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF })).toEqual(before);
   });
 
   it('settings: defaults, validated updates, nothing written on a bad one', async () => {
@@ -245,6 +260,28 @@ describe('npm run hub -- report', () => {
     expect(csv.code).toBe(0);
     expect(csv.out.split('\r\n')[0]).toMatch(/^group,key,conversations,/);
     expect(csv.out).toContain('\r\nchannel,email,1,');
+  });
+
+  it('reports over a TWCS history file with --twcs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tend-metrics-'));
+    const file = join(dir, 'history.csv');
+    writeFileSync(file, 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n'
+      + '1,115,True,Tue Oct 31 10:00:00 +0000 2017,@Brand help,2,\n'
+      + '2,Brand,False,Tue Oct 31 10:05:00 +0000 2017,@115 on it,,1\n'
+      + '3,116,True,Tue Oct 31 11:00:00 +0000 2017,@Brand hello?,,\n'
+      + '4,117,nope,Tue Oct 31 11:00:00 +0000 2017,bad row,,\n');
+    try {
+      const r = await run('--twcs', file, '--from', '2017-10-01', '--to', '2017-10-31', '--by', 'account');
+      expect(r.code).toBe(0);
+      expect(r.err).toBe('skipped line 5: inbound is "nope", expected True/False\n');
+      const report = JSON.parse(r.out);
+      expect(report.groups.map((g: { key: string; conversations: number }) => [g.key, g.conversations])).toEqual([['Brand', 2]]);
+      expect(report.total.first_response).toMatchObject({ count: 1, median_s: 300 });
+      expect(report.total.response_rate).toEqual({ inbound: 2, answered: 1, rate_pct: 50 });
+      expect((await run('--twcs', join(dir, 'missing.csv'), '--from', '2017-10-01', '--to', '2017-10-31')).err).toMatch(/cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('explains bad arguments with exit code 2', async () => {

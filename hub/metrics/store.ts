@@ -107,10 +107,14 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
                              ',' ORDER BY m.created_at, m.direction) AS msgs
            FROM messages m JOIN cv ON cv.id = m.conversation_id LEFT JOIN sx ON sx.mid = m.id
            WHERE sx.mid IS NULL GROUP BY m.conversation_id),
+    -- A survey answer is a customer message too, and ingest reopens on it: that is not a reopen.
+    sa AS (SELECT s.conversation_id AS cid, s.answered_at AS at FROM surveys s WHERE s.workspace_id = $1 AND s.answered_at IS NOT NULL),
     ev AS (SELECT e.conversation_id AS id,
                   string_agg((CASE e.type WHEN 'status' THEN 's' WHEN 'assign' THEN 'a' ELSE 'm' END) || ${msText('e.at')}
                              || chr(31) || coalesce(e.status, e.agent_id, e.score::text, ''), chr(30) ORDER BY e.at, e.id) AS evs
-           FROM conversation_events e JOIN cv ON cv.id = e.conversation_id GROUP BY e.conversation_id)
+           FROM conversation_events e JOIN cv ON cv.id = e.conversation_id
+           LEFT JOIN sa ON e.type <> 'assign' AND sa.cid = e.conversation_id AND sa.at = e.at
+           WHERE sa.cid IS NULL GROUP BY e.conversation_id)
     SELECT cv.id, cv.channel, cv.channel_account_id AS account, cv.assignee_id, cv.team_id, cv.priority,
            cv.analysis->>'intent' AS intent, cv.analysis->>'topic' AS topic, cv.tags, ${msText('cv.created_at')} AS created, cv.status,
            ${msText('cv.resolved_at')} AS resolved, ${msText('cv.first_response_due_at')} AS fr_due, ${msText('cv.resolution_due_at')} AS res_due,
