@@ -19,12 +19,18 @@ const XUserSchema = z.object({
   location: z.string().max(512).nullable().optional(),
 });
 
+/** t.co links with what they stand for; a malformed list is ignored (links just stay short). */
+const UrlEntitiesSchema = z.object({
+  urls: z.array(z.object({ url: z.string().min(1).max(64), expanded_url: z.string().max(2048).nullable().optional() })).max(100).optional(),
+}).optional().catch(undefined);
+
 const XTweetSchema = z.object({
   id_str: numericId,
   created_at: z.string().refine((s) => parseTwitterDate(s) !== null, 'expected a date like "Wed Oct 10 20:19:24 +0000 2018"'),
   text: z.string().optional(),
   full_text: z.string().optional(),
-  extended_tweet: z.object({ full_text: z.string() }).optional(),
+  extended_tweet: z.object({ full_text: z.string(), entities: UrlEntitiesSchema }).optional(),
+  entities: UrlEntitiesSchema,
   in_reply_to_status_id_str: numericId.nullable().optional(),
   user: XUserSchema,
   retweeted_status: z.unknown().optional(),
@@ -48,6 +54,7 @@ const XDmEventSchema = z.object({
     sender_id: numericId,
     message_data: z.object({
       text: z.string(),
+      entities: UrlEntitiesSchema,
       attachment: z.object({ type: z.string() }).optional(),
     }),
   }).optional(),
@@ -60,6 +67,15 @@ export const XDeliverySchema = z.object({
   users: z.record(z.string(), XDmUserSchema).optional(),
 });
 export type XDelivery = z.infer<typeof XDeliverySchema>;
+
+/** Replaces t.co links by their targets, so agents (and the analysis) see where a link goes. */
+export function expandUrls(text: string, entities: z.infer<typeof UrlEntitiesSchema>): string {
+  let out = text;
+  for (const u of entities?.urls ?? []) {
+    if (u.expanded_url && /^https?:\/\//.test(u.expanded_url)) out = out.split(u.url).join(u.expanded_url);
+  }
+  return out;
+}
 
 function tweetAuthor(u: z.infer<typeof XUserSchema>): NormalizedAuthor {
   return {
@@ -101,7 +117,9 @@ export function normalizeXDelivery(body: unknown): NormalizedPost[] {
       account: brand,
       platform_id: t.id_str,
       author: tweetAuthor(t.user),
-      text: clampText(t.extended_tweet?.full_text ?? t.full_text ?? t.text ?? ''),
+      text: clampText(t.extended_tweet
+        ? expandUrls(t.extended_tweet.full_text, t.extended_tweet.entities)
+        : expandUrls(t.full_text ?? t.text ?? '', t.entities)),
       visibility: 'public',
       in_reply_to: t.in_reply_to_status_id_str ?? null,
       created_at: parseTwitterDate(t.created_at)!,
@@ -123,7 +141,7 @@ export function normalizeXDelivery(body: unknown): NormalizedPost[] {
       account: brand,
       platform_id: e.id,
       author: dmAuthor(mc.sender_id, d.users),
-      text: clampText(mc.message_data.text || attachment),
+      text: clampText(expandUrls(mc.message_data.text, mc.message_data.entities) || attachment),
       visibility: 'private',
       in_reply_to: null,
       created_at: created.toISOString(),

@@ -147,6 +147,15 @@ describe('X deliveries', () => {
     expect(ing.conversations.size).toBe(1);
   });
 
+  it('expands t.co links to where they go, and ignores a malformed entity list', async () => {
+    const base = mention.tweet_create_events[0];
+    const withLink = { ...base, id_str: '1050118621198921777', extended_tweet: undefined, text: '@AcmeCare see https://t.co/abc123 and https://t.co/zzz',
+      entities: { urls: [{ url: 'https://t.co/abc123', expanded_url: 'https://example.com/photo/broken-box', display_url: 'example.com/photo/…', indices: [15, 38] }] } };
+    const badEntities = { ...base, id_str: '1050118621198921778', extended_tweet: undefined, text: 'https://t.co/x', entities: { urls: 'nope' } };
+    expect((await post({ for_user_id: BRAND, tweet_create_events: [withLink, badEntities] })).statusCode).toBe(200);
+    expect(ing.posts.map((p) => p.text)).toEqual(['@AcmeCare see https://example.com/photo/broken-box and https://t.co/zzz', 'https://t.co/x']);
+  });
+
   it('stores a redelivered event once', async () => {
     const a = await post(mention);
     const b = await post(mention);
