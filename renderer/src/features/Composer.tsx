@@ -34,6 +34,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const [confirm, setConfirm] = useState<null | { resolve: boolean; warning: string }>(null);
   const [error, setError] = useState<string | null>(data.draft?.rejected ? `The hub refused this reply: ${data.draft.rejected.message}` : null);
   const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<'idle' | 'saving' | 'saved'>(data.draft?.text ? 'saved' : 'idle');
   const ref = useRef<HTMLTextAreaElement>(null);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const pending = useRef<null | (() => Promise<unknown>)>(null);
@@ -58,7 +59,9 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
 
   const scheduleSave = (next: string, m: Mode) => {
     if (m === 'note') return;
-    pending.current = () => call('draft.save', { conversation_id: c.id, text: next, visibility: m }).catch(() => {});
+    setSaved('saving');
+    pending.current = () => call('draft.save', { conversation_id: c.id, text: next, visibility: m })
+      .then(() => { if (pending.current === null) setSaved('saved'); }, () => setSaved('idle'));
     if (saveTimer.current) clearTimeout(saveTimer.current);
     saveTimer.current = setTimeout(() => { void flush(); }, DRAFT_DEBOUNCE_MS);
   };
@@ -115,6 +118,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
         useUi.getState().announce(mode === 'private' ? 'Private message queued' : 'Reply queued');
       }
       setText('');
+      setSaved('idle');
       if (!resolve) ref.current?.focus();
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -169,6 +173,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
         </ul>
       )}
       <div id="composer-status" className="composer-status">
+        <span className="muted draft-state" role="status" aria-label="Draft state">{saved === 'saved' && text ? 'Draft saved' : saved === 'saving' ? 'Saving draft…' : ''}</span>
         {liveWarning && <span className="warn" role="status">⚠ {liveWarning}</span>}
         {error && <span className="error" role="alert">{error}</span>}
       </div>

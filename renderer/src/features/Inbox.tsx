@@ -16,7 +16,7 @@ type Row = NonNullable<ReturnType<typeof useInboxPages>[number]['data']>['items'
 const TABS: Array<{ id: InboxTab; label: string }> = [
   { id: 'mine', label: 'Mine' }, { id: 'team', label: 'Team queue' }, { id: 'snoozed', label: 'Snoozed' }, { id: 'resolved', label: 'Resolved' },
 ];
-const ROW_HEIGHT = 68;
+const ROW_HEIGHT = 50;
 
 const InboxRow = memo(function InboxRow({ row, selected, index, now }: { row: Row; selected: boolean; index: number; now: number }) {
   const sla = slaState(slaDue(row), now);
@@ -31,14 +31,13 @@ const InboxRow = memo(function InboxRow({ row, selected, index, now }: { row: Ro
         <span className="unread-dot" aria-hidden="true">{row.unread ? '●' : ''}</span>
         <span className={`chan chan-${row.channel}`} title={CHANNEL_LABEL[row.channel]}>{CHANNEL_SHORT[row.channel]}</span>
         <span className="who"><strong>{row.customer_name}</strong>{handle && <span className="muted"> {handle}</span>}</span>
-        <span className={`sla sla-${sla.state} num`} title={sla.label}>{sla.text}</span>
-      </div>
-      <div className="snippet">{row.snippet}</div>
-      <div className="row-meta">
         {row.priority !== 'normal' && <span className={`prio prio-${row.priority}`}>{row.priority}</span>}
         {sentiment && <span className={`senti senti-${sentiment.tone}`}>{sentiment.label}</span>}
-        {row.analysis.intent && <span className="muted">{row.analysis.intent}</span>}
-        {row.tags.slice(0, 3).map((t) => <span key={t} className="tag">#{t}</span>)}
+        <span className={`sla sla-${sla.state} num`} title={sla.label}>{sla.text}</span>
+      </div>
+      <div className="snippet">
+        {row.tags.slice(0, 2).map((t) => <span key={t} className="tag">#{t} </span>)}
+        {row.snippet}
       </div>
     </div>
   );
@@ -90,6 +89,11 @@ export function Inbox() {
     if (selectedIndex >= total) { useUi.getState().select(rowAt(total - 1)?.id ?? null, total - 1); return; }
     if (!selectedId && selectedRow) useUi.getState().select(selectedRow.id, selectedIndex);
   });
+
+  // Land the keyboard in the list when the workspace opens (after sign-in focus was on the form).
+  useEffect(() => {
+    if (document.activeElement === document.body || !document.activeElement) document.getElementById('inbox-list')?.focus();
+  }, [total > 0]);
 
   const counted = (t: InboxTab) => counts.data ? counts.data[t] : undefined;
   return (

@@ -75,10 +75,10 @@ export function Thread() {
   return (
     <section className="pane thread" aria-label="Conversation">
       <header className="thread-head">
-        <h1>{customer?.name ?? 'Unknown customer'} {handle && <span className="muted">{handle}</span>}</h1>
+        <h1>{customer?.name ?? 'Unknown customer'}{handle && handle !== customer?.name && <span className="muted"> {handle}</span>}</h1>
         <div className="thread-meta">
           <span>{CHANNEL_LABEL[c.channel]}</span>
-          <span className={`prio prio-${c.priority}`}>Priority {c.priority}</span>
+          <span className={`prio prio-${c.priority}`}>{c.priority} priority</span>
           <span className={`status status-${c.status}`}>{c.status}{c.status === 'snoozed' && c.snoozed_until ? ` until ${clockTime(c.snoozed_until)}` : ''}</span>
           <span className="muted">{assignee}</span>
           {sla.state !== 'none' && <span className={`sla sla-${sla.state} num`}>{sla.label}</span>}

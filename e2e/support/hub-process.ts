@@ -1,0 +1,40 @@
+/**
+ * A demo hub in its own process, so a test can stop it (kill) and start it again on the same
+ * port and data dir. Next to the hub API it serves a tiny loopback control endpoint that reads
+ * the hub's own database, so a test can check what the sandbox connector really posted.
+ *
+ *   tsx e2e/support/hub-process.ts --port <p> --control-port <c> --data-dir <dir>
+ * Prints `ready <hub url>` when both listen.
+ */
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import { startHub } from '../../hub/hub';
+
+const { values } = parseArgs({ options: { port: { type: 'string' }, 'control-port': { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
+// No replay timer: the queue only changes when the test changes it.
+const hub = await startHub({ port: Number(values.port), dataDir: values['data-dir'], demo: { replayIntervalMs: 0 } });
+
+const control = createServer(async (req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  try {
+    if (url.pathname === '/sandbox_posts') {
+      const rows = await hub.db.query('SELECT message_id, text, platform_id FROM sandbox_posts WHERE text LIKE $1', [`%${url.searchParams.get('text') ?? ''}%`]);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
+      return;
+    }
+    if (url.pathname === '/messages') {
+      const rows = await hub.db.query('SELECT id, text, delivery FROM messages WHERE text LIKE $1', [`%${url.searchParams.get('text') ?? ''}%`]);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
+      return;
+    }
+    res.writeHead(404).end();
+  } catch (err) {
+    res.writeHead(500).end(String(err));
+  }
+});
+await new Promise<void>((ok) => control.listen(Number(values['control-port']), '127.0.0.1', () => ok()));
+console.log(`ready ${hub.url}`);
+
+const stop = async () => { control.close(); await hub.close(); process.exit(0); };
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

@@ -1,0 +1,111 @@
+/**
+ * The system under test, as processes: a demo hub (e2e/support/hub-process.ts) and the web
+ * host with the desktop core (main/host/run.ts). Started by the global setup; tests stop and
+ * restart them through these helpers. State (pids, ports, URLs) lives in a JSON file so the
+ * setup, the tests and the teardown, which run in different processes, share it.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+const STATE_FILE = join(ARTIFACTS, 'stack.json');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface StackState {
+  runDir: string;
+  hubPort: number;
+  controlPort: number;
+  hubUrl: string;
+  hubPid: number | null;
+  hostPid: number | null;
+  appUrl: string;
+}
+
+export function readState(): StackState { return JSON.parse(readFileSync(STATE_FILE, 'utf8')); }
+export function writeState(s: StackState): void { mkdirSync(ARTIFACTS, { recursive: true }); writeFileSync(STATE_FILE, JSON.stringify(s, null, 2)); }
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer().once('error', fail).listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * Spawns a detached process logging to a file (it outlives whoever started it: setup, test
+ * worker) and resolves with its pid and the first log match of `ready`.
+ */
+async function spawnUntil(args: string[], ready: RegExp, name: string): Promise<{ pid: number; match: RegExpExecArray }> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const logFile = join(ARTIFACTS, `${name}-${Date.now()}.log`);
+  const fd = openSync(logFile, 'w');
+  const child = spawn(TSX, args, { cwd: ROOT, stdio: ['ignore', fd, fd], detached: true });
+  closeSync(fd);
+  child.unref();
+  let exited: number | null = null;
+  child.once('exit', (code) => { exited = code ?? -1; });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const out = readFileSync(logFile, 'utf8');
+    const m = ready.exec(out);
+    if (m) return { pid: child.pid!, match: m };
+    if (exited !== null) throw new Error(`${name} exited (${exited}):\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try { process.kill(child.pid!, 'SIGKILL'); } catch {}
+  throw new Error(`${name}: not ready in 60 s (log: ${logFile})`);
+}
+
+export async function startHubProcess(s: StackState): Promise<StackState> {
+  const { pid, match } = await spawnUntil(['e2e/support/hub-process.ts', '--port', String(s.hubPort), '--control-port', String(s.controlPort),
+    '--data-dir', join(s.runDir, 'hub')], /ready (\S+)/, 'hub');
+  const next = { ...s, hubPid: pid, hubUrl: match[1]! };
+  writeState(next);
+  return next;
+}
+
+export async function startHostProcess(s: StackState): Promise<StackState> {
+  const { pid, match } = await spawnUntil(['main/host/run.ts', '--data-dir', join(s.runDir, 'desktop'), '--hub-url', s.hubUrl],
+    /tend web host: (\S+)/, 'host');
+  const next = { ...s, hostPid: pid, appUrl: match[1]! };
+  writeState(next);
+  return next;
+}
+
+async function stop(pid: number | null): Promise<void> {
+  if (!pid) return;
+  try { process.kill(pid, 'SIGTERM'); } catch { return; }
+  // Wait until it is gone, so the port and the data dir are free for a restart.
+  for (let i = 0; i < 200; i++) {
+    try { process.kill(pid, 0); } catch { return; }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try { process.kill(pid, 'SIGKILL'); } catch {}
+}
+
+export async function stopHub(): Promise<void> { const s = readState(); await stop(s.hubPid); writeState({ ...s, hubPid: null }); }
+export async function startHub(): Promise<StackState> { return startHubProcess(readState()); }
+export async function restartHost(): Promise<StackState> {
+  const s = readState();
+  await stop(s.hostPid);
+  return startHostProcess({ ...s, hostPid: null });
+}
+export async function stopAll(): Promise<void> {
+  let s: StackState;
+  try { s = readState(); } catch { return; }
+  await Promise.all([stop(s.hostPid), stop(s.hubPid)]);
+}
+
+/** Reads the hub's sandbox_posts (what the sandbox connector "posted") whose text contains `text`. */
+export async function sandboxPosts(text: string): Promise<Array<{ message_id: string; text: string }>> {
+  const s = readState();
+  const res = await fetch(`http://127.0.0.1:${s.controlPort}/sandbox_posts?text=${encodeURIComponent(text)}`);
+  if (!res.ok) throw new Error(`control: HTTP ${res.status}`);
+  return res.json() as Promise<Array<{ message_id: string; text: string }>>;
+}

@@ -1,0 +1,180 @@
+/**
+ * A new agent's first shift, keyboard only, against the web host (real core, real demo hub).
+ * Every wait is on app state (roles, names, text), never on a timer.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { ARTIFACTS, readState, restartHost, sandboxPosts, startHub, stopHub } from './support/stack';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+const list = () => page.getByRole('listbox', { name: 'Conversations' });
+const selectedRow = () => list().locator('[role="option"][aria-selected="true"]');
+const heading = () => page.getByRole('region', { name: 'Conversation' }).getByRole('heading', { level: 1 });
+const composer = () => page.getByRole('textbox', { name: /Public reply|Private message|Internal note/ });
+const tab = (name: RegExp) => page.getByRole('tab', { name });
+const countOf = async (name: RegExp) => Number((await tab(name).textContent())!.replace(/\D+/g, '') || '0');
+const unique = (word: string) => `${word}${Date.now().toString(36)}`;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+});
+test.afterAll(async () => { await page?.close(); });
+
+test('logs in with the keyboard and sees the assigned conversations', async () => {
+  const s = readState();
+  await page.goto(s.appUrl);
+  await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
+  // Email has focus; the hub URL field comes first in the tab order.
+  await expect(page.getByLabel('Email')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(s.hubUrl);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('ana@demo.tend');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('demo');
+  await page.keyboard.press('Enter');
+
+  await expect(list()).toBeVisible();
+  await expect(tab(/^Mine/)).toHaveAttribute('aria-selected', 'true');
+  await expect(list().getByRole('option').first()).toBeVisible();
+  const mine = await countOf(/^Mine/);
+  expect(mine).toBeGreaterThan(3);
+  await expect(page.getByRole('status', { name: 'Online' })).toBeVisible();
+  await expect(heading()).not.toBeEmpty();
+  await page.screenshot({ path: join(ARTIFACTS, 'workspace.png') });
+});
+
+test('moves with j and k', async () => {
+  const first = await selectedRow().getAttribute('id');
+  const firstName = await heading().textContent();
+  await page.keyboard.press('j');
+  await expect(selectedRow()).not.toHaveAttribute('id', first!);
+  await expect(heading()).not.toHaveText(firstName!);
+  await page.keyboard.press('j');
+  await page.keyboard.press('k');
+  await page.keyboard.press('k');
+  await expect(selectedRow()).toHaveAttribute('id', first!);
+  await expect(heading()).toHaveText(firstName!);
+});
+
+test('replies with a canned response', async () => {
+  await page.keyboard.press('r');
+  await expect(composer()).toBeFocused();
+  await page.keyboard.type(';than');
+  await expect(page.getByRole('listbox', { name: 'Canned responses' })).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(composer()).toHaveValue(/thanks for reaching out! Ana here, happy to help\./);
+  const marker = unique('canned');
+  await page.keyboard.type(` ${marker}`);
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(composer()).toHaveValue('');
+  const sent = page.getByRole('listitem', { name: /^Reply from Ana Kowalski/ }).filter({ hasText: marker });
+  await expect(sent).toBeVisible();
+  await expect(sent.getByRole('status', { name: 'Delivery: sent' })).toBeVisible();
+});
+
+test('sends and resolves, landing on the next conversation with the composer ready', async () => {
+  const resolvedBefore = await countOf(/^Resolved/);
+  const current = await heading().textContent();
+  const index = Number(await selectedRow().getAttribute('data-index'));
+  const nextName = await list().locator(`[role="option"][data-index="${index + 1}"] .who strong`).textContent();
+  await expect(composer()).toBeFocused();
+  await page.keyboard.type('All sorted now, have a good day!');
+  await page.keyboard.press('ControlOrMeta+Shift+Enter');
+  await expect(heading()).toHaveText(new RegExp(`^${nextName!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  await expect(heading()).not.toHaveText(current!);
+  await expect(composer()).toBeFocused();
+  await expect(composer()).toHaveValue('');
+  await expect.poll(() => countOf(/^Resolved/)).toBe(resolvedBefore + 1);
+});
+
+test('search finds a message by a word', async () => {
+  // A word from a real demo message in this conversation.
+  const text = await page.getByRole('listitem', { name: /^Message from/ }).first().locator('.msg-text').textContent();
+  const word = text!.split(/\W+/).filter((w) => w.length >= 6).sort((a, b) => b.length - a.length)[0]!;
+  await page.keyboard.press('Escape'); // leave the composer: single keys work again
+  await expect(list()).toBeFocused();
+  await page.keyboard.press('j');
+  await page.keyboard.press('/');
+  const box = page.getByRole('combobox', { name: 'Search messages' });
+  await expect(box).toBeFocused();
+  await page.keyboard.type(word);
+  const hit = page.getByRole('listbox', { name: 'Search messages' }).getByRole('option').filter({ hasText: new RegExp(word, 'i') }).first();
+  await expect(hit).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Messages' }).getByText(new RegExp(word, 'i')).first()).toBeVisible();
+});
+
+test('remaps a shortcut and uses it', async () => {
+  await page.keyboard.press('ControlOrMeta+K');
+  await expect(page.getByRole('combobox', { name: 'Command palette' })).toBeFocused();
+  await page.keyboard.type('settings');
+  await expect(page.getByRole('combobox', { name: 'Command palette' })).toHaveValue('settings');
+  await expect(page.getByRole('option', { name: /^Settings/ })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await expect(settings).toBeVisible();
+  const change = settings.getByRole('button', { name: 'Change shortcut for Resolve' });
+  for (let i = 0; i < 40 && !(await change.evaluate((el) => el === el.ownerDocument.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(change).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(settings.getByRole('button', { name: 'Press the new shortcut for Resolve' })).toBeFocused();
+  await page.keyboard.press('x');
+  await expect(settings.getByRole('status').filter({ hasText: 'Resolve: X' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(settings).toHaveCount(0);
+
+  await page.keyboard.press('1'); // Mine
+  await expect(list()).toBeFocused();
+  const before = await countOf(/^Mine/);
+  const current = await heading().textContent();
+  await page.keyboard.press('e'); // no longer Resolve
+  await page.keyboard.press('x');
+  await expect(heading()).not.toHaveText(current!);
+  await expect.poll(() => countOf(/^Mine/)).toBe(before - 1);
+});
+
+test('replies offline, shows the outbox, delivers once when the hub is back', async () => {
+  await stopHub();
+  await expect(page.getByRole('status', { name: 'Offline' })).toBeVisible();
+  const marker = unique('offline');
+  await page.keyboard.press('r');
+  await expect(composer()).toBeFocused();
+  await page.keyboard.type(`Sorry for the wait, we are on it ${marker}`);
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(page.getByRole('status', { name: 'Outbox 1' })).toBeVisible();
+  const reply = page.getByRole('listitem', { name: /^Reply from/ }).filter({ hasText: marker });
+  await expect(reply.getByRole('status', { name: 'Delivery: waiting (offline)' })).toBeVisible();
+
+  await startHub();
+  await expect(page.getByRole('status', { name: 'Online' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('status', { name: 'Outbox 0' })).toBeVisible({ timeout: 60_000 });
+  await expect(reply.getByRole('status', { name: 'Delivery: sent' })).toBeVisible({ timeout: 60_000 });
+  const posts = await sandboxPosts(marker);
+  expect(posts).toHaveLength(1);
+});
+
+test('finds the draft after the app restarts mid-draft', async () => {
+  const name = await heading().textContent();
+  const marker = unique('draft');
+  await expect(composer()).toBeFocused();
+  await page.keyboard.type(`Half-written answer ${marker}`);
+  await expect(page.getByRole('status', { name: 'Draft state' })).toHaveText('Draft saved');
+
+  const s = await restartHost();
+  await page.goto(s.appUrl);
+  await expect(list()).toBeVisible();
+  // Walk the list by keyboard to the conversation we were in.
+  for (let i = 0; i < 60 && (await heading().textContent()) !== name; i++) {
+    await page.keyboard.press('j');
+    await expect(selectedRow()).toHaveAttribute('data-index', String(i + 1));
+  }
+  await expect(heading()).toHaveText(name!);
+  await page.keyboard.press('r');
+  await expect(composer()).toBeFocused();
+  await expect(composer()).toHaveValue(`Half-written answer ${marker}`);
+});
