@@ -44,6 +44,8 @@ test('logs in with the keyboard and sees the assigned conversations', async () =
   expect(mine).toBeGreaterThan(3);
   await expect(page.getByRole('status', { name: 'Online' })).toBeVisible();
   await expect(heading()).not.toBeEmpty();
+  await expect(page.getByRole('complementary', { name: 'Customer' }).getByRole('heading', { level: 2 })).toHaveText((await heading().textContent())!.split(' ')[0]!);
+  await expect(list()).toBeFocused();
   await page.screenshot({ path: join(ARTIFACTS, 'workspace.png') });
 });
 
