@@ -42,20 +42,6 @@ export function detectFormat(path: string, head: string): ImportFormat {
   return head.trimStart().startsWith('[') ? 'ibm' : 'twcs';
 }
 
-/**
- * Some IBM conversations name a second customer "client1" (someone joining the thread); they are
- * customers like "client", so they are read as such.
- */
-function withNumberedClients(entry: any): unknown {
-  if (!entry || !Array.isArray(entry.dialogContent)) return entry;
-  const dialogContent = entry.dialogContent.map((u: any) => {
-    if (!u || typeof u !== 'object' || 'client' in u || 'agent' in u) return u;
-    const key = Object.keys(u).find((k) => /^client\d+$/.test(k));
-    return key ? { ...u, client: u[key] } : u;
-  });
-  return { ...entry, dialogContent };
-}
-
 function ibmThreads(text: string): { records: number; threads: ImportThread[]; skipped: ImportSkip[] } {
   let data: unknown;
   try {
@@ -64,7 +50,7 @@ function ibmThreads(text: string): { records: number; threads: ImportThread[]; s
     throw new ImportError(`not valid JSON: ${(e as Error).message}`);
   }
   if (!Array.isArray(data)) throw new ImportError('IBM care JSON must be a list of conversations');
-  const parsed = parseIbmCare(data.map(withNumberedClients));
+  const parsed = parseIbmCare(data);
   const skipped: ImportSkip[] = parsed.skipped.map((s) => ({ index: s.index, reason: s.reason }));
   return {
     records: data.length,
