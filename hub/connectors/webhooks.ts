@@ -13,6 +13,16 @@ import { headerValue, metaSignature, timingSafeEqualStrings, xCrcResponseToken, 
 import type { Ingestor, NormalizedPost } from './types';
 import { normalizeXDelivery } from './x/payload';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** the route authenticates by its own means (webhook signatures), not by an agent's bearer token */
+    public?: boolean;
+  }
+}
+
+/** Route options of every webhook route: the hub's agent-auth hook must let `config.public` routes pass. */
+const PUBLIC = { config: { public: true } } as const;
+
 export interface WebhookConfig {
   /** X app consumer secret (TEND_X_CONSUMER_SECRET); without it the X routes are not mounted */
   xConsumerSecret?: string | null;
@@ -112,12 +122,12 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
 
     const xSecret = config.xConsumerSecret;
     if (xSecret) {
-      scope.get(`${prefix}/x`, async (req, reply) => {
+      scope.get(`${prefix}/x`, PUBLIC, async (req, reply) => {
         const crc = (req.query as Record<string, unknown>).crc_token;
         if (typeof crc !== 'string' || crc.length === 0 || crc.length > 1024) return fail(reply, 400, 'missing_crc_token', 'crc_token query parameter is required');
         return reply.send({ response_token: xCrcResponseToken(crc, xSecret) });
       });
-      scope.post(`${prefix}/x`, { bodyLimit }, (req, reply) => handle('x', req, reply, (raw) => {
+      scope.post(`${prefix}/x`, { ...PUBLIC, bodyLimit }, (req, reply) => handle('x', req, reply, (raw) => {
         const got = headerValue(req.headers['x-twitter-webhooks-signature']);
         return got !== null && timingSafeEqualStrings(got, xSignature(raw, xSecret));
       }, named(normalizeXDelivery)));
@@ -126,7 +136,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
     const metaSecret = config.metaAppSecret;
     if (metaSecret) {
       const verifyToken = config.metaVerifyToken;
-      scope.get(`${prefix}/meta`, async (req, reply) => {
+      scope.get(`${prefix}/meta`, PUBLIC, async (req, reply) => {
         const q = req.query as Record<string, unknown>;
         const challenge = q['hub.challenge'];
         if (q['hub.mode'] !== 'subscribe' || typeof challenge !== 'string' || challenge.length === 0 || challenge.length > 1024) {
@@ -138,7 +148,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
         }
         return reply.type('text/plain').send(challenge);
       });
-      scope.post(`${prefix}/meta`, { bodyLimit }, (req, reply) => handle('meta', req, reply, (raw) => {
+      scope.post(`${prefix}/meta`, { ...PUBLIC, bodyLimit }, (req, reply) => handle('meta', req, reply, (raw) => {
         const got = headerValue(req.headers['x-hub-signature-256']);
         return got !== null && timingSafeEqualStrings(got, metaSignature(raw, metaSecret));
       }, named(normalizeMetaDelivery)));

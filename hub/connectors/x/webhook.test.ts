@@ -183,6 +183,17 @@ describe('X deliveries', () => {
     await named.close();
   });
 
+  it('marks its routes public, so the hub\'s agent-auth hook can let signed platform calls through', async () => {
+    const guarded = Fastify();
+    // the hub's rule: every route needs an agent token unless its config says it is public
+    guarded.addHook('preValidation', async (req, reply) => { if (!req.routeOptions.config?.public) return reply.code(401).send({ error: 'agent token needed' }); });
+    await guarded.register(registerWebhooks, { ingestor: { ingest: (p) => ing.ingest(p) }, config: { xConsumerSecret: SECRET } });
+    const raw = JSON.stringify(mention);
+    expect((await guarded.inject({ method: 'POST', url: '/webhooks/x', payload: raw, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': sign(raw) } })).statusCode).toBe(200);
+    expect((await guarded.inject({ url: '/webhooks/x?crc_token=a' })).statusCode).toBe(200);
+    await guarded.close();
+  });
+
   it('answers 500 when the Ingestor fails (database down), so the platform redelivers', async () => {
     const failing = Fastify();
     await failing.register(registerWebhooks, { ingestor: { ingest: async () => { throw new Error('connection refused'); } }, config: { xConsumerSecret: SECRET } });
