@@ -13,6 +13,7 @@ import { SandboxConnector } from './connectors/sandbox';
 import type { OutboundConnector } from './connectors/types';
 import { HubIngestor, type AnalyzePost, type RoutePost } from './ingest';
 import { startDemo, type DemoInfo, type DemoOptions } from './demo/demo';
+import { startSnoozeWaker } from './snooze';
 
 export interface StartHubOptions {
   /** an open Db to use (the caller closes it); otherwise one is opened from the options below */
@@ -37,6 +38,8 @@ export interface StartHubOptions {
   analyzePost?: AnalyzePost;
   route?: RoutePost;
   logger?: boolean;
+  /** how often snoozed conversations are checked for waking (ms, default 15 000; 0 = never) */
+  snoozeCheckMs?: number;
 }
 
 export interface Hub {
@@ -82,6 +85,7 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     dispatcher?.start();
     if (dispatcher) cleanups.push(() => dispatcher.stop());
+    if (options.snoozeCheckMs !== 0) cleanups.push(startSnoozeWaker(log, options.snoozeCheckMs ?? 15_000));
 
     const ingestor = (workspaceId: string) =>
       new HubIngestor(log, { workspaceId, analyzePost: options.analyzePost, route: options.route });

@@ -10,3 +10,4 @@ export { Dispatcher, type DispatcherOptions } from './outbound/dispatcher';
 export { SandboxConnector } from './connectors/sandbox';
 export { createWorkspace, createTeam, createAgent, setAgentTeams, ensureChannelAccount } from './admin';
 export { DEMO_AGENTS, DEMO_PASSWORD, DEMO_WORKSPACE_ID, type DemoInfo, type DemoOptions } from './demo/demo';
+export { wakeSnoozed, startSnoozeWaker } from './snooze';

@@ -82,7 +82,7 @@ describe('mutations', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     let s = await conv(c.id);
     expect(s).toMatchObject({ status: 'snoozed', tags: ['refund', 'x'], priority: 'urgent' });
-    expect(Date.parse(s.snoozed_until)).toBe(Date.parse(until));
+    expect(Date.parse(s.snoozed_until!)).toBe(Date.parse(until));
     await run({ type: 'set_status', args: { conversation_id: c.id, status: 'resolved' } });
     s = await conv(c.id);
     expect(s.status).toBe('resolved');
@@ -120,5 +120,20 @@ describe('mutations', () => {
     expect(page.changes.map((x) => x.entity)).toEqual(['conversation', 'conversation', 'message', 'conversation']);
     const ids = page.changes.map((x) => x.sync_id);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+  });
+});
+
+describe('snooze', () => {
+  it('a snooze that has passed wakes the conversation up', async () => {
+    const { wakeSnoozed } = await import('./snooze');
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const past = new Date(Date.now() - 1000).toISOString();
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    const other = await conversation(hub.log, w, { handle: 'later', assignee: w.agentA });
+    await run({ type: 'set_status', args: { conversation_id: c.id, status: 'snoozed', snoozed_until: past } },
+      { type: 'set_status', args: { conversation_id: other.id, status: 'snoozed', snoozed_until: future } });
+    expect(await wakeSnoozed(hub.log)).toBe(1);
+    expect(await conv(c.id)).toMatchObject({ status: 'open', snoozed_until: null });
+    expect((await conv(other.id)).status).toBe('snoozed');
   });
 });

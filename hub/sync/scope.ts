@@ -45,15 +45,19 @@ export function inDirectScope(a: AgentContext, c: { workspace_id?: string; assig
   return c.assignee_id === a.id || (c.assignee_id === null && c.team_id !== null && a.team_ids.includes(c.team_id));
 }
 
-/** The four entity arrays (JSON text) for the conversations selected by the CTE `page`. */
+/**
+ * The four entity arrays (JSON text) for the conversations selected by the CTE `page`.
+ * `= ANY (ARRAY(...))` keeps the planner on the conversation_id indexes (an IN-subquery
+ * turned into a hash join over the whole messages table).
+ */
 const ENTITY_COLUMNS = `
   (SELECT coalesce(json_agg(${conversationJson('p')} ORDER BY p.id), '[]')::text FROM page p) AS conversations,
   (SELECT coalesce(json_agg(${messageJson('m')} ORDER BY m.conversation_id, m.created_at, m.id), '[]')::text
-     FROM messages m WHERE m.conversation_id IN (SELECT id FROM page)) AS messages,
+     FROM messages m WHERE m.conversation_id = ANY (ARRAY(SELECT id FROM page))) AS messages,
   (SELECT coalesce(json_agg(${noteJson('n')} ORDER BY n.conversation_id, n.created_at, n.id), '[]')::text
-     FROM notes n WHERE n.conversation_id IN (SELECT id FROM page)) AS notes,
+     FROM notes n WHERE n.conversation_id = ANY (ARRAY(SELECT id FROM page))) AS notes,
   (SELECT coalesce(json_agg(${customerJson('cu')} ORDER BY cu.id), '[]')::text
-     FROM customers cu WHERE cu.id IN (SELECT customer_id FROM page)) AS customers`;
+     FROM customers cu WHERE cu.id = ANY (ARRAY(SELECT DISTINCT customer_id FROM page))) AS customers`;
 
 interface EntityText { conversations: string; messages: string; notes: string; customers: string }
 
