@@ -10,7 +10,7 @@ export { registerWebhooks, type WebhookConfig, type WebhookDeps, type DeliveryRe
 export { loadConnectorConfig, createOutboundConnectors, ConfigError, type ConnectorConfig } from './config';
 export { createXConnector, type XConnectorConfig } from './x/outbound';
 export { createMetaConnector, createMetaConnectors, type MetaConnectorConfig } from './meta/outbound';
-export { startFeedPoller, memoryFeedStateStore, type FeedConfig, type FeedPoller, type FeedStateStore, type PollResult } from './feeds/poller';
+export { startFeedPoller, memoryFeedStateStore, fileFeedStateStore, type FeedConfig, type FeedPoller, type FeedStateStore, type PollResult } from './feeds/poller';
 export { importFile, ImportError, type ImportReport } from './import/index';
 export { runImport } from './import/cli';
 export { isPostRejection } from './normalized';

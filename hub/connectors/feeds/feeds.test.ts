@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryIngestor } from '../testing/memory-ingestor';
 import { htmlToText, parseFeed } from './parse';
-import { memoryFeedStateStore, startFeedPoller, type PollResult } from './poller';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileFeedStateStore, memoryFeedStateStore, startFeedPoller, type PollResult } from './poller';
 
 const rss = (items: Array<{ guid: string; title: string; desc: string; date: string }>) => `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
@@ -119,6 +122,23 @@ describe('feed poller', () => {
     const p2 = startFeedPoller({ feeds, ingestor: ing, stateStore: memoryFeedStateStore(), autoStart: false });
     expect(await p2.pollNow('reddit')).toMatchObject({ status: 'fetched', stored: 0, duplicates: 1 });
     await p2.stop();
+    expect(ing.posts).toHaveLength(1);
+  });
+
+  it('keeps its state in files across restarts, and shrugs off a corrupt one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tend-feeds-'));
+    const ing = createMemoryIngestor();
+    const feeds = [{ id: 'reviews/acme', url: `${base}/reviews.rss`, channel: 'review' as const, account: 'acme' }];
+    const p1 = startFeedPoller({ feeds, ingestor: ing, stateStore: fileFeedStateStore(dir), autoStart: false });
+    expect(await p1.pollNow('reviews/acme')).toMatchObject({ stored: 1 });
+    await p1.stop();
+    const p2 = startFeedPoller({ feeds, ingestor: ing, stateStore: fileFeedStateStore(dir), autoStart: false });
+    expect(await p2.pollNow('reviews/acme')).toMatchObject({ status: 'not_modified' });
+    await p2.stop();
+    writeFileSync(join(dir, 'reviews%2Facme.json'), '{ broken');
+    const p3 = startFeedPoller({ feeds, ingestor: ing, stateStore: fileFeedStateStore(dir), autoStart: false });
+    expect(await p3.pollNow('reviews/acme')).toMatchObject({ status: 'fetched', stored: 0, duplicates: 1 });
+    await p3.stop();
     expect(ing.posts).toHaveLength(1);
   });
 

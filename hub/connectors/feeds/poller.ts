@@ -5,6 +5,8 @@
  * Ingestor itself dedupes by platform id (so a restart without saved state stores nothing twice).
  * A failing feed is retried at a growing interval (up to 8×) and never stops the others.
  */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Channel } from '../../../shared/domain';
 import { checkPosts, clampText } from '../normalized';
@@ -70,6 +72,32 @@ const SEEN_MAX = 5000;
 export function memoryFeedStateStore(): FeedStateStore {
   const m = new Map<string, FeedState>();
   return { load: async (id) => m.get(id) ?? null, save: async (id, s) => { m.set(id, structuredClone(s)); } };
+}
+
+const FeedStateSchema = z.object({ etag: z.string().nullable(), lastModified: z.string().nullable(), seen: z.array(z.string()) });
+
+/**
+ * Poll state in a folder (one JSON file per feed), written atomically (temp file + rename); an
+ * unreadable file counts as no state: the next poll fetches in full and the Ingestor dedupes.
+ */
+export function fileFeedStateStore(dir: string): FeedStateStore {
+  const file = (id: string) => join(dir, `${encodeURIComponent(id)}.json`);
+  return {
+    async load(id) {
+      try {
+        const r = FeedStateSchema.safeParse(JSON.parse(await readFile(file(id), 'utf8')));
+        return r.success ? r.data : null;
+      } catch {
+        return null;
+      }
+    },
+    async save(id, state) {
+      await mkdir(dir, { recursive: true });
+      const tmp = `${file(id)}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify(state));
+      await rename(tmp, file(id));
+    },
+  };
 }
 
 export function feedItemToPost(feed: z.output<typeof FeedConfigSchema>, item: FeedItem, fetchedAt: Date): NormalizedPost {
