@@ -4,7 +4,7 @@
  * Also the writes the metrics own: settings, surveys and insights.
  */
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../db/db';
+import type { Db, Queryable } from '../db/db';
 import type { Channel, ConversationStatus, Priority } from '../../shared/domain';
 import { BusinessCalendarSchema, calendarFromRouting, clockFor, isRoutingCalendar, type BusinessCalendarSpec } from './calendar';
 import { computeReport, type GroupBy, type Report, type ReportFilter } from './report';
@@ -161,12 +161,20 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
   return { conversations, surveys, insights };
 }
 
+const isDb = (q: Queryable): q is Db => typeof (q as Partial<Db>).transaction === 'function';
+
 export interface SqlReportOptions { from: number; to: number; by?: GroupBy | null; filter?: ReportFilter; asOf?: number }
 
 /** The report for a workspace, with its own calendar, SLA targets and ROI settings. */
 export async function reportFromDb(db: Queryable, workspaceId: string, o: SqlReportOptions): Promise<Report> {
   const settings = await getMetricsSettings(db, workspaceId);
-  const input = await loadMetricInput(db, workspaceId, o);
+  // One snapshot for the three reads, with room to sort a million messages in memory, not on disk.
+  const input = isDb(db)
+    ? await db.transaction(async (tx) => {
+      await tx.exec("SET LOCAL work_mem = '128MB'");
+      return loadMetricInput(tx, workspaceId, o);
+    })
+    : await loadMetricInput(db, workspaceId, o);
   return computeReport(input, {
     from: o.from, to: o.to, by: o.by ?? null, filter: o.filter, asOf: o.asOf,
     clock: clockFor(settings.calendar), sla: settings.sla, roi: settings.roi,
