@@ -126,3 +126,23 @@ function fuzzWebhook(name: string, url: string, seeds: unknown[], sign: (raw: Bu
 
 fuzzWebhook('X webhook', '/webhooks/x', X_SEEDS, (raw) => ({ 'x-twitter-webhooks-signature': 'sha256=' + createHmac('sha256', X_SECRET).update(raw).digest('base64') }));
 fuzzWebhook('Meta webhook', '/webhooks/meta', META_SEEDS, (raw) => ({ 'x-hub-signature-256': 'sha256=' + createHmac('sha256', META_SECRET).update(raw).digest('hex') }));
+
+describe('fuzz the GET handshakes', () => {
+  it('CRC and subscription checks: never a 5xx; the challenge is echoed only for the right token', async () => {
+    const app = Fastify({ logger: false });
+    await app.register(registerWebhooks, { ingestor: createMemoryIngestor(), config: { xConsumerSecret: X_SECRET, metaAppSecret: META_SECRET, metaVerifyToken: 'the-token' } });
+    await app.ready();
+    const param = fc.oneof(fc.string({ maxLength: 40 }), fc.constant('subscribe'), fc.constant('the-token'));
+    await fc.assert(fc.asyncProperty(fc.dictionary(fc.constantFrom('crc_token', 'hub.mode', 'hub.verify_token', 'hub.challenge', 'x'), param), fc.boolean(), async (q, x) => {
+      const res = await app.inject({ url: `/webhooks/${x ? 'x' : 'meta'}?${new URLSearchParams(q)}` });
+      expect(res.statusCode).toBeLessThan(500);
+      if (!x && res.statusCode === 200) {
+        expect(q['hub.verify_token']).toBe('the-token');
+        expect(q['hub.mode']).toBe('subscribe');
+        expect(res.body).toBe(q['hub.challenge']);
+      }
+      if (x && res.statusCode === 200) expect(res.json().response_token).toBe('sha256=' + createHmac('sha256', X_SECRET).update(q.crc_token).digest('base64'));
+    }), { numRuns: 2000, seed: 11 });
+    await app.close();
+  });
+});
