@@ -1,6 +1,6 @@
 /**
  * `npm run hub -- report --from <date> --to <date> [--by agent|team|channel|account] [--format json|csv]`
- *   [--agent <id>] [--team <id>] [--channel <channel>] [--workspace <id>] [--data-dir <dir>]
+ *   [--agent <id>] [--team <id>] [--channel <channel>] [--workspace <id>] [--data-dir <dir>, default .tend/hub; DATABASE_URL wins]
  *   [--twcs <file.csv>]   report over a TWCS history file instead of the hub database
  * Prints the same figures as GET /v1/metrics/report. Returns the exit code.
  */
@@ -28,6 +28,11 @@ export interface ReportIo {
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
   now?: () => number;
+}
+
+/** For hub/cli.ts's COMMANDS registry: `COMMANDS.report = () => import('./metrics/cli')`. */
+export function run(argv: string[]): Promise<number> {
+  return runReport(argv);
 }
 
 const USAGE = 'usage: npm run hub -- report --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--by agent|team|channel|account] [--format json|csv] '
@@ -69,17 +74,21 @@ export async function runReport(argv: string[], io: ReportIo = {}): Promise<numb
     } else {
       let db = io.db;
       if (!db) {
-        opened = await openDb({ url: process.env.DATABASE_URL, dataDir: str('data-dir') ?? process.env.TEND_HUB_DATA_DIR ?? '.tend/hub' });
-        await migrate(opened, withMetricsMigration());
+        const url = process.env.DATABASE_URL || undefined;
+        opened = await openDb({ url, dataDir: url ? undefined : str('data-dir') ?? '.tend/hub' });
+        // The hub's own migration list, as the hub applies it at start: never one the hub does not know.
+        await migrate(opened);
         db = opened;
       }
+      const [{ ok }] = await db.query<{ ok: boolean }>("SELECT to_regclass('conversation_events') IS NOT NULL AS ok");
+      if (!ok) throw new Error('metrics tables missing: the hub must list migration 0600-metrics in hub/db/migrate.ts');
       const workspace = await pickWorkspace(db, str('workspace'));
       report = await reportFromDb(db, workspace, { from: p.from, to: p.to, by: p.by, filter: p.filter, asOf: now });
     }
     out(p.format === 'csv' ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof MetricsInputError || (e instanceof Error && /^(not a TWCS file|empty TWCS file|unknown workspace|several workspaces|no workspace)/.test(e.message))) {
+    if (e instanceof MetricsInputError || (e instanceof Error && /^(not a TWCS file|empty TWCS file|unknown workspace|several workspaces|no workspace|metrics tables missing)/.test(e.message))) {
       err(`report: ${e.message}\n${USAGE}\n`);
       return 2;
     }

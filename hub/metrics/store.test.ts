@@ -284,6 +284,20 @@ describe('npm run hub -- report', () => {
     }
   });
 
+  // With DATABASE_URL set the command would open that server instead of the temporary data dir.
+  it.skipIf(!!process.env.DATABASE_URL)('opens the hub data dir itself and needs the metrics migration listed by the hub', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tend-metrics-hub-'));
+    try {
+      let err = '';
+      const code = await runReport(['--from', '2026-11-01', '--to', '2026-11-29', '--data-dir', dir], { stdout: () => {}, stderr: (s) => { err += s; } });
+      expect(code).toBe(2);
+      // Before the integrator lists 0600 in hub/db/migrate.ts the tables are missing; after, the new hub has no workspace yet.
+      expect(err).toMatch(/metrics tables missing|no workspace in this hub database/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('explains bad arguments with exit code 2', async () => {
     const several = await run('--from', '2026-11-01', '--to', '2026-11-29');
     expect(several.code).toBe(2);
