@@ -150,7 +150,7 @@ describe('bad requests: 4xx with a clear reason, nothing written', () => {
     { name: 'unknown team', method: 'POST', path: '/v1/mutations', body: () => ({ mutations: [{ id: randomUUID(), type: 'assign', args: { conversation_id: mineA.id, assignee_id: null, team_id: 'ghost' } }] }), status: 404 },
     { name: 'a valid mutation beside an invalid one', method: 'POST', path: '/v1/mutations', body: () => ({ mutations: [reply(mineA.id), reply(mineA.id, big)] }), status: 400 },
     { name: 'the same id twice in a batch', method: 'POST', path: '/v1/mutations', body: () => { const m = reply(mineA.id); return { mutations: [m, m] }; }, status: 400 },
-    { name: 'oversized body', method: 'POST', path: '/v1/mutations', raw: () => JSON.stringify({ mutations: [reply(mineA.id, 'y'.repeat(3 * 1024 * 1024))] }), status: 413, code: 'payload_too_large' },
+    { name: 'oversized body', method: 'POST', path: '/v1/mutations', raw: () => JSON.stringify({ mutations: [reply(mineA.id, 'y'.repeat(6 * 1024 * 1024))] }), status: 413, code: 'payload_too_large' },
     { name: 'since not a number', method: 'GET', path: '/v1/sync/changes?since=abc', status: 400 },
     { name: 'since missing', method: 'GET', path: '/v1/sync/changes', status: 400 },
     { name: 'limit out of range', method: 'GET', path: '/v1/sync/changes?since=0&limit=0', status: 400 },

@@ -21,7 +21,7 @@ import { agentJson } from '../sync/rows';
 import { attachStream } from './stream';
 
 export interface ApiOptions {
-  /** largest accepted request body (bytes); default 2 MiB (100 replies of 10,000 characters fit) */
+  /** largest accepted request body (bytes); default 5 MiB (a full batch of 100 replies of 10,000 four-byte characters fits) */
   bodyLimit?: number;
   logger?: boolean;
 }
@@ -69,7 +69,7 @@ export function bearerToken(req: FastifyRequest): string | null {
 
 export async function buildApi(log: ChangeLog, options: ApiOptions = {}): Promise<FastifyInstance> {
   const db = log.db;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024 });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024 });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.decorateRequest('agent', null);
 
