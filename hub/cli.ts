@@ -7,7 +7,10 @@ import { parseArgs } from 'node:util';
 import { startHub } from './hub';
 
 /** Subcommands: name → module exporting `run(argv: string[]): Promise<number>` (exit code). */
-export const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {};
+export const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  import: () => import('./import-command'),
+  report: () => import('./metrics/cli'),
+};
 
 async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { openDb, type Db } from './db/db';
-import { migrate } from './db/migrate';
+import { migrate, MIGRATIONS, type Migration } from './db/migrate';
 import { ChangeLog, NOTIFY_CHANNEL } from './sync/changelog';
 import { buildApi } from './api/server';
 import { ConnectorRegistry } from './outbound/registry';
@@ -40,6 +40,21 @@ export interface StartHubOptions {
   logger?: boolean;
   /** how often snoozed conversations are checked for waking (ms, default 15 000; 0 = never) */
   snoozeCheckMs?: number;
+  /** extra migrations of other modules (routing, metrics…), merged with the core ones by version */
+  migrations?: Migration[];
+  /**
+   * Runs before the server listens: register more routes/plugins on `app` (webhooks, routing,
+   * metrics), connectors, pollers. May return a cleanup, run at close (after the server stopped).
+   */
+  extend?: (ctx: HubContext) => Promise<void | (() => Promise<void>)> | void | (() => Promise<void>);
+}
+
+export interface HubContext {
+  app: FastifyInstance;
+  db: Db;
+  log: ChangeLog;
+  connectors: ConnectorRegistry;
+  ingestor(workspaceId: string): HubIngestor;
 }
 
 export interface Hub {
@@ -63,7 +78,9 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
   const db = options.db ?? await openDb({ url: options.databaseUrl, dataDir: options.dataDir, schema: options.schema });
   const cleanups: Array<() => Promise<void>> = [];
   try {
-    await migrate(db);
+    const extra = options.migrations ?? [];
+    const all = [...MIGRATIONS, ...extra.filter((m) => !MIGRATIONS.some((c) => c.version === m.version))].sort((a, b) => a.version - b.version);
+    await migrate(db, all);
     const log = new ChangeLog(db);
     if (db.kind === 'pg') {
       // pokes from other hub instances sharing this server and schema
@@ -77,6 +94,12 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     const dispatcher = options.dispatcher === false ? null : new Dispatcher(log, connectors, options.dispatcher);
 
     const app = await buildApi(log, { logger: options.logger });
+    const ingestor = (workspaceId: string) =>
+      new HubIngestor(log, { workspaceId, analyzePost: options.analyzePost, route: options.route });
+    if (options.extend) {
+      const cleanup = await options.extend({ app, db, log, connectors, ingestor });
+      if (typeof cleanup === 'function') cleanups.push(cleanup);
+    }
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host });
     cleanups.push(() => app.close());
@@ -87,8 +110,6 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     if (dispatcher) cleanups.push(() => dispatcher.stop());
     if (options.snoozeCheckMs !== 0) cleanups.push(startSnoozeWaker(log, options.snoozeCheckMs ?? 15_000));
 
-    const ingestor = (workspaceId: string) =>
-      new HubIngestor(log, { workspaceId, analyzePost: options.analyzePost, route: options.route });
     let demo: DemoInfo | null = null;
     if (options.demo) {
       demo = await startDemo(log, { analyzePost: options.analyzePost, route: options.route, ...(options.demo === true ? {} : options.demo) });

@@ -89,8 +89,11 @@ export async function buildApi(log: ChangeLog, options: ApiOptions = {}): Promis
   app.setNotFoundHandler((req, reply) => reply.code(404).send(apiError('not_found', `no such endpoint: ${req.method} ${req.url.split('?')[0]}`)));
 
   // Every route but login needs a bearer token of a live session.
+  // Routes declared with `config: { public: true }` (platform webhooks, which authenticate by
+  // signature) are let through.
   app.addHook('preValidation', async (req) => {
     if (req.routeOptions.url === '/v1/auth/login' || !req.routeOptions.url) return;
+    if ((req.routeOptions.config as { public?: boolean } | undefined)?.public === true) return;
     const token = bearerToken(req);
     const agentId = token ? await agentForToken(db, token) : null;
     const agent = agentId ? await loadAgentContext(db, agentId) : null;

@@ -1,0 +1,45 @@
+/**
+ * `npm run hub -- import <file> [--workspace <id>] [--data-dir .tend/hub] [--format twcs|ibm] [--dry-run] …`
+ * Opens the hub's database (DATABASE_URL wins over --data-dir) and imports through the hub's
+ * Ingestor into a workspace: --workspace, else the only/first workspace, else a new "Default"
+ * workspace with a "Care" team. Everything after the hub options goes to the importer.
+ */
+import { openDb } from './db/db';
+import { migrate } from './db/migrate';
+import { ChangeLog } from './sync/changelog';
+import { HubIngestor } from './ingest';
+import { createTeam, createWorkspace } from './admin';
+import { runImport } from './connectors/import/cli';
+
+export async function run(argv: string[]): Promise<number> {
+  const rest: string[] = [];
+  let dataDir = '.tend/hub';
+  let workspace: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--data-dir') dataDir = argv[++i] ?? dataDir;
+    else if (argv[i] === '--workspace') workspace = argv[++i] ?? null;
+    else rest.push(argv[i]);
+  }
+  if (rest.includes('--dry-run')) return runImport(rest);
+  const url = process.env.DATABASE_URL || undefined;
+  const db = await openDb({ url, dataDir: url ? undefined : dataDir });
+  try {
+    await migrate(db);
+    const log = new ChangeLog(db);
+    if (!workspace) {
+      const [first] = await db.query<{ id: string }>('SELECT id FROM workspaces ORDER BY created_at LIMIT 1');
+      workspace = first?.id ?? null;
+    }
+    if (!workspace) {
+      workspace = await createWorkspace(db, 'Default');
+      await createTeam(db, workspace, 'Care');
+      console.log(`created workspace "Default" (${workspace}) with a "Care" team`);
+    } else if (!(await db.query('SELECT 1 FROM workspaces WHERE id = $1', [workspace])).length) {
+      console.error(`no workspace ${workspace}`);
+      return 2;
+    }
+    return await runImport(rest, { ingestor: new HubIngestor(log, { workspaceId: workspace }) });
+  } finally {
+    await db.close();
+  }
+}
