@@ -129,6 +129,19 @@ describe('report over the hub database', () => {
     }
   });
 
+  it('orders messages stored out of time order (imports, late deliveries)', async () => {
+    await db.query(`INSERT INTO conversations (id, workspace_id, channel, customer_id, created_at) VALUES ('R', 'w2', 'x', 'cu2', '2026-11-02T10:00:00Z')`);
+    await db.query(`INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, visibility, text, delivery, created_at) VALUES
+      ('R3', 'w2', 'R', 'x', 'outbound', 'public', 'b', 'sent', '2026-11-02T10:20:00Z'),
+      ('R2', 'w2', 'R', 'x', 'inbound', 'public', 'again', 'received', '2026-11-02T10:20:00Z'),
+      ('R1', 'w2', 'R', 'x', 'outbound', 'public', 'a', 'sent', '2026-11-02T10:05:00Z'),
+      ('R0', 'w2', 'R', 'x', 'inbound', 'public', 'help', 'received', '2026-11-02T10:00:00Z')`);
+    const r = await reportFromDb(db, 'w2', { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF });
+    expect(r.total.first_response).toMatchObject({ count: 1, median_s: 300 });
+    expect(r.total.next_response).toMatchObject({ count: 1, median_s: 0 }); // answered in the same second
+    expect(r.total.response_rate).toEqual({ inbound: 2, answered: 2, rate_pct: 100 });
+  });
+
   it('survey questions and answers are asked, parsed, and kept out of the timings', async () => {
     await expect(createSurveyRequests(db, 'w1', 'H')).rejects.toThrow(/H is open: surveys are asked after a resolve/);
     const before = await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF });

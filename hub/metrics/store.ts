@@ -92,7 +92,7 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
 
   // One row per conversation, its messages and history folded into short strings: decoding
   // 100,000 rows is far cheaper than 1,000,000 (PGlite decodes every row in JavaScript).
-  // msgs: "i<ms>,o<ms>,f<ms>" (inbound, outbound, failed outbound), survey questions/answers left out.
+  // msgs: "i<ms>,o<ms>,f<ms>" (inbound, outbound, failed outbound) in any order, survey questions/answers left out.
   // evs:  "<s|a|m><ms>\x1f<status|agent|score>" joined by \x1e (status, assignment, sentiment).
   const rows = await db.query<{
     id: string; channel: Channel; account: string | null; assignee_id: string | null; team_id: string | null; priority: Priority;
@@ -104,7 +104,7 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
            UNION ALL SELECT answer_message_id FROM surveys WHERE workspace_id = $1 AND answer_message_id IS NOT NULL),
     mg AS (SELECT m.conversation_id AS id,
                   string_agg((CASE WHEN m.direction = 'inbound' THEN 'i' WHEN m.delivery = 'failed' THEN 'f' ELSE 'o' END) || ${msText('m.created_at')},
-                             ',' ORDER BY m.created_at, m.direction) AS msgs
+                             ',') AS msgs
            FROM messages m JOIN cv ON cv.id = m.conversation_id LEFT JOIN sx ON sx.mid = m.id
            WHERE sx.mid IS NULL GROUP BY m.conversation_id),
     -- A survey answer is a customer message too, and ingest reopens on it: that is not a reopen.
@@ -130,6 +130,10 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
         const at = Number(item.slice(1));
         messages.push(k === 105 /* i */ ? { at, direction: 'inbound' } : { at, direction: 'outbound', failed: k === 102 /* f */ });
       }
+      // Aggregated unordered (no sort of every message in SQL): order here, customer first on a tie.
+      let sorted = true;
+      for (let i = 1; i < messages.length && sorted; i++) sorted = byTime(messages[i - 1], messages[i]) <= 0;
+      if (!sorted) messages.sort(byTime);
     }
     const events: ConversationEvent[] = [];
     const sentiments: number[] = [];
@@ -160,6 +164,9 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
     FROM insights WHERE workspace_id = $1 AND opened_at >= $2 AND opened_at < $3`, params.slice(0, 3));
   return { conversations, surveys, insights };
 }
+
+const byTime = (a: MetricMessage, b: MetricMessage): number =>
+  a.at - b.at || (a.direction === b.direction ? 0 : a.direction === 'inbound' ? -1 : 1);
 
 const isDb = (q: Queryable): q is Db => typeof (q as Partial<Db>).transaction === 'function';
 
