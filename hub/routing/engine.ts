@@ -501,6 +501,57 @@ export class RoutingEngine {
     this.dispatch();
   }
 
+  /**
+   * Record an assignment a person made outside routing (replying to a queued conversation takes it;
+   * a supervisor takes over). It is kept even above capacity: routing itself never adds to an agent
+   * at or above capacity, so such an agent gets no offers until below it again.
+   */
+  adopt(conversationId: string, agentId: string): void {
+    const cs = this.conv(conversationId);
+    const ag = this.agent(agentId);
+    if (cs.state === 'closed') throw new RoutingError('conversation_closed', `conversation ${conversationId} is resolved`);
+    if (cs.state === 'insight') throw new RoutingError('invalid_input', `conversation ${conversationId} is an insight for a department`);
+    if (cs.assignee === agentId) return;
+    if (cs.offer) this.withdrawOffer(cs, 'assigned_manually', false);
+    if (cs.state === 'queued') this.queues.get(cs.queueId)!.waiting.remove(cs);
+    if (cs.assignee) this.release(cs);
+    this.assignTo(cs, ag, 'manual');
+    this.dispatch();
+  }
+
+  /** Restore a conversation's SLA clock after a restart (what was met, what is awaited, what already fired). */
+  restoreClock(conversationId: string, r: { first_responded_at: number | null; awaiting_since: number | null; warned: string[]; breached: string[] }): void {
+    const cs = this.conv(conversationId);
+    const kinds = (xs: string[]) => new Set(xs.filter((k): k is SlaKind => (SLA_KINDS as string[]).includes(k)));
+    cs.sla.firstRespondedAt = r.first_responded_at;
+    cs.sla.awaitingSince = r.awaiting_since;
+    cs.sla.warned = kinds(r.warned);
+    cs.sla.breached = kinds(r.breached);
+    this.recomputeSla(cs);
+    this.dispatch();
+  }
+
+  /** Where a new conversation would go and its SLA due times, without changing anything (the ingest hook uses it). */
+  preview(input: RoutableConversationInput): { queue_id: string; team_id: string; team_kind: 'support' | 'department'; rule_id: string | null; priority: Priority; dues: SlaDues } {
+    const parsed = RoutableConversationSchema.safeParse(input);
+    if (!parsed.success) throw new RoutingError('invalid_input', `conversation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const c = { ...parsed.data, created_at: parsed.data.created_at ?? this.now() };
+    const rule = firstMatchingRule(this.rules, c);
+    const qs = this.queues.get(rule ? rule.targets[0].queue_id : this.config.default_queue_id)!;
+    const dues: SlaDues = { first_response_due: null, next_response_due: null, resolution_due: null };
+    if (qs.team.kind === 'support') {
+      for (const p of this.config.sla_policies) {
+        if ((p.priorities.length === 0 || p.priorities.includes(c.priority)) && (p.channels.length === 0 || p.channels.includes(c.channel))) {
+          const cal = this.calendarOf(p);
+          if (p.first_response_seconds) dues.first_response_due = cal.addBusinessTime(c.created_at, p.first_response_seconds * 1000);
+          if (p.resolution_seconds) dues.resolution_due = cal.addBusinessTime(c.created_at, p.resolution_seconds * 1000);
+          break;
+        }
+      }
+    }
+    return { queue_id: qs.q.id, team_id: qs.team.id, team_kind: qs.team.kind, rule_id: rule?.id ?? null, priority: c.priority, dues };
+  }
+
   unassign(conversationId: string): void {
     const cs = this.conv(conversationId);
     if (!cs.assignee) throw new RoutingError('not_assigned', `conversation ${conversationId} is not assigned`);

@@ -1,0 +1,154 @@
+/**
+ * registerRoutingRoutes(app, { routing }): the routing endpoints and push stream (see ./contract.ts).
+ * Mount on the hub's Fastify app before it listens; authentication is the hub's own preValidation
+ * hook (req.agent). Every refusal is a 4xx with the hub's ApiError body and changes nothing.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { z } from 'zod';
+import { HttpError } from '../api/server';
+import type { AgentContext } from '../sync/scope';
+import {
+  CheckReplySchema, ClaimRequestSchema, CloseInsightSchema, HeartbeatSchema, OfferAnswerSchema, PresenceRequestSchema,
+  StreamClientMessageSchema, type RoutingPush,
+} from './contract';
+import { RoutingError, type RoutingErrorCode } from './errors';
+import type { RoutingService, WorkspaceRouting } from './service';
+
+export interface RoutingRouteDeps { routing: RoutingService }
+
+const STATUS: Partial<Record<RoutingErrorCode, number>> = {
+  invalid_config: 400, invalid_rule: 400, invalid_input: 400,
+  unknown_agent: 404, unknown_conversation: 404, unknown_activity: 400, unknown_queue: 404, unknown_insight: 404,
+  not_eligible: 403, agent_offline: 409,
+};
+
+function toHttp(err: unknown): unknown {
+  if (err instanceof RoutingError) return new HttpError(STATUS[err.code] ?? 409, err.code, err.message, err.details);
+  return err;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  throw new HttpError(400, 'invalid', `invalid ${what}: ${r.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ')}`, { issues: r.error.issues });
+}
+
+export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDeps): void {
+  const { routing } = deps;
+  const me = (req: FastifyRequest) => (req as unknown as { agent: AgentContext }).agent;
+  const supervisorOnly = (a: AgentContext) => {
+    if (a.role === 'agent') throw new HttpError(403, 'forbidden', 'only supervisors and admins may do this');
+  };
+  /** Run a handler against the caller's workspace; RoutingErrors become 4xx. */
+  const withWs = async <T>(req: FastifyRequest, fn: (ws: WorkspaceRouting, a: AgentContext) => T | Promise<T>): Promise<T> => {
+    const a = me(req);
+    try {
+      return await fn(await routing.workspace(a.workspace_id), a);
+    } catch (err) {
+      throw toHttp(err);
+    }
+  };
+
+  app.get('/v1/routing/config', (req) => withWs(req, (ws) => ({ config: ws.engine.getConfig() })));
+
+  app.put('/v1/routing/config', (req) => withWs(req, async (ws, a) => {
+    supervisorOnly(a);
+    await routing.setConfig(a.workspace_id, req.body, a.id);
+    return { config: ws.engine.getConfig() };
+  }));
+
+  app.put('/v1/routing/rules', (req) => withWs(req, async (ws, a) => {
+    supervisorOnly(a);
+    const body = req.body as { rules?: unknown } | null;
+    if (!body || typeof body !== 'object' || !('rules' in body)) throw new HttpError(400, 'invalid', 'send { "rules": [...] }');
+    await routing.setConfig(a.workspace_id, { ...ws.engine.getConfig(), rules: body.rules }, a.id);
+    return { config: ws.engine.getConfig() };
+  }));
+
+  app.get('/v1/routing/presence', (req) => withWs(req, (ws, a) => ({
+    activities: ws.engine.getConfig().activities,
+    agents: (a.role === 'agent' ? [a.id] : ws.engine.agentIds()).filter((id) => ws.engine.hasAgent(id)).map((id) => ws.engine.agentView(id)),
+  })));
+
+  app.put('/v1/routing/presence', (req) => withWs(req, (ws, a) => {
+    const body = parse(PresenceRequestSchema, req.body, 'presence request');
+    const target = body.agent_id ?? a.id;
+    if (target !== a.id) supervisorOnly(a);
+    ws.engine.setPresence(target, body.activity_id);
+    return { agent: ws.engine.agentView(target) };
+  }));
+
+  app.post<{ Params: { id: string } }>('/v1/routing/offers/:id/accept', (req) => withWs(req, (ws, a) => {
+    const body = parse(OfferAnswerSchema, req.body, 'offer answer');
+    ws.engine.accept(req.params.id, a.id, body.offer_id);
+    return { conversation: ws.engine.conversationView(req.params.id) };
+  }));
+
+  app.post<{ Params: { id: string } }>('/v1/routing/offers/:id/reject', (req) => withWs(req, (ws, a) => {
+    const body = parse(OfferAnswerSchema, req.body, 'offer answer');
+    ws.engine.reject(req.params.id, a.id, body.offer_id);
+    return { conversation: ws.engine.conversationView(req.params.id) };
+  }));
+
+  app.post('/v1/routing/pull', (req) => withWs(req, (ws, a) => ({ conversation_id: ws.engine.pull(a.id) })));
+
+  app.get('/v1/routing/queues', (req) => withWs(req, (ws, a) => {
+    supervisorOnly(a);
+    const depths = ws.engine.queueDepths();
+    return { depths, order: Object.fromEntries(Object.keys(depths).map((q) => [q, ws.engine.queueOrder(q, 50)])) };
+  }));
+
+  app.get<{ Querystring: { department_id?: string } }>('/v1/routing/insights', (req) => withWs(req, (ws) => ({
+    insights: ws.engine.listInsights(typeof req.query.department_id === 'string' ? req.query.department_id : undefined),
+  })));
+
+  app.post<{ Params: { id: string } }>('/v1/routing/insights/:id/close', (req) => withWs(req, (ws, a) => {
+    const body = parse(CloseInsightSchema, req.body, 'close request');
+    return { insight: ws.engine.closeInsight(req.params.id, a.id, body.resolution) };
+  }));
+
+  app.post('/v1/routing/collision/heartbeat', (req) => withWs(req, (ws, a) => {
+    const body = parse(HeartbeatSchema, req.body, 'heartbeat');
+    ws.collision.heartbeat(body.conversation_id, a.id, body.activity);
+    return { agents: ws.collision.presence(body.conversation_id) };
+  }));
+
+  app.post('/v1/routing/collision/claim', (req) => withWs(req, (ws, a) => {
+    const body = parse(ClaimRequestSchema, req.body, 'claim');
+    const r = ws.collision.claim(body.conversation_id, a.id);
+    if (!r.ok) throw new HttpError(409, 'claim_held', `${r.held_by.agent_id} is composing a reply on this conversation`, { held_by: r.held_by });
+    return { claim: r.claim };
+  }));
+
+  app.delete<{ Params: { id: string } }>('/v1/routing/collision/claim/:id', (req) => withWs(req, (ws, a) => {
+    ws.collision.release(req.params.id, a.id);
+    return {};
+  }));
+
+  app.post('/v1/routing/collision/check-reply', (req) => withWs(req, (ws, a) => {
+    const body = parse(CheckReplySchema, req.body, 'reply check');
+    const seen = body.seen_up_to === null ? null : typeof body.seen_up_to === 'number' ? body.seen_up_to : Date.parse(body.seen_up_to);
+    return ws.collision.checkReply({ conversation_id: body.conversation_id, agent_id: a.id, seen_up_to: seen, confirm_token: body.confirm_token ?? null });
+  }));
+
+  app.get('/v1/routing/stream', { websocket: true }, (socket: WebSocket, req) => {
+    const a = me(req);
+    const send = (m: RoutingPush) => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m)); };
+    const unsubscribe = routing.subscribe({ agentId: a.id, workspaceId: a.workspace_id, supervisor: a.role !== 'agent', send });
+    let ws: WorkspaceRouting | null = null;
+    routing.workspace(a.workspace_id).then((w) => { ws = w; }, (err) => send({ type: 'error', code: 'unavailable', message: String(err?.message ?? err) }));
+    socket.on('message', (raw) => {
+      let msg: unknown;
+      try { msg = JSON.parse(raw.toString()); } catch { send({ type: 'error', code: 'malformed_json', message: 'messages must be JSON' }); return; }
+      const r = StreamClientMessageSchema.safeParse(msg);
+      if (!r.success) { send({ type: 'error', code: 'invalid', message: 'expected {"type":"heartbeat","conversation_id","activity"} or {"type":"leave","conversation_id"}' }); return; }
+      if (!ws) return;
+      if (r.data.type === 'heartbeat') ws.collision.heartbeat(r.data.conversation_id, a.id, r.data.activity);
+      else ws.collision.leave(r.data.conversation_id, a.id);
+    });
+    socket.on('close', () => {
+      unsubscribe();
+    });
+  });
+}

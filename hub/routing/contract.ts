@@ -1,0 +1,51 @@
+/**
+ * Wire messages of the routing API (hub/routing/api.ts). Kept here until the desktop uses them;
+ * then they move, unchanged, to shared/contract/hub-api.ts.
+ *
+ * HTTP (bearer token as for the rest of the hub):
+ *   GET  /v1/routing/config                          -> { config }
+ *   PUT  /v1/routing/config         RoutingConfig    -> { config }        (supervisor/admin; invalid → 400 with reasons)
+ *   PUT  /v1/routing/rules          { rules }        -> { config }        (supervisor/admin)
+ *   GET  /v1/routing/presence                        -> { activities, agents: AgentView[] } (agents see themselves, supervisors all)
+ *   PUT  /v1/routing/presence       { activity_id, agent_id? } -> { agent }
+ *   POST /v1/routing/offers/:conversation_id/accept  { offer_id? } -> { conversation }
+ *   POST /v1/routing/offers/:conversation_id/reject  { offer_id? } -> { conversation }
+ *   POST /v1/routing/pull                            -> { conversation_id | null }
+ *   GET  /v1/routing/queues                          -> { depths, order }  (supervisor/admin)
+ *   GET  /v1/routing/insights?department_id=         -> { insights }
+ *   POST /v1/routing/insights/:id/close { resolution } -> { insight }
+ *   POST /v1/routing/collision/heartbeat { conversation_id, activity: viewing|typing } -> { agents }
+ *   POST /v1/routing/collision/claim  { conversation_id } -> { claim } | 409 { error: claim_held, details: { held_by } }
+ *   DELETE /v1/routing/collision/claim/:conversation_id -> {}
+ *   POST /v1/routing/collision/check-reply { conversation_id, seen_up_to, confirm_token? } -> ReplyCheck
+ *   GET  /v1/routing/stream (WebSocket): hub -> RoutingPush; client -> { type: 'heartbeat', conversation_id, activity } | { type: 'leave', conversation_id }
+ */
+import { z } from 'zod';
+import type { Claim, PresenceEntry } from './collision';
+import type { Offer, SlaDues, SlaKind } from './engine';
+
+export type RoutingPush =
+  | { type: 'offer'; offer: Offer; conversation: { id: string; priority: string; team_id: string; queue_id: string; dues: SlaDues } }
+  | { type: 'offer_closed'; offer_id: string; conversation_id: string; outcome: 'accepted' | 'rejected' | 'expired' | 'withdrawn' }
+  | { type: 'presence'; agent_id: string; activity_id: string; routable: boolean; at: number }
+  | { type: 'collision'; conversation_id: string; agents: PresenceEntry[] }
+  | { type: 'claim'; conversation_id: string; claim: Claim | null }
+  | { type: 'sla'; event: 'warning' | 'breach'; conversation_id: string; kind: SlaKind; due_at: number }
+  | { type: 'supervisor_notify'; conversation_id: string; team_id: string; kind: SlaKind; due_at: number }
+  | { type: 'error'; code: string; message: string };
+
+export const PresenceRequestSchema = z.object({ activity_id: z.string().min(1).max(100), agent_id: z.string().min(1).max(100).optional() }).strict();
+export const OfferAnswerSchema = z.object({ offer_id: z.string().min(1).max(200).optional() }).strict();
+export const CloseInsightSchema = z.object({ resolution: z.string().max(10_000) }).strict();
+export const HeartbeatSchema = z.object({ conversation_id: z.string().min(1).max(200), activity: z.enum(['viewing', 'typing']) }).strict();
+export const ClaimRequestSchema = z.object({ conversation_id: z.string().min(1).max(200) }).strict();
+export const CheckReplySchema = z.object({
+  conversation_id: z.string().min(1).max(200),
+  /** newest message time the agent had on screen (ISO or ms); null = none */
+  seen_up_to: z.union([z.iso.datetime(), z.number().int().nonnegative()]).nullable(),
+  confirm_token: z.string().max(2000).nullable().optional(),
+}).strict();
+export const StreamClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('heartbeat'), conversation_id: z.string().min(1).max(200), activity: z.enum(['viewing', 'typing']) }),
+  z.object({ type: z.literal('leave'), conversation_id: z.string().min(1).max(200) }),
+]);

@@ -1,0 +1,442 @@
+/**
+ * RoutingService: the routing engine wired to the hub. One engine and one collision tracker per
+ * workspace, loaded from the database on first use.
+ *
+ * - Input: the change log. Every committed change is consumed (new conversations, status and
+ *   assignment changes made by mutations, inbound messages, agents' public replies, agent records),
+ *   so no other module has to call routing explicitly. Changes this service wrote itself are skipped.
+ * - Ingest hook: `routePost` tells the ingestor which team's queue and which SLA due times a new
+ *   conversation gets (same rules as the engine, via `preview`), so the first row is already right.
+ * - Output: engine events become conversation updates through the change log (so desktops sync
+ *   assignee, team, priority and due times), rows in routing_events / agent_presence / sla_flags /
+ *   insights, and pushes to connected desktops (offers, presence, collision, SLA alerts) at once,
+ *   before the database write.
+ * - Time: a timer ticks the engines (offer timeouts, overflow, SLA) and sweeps collision presence.
+ */
+import type { ChangeLog, ChangeRecord } from '../sync/changelog';
+import type { RouteDecision, RouteInput, RoutePost } from '../ingest';
+import type { Priority } from '../../shared/domain';
+import { PrioritySchema } from '../../shared/domain';
+import { CollisionTracker, type CollisionEvent } from './collision';
+import { RoutingEngine, type RoutingEvent } from './engine';
+import { RoutingError } from './errors';
+import { DEFAULT_ACTIVITIES, type RoutingConfigInput, type RoutableConversationInput } from './schemas';
+import type { RoutingPush } from './contract';
+
+export interface RoutingServiceOptions {
+  now?: () => number;
+  /** how often timers are checked (ms); default 200 */
+  tickMs?: number;
+  /** capacity for agents whose record sets none; default 3 conversations per channel */
+  defaultCapacity?: Record<string, number>;
+  /** log routing problems (default: console.error) */
+  onError?: (err: unknown) => void;
+}
+
+interface TeamRow { id: string; name: string; kind: 'support' | 'department' }
+
+export class WorkspaceRouting {
+  readonly known = new Map<string, { assignee: string | null; status: string; priority: string }>();
+  constructor(readonly id: string, readonly engine: RoutingEngine, readonly collision: CollisionTracker, public teams: TeamRow[]) {}
+}
+
+type Subscriber = { agentId: string; workspaceId: string; supervisor: boolean; send: (m: RoutingPush) => void };
+
+export class RoutingService {
+  readonly now: () => number;
+  private readonly workspaces = new Map<string, Promise<WorkspaceRouting>>();
+  private readonly ready = new Map<string, WorkspaceRouting>();
+  private readonly convWorkspace = new Map<string, string>();
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly own = new WeakSet<object>();
+  private chain: Promise<void> = Promise.resolve();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private sweepAt = 0;
+  private readonly onError: (err: unknown) => void;
+  private hasInsights: boolean | null = null;
+  // pending database work, flushed in one change-log write
+  private patches = new Map<string, Record<string, unknown>>();
+  private eventRows: Array<Record<string, unknown>> = [];
+  private presenceRows = new Map<string, { workspace_id: string; activity_id: string; at: number }>();
+  private insightRows: Array<Record<string, unknown>> = [];
+  private flagRows: Array<{ conversation_id: string; warned: string[]; breached: string[] }> = [];
+  private flushing: Promise<void> | null = null;
+  private flushAgain = false;
+
+  constructor(readonly log: ChangeLog, private readonly options: RoutingServiceOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? ((err) => console.error('[routing]', err));
+  }
+
+  private readonly onCommitted = (records: ChangeRecord[]) => {
+    if (this.own.has(records) || records.length === 0) return;
+    this.chain = this.chain.then(() => this.consume(records)).catch(this.onError);
+  };
+
+  start(): void {
+    this.log.events.on('committed', this.onCommitted);
+    this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 200);
+    this.timer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    this.log.events.off('committed', this.onCommitted);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.chain;
+    await this.flush();
+  }
+
+  /** Wait until every change seen so far has been consumed and written back (tests, benchmarks). */
+  async settled(): Promise<void> {
+    await this.chain;
+    await this.flush();
+    await this.chain;
+  }
+
+  tick(): void {
+    for (const ws of this.ready.values()) {
+      try { ws.engine.tick(); } catch (err) { this.onError(err); }
+    }
+    const now = this.now();
+    if (now >= this.sweepAt) {
+      this.sweepAt = now + 1000;
+      for (const ws of this.ready.values()) ws.collision.sweep();
+    }
+  }
+
+  // ---------------------------------------------------------------- workspaces
+
+  workspace(id: string): Promise<WorkspaceRouting> {
+    let p = this.workspaces.get(id);
+    if (!p) {
+      p = this.load(id);
+      this.workspaces.set(id, p);
+      p.catch(() => this.workspaces.delete(id));
+    }
+    return p;
+  }
+
+  private async load(wsId: string): Promise<WorkspaceRouting> {
+    const db = this.log.db;
+    const teams = await db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY name, id', [wsId]);
+    if (!teams.some((t) => t.kind === 'support')) throw new RoutingError('invalid_config', `workspace ${wsId} has no support team to route to`);
+    const [stored] = await db.query<{ config: RoutingConfigInput }>('SELECT config FROM routing_config WHERE workspace_id = $1', [wsId]);
+    const config = withTeams(stored?.config ?? null, teams);
+    const engine = new RoutingEngine({ config, now: this.now });
+    const collision = new CollisionTracker({ now: this.now });
+    const ws = new WorkspaceRouting(wsId, engine, collision, teams);
+    engine.onEvent = (e) => this.onEngineEvent(ws, e);
+    collision.onEvent = (e) => this.onCollisionEvent(ws, e);
+
+    // agents start offline; conversations are loaded; then presence is restored (so nothing is offered twice)
+    const agents = await db.query<{ j: any }>(`SELECT json_build_object('id', a.id, 'name', a.name, 'role', a.role, 'skills', a.skills, 'capacity', a.capacity,
+      'team_ids', coalesce((SELECT json_agg(at.team_id) FROM agent_teams at WHERE at.agent_id = a.id), '[]'::json)) AS j FROM agents a WHERE a.workspace_id = $1`, [wsId]);
+    for (const { j } of agents) this.upsertAgent(ws, j);
+    const convs = await db.query<any>(`
+      SELECT c.id, c.channel, c.priority, c.status, c.assignee_id, c.analysis, c.subject, c.snippet, c.created_at, c.first_response_at, c.last_inbound_at,
+             cu.tier, cu.followers, f.warned, f.breached,
+             (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'outbound' AND m.visibility = 'public') AS last_reply_at
+        FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN sla_flags f ON f.conversation_id = c.id
+       WHERE c.workspace_id = $1 AND c.status <> 'resolved' ORDER BY c.created_at, c.id`, [wsId]);
+    for (const c of convs) {
+      this.convWorkspace.set(c.id, wsId);
+      try {
+        engine.upsertConversation(attributes(c, { tier: c.tier, followers: c.followers }));
+        if (c.status !== 'open') engine.setStatus(c.id, c.status);
+        if (c.assignee_id && engine.hasAgent(c.assignee_id)) engine.adopt(c.id, c.assignee_id);
+        const lastIn = c.last_inbound_at ? new Date(c.last_inbound_at).getTime() : null;
+        const lastOut = c.last_reply_at ? new Date(c.last_reply_at).getTime() : null;
+        engine.restoreClock(c.id, {
+          first_responded_at: c.first_response_at ? new Date(c.first_response_at).getTime() : null,
+          awaiting_since: lastIn !== null && (lastOut === null || lastIn > lastOut) ? lastIn : null,
+          warned: c.warned ?? [], breached: c.breached ?? [],
+        });
+        ws.known.set(c.id, { assignee: c.assignee_id, status: c.status, priority: c.priority });
+      } catch (err) { this.onError(err); }
+    }
+    const presence = await db.query<{ agent_id: string; activity_id: string }>('SELECT agent_id, activity_id FROM agent_presence WHERE workspace_id = $1', [wsId]);
+    for (const p of presence) {
+      try { if (engine.hasAgent(p.agent_id) && p.activity_id !== 'offline') engine.setPresence(p.agent_id, p.activity_id); } catch (err) { this.onError(err); }
+    }
+    this.ready.set(wsId, ws);
+    return ws;
+  }
+
+  private upsertAgent(ws: WorkspaceRouting, j: any): void {
+    const capacity = j.capacity && Object.keys(j.capacity).length ? j.capacity : (this.options.defaultCapacity ?? { '*': 3 });
+    const skills = Object.fromEntries(Object.entries(j.skills ?? {}).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+    try {
+      ws.engine.upsertAgent({ id: j.id, name: j.name ?? '', role: j.role ?? 'agent', team_ids: j.team_ids ?? [], skills, capacity });
+    } catch (err) { this.onError(err); }
+  }
+
+  /** Save a new configuration for a workspace (validated by the engine first; refused = nothing saved). */
+  async setConfig(wsId: string, input: unknown, by: string): Promise<void> {
+    const ws = await this.workspace(wsId);
+    const cfg = typeof input === 'object' && input !== null ? withTeams(input as RoutingConfigInput, ws.teams) : input;
+    ws.engine.setConfig(cfg);
+    await this.log.db.query(`INSERT INTO routing_config (workspace_id, config, updated_by, updated_at) VALUES ($1, $2, $3, now())
+      ON CONFLICT (workspace_id) DO UPDATE SET config = excluded.config, updated_by = excluded.updated_by, updated_at = now()`,
+    [wsId, JSON.stringify(ws.engine.getConfig()), by]);
+  }
+
+  // ---------------------------------------------------------------- ingest hook
+
+  /**
+   * Called by the ingestor inside its write transaction: it must not touch the database (PGlite has
+   * one connection, and the new customer row is not visible outside the transaction anyway).
+   * A workspace not loaded yet gets the default team now and is routed when the change arrives.
+   */
+  readonly routePost: RoutePost = (input: RouteInput): RouteDecision => {
+    const ws = this.ready.get(input.workspace_id);
+    if (!ws) {
+      void this.workspace(input.workspace_id).catch(this.onError);
+      return { team_id: input.default_team_id };
+    }
+    const a = input.analysis as any;
+    const p = ws.engine.preview({
+      id: 'preview', channel: input.post.channel, priority: priorityOf(a?.priority),
+      language: str(a?.language), intent: str(a?.intent), topic: str(a?.topic),
+      sentiment_label: str(a?.sentiment?.label), sentiment: num(a?.sentiment?.score, -1, 1),
+      customer_tier: null, followers: input.post.author.followers ?? null,
+      text: input.post.text.slice(0, 100_000), created_at: Date.parse(input.post.created_at) || this.now(),
+    });
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    return { team_id: p.team_id, priority: p.priority, first_response_due_at: iso(p.dues.first_response_due), resolution_due_at: iso(p.dues.resolution_due) };
+  };
+
+  // ---------------------------------------------------------------- change-log consumer
+
+  private async consume(records: ChangeRecord[]): Promise<void> {
+    const unknown = records.filter((r) => r.entity === 'conversation' && !this.convWorkspace.has(r.data.id)).map((r) => r.data.id as string);
+    const extra = new Map<string, { tier: string | null; followers: number | null }>();
+    if (unknown.length) {
+      const rows = await this.log.db.query<{ id: string; workspace_id: string; tier: string | null; followers: number | null }>(
+        'SELECT c.id, c.workspace_id, cu.tier, cu.followers FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ANY($1)', [unknown]);
+      for (const r of rows) { this.convWorkspace.set(r.id, r.workspace_id); extra.set(r.id, r); }
+    }
+    const created = new Set<string>();
+    for (const r of records) {
+      try {
+        if (r.entity === 'agent') {
+          const ws = await this.workspace(r.data.workspace_id);
+          if (r.data.team_ids?.some((t: string) => !ws.teams.some((x) => x.id === t))) await this.reloadTeams(ws);
+          this.upsertAgent(ws, r.data);
+        } else if (r.entity === 'conversation') {
+          const wsId = this.convWorkspace.get(r.data.id);
+          if (!wsId) continue;
+          const ws = await this.workspace(wsId);
+          if (!ws.engine.hasConversation(r.data.id)) created.add(r.data.id);
+          this.applyConversation(ws, r.data, extra.get(r.data.id));
+        } else if (r.entity === 'message') {
+          const wsId = this.convWorkspace.get(r.data.conversation_id);
+          if (!wsId || created.has(r.data.conversation_id)) continue;
+          const ws = await this.workspace(wsId);
+          const id = r.data.conversation_id as string;
+          if (!ws.engine.hasConversation(id)) continue;
+          const at = Date.parse(r.data.created_at) || this.now();
+          if (r.data.direction === 'inbound') {
+            if (ws.engine.conversationView(id).status !== 'resolved') ws.engine.customerMessage(id, at);
+          } else if (r.data.visibility === 'public' && r.data.author_id && ws.engine.hasAgent(r.data.author_id)) {
+            ws.engine.agentReplied(id, r.data.author_id, at);
+            ws.collision.recordReply(id, r.data.author_id, r.data.id, at);
+          }
+        }
+      } catch (err) { this.onError(err); }
+    }
+  }
+
+  private async reloadTeams(ws: WorkspaceRouting): Promise<void> {
+    ws.teams = await this.log.db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY name, id', [ws.id]);
+    ws.engine.setConfig(withTeams(ws.engine.getConfig(), ws.teams));
+  }
+
+  /** A conversation row changed outside routing: bring the engine in line with it. */
+  private applyConversation(ws: WorkspaceRouting, row: any, extra?: { tier: string | null; followers: number | null }): void {
+    const e = ws.engine;
+    const prev = ws.known.get(row.id);
+    ws.known.set(row.id, { assignee: row.assignee_id, status: row.status, priority: row.priority });
+    if (!e.hasConversation(row.id)) {
+      if (row.status === 'resolved') return;
+      e.upsertConversation(attributes(row, extra ?? { tier: null, followers: null }));
+      if (row.status !== 'open') e.setStatus(row.id, row.status);
+      if (row.assignee_id && e.hasAgent(row.assignee_id)) e.adopt(row.id, row.assignee_id);
+      return;
+    }
+    const view = e.conversationView(row.id);
+    if (view.state === 'insight') return;
+    if (prev?.priority !== row.priority && view.priority !== row.priority && PrioritySchema.safeParse(row.priority).success) {
+      const c = attributes(row, { tier: null, followers: null });
+      e.upsertConversation({ ...c, created_at: undefined });
+    }
+    if (prev?.status !== row.status && view.status !== row.status) e.setStatus(row.id, row.status);
+    if (prev?.assignee !== row.assignee_id && e.conversationView(row.id).assignee_id !== row.assignee_id) {
+      if (row.assignee_id && e.hasAgent(row.assignee_id)) e.adopt(row.id, row.assignee_id);
+      else if (!row.assignee_id && e.conversationView(row.id).assignee_id) e.unassign(row.id);
+    }
+  }
+
+  // ---------------------------------------------------------------- engine output
+
+  private onEngineEvent(ws: WorkspaceRouting, e: RoutingEvent): void {
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    const patch = (id: string, p: Record<string, unknown>) => this.patches.set(id, { ...(this.patches.get(id) ?? {}), ...p });
+    let agentId: string | null = null, convId: string | null = null;
+    switch (e.type) {
+      case 'offer.created': {
+        agentId = e.offer.agent_id; convId = e.offer.conversation_id;
+        const v = ws.engine.conversationView(convId);
+        this.push(ws.id, (s) => s.agentId === agentId, { type: 'offer', offer: e.offer, conversation: { id: convId!, priority: v.priority, team_id: v.team_id, queue_id: v.queue_id, dues: v.dues } });
+        break;
+      }
+      case 'offer.accepted': case 'offer.rejected': case 'offer.expired': case 'offer.withdrawn':
+        agentId = e.offer.agent_id; convId = e.offer.conversation_id;
+        this.push(ws.id, (s) => s.agentId === agentId, { type: 'offer_closed', offer_id: e.offer.id, conversation_id: convId!, outcome: e.type.slice(6) as 'accepted' });
+        break;
+      case 'conversation.queued': convId = e.conversation_id; patch(convId, { team_id: e.team_id, assignee_id: null }); break;
+      case 'conversation.assigned': convId = e.conversation_id; agentId = e.agent_id; patch(convId, { assignee_id: e.agent_id, team_id: e.team_id }); break;
+      case 'conversation.requeued': convId = e.conversation_id; agentId = e.from_agent_id; patch(convId, { assignee_id: null }); break;
+      case 'conversation.priority_changed': convId = e.conversation_id; patch(convId, { priority: e.priority }); break;
+      case 'sla.due_changed': convId = e.conversation_id; patch(convId, { first_response_due_at: iso(e.dues.first_response_due), next_response_due_at: iso(e.dues.next_response_due), resolution_due_at: iso(e.dues.resolution_due) }); break;
+      case 'presence.changed':
+        agentId = e.agent_id;
+        this.presenceRows.set(e.agent_id, { workspace_id: ws.id, activity_id: e.activity_id, at: e.at });
+        this.push(ws.id, (s) => s.supervisor || s.agentId === e.agent_id, { type: 'presence', agent_id: e.agent_id, activity_id: e.activity_id, routable: e.routable, at: e.at });
+        break;
+      case 'insight.created': case 'insight.closed':
+        convId = e.insight.conversation_id;
+        if (e.type === 'insight.created') patch(convId, { team_id: e.insight.department_id, assignee_id: null });
+        this.insightRows.push({ ...e.insight, workspace_id: ws.id, opened_at: iso(e.insight.opened_at), closed_at: iso(e.insight.closed_at) });
+        break;
+      case 'sla.warning': case 'sla.breach':
+        convId = e.conversation_id;
+        this.flagRows.push({ conversation_id: convId, warned: [e.kind], breached: e.type === 'sla.breach' ? [e.kind] : [] });
+        this.push(ws.id, (s) => s.supervisor || s.agentId === ws.engine.conversationView(e.conversation_id).assignee_id, { type: 'sla', event: e.type === 'sla.warning' ? 'warning' : 'breach', conversation_id: convId, kind: e.kind, due_at: e.due_at });
+        break;
+      case 'supervisor.notify':
+        convId = e.conversation_id;
+        this.push(ws.id, (s) => e.supervisor_ids.includes(s.agentId) || (s.supervisor && e.supervisor_ids.length === 0), { type: 'supervisor_notify', conversation_id: convId, team_id: e.team_id, kind: e.kind, due_at: e.due_at });
+        break;
+      default:
+        if ('conversation_id' in e) convId = e.conversation_id;
+    }
+    if (e.type !== 'sla.due_changed') {
+      this.eventRows.push({ workspace_id: ws.id, at: iso(e.at), type: e.type, conversation_id: convId, agent_id: agentId, data: e });
+    }
+    this.scheduleFlush();
+  }
+
+  private onCollisionEvent(ws: WorkspaceRouting, e: CollisionEvent): void {
+    if (e.type === 'collision.presence') this.push(ws.id, () => true, { type: 'collision', conversation_id: e.conversation_id, agents: e.agents });
+    else this.push(ws.id, () => true, { type: 'claim', conversation_id: e.conversation_id, claim: e.claim });
+  }
+
+  private push(wsId: string, to: (s: Subscriber) => boolean, msg: RoutingPush): void {
+    for (const s of this.subscribers) {
+      if (s.workspaceId === wsId && to(s)) {
+        try { s.send(msg); } catch (err) { this.onError(err); }
+      }
+    }
+  }
+
+  subscribe(s: Subscriber): () => void {
+    this.subscribers.add(s);
+    return () => { this.subscribers.delete(s); };
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) { this.flushAgain = true; return; }
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushLoop()).finally(() => { this.flushing = null; });
+  }
+
+  async flush(): Promise<void> {
+    if (this.flushing) await this.flushing;
+    if (this.patches.size || this.eventRows.length || this.presenceRows.size || this.insightRows.length || this.flagRows.length) {
+      this.scheduleFlush();
+      await this.flushing;
+    }
+  }
+
+  private async flushLoop(): Promise<void> {
+    do {
+      this.flushAgain = false;
+      const patches = this.patches, events = this.eventRows, presence = this.presenceRows, insights = this.insightRows, flags = this.flagRows;
+      this.patches = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = [];
+      if (!patches.size && !events.length && !presence.size && !insights.length && !flags.length) break;
+      if (this.hasInsights === null) {
+        const [r] = await this.log.db.query<{ t: string | null }>(`SELECT to_regclass('insights')::text AS t`);
+        this.hasInsights = r.t !== null;
+      }
+      try {
+        await this.log.write(async (w) => {
+          this.own.add(w.changes);
+          if (patches.size) {
+            const existing = new Set((await w.query<{ id: string }>('SELECT id FROM conversations WHERE id = ANY($1)', [[...patches.keys()]])).map((r) => r.id));
+            for (const [id, p] of patches) if (existing.has(id)) await w.update('conversation', id, { ...p, updated_at: new Date(this.now()).toISOString() });
+          }
+          if (events.length) {
+            await w.query(`INSERT INTO routing_events (workspace_id, at, type, conversation_id, agent_id, data)
+              SELECT x.workspace_id, x.at, x.type, x.conversation_id, x.agent_id, x.data
+                FROM jsonb_to_recordset($1::jsonb) AS x(workspace_id text, at timestamptz, type text, conversation_id text, agent_id text, data jsonb)`, [JSON.stringify(events)]);
+          }
+          for (const [agent, p] of presence) {
+            await w.query(`INSERT INTO agent_presence (agent_id, workspace_id, activity_id, since) VALUES ($1, $2, $3, $4)
+              ON CONFLICT (agent_id) DO UPDATE SET activity_id = excluded.activity_id, since = excluded.since`, [agent, p.workspace_id, p.activity_id, new Date(p.at).toISOString()]);
+          }
+          for (const f of flags) {
+            await w.query(`INSERT INTO sla_flags (conversation_id, warned, breached) SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $1)
+              ON CONFLICT (conversation_id) DO UPDATE SET warned = ARRAY(SELECT DISTINCT unnest(sla_flags.warned || excluded.warned)),
+                breached = ARRAY(SELECT DISTINCT unnest(sla_flags.breached || excluded.breached))`, [f.conversation_id, f.warned, f.breached]);
+          }
+          if (this.hasInsights) {
+            for (const i of insights) {
+              await w.query(`INSERT INTO insights (id, workspace_id, conversation_id, department_id, rule_id, opened_at, status, closed_at, closed_by, resolution)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, closed_at = excluded.closed_at, closed_by = excluded.closed_by, resolution = excluded.resolution`,
+              [i.id, i.workspace_id, i.conversation_id, i.department_id, i.rule_id, i.opened_at, i.status, i.closed_at, i.closed_by, i.resolution]);
+            }
+          }
+        });
+      } catch (err) { this.onError(err); }
+    } while (this.flushAgain || this.patches.size);
+  }
+}
+
+/** The workspace's teams are the database's; every team gets a queue if the config has none for it. */
+export function withTeams(config: RoutingConfigInput | null, teams: TeamRow[]): RoutingConfigInput {
+  const support = teams.filter((t) => t.kind === 'support');
+  const base: RoutingConfigInput = config ?? {
+    activities: DEFAULT_ACTIVITIES, queues: [], rules: [], default_queue_id: `q-${support[0]?.id}`,
+    sla_policies: [
+      { id: 'urgent', priorities: ['urgent'], first_response_seconds: 15 * 60, next_response_seconds: 15 * 60, resolution_seconds: 4 * 3600, on_breach: [{ type: 'notify_supervisor' }] },
+      { id: 'high', priorities: ['high'], first_response_seconds: 30 * 60, next_response_seconds: 30 * 60, resolution_seconds: 8 * 3600, on_breach: [{ type: 'notify_supervisor' }] },
+      { id: 'default', first_response_seconds: 3600, next_response_seconds: 3600, resolution_seconds: 24 * 3600, on_breach: [{ type: 'raise_priority' }] },
+    ],
+  };
+  const queues = [...(base.queues ?? [])];
+  for (const t of teams) if (!queues.some((q) => q.team_id === t.id)) queues.push({ id: `q-${t.id}`, team_id: t.id, match: [] });
+  return { ...base, teams: teams.map((t) => ({ id: t.id, name: t.name, kind: t.kind })), queues };
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.length > 0 && v.length <= 100 ? v : null;
+}
+function num(v: unknown, lo: number, hi: number): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.max(lo, Math.min(hi, v)) : null;
+}
+function priorityOf(v: unknown): Priority {
+  return PrioritySchema.safeParse(v).success ? (v as Priority) : 'normal';
+}
+
+function attributes(row: any, extra: { tier: string | null; followers: number | null }): RoutableConversationInput {
+  const a = row.analysis ?? {};
+  return {
+    id: row.id, channel: row.channel, priority: priorityOf(row.priority),
+    language: str(a.language), intent: str(a.intent), topic: str(a.topic),
+    sentiment_label: str(a.sentiment?.label), sentiment: num(a.sentiment?.score, -1, 1),
+    customer_tier: extra.tier ?? null, followers: extra.followers ?? null,
+    text: `${row.subject ?? ''} ${row.snippet ?? ''}`.slice(0, 100_000),
+    created_at: row.created_at ? new Date(row.created_at).getTime() : undefined,
+  };
+}
