@@ -99,7 +99,10 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
     intent: string | null; topic: string | null; tags: string[]; created: string; status: ConversationStatus; resolved: string | null;
     fr_due: string | null; res_due: string | null; msgs: string | null; evs: string | null;
   }>(`
-    WITH cv AS MATERIALIZED (SELECT c.* FROM conversations c WHERE ${where}),
+    WITH cv AS MATERIALIZED (
+      SELECT c.id, c.channel, c.channel_account_id, c.assignee_id, c.team_id, c.priority, c.analysis->>'intent' AS intent,
+             c.analysis->>'topic' AS topic, c.tags, c.created_at, c.status, c.resolved_at, c.first_response_due_at, c.resolution_due_at
+      FROM conversations c WHERE ${where}),
     sx AS (SELECT question_message_id AS mid FROM surveys WHERE workspace_id = $1 AND question_message_id IS NOT NULL
            UNION ALL SELECT answer_message_id FROM surveys WHERE workspace_id = $1 AND answer_message_id IS NOT NULL),
     mg AS (SELECT m.conversation_id AS id,
@@ -116,7 +119,7 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
            LEFT JOIN sa ON e.type <> 'assign' AND sa.cid = e.conversation_id AND sa.at = e.at
            WHERE sa.cid IS NULL GROUP BY e.conversation_id)
     SELECT cv.id, cv.channel, cv.channel_account_id AS account, cv.assignee_id, cv.team_id, cv.priority,
-           cv.analysis->>'intent' AS intent, cv.analysis->>'topic' AS topic, cv.tags, ${msText('cv.created_at')} AS created, cv.status,
+           cv.intent, cv.topic, cv.tags, ${msText('cv.created_at')} AS created, cv.status,
            ${msText('cv.resolved_at')} AS resolved, ${msText('cv.first_response_due_at')} AS fr_due, ${msText('cv.resolution_due_at')} AS res_due,
            mg.msgs, ev.evs
     FROM cv LEFT JOIN mg ON mg.id = cv.id LEFT JOIN ev ON ev.id = cv.id`, params);
