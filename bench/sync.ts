@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { Conversation, Customer, Message } from '../shared/domain';
 import type { Change } from '../shared/contract/hub-api';
-import { openCache, CACHE_FILE } from '../main/core/db/open';
+import { checkpointWhenIdle, openCache, CACHE_FILE } from '../main/core/db/open';
 import { SyncApplier } from '../main/core/sync/apply';
 import { inboxList } from '../main/core/queries';
 import { searchMessages } from '../main/core/search';
@@ -130,6 +130,7 @@ const counts = db.prepare('SELECT (SELECT count(*) FROM conversations) AS conver
 // ---- delta apply -------------------------------------------------------------------------------
 {
   const times: number[] = [];
+  const checkpoints: number[] = [];
   const ids = db.prepare("SELECT id FROM conversations WHERE tab <> 'history'").pluck().all() as string[];
   const rows = db.prepare('SELECT data FROM conversations WHERE id = ?').pluck();
   let pruned = 0;
@@ -150,9 +151,14 @@ const counts = db.prepare('SELECT (SELECT count(*) FROM conversations) AS conver
     const t0 = performance.now();
     applier.applyChangesPage({ since, to: syncId, has_more: false, reset: false, changes });
     times.push(performance.now() - t0);
+    // what the core does when sync goes idle, measured apart
+    const t1 = performance.now();
+    checkpointWhenIdle(db);
+    checkpoints.push(performance.now() - t1);
     pruned = counts.conversations - (db.prepare('SELECT count(*) FROM conversations').pluck().get() as number);
   }
-  emit({ metric: 'delta_apply', conversations_per_page: 1000, messages_per_page: 1000, runs: times.length, p50_ms: pct(times, 50), p95_ms: pct(times, 95), max_ms: pct(times, 100), conversations_pruned_total: pruned, target_p95_ms: 60 });
+  emit({ metric: 'delta_apply', conversations_per_page: 1000, messages_per_page: 1000, runs: times.length, p50_ms: pct(times, 50), p95_ms: pct(times, 95), max_ms: pct(times, 100), conversations_pruned_total: pruned, target_p95_ms: 60,
+    idle_checkpoint_p50_ms: pct(checkpoints, 50), idle_checkpoint_p95_ms: pct(checkpoints, 95), note: 'apply = one transaction incl. FTS and prune; the WAL checkpoint runs after, when sync is idle' });
 }
 
 // ---- search -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DesktopRequests, type DesktopEvent, type DesktopEventName, type DesktopRequestName, type DesktopResponse, type SessionStatus } from '../../shared/contract/desktop';
 import { MutationArgsSchemas, type MutationType } from '../../shared/contract/hub-api';
 import type { Conversation } from '../../shared/domain';
-import { openCache, type Db } from './db/open';
+import { checkpointWhenIdle, openCache, type Db } from './db/open';
 import { getDraft, saveDraft } from './drafts';
 import { CoreError } from './errors';
 import { Outbox } from './outbox';
@@ -43,6 +43,7 @@ export class LocalDesktopService implements DesktopService {
     this.engine = new SyncEngine(this.applier, this.outbox, {
       dataChanged: (ids, inbox) => this.emit('data.changed', { conversation_ids: ids, inbox }),
       statusChanged: () => this.emit('session.changed', this.status()),
+      idle: () => { if (!this.closed) checkpointWhenIdle(this.db); },
     }, options.sync);
     this.engine.start();
   }

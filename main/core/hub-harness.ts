@@ -6,7 +6,7 @@
  */
 /* eslint-disable no-restricted-imports -- the harness starts a real hub in-process for tests; desktop code never imports it */
 import { startHub, type Hub } from '../../hub/hub';
-import { createTeam, createWorkspace } from '../../hub/admin';
+import { createTeam, createWorkspace, setAgentTeams } from '../../hub/admin';
 import { hashPassword } from '../../hub/auth';
 import { applyMutations } from '../../hub/mutations';
 import { loadAgentContext, scopeSnapshot } from '../../hub/sync/scope';
@@ -26,13 +26,21 @@ export interface Tenant {
   /** a mutation made by an agent through the hub's own mutation path (as another desktop would) */
   act(agentId: string, m: Omit<Mutation, 'id'>): Promise<unknown>;
   snapshot(agentId: string): Promise<Entities>;
+  /** replaces an agent's teams (their desktop must bootstrap again) */
+  setTeams(agentId: string, teamIds: string[]): Promise<void>;
   /** sandbox_posts rows per message id of this workspace */
   sandboxCounts(): Promise<Map<string, number>>;
   /** resolves when the hub has no reply of this workspace left to deliver */
   deliveriesSettled(): Promise<void>;
 }
 
-export interface World { hub: Hub; tenant(): Promise<Tenant>; close(): Promise<void> }
+export interface World {
+  hub: Hub;
+  tenant(): Promise<Tenant>;
+  /** drops the change log but its last entry: every client behind it gets reset:true and bootstraps again */
+  pruneChangeLog(): Promise<void>;
+  close(): Promise<void>;
+}
 
 let counter = 0;
 
@@ -79,6 +87,7 @@ export async function startWorld(): Promise<World> {
         return res;
       },
       snapshot: (agentId) => scopeSnapshot(hub.db, agentId),
+      setTeams: (agentId, teamIds) => setAgentTeams(hub.log, agentId, teamIds),
       async sandboxCounts() {
         const rows = await hub.db.query<{ message_id: string; n: number }>(
           `SELECT s.message_id, count(*)::int AS n FROM sandbox_posts s JOIN messages m ON m.id = s.message_id
@@ -97,5 +106,9 @@ export async function startWorld(): Promise<World> {
     };
   }
 
-  return { hub, tenant, close: () => hub.close() };
+  return {
+    hub, tenant, close: () => hub.close(),
+    // Keeps the last entry: with an empty log the hub's bootstrap watermark reads 0 (reported to the hub's author).
+    async pruneChangeLog() { await hub.log.prune((await hub.log.maxSyncId()) - 1); },
+  };
 }

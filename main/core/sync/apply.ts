@@ -5,7 +5,8 @@
  * falls out of the agent's scope is pruned before it commits.
  */
 import type { Agent, Conversation, Customer, Message, Note } from '../../../shared/domain';
-import type { BootstrapPage, ChangesPage, Entities } from '../../../shared/contract/hub-api';
+import type { z } from 'zod';
+import type { BootstrapPage, ChangesPage, Entities, MeResponseSchema } from '../../../shared/contract/hub-api';
 import type { Db } from '../db/open';
 import { Meta } from '../db/meta';
 import { priorityRank, slaKey, tabOf, type ScopeOwner } from './scope';
@@ -76,6 +77,15 @@ export class SyncApplier {
     const agent = this.meta.get('agent');
     if (!agent) throw new Error('no agent in the cache: log in first');
     return { agentId: agent.id, teamIds: new Set(agent.team_ids) };
+  }
+
+  /** Who we are, as the hub says (GET /v1/me): the scope rule reads the agent's teams from here. */
+  setIdentity(me: z.infer<typeof MeResponseSchema>): void {
+    this.db.transaction(() => {
+      this.meta.set('agent', me.agent);
+      this.meta.set('teams', me.teams);
+      this.meta.set('agents', me.agents);
+    })();
   }
 
   // ---- bootstrap ------------------------------------------------------------

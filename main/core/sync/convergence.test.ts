@@ -18,7 +18,7 @@ const STEPS = 12;
 const PARALLEL = 2;
 
 let world: World;
-const totals = { replies: 0, offlineReplies: 0, restarts: 0, delivered: 0, conversations: 0, messages: 0 };
+const totals = { replies: 0, offlineReplies: 0, restarts: 0, teamChanges: 0, logPrunes: 0, delivered: 0, conversations: 0, messages: 0 };
 beforeAll(async () => { world = await startWorld(); });
 afterAll(async () => {
   await world?.close();
@@ -32,12 +32,13 @@ async function runSeed(seed: number): Promise<void> {
   const t = await world.tenant();
   const { agents, teams } = t;
   const dir = mkdtempSync(path.join(tmpdir(), `tend-conv-${seed}-`));
-  const open = () => new LocalDesktopService({ dataDir: dir, sync: { backoffBaseMs: 20, backoffMaxMs: 200, live: rnd() < 0.7 } });
+  const open = () => new LocalDesktopService({ dataDir: dir, sync: { backoffBaseMs: 20, backoffMaxMs: 200, live: rnd() < 0.7, log: process.env.TEND_SEED ? (m) => console.log(seed, m) : undefined } });
   let core = open();
   const handles = ['@ann', '@bob', '@cy', '@dee', '@eve'];
   const posts: { platform_id: string; conversation_id: string }[] = [];
   const replies: { id: string; conversation_id: string; text: string }[] = [];
   let connected = true;
+  let myTeams = [teams.a];
   try {
     // a first conversation of ours, so the client has something from the start
     const first = await t.post({ handle: pick(handles), text: `seed ${seed} hello` });
@@ -71,7 +72,16 @@ async function runSeed(seed: number): Promise<void> {
       } else if (r < 0.88) {
         if (connected) await core.engine.stop(); else core.engine.start();
         connected = !connected;
-      } else if (r < 0.95) {
+      } else if (r < 0.91) {
+        // the agent joins or leaves team B: the desktop must rebuild its scope
+        myTeams = myTeams.length === 1 ? [teams.a, teams.b] : [teams.a];
+        await t.setTeams(agents.me, myTeams);
+        totals.teamChanges++;
+      } else if (r < 0.93) {
+        // the hub drops its change log: clients behind it are told to reset
+        await world.pruneChangeLog();
+        totals.logPrunes++;
+      } else if (r < 0.96) {
         await core.close();
         core = open();
         connected = true;

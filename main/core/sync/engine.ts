@@ -16,9 +16,13 @@ import { GapError, type SyncApplier } from './apply';
 import { backoffDelay } from './backoff';
 import { HubClient, HubRequestError, NetworkError } from './hub-client';
 
+const sameTeams = (a: string[], b: string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
+
 export interface EngineHooks {
   dataChanged(conversationIds: string[], inbox: boolean): void;
   statusChanged(): void;
+  /** nothing left to do for now (the core checkpoints the WAL here) */
+  idle?(): void;
 }
 export interface EngineOptions {
   backoffBaseMs?: number;
@@ -118,6 +122,7 @@ export class SyncEngine {
       this.syncing = false;
       this.hooks.statusChanged();
     } while (this.again && !this.stopped);
+    if (!this.stopped) this.hooks.idle?.();
   }
 
   private onFailure(err: Error): void {
@@ -209,22 +214,37 @@ export class SyncEngine {
   // ---- 2. bootstrap ----------------------------------------------------------------
 
   private async bootstrap(client: HubClient): Promise<void> {
-    this.applier.beginBootstrap();
-    let cursor: string | null = null;
-    let watermark = Number.POSITIVE_INFINITY;
-    do {
-      const page = await client.bootstrap(cursor, this.opts.pageLimit);
+    // The scope depends on our teams: read them first, and again at the end — if they changed
+    // meanwhile, the snapshot was cut for the old teams and is taken again.
+    let me = await client.me();
+    for (let attempt = 0; ; attempt++) {
       this.setOnline(true);
-      if (this.stopped) return;
-      this.applier.applyBootstrapPage(page);
-      // The lowest watermark is safe: changes after it are replayed, and newest wins.
-      watermark = Math.min(watermark, page.watermark);
-      cursor = page.next_cursor;
-    } while (cursor !== null);
-    this.applier.finishBootstrap(watermark);
+      this.applier.setIdentity(me);
+      this.hooks.statusChanged();
+      this.applier.beginBootstrap();
+      let cursor: string | null = null;
+      let watermark = Number.POSITIVE_INFINITY;
+      do {
+        const page = await client.bootstrap(cursor, this.opts.pageLimit);
+        if (this.stopped) return;
+        this.applier.applyBootstrapPage(page);
+        // The lowest watermark is safe: changes after it are replayed, and newest wins.
+        watermark = Math.min(watermark, page.watermark);
+        cursor = page.next_cursor;
+      } while (cursor !== null);
+      const after = await client.me();
+      if (sameTeams(after.agent.team_ids, me.agent.team_ids)) {
+        this.applier.setIdentity(after);
+        this.applier.finishBootstrap(watermark);
+        break;
+      }
+      if (attempt >= 3) throw new Error('our teams keep changing during bootstrap; retrying later');
+      me = after;
+    }
     this.pushed = [];
     this.needPull = true;
     this.hooks.dataChanged([], true);
+    this.hooks.statusChanged();
   }
 
   // ---- 3. changes -------------------------------------------------------------------
@@ -238,12 +258,13 @@ export class SyncEngine {
       if (page.since !== at || page.reset) { this.needPull = true; return; }
       const res = this.applier.applyChangesPage(page);
       this.hooks.dataChanged(res.conversationIds, true);
-      if (res.needsBootstrap || page.has_more) { this.needPull = true; return; }
+      if (res.needsBootstrap || page.has_more) { this.needPull = true; this.again = true; return; }
     }
   }
 
   private async pull(client: HubClient): Promise<void> {
     let gaps = 0;
+    let resets = 0;
     for (;;) {
       const since = this.applier.meta.get('last_sync_id');
       const page = await client.changes(since, this.opts.pageLimit);
@@ -253,7 +274,12 @@ export class SyncEngine {
       try {
         const res = this.applier.applyChangesPage(page);
         if (res.conversationIds.length) this.hooks.dataChanged(res.conversationIds, true);
-        if (res.needsBootstrap) { await this.bootstrap(client); continue; }
+        if (res.needsBootstrap) {
+          // A hub that answers reset right after a fresh bootstrap would loop us forever: back off instead.
+          if (++resets > 2) throw new Error('the hub asks for a new bootstrap again and again (its watermark is behind its change log)');
+          await this.bootstrap(client);
+          continue;
+        }
       } catch (err) {
         if (!(err instanceof GapError) || ++gaps > 3) throw err;
         continue; // re-fetch from our checkpoint
