@@ -12,8 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { StreamMessage } from '../../shared/contract/hub-api';
-import type { ChangeLog } from '../sync/changelog';
-import { changesPage, loadAgentContext, type AgentContext } from '../sync/scope';
+import type { ChangeLog, ChangeRecord } from '../sync/changelog';
+import { agentKeys, changesPage, directScope, loadAgentContext, type AgentContext } from '../sync/scope';
 
 const SubscribeSchema = z.object({ type: z.literal('subscribe'), since: z.number().int().refine(Number.isSafeInteger) });
 const PAGE = 1000;
@@ -26,6 +26,9 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
     let pumping = false;
     let again = false;
     let closed = false;
+    // what the last pump saw of the scope: lets a commit that cannot concern this agent skip the read
+    let keys = new Set(agentKeys(agent));
+    let customers = new Set<string>();
 
     const send = (m: StreamMessage | string) => {
       if (!closed && socket.readyState === socket.OPEN) socket.send(typeof m === 'string' ? m : JSON.stringify(m));
@@ -42,6 +45,10 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
         do {
           again = false;
           const ctx = (await loadAgentContext(log.db, agent.id)) ?? agent;
+          keys = new Set(agentKeys(ctx));
+          customers = new Set((await log.db.query<{ customer_id: string }>(
+            `SELECT DISTINCT d.customer_id FROM conversations d WHERE ${directScope('d')}`,
+            [ctx.workspace_id, ctx.id, ctx.team_ids])).map((r) => r.customer_id));
           for (;;) {
             if (clientSince === null || closed) break;
             const page = await changesPage(log.db, ctx, readFrom, PAGE);
@@ -66,7 +73,11 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
       }
     };
 
-    const onCommit = () => { void pump(); };
+    // A change that enters the scope carries this agent's key, so a stale customer set never
+    // hides a relevant change; an empty list (poke from another hub) always reads.
+    const concerns = (changes: ChangeRecord[]) => changes.length === 0 || changes.some((c) =>
+      c.keys.some((k) => keys.has(k)) || (c.customer_id !== null && customers.has(c.customer_id)));
+    const onCommit = (changes: ChangeRecord[]) => { if (concerns(changes)) void pump(); };
     log.events.on('committed', onCommit);
     const ping = setInterval(() => { if (socket.readyState === socket.OPEN) socket.ping(); }, 25_000);
     ping.unref?.();

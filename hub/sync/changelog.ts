@@ -52,6 +52,8 @@ function scopeOf(entity: Entity): { customer: string; keys: string } {
 export interface ChangeRecord {
   sync_id: number;
   entity: Entity;
+  keys: string[];
+  customer_id: string | null;
   data: Record<string, any>;
 }
 
@@ -98,16 +100,16 @@ export class Writer {
    */
   async record(entity: Entity, id: string, extraKeys: string[] = []): Promise<Record<string, any>> {
     const s = scopeOf(entity);
-    const rows = await this.tx.query<{ sync_id: number; data: Record<string, any> }>(
+    const rows = await this.tx.query<{ sync_id: number; keys: string[]; customer_id: string | null; data: Record<string, any> }>(
       `WITH s AS (SELECT nextval('changes_sync_id_seq') AS v),
             u AS (UPDATE ${TABLE[entity]} t SET sync_id = (SELECT v FROM s) WHERE t.id = $1 RETURNING t.*)
        INSERT INTO changes (sync_id, workspace_id, entity, entity_id, customer_id, keys, data)
        SELECT u.sync_id, u.workspace_id, '${entity}', u.id, ${s.customer},
               ARRAY(SELECT DISTINCT k FROM unnest(${s.keys} || $2::text[]) k), ${JSON_OF[entity]('u')}::jsonb
-       FROM u RETURNING sync_id, data`,
+       FROM u RETURNING sync_id, keys, customer_id, data`,
       [id, extraKeys]);
     if (!rows.length) throw new Error(`${entity} ${id} not found`);
-    const change = { sync_id: rows[0].sync_id, entity, data: rows[0].data };
+    const change: ChangeRecord = { sync_id: rows[0].sync_id, entity, keys: rows[0].keys, customer_id: rows[0].customer_id, data: rows[0].data };
     this.changes.push(change);
     return change.data;
   }
@@ -154,7 +156,7 @@ export class ChangeLog {
     return out;
   }
 
-  /** Pokes local listeners (used when another hub instance committed). */
+  /** Pokes local listeners with no details (another hub instance committed): they must read the log. */
   poke(): void {
     this.events.emit('committed', []);
   }

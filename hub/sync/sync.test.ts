@@ -175,6 +175,33 @@ describe('sync', () => {
     }
   });
 
+  it("the stream pushes history: a change to another agent's conversation with my customer", async () => {
+    await conversation(hub.log, w, { handle: 'shared', assignee: w.agentA });
+    const theirs = await conversation(hub.log, w, { handle: 'shared', assignee: w.agentB, team: w.teamB });
+    const t = await login(hub.url, w.emails.a);
+    const stream = await openStream(hub.url, t, (await hub.log.maxSyncId()));
+    try {
+      await stream.waitFor((m) => m.type === 'hello');
+      await hub.log.write((wr) => wr.update('conversation', theirs.id, { tags: ['history-moved'] }));
+      const m = await stream.waitFor((x) => x.type === 'changes');
+      expect(m.page.changes.map((c: any) => [c.entity, c.data.id, c.data.tags])).toEqual([['conversation', theirs.id, ['history-moved']]]);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('the stream accepts the token as a query parameter', async () => {
+    const t = await login(hub.url, w.emails.a);
+    const ws = new WebSocket(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream?token=${encodeURIComponent(t)}`);
+    const hello = await new Promise<any>((resolve, reject) => {
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', since: 0 })));
+      ws.on('message', (d) => { const m = JSON.parse(d.toString()); if (m.type === 'hello') resolve(m); });
+      ws.once('error', reject);
+    });
+    ws.close();
+    expect(hello.agent_id).toBe(w.agentA);
+  });
+
   it('the stream refuses a missing token', async () => {
     for (const headers of [{}, { authorization: 'Bearer nope' }]) {
       const ws = new WebSocket(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream`, { headers });
