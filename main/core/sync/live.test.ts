@@ -1,0 +1,80 @@
+/** The sync engine against a real hub: live push, refusals coming back as drafts, team changes. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { LocalDesktopService } from '../core';
+import { startWorld, type Tenant, type World } from '../hub-harness';
+import { cacheEntities } from '../test-compare';
+
+let world: World;
+let t: Tenant;
+let dir: string;
+let core: LocalDesktopService;
+
+beforeAll(async () => { world = await startWorld(); });
+afterAll(async () => { await world?.close(); });
+afterEach(async () => { await core?.close(); rmSync(dir, { recursive: true, force: true }); });
+
+async function login(): Promise<void> {
+  t = await world.tenant();
+  dir = mkdtempSync(path.join(tmpdir(), 'tend-live-'));
+  // no polling: anything that arrives without an explicit sync came over the stream
+  core = new LocalDesktopService({ dataDir: dir, sync: { pollMs: 3_600_000, backoffBaseMs: 50 } });
+  await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+  await core.engine.syncNow();
+}
+
+/** Resolves when `check` holds after a data.changed event. */
+function when(check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (check()) return resolve();
+    const off = core.on('data.changed', () => { if (check()) { off(); resolve(); } });
+  });
+}
+const hasConversation = (id: string) => () => core.db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck().get(id) !== undefined;
+
+it('a new post in our team queue arrives over the live stream', async () => {
+  await login();
+  await when(() => core.engine.online);
+  const p = await t.post({ handle: '@zed', text: 'my router is on fire' });
+  await when(hasConversation(p.conversation_id));
+  expect((await core.handle('inbox.list', { tab: 'team' })).items.map((i) => i.id)).toContain(p.conversation_id);
+  expect((await core.handle('search', { query: 'rout' })).hits.map((h) => h.conversation_id)).toEqual([p.conversation_id]);
+});
+
+it('a reply to a conversation reassigned meanwhile comes back as the draft with the reason', async () => {
+  await login();
+  const p = await t.post({ handle: '@amy', text: 'where is my refund' });
+  await t.act(t.agents.other, { type: 'assign', args: { conversation_id: p.conversation_id, assignee_id: t.agents.me } });
+  await core.engine.syncNow();
+  await core.engine.stop();
+  await core.handle('reply.send', { conversation_id: p.conversation_id, text: 'Refund is on its way', visibility: 'public' });
+  await t.act(t.agents.other, { type: 'assign', args: { conversation_id: p.conversation_id, assignee_id: t.agents.other } });
+  core.engine.start();
+  await core.engine.syncNow();
+  const draft = await core.handle('draft.get', { conversation_id: p.conversation_id });
+  expect(draft).toMatchObject({ text: 'Refund is on its way', rejected: { code: 'conversation_reassigned' } });
+  expect(core.outbox.all()).toEqual([]);
+  // and the conversation left our scope with its customer
+  expect(hasConversation(p.conversation_id)()).toBe(false);
+  await cacheEqualsHub();
+});
+
+it('joining a team rebuilds the scope: its queue appears', async () => {
+  await login();
+  const p = await t.post({ handle: '@bo', text: 'billing question' });
+  await t.act(t.agents.other, { type: 'assign', args: { conversation_id: p.conversation_id, assignee_id: null, team_id: t.teams.b } });
+  await core.engine.syncNow();
+  expect(hasConversation(p.conversation_id)()).toBe(false);
+  await t.setTeams(t.agents.me, [t.teams.a, t.teams.b]);
+  await when(hasConversation(p.conversation_id));
+  await core.engine.idle();
+  expect(core.status().agent?.team_ids.sort()).toEqual([t.teams.a, t.teams.b].sort());
+  await cacheEqualsHub();
+});
+
+async function cacheEqualsHub(): Promise<void> {
+  await core.engine.syncNow();
+  expect(cacheEntities(core.db)).toEqual(await t.snapshot(t.agents.me));
+}
