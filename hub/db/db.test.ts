@@ -42,3 +42,26 @@ describe('db and migrations', () => {
     await db.exec('DROP TABLE tx_probe');
   });
 });
+
+describe('PGlite data dir', () => {
+  it('refuses a second opener while the first holds it, and reopens after close', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openDb } = await import('./db');
+    const dir = mkdtempSync(join(tmpdir(), 'tend-lock-'));
+    try {
+      const first = await openDb({ dataDir: dir });
+      await expect(openDb({ dataDir: dir })).rejects.toThrow(/already open/);
+      await first.close();
+      writeFileSync(join(dir, 'tend-hub.lock'), String(process.ppid)); // a live owner: another process
+      await expect(openDb({ dataDir: dir })).rejects.toThrow(/in use by process/);
+      writeFileSync(join(dir, 'tend-hub.lock'), '999999999'); // a dead owner
+      const again = await openDb({ dataDir: dir });
+      expect(await again.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,7 +3,8 @@
  * default: a data dir on disk or in memory) and a PostgreSQL server through `pg` (DATABASE_URL).
  * Rows come back with int8 as JS numbers and timestamptz as Date on both engines.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -56,8 +57,17 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
 
 async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
   const dir = options.memory || !options.dataDir ? undefined : options.dataDir;
-  if (dir) mkdirSync(dir, { recursive: true });
-  const lite = await PGlite.create(dir ? { dataDir: dir } : {});
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    lockDataDir(dir);
+  }
+  let lite: PGlite;
+  try {
+    lite = await PGlite.create(dir ? { dataDir: dir } : {});
+  } catch (err) {
+    if (dir) unlockDataDir(dir);
+    throw err;
+  }
   if (schema !== 'public') {
     await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   }
@@ -94,8 +104,42 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
     },
     async close() {
       if (!lite.closed) await lite.close();
+      if (dir) unlockDataDir(dir);
     },
   };
+}
+
+/**
+ * PGlite is a single-process database: two processes on one data dir corrupt it. A lock file
+ * with the owner's pid refuses a second opener while the first is alive.
+ */
+function lockDataDir(dir: string): void {
+  const file = join(dir, 'tend-hub.lock');
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return;
+  } catch (err: any) {
+    if (err?.code !== 'EEXIST') throw err;
+  }
+  const owner = Number(readFileSync(file, 'utf8'));
+  let alive = false;
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid) {
+    try {
+      process.kill(owner, 0);
+      alive = true;
+    } catch (e: any) {
+      alive = e?.code === 'EPERM';
+    }
+  }
+  if (alive) throw new Error(`the hub data dir ${dir} is in use by process ${owner}; stop it first (or use another --data-dir)`);
+  if (owner === process.pid) throw new Error(`the hub data dir ${dir} is already open in this process`);
+  writeFileSync(file, String(process.pid)); // left by a process that died
+}
+
+function unlockDataDir(dir: string): void {
+  try {
+    if (Number(readFileSync(join(dir, 'tend-hub.lock'), 'utf8')) === process.pid) rmSync(join(dir, 'tend-hub.lock'));
+  } catch {}
 }
 
 // ---- pg (PostgreSQL server) ---------------------------------------------------
