@@ -222,15 +222,18 @@ export class SyncEngine {
       this.applier.setIdentity(me);
       this.hooks.statusChanged();
       this.applier.beginBootstrap();
-      let cursor: string | null = null;
+      let cursor: string | null;
       let watermark = Number.POSITIVE_INFINITY;
+      let next = client.bootstrap(null, this.opts.pageLimit);
       do {
-        const page = await client.bootstrap(cursor, this.opts.pageLimit);
+        const page = await next;
         if (this.stopped) return;
+        cursor = page.next_cursor;
+        // fetch the next page while this one is written
+        if (cursor !== null) { next = client.bootstrap(cursor, this.opts.pageLimit); next.catch(() => {}); }
         this.applier.applyBootstrapPage(page);
         // The lowest watermark is safe: changes after it are replayed, and newest wins.
         watermark = Math.min(watermark, page.watermark);
-        cursor = page.next_cursor;
       } while (cursor !== null);
       const after = await client.me();
       if (sameTeams(after.agent.team_ids, me.agent.team_ids)) {
