@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { RoutingEngine } from '../hub/routing/engine';
 import { careConfig } from '../hub/routing/fixtures';
+import { runRoutingE2E } from './routing-e2e';
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -137,4 +138,11 @@ line('offer_reject_and_reoffer', reject);
 line('route_new_conversation_500_free_agents', offerFree);
 const all = [...routeNew, ...freed, ...accept, ...reject, ...offerFree];
 line('routing_decision_all', all, { target_p99_ms: 5, agents: AGENTS, open_conversations: OPEN });
-console.log(JSON.stringify({ bench: 'routing', metric: 'end_to_end_inbound_to_desktop_offer', status: 'see bench/routing-e2e.ts' }));
+
+// End to end over a real hub (PGlite, or DATABASE_URL): the hub's own ingest without routing first, as the
+// ceiling, then inbound post → offer on one of 200 desktops at the target rate and at a rate the ingest sustains.
+if (!process.argv.includes('--no-e2e')) {
+  await runRoutingE2E({ routing: false, rate: 200, seconds: 5 });
+  await runRoutingE2E({ rate: 200, seconds: 10 });
+  await runRoutingE2E({ rate: 50, seconds: 10 });
+}

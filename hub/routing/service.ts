@@ -47,6 +47,8 @@ export class RoutingService {
   private readonly workspaces = new Map<string, Promise<WorkspaceRouting>>();
   private readonly ready = new Map<string, WorkspaceRouting>();
   private readonly convWorkspace = new Map<string, string>();
+  /** customer → workspace, learnt from the ingest hook, so new conversations need no lookup query */
+  private readonly customerWorkspace = new Map<string, string>();
   private readonly subscribers = new Set<Subscriber>();
   private readonly own = new WeakSet<object>();
   private chain: Promise<void> = Promise.resolve();
@@ -181,6 +183,17 @@ export class RoutingService {
     [wsId, JSON.stringify(ws.engine.getConfig()), by]);
   }
 
+  /**
+   * The check the hub's reply mutation calls before storing a public reply (see collision.ts):
+   * 'send', or 'warn' with the conflicts and a confirm token; the mutation is then refused with
+   * code `collision` and the desktop asks the agent. Unknown workspace (not loaded yet) → send.
+   */
+  checkReplyCollision(input: { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token?: string | null }) {
+    const ws = this.ready.get(input.workspace_id);
+    if (!ws) return { decision: 'send' as const, confirmed_conflicts: [] };
+    return ws.collision.checkReply(input);
+  }
+
   // ---------------------------------------------------------------- ingest hook
 
   /**
@@ -189,6 +202,8 @@ export class RoutingService {
    * A workspace not loaded yet gets the default team now and is routed when the change arrives.
    */
   readonly routePost: RoutePost = (input: RouteInput): RouteDecision => {
+    if (this.customerWorkspace.size > 200_000) this.customerWorkspace.clear();
+    this.customerWorkspace.set(input.customer_id, input.workspace_id);
     const ws = this.ready.get(input.workspace_id);
     if (!ws) {
       void this.workspace(input.workspace_id).catch(this.onError);
@@ -209,8 +224,17 @@ export class RoutingService {
   // ---------------------------------------------------------------- change-log consumer
 
   private async consume(records: ChangeRecord[]): Promise<void> {
-    const unknown = records.filter((r) => r.entity === 'conversation' && !this.convWorkspace.has(r.data.id)).map((r) => r.data.id as string);
+    // customers written in the same commit carry tier and followers; the ingest hook told us their workspace
+    const customers = new Map<string, { tier: string | null; followers: number | null }>();
+    for (const r of records) if (r.entity === 'customer') customers.set(r.data.id, { tier: r.data.tier ?? null, followers: r.data.followers ?? null });
     const extra = new Map<string, { tier: string | null; followers: number | null }>();
+    for (const r of records) {
+      if (r.entity !== 'conversation' || this.convWorkspace.has(r.data.id)) continue;
+      const ws = this.customerWorkspace.get(r.data.customer_id);
+      const cu = customers.get(r.data.customer_id);
+      if (ws && cu) { this.convWorkspace.set(r.data.id, ws); extra.set(r.data.id, cu); }
+    }
+    const unknown = records.filter((r) => r.entity === 'conversation' && !this.convWorkspace.has(r.data.id)).map((r) => r.data.id as string);
     if (unknown.length) {
       const rows = await this.log.db.query<{ id: string; workspace_id: string; tier: string | null; followers: number | null }>(
         'SELECT c.id, c.workspace_id, cu.tier, cu.followers FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ANY($1)', [unknown]);
