@@ -39,12 +39,14 @@ const { values: opt } = parseArgs({
 
 // Child mode: one cold open, measured from before the file is opened to the first page in hand.
 if (opt['cold-open']) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const db = openCache(opt['cold-open']);
   const page = inboxList(db, { tab: 'mine', sort: 'sla', offset: 0, limit: 50 });
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
   db.close();
-  process.stdout.write(JSON.stringify({ ms, items: page.items.length, total: page.total }));
+  process.stdout.write(JSON.stringify({ ms, cpu_ms: (c.user + c.system) / 1000, items: page.items.length, total: page.total }));
   process.exit(0);
 }
 
@@ -53,6 +55,8 @@ const PER_CONV = Number(opt['messages-per-conversation']);
 const emit = (o: object) => console.log(JSON.stringify(o));
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(2); };
 const rnd = prng(42);
+/** CPU time of this process (user + system), ms: on a loaded machine wall time also counts waiting for a core. */
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const ME = 'ag-me';
 const TEAM = 'team-a';
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -95,13 +99,14 @@ function cust(k: number): Customer {
 
 const dir = opt.keep ?? mkdtempSync(path.join(os.tmpdir(), 'tend-bench-sync-'));
 const reuse = opt.keep !== undefined && existsSync(path.join(dir, CACHE_FILE));
-emit({ machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` } });
+emit({ machine: { load_avg_1m: +os.loadavg()[0].toFixed(1), cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` } });
 
 // ---- build the cache through the apply code ----------------------------------------------
 const db = openCache(dir);
 const applier = new SyncApplier(db);
 applier.meta.set('agent', { id: ME, workspace_id: 'w', email: 'me@x', name: 'Me', role: 'agent', skills: {}, capacity: {}, team_ids: [TEAM] });
 if (!reuse) {
+  const c0 = cpuMs();
   const t0 = performance.now();
   applier.beginBootstrap();
   const PAGE = 1000;
@@ -121,7 +126,7 @@ if (!reuse) {
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')");
   const s = (performance.now() - t0) / 1000;
-  emit({ metric: 'cache_build', conversations: N_CONV, messages: N_CONV * PER_CONV, seconds: +s.toFixed(1), messages_per_s: Math.round((N_CONV * PER_CONV) / s), via: 'SyncApplier.applyBootstrapPage, pages of 1,000 conversations' });
+  emit({ metric: 'cache_build', conversations: N_CONV, messages: N_CONV * PER_CONV, seconds: +s.toFixed(1), messages_per_s: Math.round((N_CONV * PER_CONV) / s), cpu_seconds: +((cpuMs() - c0) / 1000).toFixed(1), via: 'SyncApplier.applyBootstrapPage, pages of 1,000 conversations' });
 } else {
   syncId = applier.meta.get('last_sync_id') + 1;
 }
@@ -131,6 +136,7 @@ const counts = db.prepare('SELECT (SELECT count(*) FROM conversations) AS conver
 {
   const times: number[] = [];
   const checkpoints: number[] = [];
+  const cpu: number[] = [];
   const ids = db.prepare("SELECT id FROM conversations WHERE tab <> 'history'").pluck().all() as string[];
   const rows = db.prepare('SELECT data FROM conversations WHERE id = ?').pluck();
   let pruned = 0;
@@ -148,47 +154,54 @@ const counts = db.prepare('SELECT (SELECT count(*) FROM conversations) AS conver
       changes.push({ sync_id: syncId, entity: 'message', op: 'upsert', data: msg(c.id, 100 + run * 1000 + k, Date.now()) });
     }
     const since = applier.meta.get('last_sync_id');
+    const c0 = cpuMs();
     const t0 = performance.now();
     applier.applyChangesPage({ since, to: syncId, has_more: false, reset: false, changes });
     times.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
     // what the core does when sync goes idle, measured apart
     const t1 = performance.now();
     checkpointWhenIdle(db);
     checkpoints.push(performance.now() - t1);
     pruned = counts.conversations - (db.prepare('SELECT count(*) FROM conversations').pluck().get() as number);
   }
-  emit({ metric: 'delta_apply', conversations_per_page: 1000, messages_per_page: 1000, runs: times.length, p50_ms: pct(times, 50), p95_ms: pct(times, 95), max_ms: pct(times, 100), conversations_pruned_total: pruned, target_p95_ms: 60,
+  emit({ metric: 'delta_apply', conversations_per_page: 1000, messages_per_page: 1000, runs: times.length, p50_ms: pct(times, 50), p95_ms: pct(times, 95), max_ms: pct(times, 100), cpu_p50_ms: pct(cpu, 50), cpu_p95_ms: pct(cpu, 95), conversations_pruned_total: pruned, target_p95_ms: 60,
     idle_checkpoint_p50_ms: pct(checkpoints, 50), idle_checkpoint_p95_ms: pct(checkpoints, 95), note: 'apply = one transaction incl. FTS and prune; the WAL checkpoint runs after, when sync is idle' });
 }
 
 // ---- search -------------------------------------------------------------------------------------
 {
   const times: number[] = [];
+  const cpu: number[] = [];
   let hits = 0;
   for (let q = 0; q < 300; q++) {
     const words = Array.from({ length: 1 + Math.floor(rnd() * 2) }, word);
     const last = words[words.length - 1];
     words[words.length - 1] = last.slice(0, Math.max(2, Math.min(last.length, 2 + Math.floor(rnd() * 5))));
+    const c0 = cpuMs();
     const t0 = performance.now();
     hits += searchMessages(db, words.join(' '), 50).length;
     times.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
   }
-  emit({ metric: 'search', messages: counts.messages, queries: times.length, p50_ms: pct(times, 50), p95_ms: pct(times, 95), max_ms: pct(times, 100), mean_hits: +(hits / times.length).toFixed(1), target_p95_ms: 50 });
+  emit({ metric: 'search', messages: counts.messages, queries: times.length, p50_ms: pct(times, 50), p95_ms: pct(times, 95), max_ms: pct(times, 100), cpu_p50_ms: pct(cpu, 50), cpu_p95_ms: pct(cpu, 95), mean_hits: +(hits / times.length).toFixed(1), target_p95_ms: 50 });
 }
 db.close();
 
 // ---- cold open -----------------------------------------------------------------------------------
 {
   const runs: number[] = [];
+  const cpu: number[] = [];
   let items = 0;
   for (let i = 0; i < 5; i++) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'sync.ts'), '--cold-open', dir], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cold open child failed: ${r.stderr}`);
-    const out = JSON.parse(r.stdout) as { ms: number; items: number };
+    const out = JSON.parse(r.stdout) as { ms: number; cpu_ms: number; items: number };
     runs.push(out.ms);
+    cpu.push(out.cpu_ms);
     items = out.items;
   }
-  emit({ metric: 'cold_open', conversations: counts.conversations, first_page_items: items, runs_ms: runs.map((x) => +x.toFixed(1)), median_ms: pct(runs, 50), max_ms: pct(runs, 100), target_ms: 50, note: 'fresh process each run: open + migrate check + first inbox page (OS file cache warm)' });
+  emit({ metric: 'cold_open', conversations: counts.conversations, first_page_items: items, runs_ms: runs.map((x) => +x.toFixed(1)), median_ms: pct(runs, 50), max_ms: pct(runs, 100), cpu_median_ms: pct(cpu, 50), target_ms: 50, note: 'fresh process each run: open + migrate check + first inbox page (OS file cache warm)' });
 }
 emit({ metric: 'peak_rss', phase: 'cache', mb: Math.round(process.resourceUsage().maxRSS / 1024) });
 
@@ -242,5 +255,6 @@ if (!opt['skip-hub']) {
   emit({ metric: 'bootstrap_e2e', messages: cached, seconds: +e2eS.toFixed(2), messages_per_s: Math.round(cached / e2eS), scope: 'login + HTTP bootstrap + apply into the SQLite cache (same process as the hub)', target_per_s: 20_000 });
   await world.close();
 }
+emit({ load_avg_1m_at_end: +os.loadavg()[0].toFixed(1) });
 emit({ metric: 'peak_rss', phase: 'all', mb: Math.round(process.resourceUsage().maxRSS / 1024) });
 if (!opt.keep) rmSync(dir, { recursive: true, force: true });
