@@ -178,6 +178,29 @@ describe('report over the hub database', () => {
     expect(await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF })).toEqual(before);
   });
 
+  it('keeps the per-conversation facts current when a delivery fails, a message goes, a survey changes', async () => {
+    const frtOfH = async () => (await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, by: 'agent', asOf: FIXTURE_AS_OF }))
+      .groups.find((g) => g.key === 'a1')!.first_response.count;
+    expect(await frtOfH()).toBe(4);
+    await db.query(`UPDATE messages SET delivery = 'failed' WHERE id = 'H-m2'`);
+    expect(await frtOfH()).toBe(3); // H's only delivered answer failed after all
+    await db.query(`UPDATE messages SET delivery = 'sent', attempts = attempts + 1 WHERE id = 'H-m2'`);
+    expect(await frtOfH()).toBe(4);
+    await db.query(`INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, visibility, text, delivery, created_at)
+      VALUES ('H-x', 'w1', 'H', 'x', 'outbound', 'public', 'x', 'sent', '2026-11-19T08:00:30Z')`);
+    expect((await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF })).total.first_response.count).toBe(5);
+    await db.query(`DELETE FROM messages WHERE id = 'H-x'`);
+    expect(await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, by: 'agent', asOf: FIXTURE_AS_OF }))
+      .toEqual(pure('agent'));
+    // Every stored fact equals a fresh computation.
+    const [{ stale }] = await db.query<{ stale: number }>(`
+      SELECT count(*)::int AS stale FROM conversations c LEFT JOIN metric_conversation_facts f ON f.conversation_id = c.id
+      WHERE (SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array(coalesce(f.msgs, ''), ',')) x)
+              IS DISTINCT FROM (SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array(tend_metric_msgs(c.id), ',')) x)
+         OR coalesce(f.evs, '') <> tend_metric_evs(c.id)`);
+    expect(stale).toBe(0);
+  });
+
   it('settings: defaults, validated updates, nothing written on a bad one', async () => {
     const s = await getMetricsSettings(db, 'w2');
     expect(s.roi.cost_per_contact).toEqual({ phone: 5.25, email: 4.42, social: 1 });
