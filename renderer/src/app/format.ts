@@ -27,13 +27,23 @@ export function slaState(due: string | null, now: number): { state: SlaState; te
   return { state: left < SLA_WARNING_MS ? 'warning' : 'calm', text: shortDuration(left), label: `SLA due in ${shortDuration(left)}` };
 }
 
+// Formatters are costly to create (toLocaleTimeString builds one per call): make them once.
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+let todayKey = '';
+let todayUntil = 0;
+
 export function clockTime(iso: string): string {
-  const d = new Date(iso);
-  const today = new Date();
-  const sameDay = d.toDateString() === today.toDateString();
-  return sameDay
-    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    : d.toLocaleDateString([], { day: 'numeric', month: 'short' }) + ' ' + d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const t = Date.parse(iso);
+  const now = Date.now();
+  if (now >= todayUntil) {
+    const d = new Date(now);
+    todayKey = DAY.format(d);
+    d.setHours(24, 0, 0, 0);
+    todayUntil = d.getTime();
+  }
+  const day = DAY.format(t);
+  return day === todayKey ? TIME.format(t) : `${day} ${TIME.format(t)}`;
 }
 
 export const CHANNEL_LABEL: Record<string, string> = {

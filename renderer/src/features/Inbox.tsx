@@ -5,7 +5,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { InboxTab } from '../../../shared/contract/desktop';
-import { PAGE_SIZE, useCounts, useInboxPages, type InboxFilter } from '../api/queries';
+import { call } from '../api/client';
+import { keys, PAGE_SIZE, queryClient, useCounts, useInboxPages, type InboxFilter } from '../api/queries';
 import { CHANNEL_LABEL, CHANNEL_SHORT, sentimentText, slaDue, slaState } from '../app/format';
 import { registerNav } from '../app/nav';
 import { useClock, useUi } from '../app/store';
@@ -94,6 +95,14 @@ export function Inbox() {
   useEffect(() => {
     if (document.activeElement === document.body || !document.activeElement) document.getElementById('inbox-list')?.focus();
   }, [total > 0]);
+
+  // Read ahead: the neighbours of the selection come from the cache before j/k asks for them.
+  useEffect(() => {
+    for (const i of [selectedIndex + 1, selectedIndex + 2, selectedIndex - 1]) {
+      const id = i >= 0 && i < total ? rowAt(i)?.id : undefined;
+      if (id) void queryClient.prefetchQuery({ queryKey: keys.conversation(id), queryFn: () => call('conversation.get', { id }) });
+    }
+  });
 
   const counted = (t: InboxTab) => counts.data ? counts.data[t] : undefined;
   return (
