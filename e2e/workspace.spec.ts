@@ -47,6 +47,9 @@ test('logs in with the keyboard and sees the assigned conversations', async () =
   await expect(page.getByRole('complementary', { name: 'Customer' }).getByRole('heading', { level: 2 })).toHaveText((await heading().textContent())!.split(' ')[0]!);
   await expect(list()).toBeFocused();
   await page.screenshot({ path: join(ARTIFACTS, 'workspace.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(ARTIFACTS, 'workspace-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 test('moves with j and k', async () => {

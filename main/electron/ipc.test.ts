@@ -1,0 +1,53 @@
+import { describe, expect, it, vi } from 'vitest';
+import { DESKTOP_REQUEST_NAMES } from '../../shared/contract/desktop';
+import type { DesktopService } from '../core/service';
+
+const handlers = new Map<string, (event: unknown, req: unknown) => Promise<unknown>>();
+vi.mock('electron', () => ({
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, req: unknown) => Promise<unknown>) => { handlers.set(channel, fn); },
+    removeHandler: (channel: string) => { handlers.delete(channel); },
+  },
+}));
+
+const { registerIpc } = await import('./ipc');
+
+function fakeEvent(url: string, mainFrame: boolean) {
+  const frame = { url };
+  return { senderFrame: frame, sender: { mainFrame: mainFrame ? frame : { url } } };
+}
+
+describe('Electron IPC adapter', () => {
+  const calls: Array<[string, unknown]> = [];
+  const service: DesktopService = {
+    async handle(name, req) { calls.push([name, req]); return { ok: true } as never; },
+    on: () => () => {},
+    async close() {},
+  };
+  const unregister = registerIpc(service, () => null);
+
+  it('registers one handler per contract request', () => {
+    expect([...handlers.keys()].sort()).toEqual(DESKTOP_REQUEST_NAMES.map((n) => `tend:${n}`).sort());
+  });
+
+  it('refuses senders outside the app origin or in a sub-frame, before the service sees anything', async () => {
+    const h = handlers.get('tend:inbox.counts')!;
+    expect(await h(fakeEvent('https://evil.example/', true), {})).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(await h(fakeEvent('app://tend/index.html', false), {})).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('parses with the contract, then answers a Result', async () => {
+    const h = handlers.get('tend:reply.send')!;
+    expect(await h(fakeEvent('app://tend/index.html', true), { conversation_id: 'c1' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(calls).toEqual([]);
+    expect(await h(fakeEvent('app://tend/index.html', true), { conversation_id: 'c1', text: 'hi', visibility: 'public' }))
+      .toEqual({ ok: true, value: { ok: true } });
+    expect(calls).toEqual([['reply.send', { conversation_id: 'c1', text: 'hi', visibility: 'public', resolve: false }]]);
+  });
+
+  it('removes its handlers', () => {
+    unregister();
+    expect(handlers.size).toBe(0);
+  });
+});
