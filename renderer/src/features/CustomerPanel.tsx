@@ -1,5 +1,5 @@
 /** Who the customer is across channels, and every past conversation, openable inline. */
-import { useState } from 'react';
+import { useDeferredValue, useState } from 'react';
 import { useConversation, useCustomer } from '../api/queries';
 import { CHANNEL_LABEL, clockTime, sentimentText } from '../app/format';
 import { useUi } from '../app/store';
@@ -12,7 +12,8 @@ function PastConversation({ id }: { id: string }) {
 }
 
 export function CustomerPanel() {
-  const selectedId = useUi((s) => s.selectedId);
+  // The panel may paint a frame after the thread: j/k stays instant while it catches up.
+  const selectedId = useDeferredValue(useUi((s) => s.selectedId));
   const conv = useConversation(selectedId);
   const customerId = conv.data?.conversation.customer_id ?? null;
   const q = useCustomer(customerId);

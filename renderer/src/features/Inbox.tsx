@@ -99,8 +99,11 @@ export function Inbox() {
   // Read ahead: the neighbours of the selection come from the cache before j/k asks for them.
   useEffect(() => {
     for (const i of [selectedIndex + 1, selectedIndex + 2, selectedIndex - 1]) {
-      const id = i >= 0 && i < total ? rowAt(i)?.id : undefined;
-      if (id) void queryClient.prefetchQuery({ queryKey: keys.conversation(id), queryFn: () => call('conversation.get', { id }) });
+      const row = i >= 0 && i < total ? rowAt(i) : undefined;
+      if (!row) continue;
+      const { id, customer_id } = row;
+      void queryClient.prefetchQuery({ queryKey: keys.conversation(id), queryFn: () => call('conversation.get', { id }) });
+      void queryClient.prefetchQuery({ queryKey: keys.customer(customer_id), queryFn: () => call('customer.get', { id: customer_id }) });
     }
   });
 
