@@ -44,6 +44,12 @@ export class LocalDesktopService implements DesktopService {
       dataChanged: (ids, inbox) => this.emit('data.changed', { conversation_ids: ids, inbox }),
       statusChanged: () => this.emit('session.changed', this.status()),
       idle: () => { if (!this.closed) checkpointWhenIdle(this.db); },
+      unauthorized: () => {
+        if (this.closed) return;
+        // Back to the login screen with the cache, drafts and outbox intact: a re-login as the same agent keeps them.
+        this.applier.meta.set('session', null);
+        this.emit('session.changed', this.status());
+      },
     }, options.sync);
     this.engine.start();
   }
@@ -134,7 +140,7 @@ export class LocalDesktopService implements DesktopService {
       agent: m.get('agent'),
       teams: m.get('teams'),
       agents: m.get('agents'),
-      hub_url: session?.hub_url ?? this.options.hubUrl ?? null,
+      hub_url: session?.hub_url ?? m.get('hub_url') ?? this.options.hubUrl ?? null,
       online: this.engine.online,
       outbox_count: this.outbox.pendingCount(),
       last_sync_id: m.get('last_sync_id'),
@@ -159,7 +165,7 @@ export class LocalDesktopService implements DesktopService {
     await this.engine.stop();
     const m = this.applier.meta;
     const previous = m.get('agent');
-    const sameAgent = previous?.id === login.agent.id && m.get('session')?.hub_url === url;
+    const sameAgent = previous?.id === login.agent.id && (m.get('session')?.hub_url ?? m.get('hub_url')) === url;
     if (!sameAgent && previous) {
       if (this.outbox.all().some((o) => o.state !== 'acked')) {
         this.engine.start();
@@ -169,6 +175,7 @@ export class LocalDesktopService implements DesktopService {
     }
     this.db.transaction(() => {
       m.set('session', { hub_url: url, token: login.token });
+      m.set('hub_url', url);
       m.set('agent', me.agent);
       m.set('teams', me.teams);
       m.set('agents', me.agents);

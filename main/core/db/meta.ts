@@ -9,13 +9,15 @@ export interface MetaValues {
   /** set when the scope must be rebuilt from a fresh snapshot (first login, reset, teams changed) */
   needs_bootstrap: boolean;
   session: { hub_url: string; token: string } | null;
+  /** the hub this cache belongs to; kept when the session expires so a re-login keeps the cache */
+  hub_url: string | null;
   agent: Agent | null;
   teams: Team[];
   agents: { id: string; name: string }[];
 }
 
 const DEFAULTS: MetaValues = {
-  last_sync_id: 0, bootstrap_gen: 0, needs_bootstrap: true, session: null, agent: null, teams: [], agents: [],
+  last_sync_id: 0, bootstrap_gen: 0, needs_bootstrap: true, session: null, hub_url: null, agent: null, teams: [], agents: [],
 };
 
 export class Meta {

@@ -23,6 +23,8 @@ export interface EngineHooks {
   statusChanged(): void;
   /** nothing left to do for now (the core checkpoints the WAL here) */
   idle?(): void;
+  /** the hub no longer accepts our token */
+  unauthorized?(): void;
 }
 export interface EngineOptions {
   backoffBaseMs?: number;
@@ -74,6 +76,13 @@ export class SyncEngine {
   }
 
   async stop(): Promise<void> {
+    this.halt();
+    await this.running?.catch(() => {});
+    this.setOnline(false);
+  }
+
+  /** Stops timers and the stream at once (a running cycle ends at its next check). */
+  private halt(): void {
     this.stopped = true;
     for (const t of [this.retryTimer, this.wsTimer]) if (t) clearTimeout(t);
     if (this.pollTimer) clearInterval(this.pollTimer);
@@ -83,8 +92,6 @@ export class SyncEngine {
     ws?.removeAllListeners();
     ws?.on('error', () => {});
     ws?.terminate();
-    await this.running?.catch(() => {});
-    this.setOnline(false);
   }
 
   /** Something may need doing (a mutation queued, a push arrived): run a cycle now or right after the current one. */
@@ -130,8 +137,9 @@ export class SyncEngine {
     this.opts.log(`sync: ${err.message}`);
     if (err instanceof HubRequestError && err.status === 401) {
       // The token is no longer valid: keep serving the cache, stop calling the hub until the next login.
+      this.halt();
       this.setOnline(false);
-      this.stopped = true;
+      this.hooks.unauthorized?.();
       return;
     }
     if (err instanceof NetworkError) this.setOnline(false);
@@ -307,6 +315,8 @@ export class SyncEngine {
     try {
       const result = await client.hydrate(ids);
       if (this.stopped) return;
+      // a change queued meanwhile shows optimistically: send it before writing the hub's rows over it
+      if (this.outbox.pendingCount() > 0) { this.again = true; return; }
       const res = this.applier.applyHydrate(ids, result);
       this.hooks.dataChanged(res.conversationIds, true);
     } catch (err) {

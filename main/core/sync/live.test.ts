@@ -74,6 +74,29 @@ it('joining a team rebuilds the scope: its queue appears', async () => {
   await cacheEqualsHub();
 });
 
+it('an expired session goes back to login with the cache, drafts and outbox kept', async () => {
+  await login();
+  const p = await t.post({ handle: '@kay', text: 'my card was charged twice' });
+  await t.act(t.agents.other, { type: 'assign', args: { conversation_id: p.conversation_id, assignee_id: t.agents.me } });
+  await core.engine.syncNow();
+  await world.hub.db.query('DELETE FROM sessions WHERE agent_id = $1', [t.agents.me]);
+  await core.engine.stop();
+  await core.handle('reply.send', { conversation_id: p.conversation_id, text: 'Refunding the second charge', visibility: 'public' });
+  await core.handle('draft.save', { conversation_id: p.conversation_id, text: 'more to say', visibility: 'public' });
+  core.engine.start();
+  await core.engine.idle();
+  const status = await core.handle('session.status', {});
+  expect(status).toMatchObject({ logged_in: false, online: false, outbox_count: 1, hub_url: world.hub.url });
+  expect((await core.handle('inbox.list', { tab: 'mine' })).items.map((i) => i.id)).toEqual([p.conversation_id]);
+  await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+  await core.engine.syncNow();
+  expect((await core.handle('draft.get', { conversation_id: p.conversation_id }))?.text).toBe('more to say');
+  expect(core.outbox.pendingCount()).toBe(0);
+  await t.deliveriesSettled();
+  expect([...(await t.sandboxCounts()).values()]).toEqual([1]);
+  await cacheEqualsHub();
+});
+
 async function cacheEqualsHub(): Promise<void> {
   await core.engine.syncNow();
   expect(cacheEntities(core.db)).toEqual(await t.snapshot(t.agents.me));
