@@ -62,6 +62,8 @@ export interface HubIngestorOptions {
 export class HubIngestor implements Ingestor {
   analyzePost: AnalyzePost;
   route: RoutePost;
+  /** channel account ids by channel + account (accounts are never deleted) */
+  private readonly accounts = new Map<string, string>();
 
   constructor(private readonly log: ChangeLog, private readonly options: HubIngestorOptions) {
     this.analyzePost = options.analyzePost ?? analyzePostDefault;
@@ -75,7 +77,13 @@ export class HubIngestor implements Ingestor {
     const dup = await this.findMessage(this.log.db, post.platform_id, post.channel);
     if (dup) return { status: 'duplicate', ...dup };
     const analysis = post.from_brand ? {} : await this.analyzePost(post);
-    const accountId = await ensureChannelAccount(this.log.db, ws, post.channel, post.account);
+    const accountKey = `${post.channel}\u0000${post.account}`;
+    let accountId = this.accounts.get(accountKey);
+    if (!accountId) {
+      accountId = await ensureChannelAccount(this.log.db, ws, post.channel, post.account);
+      this.accounts.set(accountKey, accountId);
+    }
+    const account = accountId;
     return this.log.write(async (w) => {
       const again = await this.findMessage(w, post.platform_id, post.channel);
       if (again) return { status: 'duplicate', ...again };
@@ -93,7 +101,7 @@ export class HubIngestor implements Ingestor {
         conversationId = open?.id ?? null;
       }
       if (!conversationId) {
-        conversationId = await this.openConversation(w, post, analysis, customerId, accountId);
+        conversationId = await this.openConversation(w, post, analysis, customerId, account);
       }
       const messageId = randomUUID();
       await w.insert('message', {
@@ -160,7 +168,9 @@ export class HubIngestor implements Ingestor {
         [ws, post.channel, a.handle]);
     if (found) {
       const [c] = await w.query<{ followers: number | null; verified: boolean }>('SELECT followers, verified FROM customers WHERE id = $1', [found.customer_id]);
-      if (a.followers !== null && (c.followers !== a.followers || c.verified !== a.verified)) {
+      // follower counts move all the time: record a change only when it moved by more than 10%
+      const moved = a.followers !== null && (c.followers === null || Math.abs(a.followers - c.followers) > 0.1 * Math.max(c.followers, 10));
+      if (moved || c.verified !== a.verified) {
         await w.update('customer', found.customer_id, { followers: a.followers, verified: a.verified });
       }
       return found.customer_id;

@@ -65,33 +65,31 @@ export class Writer {
     return this.tx.query<T>(text, params);
   }
 
-  /** Inserts a row (values by column) and records it. Returns the row snapshot. */
+  /** Inserts a row (values by column) and records it, in one statement. Returns the row snapshot. */
   async insert(entity: Entity, values: Record<string, unknown>): Promise<Record<string, any>> {
-    const cols = Object.keys(values);
+    const cols = Object.keys(values).filter((c) => c !== 'sync_id');
     const params: unknown[] = [];
     const exprs = cols.map((c) => this.value(c, values[c], params));
-    await this.tx.query(`INSERT INTO ${TABLE[entity]} (${cols.join(', ')}) VALUES (${exprs.join(', ')})`, params);
-    return this.record(entity, String(values.id));
+    return this.append(entity,
+      `INSERT INTO ${TABLE[entity]} AS t (${cols.join(', ')}, sync_id) VALUES (${exprs.join(', ')}, (SELECT v FROM s)) RETURNING t.*`,
+      params, `'{}'::text[]`, `${entity} ${String(values.id)} was not inserted`);
   }
 
-  /** Updates a row by id (undefined values are left unchanged) and records it. Conversations keep the scope key of their old state. */
+  /**
+   * Updates a row by id (undefined values are left unchanged; null writes NULL) and records it,
+   * in one statement. A conversation's change also carries the scope key of its OLD state.
+   */
   async update(entity: Entity, id: string, patch: Record<string, unknown>): Promise<Record<string, any>> {
-    const oldKeys: string[] = [];
-    if (entity === 'conversation') {
-      const [old] = await this.tx.query<{ assignee_id: string | null; team_id: string | null }>(
-        'SELECT assignee_id, team_id FROM conversations WHERE id = $1', [id]);
-      if (!old) throw new Error(`conversation ${id} not found`);
-      const k = keyOf(old);
-      if (k) oldKeys.push(k);
-    }
     const params: unknown[] = [id];
-    // undefined means "leave as is"; null writes NULL
-    const sets = Object.keys(patch).filter((c) => patch[c] !== undefined).map((c) => `${c} = ${this.value(c, patch[c], params)}`);
-    if (sets.length) {
-      const res = await this.tx.query(`UPDATE ${TABLE[entity]} SET ${sets.join(', ')} WHERE id = $1 RETURNING id`, params);
-      if (!res.length) throw new Error(`${entity} ${id} not found`);
-    }
-    return this.record(entity, id, oldKeys);
+    const sets = Object.keys(patch).filter((c) => patch[c] !== undefined && c !== 'sync_id')
+      .map((c) => `${c} = ${this.value(c, patch[c], params)}`);
+    sets.push('sync_id = (SELECT v FROM s)');
+    // every CTE reads the snapshot from before the UPDATE: o holds the old assignee and team
+    const oldKeys = entity === 'conversation'
+      ? `coalesce((SELECT array_remove(ARRAY[${conversationKey('o')}], NULL) FROM conversations o WHERE o.id = $1), '{}')`
+      : `'{}'::text[]`;
+    return this.append(entity, `UPDATE ${TABLE[entity]} t SET ${sets.join(', ')} WHERE t.id = $1 RETURNING t.*`,
+      params, oldKeys, `${entity} ${id} not found`);
   }
 
   /**
@@ -99,16 +97,22 @@ export class Writer {
    * Use directly after a write done with plain SQL (e.g. agent_teams rows of an agent).
    */
   async record(entity: Entity, id: string, extraKeys: string[] = []): Promise<Record<string, any>> {
-    const s = scopeOf(entity);
+    return this.append(entity, `UPDATE ${TABLE[entity]} t SET sync_id = (SELECT v FROM s) WHERE t.id = $1 RETURNING t.*`,
+      [id, extraKeys], '$2::text[]', `${entity} ${id} not found`);
+  }
+
+  /** `write` is a data-modifying statement over the row (alias t) that RETURNING t.* and uses s.v as sync_id. */
+  private async append(entity: Entity, write: string, params: unknown[], extraKeys: string, missing: string): Promise<Record<string, any>> {
+    const sc = scopeOf(entity);
     const rows = await this.tx.query<{ sync_id: number; keys: string[]; customer_id: string | null; data: Record<string, any> }>(
       `WITH s AS (SELECT nextval('changes_sync_id_seq') AS v),
-            u AS (UPDATE ${TABLE[entity]} t SET sync_id = (SELECT v FROM s) WHERE t.id = $1 RETURNING t.*)
+            u AS (${write})
        INSERT INTO changes (sync_id, workspace_id, entity, entity_id, customer_id, keys, data)
-       SELECT u.sync_id, u.workspace_id, '${entity}', u.id, ${s.customer},
-              ARRAY(SELECT DISTINCT k FROM unnest(${s.keys} || $2::text[]) k), ${JSON_OF[entity]('u')}::jsonb
+       SELECT u.sync_id, u.workspace_id, '${entity}', u.id, ${sc.customer},
+              ARRAY(SELECT DISTINCT k FROM unnest(${sc.keys} || ${extraKeys}) k), ${JSON_OF[entity]('u')}::jsonb
        FROM u RETURNING sync_id, keys, customer_id, data`,
-      [id, extraKeys]);
-    if (!rows.length) throw new Error(`${entity} ${id} not found`);
+      params);
+    if (!rows.length) throw new Error(missing);
     const change: ChangeRecord = { sync_id: rows[0].sync_id, entity, keys: rows[0].keys, customer_id: rows[0].customer_id, data: rows[0].data };
     this.changes.push(change);
     return change.data;

@@ -1,0 +1,42 @@
+/**
+ * Ingest throughput and latency: N posts through the hub's Ingestor (new conversations and
+ * replies in chains), one after another. Prints JSON lines.
+ *   npx tsx hub/bench/ingest.ts [--posts 2000]   (DATABASE_URL for a PostgreSQL server)
+ */
+import { parseArgs } from 'node:util';
+import { startHub } from '../hub';
+import { openDb } from '../db/db';
+import { createTeam, createWorkspace } from '../admin';
+import type { NormalizedPost } from '../connectors/types';
+
+const { values } = parseArgs({ options: { posts: { type: 'string', default: '2000' } } });
+const N = Number(values.posts);
+const url = process.env.DATABASE_URL || undefined;
+const schema = 'bench_ingest';
+if (url) {
+  const admin = await openDb({ url, poolSize: 1 });
+  await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.close();
+}
+const hub = await startHub({ databaseUrl: url, schema: url ? schema : undefined, dispatcher: false });
+const ws = await createWorkspace(hub.db, 'Bench');
+await createTeam(hub.db, ws, 'Care');
+const ingestor = hub.ingestor(ws);
+const lat: number[] = [];
+const t0 = performance.now();
+for (let i = 0; i < N; i++) {
+  const p: NormalizedPost = {
+    channel: 'x', account: 'brand', platform_id: `b${i}`,
+    author: { platform_user_id: `u${i % 500}`, handle: `user${i % 500}`, name: `User ${i % 500}`, followers: i, verified: false },
+    text: `Post ${i}: my order has not arrived`, visibility: 'public', in_reply_to: i % 3 === 0 || i < 3 ? null : `b${i - 3}`,
+    created_at: new Date(Date.now() - (N - i) * 1000).toISOString(), permalink: null, from_brand: false,
+  };
+  const t = performance.now();
+  await ingestor.ingest(p);
+  lat.push(performance.now() - t);
+}
+const ms = performance.now() - t0;
+lat.sort((a, b) => a - b);
+const q = (f: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(f * lat.length))] * 100) / 100;
+console.log(JSON.stringify({ metric: 'ingest_posts_per_s', value: Math.round(N / (ms / 1000)), posts: N, p50_ms: q(0.5), p99_ms: q(0.99), engine: hub.db.kind }));
+await hub.close();
