@@ -79,6 +79,7 @@ test('replies with a canned response', async () => {
   const sent = page.getByRole('listitem', { name: /^Reply from Ana Kowalski/ }).filter({ hasText: marker });
   await expect(sent).toBeVisible();
   await expect(sent.getByRole('status', { name: 'Delivery: sent' })).toBeVisible();
+  await page.screenshot({ path: join(ARTIFACTS, 'workspace-reply.png') });
 });
 
 test('sends and resolves, landing on the next conversation with the composer ready', async () => {

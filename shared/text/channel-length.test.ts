@@ -11,6 +11,10 @@ describe('xLength (X counts as the platform does)', () => {
     expect(xLength('see https://example.com/a/very/long/path/that/goes/on?and=on&and=on')).toBe(4 + 23);
     expect(xLength('a http://x.io b example.com/help.')).toBe(2 + 23 + 3 + 23 + 1);
   });
+  it('does not count the domain of an e-mail address as a URL', () => {
+    expect(xLength('Mail me at jo@example.com')).toBe(25);
+    expect(xLength('the example.community')).toBe(21);
+  });
   it('does not swallow trailing punctuation into a URL', () => {
     expect(xLength('(https://example.com).')).toBe(1 + 23 + 2);
   });

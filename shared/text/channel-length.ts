@@ -25,7 +25,8 @@ export const X_URL_WEIGHT = 23;
 const LIGHT_RANGES: Array<[number, number]> = [[0, 4351], [8192, 8205], [8208, 8223], [8242, 8247]];
 
 // Scheme URLs, and bare domains with a common TLD, as twitter-text autolinks them.
-const URL_RE = /\b(?:https?:\/\/[^\s<>"]+|(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|dev|app|info|biz|edu|gov|me|ly|uk|de|fr|pl|es|it|nl|eu|us|ca|au|in|jp|ai)(?:\/[^\s<>"]*)?)/giu;
+// Not inside an e-mail address or a longer word ("jo@example.com" is no link).
+const URL_RE = /(?<![\w@.-])(?:https?:\/\/[^\s<>"]+|(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|dev|app|info|biz|edu|gov|me|ly|uk|de|fr|pl|es|it|nl|eu|us|ca|au|in|jp|ai)(?![a-z0-9-])(?:\/[^\s<>"]*)?)/giu;
 // An emoji presentation sequence (with ZWJ joins, skin tones and variation selectors).
 const EMOJI_RE = /\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F|\u20E3)*(?:\u200D\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)*)*|\p{Regional_Indicator}{2}/gu;
 

@@ -10,7 +10,7 @@ export function Dialog(props: { label: string; onClose(): void; children: ReactN
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const el = ref.current!;
-    const first = el.querySelector<HTMLElement>('[data-autofocus], input, textarea, select, button, [tabindex="0"]');
+    const first = el.querySelector<HTMLElement>('[data-autofocus]') ?? el.querySelector<HTMLElement>('input, textarea, select, button, [tabindex="0"]');
     (first ?? el).focus();
     return () => {
       // Give focus back on the next frame, after React has removed the dialog.

@@ -132,7 +132,8 @@ function Tag() {
         close();
         const tag = it.id.slice(1);
         const req = it.id.startsWith('+') ? { add: [tag] } : { remove: [tag] };
-        void call('conversation.tag', { conversation_id: id, ...req }).then(() => useUi.getState().announce(`${it.label} done`), (e) => useUi.getState().announce(e.message));
+        const done = it.id.startsWith('+') ? `Tagged #${tag}` : `Removed #${tag}`;
+        void call('conversation.tag', { conversation_id: id, ...req }).then(() => useUi.getState().announce(done), (e) => useUi.getState().announce(e.message));
       }} />
   );
 }
@@ -174,7 +175,7 @@ function Shortcuts() {
   const overrides = useKeymap();
   return (
     <Dialog label="Keyboard shortcuts" onClose={close} wide>
-      <h2>Keyboard shortcuts</h2>
+      <h2 tabIndex={-1} data-autofocus>Keyboard shortcuts</h2>
       <table className="keymap">
         <tbody>
           {COMMANDS.map((c) => (
@@ -184,7 +185,7 @@ function Shortcuts() {
         </tbody>
       </table>
       <p className="muted">Single-key shortcuts never fire while you type in a field. Remap them in Settings ({formatCombo('$mod+,', isMac)}).</p>
-      <div className="dialog-actions"><button data-autofocus onClick={close}>Close</button></div>
+      <div className="dialog-actions"><button onClick={close}>Close</button></div>
     </Dialog>
   );
 }
