@@ -15,7 +15,7 @@ import { cacheEntities, prng } from '../test-compare';
 const SEEDS = Number(process.env.TEND_CONVERGENCE_SEEDS ?? 200);
 const CHUNK = 20;
 const STEPS = 12;
-const PARALLEL = 2;
+const PARALLEL = 4;
 
 let world: World;
 const totals = { replies: 0, offlineReplies: 0, restarts: 0, teamChanges: 0, logPrunes: 0, delivered: 0, conversations: 0, messages: 0 };
@@ -140,7 +140,7 @@ describe('convergence', () => {
   const chunks = Array.from({ length: Math.ceil(SEEDS / CHUNK) }, (_, i) => i * CHUNK);
   it.each(chunks)('seeds %i..+20 converge and deliver every reply exactly once', async (start) => {
     const seeds = Array.from({ length: Math.min(CHUNK, SEEDS - start) }, (_, i) => start + i + 1);
-    // two tenants at a time: while one waits on the hub, the other runs
+    // several tenants at a time: while one waits on the hub, the others run
     for (let i = 0; i < seeds.length; i += PARALLEL) {
       await Promise.all(seeds.slice(i, i + PARALLEL).map(async (seed) => {
         try {
