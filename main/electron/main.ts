@@ -3,7 +3,7 @@
  * IPC through the contract. Kept thin: everything real lives in main/core.
  */
 import { app, BrowserWindow, net, protocol, session, shell } from 'electron';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDesktopCore } from '../core';
 import type { DesktopService } from '../core/service';
@@ -67,7 +67,8 @@ app.whenReady().then(async () => {
   core = await createDesktopCore({
     dataDir: app.getPath('userData'),
     hubUrl: process.env.TEND_HUB_URL || undefined,
-    workerEntry: join(__dirname, 'core-worker.cjs'),
+    // Worker threads cannot load from inside app.asar: the packaged worker is unpacked next to it.
+    workerEntry: join(__dirname, 'core-worker.cjs').replace(`app.asar${sep}`, `app.asar.unpacked${sep}`),
   });
   registerIpc(core, () => win);
   win = createWindow();
