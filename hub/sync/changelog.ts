@@ -134,6 +134,13 @@ export interface ChangeLogOptions {
 
 export const NOTIFY_CHANNEL = 'tend_changes';
 
+/**
+ * The newest sync_id a reader can be at: the log's max, or (when pruning emptied the log)
+ * the last pruned one, so a watermark never falls behind the retained log.
+ */
+export const MAX_SYNC_ID_SQL =
+  `(SELECT greatest(coalesce((SELECT max(sync_id) FROM changes), 0), (SELECT retained_from - 1 FROM sync_state))::int8)`;
+
 export class ChangeLog {
   /** 'committed' (records) after every write transaction that changed something */
   readonly events = new EventEmitter();
@@ -166,7 +173,7 @@ export class ChangeLog {
   }
 
   async maxSyncId(q: Queryable = this.db): Promise<number> {
-    const [r] = await q.query<{ m: number }>('SELECT coalesce(max(sync_id), 0)::int8 AS m FROM changes');
+    const [r] = await q.query<{ m: number }>(`SELECT ${MAX_SYNC_ID_SQL} AS m`);
     return r.m;
   }
 

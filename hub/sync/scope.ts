@@ -11,6 +11,7 @@
 import type { Db, Queryable } from '../db/db';
 import type { Entities } from '../../shared/contract/hub-api';
 import { conversationJson, customerJson, messageJson, noteJson } from './rows';
+import { MAX_SYNC_ID_SQL } from './changelog';
 
 export interface AgentContext {
   id: string;
@@ -90,7 +91,7 @@ export async function bootstrapPage(q: Queryable, a: AgentContext, cursor: Boots
        WHERE c.workspace_id = $1 AND c.id > $4
          AND c.customer_id IN (SELECT d.customer_id FROM conversations d WHERE ${directScope('d')})
        ORDER BY c.id LIMIT $5)
-     SELECT (SELECT coalesce(max(sync_id), 0) FROM changes)::int8 AS max,
+     SELECT ${MAX_SYNC_ID_SQL} AS max,
             (SELECT count(*) FROM page)::int AS n, (SELECT max(id) FROM page) AS last,
             ${ENTITY_COLUMNS}`,
     [...scopeParams(a), cursor?.after ?? '', limit]);
@@ -107,7 +108,7 @@ export interface ChangesPageText { json: string; to: number; has_more: boolean; 
 /** Changes of the agent's scope after `since`, as a JSON string shaped like ChangesPageSchema. */
 export async function changesPage(q: Queryable, a: AgentContext, since: number, limit: number): Promise<ChangesPageText> {
   const [r] = await q.query<{ max: number; retained_from: number; n: number; last: number | null; changes: string }>(
-    `WITH mx AS (SELECT coalesce(max(sync_id), 0)::int8 AS m FROM changes),
+    `WITH mx AS (SELECT ${MAX_SYNC_ID_SQL} AS m),
           sel AS (
             SELECT ch.sync_id, ch.entity, ch.data FROM changes ch
             WHERE ch.sync_id > $4 AND ch.sync_id <= (SELECT m FROM mx) AND ch.workspace_id = $1

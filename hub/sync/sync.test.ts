@@ -150,6 +150,13 @@ describe('sync', () => {
     await hub.log.prune(3);
     expect(ChangesPageSchema.parse((await call(hub.url, 'GET', '/v1/sync/changes?since=1', { token: t })).json).reset).toBe(true);
     expect(ChangesPageSchema.parse((await call(hub.url, 'GET', '/v1/sync/changes?since=3', { token: t })).json).reset).toBe(false);
+    // a log pruned empty: the bootstrap watermark stays at the pruned end, so the client does not loop on reset
+    await hub.log.prune(max);
+    const boot = (await call(hub.url, 'GET', '/v1/sync/bootstrap', { token: t })).json;
+    expect(boot.watermark).toBe(max);
+    const after = ChangesPageSchema.parse((await call(hub.url, 'GET', `/v1/sync/changes?since=${boot.watermark}`, { token: t })).json);
+    expect(after).toMatchObject({ reset: false, to: max, changes: [] });
+    expect(await hub.log.maxSyncId()).toBe(max);
   });
 
   it('the stream pushes a committed change of the scope, and not others', async () => {
