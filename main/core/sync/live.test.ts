@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { LocalDesktopService } from '../core';
 import { startWorld, type Tenant, type World } from '../hub-harness';
 import { cacheEntities } from '../test-compare';
+import { createDesktopCore } from '../index';
 
 let world: World;
 let t: Tenant;
@@ -95,6 +96,28 @@ it('an expired session goes back to login with the cache, drafts and outbox kept
   await t.deliveriesSettled();
   expect([...(await t.sandboxCounts()).values()]).toEqual([1]);
   await cacheEqualsHub();
+});
+
+it('the worker-thread core logs in, syncs and sends like the in-process one', async () => {
+  await login();
+  await core.close();
+  const p = await t.post({ handle: '@lu', text: 'is the shop open on sunday' });
+  const worker = await createDesktopCore({ dataDir: dir });
+  try {
+    const events: string[] = [];
+    worker.on('session.changed', (s) => events.push(`${s.online}`));
+    await worker.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+    await worker.idle();
+    const { items } = await worker.handle('inbox.list', { tab: 'team' });
+    expect(items.map((i) => i.id)).toContain(p.conversation_id);
+    const { message_id } = await worker.handle('reply.send', { conversation_id: p.conversation_id, text: 'Yes, 10 to 4', visibility: 'public' });
+    await worker.idle();
+    await t.deliveriesSettled();
+    expect((await t.sandboxCounts()).get(message_id)).toBe(1);
+    expect(events).toContain('true');
+  } finally {
+    await worker.close();
+  }
 });
 
 async function cacheEqualsHub(): Promise<void> {
