@@ -20,8 +20,9 @@ const dataRoot = join(root, '.tend');
  * The Electron binary's path, or why it cannot run here. Read from the electron package's
  * files without requiring it: requiring it starts a download, which fails offline.
  */
-export function electronProblem(env: NodeJS.ProcessEnv = process.env, platform = process.platform): { binary: string | null; problem: string | null } {
-  const pkg = join(root, 'node_modules', 'electron');
+export function electronProblem(
+  env: NodeJS.ProcessEnv = process.env, platform: string = process.platform, pkg = join(root, 'node_modules', 'electron'),
+): { binary: string | null; problem: string | null } {
   const pathFile = join(pkg, 'path.txt');
   const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
   const binary = rel ? join(env.ELECTRON_OVERRIDE_DIST_PATH || join(pkg, 'dist'), rel) : null;
