@@ -110,7 +110,15 @@ export function Inbox() {
   const counted = (t: InboxTab) => counts.data ? counts.data[t] : undefined;
   return (
     <section className="pane queue" aria-label="Queue">
-      <div role="tablist" aria-label="Inbox" className="tabs">
+      <div role="tablist" aria-label="Inbox" className="tabs" onKeyDown={(e) => {
+        // The ARIA tabs pattern: arrows move between tabs.
+        if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+        e.preventDefault();
+        const i = TABS.findIndex((t) => t.id === tab);
+        const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
+        useUi.getState().set({ tab: next.id, selectedId: null, selectedIndex: 0 });
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus());
+      }}>
         {TABS.map((t, i) => (
           <button key={t.id} role="tab" aria-selected={tab === t.id} aria-controls="inbox-list" tabIndex={tab === t.id ? 0 : -1}
             onClick={() => run(`inbox.tab.${t.id}` as never)} title={`${t.label} (${i + 1})`}>
