@@ -1,6 +1,7 @@
 /**
- * The metrics over the hub database: loads the report's cohort as plain records (compactly: one row
- * per conversation with its messages aggregated) and runs the same pure report as everywhere else.
+ * The metrics over the hub database: loads the report's cohort as plain records (compactly: the
+ * per-conversation facts the triggers of migration 0600 keep, in a few large text values) and runs
+ * the same pure report as everywhere else.
  * Also the writes the metrics own: settings, surveys and insights.
  */
 import { randomUUID } from 'node:crypto';
