@@ -144,6 +144,25 @@ test('remaps a shortcut and uses it', async () => {
   await expect.poll(() => countOf(/^Mine/)).toBe(before - 1);
 });
 
+test('warns before personal data goes out in public', async () => {
+  await page.keyboard.press('r');
+  await expect(composer()).toBeFocused();
+  await page.keyboard.type('Write to me at maria.k@example.com and I will check');
+  await expect(page.getByText('This public reply contains an e-mail address.').first()).toBeVisible();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const warning = page.getByRole('alertdialog', { name: 'Personal data in a public reply' });
+  await expect(warning).toBeVisible();
+  await expect(warning.getByRole('button', { name: 'Edit reply' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(warning).toHaveCount(0);
+  // Nothing was sent: the text is still in the composer, which has the focus back.
+  await expect(composer()).toBeFocused();
+  await expect(composer()).toHaveValue(/maria\.k@example\.com/);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await expect(composer()).toHaveValue('');
+});
+
 test('replies offline, shows the outbox, delivers once when the hub is back', async () => {
   await stopHub();
   await expect(page.getByRole('status', { name: 'Offline' })).toBeVisible();

@@ -4,7 +4,7 @@
  * data goes public. Ctrl/Cmd+Enter sends; Ctrl/Cmd+Shift+Enter sends, resolves, and lands on
  * the next conversation with the composer ready.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { DesktopResponse } from '../../../shared/contract/desktop';
 import { applyShortcode, expandCanned, type CannedResponse } from '../../../shared/text/canned';
 import { countForChannel } from '../../../shared/text/channel-length';
@@ -38,6 +38,13 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const ref = useRef<HTMLTextAreaElement>(null);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const pending = useRef<null | (() => Promise<unknown>)>(null);
+  // Where the caret goes after a programmatic edit: set in the same commit, before the next key.
+  const caretAfter = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (caretAfter.current === null || !ref.current) return;
+    ref.current.setSelectionRange(caretAfter.current, caretAfter.current);
+    caretAfter.current = null;
+  });
 
   // r / n (and landing here after send-and-resolve) focus the composer in that mode.
   useEffect(() => {
@@ -86,7 +93,8 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
     change(next);
     setSuggest(0);
     recordUse(`canned:${item.shortcode}`);
-    requestAnimationFrame(() => { el.focus(); el.setSelectionRange(before.length + expanded.length, before.length + expanded.length); });
+    caretAfter.current = before.length + expanded.length;
+    el.focus();
   };
 
   // The palette inserts canned responses through this event.
@@ -140,7 +148,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
       // `;code` + space expands an exact shortcode.
       const el = e.currentTarget;
       const r = applyShortcode(text, el.selectionStart, canned, ctx);
-      if (r) { e.preventDefault(); change(r.text.slice(0, r.caret) + ' ' + r.text.slice(r.caret)); requestAnimationFrame(() => el.setSelectionRange(r.caret + 1, r.caret + 1)); }
+      if (r) { e.preventDefault(); caretAfter.current = r.caret + 1; change(r.text.slice(0, r.caret) + ' ' + r.text.slice(r.caret)); }
     }
   };
 
