@@ -24,6 +24,7 @@ await createTeam(hub.db, ws, 'Care');
 const ingestor = hub.ingestor(ws);
 const lat: number[] = [];
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 for (let i = 0; i < N; i++) {
   const p: NormalizedPost = {
     channel: 'x', account: 'brand', platform_id: `b${i}`,
@@ -36,7 +37,8 @@ for (let i = 0; i < N; i++) {
   lat.push(performance.now() - t);
 }
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 lat.sort((a, b) => a - b);
 const q = (f: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(f * lat.length))] * 100) / 100;
-console.log(JSON.stringify({ metric: 'ingest_posts_per_s', value: Math.round(N / (ms / 1000)), posts: N, p50_ms: q(0.5), p99_ms: q(0.99), engine: hub.db.kind }));
+console.log(JSON.stringify({ metric: 'ingest_posts_per_s', value: Math.round(N / (ms / 1000)), posts: N, p50_ms: q(0.5), p99_ms: q(0.99), cpu_ms_per_post: Math.round(((cpu.user + cpu.system) / 1000 / N) * 100) / 100, engine: hub.db.kind }));
 await hub.close();
