@@ -109,7 +109,7 @@ export function run(id: CommandId): void {
     }
     case 'customer.history': {
       ui.set({ showCustomer: true });
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('#customer-history button')?.focus());
+      requestAnimationFrame(() => { if (!useUi.getState().overlay) document.querySelector<HTMLElement>('#customer-history button')?.focus(); });
       return;
     }
     case 'pane.queue': ui.set({ showQueue: !ui.showQueue }); return;

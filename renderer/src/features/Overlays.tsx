@@ -56,12 +56,13 @@ function Search() {
   }));
   return (
     <ListPicker label="Search messages" placeholder="Search every message in the local cache…" items={items} filter={false}
-      query={query} onQuery={setQuery} onClose={close} empty={query.trim() ? (q.isFetching ? 'Searching…' : 'No message found') : 'Type a word'}
+      query={query} onQuery={setQuery} onClose={close} pending={deferred !== query || q.isPlaceholderData || (q.isFetching && !q.data)} empty={query.trim() ? (q.isFetching ? 'Searching…' : 'No message found') : 'Type a word'}
       onPick={(it) => {
         const hit = hits.find((h) => h.message_id === it.id)!;
         close();
         useUi.getState().select(hit.conversation_id, useUi.getState().selectedIndex);
-        requestAnimationFrame(() => document.getElementById('thread')?.focus());
+        // Into the opened thread, unless the agent has already opened something else meanwhile.
+        requestAnimationFrame(() => { if (!useUi.getState().overlay) document.getElementById('thread')?.focus(); });
       }} />
   );
 }
