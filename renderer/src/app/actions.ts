@@ -70,8 +70,12 @@ export function run(id: CommandId): void {
         document.getElementById('thread')?.focus();
       }
       return;
-    case 'composer.reply': if (conv) ui.focusComposer('reply'); return;
-    case 'composer.note': if (conv) ui.focusComposer('note'); return;
+    case 'composer.reply': case 'composer.note':
+      if (!conv) return;
+      // Answering a conversation means it has been read.
+      void call('conversation.markRead', { id: conv }).catch(() => {});
+      ui.focusComposer(id === 'composer.note' ? 'note' : 'reply');
+      return;
     case 'conversation.resolve':
       void leaveList((cid) => call('conversation.setStatus', { conversation_id: cid, status: 'resolved' }), 'Resolved');
       return;
