@@ -16,8 +16,11 @@ export function move(delta: number): void {
   if (!n) return;
   const total = n.total();
   if (total === 0) return;
-  const { selectedIndex } = useUi.getState();
-  const index = Math.max(0, Math.min(total - 1, selectedIndex + delta));
+  const { selectedIndex, selectedId } = useUi.getState();
+  // When the open conversation moved in the list (answered, re-sorted), "next" is the one now
+  // in its old place, not the one after that.
+  const moved = selectedId !== null && n.idAt(selectedIndex) !== selectedId;
+  const index = Math.max(0, Math.min(total - 1, selectedIndex + (moved && delta > 0 ? 0 : delta)));
   useUi.getState().select(n.idAt(index), index);
   n.scrollTo(index);
 }
