@@ -96,6 +96,10 @@ export const MutationArgsSchemas = {
     message_id: z.uuid(),
     text: text(LIMITS.messageText),
     visibility: VisibilitySchema,
+    /** created_at of the newest message the agent had on screen: lets the hub warn of a collision */
+    seen_up_to: z.iso.datetime().nullable().optional(),
+    /** token from a 'collision' rejection: the agent saw the warning and sends anyway */
+    confirm_collision: z.string().max(2000).nullable().optional(),
   }),
   note: z.object({ conversation_id: z.string().min(1), note_id: z.uuid(), text: text(LIMITS.noteText) }),
   set_status: z.object({
@@ -114,6 +118,12 @@ export const MutationArgsSchemas = {
     remove: z.array(tag).max(LIMITS.tagsPerConversation).default([]),
   }),
   set_priority: z.object({ conversation_id: z.string().min(1), priority: PrioritySchema }),
+  /** An agent corrects an automated label; the workspace's model learns from it. */
+  correct_label: z.object({
+    conversation_id: z.string().min(1),
+    task: z.enum(['sentiment', 'intent', 'topic', 'priority']),
+    label: z.string().trim().min(1).max(64),
+  }),
 } as const;
 export type MutationType = keyof typeof MutationArgsSchemas;
 export type MutationArgs<T extends MutationType> = z.infer<(typeof MutationArgsSchemas)[T]>;
@@ -136,12 +146,13 @@ export const RejectionCodeSchema = z.enum([
   'conversation_reassigned', // assigned to someone else meanwhile
   'conversation_resolved', // resolved meanwhile
   'too_long',              // over the channel's limit
+  'collision',             // someone else replied or is replying: confirm with details.confirm_token to send anyway
 ]);
 export type RejectionCode = z.infer<typeof RejectionCodeSchema>;
 
 export const MutationResultSchema = z.discriminatedUnion('ok', [
   z.object({ id: z.string(), ok: z.literal(true), value: z.record(z.string(), z.unknown()) }),
-  z.object({ id: z.string(), ok: z.literal(false), error: z.object({ code: RejectionCodeSchema, message: z.string() }) }),
+  z.object({ id: z.string(), ok: z.literal(false), error: z.object({ code: RejectionCodeSchema, message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) }),
 ]);
 export type MutationResult = z.infer<typeof MutationResultSchema>;
 export const MutationResultsSchema = z.object({ results: z.array(MutationResultSchema) });

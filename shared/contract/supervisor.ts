@@ -1,0 +1,38 @@
+/**
+ * The supervisor's floor: what the hub computes for the live dashboard (GET /v1/supervisor/floor,
+ * pushed as {type:'floor', floor} on WS /v1/supervisor/stream at most once a second after changes).
+ */
+import { z } from 'zod';
+
+export const FloorSchema = z.object({
+  generated_at: z.string(),
+  queues: z.array(z.object({
+    team_id: z.string().nullable(),
+    team_name: z.string(),
+    channel: z.string(),
+    depth: z.number().int(),
+    /** ISO time the longest-waiting open conversation has waited since, or null */
+    longest_waiting_since: z.string().nullable(),
+  })),
+  sla: z.object({
+    at_risk: z.array(z.object({ conversation_id: z.string(), subject: z.string(), due_at: z.string(), assignee_id: z.string().nullable(), team_id: z.string().nullable(), priority: z.string() })),
+    breached: z.array(z.object({ conversation_id: z.string(), subject: z.string(), due_at: z.string(), assignee_id: z.string().nullable(), team_id: z.string().nullable(), priority: z.string() })),
+  }),
+  agents: z.array(z.object({
+    id: z.string(),
+    name: z.string(),
+    role: z.string(),
+    presence: z.string(),
+    routable: z.boolean(),
+    open_conversations: z.number().int(),
+    capacity: z.number().int(),
+    /** average handle time today, seconds; null when nothing handled */
+    handle_time_s: z.number().nullable(),
+  })),
+  /** last 12 hours, oldest first */
+  throughput: z.array(z.object({ hour: z.string(), inbound: z.number().int(), replies: z.number().int(), resolved: z.number().int() })),
+  sentiment_trend: z.array(z.object({ hour: z.string(), average: z.number().nullable(), count: z.number().int() })),
+});
+export type Floor = z.infer<typeof FloorSchema>;
+
+export const SupervisorMessageRequestSchema = z.object({ agent_id: z.string().min(1), text: z.string().trim().min(1).max(2000) });
