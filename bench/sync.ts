@@ -11,6 +11,8 @@
  *   peak_rss          of this process
  * Options: --conversations N (100000) --messages-per-conversation N (10) --hub-messages N (100000)
  *          --skip-hub   --keep DIR (build or reuse the cache in DIR)
+ *          --only build|delta (stop after building the cache / after the delta phase; to iterate on one part)
+ *          --delta-runs N (40)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +36,8 @@ const { values: opt } = parseArgs({
     'skip-hub': { type: 'boolean', default: false },
     keep: { type: 'string' },
     'cold-open': { type: 'string' },
+    only: { type: 'string' },
+    'delta-runs': { type: 'string', default: '40' },
   },
 });
 
@@ -50,6 +54,7 @@ if (opt['cold-open']) {
   process.exit(0);
 }
 
+if (opt.only !== undefined && opt.only !== 'build' && opt.only !== 'delta') throw new Error(`--only must be build or delta, got ${opt.only}`);
 const N_CONV = Number(opt.conversations);
 const PER_CONV = Number(opt['messages-per-conversation']);
 const emit = (o: object) => console.log(JSON.stringify(o));
@@ -133,14 +138,14 @@ if (!reuse) {
 const counts = db.prepare('SELECT (SELECT count(*) FROM conversations) AS conversations, (SELECT count(*) FROM messages) AS messages').get() as { conversations: number; messages: number };
 
 // ---- delta apply -------------------------------------------------------------------------------
-{
+if (opt.only !== 'build') {
   const times: number[] = [];
   const checkpoints: number[] = [];
   const cpu: number[] = [];
   const ids = db.prepare("SELECT id FROM conversations WHERE tab <> 'history'").pluck().all() as string[];
   const rows = db.prepare('SELECT data FROM conversations WHERE id = ?').pluck();
   let pruned = 0;
-  for (let run = 0; run < 40; run++) {
+  for (let run = 0; run < Number(opt['delta-runs']); run++) {
     const changes: Change[] = [];
     for (let k = 0; k < 1000; k++) {
       const id = ids[Math.floor(rnd() * ids.length)];
@@ -169,8 +174,9 @@ const counts = db.prepare('SELECT (SELECT count(*) FROM conversations) AS conver
     idle_checkpoint_p50_ms: pct(checkpoints, 50), idle_checkpoint_p95_ms: pct(checkpoints, 95), note: 'apply = one transaction incl. FTS and prune; the WAL checkpoint runs after, when sync is idle' });
 }
 
+const rest = opt.only === undefined;
 // ---- search -------------------------------------------------------------------------------------
-{
+if (rest) {
   const times: number[] = [];
   const cpu: number[] = [];
   let hits = 0;
@@ -189,7 +195,7 @@ const counts = db.prepare('SELECT (SELECT count(*) FROM conversations) AS conver
 db.close();
 
 // ---- cold open -----------------------------------------------------------------------------------
-{
+if (rest) {
   const runs: number[] = [];
   const cpu: number[] = [];
   let items = 0;
@@ -206,7 +212,7 @@ db.close();
 emit({ metric: 'peak_rss', phase: 'cache', mb: Math.round(process.resourceUsage().maxRSS / 1024) });
 
 // ---- bootstrap over HTTP from the hub -------------------------------------------------------------
-if (!opt['skip-hub']) {
+if (rest && !opt['skip-hub']) {
   const { startWorld } = await import('../main/core/hub-harness');
   const { LocalDesktopService } = await import('../main/core/core');
   const { HubClient } = await import('../main/core/sync/hub-client');

@@ -33,8 +33,15 @@ export function openCache(dataDir: string): Db {
   return db;
 }
 
-/** Copies the WAL back into the database without waiting on readers; run when sync is idle. */
+/**
+ * Full-text index pages merged per idle call: bounded so an idle step stays short, enough to keep
+ * up with a steady stream of change pages (writes no longer merge: migration 0060).
+ */
+export const IDLE_FTS_MERGE_PAGES = 500;
+
+/** Work deferred to when sync is idle: merge full-text index segments, then copy the WAL back into the database without waiting on readers. */
 export function checkpointWhenIdle(db: Db): void {
+  db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('merge', ?)").run(IDLE_FTS_MERGE_PAGES);
   db.pragma('wal_checkpoint(PASSIVE)');
 }
 

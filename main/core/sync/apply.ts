@@ -33,14 +33,18 @@ export class SyncApplier {
     this.meta = new Meta(db);
     const newer = (t: string) => `WHERE excluded.sync_id >= ${t}.sync_id`;
     this.s = {
-      convCustomer: db.prepare('SELECT customer_id FROM conversations WHERE id = ?').pluck(),
-      upsertConv: db.prepare(`
+      // A conversation is written by the cheapest statement that keeps it right: SQLite rewrites
+      // an index entry only when the UPDATE sets one of its columns, and most changes (status,
+      // assignee within the tab, SLA stamps) leave the inbox keys alone. Newest wins by sync_id
+      // (equal included: a refused local change is replaced by the hub's row of the same sync_id).
+      convKeys: db.prepare('SELECT customer_id, tab, sla_key, priority_rank, created_at, sync_id FROM conversations WHERE id = ?'),
+      insertConv: db.prepare(`
         INSERT INTO conversations(id, customer_id, assignee_id, team_id, status, channel, tab, sla_key, priority_rank, created_at, last_inbound_at, sync_id, gen, data)
-        VALUES (@id, @customer_id, @assignee_id, @team_id, @status, @channel, @tab, @sla_key, @priority_rank, @created_at, @last_inbound_at, @sync_id, @gen, @data)
-        ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id, assignee_id = excluded.assignee_id, team_id = excluded.team_id,
-          status = excluded.status, channel = excluded.channel, tab = excluded.tab, sla_key = excluded.sla_key,
-          priority_rank = excluded.priority_rank, created_at = excluded.created_at, last_inbound_at = excluded.last_inbound_at,
-          sync_id = excluded.sync_id, gen = excluded.gen, data = excluded.data ${newer('conversations')}`),
+        VALUES (@id, @customer_id, @assignee_id, @team_id, @status, @channel, @tab, @sla_key, @priority_rank, @created_at, @last_inbound_at, @sync_id, @gen, @data)`),
+      updateConvData: db.prepare(`UPDATE conversations SET ${CONV_DATA_SET} WHERE id = @id`),
+      updateConvOrder: db.prepare(`UPDATE conversations SET ${CONV_DATA_SET}, sla_key = @sla_key, priority_rank = @priority_rank WHERE id = @id`),
+      updateConvAll: db.prepare(`UPDATE conversations SET ${CONV_DATA_SET}, sla_key = @sla_key, priority_rank = @priority_rank,
+        customer_id = @customer_id, tab = @tab, created_at = @created_at WHERE id = @id`),
       upsertMsg: db.prepare(`
         INSERT INTO messages(id, conversation_id, direction, visibility, author_id, author_name, text, platform_id, permalink, delivery, delivery_error, created_at, sync_id, gen)
         VALUES (@id, @conversation_id, @direction, @visibility, @author_id, @author_name, @text, @platform_id, @permalink, @delivery, @delivery_error, @created_at, @sync_id, @gen)
@@ -196,12 +200,11 @@ export class SyncApplier {
     const customers = new Set<string>();
     const conversationIds: string[] = [];
     for (const c of e.conversations) {
-      const previous = this.s.convCustomer.get(c.id) as string | undefined;
-      if (previous !== undefined && previous !== c.customer_id) customers.add(previous);
+      const previous = this.s.convKeys.get(c.id) as ConvKeys | undefined;
+      if (previous !== undefined && previous.customer_id !== c.customer_id) customers.add(previous.customer_id);
       customers.add(c.customer_id);
       conversationIds.push(c.id);
-      const r = this.s.upsertConv.run(convRow(c, owner, gen));
-      if (touch && r.changes === 0) this.s.touchConv.run(gen, c.id);
+      this.writeConv(convRow(c, owner, gen), previous, touch);
     }
     for (const m of e.messages) {
       const r = this.s.upsertMsg.run(msgRow(m, gen));
@@ -221,6 +224,17 @@ export class SyncApplier {
       customers.add(c.id);
     }
     return { conversationIds: [...new Set(conversationIds)], customers };
+  }
+
+  private writeConv(row: ReturnType<typeof convRow>, previous: ConvKeys | undefined, touch: boolean): void {
+    if (previous === undefined) { this.s.insertConv.run(row); return; }
+    if (row.sync_id < previous.sync_id) {
+      if (touch) this.s.touchConv.run(row.gen, row.id);
+      return;
+    }
+    if (previous.customer_id !== row.customer_id || previous.tab !== row.tab || previous.created_at !== row.created_at) this.s.updateConvAll.run(row);
+    else if (previous.sla_key !== row.sla_key || previous.priority_rank !== row.priority_rank) this.s.updateConvOrder.run(row);
+    else this.s.updateConvData.run(row);
   }
 
   /** For each touched customer: prune it if it left the scope; note it for hydration if it entered. */
@@ -247,6 +261,10 @@ export class SyncApplier {
     this.s.deleteScope.run(id);
   }
 }
+
+interface ConvKeys { customer_id: string; tab: string; sla_key: string; priority_rank: number; created_at: string; sync_id: number }
+/** The conversation columns no index reads. */
+const CONV_DATA_SET = 'assignee_id = @assignee_id, team_id = @team_id, status = @status, channel = @channel, last_inbound_at = @last_inbound_at, sync_id = @sync_id, gen = @gen, data = @data';
 
 export function convRow(c: Conversation, owner: ScopeOwner, gen: number) {
   return {

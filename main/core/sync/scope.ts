@@ -25,10 +25,13 @@ export function tabOf(c: Pick<Conversation, 'assignee_id' | 'team_id' | 'status'
 const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
 export const priorityRank = (p: Conversation['priority']): number => PRIORITY_RANK[p];
 
+/** Already in the form toISOString() gives (the hub's usual form): compared as is, no Date round trip. */
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** Earliest SLA due time still running; '9999' (sorts last) when none. */
 export function slaKey(c: Conversation): string {
   const dues = [c.first_response_at === null ? c.first_response_due_at : null, c.next_response_due_at, c.resolution_due_at]
     .filter((d): d is string => d !== null)
-    .map((d) => new Date(d).toISOString());
+    .map((d) => (CANONICAL_ISO.test(d) ? d : new Date(d).toISOString()));
   return dues.length ? dues.sort()[0] : '9999';
 }

@@ -4,6 +4,7 @@ import createConversations from './0020-create-conversations';
 import createMessages from './0030-create-messages';
 import createCustomersNotes from './0040-create-customers-notes';
 import createLocalState from './0050-create-local-state';
+import ftsMergeWhenIdle from './0060-fts-merge-when-idle';
 
 export interface Migration { version: number; name: string; up: (db: Database) => void }
 
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 30, name: 'create-messages', up: createMessages },
   { version: 40, name: 'create-customers-notes', up: createCustomersNotes },
   { version: 50, name: 'create-local-state', up: createLocalState },
+  { version: 60, name: 'fts-merge-when-idle', up: ftsMergeWhenIdle },
 ];

@@ -116,3 +116,27 @@ describe('0050 create-local-state', () => {
     db.prepare("INSERT INTO read_marks VALUES ('c1', 'now')").run();
   });
 });
+
+describe('0060 fts-merge-when-idle', () => {
+  it('keeps messages and their index, turns FTS automerge off, and an idle merge keeps search right', () => {
+    const db = fresh();
+    migrate(db, 50);
+    const ins = db.prepare(`INSERT INTO messages(id, conversation_id, direction, visibility, author_name, text, delivery, created_at, sync_id)
+      VALUES (?, 'c1', 'inbound', 'public', 'a', ?, 'received', '2026-01-01T00:00:00.000Z', 1)`);
+    ins.run('m1', 'my parcel never arrived');
+    const before = dump(db, 'messages');
+    const automerge = () => db.prepare("SELECT v FROM messages_fts_config WHERE k = 'automerge'").pluck().get();
+    expect(automerge()).toBeUndefined();
+    migrate(db, 60);
+    expect(dump(db, 'messages')).toEqual(before);
+    expect(automerge()).toBe(0);
+    // many small transactions leave many segments; the idle merge folds them and search still answers
+    for (let i = 2; i < 40; i++) ins.run(`m${i}`, `refund number ${i} parcel`);
+    const match = (q: string) => db.prepare('SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?').pluck().get(q);
+    expect(match('parc*')).toBe(39);
+    db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('merge', 500)").run();
+    expect(match('parc*')).toBe(39);
+    expect(match('refund')).toBe(38);
+    db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')");
+  });
+});
