@@ -17,6 +17,9 @@ import type { DesktopService } from './service';
 import { SyncApplier } from './sync/apply';
 import { SyncEngine, type EngineOptions } from './sync/engine';
 import { HubClient, HubRequestError, NetworkError } from './sync/hub-client';
+import { labelPatch } from './labels';
+import { LiveLink } from './live/link';
+import { lastDays, OnlineApi } from './live/online';
 
 export interface CoreOptions {
   dataDir: string;
@@ -32,6 +35,10 @@ export class LocalDesktopService implements DesktopService {
   readonly applier: SyncApplier;
   readonly outbox: Outbox;
   readonly engine: SyncEngine;
+  /** routing and supervisor streams */
+  readonly live: LiveLink;
+  /** requests only the hub can answer */
+  readonly online: OnlineApi;
   private readonly events = new EventEmitter();
   private closed = false;
 
@@ -48,10 +55,30 @@ export class LocalDesktopService implements DesktopService {
         if (this.closed) return;
         // Back to the login screen with the cache, drafts and outbox intact: a re-login as the same agent keeps them.
         this.applier.meta.set('session', null);
+        this.live.stop();
         this.emit('session.changed', this.status());
       },
     }, options.sync);
+    this.live = new LiveLink({
+      push: (p) => this.emit('routing.push', p),
+      floor: (f) => this.emit('floor.changed', f),
+      state: (s) => this.emit('live.changed', s),
+      log: options.sync?.log,
+    }, { baseMs: options.sync?.backoffBaseMs ?? 500, maxMs: options.sync?.backoffMaxMs ?? 30_000 });
+    this.online = new OnlineApi(() => {
+      const session = this.applier.meta.get('session');
+      return session ? { ...session, agent: this.applier.meta.get('agent') } : null;
+    });
     this.engine.start();
+    this.startLive();
+  }
+
+  /** The live streams follow the session (login, logout, expired token). */
+  private startLive(): void {
+    const session = this.applier.meta.get('session');
+    const agent = this.applier.meta.get('agent');
+    if (this.options.sync?.live === false) return; // tests of pure pull
+    this.live.start(session && agent ? { hub_url: session.hub_url, token: session.token, role: agent.role } : null);
   }
 
   on<E extends DesktopEventName>(event: E, listener: (payload: DesktopEvent<E>) => void): () => void {
@@ -65,6 +92,7 @@ export class LocalDesktopService implements DesktopService {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.live.stop();
     await this.engine.stop();
     this.closed = true;
     this.events.removeAllListeners();
@@ -105,6 +133,7 @@ export class LocalDesktopService implements DesktopService {
         return { ok: true };
       }
       case 'conversation.assign':
+        if (!this.cached(r.conversation_id)) { await this.online.mutate('assign', { conversation_id: r.conversation_id, assignee_id: r.assignee_id }); void this.engine.syncNow(); return { ok: true }; }
         this.queue('assign', { conversation_id: r.conversation_id, assignee_id: r.assignee_id }, { assignee_id: r.assignee_id });
         return { ok: true };
       case 'conversation.tag': {
@@ -114,8 +143,42 @@ export class LocalDesktopService implements DesktopService {
         return { ok: true };
       }
       case 'conversation.setPriority':
+        if (!this.cached(r.conversation_id)) { await this.online.mutate('set_priority', { conversation_id: r.conversation_id, priority: r.priority }); return { ok: true }; }
         this.queue('set_priority', { conversation_id: r.conversation_id, priority: r.priority }, { priority: r.priority });
         return { ok: true };
+      case 'label.correct': {
+        const c = this.requireConversation(r.conversation_id);
+        const patch = labelPatch(c, r.task, r.label);
+        this.queue('correct_label', { conversation_id: r.conversation_id, task: r.task, label: r.label }, patch);
+        // The conversation's priority is what routing and the inbox use: change it too.
+        if (r.task === 'priority') this.queue('set_priority', { conversation_id: r.conversation_id, priority: patch.priority }, { priority: patch.priority });
+        return { ok: true };
+      }
+      case 'presence.get': return this.online.presence();
+      case 'presence.set': return this.online.setPresence(r.activity_id, r.agent_id);
+      case 'offer.accept': case 'offer.reject':
+        await this.online.answerOffer(r.conversation_id, name === 'offer.accept' ? 'accept' : 'reject', r.offer_id);
+        void this.engine.syncNow(); // the assignment arrives through sync
+        return { ok: true };
+      case 'queue.pull': {
+        const res = await this.online.pull();
+        if (res.conversation_id) await this.engine.syncNow();
+        return res;
+      }
+      case 'collision.heartbeat': {
+        const msg = r.activity === 'leave'
+          ? { type: 'leave' as const, conversation_id: r.conversation_id }
+          : { type: 'heartbeat' as const, conversation_id: r.conversation_id, activity: r.activity };
+        // The stream is cheaper; without it, a heartbeat goes over HTTP (a leave just lapses by its TTL).
+        if (!this.live.send(msg) && msg.type === 'heartbeat') await this.online.heartbeat(msg.conversation_id, msg.activity);
+        return { ok: true };
+      }
+      case 'floor.get': return this.online.floor();
+      case 'supervisor.message': await this.online.message(r.agent_id, r.text); return { ok: true };
+      case 'metrics.me': {
+        const d = lastDays(7);
+        return this.online.metricsMe(r.from ?? d.from, r.to ?? d.to);
+      }
       case 'outbox.retry':
         if (!this.outbox.retry(r.id)) throw new CoreError('not_found', `no stopped outbox entry ${r.id}`);
         this.afterLocalChange(null);
@@ -182,6 +245,7 @@ export class LocalDesktopService implements DesktopService {
       if (!sameAgent) m.set('needs_bootstrap', true);
     })();
     this.engine.start();
+    this.startLive();
     const status = this.status();
     this.emit('session.changed', status);
     return status;
@@ -191,6 +255,7 @@ export class LocalDesktopService implements DesktopService {
     if (this.outbox.pendingCount() > 0) {
       throw new CoreError('outbox_not_empty', `${this.outbox.pendingCount()} change(s) are not sent yet; go online and let them send before logging out`);
     }
+    this.live.stop();
     await this.engine.stop();
     this.wipe();
     this.emit('session.changed', this.status());
@@ -207,11 +272,14 @@ export class LocalDesktopService implements DesktopService {
     })();
   }
 
-  private sendReply(r: { conversation_id: string; text: string; visibility: 'public' | 'private'; resolve: boolean }): { message_id: string } {
+  private sendReply(r: { conversation_id: string; text: string; visibility: 'public' | 'private'; resolve: boolean; seen_up_to?: string; confirm_collision?: string }): { message_id: string } {
     this.requireConversation(r.conversation_id);
-    const check = MutationArgsSchemas.reply.safeParse({ conversation_id: r.conversation_id, message_id: randomUUID(), text: r.text, visibility: r.visibility });
+    // What the agent had on screen lets the hub warn when someone else answered meanwhile.
+    const seen = r.seen_up_to ?? this.newestSynced(r.conversation_id);
+    const collision = { ...(seen ? { seen_up_to: seen } : {}), ...(r.confirm_collision ? { confirm_collision: r.confirm_collision } : {}) };
+    const check = MutationArgsSchemas.reply.safeParse({ conversation_id: r.conversation_id, message_id: randomUUID(), text: r.text, visibility: r.visibility, ...collision });
     if (!check.success) throw new CoreError('invalid', check.error.issues.map((i) => i.message).join('; '));
-    const result = this.outbox.queueReply(this.owner(), r.conversation_id, check.data.text, r.visibility, r.resolve);
+    const result = this.outbox.queueReply(this.owner(), r.conversation_id, check.data.text, r.visibility, r.resolve, collision);
     this.afterLocalChange(r.conversation_id);
     return result;
   }
@@ -242,6 +310,16 @@ export class LocalDesktopService implements DesktopService {
   private owner() {
     if (!this.applier.meta.get('session')) throw new CoreError('not_logged_in', 'log in first');
     return this.applier.owner();
+  }
+
+  /** created_at of the newest message of the conversation the hub has sent us (ISO), or null. */
+  private newestSynced(conversationId: string): string | null {
+    const at = this.db.prepare('SELECT max(created_at) FROM messages WHERE conversation_id = ?').pluck().get(conversationId) as string | null;
+    return at && !Number.isNaN(Date.parse(at)) ? new Date(at).toISOString() : null;
+  }
+
+  private cached(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck().get(id) !== undefined;
   }
 
   private requireConversation(id: string): Conversation {

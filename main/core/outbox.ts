@@ -42,14 +42,15 @@ export class Outbox {
   }
 
   /** reply.send: the draft becomes an outbox reply (plus a resolve when asked) in one durable commit. */
-  queueReply(owner: ScopeOwner, conversationId: string, text: string, visibility: Visibility, resolve: boolean): { message_id: string } {
+  queueReply(owner: ScopeOwner, conversationId: string, text: string, visibility: Visibility, resolve: boolean,
+    collision: { seen_up_to?: string | null; confirm_collision?: string | null } = {}): { message_id: string } {
     const messageId = randomUUID();
     const replyId = randomUUID();
     const insert = this.db.prepare(`INSERT INTO outbox(id, type, args, conversation_id, message_id, depends_on, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`);
     durableTransaction(this.db, () => {
       const now = new Date().toISOString();
-      insert.run(replyId, 'reply', JSON.stringify({ conversation_id: conversationId, message_id: messageId, text, visibility }), conversationId, messageId, null, now);
+      insert.run(replyId, 'reply', JSON.stringify({ conversation_id: conversationId, message_id: messageId, text, visibility, ...collision }), conversationId, messageId, null, now);
       if (resolve) {
         insert.run(randomUUID(), 'set_status', JSON.stringify({ conversation_id: conversationId, status: 'resolved' }), conversationId, null, replyId, now);
         this.applyLocally(owner, conversationId, { status: 'resolved' });
@@ -114,11 +115,11 @@ export class Outbox {
     const customerOf = this.db.prepare('SELECT customer_id FROM conversations WHERE id = ?').pluck();
     const conversationIds = new Set<string>();
     const rehydrate = new Set<string>();
-    const refuse = (row: OutboxRow, code: RejectionCode, message: string) => {
+    const refuse = (row: OutboxRow, code: RejectionCode, message: string, details?: Record<string, unknown>) => {
       del.run(row.id);
       const args = JSON.parse(row.args) as { text?: string; visibility?: Visibility };
       if (row.type === 'reply' && args.text !== undefined) {
-        restoreRejected(this.db, row.conversation_id, args.text, args.visibility ?? 'public', code, message);
+        restoreRejected(this.db, row.conversation_id, args.text, args.visibility ?? 'public', code, message, details);
       } else if (row.type === 'note' && args.text !== undefined) {
         restoreRejected(this.db, row.conversation_id, args.text, 'private', code, `note refused: ${message}`);
       } else {
@@ -138,7 +139,7 @@ export class Outbox {
           if (waitForSync) ack.run(row.id);
           else del.run(row.id);
         } else {
-          refuse(row, res.error.code, res.error.message);
+          refuse(row, res.error.code, res.error.message, res.error.details);
         }
       }
       const mark = this.db.prepare('UPDATE customer_scope SET hydrated = 0 WHERE customer_id = ?');

@@ -10,6 +10,8 @@ import {
   MessageSchema, NoteSchema, PrioritySchema, TeamSchema, VisibilitySchema,
 } from '../domain';
 import { RejectionCodeSchema } from './hub-api';
+import { ActivitySchema, AgentViewSchema, CollisionActivitySchema, ConflictSchema, MetricsReportSchema, RoutingPushSchema } from './routing';
+import { FloorSchema } from './supervisor';
 
 export const InboxTabSchema = z.enum(['mine', 'team', 'snoozed', 'resolved']);
 export type InboxTab = z.infer<typeof InboxTabSchema>;
@@ -28,7 +30,12 @@ export const DraftSchema = z.object({
   visibility: VisibilitySchema,
   updated_at: z.string(),
   /** set when the hub refused the reply this draft came back from */
-  rejected: z.object({ code: RejectionCodeSchema, message: z.string() }).nullable(),
+  rejected: z.object({
+    code: RejectionCodeSchema, message: z.string(),
+    /** 'collision': what the hub saw, and the token that sends the reply anyway (reply.send confirm_collision) */
+    conflicts: z.array(ConflictSchema).optional(),
+    confirm_token: z.string().optional(),
+  }).nullable(),
 });
 export type Draft = z.infer<typeof DraftSchema>;
 
@@ -48,6 +55,8 @@ export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 export const InboxCountsSchema = z.object({ mine: z.number(), team: z.number(), snoozed: z.number(), resolved: z.number() });
 
 const ok = z.object({ ok: z.literal(true) });
+export const LabelTaskSchema = z.enum(['sentiment', 'intent', 'topic', 'priority']);
+export type LabelTask = z.infer<typeof LabelTaskSchema>;
 const convId = z.string().min(1);
 
 export const DesktopRequests = {
@@ -111,7 +120,13 @@ export const DesktopRequests = {
 
   /** Moves the draft into the outbox in one durable transaction; the outbox sends it when online. */
   'reply.send': {
-    req: z.object({ conversation_id: convId, text: z.string().min(1).max(10_000), visibility: VisibilitySchema, resolve: z.boolean().default(false) }),
+    req: z.object({
+      conversation_id: convId, text: z.string().min(1).max(10_000), visibility: VisibilitySchema, resolve: z.boolean().default(false),
+      /** newest message time the agent had on screen; default: the newest message in the cache */
+      seen_up_to: z.iso.datetime().optional(),
+      /** the token of a 'collision' refusal: the agent saw the warning and sends anyway */
+      confirm_collision: z.string().min(1).max(2000).optional(),
+    }),
     res: z.object({ message_id: z.string() }),
   },
   'note.add': { req: z.object({ conversation_id: convId, text: z.string().min(1).max(10_000) }), res: z.object({ note_id: z.string() }) },
@@ -122,6 +137,31 @@ export const DesktopRequests = {
   'conversation.assign': { req: z.object({ conversation_id: convId, assignee_id: z.string().nullable() }), res: ok },
   'conversation.tag': { req: z.object({ conversation_id: convId, add: z.array(z.string()).default([]), remove: z.array(z.string()).default([]) }), res: ok },
   'conversation.setPriority': { req: z.object({ conversation_id: convId, priority: PrioritySchema }), res: ok },
+  /** Corrects an automated label: shown in the cache at once, queued as `correct_label` (works offline). */
+  'label.correct': {
+    req: z.object({ conversation_id: convId, task: LabelTaskSchema, label: z.string().trim().min(1).max(64) }),
+    res: ok,
+  },
+
+  // ---- online only (routing, supervisor, metrics): `offline` error when the hub is unreachable ----
+  'presence.get': { req: z.object({}), res: z.object({ activities: z.array(ActivitySchema), agents: z.array(AgentViewSchema) }) },
+  /** `agent_id`: a supervisor moves another agent's presence */
+  'presence.set': { req: z.object({ activity_id: z.string().min(1).max(100), agent_id: z.string().min(1).max(100).optional() }), res: z.object({ agent: AgentViewSchema }) },
+  'offer.accept': { req: z.object({ conversation_id: convId, offer_id: z.string().min(1).max(200).optional() }), res: ok },
+  'offer.reject': { req: z.object({ conversation_id: convId, offer_id: z.string().min(1).max(200).optional() }), res: ok },
+  /** takes the next conversation from the team queue (SLA due, then priority) */
+  'queue.pull': { req: z.object({}), res: z.object({ conversation_id: z.string().nullable() }) },
+  /** tells the others this agent is viewing/typing on a conversation, or has left it */
+  'collision.heartbeat': { req: z.object({ conversation_id: convId, activity: z.union([CollisionActivitySchema, z.literal('leave')]) }), res: ok },
+  /** supervisors and admins */
+  'floor.get': { req: z.object({}), res: FloorSchema },
+  'supervisor.message': { req: z.object({ agent_id: z.string().min(1), text: z.string().trim().min(1).max(2000) }), res: ok },
+  /** the agent's own figures; dates YYYY-MM-DD, default the last 7 days */
+  'metrics.me': {
+    req: z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+    res: MetricsReportSchema,
+  },
+
   'outbox.retry': { req: z.object({ id: z.string() }), res: ok },
 
   'settings.get': { req: z.object({ key: z.string().min(1).max(100) }), res: z.object({ value: z.unknown().nullable() }) },
@@ -137,6 +177,12 @@ export const DesktopEvents = {
   /** Data in the cache changed (sync applied, local mutation queued/acked). */
   'data.changed': z.object({ conversation_ids: z.array(z.string()), inbox: z.boolean() }),
   'session.changed': SessionStatusSchema,
+  /** a routing push from the hub (offers, presence, who is viewing/typing, SLA events, supervisor messages) */
+  'routing.push': RoutingPushSchema,
+  /** supervisors: the floor changed (pushed by the hub at most once a second) */
+  'floor.changed': FloorSchema,
+  /** the routing/supervisor live connection went up or down */
+  'live.changed': z.object({ routing: z.boolean(), supervisor: z.boolean() }),
 } as const;
 export type DesktopEventName = keyof typeof DesktopEvents;
 export type DesktopEvent<N extends DesktopEventName> = z.infer<(typeof DesktopEvents)[N]>;

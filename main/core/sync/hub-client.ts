@@ -20,7 +20,8 @@ export class HubClient {
 
   setToken(token: string | null): void { this.token = token; }
 
-  private async request<S extends z.ZodTypeAny>(schema: S, method: 'GET' | 'POST', path: string, body?: unknown): Promise<z.infer<S>> {
+  /** One call parsed with `schema` (routing, supervisor and metrics endpoints use it directly). */
+  async request<S extends z.ZodTypeAny>(schema: S, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<z.infer<S>> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.baseUrl), {
@@ -62,8 +63,8 @@ export class HubClient {
   hydrate(customerIds: string[]) { return this.request(HydrateResponseSchema, 'POST', '/v1/sync/hydrate', { customer_ids: customerIds }); }
   mutations(mutations: Mutation[]) { return this.request(MutationResultsSchema, 'POST', '/v1/mutations', { mutations }); }
 
-  streamUrl(): string {
-    const u = new URL('/v1/sync/stream', this.baseUrl);
+  streamUrl(path = '/v1/sync/stream'): string {
+    const u = new URL(path, this.baseUrl);
     u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
     return u.toString();
   }

@@ -1,0 +1,74 @@
+/**
+ * A WebSocket to the hub that comes back by itself: exponential backoff with jitter (the same
+ * as the sync stream) after every close, until stopped. Messages that are not JSON are dropped.
+ */
+import WebSocket from 'ws';
+import { backoffDelay } from '../sync/backoff';
+
+export interface ReconnectingSocketOptions {
+  url: string;
+  headers: Record<string, string>;
+  onMessage(msg: unknown): void;
+  onState(up: boolean): void;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export class ReconnectingSocket {
+  private ws: WebSocket | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private stopped = false;
+  up = false;
+
+  constructor(private readonly opts: ReconnectingSocketOptions) {
+    this.connect();
+  }
+
+  /** Sends when connected; false otherwise (the caller falls back to HTTP or drops it). */
+  send(msg: unknown): boolean {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const ws = this.ws;
+    this.ws = null;
+    ws?.removeAllListeners();
+    ws?.on('error', () => {});
+    ws?.terminate();
+    this.setUp(false);
+  }
+
+  private setUp(up: boolean): void {
+    if (this.up === up) return;
+    this.up = up;
+    this.opts.onState(up);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const ws = new WebSocket(this.opts.url, { headers: this.opts.headers });
+    this.ws = ws;
+    ws.on('open', () => { this.failures = 0; this.setUp(true); });
+    ws.on('message', (raw) => {
+      let msg: unknown;
+      try { msg = JSON.parse(raw.toString()); } catch { return; }
+      this.opts.onMessage(msg);
+    });
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.setUp(false);
+      if (this.stopped) return;
+      const delay = backoffDelay(this.failures++, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+      this.timer = setTimeout(() => { this.timer = null; this.connect(); }, delay);
+      this.timer.unref();
+    });
+  }
+}

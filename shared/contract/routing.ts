@@ -1,0 +1,104 @@
+/**
+ * The routing wire messages as the desktop parses them: a mirror of hub/routing/contract.ts
+ * (the desktop must not import hub/). The hub side is the source of truth; keep these in step.
+ *
+ * HTTP (bearer token):
+ *   GET  /v1/routing/presence                         -> PresenceResponse
+ *   PUT  /v1/routing/presence  { activity_id, agent_id? } -> { agent: AgentView }
+ *   POST /v1/routing/offers/:conversation_id/accept|reject { offer_id? } -> { conversation }
+ *   POST /v1/routing/pull                             -> { conversation_id | null }
+ *   POST /v1/routing/collision/heartbeat { conversation_id, activity } -> { agents: PresenceEntry[] }
+ *   WS   /v1/routing/stream: hub -> RoutingPush; client -> StreamClientMessage
+ * Supervisor (shared/contract/supervisor.ts): GET /v1/supervisor/floor, WS /v1/supervisor/stream,
+ *   POST /v1/supervisor/message { agent_id, text } (delivered as the push `agent_message`).
+ * Metrics: GET /v1/metrics/me?from&to -> MetricsReport.
+ */
+import { z } from 'zod';
+
+export const OfferSchema = z.object({
+  id: z.string(), conversation_id: z.string(), agent_id: z.string(),
+  /** epoch ms */
+  offered_at: z.number(), expires_at: z.number(),
+});
+export type Offer = z.infer<typeof OfferSchema>;
+
+export const SlaDuesSchema = z.object({
+  first_response_due: z.number().nullable(), next_response_due: z.number().nullable(), resolution_due: z.number().nullable(),
+});
+export const SlaKindSchema = z.enum(['first_response', 'next_response', 'resolution']);
+export const CollisionActivitySchema = z.enum(['viewing', 'typing']);
+export type CollisionActivity = z.infer<typeof CollisionActivitySchema>;
+
+/** Who is on a conversation (viewing or typing), with epoch-ms times. */
+export const PresenceEntrySchema = z.object({ agent_id: z.string(), activity: CollisionActivitySchema, since: z.number(), expires_at: z.number() });
+export type PresenceEntry = z.infer<typeof PresenceEntrySchema>;
+export const ClaimSchema = z.object({ agent_id: z.string(), since: z.number(), expires_at: z.number() });
+
+export const ActivitySchema = z.object({
+  id: z.string(), label: z.string(), routable: z.boolean(), requeue_assignments: z.boolean().optional(),
+});
+export type Activity = z.infer<typeof ActivitySchema>;
+
+export const AgentViewSchema = z.object({
+  id: z.string(), activity_id: z.string(), routable: z.boolean(), offer: OfferSchema.nullable(),
+  assigned: z.array(z.string()), load: z.record(z.string(), z.number()), idle_since: z.number(),
+});
+export type AgentView = z.infer<typeof AgentViewSchema>;
+
+export const PresenceResponseSchema = z.object({ activities: z.array(ActivitySchema), agents: z.array(AgentViewSchema) });
+export type PresenceResponse = z.infer<typeof PresenceResponseSchema>;
+export const PresenceSetResponseSchema = z.object({ agent: AgentViewSchema });
+export const PullResponseSchema = z.object({ conversation_id: z.string().nullable() });
+export const OfferAnswerResponseSchema = z.object({ conversation: z.record(z.string(), z.unknown()) });
+export const HeartbeatResponseSchema = z.object({ agents: z.array(PresenceEntrySchema) });
+
+/** What the hub pushes on WS /v1/routing/stream. */
+export const RoutingPushSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('offer'), offer: OfferSchema,
+    conversation: z.object({ id: z.string(), priority: z.string(), team_id: z.string(), queue_id: z.string(), dues: SlaDuesSchema }),
+  }),
+  z.object({ type: z.literal('offer_closed'), offer_id: z.string(), conversation_id: z.string(), outcome: z.enum(['accepted', 'rejected', 'expired', 'withdrawn']) }),
+  z.object({ type: z.literal('presence'), agent_id: z.string(), activity_id: z.string(), routable: z.boolean(), at: z.number() }),
+  z.object({ type: z.literal('collision'), conversation_id: z.string(), agents: z.array(PresenceEntrySchema) }),
+  z.object({ type: z.literal('claim'), conversation_id: z.string(), claim: ClaimSchema.nullable() }),
+  z.object({ type: z.literal('sla'), event: z.enum(['warning', 'breach']), conversation_id: z.string(), kind: SlaKindSchema, due_at: z.number() }),
+  z.object({ type: z.literal('supervisor_notify'), conversation_id: z.string(), team_id: z.string(), kind: SlaKindSchema, due_at: z.number() }),
+  /** a supervisor's message to this agent (POST /v1/supervisor/message) */
+  z.object({ type: z.literal('agent_message'), from_agent_id: z.string(), from_name: z.string(), text: z.string(), at: z.union([z.string(), z.number()]) }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type RoutingPush = z.infer<typeof RoutingPushSchema>;
+
+/** What the desktop sends on the routing stream. */
+export const StreamClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('heartbeat'), conversation_id: z.string().min(1).max(200), activity: CollisionActivitySchema }),
+  z.object({ type: z.literal('leave'), conversation_id: z.string().min(1).max(200) }),
+]);
+export type StreamClientMessage = z.infer<typeof StreamClientMessageSchema>;
+
+/** A reason a reply was held back (details.conflicts of a 'collision' rejection). */
+export const ConflictSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('claimed_by_other'), agent_id: z.string(), expires_at: z.number() }),
+  z.object({ kind: z.literal('replied_meanwhile'), agent_id: z.string(), message_id: z.string(), at: z.number() }),
+]);
+export type Conflict = z.infer<typeof ConflictSchema>;
+
+/** The supervisor stream's push. */
+export const SupervisorPushSchema = z.object({ type: z.literal('floor'), floor: z.unknown() });
+
+const Duration = z.object({}).catchall(z.unknown());
+/** An agent's own figures (GET /v1/metrics/me): the fields the panel shows; the rest passes through. */
+export const MetricsReportSchema = z.object({
+  from: z.string(), to: z.string(),
+  total: z.object({
+    conversations: z.number(),
+    first_response: Duration, next_response: Duration, resolution: Duration, handle: Duration,
+    resolved: z.number(),
+    first_contact_resolution: z.object({ rate_pct: z.number().nullable() }).catchall(z.unknown()),
+    sla: z.object({ overall: z.object({ hit_rate_pct: z.number().nullable() }).catchall(z.unknown()) }).catchall(z.unknown()),
+    response_rate: z.object({ rate_pct: z.number().nullable() }).catchall(z.unknown()),
+    csat: z.object({ mean: z.number().nullable(), csat_pct: z.number().nullable() }).catchall(z.unknown()),
+  }).catchall(z.unknown()),
+}).catchall(z.unknown());
+export type MetricsReport = z.infer<typeof MetricsReportSchema>;
