@@ -9,20 +9,33 @@ import { Overlays } from './features/Overlays';
 import { SettingsDialog } from './features/Settings';
 import { StatusBar } from './features/StatusBar';
 import { Thread } from './features/Thread';
+import { useLiveEvents } from './app/live';
+import { lazy, Suspense } from 'react';
+import { AgentMessageDialog, OfferDialog } from './features/Presence';
+
+// recharts is heavy: only supervisors who open the floor load it.
+const Floor = lazy(() => import('./features/Floor').then((m) => ({ default: m.Floor })));
 
 function Workspace() {
   const overrides = useKeymap();
   useHotkeys(overrides);
-  const { showQueue, showCustomer, overlay } = useUi();
+  useLiveEvents();
+  const { showQueue, showCustomer, overlay, view } = useUi();
   return (
     <div className="app">
       <StatusBar />
-      <main className={`panes${showQueue ? '' : ' no-queue'}${showCustomer ? '' : ' no-customer'}`}>
-        {showQueue && <Inbox />}
-        <Thread />
-        {showCustomer && <CustomerPanel />}
-      </main>
+      {view === 'floor' ? (
+        <main className="panes floor-view"><Suspense fallback={<section className="pane floor" aria-label="Floor" aria-busy="true" />}><Floor /></Suspense></main>
+      ) : (
+        <main className={`panes${showQueue ? '' : ' no-queue'}${showCustomer ? '' : ' no-customer'}`}>
+          {showQueue && <Inbox />}
+          <Thread />
+          {showCustomer && <CustomerPanel />}
+        </main>
+      )}
       <Overlays />
+      <OfferDialog />
+      <AgentMessageDialog />
       {overlay === 'settings' && <SettingsDialog />}
     </div>
   );

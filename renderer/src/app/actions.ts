@@ -122,6 +122,24 @@ export function run(id: CommandId): void {
     case 'pane.queue': ui.set({ showQueue: !ui.showQueue }); return;
     case 'pane.customer': ui.set({ showCustomer: !ui.showCustomer }); return;
     case 'focus.inbox': focusInbox(); return;
+    case 'conversation.label': if (conv) ui.open('label'); return;
+    case 'conversation.reason': if (conv) ui.open('reason'); return;
+    case 'presence.set': ui.open('presence'); return;
+    case 'metrics.me': ui.open('figures'); return;
+    case 'queue.pull':
+      void call('queue.pull', {}).then((r) => {
+        if (!r.conversation_id) { ui.announce('The team queue is empty'); return; }
+        useUi.getState().set({ view: 'inbox', tab: 'mine', selectedId: r.conversation_id, selectedIndex: 0 });
+        useUi.getState().announce('Took the next conversation');
+      }, (e) => ui.announce(e instanceof ApiError ? e.message : String(e)));
+      return;
+    case 'view.floor': {
+      const role = queryClient.getQueryData<{ agent: { role: string } | null }>(keys.session)?.agent?.role;
+      if (role !== 'supervisor' && role !== 'admin') { ui.announce('The floor is for supervisors and admins'); return; }
+      ui.set({ view: ui.view === 'floor' ? 'inbox' : 'floor' });
+      if (ui.view === 'floor') focusInbox();
+      return;
+    }
     case 'composer.send': case 'composer.sendResolve':
       // These live in the composer (they need its text); from elsewhere, open it.
       if (conv) ui.focusComposer('reply');

@@ -15,7 +15,8 @@ export type CommandId =
   | 'conversation.priority' | 'conversation.reopen' | 'search.open' | 'palette.open' | 'help.shortcuts'
   | 'inbox.tab.mine' | 'inbox.tab.team' | 'inbox.tab.snoozed' | 'inbox.tab.resolved'
   | 'inbox.sort.cycle' | 'inbox.filter' | 'outbox.retry' | 'customer.history' | 'settings.open'
-  | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve';
+  | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve'
+  | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me';
 
 export interface CommandDef {
   id: CommandId;
@@ -37,6 +38,12 @@ export const COMMANDS: CommandDef[] = [
   { id: 'conversation.tag', label: 'Tag…', keys: ['t'] },
   { id: 'conversation.priority', label: 'Set priority…', keys: ['p'] },
   { id: 'conversation.reopen', label: 'Reopen', keys: ['Shift+E'] },
+  { id: 'conversation.label', label: 'Correct a label (sentiment, intent, topic, priority)…', keys: ['l'] },
+  { id: 'conversation.reason', label: 'Why? Show the analysis reason', keys: ['w'] },
+  { id: 'presence.set', label: 'Set my presence…', keys: ['Shift+S'] },
+  { id: 'queue.pull', label: 'Take the next conversation from the team queue', keys: ['Shift+N'] },
+  { id: 'view.floor', label: 'Supervisor floor (supervisors)', keys: ['Shift+F'] },
+  { id: 'metrics.me', label: 'My figures', keys: ['Shift+M'] },
   { id: 'search.open', label: 'Search messages', keys: ['/'] },
   { id: 'palette.open', label: 'Command palette', keys: ['$mod+K'] },
   { id: 'help.shortcuts', label: 'Keyboard shortcuts', keys: ['?'] },

@@ -3,11 +3,15 @@ import { create } from 'zustand';
 import type { InboxTab } from '../../../shared/contract/desktop';
 import type { Channel } from '../../../shared/domain';
 
-export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter';
+export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter'
+  | 'label' | 'reason' | 'presence' | 'figures';
+/** The main view: the agent's workspace, or the supervisor's floor. */
+export type View = 'inbox' | 'floor';
 export type ComposerMode = 'reply' | 'note';
 export type Sort = 'sla' | 'priority' | 'age';
 
 interface UiState {
+  view: View;
   tab: InboxTab;
   sort: Sort;
   channel: Channel | undefined;
@@ -33,6 +37,7 @@ interface UiState {
 }
 
 export const useUi = create<UiState>((set) => ({
+  view: 'inbox',
   tab: 'mine',
   sort: 'sla',
   channel: undefined,

@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { keys as qk, useSetting } from '../api/queries';
 import { recordUse, run } from './actions';
-import { commandFor, sanitizeOverrides, type KeymapOverrides } from './keymap';
+import { commandFor, sanitizeOverrides, type CommandId, type KeymapOverrides } from './keymap';
 import { isMac } from './format';
 import { useUi } from './store';
 import { queryClient } from '../api/queries';
@@ -21,6 +21,8 @@ export function useKeymap(): KeymapOverrides {
   return sanitizeOverrides(value);
 }
 
+const FLOOR_GLOBAL = new Set<CommandId>(['view.floor', 'palette.open', 'help.shortcuts', 'settings.open', 'presence.set', 'metrics.me', 'search.open']);
+
 export function useHotkeys(overrides: KeymapOverrides): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -31,6 +33,8 @@ export function useHotkeys(overrides: KeymapOverrides): void {
       const typing = isTypingTarget(document.activeElement);
       const id = commandFor(e, overrides, isMac, { typing });
       if (!id) return;
+      // On the floor, its own keys act on what is focused there; only app-wide commands pass.
+      if (ui.view === 'floor' && !FLOOR_GLOBAL.has(id)) return;
       // Enter and arrows belong to buttons and fields when those have focus.
       const target = e.target as HTMLElement;
       const onControl = target.closest('button, a, [role="tab"], select, [role="option"]:not(#inbox-list [role="option"])');

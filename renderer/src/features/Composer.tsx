@@ -17,9 +17,16 @@ import { matches } from '../app/keymap';
 import { focusInbox } from '../app/nav';
 import { useUi } from '../app/store';
 import { Dialog } from '../components/Dialog';
+import { typingHeartbeat } from './Collision';
 import { useCanned } from './Settings';
 
 type Mode = 'public' | 'private' | 'note';
+type Draft = DesktopResponse<'conversation.get'>['draft'];
+
+function collisionOf(d: Draft): null | { message: string; token: string | null } {
+  if (d?.rejected?.code !== 'collision') return null;
+  return { message: d.rejected.message, token: d.rejected.confirm_token ?? null };
+}
 const DRAFT_DEBOUNCE_MS = 300;
 
 export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }) {
@@ -32,7 +39,21 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const [text, setText] = useState(data.draft?.text ?? '');
   const [suggest, setSuggest] = useState(0);
   const [confirm, setConfirm] = useState<null | { resolve: boolean; warning: string }>(null);
-  const [error, setError] = useState<string | null>(data.draft?.rejected ? `The hub refused this reply: ${data.draft.rejected.message}` : null);
+  const [error, setError] = useState<string | null>(data.draft?.rejected && data.draft.rejected.code !== 'collision' ? `The hub refused this reply: ${data.draft.rejected.message}` : null);
+  // A 'collision' refusal: someone else answered or is answering. The agent reads it, then sends anyway with the token.
+  const [collision, setCollision] = useState<null | { message: string; token: string | null }>(collisionOf(data.draft));
+  // Keyed by the refusal itself: saving an edited draft keeps the refusal and must not reset the text.
+  const refusalKey = (d: Draft) => (d?.rejected ? JSON.stringify(d.rejected) : null);
+  const draftStamp = useRef(refusalKey(data.draft));
+  useEffect(() => {
+    // A refusal that arrives while the composer is open brings the text back with its reason.
+    const d = data.draft;
+    if (!d?.rejected || refusalKey(d) === draftStamp.current) return;
+    draftStamp.current = refusalKey(d);
+    setText(d.text);
+    setCollision(collisionOf(d));
+    setError(d.rejected.code === 'collision' ? null : `The hub refused this reply: ${d.rejected.message}`);
+  }, [data.draft]);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<'idle' | 'saving' | 'saved'>(data.draft?.text ? 'saved' : 'idle');
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -82,7 +103,10 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const token = /(^|\s);([a-z0-9_-]*)$/.exec(text.slice(0, caret));
   const suggestions: CannedResponse[] = token ? canned.filter((x) => x.shortcode.startsWith(token[2]!)).slice(0, 6) : [];
 
-  const change = (next: string, m = mode) => { setText(next); setError(null); scheduleSave(next, m); };
+  const change = (next: string, m = mode) => {
+    setText(next); setError(null); scheduleSave(next, m);
+    if (m !== 'note' && next) typingHeartbeat(c.id);
+  };
 
   const insertCanned = (item: CannedResponse) => {
     const el = ref.current!;
@@ -107,6 +131,15 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const count = countForChannel(text, c.channel, mode === 'private' ? 'private' : 'public');
   const liveWarning = mode === 'public' ? personalDataWarning(text) : null;
 
+  /** What the agent had on screen, and the go-ahead after a collision warning. */
+  const collisionArgs = () => {
+    const seen = data.messages.filter((m) => m.local_state === 'synced').reduce<string | null>((max, m) => (max === null || m.created_at > max ? m.created_at : max), null);
+    return {
+      ...(seen && !Number.isNaN(Date.parse(seen)) ? { seen_up_to: new Date(seen).toISOString() } : {}),
+      ...(collision?.token ? { confirm_collision: collision.token } : {}),
+    };
+  };
+
   const send = async (resolve: boolean, confirmed = false) => {
     const body = text.trim();
     if (!body || busy) return;
@@ -120,13 +153,14 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
         await call('note.add', { conversation_id: c.id, text: body });
         if (resolve) await leaveList((id) => call('conversation.setStatus', { conversation_id: id, status: 'resolved' }), 'Note added and resolved', { composer: true });
       } else if (resolve) {
-        await leaveList((id) => call('reply.send', { conversation_id: id, text: body, visibility: mode, resolve: true }), 'Sent and resolved', { composer: true });
+        await leaveList((id) => call('reply.send', { conversation_id: id, text: body, visibility: mode, resolve: true, ...collisionArgs() }), 'Sent and resolved', { composer: true });
       } else {
-        await call('reply.send', { conversation_id: c.id, text: body, visibility: mode, resolve: false });
+        await call('reply.send', { conversation_id: c.id, text: body, visibility: mode, resolve: false, ...collisionArgs() });
         useUi.getState().announce(mode === 'private' ? 'Private message queued' : 'Reply queued');
       }
       setText('');
       setSaved('idle');
+      setCollision(null);
       if (!resolve) ref.current?.focus();
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -184,6 +218,11 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
         <span className="muted draft-state" role="status" aria-label="Draft state">{saved === 'saved' && text ? 'Draft saved' : saved === 'saving' ? 'Saving draft…' : ''}</span>
         {liveWarning && <span className="warn" role="status">⚠ {liveWarning}</span>}
         {error && <span className="error" role="alert">{error}</span>}
+        {collision && (
+          <span className="error collision" role="alert" aria-label="Collision warning">
+            ⚠ Not sent: {collision.message}. {collision.token ? `Press ${isMac ? '⌘↩' : 'Ctrl+Enter'} to send it anyway, or edit it first.` : 'Edit it, or send again.'}
+          </span>
+        )}
       </div>
       <div className="composer-actions">
         <button onClick={() => void send(false)} disabled={busy || !text.trim()}>{mode === 'note' ? 'Add note' : 'Send'}</button>

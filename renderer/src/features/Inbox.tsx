@@ -11,6 +11,7 @@ import { CHANNEL_LABEL, CHANNEL_SHORT, sentimentText, slaDue, slaState } from '.
 import { registerNav } from '../app/nav';
 import { useClock, useUi } from '../app/store';
 import { run } from '../app/actions';
+import { RowLabels } from './Labels';
 
 type Row = NonNullable<ReturnType<typeof useInboxPages>[number]['data']>['items'][number];
 
@@ -25,7 +26,8 @@ const InboxRow = memo(function InboxRow({ row, selected, index, now }: { row: Ro
   const handle = row.customer_handle && row.customer_handle !== row.customer_name ? row.customer_handle : '';
   return (
     <div role="option" id={`row-${row.id}`} aria-selected={selected} data-index={index}
-      aria-label={`${row.customer_name}${handle ? ` ${handle}` : ''} on ${CHANNEL_LABEL[row.channel]}: ${row.snippet}. ${row.priority} priority. ${sla.label}${row.unread ? '. Unread' : ''}`}
+      aria-label={`${row.customer_name}${handle ? ` ${handle}` : ''} on ${CHANNEL_LABEL[row.channel]}: ${row.snippet}. ${row.priority} priority. ${sla.label}${sentiment ? `. ${sentiment.label}` : ''}${row.analysis.intent ? `, ${row.analysis.intent.replace(/_/g, ' ')}` : ''}${row.unread ? '. Unread' : ''}`}
+      title={row.analysis.reason}
       className={`row${selected ? ' selected' : ''}${row.unread ? ' unread' : ''}`}
       onMouseDown={(e) => { e.preventDefault(); useUi.getState().select(row.id, index); document.getElementById('inbox-list')?.focus(); }}>
       <div className="row-top">
@@ -33,7 +35,7 @@ const InboxRow = memo(function InboxRow({ row, selected, index, now }: { row: Ro
         <span className={`chan chan-${row.channel}`} title={CHANNEL_LABEL[row.channel]}>{CHANNEL_SHORT[row.channel]}</span>
         <span className="who"><strong>{row.customer_name}</strong>{handle && <span className="muted"> {handle}</span>}</span>
         {row.priority !== 'normal' && <span className={`prio prio-${row.priority}`}>{row.priority}</span>}
-        {sentiment && <span className={`senti senti-${sentiment.tone}`}>{sentiment.label}</span>}
+        <RowLabels analysis={row.analysis} />
         <span className={`sla sla-${sla.state} num`} title={sla.label}>{sla.text}</span>
       </div>
       <div className="snippet">

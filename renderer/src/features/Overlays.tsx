@@ -11,6 +11,8 @@ import { useUi } from '../app/store';
 import { useKeymap } from '../app/useHotkeys';
 import { Dialog } from '../components/Dialog';
 import { ListPicker, type PickItem } from '../components/ListPicker';
+import { LabelPicker, ReasonDialog } from './Labels';
+import { MyFigures, PresencePicker } from './Presence';
 import { useCanned } from './Settings';
 
 const close = () => useUi.getState().open(null);
@@ -202,6 +204,10 @@ export function Overlays() {
     case 'priority': return <Priority />;
     case 'filter': return <Filter />;
     case 'shortcuts': return <Shortcuts />;
+    case 'label': return <LabelPicker />;
+    case 'reason': return <ReasonDialog />;
+    case 'presence': return <PresencePicker />;
+    case 'figures': return <MyFigures />;
     case 'settings': return null; // rendered by App (lazy settings)
     default: return null;
   }

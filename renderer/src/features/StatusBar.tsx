@@ -5,11 +5,14 @@ import { queryClient, useSession } from '../api/queries';
 import { transport } from '../api/client';
 import { isMac } from '../app/format';
 import { formatCombo } from '../app/keymap';
+import { run } from '../app/actions';
 import { useUi } from '../app/store';
+import { PresenceStatus } from './Presence';
 
 export function StatusBar() {
   const s = useSession().data;
   const announcement = useUi((u) => u.announcement);
+  const view = useUi((u) => u.view);
   const [hostUp, setHostUp] = useState(true);
   useEffect(() => transport.onConnection(setHostUp), []);
   if (!s) return null;
@@ -18,6 +21,10 @@ export function StatusBar() {
     <header className="statusbar" role="banner">
       <span className="brand">Tend</span>
       <span className="agent">{s.agent?.name}</span>
+      <PresenceStatus />
+      {(s.agent?.role === 'supervisor' || s.agent?.role === 'admin') && (
+        <button className="link" onClick={() => run('view.floor')} aria-label="Switch between inbox and floor (Shift+F)">{view === 'floor' ? 'Inbox' : 'Floor'} <kbd>⇧F</kbd></button>
+      )}
       <span role="status" aria-label={online ? 'Online' : 'Offline'} className={`conn ${online ? 'online' : 'offline'}`}>
         <span aria-hidden="true">{online ? '●' : '○'}</span> {hostUp ? (s.online ? 'Online' : 'Offline') : 'App host unreachable'}
       </span>

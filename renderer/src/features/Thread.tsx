@@ -4,9 +4,11 @@ import type { DesktopResponse, ThreadMessage } from '../../../shared/contract/de
 import type { Note } from '../../../shared/domain';
 import { call } from '../api/client';
 import { useConversation, useSession } from '../api/queries';
-import { CHANNEL_LABEL, clockTime, sentimentText, slaDue, slaState } from '../app/format';
+import { CHANNEL_LABEL, clockTime, slaDue, slaState } from '../app/format';
 import { useClock, useUi } from '../app/store';
 import { Composer } from './Composer';
+import { useViewingHeartbeat, Viewers } from './Collision';
+import { AnalysisLine } from './Labels';
 
 type Item = { kind: 'message'; m: ThreadMessage } | { kind: 'note'; n: Note };
 
@@ -62,13 +64,13 @@ export function Thread() {
   const session = useSession();
   const now = useClock((s) => s.now);
   const endRef = useRef<HTMLDivElement>(null);
+  useViewingHeartbeat(selectedId);
   const messageCount = q.data ? q.data.messages.length + q.data.notes.length : 0;
   useEffect(() => { endRef.current?.scrollIntoView({ block: 'end' }); }, [selectedId, messageCount]);
 
   if (!selectedId) return <section className="pane thread" aria-label="Conversation"><p className="empty">No conversation selected. j/k to move, / to search.</p></section>;
   if (!q.data) return <section className="pane thread" aria-label="Conversation" aria-busy="true">{q.error ? <p className="error" role="alert">{q.error.message}</p> : null}</section>;
   const { conversation: c, customer } = q.data;
-  const sentiment = sentimentText(c.analysis);
   const sla = slaState(slaDue(c), now);
   const assignee = c.assignee_id ? session.data?.agents.find((a) => a.id === c.assignee_id)?.name ?? 'someone' : 'unassigned';
   const handle = customer?.identities.find((i) => i.channel === c.channel)?.handle;
@@ -83,13 +85,8 @@ export function Thread() {
           <span className="muted">{assignee}</span>
           {sla.state !== 'none' && <span className={`sla sla-${sla.state} num`}>{sla.label}</span>}
         </div>
-        {(sentiment || c.analysis.intent || c.analysis.reason) && (
-          <div className="analysis">
-            {sentiment && <span className={`senti senti-${sentiment.tone}`}>{sentiment.label}</span>}
-            {c.analysis.intent && <span>{c.analysis.intent}{c.analysis.topic ? ` → ${c.analysis.topic}` : ''}</span>}
-            {c.analysis.reason && <span className="muted reason">“{c.analysis.reason}”</span>}
-          </div>
-        )}
+        <AnalysisLine c={c} />
+        <Viewers conversationId={c.id} />
         {c.tags.length > 0 && <div className="tags">{c.tags.map((t) => <span key={t} className="tag">#{t}</span>)}</div>}
       </header>
       <div id="thread" className="thread-body" tabIndex={-1} aria-label="Messages">

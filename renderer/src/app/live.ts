@@ -1,0 +1,70 @@
+/**
+ * Live state pushed by the hub through the core's 'routing.push' and 'floor.changed' events:
+ * the offer waiting for an answer, who is viewing/typing where, presence changes, messages
+ * from a supervisor. Not cached data: it lives only while the app runs.
+ */
+import { useEffect } from 'react';
+import { create } from 'zustand';
+import type { Floor } from '../../../shared/contract/supervisor';
+import type { Offer, PresenceEntry, RoutingPush } from '../../../shared/contract/routing';
+import { transport } from '../api/client';
+import { queryClient } from '../api/queries';
+import { useUi } from './store';
+
+export interface AgentMessage { from_name: string; text: string; at: string }
+
+interface LiveState {
+  /** the offer on screen (one at a time: the hub offers a conversation to one agent at a time) */
+  offer: (Offer & { priority: string }) | null;
+  /** other agents on each conversation */
+  onConversation: Record<string, PresenceEntry[]>;
+  /** latest presence per agent, from pushes (supervisors see everyone's) */
+  presence: Record<string, { activity_id: string; routable: boolean }>;
+  messages: AgentMessage[];
+  apply(p: RoutingPush): void;
+  clearOffer(): void;
+  dismissMessage(): void;
+}
+
+export const useLive = create<LiveState>((set) => ({
+  offer: null,
+  onConversation: {},
+  presence: {},
+  messages: [],
+  apply: (p) => set((s) => {
+    switch (p.type) {
+      case 'offer': return { offer: { ...p.offer, priority: p.conversation.priority } };
+      case 'offer_closed': return s.offer?.id === p.offer_id ? { offer: null } : {};
+      case 'collision': return { onConversation: { ...s.onConversation, [p.conversation_id]: p.agents } };
+      case 'presence': return { presence: { ...s.presence, [p.agent_id]: { activity_id: p.activity_id, routable: p.routable } } };
+      case 'agent_message': return { messages: [...s.messages, { from_name: p.from_name, text: p.text, at: typeof p.at === 'number' ? new Date(p.at).toISOString() : p.at }] };
+      default: return {};
+    }
+  }),
+  clearOffer: () => set({ offer: null }),
+  dismissMessage: () => set((s) => ({ messages: s.messages.slice(1) })),
+}));
+
+export const floorKey = ['floor'];
+export const presenceKey = ['presence'];
+
+/** Subscribes once, at the root, to the core's live events. */
+export function useLiveEvents(): void {
+  useEffect(() => {
+    const offPush = transport.on('routing.push', (raw) => {
+      const p = raw as RoutingPush;
+      useLive.getState().apply(p);
+      if (p.type === 'presence') void queryClient.invalidateQueries({ queryKey: presenceKey });
+      if (p.type === 'offer') useUi.getState().announce('A conversation is offered to you');
+      if (p.type === 'agent_message') useUi.getState().announce(`Message from ${p.from_name}: ${p.text}`);
+      if (p.type === 'sla' && p.event === 'breach') useUi.getState().announce('An SLA was breached');
+    });
+    const offFloor = transport.on('floor.changed', (f) => queryClient.setQueryData(floorKey, f as Floor));
+    // (Re)connected: what was pushed meanwhile is lost, so read presence and the floor again.
+    const offLive = transport.on('live.changed', () => {
+      void queryClient.invalidateQueries({ queryKey: presenceKey });
+      void queryClient.invalidateQueries({ queryKey: floorKey });
+    });
+    return () => { offPush(); offFloor(); offLive(); };
+  }, []);
+}
