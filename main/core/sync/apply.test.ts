@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change, ChangesPage } from '../../../shared/contract/hub-api';
-import { openCache, type Db } from '../db/open';
+import { checkpointWhenIdle, openCache, type Db } from '../db/open';
 import { inboxCounts, inboxList } from '../queries';
+import { searchMessages } from '../search';
 import { agent, conversation, customer, message, note } from '../test-fixtures';
 import { GapError, SyncApplier } from './apply';
 
@@ -167,5 +168,71 @@ describe('inbox reads', () => {
     expect(first.total).toBe(3);
     expect(first.items[0]).toMatchObject({ customer_name: 'Kim', customer_handle: '@k', unread: true });
     expect(inboxList(db, { tab: 'snoozed', sort: 'sla', offset: 0, limit: 10 }).items.map((i) => i.id)).toEqual(['d']);
+  });
+});
+
+describe('writes that keep every index right', () => {
+  const integrity = () => db.pragma('integrity_check', { simple: true });
+  const ftsIntegrity = () => db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')");
+
+  it('a conversation changing in place (data only, priority/SLA, tab, customer) keeps the inbox orders and the customer index right', () => {
+    applier.beginBootstrap();
+    applier.applyBootstrapPage({
+      conversations: [
+        conversation({ id: 'a', customer_id: 'k', created_at: '2026-03-01T01:00:00.000Z', sync_id: 1 }),
+        conversation({ id: 'b', customer_id: 'k', created_at: '2026-03-01T02:00:00.000Z', sync_id: 2 }),
+        conversation({ id: 'c', customer_id: 'j', created_at: '2026-03-01T03:00:00.000Z', sync_id: 3 }),
+      ], messages: [], notes: [], customers: [customer({ id: 'k', sync_id: 1 }), customer({ id: 'j', sync_id: 1 })],
+    });
+    applier.finishBootstrap(3);
+    const list = (tab: 'mine' | 'snoozed', sort: 'sla' | 'priority' | 'age') => inboxList(db, { tab, sort, offset: 0, limit: 10 }).items.map((i) => i.id);
+    expect(list('mine', 'priority')).toEqual(['a', 'b', 'c']);
+    applier.applyChangesPage(page(3, 7, [
+      // data only: subject; the same conversation twice in a page, newest last
+      { sync_id: 4, entity: 'conversation', op: 'upsert', data: conversation({ id: 'a', customer_id: 'k', created_at: '2026-03-01T01:00:00.000Z', subject: 'first', sync_id: 4 }) },
+      { sync_id: 5, entity: 'conversation', op: 'upsert', data: conversation({ id: 'a', customer_id: 'k', created_at: '2026-03-01T01:00:00.000Z', subject: 'second', sync_id: 5 }) },
+      // priority and SLA: moves in the sla and priority orders
+      { sync_id: 6, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c', customer_id: 'j', created_at: '2026-03-01T03:00:00.000Z', priority: 'urgent', next_response_due_at: '2026-03-01T09:00:00.000Z', sync_id: 6 }) },
+      // tab: snoozed
+      { sync_id: 7, entity: 'conversation', op: 'upsert', data: conversation({ id: 'b', customer_id: 'k', created_at: '2026-03-01T02:00:00.000Z', status: 'snoozed', sync_id: 7 }) },
+    ]));
+    expect(list('mine', 'priority')).toEqual(['c', 'a']);
+    expect(list('mine', 'sla')).toEqual(['c', 'a']);
+    expect(list('mine', 'age')).toEqual(['a', 'c']);
+    expect(list('snoozed', 'age')).toEqual(['b']);
+    expect(JSON.parse(db.prepare("SELECT data FROM conversations WHERE id = 'a'").pluck().get() as string).subject).toBe('second');
+    // customer: c moves from j to k; j has nothing left in scope and is pruned
+    applier.applyChangesPage(page(7, 8, [{ sync_id: 8, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c', customer_id: 'k', created_at: '2026-03-01T03:00:00.000Z', sync_id: 8 }) }]));
+    expect(db.prepare("SELECT id FROM conversations WHERE customer_id = 'k' ORDER BY id").pluck().all()).toEqual(['a', 'b', 'c']);
+    expect(ids('customers')).toEqual(['k']);
+    // an older version changes nothing, whichever keys it carries
+    applier.applyChangesPage(page(8, 9, [{ sync_id: 2, entity: 'conversation', op: 'upsert', data: conversation({ id: 'a', customer_id: 'k', status: 'resolved', priority: 'low', sync_id: 2 }) }]));
+    expect(list('mine', 'age')).toEqual(['a', 'c']);
+    expect(integrity()).toBe('ok');
+  });
+
+  it('the full-text index stays whole through change pages, prunes and idle merges, and finds the newest messages', () => {
+    seed();
+    let at = 10;
+    for (let p = 0; p < 30; p++) {
+      const changes: Change[] = [];
+      for (let k = 0; k < 20; k++) {
+        const conv = `p${p}c${k}`;
+        changes.push({ sync_id: at + 1, entity: 'conversation', op: 'upsert', data: conversation({ id: conv, customer_id: `cu-${p}-${k}`, sync_id: at + 1 }) });
+        changes.push({ sync_id: at + 2, entity: 'message', op: 'upsert', data: message({ id: `${conv}-m`, conversation_id: conv, text: `parcel number${p}x${k} delayed`, sync_id: at + 2 }) });
+        at += 2;
+      }
+      // the previous page's first conversation leaves the scope: its customer is pruned with its messages
+      if (p > 0) changes.push({ sync_id: ++at, entity: 'conversation', op: 'upsert', data: conversation({ id: `p${p - 1}c0`, customer_id: `cu-${p - 1}-0`, assignee_id: 'other', sync_id: at }) });
+      applier.applyChangesPage(page(applier.meta.get('last_sync_id'), at, changes));
+      if (p % 3 === 0) checkpointWhenIdle(db);
+    }
+    ftsIntegrity();
+    expect(searchMessages(db, 'number29x', 50).map((h) => h.message_id)).toEqual(Array.from({ length: 20 }, (_, k) => `p29c${19 - k}-m`));
+    expect(searchMessages(db, 'number3x0', 50)).toEqual([]);
+    expect(searchMessages(db, 'parcel delay', 1000)).toHaveLength(30 * 20 - 29);
+    checkpointWhenIdle(db);
+    ftsIntegrity();
+    expect(integrity()).toBe('ok');
   });
 });

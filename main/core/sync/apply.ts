@@ -74,6 +74,8 @@ export class SyncApplier {
       addScope: db.prepare('INSERT INTO customer_scope(customer_id, hydrated) VALUES (?, ?) ON CONFLICT(customer_id) DO NOTHING'),
       markHydrated: db.prepare('UPDATE customer_scope SET hydrated = 1 WHERE customer_id = ?'),
       ackedDelivered: db.prepare("DELETE FROM outbox WHERE state = 'acked' AND message_id = ?"),
+      /** merges full-text segments of levels holding 4+ (usermerge), writing at most ? pages */
+      ftsMerge: db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('merge', ?)"),
     };
   }
 
@@ -107,6 +109,9 @@ export class SyncApplier {
       const owner = this.owner();
       const gen = this.meta.get('bootstrap_gen');
       const ids = this.upsertEntities(page, owner, gen, true).conversationIds;
+      // Writes do not merge full-text segments (migration 0060: that waits for idle, off the change
+      // pages' latency); a bootstrap never idles between pages, so it merges as it goes, in step with what it wrote.
+      if (page.messages.length > 0) this.s.ftsMerge.run(page.messages.length);
       return { conversationIds: ids, toHydrate: [], needsBootstrap: false };
     })();
   }
