@@ -21,13 +21,19 @@ async function serve(argv: string[]): Promise<void> {
       'data-dir': { type: 'string', default: '.tend/hub' },
       demo: { type: 'boolean', default: false },
       'replay-interval': { type: 'string', default: '20' },
+      'no-routing': { type: 'boolean', default: false },
+      'no-analysis': { type: 'boolean', default: false },
+      'no-surveys': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
     console.log('usage: npm run hub -- [--port 4100] [--host 127.0.0.1] [--data-dir .tend/hub] [--demo] [--replay-interval 20]\n' +
-      'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite data dir.');
+      '         [--no-routing] [--no-analysis] [--no-surveys]\n' +
+      '       npm run hub -- import <file> …   |   npm run hub -- report --from <date> --to <date> …\n' +
+      'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite data dir.\n' +
+      'Channels: TEND_X_CONSUMER_SECRET, TEND_META_APP_SECRET, TEND_FEEDS… (hub/connectors/README.md); TEND_WORKSPACE names the workspace they feed.');
     return;
   }
   const port = Number(values.port);
@@ -36,7 +42,10 @@ async function serve(argv: string[]): Promise<void> {
   const hub = await startHub({
     port, host: values.host, databaseUrl, dataDir: databaseUrl ? undefined : values['data-dir'],
     demo: values.demo ? { replayIntervalMs: Number(values['replay-interval']) * 1000, log: (l) => console.log(l) } : false,
+    routing: !values['no-routing'], analysis: !values['no-analysis'], surveys: !values['no-surveys'],
   });
+  const on = [hub.analysis && 'analysis', hub.routing && 'routing', !values['no-surveys'] && 'surveys'].filter(Boolean).join(', ');
+  console.log(`modules: ${on || 'none'}; webhooks under ${process.env.TEND_WEBHOOK_PREFIX ?? '/webhooks'} for the channels configured in TEND_*`);
   console.log(`tend hub listening on ${hub.url} (${databaseUrl ? 'PostgreSQL server' : `PGlite in ${values['data-dir']}`})`);
   const stop = async () => {
     console.log('tend hub: stopping');

@@ -1,6 +1,12 @@
 /**
  * startHub(): the whole care hub in one call — database (PGlite or PostgreSQL), migrations,
  * API server, outbound dispatcher, optional demo. Used by the CLI, tests, e2e and benchmarks.
+ *
+ * Modules wired in (each can be turned off): analysis of every inbound post (one analyzer per
+ * workspace, models in `analysis_models`), routing (offers, presence, SLA, collision checks on
+ * replies), metrics endpoints and survey answers, the supervisor floor, platform webhooks /
+ * outbound connectors / feed poller from TEND_* environment variables, CSAT surveys after a
+ * resolve (off unless asked: they add outbound messages).
  */
 import type { FastifyInstance } from 'fastify';
 import { openDb, type Db } from './db/db';
@@ -14,6 +20,19 @@ import type { OutboundConnector } from './connectors/types';
 import { HubIngestor, type AnalyzePost, type RoutePost } from './ingest';
 import { startDemo, type DemoInfo, type DemoOptions } from './demo/demo';
 import { startSnoozeWaker } from './snooze';
+import { AnalysisService } from './analysis/service';
+import { PgModelStore } from './analysis/pg-store';
+import { RoutingService, type RoutingServiceOptions } from './routing/service';
+import { registerRoutingRoutes } from './routing/api';
+import { registerSupervisorRoutes } from './supervisor/routes';
+import { createSurveyHook } from './metrics/survey-delivery';
+import type { MutationHooks } from './mutations';
+import {
+  createOutboundConnectors, fileFeedStateStore, loadConnectorConfig, memoryFeedStateStore, registerWebhooks, startFeedPoller,
+  type ConnectorConfig,
+} from './connectors';
+import type { Ingestor } from './connectors/types';
+import { join } from 'node:path';
 
 export interface StartHubOptions {
   /** an open Db to use (the caller closes it); otherwise one is opened from the options below */
@@ -47,6 +66,20 @@ export interface StartHubOptions {
    * metrics), connectors, pollers. May return a cleanup, run at close (after the server stopped).
    */
   extend?: (ctx: HubContext) => Promise<void | (() => Promise<void>)> | void | (() => Promise<void>);
+  /** analysis of inbound posts (default true; an `analyzePost` option replaces it for ingest) */
+  analysis?: boolean | AnalysisService;
+  /** routing service, routes and its ingest hook (default off here, on in the CLI: it offers and assigns conversations by itself; a `route` option replaces the hook) */
+  routing?: boolean | RoutingServiceOptions;
+  /** /v1/metrics/* endpoints (default true) */
+  metrics?: boolean;
+  /** CSAT and effort questions sent after a resolve (default false) */
+  surveys?: boolean;
+  /** /v1/supervisor/* endpoints (default true) */
+  supervisor?: boolean;
+  /** webhooks, outbound connectors and feeds: a config, or false; default loadConnectorConfig(process.env) */
+  channels?: ConnectorConfig | false;
+  /** workspace that platform webhooks and feeds ingest into; default TEND_WORKSPACE, else the demo's, else the first */
+  channelWorkspace?: string;
 }
 
 export interface HubContext {
@@ -58,6 +91,8 @@ export interface HubContext {
 }
 
 export interface Hub {
+  analysis: AnalysisService | null;
+  routing: RoutingService | null;
   url: string;
   port: number;
   host: string;
@@ -93,9 +128,53 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     for (const c of options.connectors ?? []) connectors.register(c);
     const dispatcher = options.dispatcher === false ? null : new Dispatcher(log, connectors, options.dispatcher);
 
-    const app = await buildApi(log, { logger: options.logger });
+    const analysis = options.analysis === false ? null
+      : options.analysis instanceof AnalysisService ? options.analysis : new AnalysisService({ store: new PgModelStore(db) });
+    const routing = !options.routing ? null
+      : new RoutingService(log, typeof options.routing === 'object' ? options.routing : {});
+    const hooks: MutationHooks = {
+      async prepare(agent, batch) {
+        // the collision check runs inside the write transaction: load the workspace's routing before
+        if (routing && batch.some((m) => m.type === 'reply')) await routing.workspace(agent.workspace_id).catch(() => {});
+      },
+      checkReplyCollision: routing ? (input) => routing.checkReplyCollision(input) : undefined,
+      learnLabel: analysis ? (ws, c) => analysis.learn(ws, c) : undefined,
+      afterResolve: options.surveys ? createSurveyHook(log) : undefined,
+    };
+    const app = await buildApi(log, { logger: options.logger, mutationHooks: hooks, metrics: options.metrics });
+    const analyzeFor = (workspaceId: string) => options.analyzePost ?? analysis?.hookFor(workspaceId);
+    const routeHook = options.route ?? (routing ? routing.routePost : undefined);
     const ingestor = (workspaceId: string) =>
-      new HubIngestor(log, { workspaceId, analyzePost: options.analyzePost, route: options.route });
+      new HubIngestor(log, { workspaceId, analyzePost: analyzeFor(workspaceId), route: routeHook });
+    if (routing) {
+      routing.start();
+      cleanups.push(() => routing.stop());
+      registerRoutingRoutes(app, { routing });
+    }
+    if (options.supervisor !== false) {
+      const stopSupervisor = registerSupervisorRoutes(app, { log, routing });
+      cleanups.push(async () => stopSupervisor());
+    }
+
+    const channels = options.channels === false ? null : options.channels ?? loadConnectorConfig(process.env);
+    let channelWs: string | null = options.channelWorkspace ?? process.env.TEND_WORKSPACE ?? (options.demo ? 'demo' : null);
+    const channelIngestors = new Map<string, HubIngestor>();
+    const channelIngestor: Ingestor = {
+      async ingest(post) {
+        if (!channelWs) {
+          const [first] = await db.query<{ id: string }>('SELECT id FROM workspaces ORDER BY created_at, id LIMIT 1');
+          if (!first) throw new Error('no workspace to ingest into: create one or set TEND_WORKSPACE');
+          channelWs = first.id;
+        }
+        let ing = channelIngestors.get(channelWs);
+        if (!ing) { ing = ingestor(channelWs); channelIngestors.set(channelWs, ing); }
+        return ing.ingest(post);
+      },
+    };
+    if (channels) {
+      await app.register(registerWebhooks, { ingestor: channelIngestor, config: channels.webhooks });
+      for (const c of createOutboundConnectors(channels)) connectors.register(c);
+    }
     if (options.extend) {
       const cleanup = await options.extend({ app, db, log, connectors, ingestor });
       if (typeof cleanup === 'function') cleanups.push(cleanup);
@@ -108,17 +187,25 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     dispatcher?.start();
     if (dispatcher) cleanups.push(() => dispatcher.stop());
+    if (channels && channels.feeds.length) {
+      const poller = startFeedPoller({
+        feeds: channels.feeds, ingestor: channelIngestor,
+        stateStore: options.dataDir ? fileFeedStateStore(join(options.dataDir, 'feeds')) : memoryFeedStateStore(),
+      });
+      cleanups.push(() => poller.stop());
+    }
     if (options.snoozeCheckMs !== 0) cleanups.push(startSnoozeWaker(log, options.snoozeCheckMs ?? 15_000));
 
     let demo: DemoInfo | null = null;
     if (options.demo) {
-      demo = await startDemo(log, { analyzePost: options.analyzePost, route: options.route, ...(options.demo === true ? {} : options.demo) });
+      // the demo keeps its own team choice (by company) unless a route hook is given
+      demo = await startDemo(log, { analyzePost: analyzeFor('demo'), route: options.route, ...(options.demo === true ? {} : options.demo) });
       const d = demo;
       cleanups.push(() => d.stop());
     }
     let closed = false;
     return {
-      url, port, host, db, log, app, connectors, sandbox, dispatcher, ingestor, demo,
+      url, port, host, db, log, app, connectors, sandbox, dispatcher, ingestor, demo, analysis, routing,
       async close() {
         if (closed) return;
         closed = true;

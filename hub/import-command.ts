@@ -10,6 +10,8 @@ import { ChangeLog } from './sync/changelog';
 import { HubIngestor } from './ingest';
 import { createTeam, createWorkspace } from './admin';
 import { runImport } from './connectors/import/cli';
+import { AnalysisService } from './analysis/service';
+import { PgModelStore } from './analysis/pg-store';
 
 export async function run(argv: string[]): Promise<number> {
   const rest: string[] = [];
@@ -38,7 +40,9 @@ export async function run(argv: string[]): Promise<number> {
       console.error(`no workspace ${workspace}`);
       return 2;
     }
-    return await runImport(rest, { ingestor: new HubIngestor(log, { workspaceId: workspace }) });
+    // imported customer posts are analyzed as live ones are (the workspace's learned models included)
+    const analysis = new AnalysisService({ store: new PgModelStore(db) });
+    return await runImport(rest, { ingestor: new HubIngestor(log, { workspaceId: workspace, analyzePost: analysis.hookFor(workspace) }) });
   } finally {
     await db.close();
   }

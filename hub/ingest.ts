@@ -16,6 +16,7 @@ import type { Analysis, Priority } from '../shared/domain';
 import type { IngestResult, Ingestor, NormalizedPost } from './connectors/types';
 import { ensureChannelAccount } from './admin';
 import { sql, type ChangeLog, type Writer } from './sync/changelog';
+import { recordSurveyAnswer } from './metrics/store';
 
 export type AnalyzePost = (post: NormalizedPost) => Analysis | Promise<Analysis>;
 
@@ -57,6 +58,8 @@ export interface HubIngestorOptions {
   route?: RoutePost;
   /** team for new conversations; default: the workspace's first support team by name */
   defaultTeamId?: string | null;
+  /** read customers' answers to CSAT/effort surveys (hub/metrics); default true */
+  surveys?: boolean;
 }
 
 export class HubIngestor implements Ingestor {
@@ -100,10 +103,20 @@ export class HubIngestor implements Ingestor {
            ORDER BY last_message_at DESC LIMIT 1`, [ws, post.channel, post.thread_key]);
         conversationId = open?.id ?? null;
       }
+      const existing = conversationId;
       if (!conversationId) {
         conversationId = await this.openConversation(w, post, analysis, customerId, account);
       }
       const messageId = randomUUID();
+      // an answer to a survey asked after a resolve is recorded and does not reopen the conversation
+      let surveyAnswer = false;
+      if (existing !== null && this.options.surveys !== false) {
+        const [open] = await w.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL`, [conversationId]);
+        if (open.n > 0) {
+          surveyAnswer = (await recordSurveyAnswer(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text })) !== null;
+        }
+      }
       await w.insert('message', {
         id: messageId, workspace_id: ws, conversation_id: conversationId, channel: post.channel, direction: 'inbound',
         visibility: post.visibility, author_id: post.author.handle, author_name: post.author.name || post.author.handle,
@@ -112,9 +125,9 @@ export class HubIngestor implements Ingestor {
       });
       // a customer writing again reopens the conversation and wakes it from snooze
       await w.update('conversation', conversationId, {
-        status: sql(`CASE WHEN status IN ('resolved', 'snoozed', 'pending') THEN 'open' ELSE status END`),
-        snoozed_until: null,
-        resolved_at: null,
+        status: surveyAnswer ? undefined : sql(`CASE WHEN status IN ('resolved', 'snoozed', 'pending') THEN 'open' ELSE status END`),
+        snoozed_until: surveyAnswer ? undefined : null,
+        resolved_at: surveyAnswer ? undefined : null,
         last_message_at: sql(`greatest(last_message_at, '${new Date(post.created_at).toISOString()}'::timestamptz)`),
         last_inbound_at: sql(`greatest(coalesce(last_inbound_at, '-infinity'), '${new Date(post.created_at).toISOString()}'::timestamptz)`),
         snippet: post.text.slice(0, 200),
@@ -197,7 +210,7 @@ export class HubIngestor implements Ingestor {
     await w.insert('conversation', {
       id, workspace_id: ws, channel: post.channel, channel_account_id: accountId, customer_id: customerId,
       thread_key: post.visibility === 'private' ? (post.thread_key ?? post.author.platform_user_id ?? post.author.handle) : null,
-      subject: post.text.replace(/\s+/g, ' ').trim().slice(0, 120), status: 'open', priority: decision.priority ?? 'normal',
+      subject: post.text.replace(/\s+/g, ' ').trim().slice(0, 120), status: 'open', priority: decision.priority ?? analysis.priority ?? 'normal',
       assignee_id: decision.assignee_id ?? null, team_id: decision.team_id, analysis,
       first_response_due_at: decision.first_response_due_at ?? null, resolution_due_at: decision.resolution_due_at ?? null,
       last_message_at: post.created_at, created_at: post.created_at, updated_at: sql('now()'),

@@ -23,6 +23,29 @@ import type { Queryable } from './db/db';
 import { sql, type ChangeLog, type Writer } from './sync/changelog';
 import { inDirectScope, type AgentContext } from './sync/scope';
 
+/** Result of a reply collision check (hub/routing's CollisionTracker.checkReply). */
+export type ReplyCollisionCheck =
+  | { decision: 'send' }
+  | { decision: 'warn'; conflicts: unknown[]; confirm_token: string; message: string };
+
+export type LabelTask = 'sentiment' | 'intent' | 'topic' | 'priority';
+
+/**
+ * What other hub modules add to mutations. All optional: without them replies are never checked
+ * for collisions, corrections are stored but nothing learns, and resolving asks no survey.
+ */
+export interface MutationHooks {
+  /** before the write transaction, may read the database (e.g. load the workspace's routing) */
+  prepare?(agent: AgentContext, batch: Array<{ type: MutationType }>): Promise<void>;
+  /** public replies: hub/routing's collision check; synchronous, runs inside the transaction */
+  checkReplyCollision?(input: { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token: string | null }): ReplyCollisionCheck;
+  /** after the commit of a fresh correct_label: the workspace's model learns the customer's text */
+  learnLabel?(workspaceId: string, correction: { text: string; task: LabelTask; label: string }): Promise<void>;
+  /** after the commit of a fresh resolve (e.g. surveys) */
+  afterResolve?(workspaceId: string, conversationId: string): Promise<void>;
+  onError?(err: unknown): void;
+}
+
 export class MutationBatchError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
     super(message);
@@ -40,7 +63,12 @@ interface ConversationRow {
   team_id: string | null;
   tags: string[];
   first_response_at: Date | null;
+  analysis: Record<string, any>;
+  priority: string;
 }
+
+const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'];
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
 const reject = (id: string, code: RejectionCode, message: string): MutationResult => ({ id, ok: false, error: { code, message } });
 
@@ -63,6 +91,14 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
     const args = r.data as any;
     if (m.type === 'set_status' && args.status === 'snoozed' && !args.snoozed_until) {
       bad.push(reject(m.id, 'invalid', 'set_status: snoozed_until is required to snooze'));
+      continue;
+    }
+    if (m.type === 'correct_label' && args.task === 'priority' && !PRIORITIES.includes(args.label)) {
+      bad.push(reject(m.id, 'invalid', `correct_label: a priority is one of ${PRIORITIES.join(', ')}, got "${args.label}"`));
+      continue;
+    }
+    if (m.type === 'correct_label' && args.task === 'sentiment' && !SENTIMENT_LABELS.includes(args.label)) {
+      bad.push(reject(m.id, 'invalid', `correct_label: a sentiment is one of ${SENTIMENT_LABELS.join(', ')}, got "${args.label}"`));
       continue;
     }
     parsed.push({ id: m.id, type: m.type, args });
@@ -108,23 +144,33 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
   return parsed;
 }
 
-export async function applyMutations(log: ChangeLog, agent: AgentContext, batch: Mutation[]): Promise<MutationResult[]> {
+type AfterCommit = Array<() => Promise<void>>;
+
+export async function applyMutations(log: ChangeLog, agent: AgentContext, batch: Mutation[], hooks: MutationHooks = {}): Promise<MutationResult[]> {
   const parsed = await validateBatch(log.db, agent, batch);
-  return log.write(async (w) => {
-    const results: MutationResult[] = [];
-    for (const m of parsed) results.push(await applyOne(w, agent, m));
-    return results;
+  if (hooks.prepare) await hooks.prepare(agent, parsed);
+  const after: AfterCommit = [];
+  const results = await log.write(async (w) => {
+    after.length = 0; // a retried transaction starts over
+    const out: MutationResult[] = [];
+    for (const m of parsed) out.push(await applyOne(w, agent, m, hooks, after));
+    return out;
   });
+  // effects outside the database, only for mutations applied now (never for a repeat)
+  for (const f of after) {
+    try { await f(); } catch (err) { (hooks.onError ?? ((e) => console.error('[mutations]', e)))(err); }
+  }
+  return results;
 }
 
-async function applyOne(w: Writer, agent: AgentContext, m: Parsed): Promise<MutationResult> {
+async function applyOne(w: Writer, agent: AgentContext, m: Parsed, hooks: MutationHooks, after: AfterCommit): Promise<MutationResult> {
   const [prior] = await w.query<{ agent_id: string; result: MutationResult }>('SELECT agent_id, result FROM mutations WHERE id = $1', [m.id]);
   if (prior) {
     if (prior.agent_id !== agent.id) return reject(m.id, 'forbidden', 'this mutation id belongs to another agent');
     return prior.result;
   }
   const [conv] = await w.query<ConversationRow>(
-    `SELECT id, workspace_id, channel, status, assignee_id, team_id, tags, first_response_at
+    `SELECT id, workspace_id, channel, status, assignee_id, team_id, tags, first_response_at, analysis, priority
      FROM conversations WHERE id = $1 AND workspace_id = $2`, [m.args.conversation_id, agent.workspace_id]);
   if (!conv) return reject(m.id, 'not_found', `conversation ${m.args.conversation_id} not found`); // validated above; never stored
   const newId = m.type === 'reply' ? m.args.message_id : m.type === 'note' ? m.args.note_id : null;
@@ -133,14 +179,17 @@ async function applyOne(w: Writer, agent: AgentContext, m: Parsed): Promise<Muta
     // thrown inside the transaction: the whole batch rolls back, nothing is written
     if (used) throw new MutationBatchError(409, 'conflict', `id ${newId} is already used by another mutation`, { results: [reject(m.id, 'invalid', 'id already used')] });
   }
-  const result = await effect(w, agent, m, conv);
+  const result = await effect(w, agent, m, conv, hooks, after);
+  // a collision warning is an answer to this attempt, not to the mutation: the re-send with the
+  // confirm token reuses the id, so it is not stored
+  if (!result.ok && result.error.code === 'collision') return result;
   await w.query('INSERT INTO mutations (id, workspace_id, agent_id, type, result) VALUES ($1, $2, $3, $4, $5)',
     [m.id, agent.workspace_id, agent.id, m.type, JSON.stringify(result)]);
   return result;
 }
 
 /** Checks that depend on the current state, then the effect. Returns the result to store. */
-async function effect(w: Writer, agent: AgentContext, m: Parsed, conv: ConversationRow): Promise<MutationResult> {
+async function effect(w: Writer, agent: AgentContext, m: Parsed, conv: ConversationRow, hooks: MutationHooks, after: AfterCommit): Promise<MutationResult> {
   const a = m.args;
   const supervisor = agent.role !== 'agent';
   if (!supervisor && !inDirectScope(agent, conv)) {
@@ -158,6 +207,15 @@ async function effect(w: Writer, agent: AgentContext, m: Parsed, conv: Conversat
       const length = conv.channel === 'x' || conv.channel === 'sandbox' ? xLength(a.text) : [...a.text].length;
       if (limit !== null && limit !== undefined && length > limit) {
         return reject(m.id, 'too_long', `${length} characters as ${conv.channel} counts them; the limit is ${limit}`);
+      }
+      if (a.visibility === 'public' && hooks.checkReplyCollision) {
+        const seen = a.seen_up_to ? Date.parse(a.seen_up_to) : null;
+        const check = hooks.checkReplyCollision({
+          workspace_id: conv.workspace_id, conversation_id: conv.id, agent_id: agent.id, seen_up_to: seen, confirm_token: a.confirm_collision ?? null,
+        });
+        if (check.decision === 'warn') {
+          return { id: m.id, ok: false, error: { code: 'collision', message: check.message, details: { conflicts: check.conflicts, confirm_token: check.confirm_token } } };
+        }
       }
       const claim = conv.assignee_id === null; // replying to the queue takes the conversation
       const [lastInbound] = await w.query<{ platform_id: string | null }>(
@@ -193,6 +251,10 @@ async function effect(w: Writer, agent: AgentContext, m: Parsed, conv: Conversat
         resolved_at: a.status === 'resolved' ? (conv.status === 'resolved' ? undefined : sql('now()')) : null,
         updated_at: sql('now()'),
       });
+      if (a.status === 'resolved' && conv.status !== 'resolved' && hooks.afterResolve) {
+        const resolved = hooks.afterResolve;
+        after.push(() => resolved(conv.workspace_id, conv.id));
+      }
       return ok({ conversation_id: conv.id, status: a.status });
     }
     case 'assign': {
@@ -215,5 +277,37 @@ async function effect(w: Writer, agent: AgentContext, m: Parsed, conv: Conversat
       await w.update('conversation', conv.id, { priority: a.priority, updated_at: sql('now()') });
       return ok({ conversation_id: conv.id, priority: a.priority });
     }
+    case 'correct_label': {
+      const task = a.task as LabelTask;
+      const label = a.label as string;
+      const analysis = correctedAnalysis(conv.analysis ?? {}, task, label, agent.name);
+      await w.update('conversation', conv.id, {
+        analysis, ...(task === 'priority' ? { priority: label } : {}), updated_at: sql('now()'),
+      });
+      if (hooks.learnLabel) {
+        const learn = hooks.learnLabel;
+        const texts = await w.query<{ text: string }>(
+          `SELECT text FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY created_at, id LIMIT 20`, [conv.id]);
+        const text = texts.map((t) => t.text).join('\n').slice(0, 5000);
+        if (text.trim()) after.push(() => learn(conv.workspace_id, { text, task, label }));
+      }
+      return ok({ conversation_id: conv.id, task, label, analysis });
+    }
   }
+}
+
+/** The conversation's analysis with one label replaced by an agent's correction. */
+export function correctedAnalysis(analysis: Record<string, any>, task: LabelTask, label: string, agentName: string): Record<string, any> {
+  const next: Record<string, any> = { ...analysis };
+  if (task === 'sentiment') {
+    const old = typeof analysis.sentiment?.score === 'number' ? analysis.sentiment.score : 0;
+    // keep the measured score when it agrees with the corrected label, else a typical one for it
+    const agrees = label === 'positive' ? old > 0.05 : label === 'negative' ? old < -0.05 : Math.abs(old) <= 0.05;
+    next.sentiment = { ...(analysis.sentiment ?? {}), label, score: agrees ? old : label === 'positive' ? 0.5 : label === 'negative' ? -0.5 : 0 };
+  } else {
+    next[task] = label;
+  }
+  next.corrected = { ...(analysis.corrected ?? {}), [task]: agentName };
+  next.reason = `${task} ${label}: corrected by ${agentName}`;
+  return next;
 }

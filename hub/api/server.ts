@@ -12,7 +12,8 @@ import {
 } from '../../shared/contract/hub-api';
 import { LIMITS } from '../../shared/domain';
 import { agentForToken, burnPasswordCheck, createSession, verifyPassword } from '../auth';
-import { applyMutations, MutationBatchError } from '../mutations';
+import { applyMutations, MutationBatchError, type MutationHooks } from '../mutations';
+import { registerMetricsRoutes } from '../metrics/routes';
 import type { ChangeLog } from '../sync/changelog';
 import {
   bootstrapPage, changesPage, decodeCursor, hydrate, loadAgentContext, type AgentContext,
@@ -24,6 +25,10 @@ export interface ApiOptions {
   /** largest accepted request body (bytes); default 5 MiB (a full batch of 100 replies of 10,000 four-byte characters fits) */
   bodyLimit?: number;
   logger?: boolean;
+  /** collision checks, learning from corrections, surveys after a resolve (see hub.ts) */
+  mutationHooks?: MutationHooks;
+  /** the metrics endpoints (/v1/metrics/*); default true */
+  metrics?: boolean;
 }
 
 declare module 'fastify' {
@@ -102,6 +107,7 @@ export async function buildApi(log: ChangeLog, options: ApiOptions = {}): Promis
   });
 
   const agentOf = (req: FastifyRequest) => req.agent as AgentContext;
+  if (options.metrics !== false) registerMetricsRoutes(app, { db, authenticate: (req) => req.agent });
   const sendJson = (reply: FastifyReply, json: string) => reply.type('application/json; charset=utf-8').send(json);
 
   app.post('/v1/auth/login', async (req, reply) => {
@@ -154,7 +160,7 @@ export async function buildApi(log: ChangeLog, options: ApiOptions = {}): Promis
 
   app.post('/v1/mutations', async (req) => {
     const body = parse(MutationBatchSchema, req.body, 'mutation batch');
-    const results = await applyMutations(log, agentOf(req), body.mutations as Mutation[]);
+    const results = await applyMutations(log, agentOf(req), body.mutations as Mutation[], options.mutationHooks);
     return { results };
   });
 

@@ -40,7 +40,7 @@ export class WorkspaceRouting {
   constructor(readonly id: string, readonly engine: RoutingEngine, readonly collision: CollisionTracker, public teams: TeamRow[]) {}
 }
 
-type Subscriber = { agentId: string; workspaceId: string; supervisor: boolean; send: (m: RoutingPush) => void };
+export type Subscriber = { agentId: string; workspaceId: string; supervisor: boolean; send: (m: RoutingPush) => void };
 
 export class RoutingService {
   readonly now: () => number;
@@ -295,7 +295,8 @@ export class RoutingService {
       e.upsertConversation({ ...c, created_at: undefined });
     }
     if (prev?.status !== row.status && view.status !== row.status) e.setStatus(row.id, row.status);
-    if (prev?.assignee !== row.assignee_id && e.conversationView(row.id).assignee_id !== row.assignee_id) {
+    // a resolved conversation is out of routing: its assignee is history (a resolve and an assign can come in one change)
+    if (row.status !== 'resolved' && prev?.assignee !== row.assignee_id && e.conversationView(row.id).assignee_id !== row.assignee_id) {
       if (row.assignee_id && e.hasAgent(row.assignee_id)) e.adopt(row.id, row.assignee_id);
       else if (!row.assignee_id && e.conversationView(row.id).assignee_id) e.unassign(row.id);
     }
@@ -362,6 +363,21 @@ export class RoutingService {
         try { s.send(msg); } catch (err) { this.onError(err); }
       }
     }
+  }
+
+  /** A supervisor's message to an agent, pushed on the agent's routing streams. Returns how many streams got it. */
+  sendAgentMessage(wsId: string, agentId: string, msg: { from_agent_id: string; from_name: string; text: string; at: string }): number {
+    let n = 0;
+    this.push(wsId, (s) => { const hit = s.agentId === agentId; if (hit) n++; return hit; }, { type: 'agent_message', ...msg });
+    return n;
+  }
+
+  /** An agent's routing view (presence, load), when the workspace is loaded and knows the agent. */
+  agentState(wsId: string, agentId: string): { activity_id: string; routable: boolean } | null {
+    const ws = this.ready.get(wsId);
+    if (!ws || !ws.engine.hasAgent(agentId)) return null;
+    const v = ws.engine.agentView(agentId);
+    return { activity_id: v.activity_id, routable: v.routable };
   }
 
   subscribe(s: Subscriber): () => void {

@@ -65,6 +65,10 @@ export class Writer {
     return this.tx.query<T>(text, params);
   }
 
+  exec(text: string): Promise<void> {
+    return this.tx.exec(text);
+  }
+
   /** Inserts a row (values by column) and records it, in one statement. Returns the row snapshot. */
   async insert(entity: Entity, values: Record<string, unknown>): Promise<Record<string, any>> {
     const cols = Object.keys(values).filter((c) => c !== 'sync_id');

@@ -1,0 +1,152 @@
+/**
+ * The supervisor's endpoints (supervisors and admins of the workspace; agents get 403):
+ *   GET  /v1/supervisor/floor                    -> Floor (shared/contract/supervisor.ts)
+ *   GET  /v1/supervisor/stream (WebSocket)       -> {type:'floor', floor} at once, then within a second
+ *                                                   of a change, at most once a second (and every 30 s,
+ *                                                   since time alone moves SLA risk)
+ *   POST /v1/supervisor/message {agent_id, text} -> {delivered}: pushed to the agent as
+ *        {type:'agent_message', from_agent_id, from_name, text, at} on /v1/routing/stream
+ * Supervisors act on the floor with the existing calls: mutations assign / set_priority on any
+ * conversation of the workspace, PUT /v1/routing/presence {activity_id, agent_id}.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { SupervisorMessageRequestSchema, type Floor } from '../../shared/contract/supervisor';
+import { HttpError } from '../api/server';
+import type { ChangeLog, ChangeRecord } from '../sync/changelog';
+import type { AgentContext } from '../sync/scope';
+import { computeFloor, type PresenceSource } from './floor';
+
+export interface SupervisorMessenger {
+  sendAgentMessage(wsId: string, agentId: string, msg: { from_agent_id: string; from_name: string; text: string; at: string }): number;
+}
+
+export interface SupervisorDeps {
+  log: ChangeLog;
+  /** routing, when it runs: live presence, and a way to reach agents' desktops */
+  routing?: (PresenceSource & SupervisorMessenger & { subscribe(s: { agentId: string; workspaceId: string; supervisor: boolean; send: (m: unknown) => void }): () => void }) | null;
+  /** shortest gap between two pushes to one workspace (ms); default 1000 */
+  throttleMs?: number;
+  /** refresh without changes (ms); default 30 000 */
+  refreshMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+/** Pushes a workspace's floor to its open supervisor streams, throttled. */
+class FloorPublisher {
+  private readonly sockets = new Set<(floor: Floor) => void>();
+  private last = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running = false;
+  private dirty = false;
+  private unsubscribeRouting: (() => void) | null = null;
+
+  constructor(private readonly wsId: string, private readonly deps: SupervisorDeps) {}
+
+  add(send: (floor: Floor) => void): () => void {
+    this.sockets.add(send);
+    if (this.sockets.size === 1 && this.deps.routing) {
+      // presence moves do not go through the change log: routing's supervisor pushes say so
+      this.unsubscribeRouting = this.deps.routing.subscribe({ agentId: '\u0000floor', workspaceId: this.wsId, supervisor: true, send: () => this.changed() });
+    }
+    this.changed(true);
+    return () => {
+      this.sockets.delete(send);
+      if (this.sockets.size === 0) this.close();
+    };
+  }
+
+  get empty() { return this.sockets.size === 0; }
+
+  close(): void {
+    this.unsubscribeRouting?.();
+    this.unsubscribeRouting = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  changed(now = false): void {
+    this.dirty = true;
+    if (this.running || this.timer || this.sockets.size === 0) return;
+    const wait = now ? 0 : Math.max(0, this.last + (this.deps.throttleMs ?? 1000) - Date.now());
+    this.timer = setTimeout(() => { this.timer = null; void this.publish(); }, wait);
+    this.timer.unref?.();
+  }
+
+  private async publish(): Promise<void> {
+    if (this.sockets.size === 0) return;
+    this.running = true;
+    this.dirty = false;
+    this.last = Date.now();
+    try {
+      const floor = await computeFloor(this.deps.log.db, this.wsId, { presence: this.deps.routing ?? null });
+      for (const send of this.sockets) send(floor);
+    } catch (err) {
+      (this.deps.onError ?? ((e) => console.error('[supervisor]', e)))(err);
+    } finally {
+      this.running = false;
+    }
+    if (this.dirty) this.changed();
+  }
+}
+
+export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorDeps): () => void {
+  const publishers = new Map<string, FloorPublisher>();
+  const supervisorOf = (req: FastifyRequest): AgentContext => {
+    const a = req.agent as AgentContext;
+    if (a.role === 'agent') throw new HttpError(403, 'forbidden', 'the floor is for supervisors and admins');
+    return a;
+  };
+
+  const onCommitted = (records: ChangeRecord[]) => {
+    if (records.length === 0) { for (const p of publishers.values()) p.changed(); return; }
+    const touched = new Set<string>();
+    for (const r of records) if (typeof r.data?.workspace_id === 'string') touched.add(r.data.workspace_id);
+    for (const ws of touched) publishers.get(ws)?.changed();
+  };
+  deps.log.events.on('committed', onCommitted);
+  const refresh = setInterval(() => { for (const p of publishers.values()) p.changed(); }, deps.refreshMs ?? 30_000);
+  refresh.unref?.();
+
+  app.get('/v1/supervisor/floor', async (req) => {
+    const a = supervisorOf(req);
+    return computeFloor(deps.log.db, a.workspace_id, { presence: deps.routing ?? null });
+  });
+
+  app.post('/v1/supervisor/message', async (req) => {
+    const a = supervisorOf(req);
+    const r = SupervisorMessageRequestSchema.safeParse(req.body);
+    if (!r.success) throw new HttpError(400, 'invalid', `invalid message: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+    const [target] = await deps.log.db.query('SELECT 1 FROM agents WHERE id = $1 AND workspace_id = $2', [r.data.agent_id, a.workspace_id]);
+    if (!target) throw new HttpError(404, 'not_found', `agent ${r.data.agent_id} not found`);
+    if (!deps.routing) throw new HttpError(503, 'unavailable', 'routing is off on this hub: agents cannot be messaged');
+    const delivered = deps.routing.sendAgentMessage(a.workspace_id, r.data.agent_id, {
+      from_agent_id: a.id, from_name: a.name, text: r.data.text, at: new Date().toISOString(),
+    });
+    return { delivered };
+  });
+
+  app.get('/v1/supervisor/stream', { websocket: true }, (socket: WebSocket, req) => {
+    const a = req.agent as AgentContext;
+    if (a.role === 'agent') {
+      socket.send(JSON.stringify({ type: 'error', code: 'forbidden', message: 'the floor is for supervisors and admins' }));
+      socket.close(4403, 'forbidden');
+      return;
+    }
+    let p = publishers.get(a.workspace_id);
+    if (!p) { p = new FloorPublisher(a.workspace_id, deps); publishers.set(a.workspace_id, p); }
+    const pub = p;
+    const remove = pub.add((floor) => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'floor', floor })); });
+    socket.on('close', () => {
+      remove();
+      if (pub.empty && publishers.get(a.workspace_id) === pub) publishers.delete(a.workspace_id);
+    });
+  });
+
+  return () => {
+    deps.log.events.off('committed', onCommitted);
+    clearInterval(refresh);
+    for (const p of publishers.values()) p.close();
+    publishers.clear();
+  };
+}
