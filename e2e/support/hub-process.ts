@@ -12,7 +12,7 @@ import { startHub } from '../../hub/hub';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, 'control-port': { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
 // No replay timer: the queue only changes when the test changes it.
-const hub = await startHub({ port: Number(values.port), dataDir: values['data-dir'], demo: { replayIntervalMs: 0 } });
+const hub = await startHub({ port: Number(values.port), dataDir: values['data-dir'], demo: { replayIntervalMs: 0 }, routing: true });
 
 const control = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
@@ -25,6 +25,11 @@ const control = createServer(async (req, res) => {
     if (url.pathname === '/messages') {
       const rows = await hub.db.query('SELECT id, text, delivery FROM messages WHERE text LIKE $1', [`%${url.searchParams.get('text') ?? ''}%`]);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
+      return;
+    }
+    if (url.pathname === '/conversation') {
+      const rows = await hub.db.query('SELECT id, priority, assignee_id, analysis FROM conversations WHERE id = $1', [url.searchParams.get('id') ?? '']);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows[0] ?? null));
       return;
     }
     res.writeHead(404).end();

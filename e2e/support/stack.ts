@@ -78,6 +78,25 @@ export async function startHostProcess(s: StackState): Promise<StackState> {
   return next;
 }
 
+/**
+ * One more desktop (web host + core, its own data dir) on the same hub, for a second agent
+ * (a supervisor next to an agent). Not in the shared state: the caller stops it.
+ */
+export async function startExtraHost(name: string): Promise<{ pid: number; appUrl: string; stop(): Promise<void> }> {
+  const s = readState();
+  const { pid, match } = await spawnUntil(['main/host/run.ts', '--data-dir', join(s.runDir, `desktop-${name}`), '--hub-url', s.hubUrl],
+    /tend web host: (\S+)/, `host-${name}`);
+  return { pid, appUrl: match[1]!, stop: () => stop(pid) };
+}
+
+/** The hub's own row of a conversation (priority, assignee, analysis), read from its database. */
+export async function hubConversation(id: string): Promise<{ id: string; priority: string; assignee_id: string | null; analysis: Record<string, any> } | null> {
+  const s = readState();
+  const res = await fetch(`http://127.0.0.1:${s.controlPort}/conversation?id=${encodeURIComponent(id)}`);
+  if (!res.ok) throw new Error(`control: HTTP ${res.status}`);
+  return res.json() as Promise<never>;
+}
+
 async function stop(pid: number | null): Promise<void> {
   if (!pid) return;
   try { process.kill(pid, 'SIGTERM'); } catch { return; }

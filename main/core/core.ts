@@ -149,9 +149,8 @@ export class LocalDesktopService implements DesktopService {
       case 'label.correct': {
         const c = this.requireConversation(r.conversation_id);
         const patch = labelPatch(c, r.task, r.label);
+        // A corrected priority moves the conversation's priority too (the hub does the same).
         this.queue('correct_label', { conversation_id: r.conversation_id, task: r.task, label: r.label }, patch);
-        // The conversation's priority is what routing and the inbox use: change it too.
-        if (r.task === 'priority') this.queue('set_priority', { conversation_id: r.conversation_id, priority: patch.priority }, { priority: patch.priority });
         return { ok: true };
       }
       case 'presence.get': return this.online.presence();

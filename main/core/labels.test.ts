@@ -56,10 +56,10 @@ describe('label.correct', () => {
     expect(queued.map((o) => [o.type, JSON.parse(o.args)])).toEqual([['correct_label', { conversation_id: 'c1', task: 'sentiment', label: 'positive' }]]);
   });
 
-  it('a priority correction also moves the conversation priority', async () => {
+  it('a priority correction also moves the conversation priority (as the hub does)', async () => {
     await core.handle('label.correct', { conversation_id: 'c1', task: 'priority', label: 'urgent' });
     expect((await core.handle('conversation.get', { id: 'c1' })).conversation.priority).toBe('urgent');
-    expect(core.outbox.all().map((o) => o.type)).toEqual(['correct_label', 'set_priority']);
+    expect(core.outbox.all().map((o) => o.type)).toEqual(['correct_label']);
   });
 
   it('bad input changes nothing', async () => {

@@ -1,0 +1,126 @@
+/**
+ * Issues 4–6 on the desktop, keyboard only, against the real demo hub: an agent (Ben) corrects
+ * a label and sets his presence; a supervisor (Sam) opens the Floor, changes a priority and
+ * messages Ben. Each has their own desktop (web host + core). Waits are on roles and text.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { hubConversation, readState, startExtraHost } from './support/stack';
+
+test.describe.configure({ mode: 'serial' });
+
+type Host = Awaited<ReturnType<typeof startExtraHost>>;
+let benHost: Host;
+let samHost: Host;
+let ben: Page;
+let sam: Page;
+
+const list = (p: Page) => p.getByRole('listbox', { name: 'Conversations' });
+
+async function signIn(p: Page, appUrl: string, email: string) {
+  await p.goto(appUrl);
+  await expect(p.getByRole('form', { name: 'Sign in' })).toBeVisible();
+  await expect(p.getByLabel('Email')).toBeFocused();
+  await p.keyboard.press('Shift+Tab');
+  await p.keyboard.press('ControlOrMeta+A');
+  await p.keyboard.type(readState().hubUrl);
+  await p.keyboard.press('Tab');
+  await p.keyboard.type(email);
+  await p.keyboard.press('Tab');
+  await p.keyboard.type('demo');
+  await p.keyboard.press('Enter');
+  await expect(p.getByRole('status', { name: 'Online' })).toBeVisible();
+}
+
+test.beforeAll(async ({ browser }) => {
+  [benHost, samHost] = await Promise.all([startExtraHost('ben'), startExtraHost('sam')]);
+  ben = await browser.newPage();
+  sam = await browser.newPage();
+});
+test.afterAll(async () => {
+  await ben?.close();
+  await sam?.close();
+  await Promise.all([benHost?.stop(), samHost?.stop()]);
+});
+
+test('an agent corrects a label with one key; the hub keeps the correction', async () => {
+  await signIn(ben, benHost.appUrl, 'ben@demo.tend');
+  const row = list(ben).locator('[role="option"][aria-selected="true"]');
+  await expect(row).toBeVisible();
+  await expect(list(ben)).toBeFocused();
+  const id = (await row.getAttribute('id'))!.replace(/^row-/, '');
+  const before = (await hubConversation(id))?.analysis?.sentiment?.label;
+  const target = before === 'negative' ? 'positive' : 'negative';
+
+  await ben.keyboard.press('l');
+  await expect(ben.getByRole('dialog', { name: 'Correct which label' })).toBeVisible();
+  await ben.keyboard.press('1'); // sentiment
+  await expect(ben.getByRole('dialog', { name: 'Correct sentiment' })).toBeVisible();
+  await ben.keyboard.press(target === 'positive' ? '1' : '3');
+
+  const analysis = ben.getByRole('region', { name: 'Conversation' }).getByRole('group', { name: 'Analysis' });
+  await expect(analysis.getByLabel(/^Sentiment /)).toContainText(target);
+  await expect(row).toHaveAttribute('aria-label', new RegExp(target));
+  // Synced: the hub's own row says so, with the agent's name on the correction.
+  await expect.poll(async () => (await hubConversation(id))?.analysis?.sentiment?.label).toBe(target);
+
+  // w: why the analysis says what it says
+  await ben.keyboard.press('w');
+  await expect(ben.getByRole('dialog', { name: 'Why this analysis' })).toContainText(target);
+  await ben.keyboard.press('Escape');
+  await expect(list(ben)).toBeFocused();
+});
+
+test('an agent sets presence by keyboard', async () => {
+  await ben.keyboard.press('Shift+S');
+  const picker = ben.getByRole('dialog', { name: 'Set my presence' });
+  await expect(picker.getByRole('option', { name: /Break/ })).toBeVisible();
+  await ben.keyboard.type('Break');
+  await ben.keyboard.press('Enter');
+  await expect(ben.getByRole('button', { name: 'Presence Break' })).toBeVisible();
+});
+
+test('a supervisor opens the Floor, sees queue depth, and changes a priority by keyboard', async () => {
+  await signIn(sam, samHost.appUrl, 'sam@demo.tend');
+  await sam.keyboard.press('Shift+F');
+  const floor = sam.getByRole('region', { name: 'Floor' });
+  await expect(floor.getByRole('status', { name: /^Queue depth \d+$/ })).toBeVisible();
+  await expect(floor.getByRole('table', { name: 'Queues' })).toBeVisible();
+
+  const sla = floor.getByRole('listbox', { name: 'SLA at risk and breached' });
+  await expect(sla).toBeFocused();
+  const active = sla.locator('[role="option"][aria-selected="true"]');
+  await expect(active).toBeVisible();
+  const id = (await active.getAttribute('id'))!.replace(/^sla-at-risk-and-breached-/, '');
+  const before = (await hubConversation(id))!.priority;
+  const target = before === 'urgent' ? 'high' : 'urgent';
+
+  await sam.keyboard.press('p');
+  await expect(sam.getByRole('dialog', { name: 'Set priority' })).toBeVisible();
+  await sam.keyboard.press(target === 'urgent' ? '4' : '3');
+  await expect.poll(async () => (await hubConversation(id))?.priority).toBe(target);
+  // The floor follows (pushed by the hub, or re-read after the change).
+  await expect(floor.locator(`[id="sla-at-risk-and-breached-${id}"]`)).toContainText(target);
+});
+
+test('a supervisor sees an agent on the floor and messages them', async () => {
+  const floor = sam.getByRole('region', { name: 'Floor' });
+  const sla = floor.getByRole('listbox', { name: 'SLA at risk and breached' });
+  await expect(sla).toBeFocused();
+  await sam.keyboard.press('Tab');
+  const agents = floor.getByRole('listbox', { name: 'Agents' });
+  await expect(agents).toBeFocused();
+  const benRow = agents.getByRole('option', { name: /^Ben Osei/ });
+  await expect(benRow).toContainText(/break/i);
+  for (let i = 0; i < 10 && (await benRow.getAttribute('aria-selected')) !== 'true'; i++) await sam.keyboard.press('j');
+  await expect(benRow).toHaveAttribute('aria-selected', 'true');
+
+  await sam.keyboard.press('m');
+  await expect(sam.getByRole('dialog', { name: 'Message Ben Osei' })).toBeVisible();
+  await sam.keyboard.type('Please take the refund backlog');
+  await sam.keyboard.press('Enter');
+  await expect(sam.getByRole('status').filter({ hasText: 'Message sent to Ben Osei' })).toBeVisible();
+  const note = ben.getByRole('alertdialog', { name: 'Message from Sam Rivera' });
+  await expect(note).toContainText('Please take the refund backlog');
+  await ben.keyboard.press('Enter');
+  await expect(note).toBeHidden();
+});
