@@ -4,7 +4,7 @@
  * messages Ben. Each has their own desktop (web host + core). Waits are on roles and text.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { hubConversation, readState, startExtraHost } from './support/stack';
+import { hubConversation, hubMessages, readState, startExtraHost } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -123,4 +123,47 @@ test('a supervisor sees an agent on the floor and messages them', async () => {
   await expect(note).toContainText('Please take the refund backlog');
   await ben.keyboard.press('Enter');
   await expect(note).toBeHidden();
+});
+
+test('collision: one sees the other typing, and a reply over it is held until confirmed by key', async () => {
+  const composer = (p: Page) => p.getByRole('textbox', { name: /Public reply|Private message|Internal note/ });
+  const selectedId = async (p: Page) => (await list(p).locator('[role="option"][aria-selected="true"]').getAttribute('id'))!.replace(/^row-/, '');
+  // Ben: a public conversation in the team queue, and he starts typing a reply.
+  await ben.keyboard.press('2');
+  await expect(ben.getByRole('tab', { name: /^Team queue/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(list(ben).locator('[role="option"][aria-selected="true"]')).toBeVisible();
+  for (let i = 0; i < 20 && (await composer(ben).getAttribute('aria-label')) !== 'Public reply'; i++) await ben.keyboard.press('j');
+  await expect(composer(ben)).toHaveAttribute('aria-label', 'Public reply');
+  const id = await selectedId(ben);
+
+  // Sam: back to the inbox, the same conversation in the team queue.
+  await sam.keyboard.press('Shift+F');
+  await expect(list(sam)).toBeVisible();
+  await sam.keyboard.press('2');
+  await expect(sam.getByRole('tab', { name: /^Team queue/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(list(sam).locator('[role="option"][aria-selected="true"]')).toBeVisible();
+  for (let i = 0; i < 60 && (await selectedId(sam)) !== id; i++) await sam.keyboard.press('j');
+  expect(await selectedId(sam)).toBe(id);
+  const others = sam.getByRole('status', { name: 'Others on this conversation' });
+  await expect(others).toContainText('Ben Osei is viewing');
+
+  await ben.keyboard.press('r');
+  await expect(composer(ben)).toBeFocused();
+  await ben.keyboard.type('Looking into this for you');
+  await expect(others).toContainText('Ben Osei is typing');
+
+  // Sam replies over Ben's claim: the hub holds it back and the draft returns with the warning.
+  const text = `We are on it ${Date.now().toString(36)}`;
+  await sam.keyboard.press('r');
+  await expect(composer(sam)).toBeFocused();
+  await sam.keyboard.type(text);
+  await sam.keyboard.press('ControlOrMeta+Enter');
+  const warning = sam.getByRole('alert', { name: 'Collision warning' });
+  await expect(warning).toContainText('Ben Osei is writing a reply');
+  await expect(composer(sam)).toHaveValue(text);
+  expect(await hubMessages(text)).toEqual([]);
+  // Confirmed by key: sent once.
+  await sam.keyboard.press('ControlOrMeta+Enter');
+  await expect(warning).toBeHidden();
+  await expect.poll(async () => (await hubMessages(text)).length).toBe(1);
 });

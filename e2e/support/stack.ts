@@ -128,3 +128,11 @@ export async function sandboxPosts(text: string): Promise<Array<{ message_id: st
   if (!res.ok) throw new Error(`control: HTTP ${res.status}`);
   return res.json() as Promise<Array<{ message_id: string; text: string }>>;
 }
+
+/** The hub's stored messages whose text contains `text`. */
+export async function hubMessages(text: string): Promise<Array<{ id: string; text: string; delivery: string }>> {
+  const s = readState();
+  const res = await fetch(`http://127.0.0.1:${s.controlPort}/messages?text=${encodeURIComponent(text)}`);
+  if (!res.ok) throw new Error(`control: HTTP ${res.status}`);
+  return res.json() as Promise<Array<{ id: string; text: string; delivery: string }>>;
+}

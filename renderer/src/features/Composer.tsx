@@ -23,9 +23,18 @@ import { useCanned } from './Settings';
 type Mode = 'public' | 'private' | 'note';
 type Draft = DesktopResponse<'conversation.get'>['draft'];
 
-function collisionOf(d: Draft): null | { message: string; token: string | null } {
+type Collision = { message: string; token: string | null; conflicts: NonNullable<NonNullable<Draft>['rejected']>['conflicts'] };
+
+function collisionOf(d: Draft): null | Collision {
   if (d?.rejected?.code !== 'collision') return null;
-  return { message: d.rejected.message, token: d.rejected.confirm_token ?? null };
+  return { message: d.rejected.message, token: d.rejected.confirm_token ?? null, conflicts: d.rejected.conflicts };
+}
+
+/** "Ben Osei is writing a reply; Ana Kowalski already replied" (names, where the hub's message has ids). */
+function collisionText(c: Collision, agents: Array<{ id: string; name: string }>): string {
+  if (!c.conflicts?.length) return c.message.replace(/\.?\s*Send anyway\?$/, '');
+  const name = (id: string) => agents.find((a) => a.id === id)?.name ?? id;
+  return c.conflicts.map((x) => (x.kind === 'claimed_by_other' ? `${name(x.agent_id)} is writing a reply` : `${name(x.agent_id)} already replied`)).join('; ');
 }
 const DRAFT_DEBOUNCE_MS = 300;
 
@@ -41,7 +50,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const [confirm, setConfirm] = useState<null | { resolve: boolean; warning: string }>(null);
   const [error, setError] = useState<string | null>(data.draft?.rejected && data.draft.rejected.code !== 'collision' ? `The hub refused this reply: ${data.draft.rejected.message}` : null);
   // A 'collision' refusal: someone else answered or is answering. The agent reads it, then sends anyway with the token.
-  const [collision, setCollision] = useState<null | { message: string; token: string | null }>(collisionOf(data.draft));
+  const [collision, setCollision] = useState<null | Collision>(collisionOf(data.draft));
   // Keyed by the refusal itself: saving an edited draft keeps the refusal and must not reset the text.
   const refusalKey = (d: Draft) => (d?.rejected ? JSON.stringify(d.rejected) : null);
   const draftStamp = useRef(refusalKey(data.draft));
@@ -220,7 +229,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
         {error && <span className="error" role="alert">{error}</span>}
         {collision && (
           <span className="error collision" role="alert" aria-label="Collision warning">
-            ⚠ Not sent: {collision.message}. {collision.token ? `Press ${isMac ? '⌘↩' : 'Ctrl+Enter'} to send it anyway, or edit it first.` : 'Edit it, or send again.'}
+            ⚠ Not sent: {collisionText(collision, session.data?.agents ?? [])}. {collision.token ? `Press ${isMac ? '⌘↩' : 'Ctrl+Enter'} to send it anyway, or edit it first.` : 'Edit it, or send again.'}
           </span>
         )}
       </div>
