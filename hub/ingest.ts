@@ -97,9 +97,11 @@ export class HubIngestor implements Ingestor {
 
       const customerId = await this.customerFor(w, post);
       let conversationId = parent;
+      // a private message joins the open conversation with the participant (or a resolved one awaiting a survey answer)
       if (!conversationId && post.visibility === 'private' && post.thread_key) {
         const [open] = await w.query<{ id: string }>(
-          `SELECT id FROM conversations WHERE workspace_id = $1 AND channel = $2 AND thread_key = $3 AND status <> 'resolved'
+          `SELECT id FROM conversations c WHERE workspace_id = $1 AND channel = $2 AND thread_key = $3
+             AND (status <> 'resolved' OR EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = c.id AND s.answered_at IS NULL))
            ORDER BY last_message_at DESC LIMIT 1`, [ws, post.channel, post.thread_key]);
         conversationId = open?.id ?? null;
       }

@@ -64,6 +64,8 @@ describe('demo hub', () => {
     expect(queued.length).toBeGreaterThan(0);
     expect(page.messages.length).toBeGreaterThan(page.conversations.length);
     expect(page.conversations.some((c) => c.status === 'resolved')).toBe(true);
+    // seeded through the analyzing ingest: every conversation shows its labels and why
+    expect(page.conversations.every((c) => c.analysis.sentiment && typeof c.analysis.reason === 'string' && c.analysis.intent)).toBe(true);
     const [{ n: before }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations');
     expect(await hub.demo!.replayNext()).toBeGreaterThan(0);
     const [{ n: after }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations');

@@ -100,8 +100,12 @@ export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorD
 
   const onCommitted = (records: ChangeRecord[]) => {
     if (records.length === 0) { for (const p of publishers.values()) p.changed(); return; }
+    // synced rows do not all carry their workspace: with one unknown, every open floor is refreshed (throttled anyway)
     const touched = new Set<string>();
-    for (const r of records) if (typeof r.data?.workspace_id === 'string') touched.add(r.data.workspace_id);
+    for (const r of records) {
+      if (typeof r.data?.workspace_id !== 'string') { for (const p of publishers.values()) p.changed(); return; }
+      touched.add(r.data.workspace_id);
+    }
     for (const ws of touched) publishers.get(ws)?.changed();
   };
   deps.log.events.on('committed', onCommitted);
