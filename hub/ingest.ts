@@ -67,6 +67,10 @@ export class HubIngestor implements Ingestor {
   route: RoutePost;
   /** channel account ids by channel + account (accounts are never deleted) */
   private readonly accounts = new Map<string, string>();
+  /** posts this ingestor stored lately (channel + platform id), for cheap answers to redeliveries */
+  private readonly recent = new Map<string, { conversation_id: string; message_id: string }>();
+  /** the workspace's default support team, looked up at most every 30 s */
+  private defaultTeam: { id: string | null; at: number } | null = null;
 
   constructor(private readonly log: ChangeLog, private readonly options: HubIngestorOptions) {
     this.analyzePost = options.analyzePost ?? analyzePostDefault;
@@ -76,9 +80,10 @@ export class HubIngestor implements Ingestor {
   async ingest(post: NormalizedPost): Promise<IngestResult> {
     checkPost(post);
     const ws = this.options.workspaceId;
-    // cheap answer for redeliveries, before analysis runs
-    const dup = await this.findMessage(this.log.db, post.platform_id, post.channel);
-    if (dup) return { status: 'duplicate', ...dup };
+    // redeliveries of posts stored recently are answered without analysis or a transaction;
+    // the check inside the transaction below is the authoritative one
+    const recent = this.recent.get(`${post.channel}\u0000${post.platform_id}`);
+    if (recent) return { status: 'duplicate', ...recent };
     const analysis = post.from_brand ? {} : await this.analyzePost(post);
     const accountKey = `${post.channel}\u0000${post.account}`;
     let accountId = this.accounts.get(accountKey);
@@ -106,10 +111,13 @@ export class HubIngestor implements Ingestor {
         conversationId = open?.id ?? null;
       }
       const existing = conversationId;
-      if (!conversationId) {
-        conversationId = await this.openConversation(w, post, analysis, customerId, account);
-      }
       const messageId = randomUUID();
+      if (!conversationId) {
+        // a new conversation is inserted in its final state: one statement instead of insert + update
+        conversationId = await this.openConversation(w, post, analysis, customerId, account);
+        await this.insertInbound(w, post, conversationId, messageId);
+        return this.stored(post, conversationId, messageId);
+      }
       // an answer to a survey asked after a resolve is recorded and does not reopen the conversation
       let surveyAnswer = false;
       if (existing !== null && this.options.surveys !== false) {
@@ -119,12 +127,7 @@ export class HubIngestor implements Ingestor {
           surveyAnswer = (await recordSurveyAnswer(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text })) !== null;
         }
       }
-      await w.insert('message', {
-        id: messageId, workspace_id: ws, conversation_id: conversationId, channel: post.channel, direction: 'inbound',
-        visibility: post.visibility, author_id: post.author.handle, author_name: post.author.name || post.author.handle,
-        text: post.text, platform_id: post.platform_id, in_reply_to: post.in_reply_to, permalink: post.permalink,
-        delivery: 'received', created_at: post.created_at,
-      });
+      await this.insertInbound(w, post, conversationId, messageId);
       // a customer writing again reopens the conversation and wakes it from snooze
       await w.update('conversation', conversationId, {
         status: surveyAnswer ? undefined : sql(`CASE WHEN status IN ('resolved', 'snoozed', 'pending') THEN 'open' ELSE status END`),
@@ -137,7 +140,22 @@ export class HubIngestor implements Ingestor {
         analysis: Object.keys(analysis).length ? analysis : undefined,
         updated_at: sql('now()'),
       });
-      return { status: 'stored', conversation_id: conversationId, message_id: messageId };
+      return this.stored(post, conversationId, messageId);
+    });
+  }
+
+  private stored(post: NormalizedPost, conversationId: string, messageId: string): IngestResult {
+    if (this.recent.size >= 10_000) this.recent.clear();
+    this.recent.set(`${post.channel}\u0000${post.platform_id}`, { conversation_id: conversationId, message_id: messageId });
+    return { status: 'stored', conversation_id: conversationId, message_id: messageId };
+  }
+
+  private async insertInbound(w: Writer, post: NormalizedPost, conversationId: string, messageId: string): Promise<void> {
+    await w.insert('message', {
+      id: messageId, workspace_id: this.options.workspaceId, conversation_id: conversationId, channel: post.channel, direction: 'inbound',
+      visibility: post.visibility, author_id: post.author.handle, author_name: post.author.name || post.author.handle,
+      text: post.text, platform_id: post.platform_id, in_reply_to: post.in_reply_to, permalink: post.permalink,
+      delivery: 'received', created_at: post.created_at,
     });
   }
 
@@ -174,15 +192,18 @@ export class HubIngestor implements Ingestor {
   private async customerFor(w: Writer, post: NormalizedPost): Promise<string> {
     const ws = this.options.workspaceId;
     const a = post.author;
+    type Found = { customer_id: string; followers: number | null; verified: boolean };
     const [found] = a.platform_user_id
-      ? await w.query<{ customer_id: string }>(
-        'SELECT customer_id FROM customer_identities WHERE workspace_id = $1 AND channel = $2 AND platform_user_id = $3',
+      ? await w.query<Found>(
+        `SELECT i.customer_id, c.followers, c.verified FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+          WHERE i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id = $3`,
         [ws, post.channel, a.platform_user_id])
-      : await w.query<{ customer_id: string }>(
-        'SELECT customer_id FROM customer_identities WHERE workspace_id = $1 AND channel = $2 AND platform_user_id IS NULL AND lower(handle) = lower($3)',
+      : await w.query<Found>(
+        `SELECT i.customer_id, c.followers, c.verified FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+          WHERE i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id IS NULL AND lower(i.handle) = lower($3)`,
         [ws, post.channel, a.handle]);
     if (found) {
-      const [c] = await w.query<{ followers: number | null; verified: boolean }>('SELECT followers, verified FROM customers WHERE id = $1', [found.customer_id]);
+      const c = found;
       // follower counts move all the time: record a change only when it moved by more than 10%
       const moved = a.followers !== null && (c.followers === null || Math.abs(a.followers - c.followers) > 0.1 * Math.max(c.followers, 10));
       if (moved || c.verified !== a.verified) {
@@ -204,8 +225,11 @@ export class HubIngestor implements Ingestor {
     const ws = this.options.workspaceId;
     let defaultTeam = this.options.defaultTeamId ?? null;
     if (defaultTeam === null) {
-      const [t] = await w.query<{ id: string }>(`SELECT id FROM teams WHERE workspace_id = $1 AND kind = 'support' ORDER BY created_at, name LIMIT 1`, [ws]);
-      defaultTeam = t?.id ?? null;
+      if (!this.defaultTeam || this.defaultTeam.id === null || Date.now() - this.defaultTeam.at > 30_000) {
+        const [t] = await w.query<{ id: string }>(`SELECT id FROM teams WHERE workspace_id = $1 AND kind = 'support' ORDER BY created_at, name LIMIT 1`, [ws]);
+        this.defaultTeam = { id: t?.id ?? null, at: Date.now() };
+      }
+      defaultTeam = this.defaultTeam.id;
     }
     const decision = await this.route({ workspace_id: ws, post, analysis, customer_id: customerId, default_team_id: defaultTeam });
     const id = randomUUID();
@@ -215,7 +239,8 @@ export class HubIngestor implements Ingestor {
       subject: post.text.replace(/\s+/g, ' ').trim().slice(0, 120), status: 'open', priority: decision.priority ?? analysis.priority ?? 'normal',
       assignee_id: decision.assignee_id ?? null, team_id: decision.team_id, analysis,
       first_response_due_at: decision.first_response_due_at ?? null, resolution_due_at: decision.resolution_due_at ?? null,
-      last_message_at: post.created_at, created_at: post.created_at, updated_at: sql('now()'),
+      last_message_at: post.created_at, last_inbound_at: post.created_at, snippet: post.text.slice(0, 200), message_count: 1,
+      created_at: post.created_at, updated_at: sql('now()'),
     });
     return id;
   }

@@ -153,22 +153,78 @@ export class ChangeLog {
     this.events.setMaxListeners(0);
   }
 
-  /** One write transaction: lock, run fn with a Writer, commit, then poke listeners. */
-  async write<T>(fn: (w: Writer) => Promise<T>): Promise<T> {
-    let writer: Writer | null = null;
-    const out = await this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.db.lockKey]);
-      writer = new Writer(tx);
-      const result = await fn(writer);
-      // delivered at commit, to every hub instance listening on this server
-      if (writer.changes.length && this.db.kind === 'pg') {
-        await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, this.db.schema]);
-      }
-      return result;
+  private readonly queue: Array<{ fn: (w: Writer) => Promise<unknown>; resolve: (v: any) => void; reject: (e: unknown) => void }> = [];
+  private draining = false;
+  /** most writes committed together (group commit) */
+  maxBatch = 64;
+
+  /**
+   * One write: lock, run fn with a Writer, commit, then poke listeners. Resolves after the commit.
+   *
+   * Group commit: writers are serialized anyway (the advisory lock), so writes that queue up
+   * while one runs are committed together in one transaction, each inside its own savepoint: a
+   * write that throws is rolled back alone and rejects only its caller. One lock, one commit
+   * (and on a server one fsync) for the group. Never call write() from inside a write's fn.
+   */
+  write<T>(fn: (w: Writer) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve, reject });
+      if (!this.draining) void this.drain();
     });
-    const w = writer as Writer | null;
-    if (w && w.changes.length) this.events.emit('committed', w.changes);
-    return out;
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length) await this.runGroup(this.queue.splice(0, this.maxBatch));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runGroup(group: ChangeLog['queue']): Promise<void> {
+    type Outcome = { ok: true; value: unknown; writer: Writer } | { ok: false; error: unknown };
+    let outcomes: Outcome[] = [];
+    try {
+      await this.db.transaction(async (tx) => {
+        outcomes = [];
+        await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.db.lockKey]);
+        const single = group.length === 1;
+        for (const item of group) {
+          const writer = new Writer(tx);
+          if (single) {
+            // alone: no savepoint; an error rolls the transaction back and reaches the caller
+            outcomes.push({ ok: true, value: await item.fn(writer), writer });
+            continue;
+          }
+          await tx.query('SAVEPOINT tend_write');
+          try {
+            const value = await item.fn(writer);
+            await tx.query('RELEASE SAVEPOINT tend_write');
+            outcomes.push({ ok: true, value, writer });
+          } catch (error) {
+            await tx.query('ROLLBACK TO SAVEPOINT tend_write');
+            await tx.query('RELEASE SAVEPOINT tend_write');
+            outcomes.push({ ok: false, error });
+          }
+        }
+        // delivered at commit, to every hub instance listening on this server
+        if (this.db.kind === 'pg' && outcomes.some((o) => o.ok && o.writer.changes.length)) {
+          await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, this.db.schema]);
+        }
+      });
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    outcomes.forEach((o, i) => {
+      if (o.ok) {
+        if (o.writer.changes.length) this.events.emit('committed', o.writer.changes);
+        group[i].resolve(o.value);
+      } else {
+        group[i].reject(o.error);
+      }
+    });
   }
 
   /** Pokes local listeners with no details (another hub instance committed): they must read the log. */

@@ -1,0 +1,102 @@
+/**
+ * npm run bench:webhook — webhook-to-stored latency: signed X Account Activity deliveries (one
+ * tweet each; a third answer an earlier tweet) sent at a fixed rate over loopback HTTP to a real
+ * hub (analysis and routing on, metrics triggers in place). The X webhook answers 200 only after
+ * the post's transaction committed, so send → 200 is send → row committed.
+ * Open loop: sends are scheduled at rate r whatever the answers do, so queueing shows up in the figures.
+ *
+ *   npx tsx bench/webhook.ts [--rate 200] [--seconds 15] [--warmup 2]   (DATABASE_URL for a PostgreSQL server)
+ * Prints JSON lines.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startHub } from '../hub/hub';
+import { openDb } from '../hub/db/db';
+import { createAgent, createTeam, createWorkspace } from '../hub/admin';
+import { loadConnectorConfig } from '../hub/connectors';
+import { xSignature } from '../hub/connectors/signatures';
+import { xTweetCreatePayload } from '../hub/connectors/standins/x';
+import { parseIbmCare } from '../hub/connectors/import/ibm';
+
+const { values } = parseArgs({ options: {
+  rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '2' },
+} });
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const warmup = Number(values.warmup);
+const SECRET = 'bench-consumer-secret';
+
+// real customer wording (IBM care set, Apache-2.0, shipped with the demo)
+const ibm = parseIbmCare(JSON.parse(readFileSync(new URL('../hub/demo/data/ibm_twitter_care.json', import.meta.url), 'utf8')));
+const texts = ibm.threads.flatMap((t) => t.posts.filter((p) => !p.from_brand).map((p) => p.text)).filter((t) => t.length > 0);
+
+const url = process.env.DATABASE_URL || undefined;
+const schema = 'bench_webhook';
+if (url) {
+  const admin = await openDb({ url, poolSize: 1 });
+  await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.close();
+}
+const hub = await startHub({
+  databaseUrl: url, schema: url ? schema : undefined, routing: true, analysis: true, sandbox: true,
+  channels: loadConnectorConfig({ TEND_X_CONSUMER_SECRET: SECRET }),
+});
+const ws = await createWorkspace(hub.db, 'Bench', 'bench');
+const team = await createTeam(hub.db, ws, 'Care');
+const agents: string[] = [];
+for (let i = 0; i < 20; i++) {
+  agents.push(await createAgent(hub.log, { workspaceId: ws, email: `a${i}@bench.tend`, name: `Agent ${i}`, password: 'bench-password', teamIds: [team], capacity: { x: 5 } }));
+}
+// agents are available: routing makes offers as posts arrive
+const routingWs = await hub.routing!.workspace(ws);
+for (const a of agents) routingWs.engine.setPresence(a, 'available');
+
+const total = Math.round(rate * seconds);
+const latencies: number[] = [];
+let errors = 0;
+let firstError: string | null = null;
+const body = (i: number) => {
+  const user = i % 400;
+  const replyTo = i >= 3 && i % 3 === 0 ? String(1_900_000_000_000_000_000n + BigInt(i - 3)) : null;
+  return JSON.stringify(xTweetCreatePayload('999', [{
+    id: String(1_900_000_000_000_000_000n + BigInt(i)), text: texts[i % texts.length], in_reply_to: replyTo,
+    user: { id: String(10_000 + user), screen_name: `customer_${user}`, name: `Customer ${user}`, followers_count: (user * 977) % 50_000 },
+  }]));
+};
+const payloads = Array.from({ length: total }, (_, i) => body(i));
+const target = `${hub.url}/webhooks/x`;
+
+const cpu0 = process.cpuUsage();
+const t0 = performance.now() + 50;
+const sends: Array<Promise<void>> = [];
+for (let i = 0; i < total; i++) {
+  const at = t0 + (i * 1000) / rate;
+  const wait = at - performance.now();
+  if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+  const raw = payloads[i];
+  const start = performance.now();
+  // fetch keeps connections alive (Node's built-in undici pool)
+  sends.push(fetch(target, {
+    method: 'POST', body: raw,
+    headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': xSignature(raw, SECRET) },
+  }).then(async (res) => {
+    const text = await res.text();
+    if (res.status !== 200) { errors++; firstError ??= `${res.status} ${text.slice(0, 200)}`; return; }
+    if (i >= warmup * rate) latencies.push(performance.now() - start);
+  }, (err) => { errors++; firstError ??= String(err); }));
+}
+await Promise.all(sends);
+const wall = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+await hub.routing!.settled();
+const [{ n }] = await hub.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE workspace_id = $1`, [ws]);
+latencies.sort((a, b) => a - b);
+const q = (f: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))] * 10) / 10;
+console.log(JSON.stringify({
+  bench: 'webhook_to_stored', engine: hub.db.kind, rate_target: rate, sent: total, stored: n, errors, first_error: firstError,
+  achieved_per_s: Math.round(total / wall), measured: latencies.length, warmup_s: warmup,
+  p50_ms: q(0.5), p95_ms: q(0.95), p99_ms: q(0.99), max_ms: q(1),
+  hub_cpu_ms_per_post: Math.round(((cpu.user + cpu.system) / 1000 / total) * 100) / 100,
+  note: 'sender and hub share one process; 200 = committed',
+}));
+await hub.close();
