@@ -25,7 +25,7 @@ export type Visibility = z.infer<typeof VisibilitySchema>;
 /** Analysis attached to a conversation (filled by hub/analysis; optional until then). */
 export const AnalysisSchema = z.object({
   language: z.string().optional(),
-  sentiment: z.object({ label: z.string(), score: z.number() }).optional(),
+  sentiment: z.object({ label: z.string(), score: z.number(), confidence: z.number().optional() }).passthrough().optional(),
   intent: z.string().optional(),
   topic: z.string().optional(),
   urgency: z.number().optional(),
