@@ -77,6 +77,13 @@ test('an agent sets presence by keyboard', async () => {
   await ben.keyboard.type('Break');
   await ben.keyboard.press('Enter');
   await expect(ben.getByRole('button', { name: 'Presence Break' })).toBeVisible();
+
+  // Shift+M: the agent's own figures, from the hub
+  await ben.keyboard.press('Shift+M');
+  const figures = ben.getByRole('dialog', { name: 'My figures' });
+  await expect(figures.getByRole('row', { name: /^Conversations \d+$/ })).toBeVisible();
+  await ben.keyboard.press('Escape');
+  await expect(figures).toBeHidden();
 });
 
 test('a supervisor opens the Floor, sees queue depth, and changes a priority by keyboard', async () => {
@@ -100,6 +107,16 @@ test('a supervisor opens the Floor, sees queue depth, and changes a priority by 
   await expect.poll(async () => (await hubConversation(id))?.priority).toBe(target);
   // The floor follows (pushed by the hub, or re-read after the change).
   await expect(floor.locator(`[id="sla-at-risk-and-breached-${id}"]`)).toContainText(target);
+
+  // a: reassign the conversation under the cursor to Ben
+  await expect(sla).toBeFocused();
+  const other = (await active.getAttribute('id'))!.replace(/^sla-at-risk-and-breached-/, '');
+  await sam.keyboard.press('a');
+  await expect(sam.getByRole('dialog', { name: /^Reassign/ })).toBeVisible();
+  await sam.keyboard.type('Ben');
+  await sam.keyboard.press('Enter');
+  await expect.poll(async () => (await hubConversation(other))?.assignee_id).toBe('agent-ben');
+  await expect(floor.locator(`[id="sla-at-risk-and-breached-${other}"]`)).toContainText('Ben Osei');
 });
 
 test('a supervisor sees an agent on the floor and messages them', async () => {
