@@ -184,3 +184,27 @@ test('collision: one sees the other typing, and a reply over it is held until co
   await expect(warning).toBeHidden();
   await expect.poll(async () => (await hubMessages(text)).length).toBe(1);
 });
+
+test('a push offer is accepted by key before its countdown ends', async () => {
+  await sam.keyboard.press('Escape');
+  await expect(list(sam)).toBeFocused();
+  await sam.keyboard.press('Shift+S');
+  await expect(sam.getByRole('dialog', { name: 'Set my presence' }).getByRole('option', { name: /Available/ })).toBeVisible();
+  await sam.keyboard.type('Available');
+  await sam.keyboard.press('Enter');
+  await expect(sam.getByRole('button', { name: 'Presence Available' })).toBeVisible();
+
+  const offer = sam.getByRole('alertdialog', { name: 'Conversation offered' });
+  await expect(offer.getByRole('timer', { name: /^\d+ seconds left$/ })).toBeVisible();
+  const who = offer.locator('#offer-text strong');
+  await expect(who).not.toBeEmpty();
+  const name = (await who.textContent())!;
+  await sam.keyboard.press('a');
+  await expect(sam.getByRole('status').filter({ hasText: 'Offer accepted' })).toBeVisible();
+  await expect(sam.getByRole('tab', { name: /^Mine/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(sam.getByRole('region', { name: 'Conversation' }).getByRole('heading', { level: 1 })).toContainText(name);
+  const row = list(sam).locator('[role="option"][aria-selected="true"]');
+  await expect(row).toBeVisible();
+  const id = (await row.getAttribute('id'))!.replace(/^row-/, '');
+  await expect.poll(async () => (await hubConversation(id))?.assignee_id).toBe('agent-sam');
+});

@@ -6,7 +6,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { call } from '../api/client';
-import { queryClient, useSession } from '../api/queries';
+import { queryClient, useConversation, useSession } from '../api/queries';
 import { presenceKey, useLive } from '../app/live';
 import { useUi } from '../app/store';
 import { Dialog } from '../components/Dialog';
@@ -54,6 +54,8 @@ export function PresencePicker({ agentId, agentName, onDone }: { agentId?: strin
 /** The offered conversation: a (accept) or Enter, x (reject), with the seconds left. */
 export function OfferDialog() {
   const offer = useLive((s) => s.offer);
+  // Usually in the cache already (it waits in one of our teams' queues): say who and what.
+  const conv = useConversation(offer?.conversation_id ?? null).data;
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (!offer) return;
@@ -76,7 +78,9 @@ export function OfferDialog() {
         else if (e.key === 'x' || e.key === 'n') { e.preventDefault(); answer(false); }
       }}>
         <h2>New conversation for you</h2>
-        <p id="offer-text">A {offer.priority} priority conversation is offered to you. <span className="num" role="timer" aria-label={`${left} seconds left`}>{left > 0 ? `${left}s left` : 'expired'}</span></p>
+        <p id="offer-text">
+          A {offer.priority} priority conversation is offered to you{conv ? <>: <strong>{conv.customer?.name ?? 'a customer'}</strong> — “{conv.conversation.snippet}”</> : ''}.{' '}
+          <span className="num" role="timer" aria-label={`${left} seconds left`}>{left > 0 ? `${left}s left` : 'expired'}</span></p>
         <div className="dialog-actions">
           <button data-autofocus onClick={() => answer(true)}><kbd>a</kbd> Accept</button>
           <button onClick={() => answer(false)}><kbd>x</kbd> Reject</button>
