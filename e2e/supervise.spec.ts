@@ -4,7 +4,8 @@
  * messages Ben. Each has their own desktop (web host + core). Waits are on roles and text.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { hubConversation, hubMessages, readState, startExtraHost } from './support/stack';
+import { join } from 'node:path';
+import { ARTIFACTS, hubConversation, hubMessages, readState, startExtraHost } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -92,6 +93,7 @@ test('a supervisor opens the Floor, sees queue depth, and changes a priority by 
   const floor = sam.getByRole('region', { name: 'Floor' });
   await expect(floor.getByRole('status', { name: /^Queue depth \d+$/ })).toBeVisible();
   await expect(floor.getByRole('table', { name: 'Queues' })).toBeVisible();
+  await sam.screenshot({ path: join(ARTIFACTS, 'floor.png') });
 
   const sla = floor.getByRole('listbox', { name: 'SLA at risk and breached' });
   await expect(sla).toBeFocused();

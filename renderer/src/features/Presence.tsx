@@ -21,7 +21,7 @@ export function PresenceStatus() {
   const q = usePresence(!!session?.online);
   const me = q.data?.agents.find((a) => a.id === session?.agent?.id);
   const activity = q.data?.activities.find((a) => a.id === me?.activity_id);
-  const label = activity ? activity.label : q.error ? 'unknown' : '…';
+  const label = !session?.online ? 'not known while offline' : activity ? activity.label : q.error ? 'unknown' : '…';
   return (
     <button className={`link presence${activity?.routable ? ' routable' : ''}`} aria-label={`Presence ${label}`}
       onClick={() => useUi.getState().open('presence')} title="Set my presence (Shift+S)">
