@@ -2,13 +2,15 @@
  * Applying what the hub sends (bootstrap pages, change pages, hydrate results) to the cache.
  * Each call is ONE transaction: rows are upserted only when the incoming sync_id is at least
  * the stored one (newest wins), the checkpoint moves in the same transaction, and whatever
- * falls out of the agent's scope is pruned before it commits.
+ * falls out of the agent's scope is pruned before it commits. Full-text indexing of change
+ * pages is deferred to idle (migration 0070, db/fts.ts); bootstrap pages index inline.
  */
 import type { Agent, Conversation, Customer, Message, Note } from '../../../shared/domain';
 import type { z } from 'zod';
 import type { BootstrapPage, ChangesPage, Entities, MeResponseSchema } from '../../../shared/contract/hub-api';
 import type { Db } from '../db/open';
 import { Meta } from '../db/meta';
+import { indexPending, indexPendingIfOver } from '../db/fts';
 import { priorityRank, slaKey, tabOf, type ScopeOwner } from './scope';
 
 export class GapError extends Error {
@@ -109,6 +111,9 @@ export class SyncApplier {
       const owner = this.owner();
       const gen = this.meta.get('bootstrap_gen');
       const ids = this.upsertEntities(page, owner, gen, true).conversationIds;
+      // Writes only note messages for the full-text index (migration 0070); a bootstrap never idles
+      // between pages, so each page indexes what it wrote (and anything waiting) before it commits.
+      indexPending(this.db);
       // Writes do not merge full-text segments (migration 0060: that waits for idle, off the change
       // pages' latency); a bootstrap never idles between pages, so it merges as it goes, in step with what it wrote.
       if (page.messages.length > 0) this.s.ftsMerge.run(page.messages.length);
@@ -131,6 +136,7 @@ export class SyncApplier {
       const stray = this.db.prepare('SELECT DISTINCT customer_id FROM conversations WHERE customer_id NOT IN (SELECT customer_id FROM customer_scope)').pluck().all() as string[];
       for (const id of stray) this.pruneCustomer(id);
       this.db.prepare("DELETE FROM outbox WHERE state = 'acked' AND (message_id IN (SELECT id FROM messages) OR message_id IN (SELECT id FROM notes))").run();
+      indexPendingIfOver(this.db);
       this.meta.set('last_sync_id', watermark);
       this.meta.set('needs_bootstrap', false);
     })();
@@ -162,6 +168,9 @@ export class SyncApplier {
       }
       const { conversationIds, customers } = this.upsertEntities(entities, owner, gen, false);
       const toHydrate = this.pruneAndScope(customers);
+      // The full-text index of new and pruned messages waits for idle (search reads the waiting
+      // ones directly) unless the backlog has grown past its bound.
+      indexPendingIfOver(this.db);
       this.meta.set('last_sync_id', page.to);
       if (needsBootstrap) this.meta.set('needs_bootstrap', true);
       return { conversationIds, toHydrate, needsBootstrap };
@@ -177,6 +186,7 @@ export class SyncApplier {
       for (const id of customerIds) customers.add(id);
       const toHydrate = this.pruneAndScope(customers);
       for (const id of customerIds) this.s.markHydrated.run(id);
+      indexPendingIfOver(this.db);
       return { conversationIds, toHydrate: toHydrate.filter((id) => !customerIds.includes(id)), needsBootstrap: false };
     })();
   }
