@@ -5,7 +5,8 @@
  * the post's transaction committed, so send → 200 is send → row committed.
  * Open loop: sends are scheduled at rate r whatever the answers do, so queueing shows up in the figures.
  *
- *   npx tsx bench/webhook.ts [--rate 200] [--seconds 15] [--warmup 2]   (DATABASE_URL for a PostgreSQL server)
+ *   npx tsx bench/webhook.ts [--rate 200] [--seconds 15] [--warmup 2] [--sql-profile]   (DATABASE_URL for a PostgreSQL server)
+ * --sql-profile also prints the statements that took the most database time (ms per post).
  * Prints JSON lines.
  */
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { parseIbmCare } from '../hub/connectors/import/ibm';
 
 const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '2' },
+  'sql-profile': { type: 'boolean', default: false },
 } });
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
@@ -52,6 +54,24 @@ const routingWs = await hub.routing!.workspace(ws);
 for (const a of agents) routingWs.engine.setPresence(a, 'available');
 
 const total = Math.round(rate * seconds);
+const sqlStats = new Map<string, { n: number; ms: number }>();
+if (values['sql-profile']) {
+  const wrap = (q: { query: (s: string, p?: unknown[]) => Promise<unknown[]> }) => {
+    const orig = q.query.bind(q);
+    q.query = async (text: string, params?: unknown[]) => {
+      const t = performance.now();
+      try { return await orig(text, params); } finally {
+        const k = text.replace(/\s+/g, ' ').slice(0, 100);
+        const e = sqlStats.get(k) ?? { n: 0, ms: 0 };
+        e.n++; e.ms += performance.now() - t;
+        sqlStats.set(k, e);
+      }
+    };
+  };
+  wrap(hub.db as any);
+  const tx = hub.db.transaction.bind(hub.db);
+  (hub.db as any).transaction = (fn: (q: any) => Promise<unknown>) => tx(async (q) => { wrap(q as any); return fn(q); });
+}
 const latencies: number[] = [];
 let errors = 0;
 let firstError: string | null = null;
@@ -99,4 +119,9 @@ console.log(JSON.stringify({
   hub_cpu_ms_per_post: Math.round(((cpu.user + cpu.system) / 1000 / total) * 100) / 100,
   note: 'sender and hub share one process; 200 = committed',
 }));
+if (values['sql-profile']) {
+  for (const [k, v] of [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
+    console.log(JSON.stringify({ sql: k, calls: v.n, ms_per_post: Math.round((v.ms / total) * 1000) / 1000 }));
+  }
+}
 await hub.close();

@@ -93,11 +93,18 @@ export class HubIngestor implements Ingestor {
     }
     const account = accountId;
     return this.log.write(async (w) => {
-      const again = await this.findMessage(w, post.platform_id, post.channel);
-      if (again) return { status: 'duplicate', ...again };
-      const parent = post.in_reply_to
-        ? (await this.findMessage(w, post.in_reply_to, post.channel))?.conversation_id ?? null
-        : null;
+      // one round trip: is the post stored already, which conversation it answers, and whether
+      // that conversation waits for a survey answer
+      const ids = post.in_reply_to ? [post.platform_id, post.in_reply_to] : [post.platform_id];
+      const known = await w.query<{ platform_id: string; id: string; conversation_id: string; survey_open: boolean }>(
+        `SELECT m.platform_id, m.id, m.conversation_id,
+                EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = m.conversation_id AND s.answered_at IS NULL) AS survey_open
+           FROM messages m WHERE m.workspace_id = $1 AND m.channel = $2 AND m.platform_id = ANY($3::text[])`,
+        [ws, post.channel, ids]);
+      const again = known.find((k) => k.platform_id === post.platform_id);
+      if (again) return { status: 'duplicate', conversation_id: again.conversation_id, message_id: again.id };
+      const parentRow = post.in_reply_to ? known.find((k) => k.platform_id === post.in_reply_to) ?? null : null;
+      const parent = parentRow?.conversation_id ?? null;
       if (post.from_brand) return this.storeBrandPost(w, post, parent);
 
       const customerId = await this.customerFor(w, post);
@@ -121,9 +128,9 @@ export class HubIngestor implements Ingestor {
       // an answer to a survey asked after a resolve is recorded and does not reopen the conversation
       let surveyAnswer = false;
       if (existing !== null && this.options.surveys !== false) {
-        const [open] = await w.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL`, [conversationId]);
-        if (open.n > 0) {
+        const open = existing === parent ? parentRow!.survey_open
+          : ((await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL`, [existing]))[0].n > 0);
+        if (open) {
           surveyAnswer = (await recordSurveyAnswer(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text })) !== null;
         }
       }
@@ -157,13 +164,6 @@ export class HubIngestor implements Ingestor {
       text: post.text, platform_id: post.platform_id, in_reply_to: post.in_reply_to, permalink: post.permalink,
       delivery: 'received', created_at: post.created_at,
     });
-  }
-
-  private async findMessage(q: { query: Writer['query'] }, platformId: string, channel: string) {
-    const [m] = await q.query<{ id: string; conversation_id: string }>(
-      'SELECT id, conversation_id FROM messages WHERE workspace_id = $1 AND channel = $2 AND platform_id = $3',
-      [this.options.workspaceId, channel, platformId]);
-    return m ? { conversation_id: m.conversation_id, message_id: m.id } : null;
   }
 
   private async storeBrandPost(w: Writer, post: NormalizedPost, conversationId: string | null): Promise<IngestResult> {
@@ -212,11 +212,11 @@ export class HubIngestor implements Ingestor {
       return found.customer_id;
     }
     const id = randomUUID();
+    // the customer and their identity in one statement
     await w.query(
-      `INSERT INTO customers (id, workspace_id, name, location, followers, verified, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, ws, a.name || a.handle, a.location ?? null, a.followers, a.verified, post.created_at]);
-    await w.query('INSERT INTO customer_identities (customer_id, workspace_id, channel, handle, platform_user_id) VALUES ($1, $2, $3, $4, $5)',
-      [id, ws, post.channel, a.handle, a.platform_user_id]);
+      `WITH c AS (INSERT INTO customers (id, workspace_id, name, location, followers, verified, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)
+       INSERT INTO customer_identities (customer_id, workspace_id, channel, handle, platform_user_id) SELECT c.id, $2, $8, $9, $10 FROM c`,
+      [id, ws, a.name || a.handle, a.location ?? null, a.followers, a.verified, post.created_at, post.channel, a.handle, a.platform_user_id]);
     await w.record('customer', id);
     return id;
   }

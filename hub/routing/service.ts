@@ -412,8 +412,16 @@ export class RoutingService {
         await this.log.write(async (w) => {
           this.own.add(w.changes);
           if (patches.size) {
-            const existing = new Set((await w.query<{ id: string }>('SELECT id FROM conversations WHERE id = ANY($1)', [[...patches.keys()]])).map((r) => r.id));
-            for (const [id, p] of patches) if (existing.has(id)) await w.update('conversation', id, { ...p, updated_at: new Date(this.now()).toISOString() });
+            // only what differs from the row is written: most patches repeat what the ingest hook already stored
+            const rows = await w.query<Record<string, any>>(
+              `SELECT id, team_id, assignee_id, priority, first_response_due_at, next_response_due_at, resolution_due_at
+                 FROM conversations WHERE id = ANY($1)`, [[...patches.keys()]]);
+            const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? new Date(v).toISOString() : v ?? null);
+            for (const row of rows) {
+              const p = patches.get(row.id)!;
+              const changed = Object.fromEntries(Object.entries(p).filter(([k, v]) => !(k in row) || norm(row[k]) !== norm(v)));
+              if (Object.keys(changed).length) await w.update('conversation', row.id, { ...changed, updated_at: new Date(this.now()).toISOString() });
+            }
           }
           if (events.length) {
             await w.query(`INSERT INTO routing_events (workspace_id, at, type, conversation_id, agent_id, data)

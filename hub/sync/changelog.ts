@@ -162,69 +162,79 @@ export class ChangeLog {
    * One write: lock, run fn with a Writer, commit, then poke listeners. Resolves after the commit.
    *
    * Group commit: writers are serialized anyway (the advisory lock), so writes that queue up
-   * while one runs are committed together in one transaction, each inside its own savepoint: a
-   * write that throws is rolled back alone and rejects only its caller. One lock, one commit
-   * (and on a server one fsync) for the group. Never call write() from inside a write's fn.
+   * while one runs are committed together in one transaction: one lock, one commit (and on a
+   * server one fsync) for the group. A write that throws rejects only its own caller (see
+   * runGroup). Never call write() from inside a write's fn.
    */
   write<T>(fn: (w: Writer) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) {
+        this.draining = true;
+        // start after the I/O callbacks of this turn: requests that arrived together are grouped
+        // (PGlite runs a whole transaction without returning to the event loop)
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
-      while (this.queue.length) await this.runGroup(this.queue.splice(0, this.maxBatch));
+      while (this.queue.length) {
+        await this.runGroup(this.queue.splice(0, this.maxBatch));
+        // let requests that arrived meanwhile be read and queue up for the next group
+        if (this.queue.length < this.maxBatch) await new Promise((r) => setImmediate(r));
+      }
     } finally {
       this.draining = false;
+      if (this.queue.length) { this.draining = true; setImmediate(() => void this.drain()); }
     }
   }
 
   private async runGroup(group: ChangeLog['queue']): Promise<void> {
-    type Outcome = { ok: true; value: unknown; writer: Writer } | { ok: false; error: unknown };
-    let outcomes: Outcome[] = [];
+    // Optimistic: the whole group in one transaction without savepoints (each costs two round
+    // trips). A write that throws is rare (a refused batch, a brand post answering nothing): the
+    // group is rolled back and every write runs again alone, so only the failing one fails.
+    // Write functions are transaction bodies: running one again after a rollback is safe.
+    if (group.length > 1) {
+      let failed = false;
+      const done = await this.runTogether(group, () => { failed = true; }).catch(() => null);
+      if (done && !failed) return;
+      for (const item of group) await this.runTogether([item]);
+      return;
+    }
+    await this.runTogether(group);
+  }
+
+  /** Runs writes in one transaction; settles their promises unless `onFail` is given and one throws. */
+  private async runTogether(group: ChangeLog['queue'], onFail?: () => void): Promise<true | null> {
+    const writers: Writer[] = [];
+    const values: unknown[] = [];
     try {
       await this.db.transaction(async (tx) => {
-        outcomes = [];
+        writers.length = 0;
+        values.length = 0;
         await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.db.lockKey]);
-        const single = group.length === 1;
         for (const item of group) {
           const writer = new Writer(tx);
-          if (single) {
-            // alone: no savepoint; an error rolls the transaction back and reaches the caller
-            outcomes.push({ ok: true, value: await item.fn(writer), writer });
-            continue;
-          }
-          await tx.query('SAVEPOINT tend_write');
-          try {
-            const value = await item.fn(writer);
-            await tx.query('RELEASE SAVEPOINT tend_write');
-            outcomes.push({ ok: true, value, writer });
-          } catch (error) {
-            await tx.query('ROLLBACK TO SAVEPOINT tend_write');
-            await tx.query('RELEASE SAVEPOINT tend_write');
-            outcomes.push({ ok: false, error });
-          }
+          writers.push(writer);
+          values.push(await item.fn(writer));
         }
         // delivered at commit, to every hub instance listening on this server
-        if (this.db.kind === 'pg' && outcomes.some((o) => o.ok && o.writer.changes.length)) {
+        if (this.db.kind === 'pg' && writers.some((w) => w.changes.length)) {
           await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, this.db.schema]);
         }
       });
     } catch (error) {
+      if (onFail) { onFail(); return null; }
       for (const item of group) item.reject(error);
-      return;
+      return null;
     }
-    outcomes.forEach((o, i) => {
-      if (o.ok) {
-        if (o.writer.changes.length) this.events.emit('committed', o.writer.changes);
-        group[i].resolve(o.value);
-      } else {
-        group[i].reject(o.error);
-      }
+    group.forEach((item, i) => {
+      if (writers[i].changes.length) this.events.emit('committed', writers[i].changes);
+      item.resolve(values[i]);
     });
+    return true;
   }
 
   /** Pokes local listeners with no details (another hub instance committed): they must read the log. */
