@@ -22,9 +22,6 @@ export function openCache(dataDir: string): Db {
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -32000');
     db.pragma('temp_store = MEMORY');
-    // Reads through a memory map rather than a read() and copy per page: a change page touches
-    // pages all over a large cache. Writes still go through the WAL.
-    db.pragma('mmap_size = 1073741824');
     // A sync page dirties pages all over the tables; checkpointing after every commit (the
     // default, 1,000 pages) doubles its cost. The core checkpoints when sync goes idle
     // (checkpointWhenIdle); this bound only caps the WAL if it never does.
