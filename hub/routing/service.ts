@@ -418,9 +418,14 @@ export class RoutingService {
                  FROM conversations WHERE id = ANY($1)`, [[...patches.keys()]]);
             const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? new Date(v).toISOString() : v ?? null);
             for (const row of rows) {
-              const p = patches.get(row.id)!;
+              const p = { ...patches.get(row.id)! };
+              const known = this.ready.get(this.convWorkspace.get(row.id) ?? '')?.known.get(row.id);
+              // someone else (a mutation, an import) changed the assignment after routing last saw it: theirs
+              // stands, and routing hears of it from the change log
+              if (known && known.assignee !== row.assignee_id) { delete p.assignee_id; delete p.team_id; }
               const changed = Object.fromEntries(Object.entries(p).filter(([k, v]) => !(k in row) || norm(row[k]) !== norm(v)));
               if (Object.keys(changed).length) await w.update('conversation', row.id, { ...changed, updated_at: new Date(this.now()).toISOString() });
+              if (known && 'assignee_id' in changed) known.assignee = changed.assignee_id as string | null;
             }
           }
           if (events.length) {
