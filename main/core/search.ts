@@ -76,7 +76,7 @@ function snippetOf(text: string, tokens: Token[], hits: number[]): string {
 
 /**
  * Newest matches first. Indexed messages: an index walk in rowid order that stops at `limit`,
- * whatever the hit count. Messages waiting for the index (migration 0070: written by change pages
+ * whatever the hit count. Messages waiting for the index (migration 0110: written by change pages
  * since sync was last idle, a bounded set) are matched here directly, and their stale index
  * entries are ignored, so results are exact before and after indexing.
  */

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 
 /**
  * Change pages leave at most about this many messages waiting for the full-text index
- * (migration 0070) before one of them indexes the backlog inline; search scans the waiting
+ * (migration 0110) before one of them indexes the backlog inline; search scans the waiting
  * messages directly, so the bound also caps that scan.
  */
 export const FTS_PENDING_BOUND = 5000;

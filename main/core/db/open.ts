@@ -42,7 +42,7 @@ export const IDLE_FTS_MERGE_PAGES = 500;
 
 /**
  * Work deferred to when sync is idle: index the messages change pages left waiting (migration
- * 0070), merge full-text index segments, then copy the WAL back into the database without waiting on readers.
+ * 0110), merge full-text index segments, then copy the WAL back into the database without waiting on readers.
  */
 export function checkpointWhenIdle(db: Db): void {
   indexPending(db);

@@ -228,7 +228,7 @@ describe('writes that keep every index right', () => {
       applier.applyChangesPage(page(applier.meta.get('last_sync_id'), at, changes));
       if (p % 3 === 0) checkpointWhenIdle(db);
     }
-    // the last pages' messages still wait for the index (migration 0070): search is exact before and after
+    // the last pages' messages still wait for the index (migration 0110): search is exact before and after
     expect(pendingCount(db)).toBeGreaterThan(0);
     const searches = () => {
       expect(searchMessages(db, 'number29x', 50).map((h) => h.message_id)).toEqual(Array.from({ length: 20 }, (_, k) => `p29c${19 - k}-m`));

@@ -3,7 +3,7 @@
  * Each call is ONE transaction: rows are upserted only when the incoming sync_id is at least
  * the stored one (newest wins), the checkpoint moves in the same transaction, and whatever
  * falls out of the agent's scope is pruned before it commits. Full-text indexing of change
- * pages is deferred to idle (migration 0070, db/fts.ts); bootstrap pages index inline.
+ * pages is deferred to idle (migration 0110, db/fts.ts); bootstrap pages index inline.
  */
 import type { Agent, Conversation, Customer, Message, Note } from '../../../shared/domain';
 import type { z } from 'zod';
@@ -111,7 +111,7 @@ export class SyncApplier {
       const owner = this.owner();
       const gen = this.meta.get('bootstrap_gen');
       const ids = this.upsertEntities(page, owner, gen, true).conversationIds;
-      // Writes only note messages for the full-text index (migration 0070); a bootstrap never idles
+      // Writes only note messages for the full-text index (migration 0110); a bootstrap never idles
       // between pages, so each page indexes what it wrote (and anything waiting) before it commits.
       indexPending(this.db);
       // Writes do not merge full-text segments (migration 0060: that waits for idle, off the change

@@ -5,8 +5,8 @@ import createMessages from './0030-create-messages';
 import createCustomersNotes from './0040-create-customers-notes';
 import createLocalState from './0050-create-local-state';
 import ftsMergeWhenIdle from './0060-fts-merge-when-idle';
-import ftsDeferredIndexing from './0070-fts-deferred-indexing';
 import addDraftRejectionDetails from './0100-draft-rejection-details';
+import ftsDeferredIndexing from './0110-fts-deferred-indexing';
 
 export interface Migration { version: number; name: string; up: (db: Database) => void }
 
@@ -18,6 +18,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 40, name: 'create-customers-notes', up: createCustomersNotes },
   { version: 50, name: 'create-local-state', up: createLocalState },
   { version: 60, name: 'fts-merge-when-idle', up: ftsMergeWhenIdle },
-  { version: 70, name: 'fts-deferred-indexing', up: ftsDeferredIndexing },
   { version: 100, name: 'draft-rejection-details', up: addDraftRejectionDetails },
+  { version: 110, name: 'fts-deferred-indexing', up: ftsDeferredIndexing },
 ];

@@ -3,16 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../migrate';
 import { indexPending, pendingCount } from '../fts';
 
-describe('0070 fts-deferred-indexing', () => {
+describe('0110 fts-deferred-indexing', () => {
   it('keeps messages and their index; writes wait in fts_pending until indexPending makes the index whole', () => {
     const db = new Database(':memory:');
-    migrate(db, 60);
+    migrate(db, 100);
     const ins = db.prepare(`INSERT INTO messages(id, conversation_id, direction, visibility, author_name, text, delivery, created_at, sync_id)
       VALUES (?, 'c1', 'inbound', 'public', 'a', ?, 'received', '2026-01-01T00:00:00.000Z', 1)`);
     ins.run('m1', 'my parcel never arrived');
     ins.run('m2', 'refund please');
     const before = db.prepare('SELECT * FROM messages ORDER BY seq').all();
-    migrate(db, 70);
+    migrate(db, 110);
     expect(db.prepare('SELECT * FROM messages ORDER BY seq').all()).toEqual(before);
     const match = (q: string) => db.prepare('SELECT m.id FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH ? ORDER BY m.id').pluck().all(q);
     // what was indexed before stays indexed, nothing waits
