@@ -46,6 +46,8 @@ export const routeToDefaultQueue: RoutePost = (input) => ({
   first_response_due_at: new Date(Date.parse(input.post.created_at) + 3600_000).toISOString(),
 });
 
+type FoundCustomer = { customer_id: string; followers: number | null; verified: boolean };
+
 export class IngestError extends Error {
   constructor(readonly code: 'invalid' | 'orphan_brand_post', message: string) {
     super(message);
@@ -95,19 +97,29 @@ export class HubIngestor implements Ingestor {
     return this.log.write(async (w) => {
       // one round trip: is the post stored already, which conversation it answers, and whether
       // that conversation waits for a survey answer
+      // (and the author's customer record: round trips are what a serialized writer pays for)
       const ids = post.in_reply_to ? [post.platform_id, post.in_reply_to] : [post.platform_id];
-      const known = await w.query<{ platform_id: string; id: string; conversation_id: string; survey_open: boolean }>(
-        `SELECT m.platform_id, m.id, m.conversation_id,
-                EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = m.conversation_id AND s.answered_at IS NULL) AS survey_open
-           FROM messages m WHERE m.workspace_id = $1 AND m.channel = $2 AND m.platform_id = ANY($3::text[])`,
-        [ws, post.channel, ids]);
+      const [look] = await w.query<{ known: Array<{ platform_id: string; id: string; conversation_id: string; survey_open: boolean }>; customer: FoundCustomer | null }>(
+        `SELECT (SELECT coalesce(json_agg(json_build_object('platform_id', m.platform_id, 'id', m.id, 'conversation_id', m.conversation_id,
+                   'survey_open', EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = m.conversation_id AND s.answered_at IS NULL))), '[]'::json)
+                  FROM messages m WHERE m.workspace_id = $1 AND m.channel = $2 AND m.platform_id = ANY($3::text[])) AS known,
+                coalesce(
+                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified)
+                     FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+                    WHERE $4::text IS NOT NULL AND i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id = $4 LIMIT 1),
+                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified)
+                     FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+                    WHERE $4::text IS NULL AND i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id IS NULL AND lower(i.handle) = lower($5) LIMIT 1)
+                ) AS customer`,
+        [ws, post.channel, ids, post.author.platform_user_id ?? null, post.author.handle]);
+      const known = look.known;
       const again = known.find((k) => k.platform_id === post.platform_id);
       if (again) return { status: 'duplicate', conversation_id: again.conversation_id, message_id: again.id };
       const parentRow = post.in_reply_to ? known.find((k) => k.platform_id === post.in_reply_to) ?? null : null;
       const parent = parentRow?.conversation_id ?? null;
       if (post.from_brand) return this.storeBrandPost(w, post, parent);
 
-      const customerId = await this.customerFor(w, post);
+      const customerId = await this.customerFor(w, post, look.customer);
       let conversationId = parent;
       // a private message joins the open conversation with the participant (or a resolved one awaiting a survey answer)
       if (!conversationId && post.visibility === 'private' && post.thread_key) {
@@ -189,19 +201,9 @@ export class HubIngestor implements Ingestor {
   }
 
   /** The customer behind an author: by platform user id, else by handle; created when new. */
-  private async customerFor(w: Writer, post: NormalizedPost): Promise<string> {
+  private async customerFor(w: Writer, post: NormalizedPost, found: FoundCustomer | null): Promise<string> {
     const ws = this.options.workspaceId;
     const a = post.author;
-    type Found = { customer_id: string; followers: number | null; verified: boolean };
-    const [found] = a.platform_user_id
-      ? await w.query<Found>(
-        `SELECT i.customer_id, c.followers, c.verified FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-          WHERE i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id = $3`,
-        [ws, post.channel, a.platform_user_id])
-      : await w.query<Found>(
-        `SELECT i.customer_id, c.followers, c.verified FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-          WHERE i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id IS NULL AND lower(i.handle) = lower($3)`,
-        [ws, post.channel, a.handle]);
     if (found) {
       const c = found;
       // follower counts move all the time: record a change only when it moved by more than 10%
