@@ -4,12 +4,14 @@
  * hub (analysis and routing on, metrics triggers in place). The X webhook answers 200 only after
  * the post's transaction committed, so send → 200 is send → row committed.
  * Open loop: sends are scheduled at rate r whatever the answers do, so queueing shows up in the figures.
+ * The sender runs in a worker thread (as a platform would send from elsewhere), the hub on the main thread.
  *
  *   npx tsx bench/webhook.ts [--rate 200] [--seconds 15] [--warmup 2] [--sql-profile]   (DATABASE_URL for a PostgreSQL server)
  * --sql-profile also prints the statements that took the most database time (ms per post).
  * Prints JSON lines.
  */
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { startHub } from '../hub/hub';
 import { openDb } from '../hub/db/db';
@@ -72,9 +74,6 @@ if (values['sql-profile']) {
   const tx = hub.db.transaction.bind(hub.db);
   (hub.db as any).transaction = (fn: (q: any) => Promise<unknown>) => tx(async (q) => { wrap(q as any); return fn(q); });
 }
-const latencies: number[] = [];
-let errors = 0;
-let firstError: string | null = null;
 const body = (i: number) => {
   const user = i % 400;
   const replyTo = i >= 3 && i % 3 === 0 ? String(1_900_000_000_000_000_000n + BigInt(i - 3)) : null;
@@ -86,27 +85,38 @@ const body = (i: number) => {
 const payloads = Array.from({ length: total }, (_, i) => body(i));
 const target = `${hub.url}/webhooks/x`;
 
+// the sender: plain JS in a worker thread, fetch with keep-alive, latency = send → HTTP 200 (committed)
+const SENDER = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { target, payloads, signatures, rate, skip } = workerData;
+  const latencies = []; let errors = 0; let firstError = null;
+  const t0 = performance.now() + 50;
+  const sends = [];
+  for (let i = 0; i < payloads.length; i++) {
+    const wait = t0 + (i * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const start = performance.now();
+    sends.push(fetch(target, { method: 'POST', body: payloads[i], headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signatures[i] } })
+      .then(async (res) => {
+        const text = await res.text();
+        if (res.status !== 200) { errors++; firstError = firstError || (res.status + ' ' + text.slice(0, 200)); return; }
+        if (i >= skip) latencies.push(performance.now() - start);
+      }, (err) => { errors++; firstError = firstError || String(err); }));
+  }
+  await Promise.all(sends);
+  parentPort.postMessage({ latencies, errors, firstError, wall: (performance.now() - t0) / 1000 });
+})();
+`;
 const cpu0 = process.cpuUsage();
-const t0 = performance.now() + 50;
-const sends: Array<Promise<void>> = [];
-for (let i = 0; i < total; i++) {
-  const at = t0 + (i * 1000) / rate;
-  const wait = at - performance.now();
-  if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-  const raw = payloads[i];
-  const start = performance.now();
-  // fetch keeps connections alive (Node's built-in undici pool)
-  sends.push(fetch(target, {
-    method: 'POST', body: raw,
-    headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': xSignature(raw, SECRET) },
-  }).then(async (res) => {
-    const text = await res.text();
-    if (res.status !== 200) { errors++; firstError ??= `${res.status} ${text.slice(0, 200)}`; return; }
-    if (i >= warmup * rate) latencies.push(performance.now() - start);
-  }, (err) => { errors++; firstError ??= String(err); }));
-}
-await Promise.all(sends);
-const wall = (performance.now() - t0) / 1000;
+const t0 = performance.now();
+const result = await new Promise<{ latencies: number[]; errors: number; firstError: string | null; wall: number }>((resolve, reject) => {
+  const worker = new Worker(SENDER, { eval: true, workerData: { target, payloads, signatures: payloads.map((p) => xSignature(p, SECRET)), rate, skip: warmup * rate } });
+  worker.once('message', resolve);
+  worker.once('error', reject);
+});
+const { latencies, errors, firstError } = result;
+const wall = result.wall || (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 await hub.routing!.settled();
 const [{ n }] = await hub.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE workspace_id = $1`, [ws]);
@@ -116,8 +126,8 @@ console.log(JSON.stringify({
   bench: 'webhook_to_stored', engine: hub.db.kind, rate_target: rate, sent: total, stored: n, errors, first_error: firstError,
   achieved_per_s: Math.round(total / wall), measured: latencies.length, warmup_s: warmup,
   p50_ms: q(0.5), p95_ms: q(0.95), p99_ms: q(0.99), max_ms: q(1),
-  hub_cpu_ms_per_post: Math.round(((cpu.user + cpu.system) / 1000 / total) * 100) / 100,
-  note: 'sender and hub share one process; 200 = committed',
+  process_cpu_ms_per_post: Math.round(((cpu.user + cpu.system) / 1000 / total) * 100) / 100,
+  note: 'sender in a worker thread; 200 = committed; process CPU includes the sender',
 }));
 if (values['sql-profile']) {
   for (const [k, v] of [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
