@@ -25,7 +25,8 @@ export function PresenceStatus() {
   return (
     <button className={`link presence${activity?.routable ? ' routable' : ''}`} aria-label={`Presence ${label}`}
       onClick={() => useUi.getState().open('presence')} title="Set my presence (Shift+S)">
-      <span aria-hidden="true">{activity?.routable ? '◉' : '◎'}</span> {label}
+      {/* "Presence:" keeps the agent's activity apart from the connection state beside it */}
+      <span aria-hidden="true">{activity?.routable ? '◉' : '◎'} Presence:</span> {label}
     </button>
   );
 }
