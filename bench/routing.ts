@@ -13,17 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { RoutingEngine } from '../hub/routing/engine';
 import { careConfig } from '../hub/routing/fixtures';
 import { runRoutingE2E } from './routing-e2e';
+import { mulberry32 as rng } from '../shared/random';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -11,17 +11,8 @@ import { RoutingError } from './errors';
 import { careConfig } from './fixtures';
 import type { RoutingAgentInput } from './schemas';
 import { TimerHeap } from './structures';
+import { mulberry32 as rng } from '../../shared/random';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const H = 3600_000, M = 60_000, S = 1000;
 const DAY = Date.parse('2026-03-03T00:00:00Z'); // a Tuesday

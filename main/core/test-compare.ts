@@ -14,14 +14,5 @@ export function cacheEntities(db: Db): Entities {
   };
 }
 
-/** Mulberry32: a tiny seeded PRNG so a failing seed replays exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG so a failing seed replays exactly. */
+export { mulberry32 as prng } from '../../shared/random';
