@@ -12,7 +12,7 @@
  *   peak_rss          of this process
  * Options: --conversations N (100000) --messages-per-conversation N (10) --hub-messages N (100000)
  *          --skip-hub   --keep DIR (build or reuse the cache in DIR)
- *          --only build|delta (stop after building the cache / after the delta phase; to iterate on one part)
+ *          --only build|delta|hub (stop after building the cache / after the delta phase; or only the hub bootstrap)
  *          --delta-runs N (40)
  */
 import { spawnSync } from 'node:child_process';
@@ -56,7 +56,8 @@ if (opt['cold-open']) {
   process.exit(0);
 }
 
-if (opt.only !== undefined && opt.only !== 'build' && opt.only !== 'delta') throw new Error(`--only must be build or delta, got ${opt.only}`);
+if (opt.only !== undefined && !['build', 'delta', 'hub'].includes(opt.only)) throw new Error(`--only must be build, delta or hub, got ${opt.only}`);
+const hubOnly = opt.only === 'hub';
 const N_CONV = Number(opt.conversations);
 const PER_CONV = Number(opt['messages-per-conversation']);
 const emit = (o: object) => console.log(JSON.stringify(o));
@@ -112,7 +113,7 @@ emit({ machine: { load_avg_1m: +os.loadavg()[0].toFixed(1), cpus: os.cpus().leng
 const db = openCache(dir);
 const applier = new SyncApplier(db);
 applier.meta.set('agent', { id: ME, workspace_id: 'w', email: 'me@x', name: 'Me', role: 'agent', skills: {}, capacity: {}, team_ids: [TEAM] });
-if (!reuse) {
+if (!reuse && !hubOnly) {
   const c0 = cpuMs();
   const t0 = performance.now();
   applier.beginBootstrap();
@@ -140,7 +141,7 @@ if (!reuse) {
 const counts = db.prepare('SELECT (SELECT count(*) FROM conversations) AS conversations, (SELECT count(*) FROM messages) AS messages').get() as { conversations: number; messages: number };
 
 // ---- delta apply -------------------------------------------------------------------------------
-if (opt.only !== 'build') {
+if (opt.only !== 'build' && !hubOnly) {
   const times: number[] = [];
   const checkpoints: number[] = [];
   const cpu: number[] = [];
@@ -226,7 +227,7 @@ if (rest) {
 emit({ metric: 'peak_rss', phase: 'cache', mb: Math.round(process.resourceUsage().maxRSS / 1024) });
 
 // ---- bootstrap over HTTP from the hub -------------------------------------------------------------
-if (rest && !opt['skip-hub']) {
+if ((rest || opt.only === 'hub') && !opt['skip-hub']) {
   const { startWorld } = await import('../main/core/hub-harness');
   const { LocalDesktopService } = await import('../main/core/core');
   const { HubClient } = await import('../main/core/sync/hub-client');
@@ -246,6 +247,8 @@ if (rest && !opt['skip-hub']) {
     SELECT 'bc' || i || '-m' || j, $1, 'bc' || i, 'x', 'inbound', 'public', '@bcu' || i, 'Customer ' || i,
       'my order ' || i || ' still has not arrived, message ' || j || ' about the parcel and the refund I was promised last week', 'received', now() + j * interval '1 second', 1
     FROM generate_series(1, $2) i, generate_series(1, $3) j`, [t.workspaceId, convs, PER_CONV]);
+  // Fresh planner statistics after a bulk load, as after any large import (PGlite has no autovacuum).
+  await q.exec('ANALYZE');
   emit({ metric: 'hub_feed', conversations: convs, messages: convs * PER_CONV, seconds: +((performance.now() - tf) / 1000).toFixed(1), via: 'set-based INSERT … SELECT generate_series' });
 
   // HTTP + contract parsing only

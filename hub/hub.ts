@@ -20,6 +20,7 @@ import type { OutboundConnector } from './connectors/types';
 import { HubIngestor, type AnalyzePost, type RoutePost } from './ingest';
 import { startDemo, type DemoInfo, type DemoOptions } from './demo/demo';
 import { startSnoozeWaker } from './snooze';
+import { startStatsRefresher } from './maintenance';
 import { AnalysisService } from './analysis/service';
 import { PgModelStore } from './analysis/pg-store';
 import { RoutingService, type RoutingServiceOptions } from './routing/service';
@@ -195,6 +196,7 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
       cleanups.push(() => poller.stop());
     }
     if (options.snoozeCheckMs !== 0) cleanups.push(startSnoozeWaker(log, options.snoozeCheckMs ?? 15_000));
+    cleanups.push(startStatsRefresher(db));
 
     let demo: DemoInfo | null = null;
     if (options.demo) {

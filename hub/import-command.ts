@@ -42,7 +42,10 @@ export async function run(argv: string[]): Promise<number> {
     }
     // imported customer posts are analyzed as live ones are (the workspace's learned models included)
     const analysis = new AnalysisService({ store: new PgModelStore(db) });
-    return await runImport(rest, { ingestor: new HubIngestor(log, { workspaceId: workspace, analyzePost: analysis.hookFor(workspace) }) });
+    const code = await runImport(rest, { ingestor: new HubIngestor(log, { workspaceId: workspace, analyzePost: analysis.hookFor(workspace) }) });
+    // fresh planner statistics after a bulk load (PGlite has no autovacuum; cheap on a server)
+    await db.exec('ANALYZE');
+    return code;
   } finally {
     await db.close();
   }
