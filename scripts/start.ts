@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   if (!hubUrl) {
     const { startHub } = await import('../hub/hub');
     const port = (await portIsFree(4100)) ? 4100 : 0;
-    const hub = await startHub({ dataDir: join(dataRoot, 'hub'), port, demo: { log: (l) => console.log(l) }, databaseUrl: process.env.DATABASE_URL || undefined });
+    // the same modules as `npm run hub -- --demo`: routing (presence, offers, collision) and CSAT surveys too
+    const hub = await startHub({ dataDir: join(dataRoot, 'hub'), port, demo: { log: (l) => console.log(l) }, databaseUrl: process.env.DATABASE_URL || undefined, routing: true, surveys: true });
     hubUrl = hub.url;
     closeHub = () => hub.close();
     console.log(`demo hub: ${hub.url} (data in .tend/hub)`);
