@@ -139,11 +139,15 @@ export class HubIngestor implements Ingestor {
       }
       // an answer to a survey asked after a resolve is recorded and does not reopen the conversation
       let surveyAnswer = false;
+      // the answer's score also goes onto the conversation (analysis.csat / analysis.effort), so it syncs
+      // to the desktops and shows in the customer's history
+      let surveyScore: { kind: string; score: number } | null = null;
       if (existing !== null && this.options.surveys !== false) {
         const open = existing === parent ? parentRow!.survey_open
           : ((await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL`, [existing]))[0].n > 0);
         if (open) {
-          surveyAnswer = (await recordSurveyAnswer(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text })) !== null;
+          surveyScore = await recordSurveyAnswer(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text });
+          surveyAnswer = surveyScore !== null;
         }
       }
       await this.insertInbound(w, post, conversationId, messageId);
@@ -156,7 +160,10 @@ export class HubIngestor implements Ingestor {
         last_inbound_at: sql(`greatest(coalesce(last_inbound_at, '-infinity'), '${new Date(post.created_at).toISOString()}'::timestamptz)`),
         snippet: post.text.slice(0, 200),
         message_count: sql('message_count + 1'),
-        analysis: Object.keys(analysis).length ? analysis : undefined,
+        // a survey answer keeps the conversation's analysis and adds its score; any other post brings its own
+        analysis: surveyScore && Number.isFinite(surveyScore.score)
+          ? sql(`analysis || jsonb_build_object('${surveyScore.kind === 'csat' ? 'csat' : 'effort'}', ${Number(surveyScore.score)})`)
+          : Object.keys(analysis).length ? analysis : undefined,
         updated_at: sql('now()'),
       });
       return this.stored(post, conversationId, messageId);

@@ -257,5 +257,10 @@ describe('surveys', () => {
     const [s] = await db.query<any>(`SELECT score, answered_at FROM surveys WHERE conversation_id = $1 AND kind = 'csat'`, [conv.id]);
     expect(s.score).toBe(5);
     expect((await convRow(conv.id)).status).toBe('resolved');
+    // the score reaches the conversation's synced row: the customer's history shows it on every desktop
+    const [synced] = await db.query<{ csat: number }>(
+      `SELECT (data->'analysis'->>'csat')::int AS csat FROM changes
+        WHERE entity = 'conversation' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [conv.id]);
+    expect(synced.csat).toBe(5);
   });
 });

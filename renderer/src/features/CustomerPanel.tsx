@@ -36,7 +36,7 @@ export function CustomerPanel() {
       {customer.tags.length > 0 && <div className="tags">{customer.tags.map((t) => <span key={t} className="tag">#{t}</span>)}</div>}
       {customer.notes && <section aria-label="Customer notes"><h3>Notes</h3><p className="notes">{customer.notes}</p></section>}
       <section id="customer-history" aria-label="Past conversations">
-        <h3>Past conversations <span className="muted num">{past.length}</span></h3>
+        <h3>Past conversations <span className="muted num">{past.length}</span>{csatAverage(past)}</h3>
         {past.length === 0 && <p className="muted">None yet.</p>}
         <ul className="history">
           {past.map((c) => {
@@ -53,6 +53,7 @@ export function CustomerPanel() {
                   <span>{c.subject || c.snippet.slice(0, 40)}</span>
                   <span className="muted"> · {CHANNEL_LABEL[c.channel]} · {clockTime(c.last_message_at)} · {c.status}</span>
                   {s && <span className={`senti senti-${s.tone}`}> {s.label}</span>}
+                  {typeof c.analysis.csat === 'number' && <span className="num" title="the customer's CSAT answer, 1–5"> · CSAT {c.analysis.csat}</span>}
                 </button>
                 {open && <PastConversation id={c.id} />}
               </li>
@@ -62,4 +63,12 @@ export function CustomerPanel() {
       </section>
     </aside>
   );
+}
+
+/** The customer's CSAT history in one figure: the average of their answers, and how many. */
+function csatAverage(past: Array<{ analysis: Record<string, unknown> }>) {
+  const scores = past.map((c) => c.analysis.csat).filter((x): x is number => typeof x === 'number');
+  if (scores.length === 0) return null;
+  const avg = scores.reduce((a, b) => a + b, 0) / scores.length;
+  return <span className="muted num" aria-label={`CSAT average ${avg.toFixed(1)} from ${scores.length} answers`}> · CSAT {avg.toFixed(1)} ({scores.length})</span>;
 }
