@@ -15,6 +15,7 @@
 import { ChannelSchema, type ConversationStatus, type Priority } from '../../shared/domain';
 import { ALWAYS_OPEN, BusinessCalendar } from './calendar';
 import { RoutingError } from './errors';
+import { pausedDue, validPauseState, type Pause, type PauseState } from './sla-clock';
 import { compileRules, firstMatchingRule, type CompiledRule } from './rules';
 import {
   PRIORITIES, PRIORITY_RANK, RoutableConversationSchema, RoutingAgentSchema, validateConfig,
@@ -52,6 +53,8 @@ export type RoutingEvent =
   | { type: 'insight.created'; at: number; insight: Insight }
   | { type: 'insight.closed'; at: number; insight: Insight }
   | { type: 'sla.due_changed'; at: number; conversation_id: string; policy_id: string | null; dues: SlaDues }
+  /** the resolution / next-response clocks paused (pending, snoozed) or resumed; the whole pause state, to persist */
+  | { type: 'sla.pause_changed'; at: number; conversation_id: string; paused_since: number | null; pauses: Pause[] }
   | { type: 'sla.warning'; at: number; conversation_id: string; kind: SlaKind; due_at: number }
   | { type: 'sla.breach'; at: number; conversation_id: string; kind: SlaKind; due_at: number }
   | { type: 'sla.met'; at: number; conversation_id: string; kind: SlaKind; due_at: number | null; breached: boolean }
@@ -73,6 +76,8 @@ interface SlaClock {
   start: number;
   firstRespondedAt: number | null;
   awaitingSince: number | null; // customer waiting for a next response since
+  /** pending/snoozed stretches: the resolution and next-response clocks do not count them */
+  pause: PauseState;
   dues: SlaDues;
   version: number;
   warned: Set<SlaKind>;
@@ -147,6 +152,8 @@ export interface ConversationView {
   id: string; status: ConversationStatus; state: RouteState; priority: Priority; queue_id: string; team_id: string;
   rule_id: string | null; target_index: number; assignee_id: string | null; offer: Offer | null; dues: SlaDues;
   breached: SlaKind[];
+  /** when the resolution / next-response clocks paused (pending, snoozed), or null while they run */
+  sla_paused_since: number | null;
 }
 
 export class RoutingEngine {
@@ -340,7 +347,7 @@ export class RoutingEngine {
       c: { ...c, created_at: start }, status: 'open', state: 'parked', priority: c.priority, ruleId: null, targets: [], targetIdx: 0,
       targetToken: 0, overflowDue: false, queueId: this.config.default_queue_id, reqs: [], qkey: { due: Infinity, prank: 0, tprio: 0, seq: 0 }, bucket: null,
       offer: null, excluded: new Set(), assignee: null,
-      sla: { policy: null, start, firstRespondedAt: null, awaitingSince: start, dues: { first_response_due: null, next_response_due: null, resolution_due: null }, version: 0, warned: new Set(), breached: new Set() },
+      sla: { policy: null, start, firstRespondedAt: null, awaitingSince: start, pause: { since: null, intervals: [] }, dues: { first_response_due: null, next_response_due: null, resolution_due: null }, version: 0, warned: new Set(), breached: new Set() },
     };
     this.convs.set(c.id, cs);
     this.route(cs);
@@ -355,11 +362,13 @@ export class RoutingEngine {
     if (cs.status === 'resolved') {
       cs.status = 'open';
       cs.sla = { ...cs.sla, start: t, firstRespondedAt: null, awaitingSince: t, warned: new Set(), breached: new Set() };
+      this.setPause(cs, { since: null, intervals: [] });
       cs.excluded.clear();
       this.route(cs);
     } else {
       if (cs.sla.awaitingSince === null) cs.sla.awaitingSince = t;
-      if (cs.status !== 'open') this.setStatusInternal(cs, 'open');
+      // the customer's message ends the wait on them: the clocks resume from when they wrote
+      if (cs.status !== 'open') this.setStatusInternal(cs, 'open', t);
       else this.recomputeSla(cs);
     }
     this.dispatch();
@@ -392,11 +401,19 @@ export class RoutingEngine {
     this.dispatch();
   }
 
-  private setStatusInternal(cs: ConvState, status: ConversationStatus): void {
+  private setStatusInternal(cs: ConvState, status: ConversationStatus, resumeAt?: number): void {
     const now = this.now();
     if (status === cs.status) return;
     const prev = cs.status;
     cs.status = status;
+    const pause = cs.sla.pause;
+    if (status === 'pending' || status === 'snoozed') {
+      if (pause.since === null) this.setPause(cs, { since: now, intervals: pause.intervals });
+    } else if (pause.since !== null) {
+      // resolved: the clocks stop anyway; open: they resume with the business time they had left
+      const end = Math.max(pause.since, Math.min(resumeAt ?? now, now));
+      this.setPause(cs, status === 'resolved' ? { since: null, intervals: [] } : { since: null, intervals: end > pause.since ? [...pause.intervals, [pause.since, end]] : pause.intervals });
+    }
     if (status === 'resolved') {
       if (cs.sla.dues.resolution_due !== null || cs.sla.policy?.resolution_seconds) {
         this.emit({ type: 'sla.met', at: now, conversation_id: cs.c.id, kind: 'resolution', due_at: cs.sla.dues.resolution_due, breached: cs.sla.breached.has('resolution') });
@@ -413,6 +430,7 @@ export class RoutingEngine {
     if (prev === 'resolved') {
       // reopened by an agent: back through the rules, clocks restart
       cs.sla = { ...cs.sla, start: now, firstRespondedAt: null, awaitingSince: now, warned: new Set(), breached: new Set() };
+      this.setPause(cs, { since: status === 'open' ? null : now, intervals: [] });
       this.route(cs);
       return;
     }
@@ -519,14 +537,33 @@ export class RoutingEngine {
     this.dispatch();
   }
 
-  /** Restore a conversation's SLA clock after a restart (what was met, what is awaited, what already fired). */
-  restoreClock(conversationId: string, r: { first_responded_at: number | null; awaiting_since: number | null; warned: string[]; breached: string[] }): void {
+  /**
+   * Restore a conversation's SLA clock after a restart (what was met, what is awaited, what already
+   * fired, and its pauses as the last `sla.pause_changed` said). Without `pause` (nothing stored) a
+   * pending or snoozed conversation counts as paused since it was loaded. A stored running pause is
+   * used only while the conversation is still pending or snoozed.
+   */
+  restoreClock(conversationId: string, r: {
+    first_responded_at: number | null; awaiting_since: number | null; warned: string[]; breached: string[];
+    pause?: { since: number | null; intervals: Array<readonly [number, number]> } | null;
+  }): void {
     const cs = this.conv(conversationId);
+    if (r.pause) {
+      const problem = validPauseState(r.pause);
+      if (problem) throw new RoutingError('invalid_input', `conversation ${conversationId}: stored SLA pauses: ${problem}`);
+    }
     const kinds = (xs: string[]) => new Set(xs.filter((k): k is SlaKind => (SLA_KINDS as string[]).includes(k)));
     cs.sla.firstRespondedAt = r.first_responded_at;
     cs.sla.awaitingSince = r.awaiting_since;
     cs.sla.warned = kinds(r.warned);
     cs.sla.breached = kinds(r.breached);
+    if (r.pause) {
+      const parked = cs.status === 'pending' || cs.status === 'snoozed';
+      const intervals = r.pause.intervals.map(([a, b]) => [a, b] as const);
+      const since = parked ? (r.pause.since ?? cs.sla.pause.since) : null;
+      if (since !== null && intervals.length && since < intervals[intervals.length - 1][1]) throw new RoutingError('invalid_input', `conversation ${conversationId}: stored SLA pauses overlap the running one`);
+      this.setPause(cs, { since, intervals });
+    }
     this.recomputeSla(cs);
     this.dispatch();
   }
@@ -616,6 +653,7 @@ export class RoutingEngine {
       id: cs.c.id, status: cs.status, state: cs.state, priority: cs.priority, queue_id: cs.queueId,
       team_id: this.queues.get(cs.queueId)?.team.id ?? '', rule_id: cs.ruleId, target_index: cs.targetIdx,
       assignee_id: cs.assignee, offer: cs.offer ? { ...cs.offer } : null, dues: { ...cs.sla.dues }, breached: [...cs.sla.breached],
+      sla_paused_since: cs.sla.pause.since,
     };
   }
 
@@ -642,7 +680,7 @@ export class RoutingEngine {
   snapshot(): unknown {
     const convs = [...this.convs.values()].map((cs) => ({
       ...this.conversationView(cs.c.id), excluded: [...cs.excluded].sort(), overflowDue: cs.overflowDue, token: cs.targetToken,
-      sla: { ...cs.sla, policy: cs.sla.policy?.id ?? null, warned: [...cs.sla.warned].sort(), breached: [...cs.sla.breached].sort() },
+      sla: { ...cs.sla, pause: { since: cs.sla.pause.since, intervals: cs.sla.pause.intervals.map((x) => [...x]) }, policy: cs.sla.policy?.id ?? null, warned: [...cs.sla.warned].sort(), breached: [...cs.sla.breached].sort() },
     }));
     return {
       agents: [...this.agents.keys()].sort().map((id) => ({ ...this.agentView(id), profile: this.agents.get(id)!.a })),
@@ -996,22 +1034,27 @@ export class RoutingEngine {
     const p = cs.state === 'insight' ? null : this.policyFor(cs);
     const cal = p ? this.calendarOf(p) : null;
     const open = cs.status !== 'resolved';
-    const clock = (kind: SlaKind): [number, number] | null => {
+    // [start, target seconds, pauses count?]: first response keeps running while nobody has answered
+    const clock = (kind: SlaKind): [number, number, boolean] | null => {
       if (!p || !cal || !open) return null;
-      if (kind === 'first_response' && p.first_response_seconds && s.firstRespondedAt === null) return [s.start, p.first_response_seconds];
-      if (kind === 'next_response' && p.next_response_seconds && s.firstRespondedAt !== null && s.awaitingSince !== null) return [s.awaitingSince, p.next_response_seconds];
-      if (kind === 'resolution' && p.resolution_seconds) return [s.start, p.resolution_seconds];
+      if (kind === 'first_response' && p.first_response_seconds && s.firstRespondedAt === null) return [s.start, p.first_response_seconds, false];
+      if (kind === 'next_response' && p.next_response_seconds && s.firstRespondedAt !== null && s.awaitingSince !== null) return [s.awaitingSince, p.next_response_seconds, true];
+      if (kind === 'resolution' && p.resolution_seconds) return [s.start, p.resolution_seconds, true];
       return null;
     };
+    const noPause: PauseState = { since: null, intervals: [] };
     const dues: SlaDues = { first_response_due: null, next_response_due: null, resolution_due: null };
     s.version++;
     for (const kind of SLA_KINDS) {
       const c = clock(kind);
       if (!c || !cal || !p) continue;
-      const [from, secs] = c;
-      const due = cal.addBusinessTime(from, secs * 1000);
+      const [from, secs, pausable] = c;
+      const pause = pausable ? s.pause : noPause;
+      const due = pausedDue(cal, from, secs * 1000, pause);
       dues[`${kind}_due`] = due;
-      if (!s.warned.has(kind)) this.timers.push(cal.addBusinessTime(from, Math.floor(secs * 1000 * p.warn_at)), `warn:${kind}`, cs.c.id, s.version);
+      // a paused clock raises nothing; its timers are armed again on resume
+      if (due === null || pause.since !== null) continue;
+      if (!s.warned.has(kind)) this.timers.push(pausedDue(cal, from, Math.floor(secs * 1000 * p.warn_at), pause)!, `warn:${kind}`, cs.c.id, s.version);
       if (!s.breached.has(kind)) this.timers.push(due, `breach:${kind}`, cs.c.id, s.version);
     }
     const changed = p?.id !== s.policy?.id || SLA_KINDS.some((k) => dues[`${k}_due`] !== s.dues[`${k}_due`]);
@@ -1021,6 +1064,14 @@ export class RoutingEngine {
       this.emit({ type: 'sla.due_changed', at: this.now(), conversation_id: cs.c.id, policy_id: p?.id ?? null, dues: { ...dues } });
       this.rekey(cs);
     }
+  }
+
+  private setPause(cs: ConvState, next: PauseState): void {
+    const cur = cs.sla.pause;
+    const same = cur.since === next.since && cur.intervals.length === next.intervals.length
+      && cur.intervals.every(([a, b], i) => a === next.intervals[i][0] && b === next.intervals[i][1]);
+    cs.sla.pause = next;
+    if (!same) this.emit({ type: 'sla.pause_changed', at: this.now(), conversation_id: cs.c.id, paused_since: next.since, pauses: next.intervals.map(([a, b]) => [a, b] as const) });
   }
 
   private onSlaTimer(cs: ConvState, kindTag: string, token: number, at: number): void {
