@@ -93,14 +93,20 @@ export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Prom
       });
     }
     const now = Date.now();
+    let waiting = 0;
     for (let i = 0; i < seedCount; i++) {
       const t = threads[i];
       // every third one is history: answered and resolved; the others wait for an answer
       const answered = i % 3 === 2;
-      const posts = shifted(answered ? t.posts : withoutFinalAnswer(t), now - i * 7 * 60_000, '');
+      // 25 s apart: the last hour of a floor, where only the oldest few have run past their SLA
+      const posts = shifted(answered ? t.posts : withoutFinalAnswer(t), now - i * 25_000, '');
       const conv = await ingestAll(ingestor, posts);
       if (!conv) continue;
-      const owner = i % 5 === 0 ? 'agent-ana' : i % 5 === 1 ? 'agent-ben' : null;
+      // history was handled by Ana and Ben; of the open ones each holds 7 (below their capacity of 8,
+      // so routing can still offer them one) and the rest wait in the team queues
+      const k = waiting;
+      if (!answered) waiting++;
+      const owner = answered ? (i % 2 ? 'agent-ben' : 'agent-ana') : k % 15 === 0 ? 'agent-ana' : k % 15 === 1 ? 'agent-ben' : null;
       await log.write(async (w) => {
         await w.update('conversation', conv, {
           assignee_id: owner ?? undefined,
