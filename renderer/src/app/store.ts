@@ -25,6 +25,8 @@ interface UiState {
   composerFocus: number;
   /** the composer should take focus when it (re)mounts */
   composerWanted: boolean;
+  /** the thread should take focus once the selected conversation is on screen (it may still be loading) */
+  threadWanted: boolean;
   showQueue: boolean;
   showCustomer: boolean;
   /** a short message for the live region ("Resolved", "Snoozed until…") */
@@ -33,6 +35,7 @@ interface UiState {
   select(id: string | null, index: number): void;
   open(o: Overlay): void;
   focusComposer(mode: ComposerMode): void;
+  focusThread(): void;
   announce(text: string): void;
 }
 
@@ -48,6 +51,7 @@ export const useUi = create<UiState>((set) => ({
   composerMode: 'reply',
   composerFocus: 0,
   composerWanted: false,
+  threadWanted: false,
   showQueue: true,
   showCustomer: true,
   announcement: '',
@@ -55,6 +59,7 @@ export const useUi = create<UiState>((set) => ({
   select: (id, index) => set({ selectedId: id, selectedIndex: index }),
   open: (overlay) => set({ overlay }),
   focusComposer: (mode) => set((s) => ({ composerMode: mode, composerWanted: true, composerFocus: s.composerFocus + 1 })),
+  focusThread: () => set({ threadWanted: true }),
   announce: (announcement) => set({ announcement }),
 }));
 

@@ -63,8 +63,8 @@ function Search() {
         const hit = hits.find((h) => h.message_id === it.id)!;
         close();
         useUi.getState().select(hit.conversation_id, useUi.getState().selectedIndex);
-        // Into the opened thread, unless the agent has already opened something else meanwhile.
-        requestAnimationFrame(() => { if (!useUi.getState().overlay) document.getElementById('thread')?.focus(); });
+        // Into the opened thread once it is on screen (a hit outside the list loads first).
+        useUi.getState().focusThread();
       }} />
   );
 }

@@ -67,6 +67,15 @@ export function Thread() {
   useViewingHeartbeat(selectedId);
   const messageCount = q.data ? q.data.messages.length + q.data.notes.length : 0;
   useEffect(() => { endRef.current?.scrollIntoView({ block: 'end' }); }, [selectedId, messageCount]);
+  // A search hit asked for the thread: focus it when this conversation is rendered, unless the agent
+  // has opened an overlay meanwhile.
+  const threadWanted = useUi((s) => s.threadWanted);
+  const shown = q.data?.conversation.id === selectedId;
+  useEffect(() => {
+    if (!threadWanted || !shown) return;
+    useUi.setState({ threadWanted: false });
+    if (!useUi.getState().overlay) document.getElementById('thread')?.focus();
+  }, [threadWanted, shown]);
 
   if (!selectedId) return <section className="pane thread" aria-label="Conversation"><p className="empty">No conversation selected. j/k to move, / to search.</p></section>;
   if (!q.data) return <section className="pane thread" aria-label="Conversation" aria-busy="true">{q.error ? <p className="error" role="alert">{q.error.message}</p> : null}</section>;
