@@ -6,7 +6,7 @@
  * Prints JSON lines (target: p99 < 500 ms).
  */
 import { performance } from 'node:perf_hooks';
-import { WebSocket } from 'ws';
+import { Worker } from 'node:worker_threads';
 import { startHub } from '../hub/hub';
 import { openDb } from '../hub/db/db';
 import { createAgent, createTeam, createWorkspace } from '../hub/admin';
@@ -54,26 +54,20 @@ export async function runRoutingE2E(opts: { desktops?: number; rate?: number; se
     await routing.service!.workspace(ws);
     await routing.service!.settled();
 
+    // The desktops run in a worker thread: on a real floor they are other machines, so their
+    // WebSocket parsing and accept requests must not share the hub's event loop.
     const offeredAt = new Map<string, number>();
     let offers = 0;
-    const sockets = await Promise.all(tokens.map(({ token }) => new Promise<WebSocket>((resolve, reject) => {
-      const s = new WebSocket(`${hub.url.replace('http', 'ws')}/v1/routing/stream?token=${token}`);
-      s.on('message', (raw) => {
-        const m = JSON.parse(raw.toString());
-        if (m.type !== 'offer') return;
-        offeredAt.set(m.offer.conversation_id, performance.now());
-        offers++;
-        if (opts.accept !== false) void fetch(`${hub.url}/v1/routing/offers/${m.offer.conversation_id}/accept`, {
-          method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ offer_id: m.offer.id }),
-        }).then((r) => r.arrayBuffer()).catch(() => {});
-      });
-      s.on('open', () => resolve(s));
-      s.on('error', reject);
-    })));
-    for (const { token } of tokens) {
-      const r = await fetch(`${hub.url}/v1/routing/presence`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ activity_id: 'available' }) });
-      if (r.status !== 200) throw new Error(`presence: ${r.status} ${await r.text()}`);
-    }
+    const desktops = new Worker(new URL('./routing-e2e-desktops.mjs', import.meta.url), {
+      workerData: { url: hub.url, tokens: tokens.map((t) => t.token), accept: opts.accept !== false }
+    });
+    desktops.on('message', (m: { type: string; conversation_id?: string; at?: number }) => {
+      if (m.type === 'offer') { offeredAt.set(m.conversation_id!, m.at!); offers++; }
+    });
+    await new Promise<void>((resolve, reject) => {
+      desktops.once('error', reject);
+      desktops.on('message', (m: { type: string }) => { if (m.type === 'ready') resolve(); });
+    });
     await routing.service!.settled();
 
     const ingestor = hub.ingestor(ws);
@@ -87,7 +81,7 @@ export async function runRoutingE2E(opts: { desktops?: number; rate?: number; se
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       else if (wait < -100) late++;
-      const start = performance.now();
+      const start = performance.timeOrigin + performance.now();
       pending.push(ingestor.ingest(post({ handle: `c${i}`, text: `order ${i} has not arrived`, created_at: new Date().toISOString() }))
         .then((r) => { startedAt.set(r.conversation_id, start); }));
     }
@@ -103,7 +97,7 @@ export async function runRoutingE2E(opts: { desktops?: number; rate?: number; se
       achieved_rate_per_s: +(N / sentSeconds).toFixed(1), posts: N, offers_received: offers, measured: lat.length, late_posts: late,
       p50_ms: q(0.5), p95_ms: q(0.95), p99_ms: q(0.99), max_ms: +lat[lat.length - 1].toFixed(1), target_p99_ms: 500,
     }));
-    for (const s of sockets) s.close();
+    await desktops.terminate();
   } finally {
     await hub.close();
   }
