@@ -20,6 +20,7 @@ import { HubClient, HubRequestError, NetworkError } from './sync/hub-client';
 import { labelPatch } from './labels';
 import { LiveLink } from './live/link';
 import { lastDays, OnlineApi } from './live/online';
+import { Insights } from './live/insights';
 
 export interface CoreOptions {
   dataDir: string;
@@ -39,6 +40,8 @@ export class LocalDesktopService implements DesktopService {
   readonly live: LiveLink;
   /** requests only the hub can answer */
   readonly online: OnlineApi;
+  /** department insights (online only) */
+  readonly insights: Insights;
   private readonly events = new EventEmitter();
   private closed = false;
 
@@ -69,6 +72,7 @@ export class LocalDesktopService implements DesktopService {
       const session = this.applier.meta.get('session');
       return session ? { ...session, agent: this.applier.meta.get('agent') } : null;
     });
+    this.insights = new Insights(this.online, this.db, () => ({ agent: this.applier.meta.get('agent'), teams: this.applier.meta.get('teams') }));
     this.engine.start();
     this.startLive();
   }
@@ -178,6 +182,8 @@ export class LocalDesktopService implements DesktopService {
         const d = lastDays(7);
         return this.online.metricsMe(r.from ?? d.from, r.to ?? d.to);
       }
+      case 'insights.list': return this.insights.list(r);
+      case 'insights.close': return this.insights.close(r);
       case 'outbox.retry':
         if (!this.outbox.retry(r.id)) throw new CoreError('not_found', `no stopped outbox entry ${r.id}`);
         this.afterLocalChange(null);

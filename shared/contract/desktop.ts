@@ -55,6 +55,29 @@ export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 export const InboxCountsSchema = z.object({ mine: z.number(), team: z.number(), snoozed: z.number(), resolved: z.number() });
 
 const ok = z.object({ ok: z.literal(true) });
+
+/**
+ * An insight: a post routed to a department (product quality, store operations…) that needs no
+ * public answer, only closure with a resolution. The core adds names and the conversation's
+ * subject and snippet (from the hub when it sends them, else from the cache; null when neither has it).
+ */
+export const InsightItemSchema = z.object({
+  id: z.string(),
+  conversation_id: z.string(),
+  department_id: z.string(),
+  department_name: z.string(),
+  rule_id: z.string().nullable(),
+  rule_name: z.string().nullable(),
+  opened_at: z.string(),
+  status: z.enum(['open', 'closed']),
+  closed_at: z.string().nullable(),
+  closed_by: z.string().nullable(),
+  resolution: z.string().nullable(),
+  channel: z.string().nullable(),
+  subject: z.string().nullable(),
+  snippet: z.string().nullable(),
+});
+export type InsightItem = z.infer<typeof InsightItemSchema>;
 export const LabelTaskSchema = z.enum(['sentiment', 'intent', 'topic', 'priority']);
 export type LabelTask = z.infer<typeof LabelTaskSchema>;
 const convId = z.string().min(1);
@@ -160,6 +183,17 @@ export const DesktopRequests = {
   'metrics.me': {
     req: z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
     res: MetricsReportSchema,
+  },
+
+  /** insights of the agent's departments (supervisors and admins: all), open ones unless include_closed; newest first */
+  'insights.list': {
+    req: z.object({ department_id: z.string().min(1).max(100).optional(), include_closed: z.boolean().default(false) }),
+    res: z.object({ insights: z.array(InsightItemSchema) }),
+  },
+  /** closes an insight with what was done about it (department members, supervisors, admins) */
+  'insights.close': {
+    req: z.object({ id: z.string().min(1).max(200), resolution: z.string().trim().min(1, 'say what was done').max(10_000) }),
+    res: z.object({ insight: InsightItemSchema }),
   },
 
   'outbox.retry': { req: z.object({ id: z.string() }), res: ok },

@@ -15,6 +15,7 @@ import { FloorSchema } from '../../../shared/contract/supervisor';
 import type { Agent } from '../../../shared/domain';
 import { CoreError } from '../errors';
 import { HubClient, HubRequestError, NetworkError } from '../sync/hub-client';
+import { HubInsightCloseResponseSchema, HubInsightsResponseSchema, RuleNamesResponseSchema, type HubInsight } from './insights';
 
 const Ok = z.object({}).catchall(z.unknown());
 
@@ -87,6 +88,20 @@ export class OnlineApi {
   async message(agentId: string, text: string): Promise<void> {
     this.requireSupervisor('Messaging an agent');
     await this.call('messaging an agent', (c) => c.request(Ok, 'POST', '/v1/supervisor/message', { agent_id: agentId, text }));
+  }
+
+  async insights(departmentId?: string): Promise<HubInsight[]> {
+    const q = departmentId ? `?${new URLSearchParams({ department_id: departmentId })}` : '';
+    return (await this.call('insights', (c) => c.request(HubInsightsResponseSchema, 'GET', `/v1/routing/insights${q}`))).insights;
+  }
+
+  async closeInsight(id: string, resolution: string): Promise<HubInsight> {
+    return (await this.call('closing an insight', (c) => c.request(HubInsightCloseResponseSchema, 'POST', `/v1/routing/insights/${encodeURIComponent(id)}/close`, { resolution }))).insight;
+  }
+
+  async ruleNames(): Promise<Map<string, string>> {
+    const { config } = await this.call('routing rules', (c) => c.request(RuleNamesResponseSchema, 'GET', '/v1/routing/config'));
+    return new Map(config.rules.map((r) => [r.id, r.name]));
   }
 
   metricsMe(from: string, to: string): Promise<DesktopResponse<'metrics.me'>> {
