@@ -14,6 +14,7 @@ import { LIMITS } from '../../shared/domain';
 import { agentForToken, burnPasswordCheck, createSession, verifyPassword } from '../auth';
 import { applyMutations, MutationBatchError, type MutationHooks } from '../mutations';
 import { registerMetricsRoutes } from '../metrics/routes';
+import { startMetricFactsRefresher } from '../metrics/facts';
 import type { ChangeLog } from '../sync/changelog';
 import {
   bootstrapPage, changesPage, decodeCursor, hydrate, loadAgentContext, type AgentContext,
@@ -105,6 +106,10 @@ export async function buildApi(log: ChangeLog, options: ApiOptions = {}): Promis
     if (!agent) throw new HttpError(401, 'unauthorized', token ? 'the token is unknown or expired: log in again' : 'missing bearer token');
     req.agent = agent;
   });
+
+  // the metric facts are refreshed off the write path, in batches (hub/metrics/facts.ts)
+  const facts = startMetricFactsRefresher(db, { onError: (err) => app.log.error(err) });
+  app.addHook('onClose', async () => { await facts.stop(); });
 
   const agentOf = (req: FastifyRequest) => req.agent as AgentContext;
   if (options.metrics !== false) registerMetricsRoutes(app, { db, authenticate: (req) => req.agent });

@@ -13,7 +13,8 @@ import {
 } from './fixture';
 import { computeReport } from './report';
 import { registerMetricsRoutes, type MetricsCaller } from './routes';
-import { createSurveyRequests, getMetricsSettings, recordSurveyAnswer, reportFromDb, saveInsight, updateMetricsSettings } from './store';
+import { createSurveyRequests, getMetricsSettings, loadMetricInput, recordSurveyAnswer, reportFromDb, saveInsight, updateMetricsSettings } from './store';
+import { flushMetricFacts } from './facts';
 
 const iso = (t: number) => new Date(t).toISOString();
 let db: Db;
@@ -192,13 +193,40 @@ describe('report over the hub database', () => {
     await db.query(`DELETE FROM messages WHERE id = 'H-x'`);
     expect(await reportFromDb(db, 'w1', { from: FIXTURE_FROM, to: FIXTURE_TO, by: 'agent', asOf: FIXTURE_AS_OF }))
       .toEqual(pure('agent'));
-    // Every stored fact equals a fresh computation.
+    // After a flush, every stored fact equals a fresh computation and no mark is left.
+    await flushMetricFacts(db);
+    expect(await db.query('SELECT 1 FROM metric_facts_dirty')).toEqual([]);
     const [{ stale }] = await db.query<{ stale: number }>(`
       SELECT count(*)::int AS stale FROM conversations c LEFT JOIN metric_conversation_facts f ON f.conversation_id = c.id
       WHERE (SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array(coalesce(f.msgs, ''), ',')) x)
               IS DISTINCT FROM (SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array(tend_metric_msgs(c.id), ',')) x)
          OR coalesce(f.evs, '') <> tend_metric_evs(c.id)`);
     expect(stale).toBe(0);
+  });
+
+  it('writes only mark the facts; a read before any flush is exact (marked conversations computed on the spot)', async () => {
+    await flushMetricFacts(db);
+    const window = { from: FIXTURE_FROM, to: FIXTURE_TO };
+    const flushed = await loadMetricInput(db, 'w1', { ...window, flush: false });
+    await db.query(`INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, visibility, text, delivery, created_at)
+      VALUES ('H-y', 'w1', 'H', 'x', 'outbound', 'public', 'y', 'sent', '2026-11-19T08:00:30Z')`);
+    await db.query(`UPDATE messages SET delivery = 'failed' WHERE id = 'H-m2'`);
+    expect((await db.query<{ conversation_id: string }>('SELECT DISTINCT conversation_id FROM metric_facts_dirty')).map((r) => r.conversation_id)).toEqual(['H']);
+    const stored = (await db.query<{ msgs: string }>(`SELECT msgs FROM metric_conversation_facts WHERE conversation_id = 'H'`))[0].msgs;
+    const marked = await loadMetricInput(db, 'w1', { ...window, flush: false });
+    const h = (r: typeof marked) => r.conversations.find((c) => c.id === 'H')!;
+    expect(h(marked).messages).toHaveLength(h(flushed).messages.length + 1);
+    expect(h(marked).messages.filter((m) => m.direction === 'outbound' && m.failed)).toHaveLength(h(flushed).messages.filter((m) => m.direction === 'outbound' && m.failed).length + 1);
+    // the stored facts did not move; the flush brings them to what the read computed
+    expect((await db.query<{ msgs: string }>(`SELECT msgs FROM metric_conversation_facts WHERE conversation_id = 'H'`))[0].msgs).toBe(stored);
+    expect(await flushMetricFacts(db)).toBe(1);
+    // (conversations, and messages of one instant, come in storage order: compare them as sets)
+    const norm = (r: typeof marked) => r.conversations.map((c) => ({ ...c, messages: c.messages.map((m) => JSON.stringify(m)).sort() }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    expect(norm(await loadMetricInput(db, 'w1', { ...window, flush: false }))).toEqual(norm(marked));
+    await db.query(`DELETE FROM messages WHERE id = 'H-y'`);
+    await db.query(`UPDATE messages SET delivery = 'sent' WHERE id = 'H-m2'`);
+    expect(await reportFromDb(db, 'w1', { ...window, by: 'agent', asOf: FIXTURE_AS_OF })).toEqual(pure('agent'));
   });
 
   it('settings: defaults, validated updates, nothing written on a bad one', async () => {

@@ -1,6 +1,6 @@
 /**
  * The metrics over the hub database: loads the report's cohort as plain records (compactly: the
- * per-conversation facts the triggers of migration 0600 keep, in a few large text values) and runs
+ * per-conversation facts of migrations 0600 and 0720, in a few large text values) and runs
  * the same pure report as everywhere else.
  * Also the writes the metrics own: settings, surveys and insights.
  */
@@ -13,6 +13,7 @@ import { DEFAULT_ROI_SETTINGS, mergeRoiSettings, RoiSettingsSchema, type RoiSett
 import { matchSurveyAnswer, surveyQuestion } from './survey';
 import type { SlaPolicy } from './timeline';
 import type { ConversationEvent, InsightRecord, MetricConversation, MetricMessage, SurveyKind, SurveyRecord } from './types';
+import { dirtyConversationsJoin, factsColumns, flushMetricFacts } from './facts';
 import { z } from 'zod';
 
 const ms = (col: string): string => `(extract(epoch from ${col}) * 1000)::float8`;
@@ -83,6 +84,8 @@ export interface LoadOptions {
   from: number; to: number; filter?: ReportFilter;
   /** The workspace's call tag (return on care); the only tag the report reads. */
   callTag?: string;
+  /** refresh the marked facts first (default true; the read is exact either way, only slower without) */
+  flush?: boolean;
 }
 
 /** The report's input from the database: conversations created in [from, to) with their history. */
@@ -95,8 +98,9 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
   if (o.filter?.team_id !== undefined) { params.push(o.filter.team_id); where += ` AND c.team_id = $${params.length}`; }
   if (o.filter?.channel !== undefined) { params.push(o.filter.channel); where += ` AND c.channel = $${params.length}`; }
 
-  // Each conversation's messages and history are folded into two strings that triggers keep current
-  // (metric_conversation_facts, migration 0600), and conversations travel as lines of a few large
+  // Each conversation's messages and history are folded into two strings (metric_conversation_facts,
+  // migrations 0600 and 0720: refreshed in batches off the write path, so flushed first here; a
+  // conversation written since is still marked and computed on the spot), and conversations travel as lines of a few large
   // text values: PGlite decodes rows one by one in JavaScript, so 20 rows beat 100,000.
   // A line: fields joined by \x1d; lines joined by \x1c. Absent values are empty fields.
   // msgs: "i<ms>,o<ms>,f<ms>" (inbound, outbound, failed outbound) in any order, survey questions/answers left out.
@@ -105,6 +109,8 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
   // The workspace's call tag is checked here, so tags need not travel.
   params.push(o.callTag ?? DEFAULT_ROI_SETTINGS.call_tag);
   const callTag = `$${params.length}`;
+  if (o.flush !== false) await flushMetricFacts(db);
+  const facts = factsColumns('c', 'f', 'd');
   const chunks = await db.query<{ blob: string }>(`
     SELECT string_agg(line, chr(28)) AS blob FROM (
       SELECT (row_number() OVER ()) / 5000 AS chunk, concat_ws(chr(29),
@@ -112,8 +118,8 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
                coalesce(c.analysis->>'intent', ''), coalesce(c.analysis->>'topic', ''), CASE WHEN ${callTag} = ANY(c.tags) THEN 't' ELSE '' END,
                ${msText('c.created_at')}, c.status, coalesce(${msText('c.resolved_at')}, ''),
                coalesce(${msText('c.first_response_due_at')}, ''), coalesce(${msText('c.resolution_due_at')}, ''),
-               coalesce(f.msgs, ''), coalesce(f.evs, '')) AS line
-      FROM conversations c LEFT JOIN metric_conversation_facts f ON f.conversation_id = c.id
+               ${facts.msgs}, ${facts.evs}) AS line
+      FROM conversations c LEFT JOIN metric_conversation_facts f ON f.conversation_id = c.id ${dirtyConversationsJoin('c', 'd')}
       WHERE ${where}) lines
     GROUP BY chunk`, params);
 
