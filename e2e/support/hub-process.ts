@@ -27,6 +27,19 @@ const control = createServer(async (req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
       return;
     }
+    if (url.pathname === '/ingest' && req.method === 'POST') {
+      // a customer's post arriving on a channel, as a webhook would deliver it (analysis and routing run)
+      let raw = '';
+      for await (const chunk of req) raw += chunk;
+      const b = JSON.parse(raw) as { text: string; handle: string; account?: string };
+      const r = await hub.ingestor('demo').ingest({
+        channel: 'x', account: b.account ?? 'brand', platform_id: `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+        author: { platform_user_id: null, handle: b.handle, name: b.handle, followers: 10, verified: false },
+        text: b.text, visibility: 'public', in_reply_to: null, created_at: new Date().toISOString(), permalink: null, from_brand: false,
+      });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(r));
+      return;
+    }
     if (url.pathname === '/conversation') {
       const rows = await hub.db.query('SELECT id, priority, assignee_id, analysis FROM conversations WHERE id = $1', [url.searchParams.get('id') ?? '']);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows[0] ?? null));

@@ -136,3 +136,28 @@ export async function hubMessages(text: string): Promise<Array<{ id: string; tex
   if (!res.ok) throw new Error(`control: HTTP ${res.status}`);
   return res.json() as Promise<Array<{ id: string; text: string; delivery: string }>>;
 }
+
+/** A customer's post arriving at the hub (through the hub's own ingest: analysis and routing run). */
+export async function ingestPost(text: string, handle: string): Promise<{ conversation_id: string; message_id: string }> {
+  const s = readState();
+  const res = await fetch(`http://127.0.0.1:${s.controlPort}/ingest`, { method: 'POST', body: JSON.stringify({ text, handle }) });
+  if (!res.ok) throw new Error(`control: HTTP ${res.status} ${await res.text()}`);
+  return res.json() as Promise<{ conversation_id: string; message_id: string }>;
+}
+
+/** Calls the hub's HTTP API as a demo user (password "demo"). */
+export async function hubApi(email: string): Promise<(method: string, path: string, body?: unknown) => Promise<any>> {
+  const { hubUrl } = readState();
+  const login = await fetch(`${hubUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo' }) });
+  if (!login.ok) throw new Error(`login ${email}: HTTP ${login.status}`);
+  const { token } = await login.json() as { token: string };
+  return async (method, path, body) => {
+    const res = await fetch(`${hubUrl}${path}`, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}

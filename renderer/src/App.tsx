@@ -4,6 +4,7 @@ import { useHotkeys, useKeymap } from './app/useHotkeys';
 import { useUi } from './app/store';
 import { CustomerPanel } from './features/CustomerPanel';
 import { Inbox } from './features/Inbox';
+import { InsightsView } from './features/Insights';
 import { Login } from './features/Login';
 import { Overlays } from './features/Overlays';
 import { SettingsDialog } from './features/Settings';
@@ -26,6 +27,8 @@ function Workspace() {
       <StatusBar />
       {view === 'floor' ? (
         <main className="panes floor-view"><Suspense fallback={<section className="pane floor" aria-label="Floor" aria-busy="true" />}><Floor /></Suspense></main>
+      ) : view === 'insights' ? (
+        <main className="panes floor-view"><InsightsView /></main>
       ) : (
         <main className={`panes${showQueue ? '' : ' no-queue'}${showCustomer ? '' : ' no-customer'}`}>
           {showQueue && <Inbox />}

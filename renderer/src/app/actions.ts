@@ -2,7 +2,9 @@
  * What every command does. Commands come from keys (useHotkeys), the palette and buttons;
  * all go through `run` so they behave the same and the palette can learn what is used.
  */
+import type { SessionStatus } from '../../../shared/contract/desktop';
 import { call, ApiError } from '../api/client';
+import { canSeeInsights } from '../features/access';
 import { keys, queryClient, saveSetting } from '../api/queries';
 import type { CommandId } from './keymap';
 import { focusInbox, nav } from './nav';
@@ -138,6 +140,13 @@ export function run(id: CommandId): void {
       if (role !== 'supervisor' && role !== 'admin') { ui.announce('The floor is for supervisors and admins'); return; }
       ui.set({ view: ui.view === 'floor' ? 'inbox' : 'floor' });
       if (ui.view === 'floor') focusInbox();
+      return;
+    }
+    case 'view.insights': {
+      const s = queryClient.getQueryData<Pick<SessionStatus, 'agent' | 'teams'>>(keys.session);
+      if (!canSeeInsights(s)) { ui.announce('Insights are for supervisors and department teams'); return; }
+      ui.set({ view: ui.view === 'insights' ? 'inbox' : 'insights' });
+      if (useUi.getState().view === 'inbox') focusInbox();
       return;
     }
     case 'composer.send': case 'composer.sendResolve':

@@ -16,7 +16,8 @@ export type CommandId =
   | 'inbox.tab.mine' | 'inbox.tab.team' | 'inbox.tab.snoozed' | 'inbox.tab.resolved'
   | 'inbox.sort.cycle' | 'inbox.filter' | 'outbox.retry' | 'customer.history' | 'settings.open'
   | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve'
-  | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me';
+  | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me'
+  | 'view.insights';
 
 export interface CommandDef {
   id: CommandId;
@@ -43,6 +44,7 @@ export const COMMANDS: CommandDef[] = [
   { id: 'presence.set', label: 'Set my presence…', keys: ['Shift+S'] },
   { id: 'queue.pull', label: 'Take the next conversation from the team queue', keys: ['Shift+N'] },
   { id: 'view.floor', label: 'Supervisor floor (supervisors)', keys: ['Shift+F'] },
+  { id: 'view.insights', label: 'Department insights (supervisors, department teams); x closes one', keys: ['Shift+I'] },
   { id: 'metrics.me', label: 'My figures', keys: ['Shift+M'] },
   { id: 'search.open', label: 'Search messages', keys: ['/'] },
   { id: 'palette.open', label: 'Command palette', keys: ['$mod+K'] },

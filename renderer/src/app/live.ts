@@ -47,6 +47,7 @@ export const useLive = create<LiveState>((set) => ({
 
 export const floorKey = ['floor'];
 export const presenceKey = ['presence'];
+export const insightsKey = ['insights'];
 
 /** Subscribes once, at the root, to the core's live events. */
 export function useLiveEvents(): void {
@@ -64,6 +65,7 @@ export function useLiveEvents(): void {
     const offLive = transport.on('live.changed', () => {
       void queryClient.invalidateQueries({ queryKey: presenceKey });
       void queryClient.invalidateQueries({ queryKey: floorKey });
+      void queryClient.invalidateQueries({ queryKey: insightsKey });
     });
     return () => { offPush(); offFloor(); offLive(); };
   }, []);

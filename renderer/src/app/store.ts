@@ -5,8 +5,8 @@ import type { Channel } from '../../../shared/domain';
 
 export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter'
   | 'label' | 'reason' | 'presence' | 'figures';
-/** The main view: the agent's workspace, or the supervisor's floor. */
-export type View = 'inbox' | 'floor';
+/** The main view: the agent's workspace, the supervisor's floor, or department insights. */
+export type View = 'inbox' | 'floor' | 'insights';
 export type ComposerMode = 'reply' | 'note';
 export type Sort = 'sla' | 'priority' | 'age';
 

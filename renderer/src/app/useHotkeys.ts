@@ -21,7 +21,7 @@ export function useKeymap(): KeymapOverrides {
   return sanitizeOverrides(value);
 }
 
-const FLOOR_GLOBAL = new Set<CommandId>(['view.floor', 'palette.open', 'help.shortcuts', 'settings.open', 'presence.set', 'metrics.me', 'search.open']);
+const FLOOR_GLOBAL = new Set<CommandId>(['view.floor', 'view.insights', 'palette.open', 'help.shortcuts', 'settings.open', 'presence.set', 'metrics.me', 'search.open']);
 
 export function useHotkeys(overrides: KeymapOverrides): void {
   useEffect(() => {
@@ -33,8 +33,8 @@ export function useHotkeys(overrides: KeymapOverrides): void {
       const typing = isTypingTarget(document.activeElement);
       const id = commandFor(e, overrides, isMac, { typing });
       if (!id) return;
-      // On the floor, its own keys act on what is focused there; only app-wide commands pass.
-      if (ui.view === 'floor' && !FLOOR_GLOBAL.has(id)) return;
+      // On the floor and in insights, their own keys act on what is focused there; only app-wide commands pass.
+      if (ui.view !== 'inbox' && !FLOOR_GLOBAL.has(id)) return;
       // Enter and arrows belong to buttons and fields when those have focus.
       const target = e.target as HTMLElement;
       const onControl = target.closest('button, a, [role="tab"], select, [role="option"]:not(#inbox-list [role="option"])');

@@ -2,10 +2,11 @@
  * The supervisor's floor: queue depth by team and channel, longest waiting, SLA at risk and
  * breached, agents with presence/load/handle time, throughput per hour and the sentiment
  * trend — live (the hub pushes 'floor.changed' at most once a second) — and acting by key:
- * on a conversation a = reassign, m = take over, p = priority; on an agent s = presence, m = message.
+ * on a conversation a = reassign, m = take over, p = priority; on an agent s = presence, m = message;
+ * on a department insight x = close with a resolution.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Floor as FloorData } from '../../../shared/contract/supervisor';
 import { PrioritySchema } from '../../../shared/domain';
@@ -15,7 +16,9 @@ import { clockTime, shortDuration } from '../app/format';
 import { floorKey } from '../app/live';
 import { useClock, useUi } from '../app/store';
 import { Dialog } from '../components/Dialog';
+import { KeyList } from '../components/KeyList';
 import { ListPicker } from '../components/ListPicker';
+import { InsightsList } from './Insights';
 import { PresencePicker } from './Presence';
 
 type SlaItem = FloorData['sla']['at_risk'][number] & { breached: boolean };
@@ -29,32 +32,6 @@ export const useFloor = () => useQuery({ queryKey: floorKey, queryFn: () => call
 const hour = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 const announce = (t: string) => useUi.getState().announce(t);
 const refresh = () => void queryClient.invalidateQueries({ queryKey: floorKey });
-
-/** A listbox moved with j/k or arrows; other keys go to `onAction` with the active item. */
-function KeyList<T>(props: { label: string; items: T[]; id: (t: T) => string; render: (t: T) => React.ReactNode; onAction(key: string, item: T): boolean; empty: string }) {
-  const [active, setActive] = useState(0);
-  const i = Math.min(active, Math.max(0, props.items.length - 1));
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key === 'j' || e.key === 'ArrowDown') { e.preventDefault(); setActive(Math.min(props.items.length - 1, i + 1)); return; }
-    if (e.key === 'k' || e.key === 'ArrowUp') { e.preventDefault(); setActive(Math.max(0, i - 1)); return; }
-    const item = props.items[i];
-    if (item && props.onAction(e.key, item)) e.preventDefault();
-  };
-  const prefix = props.label.replace(/\W+/g, '-').toLowerCase();
-  return (
-    <div role="listbox" tabIndex={0} aria-label={props.label} className="floor-list" onKeyDown={onKeyDown}
-      aria-activedescendant={props.items[i] ? `${prefix}-${props.id(props.items[i]!)}` : undefined}>
-      {props.items.length === 0 && <p className="muted">{props.empty}</p>}
-      {props.items.map((it, n) => (
-        <div key={props.id(it)} id={`${prefix}-${props.id(it)}`} role="option" aria-selected={n === i} className={`row${n === i ? ' selected' : ''}`}
-          onMouseDown={(e) => { e.preventDefault(); setActive(n); (e.currentTarget.parentElement as HTMLElement).focus(); }}>
-          {props.render(it)}
-        </div>
-      ))}
-    </div>
-  );
-}
 
 function MessageAgent({ agent, onDone }: { agent: FloorAgent; onDone(): void }) {
   const [text, setText] = useState('');
@@ -162,6 +139,10 @@ export function Floor() {
                 <span className="muted num">{a.handle_time_s !== null ? `AHT ${shortDuration(a.handle_time_s * 1000)}` : ''}</span>
               </span>
             )} />
+        </div>
+        <div className="floor-card">
+          <h2>Department insights <span className="muted">x close with a resolution</span></h2>
+          <InsightsList />
         </div>
         <figure className="floor-card">
           <figcaption>Throughput per hour</figcaption>

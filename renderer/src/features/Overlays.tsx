@@ -185,6 +185,7 @@ function Shortcuts() {
             <tr key={c.id}><th scope="row">{c.label}</th><td><kbd>{effectiveKeys(c.id, overrides).map((k) => formatCombo(k, isMac)).join(' or ')}</kbd></td></tr>
           ))}
           <tr><th scope="row">Canned response in the composer</th><td><kbd>;</kbd> + shortcode, then Tab</td></tr>
+          <tr><th scope="row">Close the selected insight with a resolution (Insights, Floor)</th><td><kbd>x</kbd></td></tr>
         </tbody>
       </table>
       <p className="muted">Single-key shortcuts never fire while you type in a field. Remap them in Settings ({formatCombo('$mod+,', isMac)}).</p>

@@ -8,6 +8,7 @@ import { formatCombo } from '../app/keymap';
 import { run } from '../app/actions';
 import { useUi } from '../app/store';
 import { PresenceStatus } from './Presence';
+import { canSeeInsights } from './access';
 
 export function StatusBar() {
   const s = useSession().data;
@@ -24,6 +25,9 @@ export function StatusBar() {
       <PresenceStatus />
       {(s.agent?.role === 'supervisor' || s.agent?.role === 'admin') && (
         <button className="link" onClick={() => run('view.floor')} aria-label="Switch between inbox and floor (Shift+F)">{view === 'floor' ? 'Inbox' : 'Floor'} <kbd>⇧F</kbd></button>
+      )}
+      {canSeeInsights(s) && (
+        <button className="link" onClick={() => run('view.insights')} aria-label="Switch between inbox and department insights (Shift+I)">{view === 'insights' ? 'Inbox' : 'Insights'} <kbd>⇧I</kbd></button>
       )}
       <span role="status" aria-label={online ? 'Online' : 'Offline'} className={`conn ${online ? 'online' : 'offline'}`}>
         <span aria-hidden="true">{online ? '●' : '○'}</span> {hostUp ? (s.online ? 'Online' : 'Offline') : 'App host unreachable'}
