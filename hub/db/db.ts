@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { openPgliteThread, type PgliteThread } from './pglite-thread';
 
 export interface Queryable {
   /** one statement with $1.. parameters; returns the rows */
@@ -39,6 +40,8 @@ export interface OpenDbOptions {
   schema?: string;
   /** pg pool size (default 10) */
   poolSize?: number;
+  /** PGlite: run the database in a worker thread (default; TEND_PGLITE_THREAD=0 keeps it on the caller's thread) */
+  thread?: boolean;
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -60,6 +63,24 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
   if (dir) {
     mkdirSync(dir, { recursive: true });
     lockDataDir(dir);
+  }
+  if (options.thread ?? process.env.TEND_PGLITE_THREAD !== '0') {
+    let t: PgliteThread;
+    try {
+      t = await openPgliteThread(dir);
+    } catch (err) {
+      if (dir) unlockDataDir(dir);
+      throw err;
+    }
+    if (schema !== 'public') await t.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+    return {
+      kind: 'pglite', schema, lockKey: lockKeyOf(schema),
+      query: t.query, exec: t.exec, transaction: t.transaction, listen: t.listen,
+      async close() {
+        await t.close();
+        if (dir) unlockDataDir(dir);
+      },
+    };
   }
   let lite: PGlite;
   try {

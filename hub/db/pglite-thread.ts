@@ -1,0 +1,118 @@
+/**
+ * PGlite in a worker thread. PGlite runs Postgres as WebAssembly on the thread that calls it; on the
+ * hub's main thread every statement blocks HTTP, WebSockets and analysis for its whole duration,
+ * and at a few hundred posts a second SQL is most of the hub's work. Here the main thread only
+ * posts messages; the database runs on another core.
+ *
+ * Same contract as the in-thread adapter (db.ts): one connection, so a transaction holds it, and a
+ * plain query issued meanwhile waits for the transaction to end rather than joining it.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Queryable } from './db';
+
+interface Reply { id?: number; rows?: unknown[]; error?: Record<string, unknown>; notify?: string; payload?: string; ready?: boolean }
+
+/** a database error from the worker, with the fields callers test (code, constraint…) */
+function toError(e: Record<string, unknown>): Error {
+  return Object.assign(new Error(String(e.message)), e);
+}
+
+export interface PgliteThread extends Queryable {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export async function openPgliteThread(dataDir: string | undefined): Promise<PgliteThread> {
+  const worker = new Worker(new URL('./pglite-thread-entry.mjs', import.meta.url), { workerData: { dataDir } });
+  const pending = new Map<number, { resolve: (rows: any[]) => void; reject: (err: Error) => void }>();
+  const listeners = new Map<string, (payload: string) => void>();
+  let nextId = 1;
+  let dead: Error | null = null;
+
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (m: Reply) => {
+      worker.off('error', reject);
+      if (m.ready) resolve(); else reject(toError(m.error ?? { message: 'the database thread did not start' }));
+    });
+  });
+  worker.on('message', (m: Reply) => {
+    if (m.notify !== undefined) { listeners.get(m.notify)?.(m.payload ?? ''); return; }
+    const p = pending.get(m.id!);
+    if (!p) return;
+    pending.delete(m.id!);
+    if (m.error) p.reject(toError(m.error)); else p.resolve(m.rows ?? []);
+  });
+  const fail = (err: Error) => {
+    dead = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the database thread stopped (exit code ${code})`)));
+
+  const send = (m: Record<string, unknown>): Promise<any[]> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...m, id });
+    });
+  };
+
+  // The connection's owner: null, or the running transaction (its end is `txEnd`).
+  let inTx: Queryable | null = null;
+  let txEnd: Promise<void> = Promise.resolve();
+  const idle = async () => { while (inTx) await txEnd; };
+
+  const direct: Queryable = {
+    query: (sql, params = []) => send({ op: 'query', sql, params }),
+    exec: async (sql) => { await send({ op: 'exec', sql }); },
+  };
+
+  return {
+    async query<T>(sql: string, params: unknown[] = []) {
+      if (inTx) await idle();
+      return direct.query<T>(sql, params);
+    },
+    async exec(sql: string) {
+      if (inTx) await idle();
+      return direct.exec(sql);
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      // as in db.ts: a nested call joins the running transaction
+      if (inTx) return fn(inTx);
+      let end!: () => void;
+      txEnd = new Promise<void>((r) => { end = r; });
+      inTx = direct;
+      try {
+        await direct.exec('BEGIN');
+        let out: T;
+        try {
+          out = await fn(direct);
+        } catch (err) {
+          await direct.exec('ROLLBACK').catch(() => {});
+          throw err;
+        }
+        await direct.exec('COMMIT');
+        return out;
+      } finally {
+        inTx = null;
+        end();
+      }
+    },
+    async listen(channel, onPayload) {
+      listeners.set(channel, onPayload);
+      await send({ op: 'listen', channel });
+      return async () => {
+        listeners.delete(channel);
+        if (!dead) await send({ op: 'unlisten', channel });
+      };
+    },
+    async close() {
+      if (!dead) await send({ op: 'close' }).catch(() => {});
+      await worker.terminate();
+    },
+  };
+}
