@@ -97,7 +97,13 @@ describe('routing simulation', () => {
     }
 
     // ---- agent behaviour, driven by the engine's events; loads and offers re-derived independently
-    const stats = { offers: 0, accepts: 0, rejects: 0, timeouts: 0, withdrawn: 0, requeued: 0, pulls: 0, breaches: 0, warnings: 0, insights: 0, closed: 0, staleRefusals: 0, steps: 0, overflowed: 0 };
+    const stats = { offers: 0, accepts: 0, rejects: 0, timeouts: 0, withdrawn: 0, requeued: 0, pulls: 0, breaches: 0, warnings: 0, insights: 0, closed: 0, staleRefusals: 0, steps: 0, overflowed: 0, paused: 0 };
+    // A paused clock (pending: waiting on the customer) never warns or breaches; checked as the event is raised.
+    e.onEvent = (ev) => {
+      if ((ev.type === 'sla.warning' || ev.type === 'sla.breach') && ev.kind !== 'first_response') {
+        expect(e.conversationView(ev.conversation_id).sla_paused_since, `${ev.type} ${ev.kind} of ${ev.conversation_id} while paused`).toBeNull();
+      }
+    };
     const assignment = new Map<string, number>(); // conversation → assignment token (stale actions are dropped)
     const pendingOffer = new Map<string, string>(); // conversation → agent
     const agentOffer = new Map<string, string>(); // agent → conversation
@@ -156,13 +162,18 @@ describe('routing simulation', () => {
           const live = () => assignment.get(c) === token;
           let t = now + (1 + Math.floor(r() * 4)) * M;
           at(t, () => { if (live()) e.agentReplied(c, a); });
-          if (r() < 0.3) {
+          // the agent asked the customer something: pending until they write (or it is resolved);
+          // some never answer today, so their conversation waits pending (its resolution clock paused) for hours
+          const asks = r() < 0.25;
+          const silent = asks && r() < 0.1;
+          if (asks) at(t + 30 * S, () => { if (live() && e.conversationView(c).status === 'open') { e.setStatus(c, 'pending'); stats.paused++; } });
+          if (!silent && r() < 0.3) {
             t += (2 + Math.floor(r() * 8)) * M;
             at(t, () => { if (live()) e.customerMessage(c); });
             t += (1 + Math.floor(r() * 4)) * M;
             at(t, () => { if (live()) e.agentReplied(c, a); });
           }
-          at(t + (2 + Math.floor(r() * 15)) * M, () => { if (live()) e.setStatus(c, 'resolved'); });
+          at(t + (silent ? 4 * H : (2 + Math.floor(r() * 15)) * M), () => { if (live()) e.setStatus(c, 'resolved'); });
           break;
         }
         case 'conversation.requeued': stats.requeued++; release(ev.conversation_id); break;
@@ -195,12 +206,13 @@ describe('routing simulation', () => {
     }
 
     // Every behaviour the simulation is meant to exercise happened.
-    for (const k of ['offers', 'accepts', 'rejects', 'timeouts', 'withdrawn', 'requeued', 'pulls', 'breaches', 'warnings', 'insights', 'overflowed'] as const) expect(stats[k], k).toBeGreaterThan(0);
+    for (const k of ['offers', 'accepts', 'rejects', 'timeouts', 'withdrawn', 'requeued', 'pulls', 'breaches', 'warnings', 'insights', 'overflowed', 'paused'] as const) expect(stats[k], k).toBeGreaterThan(0);
     expect(stats.offers).toBe(stats.accepts + stats.rejects + stats.timeouts + stats.withdrawn + pendingOffer.size);
     // Everyone who could be served was: only Polish posts (no agent speaks Polish) are left waiting.
     const left = [...Array(N).keys()].map((i) => e.conversationView(`c${i}`)).filter((v) => v.state !== 'closed' && v.state !== 'insight');
     expect(left.length).toBeGreaterThan(0);
-    for (const v of left) expect(`${v.id}:${v.state}:${meta.get(v.id)!.language}`).toMatch(/:queued:pl$/);
+    // (and conversations waiting on the customer, pending, which routing leaves parked until they write)
+    for (const v of left) expect(`${v.id}:${v.state}:${v.status === 'pending' ? 'pending' : meta.get(v.id)!.language}`).toMatch(/:queued:pl$|:parked:pending$/);
     expect(e.listInsights().filter((i) => i.status === 'closed').length).toBe(stats.insights);
     console.log(JSON.stringify({ simulation: stats, left: left.length }));
   });
