@@ -29,6 +29,8 @@ export interface RoutingServiceOptions {
   tickMs?: number;
   /** capacity for agents whose record sets none; default 3 conversations per channel */
   defaultCapacity?: Record<string, number>;
+  /** how long engine output may wait to be written together (ms); default 25 */
+  flushDelayMs?: number;
   /** log routing problems (default: console.error) */
   onError?: (err: unknown) => void;
 }
@@ -387,7 +389,11 @@ export class RoutingService {
 
   private scheduleFlush(): void {
     if (this.flushing) { this.flushAgain = true; return; }
-    this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushLoop()).finally(() => { this.flushing = null; });
+    // Offers and pushes have already gone out; the rows can wait a moment, so a burst of events
+    // (a post every few ms at peak, each offered and accepted) is written in one transaction.
+    const delay = this.options.flushDelayMs ?? 25;
+    this.flushing = new Promise<void>((resolve) => (delay > 0 ? setTimeout(resolve, delay) : setImmediate(resolve)))
+      .then(() => this.flushLoop()).finally(() => { this.flushing = null; });
   }
 
   async flush(): Promise<void> {
