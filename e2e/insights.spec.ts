@@ -46,11 +46,14 @@ test.beforeAll(async ({ browser }) => {
   await sam('PUT', '/v1/routing/rules', { rules: [RULE, ...savedRules!] });
 });
 test.afterAll(async () => {
-  // the other specs need the hub up, routing as the demo does
-  if (readState().hubPid === null) await startHub();
-  if (savedRules) await (await hubApi('sam@demo.tend'))('PUT', '/v1/routing/rules', { rules: savedRules });
-  await page?.close();
-  await host?.stop();
+  try {
+    // the other specs need the hub up, routing as the demo does
+    if (readState().hubPid === null) await startHub();
+    if (savedRules) await (await hubApi('sam@demo.tend'))('PUT', '/v1/routing/rules', { rules: savedRules });
+  } finally {
+    await page?.close();
+    await host?.stop();
+  }
 });
 
 test('a supervisor sees a department insight and closes it by keyboard; offline the close says it needs the hub', async () => {
