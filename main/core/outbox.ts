@@ -109,7 +109,8 @@ export class Outbox {
     const byId = this.db.prepare('SELECT * FROM outbox WHERE id = ?');
     const del = this.db.prepare('DELETE FROM outbox WHERE id = ?');
     const ack = this.db.prepare("UPDATE outbox SET state = 'acked', last_error = NULL WHERE id = ?");
-    const syncedMessage = this.db.prepare('SELECT 1 FROM messages WHERE id = ?').pluck();
+    // messages are keyed by (conversation_id, id) (db migration 0120)
+    const syncedMessage = this.db.prepare('SELECT 1 FROM messages WHERE conversation_id = ? AND id = ?').pluck();
     const syncedNote = this.db.prepare('SELECT 1 FROM notes WHERE id = ?').pluck();
     const dependants = this.db.prepare("SELECT * FROM outbox WHERE depends_on = ? AND state = 'pending'");
     const customerOf = this.db.prepare('SELECT customer_id FROM conversations WHERE id = ?').pluck();
@@ -135,7 +136,7 @@ export class Outbox {
         conversationIds.add(row.conversation_id);
         if (res.ok) {
           const waitForSync = row.message_id !== null
-            && ((row.type === 'reply' && syncedMessage.get(row.message_id) === undefined) || (row.type === 'note' && syncedNote.get(row.message_id) === undefined));
+            && ((row.type === 'reply' && syncedMessage.get(row.conversation_id, row.message_id) === undefined) || (row.type === 'note' && syncedNote.get(row.message_id) === undefined));
           if (waitForSync) ack.run(row.id);
           else del.run(row.id);
         } else {

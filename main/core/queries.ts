@@ -5,6 +5,7 @@ import type { Db } from './db/open';
 import { getDraft } from './drafts';
 import { CoreError } from './errors';
 import type { OutboxRow } from './outbox';
+import { PRIORITY_RANKS } from './sync/scope';
 
 const ORDER = {
   sla: 'c.sla_key ASC, c.priority_rank DESC, c.created_at ASC',
@@ -14,6 +15,20 @@ const ORDER = {
 
 export interface InboxQuery { tab: InboxTab; sort: keyof typeof ORDER; channel?: Channel; tag?: string; offset: number; limit: number }
 
+/**
+ * The page's conversations in order, as (rowid, sort keys). 'priority' and 'age' are one range scan of
+ * their index. 'sla' has no index of its own (migration 0130: a change page rewrote it with
+ * conversations_tab_priority for every priority change): it merges the priority index's ranges of
+ * each rank, which are each in SLA order, so it too reads only the entries up to the page's end.
+ */
+function pageKeys(where: string, sort: InboxQuery['sort']): string {
+  const cols = 'c.rowid AS rid, c.sla_key, c.priority_rank, c.created_at';
+  // rowid last: ties keep the index's order, the same on every page
+  if (sort !== 'sla') return `SELECT ${cols} FROM conversations c WHERE ${where} ORDER BY ${ORDER[sort]}, rid LIMIT @limit OFFSET @offset`;
+  const arms = PRIORITY_RANKS.map((rank) => `SELECT ${cols} FROM conversations c INDEXED BY conversations_tab_priority WHERE ${where} AND c.priority_rank = ${rank}`);
+  return `${arms.join(' UNION ALL ')} ORDER BY sla_key ASC, priority_rank DESC, created_at ASC, rid LIMIT @limit OFFSET @offset`;
+}
+
 export function inboxList(db: Db, q: InboxQuery): DesktopResponse<'inbox.list'> {
   const where = ['c.tab = @tab'];
   if (q.channel) where.push('c.channel = @channel');
@@ -22,12 +37,11 @@ export function inboxList(db: Db, q: InboxQuery): DesktopResponse<'inbox.list'> 
   const total = db.prepare(`SELECT count(*) FROM conversations c WHERE ${where.join(' AND ')}`).pluck().get(params) as number;
   const rows = db.prepare(`
     SELECT c.data, cu.data AS customer, r.read_at
-    FROM conversations c
+    FROM (${pageKeys(where.join(' AND '), q.sort)}) k
+    JOIN conversations c ON c.rowid = k.rid
     LEFT JOIN customers cu ON cu.id = c.customer_id
     LEFT JOIN read_marks r ON r.conversation_id = c.id
-    WHERE ${where.join(' AND ')}
-    ORDER BY ${ORDER[q.sort]}
-    LIMIT @limit OFFSET @offset`).all(params) as { data: string; customer: string | null; read_at: string | null }[];
+    ORDER BY ${ORDER[q.sort].replaceAll('c.', 'k.')}, k.rid`).all(params) as { data: string; customer: string | null; read_at: string | null }[];
   return {
     total,
     items: rows.map((r) => {

@@ -124,6 +124,39 @@ describe('change pages', () => {
     expect(inboxCounts(db)).toEqual({ mine: 0, team: 1, snoozed: 0, resolved: 0 });
   });
 
+  it('the same conversation twice in one page: the later change compares with the earlier one, and the scope follows the last', () => {
+    seed();
+    // c1 leaves the scope then comes back, in one page: cu1 stays, with its history
+    applier.applyChangesPage(page(10, 13, [
+      { sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', assignee_id: 'other', sync_id: 11 }) },
+      { sync_id: 12, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', priority: 'urgent', sync_id: 12 }) },
+      { sync_id: 13, entity: 'message', op: 'upsert', data: message({ id: 'm3', conversation_id: 'c1', sync_id: 13 }) },
+    ]));
+    expect(ids('conversations')).toEqual(['c1', 'c2']);
+    expect(ids('messages')).toEqual(['m1', 'm2', 'm3']);
+    expect(inboxList(db, { tab: 'mine', sort: 'priority', offset: 0, limit: 10 }).items.map((c) => [c.id, c.priority])).toEqual([['c1', 'urgent']]);
+    // it comes in, then leaves, in one page: cu1 is pruned with its history
+    applier.applyChangesPage(page(13, 15, [
+      { sync_id: 14, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', priority: 'low', sync_id: 14 }) },
+      { sync_id: 15, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', assignee_id: 'other', sync_id: 15 }) },
+    ]));
+    expect(ids('conversations')).toEqual([]);
+    expect(ids('messages')).toEqual([]);
+    expect(ids('customers')).toEqual([]);
+    expect(db.prepare('SELECT count(*) FROM customer_scope').pluck().get()).toBe(0);
+  });
+
+  it('a conversation moving to another customer checks the customer it left', () => {
+    seed();
+    applier.applyChangesPage(page(10, 11, [
+      { sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu9', sync_id: 11 }) },
+    ]));
+    // cu1 kept only c2 (someone else's): out of the scope; cu9 entered it
+    expect(ids('conversations')).toEqual(['c1']);
+    expect(ids('customers')).toEqual([]);
+    expect(applier.pendingHydrations()).toEqual(['cu9']);
+  });
+
   it('a customer entering the scope is queued for hydration once', () => {
     seed();
     const res = applier.applyChangesPage(page(10, 11, [{ sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c7', customer_id: 'cu7', sync_id: 11 }) }]));

@@ -35,22 +35,20 @@ export class SyncApplier {
     this.meta = new Meta(db);
     const newer = (t: string) => `WHERE excluded.sync_id >= ${t}.sync_id`;
     this.s = {
-      // A conversation is written by the cheapest statement that keeps it right: SQLite rewrites
-      // an index entry only when the UPDATE sets one of its columns, and most changes (status,
-      // assignee within the tab, SLA stamps) leave the inbox keys alone. Newest wins by sync_id
-      // (equal included: a refused local change is replaced by the hub's row of the same sync_id).
-      convKeys: db.prepare('SELECT customer_id, tab, sla_key, priority_rank, created_at, sync_id FROM conversations WHERE id = ?'),
-      insertConv: db.prepare(`
-        INSERT INTO conversations(id, customer_id, assignee_id, team_id, status, channel, tab, sla_key, priority_rank, created_at, last_inbound_at, sync_id, gen, data)
-        VALUES (@id, @customer_id, @assignee_id, @team_id, @status, @channel, @tab, @sla_key, @priority_rank, @created_at, @last_inbound_at, @sync_id, @gen, @data)`),
-      updateConvData: db.prepare(`UPDATE conversations SET ${CONV_DATA_SET} WHERE id = @id`),
-      updateConvOrder: db.prepare(`UPDATE conversations SET ${CONV_DATA_SET}, sla_key = @sla_key, priority_rank = @priority_rank WHERE id = @id`),
-      updateConvAll: db.prepare(`UPDATE conversations SET ${CONV_DATA_SET}, sla_key = @sla_key, priority_rank = @priority_rank,
-        customer_id = @customer_id, tab = @tab, created_at = @created_at WHERE id = @id`),
+      // Newest wins by sync_id (equal included: a refused local change is replaced by the hub's
+      // row of the same sync_id). Conversations: see CONV_DATA below.
+      // One lookup for all the page's conversations; rows as arrays and positional parameters
+      // throughout the hot statements (binding by name costs a property lookup per parameter).
+      convKeys: db.prepare(`SELECT id, rowid, customer_id, tab, sla_key, priority_rank, created_at, sync_id FROM conversations
+        WHERE id IN (SELECT value FROM json_each(?))`).raw(),
+      insertConv: db.prepare(`INSERT INTO conversations(${CONV_COLS.join(', ')}) VALUES (${CONV_COLS.map(() => '?').join(', ')})`),
+      updateConvData: db.prepare(`UPDATE conversations SET ${setOf(CONV_DATA)} WHERE rowid = ?`),
+      updateConvOrder: db.prepare(`UPDATE conversations SET ${setOf(CONV_ORDER)} WHERE rowid = ?`),
+      updateConvAll: db.prepare(`UPDATE conversations SET ${setOf(CONV_ALL)} WHERE rowid = ?`),
       upsertMsg: db.prepare(`
         INSERT INTO messages(id, conversation_id, direction, visibility, author_id, author_name, text, platform_id, permalink, delivery, delivery_error, created_at, sync_id, gen)
-        VALUES (@id, @conversation_id, @direction, @visibility, @author_id, @author_name, @text, @platform_id, @permalink, @delivery, @delivery_error, @created_at, @sync_id, @gen)
-        ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, direction = excluded.direction, visibility = excluded.visibility,
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(conversation_id, id) DO UPDATE SET direction = excluded.direction, visibility = excluded.visibility,
           author_id = excluded.author_id, author_name = excluded.author_name, text = excluded.text, platform_id = excluded.platform_id,
           permalink = excluded.permalink, delivery = excluded.delivery, delivery_error = excluded.delivery_error,
           created_at = excluded.created_at, sync_id = excluded.sync_id, gen = excluded.gen ${newer('messages')}`),
@@ -62,7 +60,7 @@ export class SyncApplier {
         INSERT INTO customers(id, sync_id, gen, data) VALUES (@id, @sync_id, @gen, @data)
         ON CONFLICT(id) DO UPDATE SET sync_id = excluded.sync_id, gen = excluded.gen, data = excluded.data ${newer('customers')}`),
       touchConv: db.prepare('UPDATE conversations SET gen = ? WHERE id = ?'),
-      touchMsg: db.prepare('UPDATE messages SET gen = ? WHERE id = ?'),
+      touchMsg: db.prepare('UPDATE messages SET gen = ? WHERE conversation_id = ? AND id = ?'),
       touchNote: db.prepare('UPDATE notes SET gen = ? WHERE id = ?'),
       touchCustomer: db.prepare('UPDATE customers SET gen = ? WHERE id = ?'),
       customerInCore: db.prepare("SELECT 1 FROM conversations WHERE customer_id = ? AND tab <> 'history' LIMIT 1").pluck(),
@@ -76,6 +74,7 @@ export class SyncApplier {
       addScope: db.prepare('INSERT INTO customer_scope(customer_id, hydrated) VALUES (?, ?) ON CONFLICT(customer_id) DO NOTHING'),
       markHydrated: db.prepare('UPDATE customer_scope SET hydrated = 1 WHERE customer_id = ?'),
       ackedDelivered: db.prepare("DELETE FROM outbox WHERE state = 'acked' AND message_id = ?"),
+      anyAcked: db.prepare("SELECT 1 FROM outbox WHERE state = 'acked' LIMIT 1").pluck(),
       /** merges full-text segments of levels holding 4+ (usermerge), writing at most ? pages */
       ftsMerge: db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('merge', ?)"),
     };
@@ -135,7 +134,9 @@ export class SyncApplier {
       for (const id of outOfScope) this.pruneCustomer(id);
       const stray = this.db.prepare('SELECT DISTINCT customer_id FROM conversations WHERE customer_id NOT IN (SELECT customer_id FROM customer_scope)').pluck().all() as string[];
       for (const id of stray) this.pruneCustomer(id);
-      this.db.prepare("DELETE FROM outbox WHERE state = 'acked' AND (message_id IN (SELECT id FROM messages) OR message_id IN (SELECT id FROM notes))").run();
+      // messages are keyed by (conversation_id, id) (migration 0120)
+      this.db.prepare(`DELETE FROM outbox WHERE state = 'acked' AND (message_id IN (SELECT id FROM notes)
+        OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = outbox.conversation_id AND m.id = outbox.message_id))`).run();
       indexPendingIfOver(this.db);
       this.meta.set('last_sync_id', watermark);
       this.meta.set('needs_bootstrap', false);
@@ -183,7 +184,7 @@ export class SyncApplier {
       const owner = this.owner();
       const gen = this.meta.get('bootstrap_gen');
       const { conversationIds, customers } = this.upsertEntities(result, owner, gen, false);
-      for (const id of customerIds) customers.add(id);
+      for (const id of customerIds) customers.set(id, CHECK);
       const toHydrate = this.pruneAndScope(customers);
       for (const id of customerIds) this.s.markHydrated.run(id);
       indexPendingIfOver(this.db);
@@ -212,19 +213,31 @@ export class SyncApplier {
   // ---- rows -------------------------------------------------------------------
 
   private upsertEntities(e: Pick<Entities, keyof Entities>, owner: ScopeOwner, gen: number, touch: boolean) {
-    const customers = new Set<string>();
+    const customers: TouchedCustomers = new Map();
+    const touched = (id: string, how: typeof CHECK | typeof IN_CORE) => { if (customers.get(id) !== CHECK) customers.set(id, how); };
     const conversationIds: string[] = [];
-    for (const c of e.conversations) {
-      const previous = this.s.convKeys.get(c.id) as ConvKeys | undefined;
-      if (previous !== undefined && previous.customer_id !== c.customer_id) customers.add(previous.customer_id);
-      customers.add(c.customer_id);
-      conversationIds.push(c.id);
-      this.writeConv(convRow(c, owner, gen), previous, touch);
+    const keys = new Map<string, ConvKeys>();
+    if (e.conversations.length > 0) {
+      for (const k of this.s.convKeys.all(JSON.stringify(e.conversations.map((c) => c.id))) as ConvKeyRow[]) {
+        keys.set(k[0], { rowid: k[1], customer_id: k[2], tab: k[3], sla_key: k[4], priority_rank: k[5], created_at: k[6], sync_id: k[7] });
+      }
     }
+    for (const c of e.conversations) {
+      const previous = keys.get(c.id);
+      if (previous !== undefined && previous.customer_id !== c.customer_id) touched(previous.customer_id, CHECK);
+      conversationIds.push(c.id);
+      const row = convRow(c, owner, gen);
+      const written = this.writeConv(row, previous, touch);
+      // the same conversation may come again later in the page: it compares with what was just written
+      if (written !== null) keys.set(c.id, written);
+      touched(c.customer_id, written !== null && row.tab !== 'history' ? IN_CORE : CHECK);
+    }
+    // an accepted reply waits in the outbox as 'acked' until its message arrives (usually none)
+    const acked = e.messages.length > 0 && this.s.anyAcked.get() !== undefined;
     for (const m of e.messages) {
-      const r = this.s.upsertMsg.run(msgRow(m, gen));
-      if (touch && r.changes === 0) this.s.touchMsg.run(gen, m.id);
-      if (m.direction === 'outbound') this.s.ackedDelivered.run(m.id);
+      const r = this.s.upsertMsg.run(msgValues(m, gen));
+      if (touch && r.changes === 0) this.s.touchMsg.run(gen, m.conversation_id, m.id);
+      if (acked && m.direction === 'outbound') this.s.ackedDelivered.run(m.id);
       conversationIds.push(m.conversation_id);
     }
     for (const n of e.notes) {
@@ -236,27 +249,35 @@ export class SyncApplier {
     for (const c of e.customers) {
       const r = this.s.upsertCustomer.run(customerRow(c, gen));
       if (touch && r.changes === 0) this.s.touchCustomer.run(gen, c.id);
-      customers.add(c.id);
+      touched(c.id, CHECK);
     }
     return { conversationIds: [...new Set(conversationIds)], customers };
   }
 
-  private writeConv(row: ReturnType<typeof convRow>, previous: ConvKeys | undefined, touch: boolean): void {
-    if (previous === undefined) { this.s.insertConv.run(row); return; }
+  /** Writes the row unless the cache holds a newer one; returns the keys it wrote, or null. */
+  private writeConv(row: ConvRow, previous: ConvKeys | undefined, touch: boolean): ConvKeys | null {
+    const keys = (rowid: number | bigint): ConvKeys => ({ rowid, customer_id: row.customer_id, tab: row.tab, sla_key: row.sla_key, priority_rank: row.priority_rank, created_at: row.created_at, sync_id: row.sync_id });
+    if (previous === undefined) return keys(this.s.insertConv.run(CONV_COLS.map((c) => row[c])).lastInsertRowid);
     if (row.sync_id < previous.sync_id) {
       if (touch) this.s.touchConv.run(row.gen, row.id);
-      return;
+      return null;
     }
-    if (previous.customer_id !== row.customer_id || previous.tab !== row.tab || previous.created_at !== row.created_at) this.s.updateConvAll.run(row);
-    else if (previous.sla_key !== row.sla_key || previous.priority_rank !== row.priority_rank) this.s.updateConvOrder.run(row);
-    else this.s.updateConvData.run(row);
+    const cols = previous.customer_id !== row.customer_id || previous.tab !== row.tab || previous.created_at !== row.created_at ? CONV_ALL
+      : previous.sla_key !== row.sla_key || previous.priority_rank !== row.priority_rank ? CONV_ORDER : CONV_DATA;
+    const update = cols === CONV_ALL ? this.s.updateConvAll : cols === CONV_ORDER ? this.s.updateConvOrder : this.s.updateConvData;
+    update.run([...cols.map((c) => row[c]), previous.rowid]);
+    return keys(previous.rowid);
   }
 
-  /** For each touched customer: prune it if it left the scope; note it for hydration if it entered. */
-  private pruneAndScope(customers: Iterable<string>): string[] {
+  /**
+   * For each touched customer: prune it if it left the scope; note it for hydration if it entered.
+   * A customer is looked up only when the page may have taken it out of the core scope (CHECK);
+   * one that the page gave a core conversation (IN_CORE) and nothing else is in it.
+   */
+  private pruneAndScope(customers: TouchedCustomers): string[] {
     const entered: string[] = [];
-    for (const id of customers) {
-      if (this.s.customerInCore.get(id) === undefined) {
+    for (const [id, how] of customers) {
+      if (how === CHECK && this.s.customerInCore.get(id) === undefined) {
         this.pruneCustomer(id);
       } else if (this.s.addScope.run(id, 0).changes > 0) {
         entered.push(id);
@@ -277,9 +298,29 @@ export class SyncApplier {
   }
 }
 
-interface ConvKeys { customer_id: string; tab: string; sla_key: string; priority_rank: number; created_at: string; sync_id: number }
-/** The conversation columns no index reads. */
-const CONV_DATA_SET = 'assignee_id = @assignee_id, team_id = @team_id, status = @status, channel = @channel, last_inbound_at = @last_inbound_at, sync_id = @sync_id, gen = @gen, data = @data';
+/**
+ * Customers a page touched. IN_CORE: the page wrote one of its conversations into a core tab and
+ * nothing else that could take it out of the scope (only another write of the same conversation
+ * could, and that marks it CHECK). CHECK: a conversation of it went to history, moved to another
+ * customer or was not written (older than the cache), or its customer row was written: look it up.
+ */
+const CHECK = 1;
+const IN_CORE = 2;
+type TouchedCustomers = Map<string, typeof CHECK | typeof IN_CORE>;
+
+interface ConvKeys { rowid: number | bigint; customer_id: string; tab: string; sla_key: string; priority_rank: number; created_at: string; sync_id: number }
+type ConvKeyRow = [string, number, string, string, string, number, string, number];
+type ConvRow = ReturnType<typeof convRow>;
+const CONV_COLS = ['id', 'customer_id', 'assignee_id', 'team_id', 'status', 'channel', 'tab', 'sla_key', 'priority_rank', 'created_at', 'last_inbound_at', 'sync_id', 'gen', 'data'] as const;
+/**
+ * A conversation is written by the cheapest UPDATE that keeps it right: SQLite rewrites an index
+ * entry only when the UPDATE sets one of its columns. CONV_DATA: the columns no index reads;
+ * CONV_ORDER adds the inbox order keys; CONV_ALL also the tab, customer and creation time.
+ */
+const CONV_DATA = ['assignee_id', 'team_id', 'status', 'channel', 'last_inbound_at', 'sync_id', 'gen', 'data'] as const;
+const CONV_ORDER = [...CONV_DATA, 'sla_key', 'priority_rank'] as const;
+const CONV_ALL = [...CONV_ORDER, 'customer_id', 'tab', 'created_at'] as const;
+const setOf = (cols: readonly string[]) => cols.map((c) => `${c} = ?`).join(', ');
 
 export function convRow(c: Conversation, owner: ScopeOwner, gen: number) {
   return {
@@ -288,10 +329,10 @@ export function convRow(c: Conversation, owner: ScopeOwner, gen: number) {
     last_inbound_at: c.last_inbound_at, sync_id: c.sync_id, gen, data: JSON.stringify(c),
   };
 }
-const msgRow = (m: Message, gen: number) => ({
-  id: m.id, conversation_id: m.conversation_id, direction: m.direction, visibility: m.visibility, author_id: m.author_id,
-  author_name: m.author_name, text: m.text, platform_id: m.platform_id, permalink: m.permalink, delivery: m.delivery,
-  delivery_error: m.delivery_error, created_at: m.created_at, sync_id: m.sync_id, gen,
-});
+/** In the column order of upsertMsg. */
+const msgValues = (m: Message, gen: number) => [
+  m.id, m.conversation_id, m.direction, m.visibility, m.author_id, m.author_name, m.text, m.platform_id, m.permalink,
+  m.delivery, m.delivery_error, m.created_at, m.sync_id, gen,
+];
 const noteRow = (n: Note, gen: number) => ({ id: n.id, conversation_id: n.conversation_id, created_at: n.created_at, sync_id: n.sync_id, gen, data: JSON.stringify(n) });
 const customerRow = (c: Customer, gen: number) => ({ id: c.id, sync_id: c.sync_id, gen, data: JSON.stringify(c) });

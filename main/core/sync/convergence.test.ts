@@ -18,12 +18,14 @@ const STEPS = 12;
 const PARALLEL = 4;
 
 let world: World;
+/** what the engine logged (retried errors, refusals), by message */
+const syncErrors = new Map<string, number>();
 const totals = { replies: 0, offlineReplies: 0, restarts: 0, teamChanges: 0, logPrunes: 0, delivered: 0, conversations: 0, messages: 0 };
 beforeAll(async () => { world = await startWorld(); });
 afterAll(async () => {
   await world?.close();
   // what the seeds exercised (refused = came back as drafts)
-  console.log(`convergence: ${JSON.stringify({ seeds: SEEDS, ...totals, refused: totals.replies - totals.delivered })}`);
+  console.log(`convergence: ${JSON.stringify({ seeds: SEEDS, ...totals, refused: totals.replies - totals.delivered, sync_log: Object.fromEntries(syncErrors) })}`);
 });
 
 async function runSeed(seed: number): Promise<void> {
@@ -32,7 +34,9 @@ async function runSeed(seed: number): Promise<void> {
   const t = await world.tenant();
   const { agents, teams } = t;
   const dir = mkdtempSync(path.join(tmpdir(), `tend-conv-${seed}-`));
-  const open = () => new LocalDesktopService({ dataDir: dir, sync: { backoffBaseMs: 20, backoffMaxMs: 200, live: rnd() < 0.7, log: process.env.TEND_SEED ? (m) => console.log(seed, m) : undefined } });
+  // sync errors are retried with backoff, as in the app; kept to explain a failing seed
+  const syncLog: string[] = [];
+  const open = () => new LocalDesktopService({ dataDir: dir, sync: { backoffBaseMs: 20, backoffMaxMs: 200, live: rnd() < 0.7, log: (m) => { syncLog.push(m); if (process.env.TEND_SEED) console.log(seed, m); } } });
   let core = open();
   const handles = ['@ann', '@bob', '@cy', '@dee', '@eve'];
   const posts: { platform_id: string; conversation_id: string }[] = [];
@@ -126,6 +130,10 @@ async function runSeed(seed: number): Promise<void> {
     totals.delivered += delivered;
     totals.conversations += expected.conversations.length;
     totals.messages += expected.messages.length;
+    for (const m of syncLog) syncErrors.set(m.replace(/[0-9a-f-]{36}/g, '…'), (syncErrors.get(m.replace(/[0-9a-f-]{36}/g, '…')) ?? 0) + 1);
+  } catch (err) {
+    if (syncLog.length) (err as Error).message += ` (sync log: ${syncLog.slice(-5).join(' | ')})`;
+    throw err;
   } finally {
     await core.close();
     rmSync(dir, { recursive: true, force: true });

@@ -24,6 +24,8 @@ export function tabOf(c: Pick<Conversation, 'assignee_id' | 'team_id' | 'status'
 
 const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
 export const priorityRank = (p: Conversation['priority']): number => PRIORITY_RANK[p];
+/** Every rank a conversation can have, highest first. */
+export const PRIORITY_RANKS: readonly number[] = Object.values(PRIORITY_RANK).sort((a, b) => b - a);
 
 /** Already in the form toISOString() gives (the hub's usual form): compared as is, no Date round trip. */
 const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

@@ -7,6 +7,8 @@ import createLocalState from './0050-create-local-state';
 import ftsMergeWhenIdle from './0060-fts-merge-when-idle';
 import addDraftRejectionDetails from './0100-draft-rejection-details';
 import ftsDeferredIndexing from './0110-fts-deferred-indexing';
+import messagesKeyedByConversation from './0120-messages-keyed-by-conversation';
+import inboxSlaOrderByMerge from './0130-inbox-sla-order-by-merge';
 
 export interface Migration { version: number; name: string; up: (db: Database) => void }
 
@@ -20,4 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 60, name: 'fts-merge-when-idle', up: ftsMergeWhenIdle },
   { version: 100, name: 'draft-rejection-details', up: addDraftRejectionDetails },
   { version: 110, name: 'fts-deferred-indexing', up: ftsDeferredIndexing },
+  { version: 120, name: 'messages-keyed-by-conversation', up: messagesKeyedByConversation },
+  { version: 130, name: 'inbox-sla-order-by-merge', up: inboxSlaOrderByMerge },
 ];
