@@ -9,6 +9,7 @@
  */
 import type { Migration } from '../db/migrate';
 import * as m0500 from '../db/migrations/0500-routing';
+import * as m0520 from '../db/migrations/0520-sla-pause';
 import type { HubContext } from '../hub';
 import type { RoutePost } from '../ingest';
 import { registerRoutingRoutes } from './api';
@@ -21,7 +22,7 @@ export { CollisionTracker } from './collision';
 export { BusinessCalendar } from './calendar';
 export { RoutingError } from './errors';
 
-export const ROUTING_MIGRATIONS: Migration[] = [{ version: 500, name: 'routing', up: m0500.up }];
+export const ROUTING_MIGRATIONS: Migration[] = [{ version: 500, name: 'routing', up: m0500.up }, { version: 520, name: 'sla-pause', up: m0520.up }];
 
 export interface RoutingModule {
   migrations: Migration[];

@@ -64,6 +64,8 @@ export class RoutingService {
   private presenceRows = new Map<string, { workspace_id: string; activity_id: string; at: number }>();
   private insightRows: Array<Record<string, unknown>> = [];
   private flagRows: Array<{ conversation_id: string; warned: string[]; breached: string[] }> = [];
+  /** SLA pause state per conversation (the engine sends the whole state each time: last wins) */
+  private pauseRows = new Map<string, { paused_since: number | null; pauses: Array<readonly [number, number]> }>();
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
 
@@ -139,7 +141,7 @@ export class RoutingService {
     for (const { j } of agents) this.upsertAgent(ws, j);
     const convs = await db.query<any>(`
       SELECT c.id, c.channel, c.priority, c.status, c.assignee_id, c.analysis, c.subject, c.snippet, c.created_at, c.first_response_at, c.last_inbound_at,
-             cu.tier, cu.followers, f.warned, f.breached,
+             cu.tier, cu.followers, f.warned, f.breached, f.conversation_id AS flags_id, f.paused_since, f.pauses,
              (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'outbound' AND m.visibility = 'public') AS last_reply_at
         FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN sla_flags f ON f.conversation_id = c.id
        WHERE c.workspace_id = $1 AND c.status <> 'resolved' ORDER BY c.created_at, c.id`, [wsId]);
@@ -155,6 +157,8 @@ export class RoutingService {
           first_responded_at: c.first_response_at ? new Date(c.first_response_at).getTime() : null,
           awaiting_since: lastIn !== null && (lastOut === null || lastIn > lastOut) ? lastIn : null,
           warned: c.warned ?? [], breached: c.breached ?? [],
+          // no sla_flags row yet: nothing stored, a pending/snoozed conversation counts as paused from now
+          pause: c.flags_id ? { since: c.paused_since ? new Date(c.paused_since).getTime() : null, intervals: c.pauses ?? [] } : null,
         });
         ws.known.set(c.id, { assignee: c.assignee_id, status: c.status, priority: c.priority });
       } catch (err) { this.onError(err); }
@@ -326,6 +330,7 @@ export class RoutingService {
       case 'conversation.requeued': convId = e.conversation_id; agentId = e.from_agent_id; patch(convId, { assignee_id: null }); break;
       case 'conversation.priority_changed': convId = e.conversation_id; patch(convId, { priority: e.priority }); break;
       case 'sla.due_changed': convId = e.conversation_id; patch(convId, { first_response_due_at: iso(e.dues.first_response_due), next_response_due_at: iso(e.dues.next_response_due), resolution_due_at: iso(e.dues.resolution_due) }); break;
+      case 'sla.pause_changed': convId = e.conversation_id; this.pauseRows.set(convId, { paused_since: e.paused_since, pauses: e.pauses }); break;
       case 'presence.changed':
         agentId = e.agent_id;
         this.presenceRows.set(e.agent_id, { workspace_id: ws.id, activity_id: e.activity_id, at: e.at });
@@ -398,7 +403,7 @@ export class RoutingService {
 
   async flush(): Promise<void> {
     if (this.flushing) await this.flushing;
-    if (this.patches.size || this.eventRows.length || this.presenceRows.size || this.insightRows.length || this.flagRows.length) {
+    if (this.patches.size || this.eventRows.length || this.presenceRows.size || this.insightRows.length || this.flagRows.length || this.pauseRows.size) {
       this.scheduleFlush();
       await this.flushing;
     }
@@ -407,9 +412,9 @@ export class RoutingService {
   private async flushLoop(): Promise<void> {
     do {
       this.flushAgain = false;
-      const patches = this.patches, events = this.eventRows, presence = this.presenceRows, insights = this.insightRows, flags = this.flagRows;
-      this.patches = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = [];
-      if (!patches.size && !events.length && !presence.size && !insights.length && !flags.length) break;
+      const patches = this.patches, events = this.eventRows, presence = this.presenceRows, insights = this.insightRows, flags = this.flagRows, pauses = this.pauseRows;
+      this.patches = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = []; this.pauseRows = new Map();
+      if (!patches.size && !events.length && !presence.size && !insights.length && !flags.length && !pauses.size) break;
       if (this.hasInsights === null) {
         const [r] = await this.log.db.query<{ t: string | null }>(`SELECT to_regclass('insights')::text AS t`);
         this.hasInsights = r.t !== null;
@@ -447,6 +452,11 @@ export class RoutingService {
             await w.query(`INSERT INTO sla_flags (conversation_id, warned, breached) SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $1)
               ON CONFLICT (conversation_id) DO UPDATE SET warned = ARRAY(SELECT DISTINCT unnest(sla_flags.warned || excluded.warned)),
                 breached = ARRAY(SELECT DISTINCT unnest(sla_flags.breached || excluded.breached))`, [f.conversation_id, f.warned, f.breached]);
+          }
+          for (const [id, p] of pauses) {
+            await w.query(`INSERT INTO sla_flags (conversation_id, paused_since, pauses) SELECT $1, $2, $3::jsonb WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $1)
+              ON CONFLICT (conversation_id) DO UPDATE SET paused_since = excluded.paused_since, pauses = excluded.pauses`,
+            [id, p.paused_since === null ? null : new Date(p.paused_since).toISOString(), JSON.stringify(p.pauses)]);
           }
           if (this.hasInsights) {
             for (const i of insights) {
