@@ -99,9 +99,16 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     return { depths, order: Object.fromEntries(Object.keys(depths).map((q) => [q, ws.engine.queueOrder(q, 50)])) };
   }));
 
-  app.get<{ Querystring: { department_id?: string } }>('/v1/routing/insights', (req) => withWs(req, (ws) => ({
-    insights: ws.engine.listInsights(typeof req.query.department_id === 'string' ? req.query.department_id : undefined),
-  })));
+  // each insight carries its conversation's subject, snippet and channel: a supervisor outside the
+  // department does not have that conversation in their desktop's cache
+  app.get<{ Querystring: { department_id?: string } }>('/v1/routing/insights', (req) => withWs(req, async (ws) => {
+    const insights = ws.engine.listInsights(typeof req.query.department_id === 'string' ? req.query.department_id : undefined);
+    const ids = [...new Set(insights.map((i) => i.conversation_id))];
+    const rows = ids.length ? await routing.log.db.query<{ id: string; subject: string; snippet: string; channel: string }>(
+      'SELECT id, subject, snippet, channel FROM conversations WHERE workspace_id = $1 AND id = ANY($2)', [ws.id, ids]) : [];
+    const byId = new Map(rows.map((r) => [r.id, { subject: r.subject, snippet: r.snippet, channel: r.channel }]));
+    return { insights: insights.map((i) => ({ ...i, conversation: byId.get(i.conversation_id) })) };
+  }));
 
   app.post<{ Params: { id: string } }>('/v1/routing/insights/:id/close', (req) => withWs(req, (ws, a) => {
     const body = parse(CloseInsightSchema, req.body, 'close request');

@@ -1,0 +1,67 @@
+/**
+ * GET /v1/routing/insights carries each insight's conversation subject, snippet and channel (a
+ * supervisor outside the department has no copy of it); closing needs a resolution and an eligible agent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/db';
+import { migrate, MIGRATIONS } from '../db/migrate';
+import { buildApi } from '../api/server';
+import { ChangeLog } from '../sync/changelog';
+import { HubIngestor } from '../ingest';
+import { createTeam } from '../admin';
+import { openTestDb } from '../testing/testdb';
+import { post, seedWorld, type World } from '../testing/fixtures';
+import { call, login } from '../testing/client';
+import { RoutingService } from './service';
+import { registerRoutingRoutes } from './api';
+
+let db: Db;
+let routing: RoutingService;
+let app: FastifyInstance;
+let url: string;
+let w: World;
+let dept: string;
+
+beforeAll(async () => {
+  db = await openTestDb('routing_insights_api');
+  await migrate(db, MIGRATIONS);
+  const log = new ChangeLog(db);
+  w = await seedWorld(log);
+  dept = await createTeam(db, w.ws, 'Product quality', 'department');
+  routing = new RoutingService(log, { tickMs: 50, onError: (e) => { throw e; } });
+  routing.start();
+  app = await buildApi(log);
+  registerRoutingRoutes(app, { routing });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const sup = await login(url, w.emails.supervisor);
+  const r = await call(url, 'PUT', '/v1/routing/rules', { token: sup, body: { rules: [{ id: 'cracked', name: 'Cracked to quality', filters: [{ field: 'keywords', op: 'any', values: ['cracked'] }], targets: [{ queue_id: `q-${dept}` }] }] } });
+  expect(r.status).toBe(200);
+  await new HubIngestor(log, { workspaceId: w.ws, defaultTeamId: w.teamA, route: routing.routePost }).ingest(post({ handle: 'kate', text: 'my kettle lid cracked' }));
+  await routing.settled();
+});
+afterAll(async () => {
+  await routing?.stop();
+  await app?.close();
+  await db?.close();
+});
+
+describe('insights over HTTP', () => {
+  it('lists insights with their conversation text; closes one with a resolution', async () => {
+    const sup = await login(url, w.emails.supervisor);
+    const list = await call(url, 'GET', '/v1/routing/insights', { token: sup });
+    expect(list.status).toBe(200);
+    expect(list.json.insights).toHaveLength(1);
+    const [ins] = list.json.insights;
+    expect(ins).toMatchObject({ department_id: dept, rule_id: 'cracked', status: 'open', conversation: { snippet: expect.stringContaining('lid cracked'), channel: 'x' } });
+    // an agent outside the department may not close it; nothing changes
+    const agent = await login(url, w.emails.a);
+    const refused = await call(url, 'POST', `/v1/routing/insights/${ins.id}/close`, { token: agent, body: { resolution: 'x' } });
+    expect(refused.status).toBe(403);
+    const closed = await call(url, 'POST', `/v1/routing/insights/${ins.id}/close`, { token: sup, body: { resolution: 'sent to QA' } });
+    expect(closed.status).toBe(200);
+    expect(closed.json.insight).toMatchObject({ status: 'closed', resolution: 'sent to QA' });
+  });
+});
