@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from './db/db';
+import { agentContextColumns, type AgentContext } from './sync/scope';
 
 const N = 16384, R = 8, P = 1, KEYLEN = 32;
 
@@ -44,6 +45,15 @@ export async function agentForToken(q: Queryable, token: string): Promise<string
   const [row] = await q.query<{ agent_id: string }>(
     'SELECT agent_id FROM sessions WHERE token_hash = $1 AND expires_at > now()', [hashToken(token)]);
   return row?.agent_id ?? null;
+}
+
+/** The agent (with their teams) a bearer token belongs to, or null (unknown or expired): one statement per request. */
+export async function agentContextForToken(q: Queryable, token: string): Promise<AgentContext | null> {
+  if (!token || token.length > 200) return null;
+  const [a] = await q.query<AgentContext>(
+    `SELECT ${agentContextColumns('a')} FROM sessions s JOIN agents a ON a.id = s.agent_id
+     WHERE s.token_hash = $1 AND s.expires_at > now()`, [hashToken(token)]);
+  return a ?? null;
 }
 
 /** A password check that costs the same whether or not the e-mail exists. */

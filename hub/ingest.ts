@@ -156,8 +156,8 @@ export class HubIngestor implements Ingestor {
         status: surveyAnswer ? undefined : sql(`CASE WHEN status IN ('resolved', 'snoozed', 'pending') THEN 'open' ELSE status END`),
         snoozed_until: surveyAnswer ? undefined : null,
         resolved_at: surveyAnswer ? undefined : null,
-        last_message_at: sql(`greatest(last_message_at, '${new Date(post.created_at).toISOString()}'::timestamptz)`),
-        last_inbound_at: sql(`greatest(coalesce(last_inbound_at, '-infinity'), '${new Date(post.created_at).toISOString()}'::timestamptz)`),
+        last_message_at: sql('greatest(last_message_at, $?::timestamptz)', new Date(post.created_at).toISOString()),
+        last_inbound_at: sql(`greatest(coalesce(last_inbound_at, '-infinity'), $?::timestamptz)`, new Date(post.created_at).toISOString()),
         snippet: post.text.slice(0, 200),
         message_count: sql('message_count + 1'),
         // a survey answer keeps the conversation's analysis and adds its score; any other post brings its own
@@ -196,10 +196,10 @@ export class HubIngestor implements Ingestor {
       text: post.text, platform_id: post.platform_id, in_reply_to: post.in_reply_to, permalink: post.permalink,
       delivery: 'sent', created_at: post.created_at,
     });
-    const at = `'${new Date(post.created_at).toISOString()}'::timestamptz`;
+    const at = new Date(post.created_at).toISOString();
     await w.update('conversation', conversationId, {
-      first_response_at: sql(`coalesce(first_response_at, ${at})`),
-      last_message_at: sql(`greatest(last_message_at, ${at})`),
+      first_response_at: sql('coalesce(first_response_at, $?::timestamptz)', at),
+      last_message_at: sql('greatest(last_message_at, $?::timestamptz)', at),
       snippet: post.text.slice(0, 200),
       message_count: sql('message_count + 1'),
       updated_at: sql('now()'),
@@ -221,12 +221,10 @@ export class HubIngestor implements Ingestor {
       return found.customer_id;
     }
     const id = randomUUID();
-    // the customer and their identity in one statement
-    await w.query(
-      `WITH c AS (INSERT INTO customers (id, workspace_id, name, location, followers, verified, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)
-       INSERT INTO customer_identities (customer_id, workspace_id, channel, handle, platform_user_id) SELECT c.id, $2, $8, $9, $10 FROM c`,
-      [id, ws, a.name || a.handle, a.location ?? null, a.followers, a.verified, post.created_at, post.channel, a.handle, a.platform_user_id]);
-    await w.record('customer', id);
+    // the customer, their identity and the change in one statement
+    await w.insertCustomer(
+      { id, workspace_id: ws, name: a.name || a.handle, location: a.location ?? null, followers: a.followers, verified: a.verified, created_at: post.created_at },
+      { channel: post.channel, handle: a.handle, platform_user_id: a.platform_user_id ?? null });
     return id;
   }
 

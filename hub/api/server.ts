@@ -11,13 +11,13 @@ import {
   HydrateRequestSchema, LoginRequestSchema, MutationBatchSchema, type ApiError, type Mutation,
 } from '../../shared/contract/hub-api';
 import { LIMITS } from '../../shared/domain';
-import { agentForToken, burnPasswordCheck, createSession, verifyPassword } from '../auth';
+import { agentContextForToken, burnPasswordCheck, createSession, verifyPassword } from '../auth';
 import { applyMutations, MutationBatchError, type MutationHooks } from '../mutations';
 import { registerMetricsRoutes } from '../metrics/routes';
 import { startMetricFactsRefresher } from '../metrics/facts';
 import type { ChangeLog } from '../sync/changelog';
 import {
-  bootstrapPage, changesPage, decodeCursor, hydrate, loadAgentContext, type AgentContext,
+  bootstrapPage, changesPage, decodeCursor, hydrate, type AgentContext,
 } from '../sync/scope';
 import { agentJson } from '../sync/rows';
 import { attachStream } from './stream';
@@ -101,8 +101,7 @@ export async function buildApi(log: ChangeLog, options: ApiOptions = {}): Promis
     if (req.routeOptions.url === '/v1/auth/login' || !req.routeOptions.url) return;
     if ((req.routeOptions.config as { public?: boolean } | undefined)?.public === true) return;
     const token = bearerToken(req);
-    const agentId = token ? await agentForToken(db, token) : null;
-    const agent = agentId ? await loadAgentContext(db, agentId) : null;
+    const agent = token ? await agentContextForToken(db, token) : null;
     if (!agent) throw new HttpError(401, 'unauthorized', token ? 'the token is unknown or expired: log in again' : 'missing bearer token');
     req.agent = agent;
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { PreparedStatements } from './pglite-prepared';
 import { openPgliteThread, type PgliteThread } from './pglite-thread';
 
 export interface Queryable {
@@ -92,15 +93,22 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
   if (schema !== 'public') {
     await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   }
-  const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
+  // statements that repeat inside transactions (the serialized writer's) run prepared
+  const prepared = new PreparedStatements(lite);
+  const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }, inTransaction: boolean): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {
+      if (inTransaction) {
+        const rows = await prepared.query<T>(sql, params);
+        if (rows) return rows;
+      }
       return (await q.query<T>(sql, params as any[])).rows;
     },
     async exec(sql: string) {
+      prepared.invalidate();
       await q.exec(sql);
     },
   });
-  const base = wrap(lite);
+  const base = wrap(lite, false);
   let inTx: Queryable | null = null;
   return {
     kind: 'pglite',
@@ -111,7 +119,7 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
       // PGlite is one connection: a nested call joins the running transaction.
       if (inTx) return fn(inTx);
       return lite.transaction(async (tx) => {
-        inTx = wrap(tx);
+        inTx = wrap(tx, true);
         try {
           return await fn(inTx);
         } finally {

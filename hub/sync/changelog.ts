@@ -5,7 +5,8 @@
  *
  * Writers serialize on pg_advisory_xact_lock, taken before any sync_id is drawn and held until
  * commit, so sync_ids become visible in increasing order: a reader that has seen sync_id N
- * never later finds a newly committed change below N.
+ * never later finds a newly committed change below N. (PGlite is one connection that runs one
+ * transaction at a time: writers are serialized there without the lock, so it is not taken.)
  *
  * Scope keys of a change: 'a:<agent>' when the conversation is assigned, 'q:<team>' when it
  * waits unassigned in a team queue, for the OLD and the NEW state (an agent who loses a
@@ -14,13 +15,17 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Db, Queryable } from '../db/db';
-import { JSON_OF, TABLE, type Entity } from './rows';
+import { customerJson, JSON_OF, TABLE, type Entity } from './rows';
 
-/** A raw SQL fragment as a column value, e.g. sql('message_count + 1'). */
+/**
+ * A raw SQL fragment as a column value, e.g. sql('message_count + 1'). Values go in as parameters
+ * where the text has `$?` (in order): sql('greatest(last_message_at, $?::timestamptz)', at). A
+ * statement text that does not change with the values is planned once (PGlite prepares repeats).
+ */
 export class Sql {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, readonly values: unknown[] = []) {}
 }
-export const sql = (text: string) => new Sql(text);
+export const sql = (text: string, ...values: unknown[]) => new Sql(text, values);
 
 const JSONB_COLUMNS = new Set(['analysis', 'skills', 'capacity', 'config', 'result', 'data']);
 
@@ -80,6 +85,24 @@ export class Writer {
   }
 
   /**
+   * Inserts a customer with one identity and records it, in one statement (the change's
+   * snapshot lists the identity, read from the statement's own insert).
+   */
+  async insertCustomer(values: Record<string, unknown>, identity: { channel: string; handle: string; platform_user_id: string | null }): Promise<Record<string, any>> {
+    const cols = Object.keys(values).filter((c) => c !== 'sync_id');
+    const params: unknown[] = [];
+    const exprs = cols.map((c) => this.value(c, values[c], params));
+    const ident = [identity.channel, identity.handle, identity.platform_user_id].map((v) => { params.push(v); return `$${params.length}`; });
+    return this.append('customer',
+      `INSERT INTO customers AS t (${cols.join(', ')}, sync_id) VALUES (${exprs.join(', ')}, (SELECT v FROM s)) RETURNING t.*`,
+      params, `'{}'::text[]`, `customer ${String(values.id)} was not inserted`, {
+        also: `i AS (INSERT INTO customer_identities AS ci (customer_id, workspace_id, channel, handle, platform_user_id)
+                     SELECT u.id, u.workspace_id, ${ident.join(', ')} FROM u RETURNING ci.*)`,
+        snapshot: customerJson('u', 'i'),
+      });
+  }
+
+  /**
    * Updates a row by id (undefined values are left unchanged; null writes NULL) and records it,
    * in one statement. A conversation's change also carries the scope key of its OLD state.
    */
@@ -105,15 +128,19 @@ export class Writer {
       [id, extraKeys], '$2::text[]', `${entity} ${id} not found`);
   }
 
-  /** `write` is a data-modifying statement over the row (alias t) that RETURNING t.* and uses s.v as sync_id. */
-  private async append(entity: Entity, write: string, params: unknown[], extraKeys: string, missing: string): Promise<Record<string, any>> {
+  /**
+   * `write` is a data-modifying statement over the row (alias t) that RETURNING t.* and uses s.v as sync_id.
+   * `more.also`: further CTEs after u; `more.snapshot`: the change's data instead of the entity's JSON of u.
+   */
+  private async append(entity: Entity, write: string, params: unknown[], extraKeys: string, missing: string,
+    more: { also?: string; snapshot?: string } = {}): Promise<Record<string, any>> {
     const sc = scopeOf(entity);
     const rows = await this.tx.query<{ sync_id: number; keys: string[]; customer_id: string | null; data: Record<string, any> }>(
       `WITH s AS (SELECT nextval('changes_sync_id_seq') AS v),
-            u AS (${write})
+            u AS (${write})${more.also ? `, ${more.also}` : ''}
        INSERT INTO changes (sync_id, workspace_id, entity, entity_id, customer_id, keys, data)
        SELECT u.sync_id, u.workspace_id, '${entity}', u.id, ${sc.customer},
-              ARRAY(SELECT DISTINCT k FROM unnest(${sc.keys} || ${extraKeys}) k), ${JSON_OF[entity]('u')}::jsonb
+              ARRAY(SELECT DISTINCT k FROM unnest(${sc.keys} || ${extraKeys}) k), ${more.snapshot ?? JSON_OF[entity]('u')}::jsonb
        FROM u RETURNING sync_id, keys, customer_id, data`,
       params);
     if (!rows.length) throw new Error(missing);
@@ -123,7 +150,15 @@ export class Writer {
   }
 
   private value(col: string, v: unknown, params: unknown[]): string {
-    if (v instanceof Sql) return v.text;
+    if (v instanceof Sql) {
+      const frag = v;
+      let i = 0;
+      return frag.text.replace(/\$\?/g, () => {
+        if (i >= frag.values.length) throw new Error(`sql fragment "${frag.text}" has more $? than values`);
+        params.push(frag.values[i++]);
+        return `$${params.length}`;
+      });
+    }
     if (v instanceof Date) v = v.toISOString();
     else if (JSONB_COLUMNS.has(col) && v !== null && v !== undefined && typeof v !== 'string') v = JSON.stringify(v);
     params.push(v === undefined ? null : v);
@@ -214,7 +249,7 @@ export class ChangeLog {
       await this.db.transaction(async (tx) => {
         writers.length = 0;
         values.length = 0;
-        await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.db.lockKey]);
+        if (this.db.kind === 'pg') await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.db.lockKey]);
         for (const item of group) {
           const writer = new Writer(tx);
           writers.push(writer);

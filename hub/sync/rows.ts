@@ -44,11 +44,12 @@ export function noteJson(a: string): string {
     'text', ${a}.text, 'created_at', ${iso(`${a}.created_at`)}, 'sync_id', ${a}.sync_id)`;
 }
 
-export function customerJson(a: string): string {
+/** `identities`: where the identity rows are read (a CTE that inserts them sees them; the table does not yet) */
+export function customerJson(a: string, identities = 'customer_identities'): string {
   return `json_build_object(
     'id', ${a}.id, 'name', ${a}.name,
     'identities', coalesce((SELECT json_agg(json_build_object('channel', ci.channel, 'handle', ci.handle, 'platform_user_id', ci.platform_user_id) ORDER BY ci.id)
-                   FROM customer_identities ci WHERE ci.customer_id = ${a}.id), '[]'::json),
+                   FROM ${identities} ci WHERE ci.customer_id = ${a}.id), '[]'::json),
     'location', ${a}.location, 'followers', ${a}.followers, 'verified', ${a}.verified, 'tier', ${a}.tier,
     'tags', to_json(${a}.tags), 'notes', ${a}.notes, 'created_at', ${iso(`${a}.created_at`)}, 'sync_id', ${a}.sync_id)`;
 }

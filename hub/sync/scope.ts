@@ -21,11 +21,13 @@ export interface AgentContext {
   team_ids: string[];
 }
 
+/** The AgentContext columns of agent row `a`. */
+export const agentContextColumns = (a: string) =>
+  `${a}.id, ${a}.workspace_id, ${a}.name, ${a}.role,
+   coalesce(array(SELECT team_id FROM agent_teams WHERE agent_id = ${a}.id ORDER BY team_id), '{}') AS team_ids`;
+
 export async function loadAgentContext(q: Queryable, agentId: string): Promise<AgentContext | null> {
-  const [a] = await q.query<AgentContext>(
-    `SELECT a.id, a.workspace_id, a.name, a.role,
-            coalesce(array(SELECT team_id FROM agent_teams WHERE agent_id = a.id ORDER BY team_id), '{}') AS team_ids
-     FROM agents a WHERE a.id = $1`, [agentId]);
+  const [a] = await q.query<AgentContext>(`SELECT ${agentContextColumns('a')} FROM agents a WHERE a.id = $1`, [agentId]);
   return a ?? null;
 }
 
