@@ -1,4 +1,5 @@
 import type { Db } from './db/open';
+import { NOT_PRUNED } from './db/prune';
 
 /** The words of what the agent typed (FTS operators, quotes and column filters are treated as text), at most 16. */
 function queryWords(input: string): string[] {
@@ -78,7 +79,8 @@ function snippetOf(text: string, tokens: Token[], hits: number[]): string {
  * Newest matches first. Indexed messages: an index walk in rowid order that stops at `limit`,
  * whatever the hit count. Messages waiting for the index (migration 0110: written by change pages
  * since sync was last idle, a bounded set) are matched here directly, and their stale index
- * entries are ignored, so results are exact before and after indexing.
+ * entries are ignored, so results are exact before and after indexing. Messages of pruned
+ * conversations that wait for deletion (migration 0140) are left out of both.
  */
 export function searchMessages(db: Db, input: string, limit: number): SearchHit[] {
   const q = toFtsQuery(input);
@@ -92,12 +94,13 @@ export function searchMessages(db: Db, input: string, limit: number): SearchHit[
     JOIN messages m ON m.seq = messages_fts.rowid
     LEFT JOIN conversations c ON c.id = m.conversation_id
     LEFT JOIN customers cu ON cu.id = c.customer_id
-    WHERE messages_fts MATCH ? AND messages_fts.rowid NOT IN (SELECT seq FROM fts_pending)
+    WHERE messages_fts MATCH ? AND messages_fts.rowid NOT IN (SELECT seq FROM fts_pending) AND m.conversation_id ${NOT_PRUNED}
     ORDER BY messages_fts.rowid DESC
     LIMIT ?`).all(q, limit) as Row[];
 
   const phrases = queryWords(input).map((w) => tokenize(w).map((t) => t.text)).filter((p) => p.length > 0);
-  const waiting = db.prepare('SELECT m.seq, m.text FROM fts_pending p JOIN messages m ON m.seq = p.seq ORDER BY p.seq DESC').all() as { seq: number; text: string }[];
+  const waiting = db.prepare(`SELECT m.seq, m.text FROM fts_pending p JOIN messages m ON m.seq = p.seq
+    WHERE m.conversation_id ${NOT_PRUNED} ORDER BY p.seq DESC`).all() as { seq: number; text: string }[];
   if (waiting.length === 0 || phrases.length === 0) return indexed.map(strip);
   const details = db.prepare(`
     SELECT m.id AS message_id, m.conversation_id, m.created_at, coalesce(json_extract(cu.data, '$.name'), '') AS customer_name

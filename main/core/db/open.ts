@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { migrate } from './migrate';
 import { indexPending } from './fts';
+import { pruneWaiting } from './prune';
 
 export type Db = Database.Database;
 
@@ -41,10 +42,11 @@ export function openCache(dataDir: string): Db {
 export const IDLE_FTS_MERGE_PAGES = 500;
 
 /**
- * Work deferred to when sync is idle: index the messages change pages left waiting (migration
- * 0110), merge full-text index segments, then copy the WAL back into the database without waiting on readers.
+ * Work deferred to when sync is idle: delete the messages of pruned conversations (migration 0140),
+ * index the messages change pages left waiting (migration 0110), merge full-text index segments, then copy the WAL back into the database without waiting on readers.
  */
 export function checkpointWhenIdle(db: Db): void {
+  pruneWaiting(db);
   indexPending(db);
   db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('merge', ?)").run(IDLE_FTS_MERGE_PAGES);
   db.pragma('wal_checkpoint(PASSIVE)');

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change, ChangesPage } from '../../../shared/contract/hub-api';
 import { checkpointWhenIdle, openCache, type Db } from '../db/open';
 import { FTS_PENDING_BOUND, pendingCount } from '../db/fts';
-import { inboxCounts, inboxList } from '../queries';
+import { conversationGet, inboxCounts, inboxList } from '../queries';
 import { searchMessages } from '../search';
 import { agent, conversation, customer, message, note } from '../test-fixtures';
 import { GapError, SyncApplier } from './apply';
@@ -109,9 +109,36 @@ describe('change pages', () => {
     seed();
     applier.applyChangesPage(page(10, 11, [{ sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', assignee_id: 'other', sync_id: 11 }) }]));
     expect(ids('conversations')).toEqual([]);
-    expect(ids('messages')).toEqual([]);
     expect(ids('notes')).toEqual([]);
     expect(ids('customers')).toEqual([]);
+    // the messages are deleted when sync is idle (migration 0140); until then no read shows them
+    expect(() => conversationGet(db, 'c1', null, true)).toThrow(/not in the cache/);
+    expect(searchMessages(db, 'hello', 10)).toEqual([]);
+    checkpointWhenIdle(db);
+    expect(ids('messages')).toEqual([]);
+    expect(db.prepare('SELECT count(*) FROM prune_pending').pluck().get()).toBe(0);
+  });
+
+  it('a pruned conversation that comes back before idle starts from its new history, not the pruned one', () => {
+    seed();
+    applier.applyChangesPage(page(10, 11, [{ sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', assignee_id: 'other', sync_id: 11 }) }]));
+    const res = applier.applyChangesPage(page(11, 13, [
+      { sync_id: 12, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', sync_id: 12 }) },
+      { sync_id: 13, entity: 'message', op: 'upsert', data: message({ id: 'm3', conversation_id: 'c1', text: 'hello again', sync_id: 13 }) },
+    ]));
+    expect(res.toHydrate).toEqual(['cu1']);
+    // m1 was pruned: it is gone at once, not shown again; the new message stays through idle
+    expect(conversationGet(db, 'c1', null, true).messages.map((m) => m.id)).toEqual(['m3']);
+    expect(searchMessages(db, 'hello', 10).map((h) => h.message_id)).toEqual(['m3']);
+    checkpointWhenIdle(db);
+    expect(ids('messages')).toEqual(['m3']);
+    // hydration brings the history back from the hub
+    applier.applyHydrate(['cu1'], {
+      conversations: [conversation({ id: 'c1', customer_id: 'cu1', sync_id: 12 }), conversation({ id: 'c2', customer_id: 'cu1', assignee_id: 'someone', sync_id: 6 })],
+      messages: [message({ id: 'm1', conversation_id: 'c1', sync_id: 7 }), message({ id: 'm2', conversation_id: 'c2', sync_id: 8 }), message({ id: 'm3', conversation_id: 'c1', text: 'hello again', sync_id: 13 })],
+      notes: [], customers: [customer({ id: 'cu1', sync_id: 4 })],
+    });
+    expect(ids('messages')).toEqual(['m1', 'm2', 'm3']);
   });
 
   it('keeps a customer while one direct conversation remains (team queue)', () => {
@@ -141,9 +168,10 @@ describe('change pages', () => {
       { sync_id: 15, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', assignee_id: 'other', sync_id: 15 }) },
     ]));
     expect(ids('conversations')).toEqual([]);
-    expect(ids('messages')).toEqual([]);
     expect(ids('customers')).toEqual([]);
     expect(db.prepare('SELECT count(*) FROM customer_scope').pluck().get()).toBe(0);
+    checkpointWhenIdle(db);
+    expect(ids('messages')).toEqual([]);
   });
 
   it('a conversation moving to another customer checks the customer it left', () => {
@@ -307,12 +335,12 @@ describe('writes that keep every index right', () => {
     expect(found('cafe')).toEqual([]);
     expect(found('arriv')).toEqual(['m9']);
 
-    // c9 leaves the scope: cu9 is pruned with m9; its index entry waits to be deleted
+    // c9 leaves the scope: cu9 is pruned; m9 waits to be deleted (migration 0140), then its index entry
     applier.applyChangesPage(page(14, 15, [{ sync_id: 15, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c9', customer_id: 'cu9', assignee_id: 'other', sync_id: 15 }) }]));
-    expect(ids('messages')).toEqual(['m1', 'm2']);
-    expect(pendingCount(db)).toBe(1);
     expect(found('arriv')).toEqual([]);
     checkpointWhenIdle(db);
+    expect(ids('messages')).toEqual(['m1', 'm2']);
+    expect(pendingCount(db)).toBe(0);
     expect(found('arriv')).toEqual([]);
     ftsIntegrity();
   });

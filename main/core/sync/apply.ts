@@ -11,6 +11,7 @@ import type { BootstrapPage, ChangesPage, Entities, MeResponseSchema } from '../
 import type { Db } from '../db/open';
 import { Meta } from '../db/meta';
 import { indexPending, indexPendingIfOver } from '../db/fts';
+import { pruneWaiting } from '../db/prune';
 import { priorityRank, slaKey, tabOf, type ScopeOwner } from './scope';
 
 export class GapError extends Error {
@@ -66,6 +67,10 @@ export class SyncApplier {
       customerInCore: db.prepare("SELECT 1 FROM conversations WHERE customer_id = ? AND tab <> 'history' LIMIT 1").pluck(),
       convIdsOfCustomer: db.prepare('SELECT id FROM conversations WHERE customer_id = ?').pluck(),
       deleteMsgsOfConv: db.prepare('DELETE FROM messages WHERE conversation_id = ?'),
+      // migration 0140: a pruned conversation's messages wait for idle
+      deferMsgsOfConv: db.prepare('INSERT INTO prune_pending(conversation_id) VALUES (?) ON CONFLICT DO NOTHING'),
+      anyDeferred: db.prepare('SELECT 1 FROM prune_pending LIMIT 1').pluck(),
+      undefer: db.prepare('DELETE FROM prune_pending WHERE conversation_id = ?'),
       deleteNotesOfConv: db.prepare('DELETE FROM notes WHERE conversation_id = ?'),
       deleteAckedOfConv: db.prepare("DELETE FROM outbox WHERE conversation_id = ? AND state = 'acked'"),
       deleteConvsOfCustomer: db.prepare('DELETE FROM conversations WHERE customer_id = ?'),
@@ -137,6 +142,7 @@ export class SyncApplier {
       // messages are keyed by (conversation_id, id) (migration 0120)
       this.db.prepare(`DELETE FROM outbox WHERE state = 'acked' AND (message_id IN (SELECT id FROM notes)
         OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = outbox.conversation_id AND m.id = outbox.message_id))`).run();
+      pruneWaiting(this.db);
       indexPendingIfOver(this.db);
       this.meta.set('last_sync_id', watermark);
       this.meta.set('needs_bootstrap', false);
@@ -222,8 +228,11 @@ export class SyncApplier {
         keys.set(k[0], { rowid: k[1], customer_id: k[2], tab: k[3], sla_key: k[4], priority_rank: k[5], created_at: k[6], sync_id: k[7] });
       }
     }
+    // a conversation back in the cache before its pruned messages were deleted (migration 0140)
+    const deferred = e.conversations.length > 0 && this.s.anyDeferred.get() !== undefined;
     for (const c of e.conversations) {
       const previous = keys.get(c.id);
+      if (previous === undefined && deferred && this.s.undefer.run(c.id).changes > 0) this.s.deleteMsgsOfConv.run(c.id);
       if (previous !== undefined && previous.customer_id !== c.customer_id) touched(previous.customer_id, CHECK);
       conversationIds.push(c.id);
       const row = convRow(c, owner, gen);
@@ -288,7 +297,7 @@ export class SyncApplier {
 
   private pruneCustomer(id: string): void {
     for (const convId of this.s.convIdsOfCustomer.all(id) as string[]) {
-      this.s.deleteMsgsOfConv.run(convId);
+      this.s.deferMsgsOfConv.run(convId);
       this.s.deleteNotesOfConv.run(convId);
       this.s.deleteAckedOfConv.run(convId);
     }

@@ -9,6 +9,7 @@ import addDraftRejectionDetails from './0100-draft-rejection-details';
 import ftsDeferredIndexing from './0110-fts-deferred-indexing';
 import messagesKeyedByConversation from './0120-messages-keyed-by-conversation';
 import inboxSlaOrderByMerge from './0130-inbox-sla-order-by-merge';
+import pruneMessagesWhenIdle from './0140-prune-messages-when-idle';
 
 export interface Migration { version: number; name: string; up: (db: Database) => void }
 
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 110, name: 'fts-deferred-indexing', up: ftsDeferredIndexing },
   { version: 120, name: 'messages-keyed-by-conversation', up: messagesKeyedByConversation },
   { version: 130, name: 'inbox-sla-order-by-merge', up: inboxSlaOrderByMerge },
+  { version: 140, name: 'prune-messages-when-idle', up: pruneMessagesWhenIdle },
 ];
