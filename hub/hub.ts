@@ -24,7 +24,9 @@ import { startStatsRefresher } from './maintenance';
 import { AnalysisService } from './analysis/service';
 import { PgModelStore } from './analysis/pg-store';
 import { RoutingService, type RoutingServiceOptions } from './routing/service';
-import { registerRoutingRoutes } from './routing/api';
+import { INTERNAL_CHECK_PATH, registerRoutingRoutes, SECRET_HEADER } from './routing/api';
+import { RoutingLeadership } from './routing/leader';
+import { askLeaderToCheckReply } from './routing/proxy';
 import { registerSupervisorRoutes } from './supervisor/routes';
 import { createSurveyHook } from './metrics/survey-delivery';
 import type { MutationHooks } from './mutations';
@@ -34,6 +36,7 @@ import {
 } from './connectors';
 import type { Ingestor } from './connectors/types';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 
 export interface StartHubOptions {
   /** an open Db to use (the caller closes it); otherwise one is opened from the options below */
@@ -69,8 +72,14 @@ export interface StartHubOptions {
   extend?: (ctx: HubContext) => Promise<void | (() => Promise<void>)> | void | (() => Promise<void>);
   /** analysis of inbound posts (default true; an `analyzePost` option replaces it for ingest) */
   analysis?: boolean | AnalysisService;
-  /** routing service, routes and its ingest hook (default off here, on in the CLI: it offers and assigns conversations by itself; a `route` option replaces the hook) */
-  routing?: boolean | RoutingServiceOptions;
+  /**
+   * routing service, routes and its ingest hook (default off here, on in the CLI: it offers and assigns conversations by itself; a `route` option replaces the hook).
+   * On a PostgreSQL server opened from `databaseUrl`, hubs of one schema elect one routing leader (hub/routing/leader.ts);
+   * the others forward routing to it. `leaderRetryMs`: how often a follower tries to take over (default 3000).
+   */
+  routing?: boolean | (RoutingServiceOptions & { leaderRetryMs?: number });
+  /** where other hubs reach this one (routing leader); default TEND_HUB_URL, else the listen URL (0.0.0.0 → this host's name) */
+  publicUrl?: string;
   /** /v1/metrics/* endpoints (default true) */
   metrics?: boolean;
   /** CSAT and effort questions sent after a resolve (default false) */
@@ -133,10 +142,23 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
       : options.analysis instanceof AnalysisService ? options.analysis : new AnalysisService({ store: new PgModelStore(db) });
     const routing = !options.routing ? null
       : new RoutingService(log, typeof options.routing === 'object' ? options.routing : {});
+    // several hubs may share this server and schema: one leads routing (a Db handed in without its URL routes alone)
+    const databaseUrl = options.databaseUrl;
+    const leadership = routing && db.kind === 'pg' && databaseUrl
+      ? new RoutingLeadership({
+        db, databaseUrl, retryMs: typeof options.routing === 'object' ? options.routing.leaderRetryMs : undefined,
+        onChange: (leads) => (leads ? routing.promote() : routing.demote()),
+      })
+      : null;
+    if (routing && leadership) routing.shared((input) => askLeaderToCheckReply(() => leadership.leader(), INTERNAL_CHECK_PATH, SECRET_HEADER, input));
     const hooks: MutationHooks = {
       async prepare(agent, batch) {
-        // the collision check runs inside the write transaction: load the workspace's routing before
-        if (routing && batch.some((m) => m.type === 'reply')) await routing.workspace(agent.workspace_id).catch(() => {});
+        // the collision check runs inside the write transaction: load the workspace's routing (or ask the leader) before
+        if (!routing) return;
+        const replies = (batch as Array<{ type: string; args?: any }>).filter((m) => m.type === 'reply' && m.args?.visibility === 'public').map((m) => ({
+          conversation_id: String(m.args.conversation_id), seen_up_to: m.args.seen_up_to ? Date.parse(m.args.seen_up_to) : null, confirm_token: m.args.confirm_collision ?? null,
+        }));
+        await routing.prepareReplyChecks(agent.workspace_id, agent.id, replies);
       },
       checkReplyCollision: routing ? (input) => routing.checkReplyCollision(input) : undefined,
       learnLabel: analysis ? (ws, c) => analysis.learn(ws, c) : undefined,
@@ -149,8 +171,12 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
       new HubIngestor(log, { workspaceId, analyzePost: analyzeFor(workspaceId), route: routeHook });
     if (routing) {
       routing.start();
-      cleanups.push(() => routing.stop());
-      registerRoutingRoutes(app, { routing });
+      cleanups.push(async () => {
+        // output written before the lock is given back, so the next leader loads it
+        await routing.stop();
+        await leadership?.stop();
+      });
+      registerRoutingRoutes(app, { routing, leadership });
     }
     if (options.supervisor !== false) {
       const stopSupervisor = registerSupervisorRoutes(app, { log, routing });
@@ -186,6 +212,11 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : options.port ?? 0;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    if (leadership) {
+      const anyHost = host === '0.0.0.0' || host === '::';
+      leadership.url = options.publicUrl ?? process.env.TEND_HUB_URL ?? (anyHost ? `http://${hostname()}:${port}` : url);
+      await leadership.start();
+    }
     dispatcher?.start();
     if (dispatcher) cleanups.push(() => dispatcher.stop());
     if (channels && channels.feeds.length) {

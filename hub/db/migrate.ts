@@ -7,6 +7,7 @@ import type { Db, Queryable } from './db';
 import * as m0010 from './migrations/0010-core';
 import * as m0500 from './migrations/0500-routing';
 import * as m0520 from './migrations/0520-sla-pause';
+import * as m0530 from './migrations/0530-routing-leader';
 import * as m0600 from './migrations/0600-metrics';
 import * as m0700 from './migrations/0700-analysis';
 import * as m0710 from './migrations/0710-supervisor';
@@ -23,6 +24,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 10, name: 'core', up: m0010.up },
   { version: 500, name: 'routing', up: m0500.up },
   { version: 520, name: 'sla-pause', up: m0520.up },
+  { version: 530, name: 'routing-leader', up: m0530.up },
   { version: 600, name: 'metrics', up: m0600.up },
   { version: 700, name: 'analysis', up: m0700.up },
   { version: 710, name: 'supervisor', up: m0710.up },

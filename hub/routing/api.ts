@@ -2,10 +2,16 @@
  * registerRoutingRoutes(app, { routing }): the routing endpoints and push stream (see ./contract.ts).
  * Mount on the hub's Fastify app before it listens; authentication is the hub's own preValidation
  * hook (req.agent). Every refusal is a 4xx with the hub's ApiError body and changes nothing.
+ *
+ * Several hubs on one database (`leadership` given): on a hub that does not lead routing, every
+ * endpoint and the stream are forwarded to the leader (proxy.ts); 503 `unavailable` when none answers.
+ * POST /v1/routing/internal/check-reply is for followers only (reply-collision check before a
+ * reply's write), authenticated by the leader's secret from routing_leader, not by a session.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { HttpError } from '../api/server';
 import type { AgentContext } from '../sync/scope';
 import {
@@ -14,8 +20,13 @@ import {
 } from './contract';
 import { RoutingError, type RoutingErrorCode } from './errors';
 import type { RoutingService, WorkspaceRouting } from './service';
+import type { RoutingLeadership } from './leader';
+import { forwardHttp, forwardStream } from './proxy';
 
-export interface RoutingRouteDeps { routing: RoutingService }
+export interface RoutingRouteDeps { routing: RoutingService; leadership?: RoutingLeadership | null }
+
+export const INTERNAL_CHECK_PATH = '/v1/routing/internal/check-reply';
+export const SECRET_HEADER = 'x-tend-routing-secret';
 
 const STATUS: Partial<Record<RoutingErrorCode, number>> = {
   invalid_config: 400, invalid_rule: 400, invalid_input: 400,
@@ -28,6 +39,11 @@ function toHttp(err: unknown): unknown {
   return err;
 }
 
+const InternalCheckSchema = z.object({
+  workspace_id: z.string().min(1).max(200), conversation_id: z.string().min(1).max(200), agent_id: z.string().min(1).max(200),
+  seen_up_to: z.number().nullable(), confirm_token: z.string().max(2000).nullable().optional(),
+}).strict();
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value ?? {});
   if (r.success) return r.data;
@@ -35,13 +51,16 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDeps): void {
-  const { routing } = deps;
+  const { routing, leadership } = deps;
+  const findLeader = () => leadership!.leader();
+  const follower = () => !!leadership && !routing.isLeader;
   const me = (req: FastifyRequest) => (req as unknown as { agent: AgentContext }).agent;
   const supervisorOnly = (a: AgentContext) => {
     if (a.role === 'agent') throw new HttpError(403, 'forbidden', 'only supervisors and admins may do this');
   };
   /** Run a handler against the caller's workspace; RoutingErrors become 4xx. */
-  const withWs = async <T>(req: FastifyRequest, fn: (ws: WorkspaceRouting, a: AgentContext) => T | Promise<T>): Promise<T> => {
+  const withWs = async <T>(req: FastifyRequest, reply: FastifyReply, fn: (ws: WorkspaceRouting, a: AgentContext) => T | Promise<T>): Promise<T | FastifyReply> => {
+    if (follower()) return forwardHttp(findLeader, req, reply);
     const a = me(req);
     try {
       return await fn(await routing.workspace(a.workspace_id), a);
@@ -50,15 +69,15 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     }
   };
 
-  app.get('/v1/routing/config', (req) => withWs(req, (ws) => ({ config: ws.engine.getConfig() })));
+  app.get('/v1/routing/config', (req, reply) => withWs(req, reply, (ws) => ({ config: ws.engine.getConfig() })));
 
-  app.put('/v1/routing/config', (req) => withWs(req, async (ws, a) => {
+  app.put('/v1/routing/config', (req, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
     await routing.setConfig(a.workspace_id, req.body, a.id);
     return { config: ws.engine.getConfig() };
   }));
 
-  app.put('/v1/routing/rules', (req) => withWs(req, async (ws, a) => {
+  app.put('/v1/routing/rules', (req, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
     const body = req.body as { rules?: unknown } | null;
     if (!body || typeof body !== 'object' || !('rules' in body)) throw new HttpError(400, 'invalid', 'send { "rules": [...] }');
@@ -66,12 +85,12 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     return { config: ws.engine.getConfig() };
   }));
 
-  app.get('/v1/routing/presence', (req) => withWs(req, (ws, a) => ({
+  app.get('/v1/routing/presence', (req, reply) => withWs(req, reply, (ws, a) => ({
     activities: ws.engine.getConfig().activities,
     agents: (a.role === 'agent' ? [a.id] : ws.engine.agentIds()).filter((id) => ws.engine.hasAgent(id)).map((id) => ws.engine.agentView(id)),
   })));
 
-  app.put('/v1/routing/presence', (req) => withWs(req, (ws, a) => {
+  app.put('/v1/routing/presence', (req, reply) => withWs(req, reply, (ws, a) => {
     const body = parse(PresenceRequestSchema, req.body, 'presence request');
     const target = body.agent_id ?? a.id;
     if (target !== a.id) supervisorOnly(a);
@@ -79,21 +98,21 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     return { agent: ws.engine.agentView(target) };
   }));
 
-  app.post<{ Params: { id: string } }>('/v1/routing/offers/:id/accept', (req) => withWs(req, (ws, a) => {
+  app.post<{ Params: { id: string } }>('/v1/routing/offers/:id/accept', (req, reply) => withWs(req, reply, (ws, a) => {
     const body = parse(OfferAnswerSchema, req.body, 'offer answer');
     ws.engine.accept(req.params.id, a.id, body.offer_id);
     return { conversation: ws.engine.conversationView(req.params.id) };
   }));
 
-  app.post<{ Params: { id: string } }>('/v1/routing/offers/:id/reject', (req) => withWs(req, (ws, a) => {
+  app.post<{ Params: { id: string } }>('/v1/routing/offers/:id/reject', (req, reply) => withWs(req, reply, (ws, a) => {
     const body = parse(OfferAnswerSchema, req.body, 'offer answer');
     ws.engine.reject(req.params.id, a.id, body.offer_id);
     return { conversation: ws.engine.conversationView(req.params.id) };
   }));
 
-  app.post('/v1/routing/pull', (req) => withWs(req, (ws, a) => ({ conversation_id: ws.engine.pull(a.id) })));
+  app.post('/v1/routing/pull', (req, reply) => withWs(req, reply, (ws, a) => ({ conversation_id: ws.engine.pull(a.id) })));
 
-  app.get('/v1/routing/queues', (req) => withWs(req, (ws, a) => {
+  app.get('/v1/routing/queues', (req, reply) => withWs(req, reply, (ws, a) => {
     supervisorOnly(a);
     const depths = ws.engine.queueDepths();
     return { depths, order: Object.fromEntries(Object.keys(depths).map((q) => [q, ws.engine.queueOrder(q, 50)])) };
@@ -101,7 +120,7 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
 
   // each insight carries its conversation's subject, snippet and channel: a supervisor outside the
   // department does not have that conversation in their desktop's cache
-  app.get<{ Querystring: { department_id?: string } }>('/v1/routing/insights', (req) => withWs(req, async (ws) => {
+  app.get<{ Querystring: { department_id?: string } }>('/v1/routing/insights', (req, reply) => withWs(req, reply, async (ws) => {
     const insights = ws.engine.listInsights(typeof req.query.department_id === 'string' ? req.query.department_id : undefined);
     const ids = [...new Set(insights.map((i) => i.conversation_id))];
     const rows = ids.length ? await routing.log.db.query<{ id: string; subject: string; snippet: string; channel: string }>(
@@ -110,39 +129,56 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     return { insights: insights.map((i) => ({ ...i, conversation: byId.get(i.conversation_id) })) };
   }));
 
-  app.post<{ Params: { id: string } }>('/v1/routing/insights/:id/close', (req) => withWs(req, (ws, a) => {
+  app.post<{ Params: { id: string } }>('/v1/routing/insights/:id/close', (req, reply) => withWs(req, reply, (ws, a) => {
     const body = parse(CloseInsightSchema, req.body, 'close request');
     return { insight: ws.engine.closeInsight(req.params.id, a.id, body.resolution) };
   }));
 
-  app.post('/v1/routing/collision/heartbeat', (req) => withWs(req, (ws, a) => {
+  app.post('/v1/routing/collision/heartbeat', (req, reply) => withWs(req, reply, (ws, a) => {
     const body = parse(HeartbeatSchema, req.body, 'heartbeat');
     ws.collision.heartbeat(body.conversation_id, a.id, body.activity);
     return { agents: ws.collision.presence(body.conversation_id) };
   }));
 
-  app.post('/v1/routing/collision/claim', (req) => withWs(req, (ws, a) => {
+  app.post('/v1/routing/collision/claim', (req, reply) => withWs(req, reply, (ws, a) => {
     const body = parse(ClaimRequestSchema, req.body, 'claim');
     const r = ws.collision.claim(body.conversation_id, a.id);
     if (!r.ok) throw new HttpError(409, 'claim_held', `${r.held_by.agent_id} is composing a reply on this conversation`, { held_by: r.held_by });
     return { claim: r.claim };
   }));
 
-  app.delete<{ Params: { id: string } }>('/v1/routing/collision/claim/:id', (req) => withWs(req, (ws, a) => {
+  app.delete<{ Params: { id: string } }>('/v1/routing/collision/claim/:id', (req, reply) => withWs(req, reply, (ws, a) => {
     ws.collision.release(req.params.id, a.id);
     return {};
   }));
 
-  app.post('/v1/routing/collision/check-reply', (req) => withWs(req, (ws, a) => {
+  app.post('/v1/routing/collision/check-reply', (req, reply) => withWs(req, reply, (ws, a) => {
     const body = parse(CheckReplySchema, req.body, 'reply check');
     const seen = body.seen_up_to === null ? null : typeof body.seen_up_to === 'number' ? body.seen_up_to : Date.parse(body.seen_up_to);
     return ws.collision.checkReply({ conversation_id: body.conversation_id, agent_id: a.id, seen_up_to: seen, confirm_token: body.confirm_token ?? null });
   }));
 
+  app.post(INTERNAL_CHECK_PATH, { config: { public: true } }, async (req) => {
+    const given = req.headers[SECRET_HEADER];
+    const secret = leadership?.secret ?? '';
+    if (!routing.isLeader || !secret) throw new HttpError(503, 'unavailable', 'this hub does not lead routing');
+    if (typeof given !== 'string' || given.length !== secret.length || !timingSafeEqual(Buffer.from(given), Buffer.from(secret))) {
+      throw new HttpError(401, 'unauthorized', 'internal routing call without the leader secret');
+    }
+    const body = parse(InternalCheckSchema, req.body, 'reply check');
+    await routing.workspace(body.workspace_id).catch(() => {});
+    return routing.checkReplyCollision(body);
+  });
+
   app.get('/v1/routing/stream', { websocket: true }, (socket: WebSocket, req) => {
+    if (follower()) { forwardStream(findLeader, socket, req); return; }
     const a = me(req);
     const send = (m: RoutingPush) => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m)); };
-    const unsubscribe = routing.subscribe({ agentId: a.id, workspaceId: a.workspace_id, supervisor: a.role !== 'agent', send });
+    const unsubscribe = routing.subscribe({
+      agentId: a.id, workspaceId: a.workspace_id, supervisor: a.role !== 'agent', send,
+      // this hub stopped leading: the desktop reconnects and is forwarded to the new leader
+      close: () => { if (socket.readyState === socket.OPEN) socket.close(1012, 'routing leader changed'); },
+    });
     let ws: WorkspaceRouting | null = null;
     routing.workspace(a.workspace_id).then((w) => { ws = w; }, (err) => send({ type: 'error', code: 'unavailable', message: String(err?.message ?? err) }));
     socket.on('message', (raw) => {

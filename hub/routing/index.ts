@@ -10,6 +10,7 @@
 import type { Migration } from '../db/migrate';
 import * as m0500 from '../db/migrations/0500-routing';
 import * as m0520 from '../db/migrations/0520-sla-pause';
+import * as m0530 from '../db/migrations/0530-routing-leader';
 import type { HubContext } from '../hub';
 import type { RoutePost } from '../ingest';
 import { registerRoutingRoutes } from './api';
@@ -22,7 +23,8 @@ export { CollisionTracker } from './collision';
 export { BusinessCalendar } from './calendar';
 export { RoutingError } from './errors';
 
-export const ROUTING_MIGRATIONS: Migration[] = [{ version: 500, name: 'routing', up: m0500.up }, { version: 520, name: 'sla-pause', up: m0520.up }];
+export const ROUTING_MIGRATIONS: Migration[] = [{ version: 500, name: 'routing', up: m0500.up }, { version: 520, name: 'sla-pause', up: m0520.up },
+  { version: 530, name: 'routing-leader', up: m0530.up }];
 
 export interface RoutingModule {
   migrations: Migration[];

@@ -12,6 +12,11 @@
  *   insights, and pushes to connected desktops (offers, presence, collision, SLA alerts) at once,
  *   before the database write.
  * - Time: a timer ticks the engines (offer timeouts, overflow, SLA) and sweeps collision presence.
+ * - Several hubs on one PostgreSQL schema (`shared()`, see leader.ts): only the elected leader runs
+ *   engines. It consumes the `changes` table in sync_id order (= commit order: writers serialize on
+ *   an advisory lock) after every commit of any hub (local event or NOTIFY poke), skipping its own
+ *   writes. A follower routes nothing: the ingest hook gives the default team, reply checks are
+ *   asked of the leader before the write (`prepareReplyChecks`), and api.ts forwards the rest.
  */
 import type { ChangeLog, ChangeRecord } from '../sync/changelog';
 import type { RouteDecision, RouteInput, RoutePost } from '../ingest';
@@ -22,6 +27,9 @@ import { RoutingEngine, type RoutingEvent } from './engine';
 import { RoutingError } from './errors';
 import { DEFAULT_ACTIVITIES, type RoutingConfigInput, type RoutableConversationInput } from './schemas';
 import type { RoutingPush } from './contract';
+import type { ReplyCheck } from './collision';
+
+export type ReplyCheckInput = { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token?: string | null };
 
 export interface RoutingServiceOptions {
   now?: () => number;
@@ -42,7 +50,8 @@ export class WorkspaceRouting {
   constructor(readonly id: string, readonly engine: RoutingEngine, readonly collision: CollisionTracker, public teams: TeamRow[]) {}
 }
 
-export type Subscriber = { agentId: string; workspaceId: string; supervisor: boolean; send: (m: RoutingPush) => void };
+/** `close`: end the subscriber's stream (this hub stopped leading: the desktop reconnects and is forwarded) */
+export type Subscriber = { agentId: string; workspaceId: string; supervisor: boolean; send: (m: RoutingPush) => void; close?: () => void };
 
 export class RoutingService {
   readonly now: () => number;
@@ -68,6 +77,17 @@ export class RoutingService {
   private pauseRows = new Map<string, { paused_since: number | null; pauses: Array<readonly [number, number]> }>();
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
+  // several hubs on one schema (see shared())
+  private isShared = false;
+  private leading = true;
+  /** shared: newest sync_id consumed from the changes table */
+  private cursor = 0;
+  /** shared: sync_ids of this service's own writes not yet passed by the cursor */
+  private readonly ownIds = new Set<number>();
+  private catchUpQueued = false;
+  /** shared, follower: asks the leader's collision tracker */
+  private askLeader: ((input: ReplyCheckInput) => Promise<ReplyCheck>) | null = null;
+  private readonly leaderChecks = new Map<string, { check: ReplyCheck; until: number }>();
 
   constructor(readonly log: ChangeLog, private readonly options: RoutingServiceOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -75,9 +95,90 @@ export class RoutingService {
   }
 
   private readonly onCommitted = (records: ChangeRecord[]) => {
+    if (this.isShared) {
+      // any hub's commit (our own records, or an empty poke): read the log in commit order
+      if (!this.leading || this.catchUpQueued) return;
+      this.catchUpQueued = true;
+      this.chain = this.chain.then(() => { this.catchUpQueued = false; return this.catchUp(); }).catch(this.onError);
+      return;
+    }
     if (this.own.has(records) || records.length === 0) return;
     this.chain = this.chain.then(() => this.consume(records)).catch(this.onError);
   };
+
+  /**
+   * Several hubs share this database schema: routing runs only while `promote()`d (this hub holds
+   * the leader lock), and then consumes every hub's changes from the `changes` table. Call before start().
+   * `askLeader` answers reply-collision checks while this hub follows.
+   */
+  shared(askLeader: (input: ReplyCheckInput) => Promise<ReplyCheck>): void {
+    this.isShared = true;
+    this.leading = false;
+    this.askLeader = askLeader;
+  }
+
+  /** Whether this service runs the engines (always, unless shared and not promoted). */
+  get isLeader(): boolean { return this.leading; }
+
+  /** Workspaces whose engine is loaded (none on a follower). */
+  loadedWorkspaces(): string[] { return [...this.ready.keys()]; }
+
+  /**
+   * This hub became the leader: start from the database's state. The cursor is read before the
+   * workspaces load, so a change committed meanwhile is consumed again (applying a row twice is harmless).
+   */
+  async promote(): Promise<void> {
+    const run = this.chain.then(async () => {
+      this.dropState();
+      this.cursor = await this.log.maxSyncId();
+      this.leading = true;
+      // workspaces where agents are online are loaded now, so waiting conversations are offered at once
+      const rows = await this.log.db.query<{ workspace_id: string }>(`SELECT DISTINCT workspace_id FROM agent_presence WHERE activity_id <> 'offline'`);
+      for (const r of rows) await this.workspace(r.workspace_id).catch(this.onError);
+    });
+    this.chain = run.catch(this.onError);
+    await run;
+    // commits that arrived while loading
+    this.onCommitted([]);
+  }
+
+  /** This hub stopped leading: its engines and unwritten output are dropped (the new leader reloads from the database). */
+  async demote(): Promise<void> {
+    this.leading = false;
+    await this.chain;
+    this.dropState();
+    for (const s of [...this.subscribers]) {
+      if (s.close) { this.subscribers.delete(s); try { s.close(); } catch (err) { this.onError(err); } }
+    }
+  }
+
+  private dropState(): void {
+    this.workspaces.clear(); this.ready.clear(); this.convWorkspace.clear(); this.ownIds.clear();
+    this.patches = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = []; this.pauseRows = new Map();
+  }
+
+  /** Leader, shared: consume every change committed after the cursor, in sync_id (commit) order. */
+  private async catchUp(): Promise<void> {
+    if (!this.leading) return;
+    const [state] = await this.log.db.query<{ retained_from: number }>('SELECT retained_from FROM sync_state');
+    if (state && state.retained_from > this.cursor + 1) {
+      // the log was pruned past what we consumed: what we missed is only in the rows now
+      this.onError(new Error(`routing: change log pruned past sync_id ${this.cursor}; reloading routing state`));
+      this.dropState();
+      this.cursor = await this.log.maxSyncId();
+      return;
+    }
+    for (;;) {
+      const rows = await this.log.db.query<ChangeRecord>(
+        'SELECT sync_id, entity, keys, customer_id, data FROM changes WHERE sync_id > $1 ORDER BY sync_id LIMIT 500', [this.cursor]);
+      if (!rows.length || !this.leading) return;
+      this.cursor = rows[rows.length - 1].sync_id;
+      const fresh = rows.filter((r) => !this.ownIds.delete(r.sync_id));
+      if (fresh.length) await this.consume(fresh);
+      for (const id of this.ownIds) if (id <= this.cursor) this.ownIds.delete(id);
+      if (rows.length < 500) return;
+    }
+  }
 
   start(): void {
     this.log.events.on('committed', this.onCommitted);
@@ -194,10 +295,35 @@ export class RoutingService {
    * 'send', or 'warn' with the conflicts and a confirm token; the mutation is then refused with
    * code `collision` and the desktop asks the agent. Unknown workspace (not loaded yet) → send.
    */
-  checkReplyCollision(input: { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token?: string | null }) {
+  checkReplyCollision(input: ReplyCheckInput): ReplyCheck {
+    if (!this.leading) {
+      // follower: the leader's answer, asked by prepareReplyChecks before the transaction; none (leader unreachable) → send
+      const hit = this.leaderChecks.get(checkKey(input));
+      return hit && hit.until > this.now() ? hit.check : { decision: 'send' as const, confirmed_conflicts: [] };
+    }
     const ws = this.ready.get(input.workspace_id);
     if (!ws) return { decision: 'send' as const, confirmed_conflicts: [] };
     return ws.collision.checkReply(input);
+  }
+
+  /**
+   * Before a mutation batch's write transaction (the check inside it must not wait on I/O): the
+   * leader loads the workspace; a follower asks the leader about each public reply and keeps the
+   * answers for checkReplyCollision. A leader that cannot be reached is logged and the reply goes
+   * out unchecked (routing being down must not stop agents from answering).
+   */
+  async prepareReplyChecks(workspaceId: string, agentId: string, replies: Array<{ conversation_id: string; seen_up_to: number | null; confirm_token: string | null }>): Promise<void> {
+    if (!replies.length) return;
+    if (this.leading) { await this.workspace(workspaceId).catch(() => {}); return; }
+    if (!this.askLeader) return;
+    const now = this.now();
+    for (const [k, v] of this.leaderChecks) if (v.until <= now) this.leaderChecks.delete(k);
+    await Promise.all(replies.map(async (r) => {
+      const input = { workspace_id: workspaceId, agent_id: agentId, ...r };
+      try {
+        this.leaderChecks.set(checkKey(input), { check: await this.askLeader!(input), until: this.now() + 30_000 });
+      } catch (err) { this.onError(err); }
+    }));
   }
 
   // ---------------------------------------------------------------- ingest hook
@@ -210,6 +336,8 @@ export class RoutingService {
   readonly routePost: RoutePost = (input: RouteInput): RouteDecision => {
     if (this.customerWorkspace.size > 200_000) this.customerWorkspace.clear();
     this.customerWorkspace.set(input.customer_id, input.workspace_id);
+    // a follower has no engine: the leader routes the conversation when it reads the change
+    if (!this.leading) return { team_id: input.default_team_id };
     const ws = this.ready.get(input.workspace_id);
     if (!ws) {
       void this.workspace(input.workspace_id).catch(this.onError);
@@ -422,6 +550,8 @@ export class RoutingService {
       try {
         await this.log.write(async (w) => {
           this.own.add(w.changes);
+          // shared: our own rows are skipped when the log is read (added before commit, so never read before)
+          const ownIds = () => { if (this.isShared) for (const c of w.changes) this.ownIds.add(c.sync_id); };
           if (patches.size) {
             // only what differs from the row is written: most patches repeat what the ingest hook already stored
             const rows = await w.query<Record<string, any>>(
@@ -438,6 +568,7 @@ export class RoutingService {
               if (Object.keys(changed).length) await w.update('conversation', row.id, { ...changed, updated_at: new Date(this.now()).toISOString() });
               if (known && 'assignee_id' in changed) known.assignee = changed.assignee_id as string | null;
             }
+            ownIds();
           }
           if (events.length) {
             await w.query(`INSERT INTO routing_events (workspace_id, at, type, conversation_id, agent_id, data)
@@ -486,6 +617,10 @@ export function withTeams(config: RoutingConfigInput | null, teams: TeamRow[]): 
   const queues = [...(base.queues ?? [])];
   for (const t of teams) if (!queues.some((q) => q.team_id === t.id)) queues.push({ id: `q-${t.id}`, team_id: t.id, match: [] });
   return { ...base, teams: teams.map((t) => ({ id: t.id, name: t.name, kind: t.kind })), queues };
+}
+
+function checkKey(i: ReplyCheckInput): string {
+  return JSON.stringify([i.agent_id, i.conversation_id, i.seen_up_to, i.confirm_token ?? null]);
 }
 
 function str(v: unknown): string | null {

@@ -1,0 +1,192 @@
+/**
+ * Routing with several hubs on one PostgreSQL schema (leader.ts, proxy.ts): one hub leads and runs
+ * the engines, the others forward routing to it; when the leader closes, another takes over from
+ * the database. Needs a real server (PGlite is one process): skipped without TEST_DATABASE_URL.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { openDb } from '../db/db';
+import { startHub, type Hub, type StartHubOptions } from '../hub';
+import { TEST_DATABASE_URL } from '../testing/testdb';
+import { conversation, post, seedWorld, type World } from '../testing/fixtures';
+import { call, login } from '../testing/client';
+import type { RoutingPush } from './contract';
+import { FORWARDED_HEADER } from './proxy';
+
+const schema = `t_routing_multihub_${process.pid}`;
+const opts = (retryMs: number): StartHubOptions => ({
+  databaseUrl: TEST_DATABASE_URL, schema, dispatcher: false, analysis: false, channels: false, snoozeCheckMs: 0, supervisor: false,
+  routing: { tickMs: 50, leaderRetryMs: retryMs, flushDelayMs: 5 },
+});
+let one: Hub;
+let two: Hub;
+let three: Hub;
+let w: World;
+
+interface Stream { ws: WebSocket; seen: RoutingPush[]; closed: Promise<number>; next(pred: (m: RoutingPush) => boolean): Promise<RoutingPush> }
+
+function stream(base: string, token: string): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/routing/stream?token=${token}`);
+    const seen: RoutingPush[] = [];
+    const waiters: Array<{ pred: (m: RoutingPush) => boolean; resolve: (m: RoutingPush) => void }> = [];
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    ws.on('message', (raw) => {
+      const m = JSON.parse(raw.toString()) as RoutingPush;
+      seen.push(m);
+      for (const x of waiters.filter((y) => y.pred(m))) { waiters.splice(waiters.indexOf(x), 1); x.resolve(m); }
+    });
+    ws.on('open', () => resolve({
+      ws, seen, closed,
+      next: (pred) => {
+        const hit = seen.find(pred);
+        return hit ? Promise.resolve(hit) : new Promise((res) => waiters.push({ pred, resolve: res }));
+      },
+    }));
+    ws.on('error', reject);
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null | false> | T | null | false, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const offersOf = (s: Stream, conv: string) => s.seen.filter((m) => m.type === 'offer' && m.offer.conversation_id === conv);
+const offerEvents = async (hub: Hub) => hub.db.query<{ conversation_id: string; n: number }>(
+  `SELECT conversation_id, count(*)::int AS n FROM routing_events WHERE type = 'offer.created' GROUP BY conversation_id`);
+
+describe.skipIf(!TEST_DATABASE_URL)('routing with two hubs on one PostgreSQL schema', () => {
+  beforeAll(async () => {
+    one = await startHub(opts(100));
+    two = await startHub(opts(100));
+    // a follower that never retries: once the others are gone, nobody leads for it
+    three = await startHub(opts(3_600_000));
+    w = await seedWorld(one.log);
+  });
+  afterAll(async () => {
+    await one?.close();
+    await two?.close();
+    await three?.close();
+    const admin = await openDb({ url: TEST_DATABASE_URL!, poolSize: 1 });
+    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.close();
+  });
+
+  it('one hub leads; a post ingested through hub two is offered once to an agent on hub two\'s stream', async () => {
+    expect(one.routing!.isLeader).toBe(true);
+    expect(two.routing!.isLeader).toBe(false);
+    const [row] = await one.db.query<{ url: string }>('SELECT url FROM routing_leader');
+    expect(row.url).toBe(one.url);
+
+    const tokA = await login(two.url, w.emails.a);
+    const s = await stream(two.url, tokA);
+    const p = await call(two.url, 'PUT', '/v1/routing/presence', { token: tokA, body: { activity_id: 'available' } });
+    expect(p.status).toBe(200);
+    expect(p.json.agent).toMatchObject({ id: w.agentA, activity_id: 'available', routable: true });
+
+    const got = await two.ingestor(w.ws).ingest(post({ handle: 'across', text: 'my order is late' }));
+    const offer = await s.next((m) => m.type === 'offer' && m.offer.conversation_id === got.conversation_id);
+    if (offer.type !== 'offer') throw new Error('expected an offer');
+    expect(offer.offer.agent_id).toBe(w.agentA);
+    const ok = await call(two.url, 'POST', `/v1/routing/offers/${got.conversation_id}/accept`, { token: tokA, body: { offer_id: offer.offer.id } });
+    expect(ok.status).toBe(200);
+    await one.routing!.settled();
+    const [c] = await one.db.query<{ assignee_id: string }>('SELECT assignee_id FROM conversations WHERE id = $1', [got.conversation_id]);
+    expect(c.assignee_id).toBe(w.agentA);
+    expect(offersOf(s, got.conversation_id)).toHaveLength(1);
+    expect((await offerEvents(one)).find((e) => e.conversation_id === got.conversation_id)?.n).toBe(1);
+    // the followers never ran an engine
+    expect(two.routing!.loadedWorkspaces()).toEqual([]);
+    expect(three.routing!.loadedWorkspaces()).toEqual([]);
+    s.ws.close();
+  });
+
+  it('presence set through either hub is the leader\'s; a request forwarded to a non-leader is refused, not forwarded again', async () => {
+    const tokB1 = await login(one.url, w.emails.b);
+    expect((await call(one.url, 'PUT', '/v1/routing/presence', { token: tokB1, body: { activity_id: 'break' } })).status).toBe(200);
+    const boss = await login(three.url, w.emails.supervisor);
+    expect((await call(three.url, 'PUT', '/v1/routing/presence', { token: boss, body: { activity_id: 'busy' } })).status).toBe(200);
+    const seen = await call(two.url, 'GET', '/v1/routing/presence', { token: boss });
+    expect(seen.status).toBe(200);
+    const by = Object.fromEntries(seen.json.agents.map((a: { id: string; activity_id: string }) => [a.id, a.activity_id]));
+    expect(by).toMatchObject({ [w.agentA]: 'available', [w.agentB]: 'break', [w.supervisor]: 'busy' });
+    const loop = await call(two.url, 'GET', '/v1/routing/presence', { token: boss, headers: { [FORWARDED_HEADER]: '1' } });
+    expect(loop.status).toBe(503);
+    expect(loop.json.error.code).toBe('unavailable');
+  });
+
+  it('a reply through a follower is checked against the leader\'s collision state', async () => {
+    const got = await conversation(one.log, w, { assignee: w.agentA, handle: 'collide' });
+    const seenUpTo = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    const boss = await login(two.url, w.emails.supervisor);
+    const tokA = await login(two.url, w.emails.a);
+    const mutate = (token: string, args: Record<string, unknown>) => call(two.url, 'POST', '/v1/mutations', {
+      token, body: { mutations: [{ id: randomUUID(), type: 'reply', args: { conversation_id: got.id, message_id: randomUUID(), visibility: 'public', ...args } }] },
+    });
+    expect((await mutate(boss, { text: 'On it!' })).json.results[0].ok).toBe(true);
+    // the leader hears of the supervisor's reply from the change log
+    await until('the leader to record the reply', async () => {
+      const r = await call(two.url, 'POST', '/v1/routing/collision/check-reply', { token: tokA, body: { conversation_id: got.id, seen_up_to: seenUpTo } });
+      return r.json.decision === 'warn';
+    });
+    const refused = await mutate(tokA, { text: 'Sorry!', seen_up_to: seenUpTo });
+    expect(refused.json.results[0]).toMatchObject({ ok: false, error: { code: 'collision' } });
+    expect(refused.json.results[0].error.details.conflicts[0]).toMatchObject({ kind: 'replied_meanwhile', agent_id: w.supervisor });
+    const confirmed = await mutate(tokA, { text: 'Sorry!', seen_up_to: seenUpTo, confirm_collision: refused.json.results[0].error.details.confirm_token });
+    expect(confirmed.json.results[0].ok).toBe(true);
+  });
+
+  it('after the leader closes, hub two takes over from the database and offers a new post', async () => {
+    const tokA = await login(two.url, w.emails.a);
+    const old = await stream(two.url, tokA);
+    await one.routing!.settled();
+    // while both hubs ran, each conversation was offered once; offers still open now die with the leader
+    expect((await offerEvents(one)).filter((e) => e.n !== 1)).toEqual([]);
+    const open = new Set((await one.db.query<{ conversation_id: string }>(
+      `SELECT conversation_id FROM routing_events o WHERE o.type = 'offer.created' AND NOT EXISTS (SELECT 1 FROM routing_events x
+         WHERE x.conversation_id = o.conversation_id AND x.type IN ('offer.accepted', 'offer.rejected', 'offer.expired', 'offer.withdrawn'))`)).map((r) => r.conversation_id));
+    await one.close();
+    // the forwarded stream ends with the leader; the desktop reconnects
+    expect(await old.closed).toBe(1012);
+    await until('hub two to lead', () => two.routing!.isLeader);
+    expect(three.routing!.isLeader).toBe(false);
+    const s = await stream(two.url, tokA);
+    // presence survived the change of leader
+    const me = await call(three.url, 'GET', '/v1/routing/presence', { token: tokA });
+    expect(me.status).toBe(200);
+    expect(me.json.agents[0]).toMatchObject({ id: w.agentA, activity_id: 'available' });
+
+    const got = await three.ingestor(w.ws).ingest(post({ handle: 'after', text: 'still waiting for my refund' }));
+    const offer = await s.next((m) => m.type === 'offer' && m.offer.conversation_id === got.conversation_id);
+    if (offer.type !== 'offer') throw new Error('expected an offer');
+    expect(offer.offer.agent_id).toBe(w.agentA);
+    expect((await call(three.url, 'POST', `/v1/routing/offers/${got.conversation_id}/accept`, { token: tokA, body: { offer_id: offer.offer.id } })).status).toBe(200);
+    await two.routing!.settled();
+    // offered once; only an offer the old leader left open is made again, by the new leader
+    const events = await offerEvents(two);
+    expect(events.find((e) => e.conversation_id === got.conversation_id)?.n).toBe(1);
+    expect(events.filter((e) => e.n > 2 || (e.n === 2 && !open.has(e.conversation_id)))).toEqual([]);
+    expect(offersOf(s, got.conversation_id)).toHaveLength(1);
+    s.ws.close();
+  });
+
+  it('with no leader left, a follower answers 503 with the reason', async () => {
+    const tok = await login(three.url, w.emails.a);
+    await two.close();
+    const r = await call(three.url, 'GET', '/v1/routing/config', { token: tok });
+    expect(r.status).toBe(503);
+    expect(r.json.error).toMatchObject({ code: 'unavailable' });
+    expect(r.json.error.message).toMatch(/no hub leads routing/);
+    const s = await stream(three.url, tok);
+    expect(await s.closed).toBe(1013);
+    expect(s.seen[0]).toMatchObject({ type: 'error', code: 'unavailable' });
+  });
+});
