@@ -6,8 +6,9 @@
  * Open loop: sends are scheduled at rate r whatever the answers do, so queueing shows up in the figures.
  * The sender runs in a worker thread (as a platform would send from elsewhere), the hub on the main thread.
  *
- *   npx tsx bench/webhook.ts [--rate 200] [--seconds 15] [--warmup 2] [--sql-profile]   (DATABASE_URL for a PostgreSQL server)
- * --sql-profile also prints the statements that took the most database time (ms per post).
+ *   npx tsx bench/webhook.ts [--rate 200] [--seconds 15] [--warmup 2] [--sql-profile] [--timeline]   (DATABASE_URL for a PostgreSQL server)
+ * --sql-profile also prints the statements that took the most database time (ms per post);
+ * --timeline the worst half-second windows (by send time) and their slowest answer.
  * Prints JSON lines.
  */
 import { readFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { parseIbmCare } from '../hub/connectors/import/ibm';
 
 const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '2' },
-  'sql-profile': { type: 'boolean', default: false },
+  'sql-profile': { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false },
 } });
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
@@ -90,7 +91,7 @@ const SENDER = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
   const { target, payloads, signatures, rate, skip } = workerData;
-  const latencies = []; let errors = 0; let firstError = null;
+  const latencies = []; const sentAt = []; let errors = 0; let firstError = null;
   const t0 = performance.now() + 50;
   const sends = [];
   for (let i = 0; i < payloads.length; i++) {
@@ -101,16 +102,16 @@ const { parentPort, workerData } = require('node:worker_threads');
       .then(async (res) => {
         const text = await res.text();
         if (res.status !== 200) { errors++; firstError = firstError || (res.status + ' ' + text.slice(0, 200)); return; }
-        if (i >= skip) latencies.push(performance.now() - start);
+        if (i >= skip) { latencies.push(performance.now() - start); sentAt.push(start - t0); }
       }, (err) => { errors++; firstError = firstError || String(err); }));
   }
   await Promise.all(sends);
-  parentPort.postMessage({ latencies, errors, firstError, wall: (performance.now() - t0) / 1000 });
+  parentPort.postMessage({ latencies, sentAt, errors, firstError, wall: (performance.now() - t0) / 1000 });
 })();
 `;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const result = await new Promise<{ latencies: number[]; errors: number; firstError: string | null; wall: number }>((resolve, reject) => {
+const result = await new Promise<{ latencies: number[]; sentAt: number[]; errors: number; firstError: string | null; wall: number }>((resolve, reject) => {
   const worker = new Worker(SENDER, { eval: true, workerData: { target, payloads, signatures: payloads.map((p) => xSignature(p, SECRET)), rate, skip: warmup * rate } });
   worker.once('message', resolve);
   worker.once('error', reject);
@@ -120,6 +121,9 @@ const wall = result.wall || (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 await hub.routing!.settled();
 const [{ n }] = await hub.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE workspace_id = $1`, [ws]);
+// --timeline: the worst half-second windows by send time (where the tail comes from)
+const windows = new Map<number, number[]>();
+result.sentAt.forEach((t, i) => { const k = Math.floor(t / 500); (windows.get(k) ?? windows.set(k, []).get(k)!).push(latencies[i]); });
 latencies.sort((a, b) => a - b);
 const q = (f: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))] * 10) / 10;
 console.log(JSON.stringify({
@@ -129,6 +133,10 @@ console.log(JSON.stringify({
   process_cpu_ms_per_post: Math.round(((cpu.user + cpu.system) / 1000 / total) * 100) / 100,
   note: 'sender in a worker thread; 200 = committed; process CPU includes the sender',
 }));
+if (values.timeline) {
+  const worst = [...windows].map(([k, v]) => ({ at_s: k / 2, n: v.length, max_ms: Math.round(Math.max(...v)) })).sort((a, b) => b.max_ms - a.max_ms).slice(0, 8);
+  console.log(JSON.stringify({ worst_windows: worst }));
+}
 if (values['sql-profile']) {
   for (const [k, v] of [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
     console.log(JSON.stringify({ sql: k, calls: v.n, ms_per_post: Math.round((v.ms / total) * 1000) / 1000 }));

@@ -93,14 +93,12 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
   if (schema !== 'public') {
     await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   }
-  // statements that repeat inside transactions (the serialized writer's) run prepared
+  // statements that repeat run prepared: planned once (pglite-prepared.ts)
   const prepared = new PreparedStatements(lite);
   const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }, inTransaction: boolean): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {
-      if (inTransaction) {
-        const rows = await prepared.query<T>(sql, params);
-        if (rows) return rows;
-      }
+      const rows = await prepared.query<T>(sql, params, inTransaction);
+      if (rows) return rows;
       return (await q.query<T>(sql, params as any[])).rows;
     },
     async exec(sql: string) {

@@ -5,9 +5,10 @@
  * prepared once under a name, then run with one call (bind, describe, execute, sync), and
  * PostgreSQL's plan cache keeps its plan (a generic one once it is no worse than a custom one).
  *
- * Only used inside a transaction, where the caller holds PGlite's transaction lock and this takes
- * its query lock, as PGlite's own transaction queries do. DDL runs through exec(): any exec
- * forgets every prepared statement, so a statement never outlives the schema it was planned on.
+ * Locks as PGlite's own query() does: inside a transaction (the caller holds PGlite's transaction
+ * lock) the query lock; outside one both, and the data dir is synced after. DDL runs through
+ * exec(): any exec forgets every prepared statement, so a statement never outlives the schema
+ * it was planned on.
  */
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
 
@@ -24,9 +25,12 @@ export class PreparedStatements {
 
   constructor(private readonly lite: PGlite, private readonly options: { max?: number; after?: number } = {}) {}
 
-  /** Rows of `text`, or null when it should run the ordinary way (not seen often enough yet, or the cache is full). */
-  async query<T>(text: string, params: unknown[]): Promise<T[] | null> {
-    let st = this.statements.get(text);
+  /**
+   * Rows of `text`, or null when it should run the ordinary way (not seen often enough yet, or the
+   * cache is full). `inTransaction: false`: a statement of its own (takes the transaction lock too).
+   */
+  async query<T>(text: string, params: unknown[], inTransaction = true): Promise<T[] | null> {
+    const st = this.statements.get(text);
     if (!st) {
       const n = (this.seen.get(text) ?? 0) + 1;
       if (n < (this.options.after ?? 2) || this.statements.size >= (this.options.max ?? 500)) {
@@ -36,6 +40,15 @@ export class PreparedStatements {
       }
       this.seen.delete(text);
     }
+    if (!inTransaction) {
+      const rows = await this.lite._runExclusiveTransaction(() => this.run<T>(text, params, st));
+      await this.lite.syncToFs();
+      return rows;
+    }
+    return this.run<T>(text, params, st);
+  }
+
+  private run<T>(text: string, params: unknown[], st: Statement | undefined): Promise<T[]> {
     return this.lite._runExclusiveQuery(async () => {
       if (this.stale) { await this.deallocateAll(); st = undefined; }
       st ??= await this.prepare(text);
