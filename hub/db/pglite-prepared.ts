@@ -41,17 +41,18 @@ export class PreparedStatements {
       this.seen.delete(text);
     }
     if (!inTransaction) {
-      const rows = await this.lite._runExclusiveTransaction(() => this.run<T>(text, params, st));
+      const rows = await this.lite._runExclusiveTransaction(() => this.run<T>(text, params));
       await this.lite.syncToFs();
       return rows;
     }
-    return this.run<T>(text, params, st);
+    return this.run<T>(text, params);
   }
 
-  private run<T>(text: string, params: unknown[], st: Statement | undefined): Promise<T[]> {
+  private run<T>(text: string, params: unknown[]): Promise<T[]> {
     return this.lite._runExclusiveQuery(async () => {
-      if (this.stale) { await this.deallocateAll(); st = undefined; }
-      st ??= await this.prepare(text);
+      // looked up under the lock: an exec meanwhile may have deallocated everything
+      if (this.stale) await this.deallocateAll();
+      const st = this.statements.get(text) ?? await this.prepare(text);
       const values = params.map((v, i) => {
         if (v === null || v === undefined) return null;
         const ser = this.lite.serializers[st!.types[i]];
