@@ -5,7 +5,7 @@
  * falls out of the agent's scope is pruned before it commits. Full-text indexing of change
  * pages is deferred to idle (migration 0110, db/fts.ts); bootstrap pages index inline.
  */
-import type { Agent, Conversation, Customer, Message, Note } from '../../../shared/domain';
+import type { Agent, Conversation, Customer, Note } from '../../../shared/domain';
 import type { z } from 'zod';
 import type { BootstrapPage, ChangesPage, Entities, MeResponseSchema } from '../../../shared/contract/hub-api';
 import type { Db } from '../db/open';
@@ -220,7 +220,7 @@ export class SyncApplier {
 
   private upsertEntities(e: Pick<Entities, keyof Entities>, owner: ScopeOwner, gen: number, touch: boolean) {
     const customers: TouchedCustomers = new Map();
-    const touched = (id: string, how: typeof CHECK | typeof IN_CORE) => { if (customers.get(id) !== CHECK) customers.set(id, how); };
+    const touched = (id: string, how: Touch) => { if ((customers.get(id) ?? 0) < how) customers.set(id, how); };
     const conversationIds: string[] = [];
     const keys = new Map<string, ConvKeys>();
     if (e.conversations.length > 0) {
@@ -239,12 +239,14 @@ export class SyncApplier {
       const written = this.writeConv(row, previous, touch);
       // the same conversation may come again later in the page: it compares with what was just written
       if (written !== null) keys.set(c.id, written);
-      touched(c.customer_id, written !== null && row.tab !== 'history' ? IN_CORE : CHECK);
+      // a conversation the cache held, of the same customer: that customer is in customer_scope already
+      touched(c.customer_id, written === null || row.tab === 'history' ? CHECK : previous?.customer_id === c.customer_id ? SCOPED : IN_CORE);
     }
     // an accepted reply waits in the outbox as 'acked' until its message arrives (usually none)
     const acked = e.messages.length > 0 && this.s.anyAcked.get() !== undefined;
     for (const m of e.messages) {
-      const r = this.s.upsertMsg.run(msgValues(m, gen));
+      const r = this.s.upsertMsg.run(m.id, m.conversation_id, m.direction, m.visibility, m.author_id, m.author_name, m.text, m.platform_id,
+        m.permalink, m.delivery, m.delivery_error, m.created_at, m.sync_id, gen);
       if (touch && r.changes === 0) this.s.touchMsg.run(gen, m.conversation_id, m.id);
       if (acked && m.direction === 'outbound') this.s.ackedDelivered.run(m.id);
       conversationIds.push(m.conversation_id);
@@ -266,15 +268,25 @@ export class SyncApplier {
   /** Writes the row unless the cache holds a newer one; returns the keys it wrote, or null. */
   private writeConv(row: ConvRow, previous: ConvKeys | undefined, touch: boolean): ConvKeys | null {
     const keys = (rowid: number | bigint): ConvKeys => ({ rowid, customer_id: row.customer_id, tab: row.tab, sla_key: row.sla_key, priority_rank: row.priority_rank, created_at: row.created_at, sync_id: row.sync_id });
-    if (previous === undefined) return keys(this.s.insertConv.run(CONV_COLS.map((c) => row[c])).lastInsertRowid);
+    if (previous === undefined) {
+      return keys(this.s.insertConv.run(row.id, row.customer_id, row.assignee_id, row.team_id, row.status, row.channel, row.tab, row.sla_key,
+        row.priority_rank, row.created_at, row.last_inbound_at, row.sync_id, row.gen, row.data).lastInsertRowid);
+    }
     if (row.sync_id < previous.sync_id) {
       if (touch) this.s.touchConv.run(row.gen, row.id);
       return null;
     }
-    const cols = previous.customer_id !== row.customer_id || previous.tab !== row.tab || previous.created_at !== row.created_at ? CONV_ALL
-      : previous.sla_key !== row.sla_key || previous.priority_rank !== row.priority_rank ? CONV_ORDER : CONV_DATA;
-    const update = cols === CONV_ALL ? this.s.updateConvAll : cols === CONV_ORDER ? this.s.updateConvOrder : this.s.updateConvData;
-    update.run([...cols.map((c) => row[c]), previous.rowid]);
+    // values in the order of CONV_DATA, CONV_ORDER, CONV_ALL, then the rowid
+    const r = row;
+    if (previous.customer_id !== r.customer_id || previous.tab !== r.tab || previous.created_at !== r.created_at) {
+      this.s.updateConvAll.run(r.assignee_id, r.team_id, r.status, r.channel, r.last_inbound_at, r.sync_id, r.gen, r.data,
+        r.sla_key, r.priority_rank, r.customer_id, r.tab, r.created_at, previous.rowid);
+    } else if (previous.sla_key !== r.sla_key || previous.priority_rank !== r.priority_rank) {
+      this.s.updateConvOrder.run(r.assignee_id, r.team_id, r.status, r.channel, r.last_inbound_at, r.sync_id, r.gen, r.data,
+        r.sla_key, r.priority_rank, previous.rowid);
+    } else {
+      this.s.updateConvData.run(r.assignee_id, r.team_id, r.status, r.channel, r.last_inbound_at, r.sync_id, r.gen, r.data, previous.rowid);
+    }
     return keys(previous.rowid);
   }
 
@@ -286,6 +298,7 @@ export class SyncApplier {
   private pruneAndScope(customers: TouchedCustomers): string[] {
     const entered: string[] = [];
     for (const [id, how] of customers) {
+      if (how === SCOPED) continue;
       if (how === CHECK && this.s.customerInCore.get(id) === undefined) {
         this.pruneCustomer(id);
       } else if (this.s.addScope.run(id, 0).changes > 0) {
@@ -308,14 +321,19 @@ export class SyncApplier {
 }
 
 /**
- * Customers a page touched. IN_CORE: the page wrote one of its conversations into a core tab and
- * nothing else that could take it out of the scope (only another write of the same conversation
- * could, and that marks it CHECK). CHECK: a conversation of it went to history, moved to another
- * customer or was not written (older than the cache), or its customer row was written: look it up.
+ * Customers a page touched, the strongest mark winning. IN_CORE: the page wrote one of its
+ * conversations into a core tab and nothing else that could take it out of the scope (only another
+ * write of the same conversation could, and that marks it CHECK); it gets its customer_scope row if
+ * new. SCOPED: the same, for a conversation the cache already held under this customer: every
+ * cached customer has its customer_scope row (pruneAndScope and finishBootstrap keep it so), so
+ * nothing to do. CHECK: a conversation of it went to history, moved to another customer or was not
+ * written (older than the cache), or its customer row was written: look it up.
  */
-const CHECK = 1;
+const SCOPED = 1;
 const IN_CORE = 2;
-type TouchedCustomers = Map<string, typeof CHECK | typeof IN_CORE>;
+const CHECK = 3;
+type Touch = typeof SCOPED | typeof IN_CORE | typeof CHECK;
+type TouchedCustomers = Map<string, Touch>;
 
 interface ConvKeys { rowid: number | bigint; customer_id: string; tab: string; sla_key: string; priority_rank: number; created_at: string; sync_id: number }
 type ConvKeyRow = [string, number, string, string, string, number, string, number];
@@ -338,10 +356,5 @@ export function convRow(c: Conversation, owner: ScopeOwner, gen: number) {
     last_inbound_at: c.last_inbound_at, sync_id: c.sync_id, gen, data: JSON.stringify(c),
   };
 }
-/** In the column order of upsertMsg. */
-const msgValues = (m: Message, gen: number) => [
-  m.id, m.conversation_id, m.direction, m.visibility, m.author_id, m.author_name, m.text, m.platform_id, m.permalink,
-  m.delivery, m.delivery_error, m.created_at, m.sync_id, gen,
-];
 const noteRow = (n: Note, gen: number) => ({ id: n.id, conversation_id: n.conversation_id, created_at: n.created_at, sync_id: n.sync_id, gen, data: JSON.stringify(n) });
 const customerRow = (c: Customer, gen: number) => ({ id: c.id, sync_id: c.sync_id, gen, data: JSON.stringify(c) });
