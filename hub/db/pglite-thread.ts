@@ -87,15 +87,15 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Pgl
       txEnd = new Promise<void>((r) => { end = r; });
       inTx = direct;
       try {
-        await direct.exec('BEGIN');
+        await send({ op: 'begin' });
         let out: T;
         try {
           out = await fn(direct);
         } catch (err) {
-          await direct.exec('ROLLBACK').catch(() => {});
+          await send({ op: 'rollback' }).catch(() => {});
           throw err;
         }
-        await direct.exec('COMMIT');
+        await send({ op: 'commit' });
         return out;
       } finally {
         inTx = null;

@@ -1,0 +1,75 @@
+/**
+ * The embedded database's thread (see pglite-thread.ts): PGlite runs its WebAssembly Postgres
+ * here, so SQL work does not stall the hub's event loop (HTTP, WebSockets, analysis).
+ *
+ * Requests are { id, op, ... } and run one at a time in arrival order (PGlite is one connection,
+ * so a BEGIN … COMMIT sent by the main thread stays one unit); each gets { id, rows } or
+ * { id, error }. Notifications go out as { notify: channel, payload }. Statements that repeat
+ * run prepared (pglite-prepared.ts), as in the in-thread adapter.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { PreparedStatements } from './pglite-prepared';
+
+export type ThreadRequest =
+  | { id: number; op: 'query'; sql: string; params: unknown[] }
+  | { id: number; op: 'exec'; sql: string }
+  | { id: number; op: 'begin' | 'commit' | 'rollback' | 'close' }
+  | { id: number; op: 'listen' | 'unlisten'; channel: string };
+
+const port = parentPort!;
+const { dataDir } = workerData as { dataDir?: string };
+const unlisteners = new Map<string, () => Promise<void>>();
+
+/** what callers test on a database error (code, constraint…), in a form that crosses threads */
+function plainError(err: any): Record<string, unknown> {
+  const e: Record<string, unknown> = { message: String(err?.message ?? err) };
+  for (const k of ['code', 'detail', 'hint', 'constraint', 'table', 'column', 'schema', 'severity', 'position', 'where', 'routine']) {
+    if (err && err[k] !== undefined) e[k] = err[k];
+  }
+  return e;
+}
+
+let lite!: PGlite;
+let prepared!: PreparedStatements;
+let inTransaction = false;
+const ready = PGlite.create(dataDir ? { dataDir } : {}).then((db) => { lite = db; prepared = new PreparedStatements(db); });
+
+let chain: Promise<unknown> = ready;
+port.on('message', (m: ThreadRequest) => {
+  chain = chain.then(() => handle(m), () => handle(m));
+});
+
+async function handle(m: ThreadRequest): Promise<void> {
+  try {
+    let rows: unknown[] | undefined;
+    switch (m.op) {
+      case 'query':
+        rows = (await prepared.query(m.sql, m.params, inTransaction)) ?? (await lite.query(m.sql, m.params as any[])).rows;
+        break;
+      case 'exec':
+        // DDL may change what a prepared statement was planned on
+        prepared.invalidate();
+        await lite.exec(m.sql);
+        break;
+      case 'begin': await lite.exec('BEGIN'); inTransaction = true; break;
+      case 'commit': inTransaction = false; await lite.exec('COMMIT'); break;
+      case 'rollback': inTransaction = false; await lite.exec('ROLLBACK'); break;
+      case 'listen':
+        unlisteners.set(m.channel, await lite.listen(m.channel, (payload) => port.postMessage({ notify: m.channel, payload })));
+        break;
+      case 'unlisten':
+        await unlisteners.get(m.channel)?.();
+        unlisteners.delete(m.channel);
+        break;
+      case 'close':
+        if (lite && !lite.closed) await lite.close();
+        break;
+    }
+    port.postMessage({ id: m.id, rows });
+  } catch (err) {
+    port.postMessage({ id: m.id, error: plainError(err) });
+  }
+}
+
+ready.then(() => port.postMessage({ ready: true }), (err) => port.postMessage({ ready: false, error: plainError(err) }));
