@@ -132,14 +132,18 @@ export class RoutingService {
       this.dropState();
       this.cursor = await this.log.maxSyncId();
       this.leading = true;
-      // workspaces where agents are online are loaded now, so waiting conversations are offered at once
-      const rows = await this.log.db.query<{ workspace_id: string }>(`SELECT DISTINCT workspace_id FROM agent_presence WHERE activity_id <> 'offline'`);
-      for (const r of rows) await this.workspace(r.workspace_id).catch(this.onError);
+      await this.loadOnline();
     });
     this.chain = run.catch(this.onError);
     await run;
     // commits that arrived while loading
     this.onCommitted([]);
+  }
+
+  /** Workspaces where agents are online are loaded at once, so waiting conversations are offered without waiting for a request. */
+  private async loadOnline(): Promise<void> {
+    const rows = await this.log.db.query<{ workspace_id: string }>(`SELECT DISTINCT workspace_id FROM agent_presence WHERE activity_id <> 'offline'`);
+    for (const r of rows) await this.workspace(r.workspace_id).catch(this.onError);
   }
 
   /** This hub stopped leading: its engines and unwritten output are dropped (the new leader reloads from the database). */
@@ -166,6 +170,7 @@ export class RoutingService {
       this.onError(new Error(`routing: change log pruned past sync_id ${this.cursor}; reloading routing state`));
       this.dropState();
       this.cursor = await this.log.maxSyncId();
+      await this.loadOnline();
       return;
     }
     for (;;) {
