@@ -13,6 +13,7 @@ import { conversation, post, seedWorld, type World } from '../testing/fixtures';
 import { call, login } from '../testing/client';
 import type { RoutingPush } from './contract';
 import { FORWARDED_HEADER } from './proxy';
+import { INTERNAL_CHECK_PATH, SECRET_HEADER } from './api';
 
 const schema = `t_routing_multihub_${process.pid}`;
 const opts = (retryMs: number): StartHubOptions => ({
@@ -120,6 +121,11 @@ describe.skipIf(!TEST_DATABASE_URL)('routing with two hubs on one PostgreSQL sch
     const loop = await call(two.url, 'GET', '/v1/routing/presence', { token: boss, headers: { [FORWARDED_HEADER]: '1' } });
     expect(loop.status).toBe(503);
     expect(loop.json.error.code).toBe('unavailable');
+    // the followers' internal reply check needs the leader's secret
+    const body = { workspace_id: w.ws, conversation_id: 'c1', agent_id: w.agentA, seen_up_to: null };
+    expect((await call(one.url, 'POST', INTERNAL_CHECK_PATH, { body })).status).toBe(401);
+    expect((await call(one.url, 'POST', INTERNAL_CHECK_PATH, { body, headers: { [SECRET_HEADER]: 'guess' } })).status).toBe(401);
+    expect((await call(two.url, 'POST', INTERNAL_CHECK_PATH, { body })).status).toBe(503);
   });
 
   it('a reply through a follower is checked against the leader\'s collision state', async () => {
@@ -180,6 +186,24 @@ describe.skipIf(!TEST_DATABASE_URL)('routing with two hubs on one PostgreSQL sch
     expect(events.filter((e) => e.n > 2 || (e.n === 2 && !open.has(e.conversation_id)))).toEqual([]);
     expect(offersOf(s, got.conversation_id)).toHaveLength(1);
     s.ws.close();
+  });
+
+  it('a leader whose lock connection dies steps down, closes its streams, and leads again from the database', async () => {
+    const tokA = await login(two.url, w.emails.a);
+    const s = await stream(two.url, tokA);
+    const [{ pid }] = await two.db.query<{ pid: number }>('SELECT pid FROM routing_leader');
+    await two.db.query('SELECT pg_terminate_backend($1)', [pid]);
+    // its streams close so desktops reconnect to whoever leads next
+    expect(await s.closed).toBe(1012);
+    // hub three retries only hourly: hub two takes the lock again and reloads the state from the database
+    await until('hub two to lead again', async () => two.routing!.isLeader
+      && (await two.db.query<{ pid: number }>('SELECT pid FROM routing_leader'))[0].pid !== pid);
+    const me = await call(three.url, 'GET', '/v1/routing/presence', { token: tokA });
+    expect(me.status).toBe(200);
+    const mine = await two.db.query<{ id: string }>(`SELECT id FROM conversations WHERE assignee_id = $1 AND status <> 'resolved'`, [w.agentA]);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(me.json.agents[0]).toMatchObject({ id: w.agentA, activity_id: 'available' });
+    expect([...me.json.agents[0].assigned].sort()).toEqual(mine.map((r) => r.id).sort());
   });
 
   it('with no leader left, a follower answers 503 with the reason', async () => {
