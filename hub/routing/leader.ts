@@ -46,6 +46,7 @@ export class RoutingLeadership {
   private attempt: Promise<void> | null = null;
   private changes: Promise<void> = Promise.resolve();
   private stopped = false;
+  private probing = false;
   private readonly onError: (err: unknown) => void;
   /** where the other hubs reach this one, written in routing_leader when this hub leads */
   url: string;
@@ -62,7 +63,7 @@ export class RoutingLeadership {
   async start(): Promise<void> {
     if (!this.url) throw new Error('routing leadership: set the URL other hubs reach this one at before start()');
     await this.tryLead();
-    this.timer = setInterval(() => { if (!this.leading) void this.tryLead(); }, this.options.retryMs ?? 3000);
+    this.timer = setInterval(() => { if (this.leading) void this.checkAlive(); else void this.tryLead(); }, this.options.retryMs ?? 3000);
     this.timer.unref?.();
   }
 
@@ -98,7 +99,7 @@ export class RoutingLeadership {
   private async lead(): Promise<void> {
     if (this.stopped || this.leading) return;
     if (!this.client) {
-      const c = new pg.Client({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.options.db.schema}` });
+      const c = new pg.Client({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.options.db.schema}`, keepAlive: true });
       c.on('error', (err) => this.lost(c, err));
       c.on('end', () => this.lost(c, null));
       await c.connect();
@@ -120,6 +121,29 @@ export class RoutingLeadership {
       if (this.leading) await this.setLeading(false).catch(() => {});
       await c.query('SELECT pg_advisory_unlock($1, $2)', [this.options.db.lockKey, LEADER_LOCK_ID]).catch(() => {});
       throw err;
+    }
+  }
+
+  /**
+   * A leader whose lock connection silently died (no error event yet: a network partition) would
+   * keep routing after the server gave the lock to another hub. It probes the connection every
+   * retryMs and steps down when the probe fails or does not answer in time.
+   */
+  private async checkAlive(): Promise<void> {
+    const c = this.client;
+    if (!c || this.probing) return;
+    this.probing = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        c.query('SELECT 1'),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the routing leader lock connection does not answer')), this.options.retryMs ?? 3000); }),
+      ]);
+    } catch (err) {
+      this.lost(c, err);
+    } finally {
+      clearTimeout(timer);
+      this.probing = false;
     }
   }
 
