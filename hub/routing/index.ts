@@ -6,6 +6,9 @@
  *
  * (With other modules' extend hooks, call `await routing.extend(ctx)` inside the combined hook and
  * keep the cleanup it returns.) `routing.service` is the RoutingService once the hub has started.
+ *
+ * The module routes alone: it takes no part in the leader election of several hubs on one
+ * PostgreSQL schema. For that, use `startHub({ databaseUrl, routing: true })` (see README.md).
  */
 import type { Migration } from '../db/migrate';
 import * as m0500 from '../db/migrations/0500-routing';
@@ -18,6 +21,7 @@ import { RoutingService, type RoutingServiceOptions } from './service';
 
 export { registerRoutingRoutes } from './api';
 export { RoutingService } from './service';
+export { RoutingLeadership } from './leader';
 export { RoutingEngine } from './engine';
 export { CollisionTracker } from './collision';
 export { BusinessCalendar } from './calendar';
