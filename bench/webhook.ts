@@ -111,11 +111,20 @@ const { parentPort, workerData } = require('node:worker_threads');
 `;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
+// --timeline: the hub thread's event-loop stalls (a timer 20 ms apart that fires late), by time since start
+const lags: Array<{ at_s: number; lag_ms: number }> = [];
+let tick = performance.now();
+const lagTimer = values.timeline ? setInterval(() => {
+  const now = performance.now();
+  if (now - tick - 20 > 30) lags.push({ at_s: Math.round((tick - t0) / 100) / 10, lag_ms: Math.round(now - tick - 20) });
+  tick = now;
+}, 20) : null;
 const result = await new Promise<{ latencies: number[]; sentAt: number[]; errors: number; firstError: string | null; wall: number }>((resolve, reject) => {
   const worker = new Worker(SENDER, { eval: true, workerData: { target, payloads, signatures: payloads.map((p) => xSignature(p, SECRET)), rate, skip: warmup * rate } });
   worker.once('message', resolve);
   worker.once('error', reject);
 });
+if (lagTimer) clearInterval(lagTimer);
 const { latencies, errors, firstError } = result;
 const wall = result.wall || (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
@@ -136,6 +145,7 @@ console.log(JSON.stringify({
 if (values.timeline) {
   const worst = [...windows].map(([k, v]) => ({ at_s: k / 2, n: v.length, max_ms: Math.round(Math.max(...v)) })).sort((a, b) => b.max_ms - a.max_ms).slice(0, 8);
   console.log(JSON.stringify({ worst_windows: worst }));
+  console.log(JSON.stringify({ hub_thread_stalls_over_30ms: lags.sort((a, b) => b.lag_ms - a.lag_ms).slice(0, 10) }));
 }
 if (values['sql-profile']) {
   for (const [k, v] of [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
