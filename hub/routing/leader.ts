@@ -99,7 +99,7 @@ export class RoutingLeadership {
   private async lead(): Promise<void> {
     if (this.stopped || this.leading) return;
     if (!this.client) {
-      const c = new pg.Client({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.options.db.schema}`, keepAlive: true });
+      const c = new pg.Client({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.options.db.schema}`, keepAlive: true, connectionTimeoutMillis: 10_000 });
       c.on('error', (err) => this.lost(c, err));
       c.on('end', () => this.lost(c, null));
       await c.connect();
