@@ -87,10 +87,14 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Pgl
       txEnd = new Promise<void>((r) => { end = r; });
       inTx = direct;
       try {
-        await send({ op: 'begin' });
+        // not awaited: the worker runs requests in order, so the transaction's statements follow
+        // it without a round trip; its outcome is checked before COMMIT
+        const began = send({ op: 'begin' }).then(() => null, (err: Error) => err);
         let out: T;
         try {
           out = await fn(direct);
+          const failed = await began;
+          if (failed) throw failed;
         } catch (err) {
           await send({ op: 'rollback' }).catch(() => {});
           throw err;
