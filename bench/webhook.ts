@@ -52,7 +52,9 @@ const agents: string[] = [];
 for (let i = 0; i < 20; i++) {
   agents.push(await createAgent(hub.log, { workspaceId: ws, email: `a${i}@bench.tend`, name: `Agent ${i}`, password: 'bench-password', teamIds: [team], capacity: { x: 5 } }));
 }
-// agents are available: routing makes offers as posts arrive
+// agents are available: routing makes offers as posts arrive (on a server, routing reads the new
+// agents from the change log first)
+await hub.routing!.settled();
 const routingWs = await hub.routing!.workspace(ws);
 for (const a of agents) routingWs.engine.setPresence(a, 'available');
 
