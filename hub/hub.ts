@@ -26,7 +26,7 @@ import { PgModelStore } from './analysis/pg-store';
 import { RoutingService, type RoutingServiceOptions } from './routing/service';
 import { INTERNAL_CHECK_PATH, registerRoutingRoutes, SECRET_HEADER } from './routing/api';
 import { RoutingLeadership } from './routing/leader';
-import { askLeaderToCheckReply } from './routing/proxy';
+import { askLeaderToCheckReply, forwardHttp } from './routing/proxy';
 import { registerSupervisorRoutes } from './supervisor/routes';
 import { createSurveyHook } from './metrics/survey-delivery';
 import type { MutationHooks } from './mutations';
@@ -179,7 +179,10 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
       registerRoutingRoutes(app, { routing, leadership });
     }
     if (options.supervisor !== false) {
-      const stopSupervisor = registerSupervisorRoutes(app, { log, routing });
+      const stopSupervisor = registerSupervisorRoutes(app, {
+        log, routing,
+        forwardToRoutingLeader: routing && leadership ? (req, reply) => (routing.isLeader ? null : forwardHttp(() => leadership.leader(), req, reply)) : null,
+      });
       cleanups.push(async () => stopSupervisor());
     }
 

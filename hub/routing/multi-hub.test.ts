@@ -17,7 +17,7 @@ import { INTERNAL_CHECK_PATH, SECRET_HEADER } from './api';
 
 const schema = `t_routing_multihub_${process.pid}`;
 const opts = (retryMs: number): StartHubOptions => ({
-  databaseUrl: TEST_DATABASE_URL, schema, dispatcher: false, analysis: false, channels: false, snoozeCheckMs: 0, supervisor: false,
+  databaseUrl: TEST_DATABASE_URL, schema, dispatcher: false, analysis: false, channels: false, snoozeCheckMs: 0,
   routing: { tickMs: 50, leaderRetryMs: retryMs, flushDelayMs: 5 },
 });
 let one: Hub;
@@ -126,6 +126,18 @@ describe.skipIf(!TEST_DATABASE_URL)('routing with two hubs on one PostgreSQL sch
     expect((await call(one.url, 'POST', INTERNAL_CHECK_PATH, { body })).status).toBe(401);
     expect((await call(one.url, 'POST', INTERNAL_CHECK_PATH, { body, headers: { [SECRET_HEADER]: 'guess' } })).status).toBe(401);
     expect((await call(two.url, 'POST', INTERNAL_CHECK_PATH, { body })).status).toBe(503);
+  });
+
+  it('a supervisor on a follower messages an agent whose stream is on another hub', async () => {
+    const tokA = await login(two.url, w.emails.a);
+    const s = await stream(two.url, tokA);
+    const boss = await login(three.url, w.emails.supervisor);
+    const r = await call(three.url, 'POST', '/v1/supervisor/message', { token: boss, body: { agent_id: w.agentA, text: 'take the billing queue please' } });
+    expect(r.status).toBe(200);
+    expect(r.json.delivered).toBe(1);
+    const m = await s.next((x) => x.type === 'agent_message');
+    expect(m).toMatchObject({ type: 'agent_message', from_agent_id: w.supervisor, text: 'take the billing queue please' });
+    s.ws.close();
   });
 
   it('a reply through a follower is checked against the leader\'s collision state', async () => {

@@ -9,7 +9,7 @@
  * Supervisors act on the floor with the existing calls: mutations assign / set_priority on any
  * conversation of the workspace, PUT /v1/routing/presence {activity_id, agent_id}.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { SupervisorMessageRequestSchema, type Floor } from '../../shared/contract/supervisor';
 import { HttpError } from '../api/server';
@@ -25,6 +25,11 @@ export interface SupervisorDeps {
   log: ChangeLog;
   /** routing, when it runs: live presence, and a way to reach agents' desktops */
   routing?: (PresenceSource & SupervisorMessenger & { subscribe(s: { agentId: string; workspaceId: string; supervisor: boolean; send: (m: unknown) => void }): () => void }) | null;
+  /**
+   * Several hubs on one database: agents' routing streams live on the routing leader, so a message
+   * must be sent from there. Returns the forwarded reply, or null on the leader itself.
+   */
+  forwardToRoutingLeader?: ((req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> | null) | null;
   /** shortest gap between two pushes to one workspace (ms); default 1000 */
   throttleMs?: number;
   /** refresh without changes (ms); default 30 000 */
@@ -117,8 +122,10 @@ export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorD
     return computeFloor(deps.log.db, a.workspace_id, { presence: deps.routing ?? null });
   });
 
-  app.post('/v1/supervisor/message', async (req) => {
+  app.post('/v1/supervisor/message', async (req, reply) => {
     const a = supervisorOf(req);
+    const forwarded = deps.forwardToRoutingLeader?.(req, reply);
+    if (forwarded) return forwarded;
     const r = SupervisorMessageRequestSchema.safeParse(req.body);
     if (!r.success) throw new HttpError(400, 'invalid', `invalid message: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
     const [target] = await deps.log.db.query('SELECT 1 FROM agents WHERE id = $1 AND workspace_id = $2', [r.data.agent_id, a.workspace_id]);
