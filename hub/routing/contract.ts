@@ -33,6 +33,7 @@ export type RoutingPush =
   | { type: 'sla'; event: 'warning' | 'breach'; conversation_id: string; kind: SlaKind; due_at: number }
   | { type: 'supervisor_notify'; conversation_id: string; team_id: string; kind: SlaKind; due_at: number }
   | { type: 'agent_message'; from_agent_id: string; from_name: string; text: string; at: string }
+  | { type: 'insight'; event: 'created' | 'closed'; insight_id: string; department_id: string; conversation_id: string | null }
   | { type: 'error'; code: string; message: string };
 
 export const PresenceRequestSchema = z.object({ activity_id: z.string().min(1).max(100), agent_id: z.string().min(1).max(100).optional() }).strict();

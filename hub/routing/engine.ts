@@ -638,6 +638,11 @@ export class RoutingEngine {
 
   // ---------------------------------------------------------------- views
 
+  /** Whether an agent (known to the engine) belongs to a team or department. */
+  inTeam(agentId: string, teamId: string): boolean {
+    return this.agents.get(agentId)?.a.team_ids.includes(teamId) ?? false;
+  }
+
   agentView(agentId: string): AgentView {
     const ag = this.agent(agentId);
     return {

@@ -15,6 +15,7 @@ import { post, seedWorld, type World } from '../testing/fixtures';
 import { call, login } from '../testing/client';
 import { RoutingService } from './service';
 import { registerRoutingRoutes } from './api';
+import type { RoutingPush } from './contract';
 
 let db: Db;
 let routing: RoutingService;
@@ -63,5 +64,25 @@ describe('insights over HTTP', () => {
     const closed = await call(url, 'POST', `/v1/routing/insights/${ins.id}/close`, { token: sup, body: { resolution: 'sent to QA' } });
     expect(closed.status).toBe(200);
     expect(closed.json.insight).toMatchObject({ status: 'closed', resolution: 'sent to QA' });
+  });
+
+  it('pushes a new and a closed insight to supervisors at once, not to agents outside the department', async () => {
+    const seen = { sup: [] as RoutingPush[], agent: [] as RoutingPush[] };
+    const offSup = routing.subscribe({ agentId: w.supervisor, workspaceId: w.ws, supervisor: true, send: (m) => seen.sup.push(m) });
+    const offAgent = routing.subscribe({ agentId: w.agentA, workspaceId: w.ws, supervisor: false, send: (m) => seen.agent.push(m) });
+    try {
+      const got = await new HubIngestor(routing.log, { workspaceId: w.ws, defaultTeamId: w.teamA, route: routing.routePost }).ingest(post({ handle: 'lou', text: 'the handle cracked on day two' }));
+      await routing.settled();
+      const created = seen.sup.find((m) => m.type === 'insight' && m.event === 'created' && m.conversation_id === got.conversation_id);
+      expect(created).toMatchObject({ type: 'insight', department_id: dept });
+      const sup = await login(url, w.emails.supervisor);
+      const id = (created as Extract<RoutingPush, { type: 'insight' }>).insight_id;
+      expect((await call(url, 'POST', `/v1/routing/insights/${id}/close`, { token: sup, body: { resolution: 'logged' } })).status).toBe(200);
+      expect(seen.sup.some((m) => m.type === 'insight' && m.event === 'closed' && m.insight_id === id)).toBe(true);
+      expect(seen.agent.some((m) => m.type === 'insight')).toBe(false);
+    } finally {
+      offSup();
+      offAgent();
+    }
   });
 });

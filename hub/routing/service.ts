@@ -473,6 +473,11 @@ export class RoutingService {
         convId = e.insight.conversation_id;
         if (e.type === 'insight.created') patch(convId, { team_id: e.insight.department_id, assignee_id: null });
         this.insightRows.push({ ...e.insight, workspace_id: ws.id, opened_at: iso(e.insight.opened_at), closed_at: iso(e.insight.closed_at) });
+        // supervisors and the department's members see their insight lists change at once
+        this.push(ws.id, (s) => s.supervisor || ws.engine.inTeam(s.agentId, e.insight.department_id), {
+          type: 'insight', event: e.type === 'insight.created' ? 'created' : 'closed',
+          insight_id: e.insight.id, department_id: e.insight.department_id, conversation_id: convId,
+        });
         break;
       case 'sla.warning': case 'sla.breach':
         convId = e.conversation_id;

@@ -66,6 +66,8 @@ export const RoutingPushSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('supervisor_notify'), conversation_id: z.string(), team_id: z.string(), kind: SlaKindSchema, due_at: z.number() }),
   /** a supervisor's message to this agent (POST /v1/supervisor/message) */
   z.object({ type: z.literal('agent_message'), from_agent_id: z.string(), from_name: z.string(), text: z.string(), at: z.union([z.string(), z.number()]) }),
+  /** an insight for a department was opened or closed (to supervisors and the department's members) */
+  z.object({ type: z.literal('insight'), event: z.enum(['created', 'closed']), insight_id: z.string(), department_id: z.string(), conversation_id: z.string().nullable() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type RoutingPush = z.infer<typeof RoutingPushSchema>;

@@ -59,6 +59,10 @@ export function useLiveEvents(): void {
       if (p.type === 'offer') useUi.getState().announce('A conversation is offered to you');
       if (p.type === 'agent_message') useUi.getState().announce(`Message from ${p.from_name}: ${p.text}`);
       if (p.type === 'sla' && p.event === 'breach') useUi.getState().announce('An SLA was breached');
+      if (p.type === 'insight') {
+        void queryClient.invalidateQueries({ queryKey: insightsKey });
+        if (p.event === 'created') useUi.getState().announce('A new department insight');
+      }
     });
     const offFloor = transport.on('floor.changed', (f) => queryClient.setQueryData(floorKey, f as Floor));
     // (Re)connected: what was pushed meanwhile is lost, so read presence and the floor again.
