@@ -7,6 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { ARTIFACTS, hubApi, ingestPost, readState, startExtraHost, startHub, stopHub } from './support/stack';
+import { signIn } from './support/sign-in';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -22,21 +23,6 @@ const RULE = {
   filters: [{ field: 'keywords', op: 'any', values: ['cracked'] }],
   targets: [{ queue_id: 'q-team-quality' }],
 };
-
-async function signIn(p: Page, appUrl: string, email: string) {
-  await p.goto(appUrl);
-  await expect(p.getByRole('form', { name: 'Sign in' })).toBeVisible();
-  await expect(p.getByLabel('Email')).toBeFocused();
-  await p.keyboard.press('Shift+Tab');
-  await p.keyboard.press('ControlOrMeta+A');
-  await p.keyboard.type(readState().hubUrl);
-  await p.keyboard.press('Tab');
-  await p.keyboard.type(email);
-  await p.keyboard.press('Tab');
-  await p.keyboard.type('demo');
-  await p.keyboard.press('Enter');
-  await expect(p.getByRole('status', { name: 'Online' })).toBeVisible();
-}
 
 test.beforeAll(async ({ browser }) => {
   host = await startExtraHost('sam-insights');

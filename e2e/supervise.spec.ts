@@ -5,7 +5,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { ARTIFACTS, hubConversation, hubMessages, readState, startExtraHost } from './support/stack';
+import { ARTIFACTS, hubConversation, hubMessages, startExtraHost } from './support/stack';
+import { signIn } from './support/sign-in';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -16,21 +17,6 @@ let ben: Page;
 let sam: Page;
 
 const list = (p: Page) => p.getByRole('listbox', { name: 'Conversations' });
-
-async function signIn(p: Page, appUrl: string, email: string) {
-  await p.goto(appUrl);
-  await expect(p.getByRole('form', { name: 'Sign in' })).toBeVisible();
-  await expect(p.getByLabel('Email')).toBeFocused();
-  await p.keyboard.press('Shift+Tab');
-  await p.keyboard.press('ControlOrMeta+A');
-  await p.keyboard.type(readState().hubUrl);
-  await p.keyboard.press('Tab');
-  await p.keyboard.type(email);
-  await p.keyboard.press('Tab');
-  await p.keyboard.type('demo');
-  await p.keyboard.press('Enter');
-  await expect(p.getByRole('status', { name: 'Online' })).toBeVisible();
-}
 
 test.beforeAll(async ({ browser }) => {
   [benHost, samHost] = await Promise.all([startExtraHost('ben'), startExtraHost('sam')]);

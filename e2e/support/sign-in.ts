@@ -1,0 +1,19 @@
+/** Signing in as a demo user with the keyboard only, as a new agent would (shared by the specs). */
+import { expect, type Page } from '@playwright/test';
+import { readState } from './stack';
+
+export async function signIn(p: Page, appUrl: string, email: string): Promise<void> {
+  await p.goto(appUrl);
+  await expect(p.getByRole('form', { name: 'Sign in' })).toBeVisible();
+  // Email has focus; the hub URL field comes first in the tab order.
+  await expect(p.getByLabel('Email')).toBeFocused();
+  await p.keyboard.press('Shift+Tab');
+  await p.keyboard.press('ControlOrMeta+A');
+  await p.keyboard.type(readState().hubUrl);
+  await p.keyboard.press('Tab');
+  await p.keyboard.type(email);
+  await p.keyboard.press('Tab');
+  await p.keyboard.type('demo');
+  await p.keyboard.press('Enter');
+  await expect(p.getByRole('status', { name: 'Online' })).toBeVisible();
+}
