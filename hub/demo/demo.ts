@@ -12,6 +12,7 @@ import { sql } from '../sync/changelog';
 import { createAgent, createTeam, createWorkspace } from '../admin';
 import { HubIngestor, IngestError, type AnalyzePost, type RoutePost } from '../ingest';
 import { parseIbmCare, type IbmThread } from '../connectors/import/ibm';
+import { withTeams } from '../routing/service';
 import type { NormalizedPost } from '../connectors/types';
 
 export const DEMO_WORKSPACE_ID = 'demo';
@@ -24,11 +25,17 @@ export const DEMO_AGENTS = [
   { id: 'agent-admin', email: 'admin@demo.tend', name: 'Demo Admin', role: 'admin', teams: [] },
 ] as const;
 
-const TEAMS = [
+const DEMO_BILLING_RULE = {
+  id: 'demo-billing', name: 'Billing, refunds and accounts to Billing & accounts',
+  filters: [{ field: 'topic' as const, op: 'in' as const, values: ['billing', 'refund', 'account'] }],
+  targets: [{ queue_id: 'q-team-billing' }],
+};
+
+const TEAMS: Array<{ id: string; name: string; kind: 'support' | 'department' }> = [
   { id: 'team-care', name: 'Care', kind: 'support' },
   { id: 'team-billing', name: 'Billing & accounts', kind: 'support' },
   { id: 'team-quality', name: 'Product quality', kind: 'department' },
-] as const;
+];
 
 export interface DemoOptions {
   /** conversations seeded at start (default 150) */
@@ -86,6 +93,13 @@ export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Prom
     seeded = true;
     await createWorkspace(db, 'Tend demo', DEMO_WORKSPACE_ID);
     for (const t of TEAMS) await createTeam(db, DEMO_WORKSPACE_ID, t.name, t.kind, t.id);
+    // with routing on: billing, refund and account questions go to Billing & accounts, the rest to Care
+    const [routingOn] = await db.query<{ ok: boolean }>(`SELECT to_regclass('routing_config') IS NOT NULL AS ok`);
+    if (routingOn.ok) {
+      const config = { ...withTeams(null, TEAMS), rules: [DEMO_BILLING_RULE] };
+      await db.query('INSERT INTO routing_config (workspace_id, config, updated_by) VALUES ($1, $2, $3) ON CONFLICT (workspace_id) DO NOTHING',
+        [DEMO_WORKSPACE_ID, JSON.stringify(config), 'agent-admin']);
+    }
     for (const a of DEMO_AGENTS) {
       await createAgent(log, {
         id: a.id, workspaceId: DEMO_WORKSPACE_ID, email: a.email, name: a.name, password: DEMO_PASSWORD,

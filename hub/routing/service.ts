@@ -231,7 +231,7 @@ export class RoutingService {
 
   private async load(wsId: string): Promise<WorkspaceRouting> {
     const db = this.log.db;
-    const teams = await db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY name, id', [wsId]);
+    const teams = await db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY created_at, name, id', [wsId]);
     if (!teams.some((t) => t.kind === 'support')) throw new RoutingError('invalid_config', `workspace ${wsId} has no support team to route to`);
     const [stored] = await db.query<{ config: RoutingConfigInput }>('SELECT config FROM routing_config WHERE workspace_id = $1', [wsId]);
     const config = withTeams(stored?.config ?? null, teams);
@@ -411,7 +411,7 @@ export class RoutingService {
   }
 
   private async reloadTeams(ws: WorkspaceRouting): Promise<void> {
-    ws.teams = await this.log.db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY name, id', [ws.id]);
+    ws.teams = await this.log.db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY created_at, name, id', [ws.id]);
     ws.engine.setConfig(withTeams(ws.engine.getConfig(), ws.teams));
   }
 
@@ -613,7 +613,10 @@ export class RoutingService {
   }
 }
 
-/** The workspace's teams are the database's; every team gets a queue if the config has none for it. */
+/**
+ * The workspace's teams are the database's; every team gets a queue if the config has none for it.
+ * Teams come oldest first, so the default queue is the first support team, as for the ingest.
+ */
 export function withTeams(config: RoutingConfigInput | null, teams: TeamRow[]): RoutingConfigInput {
   const support = teams.filter((t) => t.kind === 'support');
   const base: RoutingConfigInput = config ?? {
