@@ -1,31 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar, WEEKDAYS, type Calendar } from './calendar';
+import { calendarOracle } from './calendar-oracle';
 import { countedTime, pausedDue, validPauseState, type Pause, type PauseState } from './sla-clock';
 
 const MIN = 60_000;
 const ZONES = ['Europe/Warsaw', 'America/New_York', 'Australia/Sydney', 'America/Santiago', 'Europe/London', 'Asia/Kolkata', 'UTC'];
-
-/** Independent wall-clock oracle (own Intl formatter, minutes of the day against the windows). */
-function openOracle(cal: Calendar) {
-  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: cal.time_zone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-  const days: Record<string, string> = { Sun: 'sun', Mon: 'mon', Tue: 'tue', Wed: 'wed', Thu: 'thu', Fri: 'fri', Sat: 'sat' };
-  const hol = new Set(cal.holidays ?? []);
-  return (t: number): boolean => {
-    const p = Object.fromEntries(fmt.formatToParts(t).map((x) => [x.type, x.value]));
-    if (hol.has(`${p.year}-${p.month}-${p.day}`)) return false;
-    const m = Number(p.hour) * 60 + Number(p.minute);
-    const windows = (cal.hours as Record<string, Array<[string, string]>>)[days[p.weekday]] ?? [];
-    return windows.some(([a, b]) => Number(a.slice(0, 2)) * 60 + Number(a.slice(3)) <= m && m < Number(b.slice(0, 2)) * 60 + Number(b.slice(3)));
-  };
-}
 
 /**
  * Oracle for a pausing clock: walk minute by minute from `from`, counting a minute when the
  * calendar is open and no pause covers it. null when the running pause comes first.
  */
 function oracleDue(cal: Calendar, from: number, minutes: number, pause: PauseState): number | null | 'too_far' {
-  const open = openOracle(cal);
+  const open = calendarOracle(cal);
   const paused = (t: number) => (pause.since !== null && t >= pause.since) || pause.intervals.some(([a, b]) => a <= t && t < b);
   if (minutes === 0) return from;
   let counted = 0;
