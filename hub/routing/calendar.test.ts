@@ -1,22 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar, WEEKDAYS, type Calendar } from './calendar';
-import { calendarOracle } from './calendar-oracle';
+import { arbWeeklyHours as arbHours, calendarOracle } from './calendar-oracle';
 
 const MIN = 60_000;
 const ZONES = ['Europe/Warsaw', 'America/New_York', 'America/Sao_Paulo', 'Australia/Sydney', 'Asia/Kolkata', 'Pacific/Chatham', 'America/St_Johns', 'Asia/Tokyo', 'UTC', 'Europe/London', 'America/Santiago', 'Asia/Tehran'];
 
-const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-
-/** Random weekly hours: per day 0–2 windows on 30-minute steps (DST transitions happen at such boundaries or inside). */
-const arbHours = fc.array(fc.array(fc.integer({ min: 0, max: 48 }), { minLength: 0, maxLength: 4 }), { minLength: 7, maxLength: 7 })
-  .map((perDay) => Object.fromEntries(WEEKDAYS.map((d, i) => {
-    const cuts = [...new Set(perDay[i].map((x) => x * 30))].sort((a, b) => a - b);
-    const windows: Array<[string, string]> = [];
-    for (let j = 0; j + 1 < cuts.length; j += 2) windows.push([hhmm(cuts[j]), cuts[j + 1] === 1440 ? '24:00' : hhmm(cuts[j + 1])]);
-    return [d, windows];
-  })))
-  .filter((h) => Object.values(h).some((w) => w.length > 0));
 
 // Instants around DST changes and holidays in 2026–2027, on whole minutes.
 const arbStart = fc.integer({ min: Date.parse('2026-01-01T00:00:00Z') / MIN, max: Date.parse('2027-12-31T00:00:00Z') / MIN }).map((m) => m * MIN);

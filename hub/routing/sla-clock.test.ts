@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BusinessCalendar, WEEKDAYS, type Calendar } from './calendar';
-import { calendarOracle } from './calendar-oracle';
+import { BusinessCalendar, type Calendar } from './calendar';
+import { arbWeeklyHours as arbHours, calendarOracle } from './calendar-oracle';
 import { countedTime, pausedDue, validPauseState, type Pause, type PauseState } from './sla-clock';
 
 const MIN = 60_000;
@@ -24,15 +24,6 @@ function oracleDue(cal: Calendar, from: number, minutes: number, pause: PauseSta
   return 'too_far';
 }
 
-const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-const arbHours = fc.array(fc.array(fc.integer({ min: 0, max: 48 }), { maxLength: 4 }), { minLength: 7, maxLength: 7 })
-  .map((perDay) => Object.fromEntries(WEEKDAYS.map((d, i) => {
-    const cuts = [...new Set(perDay[i].map((x) => x * 30))].sort((a, b) => a - b);
-    const windows: Array<[string, string]> = [];
-    for (let j = 0; j + 1 < cuts.length; j += 2) windows.push([hhmm(cuts[j]), cuts[j + 1] === 1440 ? '24:00' : hhmm(cuts[j + 1])]);
-    return [d, windows];
-  })))
-  .filter((h) => Object.values(h).some((w) => w.length > 0));
 const arbCalendar = fc.record({
   tz: fc.constantFrom(...ZONES), hours: arbHours,
   holidays: fc.array(fc.integer({ min: 0, max: 729 }), { maxLength: 20 }).map((ds) => ds.map((d) => new Date(Date.parse('2026-01-01') + d * 86_400_000).toISOString().slice(0, 10))),
