@@ -18,6 +18,7 @@
  *   writes. A follower routes nothing: the ingest hook gives the default team, reply checks are
  *   asked of the leader before the write (`prepareReplyChecks`), and api.ts forwards the rest.
  */
+import type { Queryable } from '../db/db';
 import type { ChangeLog, ChangeRecord } from '../sync/changelog';
 import type { RouteDecision, RouteInput, RoutePost } from '../ingest';
 import type { Priority } from '../../shared/domain';
@@ -231,7 +232,7 @@ export class RoutingService {
 
   private async load(wsId: string): Promise<WorkspaceRouting> {
     const db = this.log.db;
-    const teams = await db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY created_at, name, id', [wsId]);
+    const teams = await teamsOf(db, wsId);
     if (!teams.some((t) => t.kind === 'support')) throw new RoutingError('invalid_config', `workspace ${wsId} has no support team to route to`);
     const [stored] = await db.query<{ config: RoutingConfigInput }>('SELECT config FROM routing_config WHERE workspace_id = $1', [wsId]);
     const config = withTeams(stored?.config ?? null, teams);
@@ -411,7 +412,7 @@ export class RoutingService {
   }
 
   private async reloadTeams(ws: WorkspaceRouting): Promise<void> {
-    ws.teams = await this.log.db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY created_at, name, id', [ws.id]);
+    ws.teams = await teamsOf(this.log.db, ws.id);
     ws.engine.setConfig(withTeams(ws.engine.getConfig(), ws.teams));
   }
 
@@ -630,6 +631,11 @@ export function withTeams(config: RoutingConfigInput | null, teams: TeamRow[]): 
   const queues = [...(base.queues ?? [])];
   for (const t of teams) if (!queues.some((q) => q.team_id === t.id)) queues.push({ id: `q-${t.id}`, team_id: t.id, match: [] });
   return { ...base, teams: teams.map((t) => ({ id: t.id, name: t.name, kind: t.kind })), queues };
+}
+
+/** A workspace's teams, oldest first: withTeams takes the first support team as the default queue. */
+function teamsOf(db: Queryable, wsId: string): Promise<TeamRow[]> {
+  return db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY created_at, name, id', [wsId]);
 }
 
 function checkKey(i: ReplyCheckInput): string {
