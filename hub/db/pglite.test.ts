@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './db';
 
-// the in-thread PGlite adapter, where db.ts runs repeated statements through pglite-prepared.ts
-let db: Db;
-beforeAll(async () => { db = await openDb({ memory: true, thread: false }); });
-afterAll(async () => { await db?.close(); });
+// Both PGlite adapters run repeated statements through pglite-prepared.ts: in the hub's thread
+// (db.ts) and in the database's own worker thread (pglite-thread*.ts, the default).
+describe.each([{ thread: false, where: 'in-thread' }, { thread: true, where: 'worker thread' }])('prepared statements on PGlite ($where)', ({ thread }) => {
+  let db: Db;
+  beforeAll(async () => { db = await openDb({ memory: true, thread }); });
+  afterAll(async () => { await db?.close(); });
 
-describe('prepared statements on PGlite', () => {
   it('a repeated statement returns what the ordinary path returns, typed the same, in and out of transactions', async () => {
     await db.exec(`CREATE TABLE p_probe (id text PRIMARY KEY, n int8, at timestamptz, tags text[], data jsonb)`);
     const insert = 'INSERT INTO p_probe (id, n, at, tags, data) VALUES ($1, $2, $3, $4, $5) RETURNING *';
@@ -41,5 +42,33 @@ describe('prepared statements on PGlite', () => {
     await db.exec('ALTER TABLE p_probe ADD COLUMN extra text');
     const [row] = await db.transaction((tx) => tx.query(select, ['r1']));
     expect(row).toHaveProperty('extra', null);
+  });
+});
+
+describe('PGlite in its worker thread', () => {
+  let db: Db;
+  beforeAll(async () => { db = await openDb({ memory: true, thread: true }); await db.exec('CREATE TABLE t_probe (id text PRIMARY KEY)'); });
+  afterAll(async () => { await db?.close(); });
+
+  it('a plain query issued during a transaction waits for it instead of joining it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const tx = db.transaction(async (q) => {
+      await q.query('INSERT INTO t_probe (id) VALUES ($1)', ['inside']);
+      await gate;
+      throw new Error('abort');
+    });
+    // issued while the transaction is open: it must not run inside it (it would then be rolled back with it)
+    const outside = db.query('INSERT INTO t_probe (id) VALUES ($1) RETURNING id', ['outside']);
+    release();
+    await expect(tx).rejects.toThrow('abort');
+    expect(await outside).toEqual([{ id: 'outside' }]);
+    expect((await db.query('SELECT id FROM t_probe ORDER BY id')).map((r) => r.id)).toEqual(['outside']);
+  });
+
+  it('after close, a query fails with a clear error', async () => {
+    const other = await openDb({ memory: true, thread: true });
+    await other.close();
+    await expect(other.query('SELECT 1')).rejects.toThrow(/database thread stopped/);
   });
 });
