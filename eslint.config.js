@@ -48,6 +48,20 @@ export default tseslint.config(
     'preload imports shared/contract and electron only.'),
   layer(['renderer/**'], ['**/main/**', '**/hub/**', '**/preload/**', 'electron', ...NODE_BUILTINS],
     'renderer talks to main through the contract: it imports shared/ only.'),
+  // Inside the renderer, reads go through react-query hooks (api/queries.ts) and changes through
+  // mutations (api/mutations.ts): only api/ calls the transport.
+  {
+    files: ['renderer/src/**'],
+    ignores: ['renderer/src/api/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/main/**', '**/hub/**', '**/preload/**', 'electron', ...NODE_BUILTINS], message: 'renderer talks to main through the contract: it imports shared/ only.' },
+          { group: ['**/api/client'], importNames: ['call'], message: 'use a query hook (api/queries) or a mutation (api/mutations: useAction, act)' },
+        ],
+      }],
+    },
+  },
   layer(['hub/**'], ['**/main/**', '**/renderer/**', '**/preload/**', 'electron'],
     'hub and desktop meet over HTTP/WebSocket: hub imports shared/ only.'),
 );

@@ -2,17 +2,14 @@
  * react-query hooks over the contract. The core serves every read from its local cache,
  * so these are fast; core events invalidate exactly what changed.
  */
-import { QueryClient, useQueries, useQuery, type QueryKey } from '@tanstack/react-query';
+import { queryOptions, useQueries, useQuery, type QueryKey } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { DesktopRequest, SessionStatus } from '../../../shared/contract/desktop';
 import { call, transport } from './client';
+import { act } from './mutations';
+import { queryClient } from './query-client';
 
-export const queryClient = new QueryClient({
-  defaultOptions: {
-    // The cache is local: no refetch on focus, no retries on a "not found".
-    queries: { staleTime: Infinity, refetchOnWindowFocus: false, retry: false, structuralSharing: true },
-  },
-});
+export { queryClient };
 
 export const keys = {
   session: ['session'] as QueryKey,
@@ -22,6 +19,10 @@ export const keys = {
   customer: (id: string) => ['customer', id] as QueryKey,
   search: (q: string) => ['search', q] as QueryKey,
   setting: (key: string) => ['setting', key] as QueryKey,
+  presence: ['presence'] as QueryKey,
+  floor: ['floor'] as QueryKey,
+  insights: ['insights'] as QueryKey,
+  myFigures: ['metrics', 'me'] as QueryKey,
 };
 
 export type InboxFilter = Pick<DesktopRequest<'inbox.list'>, 'tab' | 'sort' | 'channel' | 'tag'> & { sort: 'sla' | 'priority' | 'age' };
@@ -57,17 +58,12 @@ export function useInboxPages(filter: InboxFilter, pages: number[], enabled: boo
   });
 }
 
-export const useConversation = (id: string | null) => useQuery({
-  queryKey: keys.conversation(id ?? ''),
-  queryFn: () => call('conversation.get', { id: id! }),
-  enabled: !!id,
-});
+/** Shared by the hook and the read-ahead (prefetch) of the inbox. */
+export const conversationQuery = (id: string) => queryOptions({ queryKey: keys.conversation(id), queryFn: () => call('conversation.get', { id }) });
+export const customerQuery = (id: string) => queryOptions({ queryKey: keys.customer(id), queryFn: () => call('customer.get', { id }) });
 
-export const useCustomer = (id: string | null) => useQuery({
-  queryKey: keys.customer(id ?? ''),
-  queryFn: () => call('customer.get', { id: id! }),
-  enabled: !!id,
-});
+export const useConversation = (id: string | null) => useQuery({ ...conversationQuery(id ?? ''), enabled: !!id });
+export const useCustomer = (id: string | null) => useQuery({ ...customerQuery(id ?? ''), enabled: !!id });
 
 export const useSearch = (q: string) => useQuery({
   queryKey: keys.search(q),
@@ -83,5 +79,15 @@ export function useSetting<T>(key: string, fallback: T) {
 
 export async function saveSetting(key: string, value: unknown): Promise<void> {
   queryClient.setQueryData(keys.setting(key), value);
-  await call('settings.set', { key, value });
+  await act('settings.set', { key, value });
 }
+
+// ---- online only: routing, supervisor, metrics (an `offline` error when the hub is unreachable) ----
+export const usePresence = (enabled = true) => useQuery({ queryKey: keys.presence, queryFn: () => call('presence.get', {}), enabled });
+export const useFloor = () => useQuery({ queryKey: keys.floor, queryFn: () => call('floor.get', {}) });
+export const useInsights = (enabled = true) => useQuery({
+  queryKey: keys.insights, queryFn: () => call('insights.list', {}), enabled,
+  // pushed when opened or closed; a slow re-read covers a missed push while shown
+  refetchInterval: 15_000,
+});
+export const useMyFigures = () => useQuery({ queryKey: keys.myFigures, queryFn: () => call('metrics.me', {}), staleTime: 30_000 });

@@ -3,7 +3,8 @@
  * all go through `run` so they behave the same and the palette can learn what is used.
  */
 import type { SessionStatus } from '../../../shared/contract/desktop';
-import { call, ApiError } from '../api/client';
+import { ApiError } from '../api/client';
+import { act, signal } from '../api/mutations';
 import { canSeeInsights } from '../features/access';
 import { keys, queryClient, saveSetting } from '../api/queries';
 import type { CommandId } from './keymap';
@@ -39,27 +40,32 @@ function neighbour(): { id: string | null; index: number } {
   return { id: n.idAt(i - 1), index: Math.max(0, i - 1) };
 }
 
-/** Runs a change that takes the current conversation out of this list, then lands on the next. */
-export async function leaveList(change: (id: string) => Promise<unknown>, done: string, opts: { composer?: boolean } = {}): Promise<void> {
+/**
+ * Runs a change that takes the current conversation out of this list, then lands on the next.
+ * False when it did not happen (nothing selected, or the change failed: the reason is announced).
+ */
+export async function leaveList(change: (id: string) => Promise<unknown>, done: string, opts: { composer?: boolean } = {}): Promise<boolean> {
   const ui = useUi.getState();
   const id = ui.selectedId;
-  if (!id) return;
+  if (!id) return false;
   const next = neighbour();
   try {
     await change(id);
   } catch (e) {
     ui.announce(e instanceof ApiError ? e.message : String(e));
-    return;
+    return false;
   }
   useUi.getState().select(next.id, next.index);
   useUi.getState().announce(done);
   if (opts.composer && next.id) useUi.getState().focusComposer('reply');
   else focusInbox();
+  return true;
 }
 
 /** The palette learns what the agent uses most (kept in settings). */
 export function recordUse(id: string): void {
   const usage = queryClient.getQueryData<Record<string, number>>(keys.setting('palette.usage')) ?? {};
+  // A lost count only makes the palette's order learn a little slower.
   void saveSetting('palette.usage', { ...usage, [id]: (usage[id] ?? 0) + 1 }).catch(() => {});
 }
 
@@ -71,21 +77,21 @@ export function run(id: CommandId): void {
     case 'inbox.prev': return move(-1);
     case 'conversation.open':
       if (conv) {
-        void call('conversation.markRead', { id: conv }).catch(() => {});
+        signal('conversation.markRead', { id: conv });
         document.getElementById('thread')?.focus();
       }
       return;
     case 'composer.reply': case 'composer.note':
       if (!conv) return;
       // Answering a conversation means it has been read.
-      void call('conversation.markRead', { id: conv }).catch(() => {});
+      signal('conversation.markRead', { id: conv });
       ui.focusComposer(id === 'composer.note' ? 'note' : 'reply');
       return;
     case 'conversation.resolve':
-      void leaveList((cid) => call('conversation.setStatus', { conversation_id: cid, status: 'resolved' }), 'Resolved');
+      void leaveList((cid) => act('conversation.setStatus', { conversation_id: cid, status: 'resolved' }), 'Resolved');
       return;
     case 'conversation.reopen':
-      if (conv) void call('conversation.setStatus', { conversation_id: conv, status: 'open' }).then(() => ui.announce('Reopened'), (e) => ui.announce(String(e.message)));
+      if (conv) void act('conversation.setStatus', { conversation_id: conv, status: 'open' }).then(() => ui.announce('Reopened'), (e) => ui.announce(String(e.message)));
       return;
     case 'conversation.snooze': if (conv) ui.open('snooze'); return;
     case 'conversation.assign': if (conv) ui.open('assign'); return;
@@ -113,7 +119,7 @@ export function run(id: CommandId): void {
       const data = queryClient.getQueryData<{ messages: Array<{ id: string; delivery: string }> }>(keys.conversation(conv));
       const failed = data?.messages.filter((m) => m.delivery === 'failed') ?? [];
       if (failed.length === 0) { ui.announce('No failed reply here'); return; }
-      void Promise.all(failed.map((m) => call('outbox.retry', { id: m.id }))).then(() => ui.announce('Retrying'), (e) => ui.announce(String(e.message)));
+      void Promise.all(failed.map((m) => act('outbox.retry', { id: m.id }))).then(() => ui.announce('Retrying'), (e) => ui.announce(String(e.message)));
       return;
     }
     case 'customer.history': {
@@ -129,7 +135,7 @@ export function run(id: CommandId): void {
     case 'presence.set': ui.open('presence'); return;
     case 'metrics.me': ui.open('figures'); return;
     case 'queue.pull':
-      void call('queue.pull', {}).then((r) => {
+      void act('queue.pull', {}).then((r) => {
         if (!r.conversation_id) { ui.announce('The team queue is empty'); return; }
         useUi.getState().set({ view: 'inbox', tab: 'mine', selectedId: r.conversation_id, selectedIndex: 0 });
         useUi.getState().announce('Took the next conversation');

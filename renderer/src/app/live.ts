@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import type { Floor } from '../../../shared/contract/supervisor';
 import type { Offer, PresenceEntry, RoutingPush } from '../../../shared/contract/routing';
 import { transport } from '../api/client';
-import { queryClient } from '../api/queries';
+import { keys, queryClient } from '../api/queries';
 import { useUi } from './store';
 
 export interface AgentMessage { from_name: string; text: string; at: string }
@@ -45,31 +45,27 @@ export const useLive = create<LiveState>((set) => ({
   dismissMessage: () => set((s) => ({ messages: s.messages.slice(1) })),
 }));
 
-export const floorKey = ['floor'];
-export const presenceKey = ['presence'];
-export const insightsKey = ['insights'];
-
 /** Subscribes once, at the root, to the core's live events. */
 export function useLiveEvents(): void {
   useEffect(() => {
     const offPush = transport.on('routing.push', (raw) => {
       const p = raw as RoutingPush;
       useLive.getState().apply(p);
-      if (p.type === 'presence') void queryClient.invalidateQueries({ queryKey: presenceKey });
+      if (p.type === 'presence') void queryClient.invalidateQueries({ queryKey: keys.presence });
       if (p.type === 'offer') useUi.getState().announce('A conversation is offered to you');
       if (p.type === 'agent_message') useUi.getState().announce(`Message from ${p.from_name}: ${p.text}`);
       if (p.type === 'sla' && p.event === 'breach') useUi.getState().announce('An SLA was breached');
       if (p.type === 'insight') {
-        void queryClient.invalidateQueries({ queryKey: insightsKey });
+        void queryClient.invalidateQueries({ queryKey: keys.insights });
         if (p.event === 'created') useUi.getState().announce('A new department insight');
       }
     });
-    const offFloor = transport.on('floor.changed', (f) => queryClient.setQueryData(floorKey, f as Floor));
+    const offFloor = transport.on('floor.changed', (f) => queryClient.setQueryData(keys.floor, f as Floor));
     // (Re)connected: what was pushed meanwhile is lost, so read presence and the floor again.
     const offLive = transport.on('live.changed', () => {
-      void queryClient.invalidateQueries({ queryKey: presenceKey });
-      void queryClient.invalidateQueries({ queryKey: floorKey });
-      void queryClient.invalidateQueries({ queryKey: insightsKey });
+      void queryClient.invalidateQueries({ queryKey: keys.presence });
+      void queryClient.invalidateQueries({ queryKey: keys.floor });
+      void queryClient.invalidateQueries({ queryKey: keys.insights });
     });
     return () => { offPush(); offFloor(); offLive(); };
   }, []);

@@ -1,11 +1,10 @@
 /** One window-level key listener that maps keys to commands through the (remappable) keymap. */
 import { useEffect } from 'react';
-import { keys as qk, useSetting } from '../api/queries';
+import { useSetting } from '../api/queries';
 import { recordUse, run } from './actions';
 import { commandFor, sanitizeOverrides, type CommandId, type KeymapOverrides } from './keymap';
 import { isMac } from './format';
 import { useUi } from './store';
-import { queryClient } from '../api/queries';
 
 /** Typing in a field: single-key shortcuts must not fire. */
 export function isTypingTarget(el: Element | null): boolean {
@@ -48,6 +47,3 @@ export function useHotkeys(overrides: KeymapOverrides): void {
     return () => window.removeEventListener('keydown', onKey);
   }, [overrides]);
 }
-
-export const keymapKey = qk.setting('keymap');
-export const getOverrides = () => sanitizeOverrides(queryClient.getQueryData(keymapKey));

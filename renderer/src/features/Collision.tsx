@@ -3,25 +3,24 @@
  * in) the conversation; the hub pushes who else is, and the thread shows "Bo is typing".
  */
 import { useEffect, useState } from 'react';
-import { call } from '../api/client';
+import { signal } from '../api/mutations';
 import { useSession } from '../api/queries';
 import { useLive } from '../app/live';
 
 const VIEWING_EVERY_MS = 10_000; // the hub forgets a viewer after 15 s
 const TYPING_EVERY_MS = 3_000; // …and a typist after 6 s
 
-const quiet = () => {}; // presence hints are best effort: offline simply shows nobody
-
 /** While a conversation is open: "viewing" now and every 10 s, "leave" when it closes. */
 export function useViewingHeartbeat(conversationId: string | null): void {
   useEffect(() => {
     if (!conversationId) return;
-    const beat = () => void call('collision.heartbeat', { conversation_id: conversationId, activity: 'viewing' }).catch(quiet);
+    // best effort: offline simply shows nobody
+    const beat = () => signal('collision.heartbeat', { conversation_id: conversationId, activity: 'viewing' });
     beat();
     const timer = setInterval(beat, VIEWING_EVERY_MS);
     return () => {
       clearInterval(timer);
-      void call('collision.heartbeat', { conversation_id: conversationId, activity: 'leave' }).catch(quiet);
+      signal('collision.heartbeat', { conversation_id: conversationId, activity: 'leave' });
     };
   }, [conversationId]);
 }
@@ -32,7 +31,7 @@ export function typingHeartbeat(conversationId: string): void {
   const now = Date.now();
   if (lastTyping.id === conversationId && now - lastTyping.at < TYPING_EVERY_MS) return;
   lastTyping = { id: conversationId, at: now };
-  void call('collision.heartbeat', { conversation_id: conversationId, activity: 'typing' }).catch(quiet);
+  signal('collision.heartbeat', { conversation_id: conversationId, activity: 'typing' });
 }
 
 export function Viewers({ conversationId }: { conversationId: string }) {

@@ -5,15 +5,13 @@
  * on a conversation a = reassign, m = take over, p = priority; on an agent s = presence, m = message;
  * on a department insight x = close with a resolution.
  */
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Floor as FloorData } from '../../../shared/contract/supervisor';
 import { PrioritySchema } from '../../../shared/domain';
-import { call } from '../api/client';
-import { queryClient, useSession } from '../api/queries';
+import { act, useAction } from '../api/mutations';
+import { keys, queryClient, useFloor, useSession } from '../api/queries';
 import { clockTime, shortDuration } from '../app/format';
-import { floorKey } from '../app/live';
 import { useClock, useUi } from '../app/store';
 import { Dialog } from '../components/Dialog';
 import { KeyList } from '../components/KeyList';
@@ -28,17 +26,17 @@ type Act =
   | { kind: 'reassign' | 'priority'; item: SlaItem }
   | { kind: 'presence' | 'message'; agent: FloorAgent };
 
-export const useFloor = () => useQuery({ queryKey: floorKey, queryFn: () => call('floor.get', {}), retry: false });
 const hour = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 const announce = (t: string) => useUi.getState().announce(t);
-const refresh = () => void queryClient.invalidateQueries({ queryKey: floorKey });
+const refresh = () => void queryClient.invalidateQueries({ queryKey: keys.floor });
 
 function MessageAgent({ agent, onDone }: { agent: FloorAgent; onDone(): void }) {
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const message = useAction('supervisor.message', { onSuccess: () => { onDone(); announce(`Message sent to ${agent.name}`); } });
+  const error = message.error?.message ?? null;
   const send = () => {
-    if (!text.trim()) return;
-    void call('supervisor.message', { agent_id: agent.id, text }).then(() => { onDone(); announce(`Message sent to ${agent.name}`); }, (e) => setError(e.message));
+    if (!text.trim() || message.isPending) return;
+    message.mutate({ agent_id: agent.id, text });
   };
   return (
     <Dialog label={`Message ${agent.name}`} onClose={onDone}>
@@ -56,7 +54,7 @@ export function Floor() {
   const q = useFloor();
   const session = useSession().data;
   const now = useClock((s) => s.now);
-  const [act, setAct] = useState<Act>(null);
+  const [pending, setAct] = useState<Act>(null);
   const home = useRef<HTMLDivElement>(null);
   const done = () => { setAct(null); requestAnimationFrame(() => home.current?.querySelector<HTMLElement>('[role="listbox"]')?.focus()); };
   const me = session?.agent;
@@ -79,7 +77,7 @@ export function Floor() {
     if (key === 'a') { setAct({ kind: 'reassign', item }); return true; }
     if (key === 'p') { setAct({ kind: 'priority', item }); return true; }
     if (key === 'm' && me) {
-      void call('conversation.assign', { conversation_id: item.conversation_id, assignee_id: me.id })
+      void act('conversation.assign', { conversation_id: item.conversation_id, assignee_id: me.id })
         .then(() => { announce(`Took over “${item.subject}”`); refresh(); }, (e) => announce(e.message));
       return true;
     }
@@ -162,28 +160,28 @@ export function Floor() {
         </figure>
       </div>
 
-      {act?.kind === 'reassign' && (
-        <ListPicker label={`Reassign “${act.item.subject || act.item.conversation_id}”`} placeholder="Type a name…" onClose={done}
+      {pending?.kind === 'reassign' && (
+        <ListPicker label={`Reassign “${pending.item.subject || pending.item.conversation_id}”`} placeholder="Type a name…" onClose={done}
           items={[...f.agents.map((a) => ({ id: a.id, label: a.name, detail: `${a.presence} · ${a.open_conversations}/${a.capacity}` })), { id: '', label: 'Unassign (back to the queue)' }]}
           onPick={(it) => {
-            const item = act.item;
+            const item = pending.item;
             done();
-            void call('conversation.assign', { conversation_id: item.conversation_id, assignee_id: it.id || null })
+            void act('conversation.assign', { conversation_id: item.conversation_id, assignee_id: it.id || null })
               .then(() => { announce(`Reassigned to ${it.label}`); refresh(); }, (e) => announce(e.message));
           }} />
       )}
-      {act?.kind === 'priority' && (
+      {pending?.kind === 'priority' && (
         <ListPicker label="Set priority" placeholder="Press 1–4" filter={false} onClose={done}
-          items={PrioritySchema.options.map((p, i) => ({ id: p, key: String(i + 1), label: p[0]!.toUpperCase() + p.slice(1), detail: p === act.item.priority ? 'current' : undefined }))}
+          items={PrioritySchema.options.map((p, i) => ({ id: p, key: String(i + 1), label: p[0]!.toUpperCase() + p.slice(1), detail: p === pending.item.priority ? 'current' : undefined }))}
           onPick={(it) => {
-            const item = act.item;
+            const item = pending.item;
             done();
-            void call('conversation.setPriority', { conversation_id: item.conversation_id, priority: it.id as never })
+            void act('conversation.setPriority', { conversation_id: item.conversation_id, priority: it.id as never })
               .then(() => { announce(`Priority ${it.id}`); refresh(); }, (e) => announce(e.message));
           }} />
       )}
-      {act?.kind === 'presence' && <PresencePicker agentId={act.agent.id} agentName={act.agent.name} onDone={done} />}
-      {act?.kind === 'message' && <MessageAgent agent={act.agent} onDone={done} />}
+      {pending?.kind === 'presence' && <PresencePicker agentId={pending.agent.id} agentName={pending.agent.name} onDone={done} />}
+      {pending?.kind === 'message' && <MessageAgent agent={pending.agent} onDone={done} />}
     </section>
   );
 }

@@ -5,8 +5,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { InboxTab } from '../../../shared/contract/desktop';
-import { call } from '../api/client';
-import { keys, PAGE_SIZE, queryClient, useCounts, useInboxPages, type InboxFilter } from '../api/queries';
+import { conversationQuery, customerQuery, PAGE_SIZE, queryClient, useCounts, useInboxPages, type InboxFilter } from '../api/queries';
 import { CHANNEL_LABEL, CHANNEL_SHORT, sentimentText, slaDue, slaState } from '../app/format';
 import { registerNav } from '../app/nav';
 import { useClock, useUi } from '../app/store';
@@ -20,7 +19,7 @@ const TABS: Array<{ id: InboxTab; label: string }> = [
 ];
 const ROW_HEIGHT = 50;
 
-const InboxRow = memo(function InboxRow({ row, selected, index, now }: { row: Row; selected: boolean; index: number; now: number }) {
+export const InboxRow = memo(function InboxRow({ row, selected, index, now }: { row: Row; selected: boolean; index: number; now: number }) {
   const sla = slaState(slaDue(row), now);
   const sentiment = sentimentText(row.analysis);
   const handle = row.customer_handle && row.customer_handle !== row.customer_name ? row.customer_handle : '';
@@ -104,8 +103,8 @@ export function Inbox() {
       const row = i >= 0 && i < total ? rowAt(i) : undefined;
       if (!row) continue;
       const { id, customer_id } = row;
-      void queryClient.prefetchQuery({ queryKey: keys.conversation(id), queryFn: () => call('conversation.get', { id }) });
-      void queryClient.prefetchQuery({ queryKey: keys.customer(customer_id), queryFn: () => call('customer.get', { id: customer_id }) });
+      void queryClient.prefetchQuery(conversationQuery(id));
+      void queryClient.prefetchQuery(customerQuery(customer_id));
     }
   });
 

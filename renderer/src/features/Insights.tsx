@@ -5,40 +5,35 @@
  * selected one with a resolution (Enter saves, Esc cancels). Closing needs the hub: offline the
  * dialog says so and keeps the text.
  */
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { InsightItem } from '../../../shared/contract/desktop';
-import { call } from '../api/client';
-import { queryClient, useSession } from '../api/queries';
+import { useAction } from '../api/mutations';
+import { keys, queryClient, useInsights, useSession } from '../api/queries';
 import { clockTime } from '../app/format';
-import { insightsKey } from '../app/live';
 import { useUi } from '../app/store';
 import { Dialog } from '../components/Dialog';
 import { KeyList } from '../components/KeyList';
-
-export const useInsights = (enabled = true) => useQuery({
-  queryKey: insightsKey, queryFn: () => call('insights.list', {}), retry: false, enabled,
-  // the hub does not push insight changes: read them again now and then while shown
-  refetchInterval: 15_000,
-});
 
 const announce = (t: string) => useUi.getState().announce(t);
 
 function CloseInsight({ insight, onDone }: { insight: InsightItem; onDone(): void }) {
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [empty, setEmpty] = useState(false);
   const online = useSession().data?.online ?? false;
-  const save = () => {
-    if (busy) return;
-    if (!text.trim()) { setError('Say what was done about it.'); return; }
-    setBusy(true);
-    void call('insights.close', { id: insight.id, resolution: text }).then(() => {
-      queryClient.setQueryData<{ insights: InsightItem[] }>(insightsKey, (d) => d && { insights: d.insights.filter((i) => i.id !== insight.id) });
-      void queryClient.invalidateQueries({ queryKey: insightsKey });
+  const close = useAction('insights.close', {
+    onSuccess: () => {
+      queryClient.setQueryData<{ insights: InsightItem[] }>(keys.insights, (d) => d && { insights: d.insights.filter((i) => i.id !== insight.id) });
+      void queryClient.invalidateQueries({ queryKey: keys.insights });
       onDone();
       announce(`Insight closed: ${insight.department_name}`);
-    }, (e: Error) => { setBusy(false); setError(e.message); });
+    },
+  });
+  const busy = close.isPending;
+  const error = empty ? 'Say what was done about it.' : close.error?.message ?? null;
+  const save = () => {
+    if (busy) return;
+    if (!text.trim()) { setEmpty(true); return; }
+    close.mutate({ id: insight.id, resolution: text });
   };
   const title = insight.subject || insight.snippet || insight.conversation_id;
   return (
@@ -46,7 +41,7 @@ function CloseInsight({ insight, onDone }: { insight: InsightItem; onDone(): voi
       <h2>Close insight</h2>
       <p><strong>{insight.department_name}</strong> · {title}</p>
       <textarea aria-label="Resolution" data-autofocus rows={3} value={text} placeholder="What was done about it"
-        onChange={(e) => { setText(e.target.value); setError(null); }}
+        onChange={(e) => { setText(e.target.value); setEmpty(false); close.reset(); }}
         onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); save(); } }} />
       {!online && !error && <p className="muted">You are offline: closing an insight needs the hub.</p>}
       {error && <p className="error" role="alert">{error}</p>}

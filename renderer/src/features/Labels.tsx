@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { LabelTask } from '../../../shared/contract/desktop';
 import type { Conversation } from '../../../shared/domain';
-import { call } from '../api/client';
+import { act } from '../api/mutations';
 import { keys, queryClient } from '../api/queries';
 import { sentimentText } from '../app/format';
 import { useUi } from '../app/store';
@@ -101,7 +101,7 @@ export function LabelPicker() {
         close();
         const id = useUi.getState().selectedId;
         if (!id) return;
-        void call('label.correct', { conversation_id: id, task, label: it.id })
+        void act('label.correct', { conversation_id: id, task, label: it.id })
           .then(() => useUi.getState().announce(`${task[0]!.toUpperCase()}${task.slice(1)} corrected to ${human(it.id)}`), (e) => useUi.getState().announce(e.message));
       }} />
   );

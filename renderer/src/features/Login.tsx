@@ -1,6 +1,6 @@
 /** Sign in to a hub. The demo hub started by `npm start` prints its address and demo accounts. */
 import { useState } from 'react';
-import { call, ApiError } from '../api/client';
+import { useAction } from '../api/mutations';
 import { keys, queryClient, useSession } from '../api/queries';
 
 export const DEMO_HINT = 'Demo: sign in as ana@demo.tend with password "demo" (also ben@demo.tend, sam@demo.tend).';
@@ -10,21 +10,17 @@ export function Login() {
   const [hubUrl, setHubUrl] = useState(session.data?.hub_url ?? 'http://127.0.0.1:4100');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const s = await call('session.login', { hub_url: hubUrl.trim(), email: email.trim(), password });
+  const login = useAction('session.login', {
+    onSuccess: async (s) => {
       queryClient.setQueryData(keys.session, s);
       await queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const busy = login.isPending;
+  const error = login.error?.message ?? null;
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    login.mutate({ hub_url: hubUrl.trim(), email: email.trim(), password });
   };
   return (
     <main className="login">

@@ -1,7 +1,7 @@
 /** Palette, search, snooze/assign/tag/priority/filter pickers and the shortcut sheet. */
 import { useDeferredValue, useState } from 'react';
 import { ChannelSchema, PrioritySchema } from '../../../shared/domain';
-import { call } from '../api/client';
+import { act } from '../api/mutations';
 import { keys, queryClient, useSearch, useSession, useSetting } from '../api/queries';
 import { leaveList, recordUse, run } from '../app/actions';
 import { CHANNEL_LABEL, clockTime, isMac } from '../app/format';
@@ -92,7 +92,7 @@ function Snooze() {
       onPick={(it) => {
         const until = options.find((o) => o.key === it.id)!.when();
         close();
-        void leaveList((id) => call('conversation.setStatus', { conversation_id: id, status: 'snoozed', snoozed_until: until.toISOString() }), `Snoozed until ${clockTime(until.toISOString())}`);
+        void leaveList((id) => act('conversation.setStatus', { conversation_id: id, status: 'snoozed', snoozed_until: until.toISOString() }), `Snoozed until ${clockTime(until.toISOString())}`);
       }} />
   );
 }
@@ -112,7 +112,7 @@ function Assign() {
       const assignee = it.id || null;
       const tab = useUi.getState().tab;
       const leaves = (tab === 'mine' && assignee !== me?.id) || (tab === 'team' && assignee !== null);
-      const change = (id: string) => call('conversation.assign', { conversation_id: id, assignee_id: assignee });
+      const change = (id: string) => act('conversation.assign', { conversation_id: id, assignee_id: assignee });
       if (leaves) void leaveList(change, `Assigned to ${it.label}`);
       else void change(conversationId()).then(() => { useUi.getState().announce(`Assigned to ${it.label}`); focusInbox(); });
     }} />
@@ -136,7 +136,7 @@ function Tag() {
         const tag = it.id.slice(1);
         const req = it.id.startsWith('+') ? { add: [tag] } : { remove: [tag] };
         const done = it.id.startsWith('+') ? `Tagged #${tag}` : `Removed #${tag}`;
-        void call('conversation.tag', { conversation_id: id, ...req }).then(() => useUi.getState().announce(done), (e) => useUi.getState().announce(e.message));
+        void act('conversation.tag', { conversation_id: id, ...req }).then(() => useUi.getState().announce(done), (e) => useUi.getState().announce(e.message));
       }} />
   );
 }
@@ -146,7 +146,7 @@ function Priority() {
   return (
     <ListPicker label="Set priority" placeholder="Press 1–4" items={items} filter={false} onClose={close} onPick={(it) => {
       close();
-      void call('conversation.setPriority', { conversation_id: conversationId(), priority: it.id as never })
+      void act('conversation.setPriority', { conversation_id: conversationId(), priority: it.id as never })
         .then(() => useUi.getState().announce(`Priority ${it.id}`), (e) => useUi.getState().announce(e.message));
     }} />
   );

@@ -3,16 +3,13 @@
  * set with Shift+S or the palette; the push offer (accept/reject by key, with its countdown);
  * messages from a supervisor; and the agent's own figures (Shift+M).
  */
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { call } from '../api/client';
-import { queryClient, useConversation, useSession } from '../api/queries';
-import { presenceKey, useLive } from '../app/live';
+import { act } from '../api/mutations';
+import { keys, queryClient, useConversation, useMyFigures, usePresence, useSession } from '../api/queries';
+import { useLive } from '../app/live';
 import { useUi } from '../app/store';
 import { Dialog } from '../components/Dialog';
 import { ListPicker } from '../components/ListPicker';
-
-export const usePresence = (enabled = true) => useQuery({ queryKey: presenceKey, queryFn: () => call('presence.get', {}), enabled, retry: false });
 
 const close = () => useUi.getState().open(null);
 
@@ -43,9 +40,9 @@ export function PresencePicker({ agentId, agentName, onDone }: { agentId?: strin
       empty={q.error ? `Cannot load activities: ${q.error.message}` : 'Loading…'}
       onPick={(it) => {
         done();
-        void call('presence.set', { activity_id: it.id, ...(agentId ? { agent_id: agentId } : {}) }).then(() => {
-          void queryClient.invalidateQueries({ queryKey: presenceKey });
-          void queryClient.invalidateQueries({ queryKey: ['floor'] });
+        void act('presence.set', { activity_id: it.id, ...(agentId ? { agent_id: agentId } : {}) }).then(() => {
+          void queryClient.invalidateQueries({ queryKey: keys.presence });
+          void queryClient.invalidateQueries({ queryKey: keys.floor });
           useUi.getState().announce(`${agentName ? `${agentName}: ` : 'Presence: '}${it.label}`);
         }, (e) => useUi.getState().announce(e.message));
       }} />
@@ -67,7 +64,7 @@ export function OfferDialog() {
   const left = Math.max(0, Math.ceil((offer.expires_at - now) / 1000));
   const answer = (accept: boolean) => {
     useLive.getState().clearOffer();
-    void call(accept ? 'offer.accept' : 'offer.reject', { conversation_id: offer.conversation_id, offer_id: offer.id }).then(() => {
+    void act(accept ? 'offer.accept' : 'offer.reject', { conversation_id: offer.conversation_id, offer_id: offer.id }).then(() => {
       if (accept) useUi.getState().set({ view: 'inbox', tab: 'mine', selectedId: offer.conversation_id, selectedIndex: 0 });
       useUi.getState().announce(accept ? 'Offer accepted' : 'Offer rejected');
     }, (e) => useUi.getState().announce(e.message));
@@ -110,7 +107,7 @@ const pct = (p: number | null | undefined) => (p === null || p === undefined ? '
 
 /** Shift+M: the agent's own figures for the last 7 days, from the hub. */
 export function MyFigures() {
-  const q = useQuery({ queryKey: ['metrics', 'me'], queryFn: () => call('metrics.me', {}), staleTime: 30_000, retry: false });
+  const q = useMyFigures();
   const t = q.data?.total;
   const mean = (k: 'first_response' | 'next_response' | 'resolution' | 'handle') => dur((t?.[k] as { median_s?: unknown } | undefined)?.median_s);
   return (

@@ -1,8 +1,8 @@
 /** Who is signed in, online/offline, outbox count, sync state, and the palette hint. */
 import { useEffect, useState } from 'react';
-import { call } from '../api/client';
-import { queryClient, useSession } from '../api/queries';
 import { transport } from '../api/client';
+import { useAction } from '../api/mutations';
+import { queryClient, useSession } from '../api/queries';
 import { isMac } from '../app/format';
 import { formatCombo } from '../app/keymap';
 import { run } from '../app/actions';
@@ -15,6 +15,7 @@ export function StatusBar() {
   const announcement = useUi((u) => u.announcement);
   const view = useUi((u) => u.view);
   const [hostUp, setHostUp] = useState(true);
+  const logout = useAction('session.logout', { onSuccess: () => queryClient.invalidateQueries() });
   useEffect(() => transport.onConnection(setHostUp), []);
   if (!s) return null;
   const online = hostUp && s.online;
@@ -40,7 +41,7 @@ export function StatusBar() {
         <kbd>{formatCombo('$mod+K', isMac)}</kbd> commands
       </button>
       <button className="link" onClick={() => useUi.getState().open('shortcuts')} aria-label="Keyboard shortcuts"><kbd>?</kbd></button>
-      <button className="link" onClick={async () => { await call('session.logout', {}); await queryClient.invalidateQueries(); }}>Sign out</button>
+      <button className="link" disabled={logout.isPending} onClick={() => logout.mutate({})}>Sign out</button>
     </header>
   );
 }

@@ -2,11 +2,11 @@
 import { useEffect, useRef } from 'react';
 import type { DesktopResponse, ThreadMessage } from '../../../shared/contract/desktop';
 import type { Note } from '../../../shared/domain';
-import { call } from '../api/client';
+import { act } from '../api/mutations';
 import { useConversation, useSession } from '../api/queries';
 import { CHANNEL_LABEL, clockTime, slaDue, slaState } from '../app/format';
 import { useClock, useUi } from '../app/store';
-import { Composer } from './Composer';
+import { Composer } from './composer/Composer';
 import { useViewingHeartbeat, Viewers } from './Collision';
 import { AnalysisLine } from './Labels';
 
@@ -47,7 +47,7 @@ export function MessageList({ data, label }: { data: DesktopResponse<'conversati
               <time className="muted num" dateTime={m.created_at}>{clockTime(m.created_at)}</time>
               {d && <span className={`delivery delivery-${d.state}`} role="status" aria-label={`Delivery: ${d.text}`}>{d.state === 'sent' ? '✓ sent' : d.text}</span>}
               {d?.state === 'failed' && (
-                <button className="link" onClick={() => void call('outbox.retry', { id: m.id })} aria-label="Retry sending (Shift+R)">Retry</button>
+                <button className="link" onClick={() => { act('outbox.retry', { id: m.id }).catch((e: Error) => useUi.getState().announce(e.message)); }} aria-label="Retry sending (Shift+R)">Retry</button>
               )}
             </div>
             <p className="msg-text">{m.text}</p>
