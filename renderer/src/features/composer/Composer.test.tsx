@@ -1,0 +1,141 @@
+import { act as flushReact, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DesktopRequest } from '../../../../shared/contract/desktop';
+import { useUi } from '../../app/store';
+import { core } from '../../testing/fake-core';
+import { conversation, conversationData, renderApp, type ConversationData } from '../../testing/fixtures';
+import { Composer } from './Composer';
+
+const field = () => screen.getByRole('textbox', { name: /Public reply|Private message|Internal note/ });
+
+function setup(data: ConversationData = conversationData()) {
+  useUi.setState({ selectedId: data.conversation.id });
+  const view = renderApp(<Composer data={data} />);
+  return { ...view, user: userEvent.setup() };
+}
+
+beforeEach(() => {
+  core.handle('settings.get', () => ({ value: null }));
+  core.handle('settings.set', () => ({ ok: true }));
+  core.handle('draft.save', () => ({ ok: true }));
+  core.handle('collision.heartbeat', () => ({ ok: true }));
+  core.handle('reply.send', () => ({ message_id: 'm-new' }));
+  core.handle('note.add', () => ({ note_id: 'n-new' }));
+});
+
+describe('Composer', () => {
+  it('saves the draft as the agent types and says so', async () => {
+    const { user } = setup();
+    await user.click(field());
+    await user.keyboard('Hello Maria');
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Draft state' })).toHaveTextContent('Draft saved'));
+    expect(core.callsOf('draft.save').at(-1)).toEqual({ conversation_id: 'c1', text: 'Hello Maria', visibility: 'public' });
+  });
+
+  it('keeps the last keystrokes when the conversation closes before the save is due', async () => {
+    const { user, unmount } = setup();
+    await user.click(field());
+    await user.keyboard('Half a thought');
+    unmount();
+    await waitFor(() => expect(core.callsOf('draft.save').at(-1)?.text).toBe('Half a thought'));
+  });
+
+  it('lists canned responses for ;sh and inserts one with Tab, variables filled', async () => {
+    const { user } = setup();
+    await user.click(field());
+    await user.keyboard(';than');
+    expect(screen.getByRole('listbox', { name: 'Canned responses' })).toBeVisible();
+    expect(within(screen.getByRole('listbox', { name: 'Canned responses' })).getByRole('option', { selected: true })).toHaveTextContent(';thanks');
+    await user.keyboard('{Tab}');
+    expect(field()).toHaveValue('Hi Maria, thanks for reaching out! Ana here, happy to help.');
+    expect(screen.queryByRole('listbox', { name: 'Canned responses' })).not.toBeInTheDocument();
+  });
+
+  it('expands an exact ;shortcode on space', async () => {
+    const { user } = setup();
+    await user.click(field());
+    await user.keyboard(';bye ');
+    expect(field()).toHaveValue('Glad we could help, Maria. Have a great day! ^AK ');
+  });
+
+  it('counts as X counts and refuses a reply over the limit, keeping the text', async () => {
+    const { user } = setup();
+    await user.click(field());
+    const long = 'a'.repeat(281);
+    await user.paste(long);
+    expect(screen.getByLabelText('281 of 280 characters')).toBeVisible();
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    expect(screen.getByRole('alert')).toHaveTextContent('Too long for X: 281/280');
+    expect(core.callsOf('reply.send')).toEqual([]);
+    expect(field()).toHaveValue(long);
+  });
+
+  it('sends with Ctrl+Enter: queued, the field empties and keeps the focus', async () => {
+    const { user } = setup();
+    await user.click(field());
+    await user.keyboard('We are on it');
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(field()).toHaveValue(''));
+    const sent = core.callsOf('reply.send');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ conversation_id: 'c1', text: 'We are on it', visibility: 'public', resolve: false });
+    expect(field()).toHaveFocus();
+    expect(useUi.getState().announcement).toBe('Reply queued');
+  });
+
+  it('asks before personal data goes out in public; "Make it private" sends nothing and switches', async () => {
+    const { user } = setup();
+    await user.click(field());
+    await user.keyboard('Write to me at maria.k@example.com');
+    expect(screen.getByText(/This public reply contains an e-mail address/)).toBeVisible();
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    const dialog = screen.getByRole('alertdialog', { name: 'Personal data in a public reply' });
+    expect(screen.getByRole('button', { name: 'Edit reply' })).toHaveFocus();
+    await user.click(screen.getByRole('button', { name: 'Make it private' }));
+    expect(dialog).not.toBeInTheDocument();
+    expect(core.callsOf('reply.send')).toEqual([]);
+    expect(screen.getByRole('textbox', { name: 'Private message' })).toHaveValue('Write to me at maria.k@example.com');
+  });
+
+  it('adds an internal note in note mode, never saved as a draft', async () => {
+    const { user } = setup();
+    flushReact(() => useUi.getState().focusComposer('note'));
+    expect(screen.getByRole('textbox', { name: 'Internal note' })).toHaveFocus();
+    await user.keyboard('Order #8812, escalate');
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(core.callsOf('note.add')).toEqual([{ conversation_id: 'c1', text: 'Order #8812, escalate' }]));
+    expect(core.callsOf('draft.save')).toEqual([]);
+  });
+
+  it('holds a reply over a colleague: shows who, and sends it anyway with the token on the next Ctrl+Enter', async () => {
+    const data = conversationData({
+      draft: {
+        conversation_id: 'c1', text: 'Sorry about that', visibility: 'public', updated_at: new Date().toISOString(),
+        rejected: { code: 'collision', message: 'Someone is writing a reply. Send anyway?', confirm_token: 'tok-1', conflicts: [{ kind: 'claimed_by_other', agent_id: 'agent-ben', expires_at: Date.now() + 5000 }] },
+      },
+    });
+    const { user } = setup(data);
+    expect(screen.getByRole('alert', { name: 'Collision warning' })).toHaveTextContent('Ben Osei is writing a reply');
+    expect(field()).toHaveValue('Sorry about that');
+    await user.click(field());
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(core.callsOf('reply.send')).toHaveLength(1));
+    expect((core.callsOf('reply.send')[0] as DesktopRequest<'reply.send'>).confirm_collision).toBe('tok-1');
+    await waitFor(() => expect(screen.queryByRole('alert', { name: 'Collision warning' })).not.toBeInTheDocument());
+  });
+
+  it('shows the reason when the hub refuses a reply, with the text back', async () => {
+    const data = conversationData();
+    const { rerender } = setup(data);
+    const refused = { ...data, draft: { conversation_id: 'c1', text: 'My answer', visibility: 'public' as const, updated_at: new Date().toISOString(), rejected: { code: 'conversation_resolved' as const, message: 'the conversation was resolved meanwhile' } } };
+    rerender(<Composer data={refused} />);
+    expect(await screen.findByRole('alert')).toHaveTextContent('The hub refused this reply: the conversation was resolved meanwhile');
+    expect(field()).toHaveValue('My answer');
+  });
+
+  it('says which type of reply it is from the conversation (a DM answers privately)', () => {
+    setup(conversationData({ conversation: conversation(), messages: [{ ...conversationData().messages[0]!, visibility: 'private' }] }));
+    expect(screen.getByRole('textbox', { name: 'Private message' })).toBeVisible();
+  });
+});

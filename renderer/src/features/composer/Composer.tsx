@@ -1,0 +1,123 @@
+/**
+ * The composer: public reply, private message or internal note. Counts as the channel counts,
+ * expands `;shortcode` canned responses, saves the draft as you type, warns before personal
+ * data goes public, and holds a reply over another agent's until confirmed. Ctrl/Cmd+Enter
+ * sends; Ctrl/Cmd+Shift+Enter sends, resolves, and lands on the next conversation with the
+ * composer ready. Each concern is a hook beside this file; this component wires them to keys.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { DesktopResponse } from '../../../../shared/contract/desktop';
+import { countForChannel } from '../../../../shared/text/channel-length';
+import { personalDataWarning } from '../../../../shared/text/personal-data';
+import { useSession } from '../../api/queries';
+import { isMac } from '../../app/format';
+import { matches } from '../../app/keymap';
+import { focusInbox } from '../../app/nav';
+import { useUi } from '../../app/store';
+import { typingHeartbeat } from '../Collision';
+import { useCanned } from '../Settings';
+import { CannedSuggestions, ComposerStatus, PersonalDataConfirm } from './parts';
+import { SuggestedReplies, useSuggestedReplies } from './suggested';
+import { useCannedSuggestions } from './useCannedSuggestions';
+import { collisionText, useCollisionGate } from './useCollisionGate';
+import { useDraftAutosave, type Mode } from './useDraftAutosave';
+import { useSendReply } from './useSendReply';
+
+const SEND = isMac ? '⌘↩' : 'Ctrl+Enter';
+const SEND_RESOLVE = isMac ? '⌘⇧↩' : 'Ctrl+Shift+Enter';
+
+export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }) {
+  const c = data.conversation;
+  const session = useSession();
+  const canned = useCanned();
+  const composerFocus = useUi((s) => s.composerFocus);
+  const defaultVisibility = data.draft?.visibility ?? (data.messages.find((m) => m.direction === 'inbound')?.visibility ?? 'public');
+  const [mode, setMode] = useState<Mode>(defaultVisibility);
+  const [error, setError] = useState<string | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const refocus = () => requestAnimationFrame(() => field.current?.focus());
+
+  const draft = useDraftAutosave(c.id, data.draft?.text ?? '');
+  const gate = useCollisionGate(data.draft, (text) => { draft.restore(text); setError(null); });
+  const change = (next: string) => {
+    draft.edit(next, mode);
+    setError(null);
+    gate.clearRefusal();
+    if (mode !== 'note' && next) typingHeartbeat(c.id);
+  };
+
+  const ctx = useMemo(() => ({
+    customer: { name: data.customer?.name ?? 'there', handle: data.customer?.identities.find((i) => i.channel === c.channel)?.handle },
+    agent: { name: session.data?.agent?.name ?? 'Agent' },
+  }), [data.customer, c.channel, session.data?.agent?.name]);
+  const cannedList = useCannedSuggestions({ text: draft.text, field, canned, ctx, edit: change });
+  const suggested = useSuggestedReplies(data);
+
+  const count = countForChannel(draft.text, c.channel, mode === 'private' ? 'private' : 'public');
+  const liveWarning = mode === 'public' ? personalDataWarning(draft.text) : null;
+  const sender = useSendReply({
+    data, mode, text: draft.text, count,
+    gateArgs: () => gate.args(data.messages),
+    beforeSend: draft.drop,
+    sent: (resolved) => { draft.clear(); gate.clear(); if (!resolved) field.current?.focus(); },
+    failed: setError,
+  });
+
+  // r / n (and landing here after send-and-resolve) focus the composer in that mode.
+  useEffect(() => {
+    const ui = useUi.getState();
+    if (!ui.composerWanted) return;
+    useUi.setState({ composerWanted: false });
+    setMode((m) => (ui.composerMode === 'note' ? 'note' : m === 'note' ? defaultVisibility : m));
+    field.current?.focus();
+  }, [composerFocus]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (cannedList.onKeyDown(e)) return;
+    if (matches('$mod+Shift+Enter', e, isMac)) { e.preventDefault(); sender.send({ resolve: true }); return; }
+    if (matches('$mod+Enter', e, isMac)) { e.preventDefault(); sender.send({ resolve: false }); return; }
+    if (e.key === 'Escape') { e.preventDefault(); void draft.flush(); focusInbox(); }
+  };
+
+  const { suggestions, current } = cannedList;
+  const collision = gate.collision;
+  const limitText = count.limit === null ? `${count.count}` : `${count.count}/${count.limit}`;
+  const empty = !draft.text.trim();
+  return (
+    <div className={`composer composer-${mode}`}>
+      <div className="composer-bar">
+        <label className="sr-only" htmlFor="composer-mode">Reply type</label>
+        <select id="composer-mode" value={mode} onChange={(e) => { const m = e.target.value as Mode; setMode(m); draft.schedule(draft.text, m); }}>
+          <option value="public">Public reply</option>
+          <option value="private">Private message</option>
+          <option value="note">Internal note</option>
+        </select>
+        {mode !== 'note' && <span className={`counter num${count.over ? ' over' : ''}`} aria-label={`${count.count} of ${count.limit ?? 'no'} characters`}>{limitText}</span>}
+        <span className="muted hint">; canned · {SEND} send · {SEND_RESOLVE} send and resolve</span>
+      </div>
+      <textarea ref={field} id="composer" aria-label={mode === 'note' ? 'Internal note' : mode === 'private' ? 'Private message' : 'Public reply'}
+        aria-describedby="composer-status" aria-autocomplete="list" aria-controls={suggestions.length ? 'canned-suggestions' : undefined}
+        aria-activedescendant={suggestions.length ? `canned-${suggestions[current]!.shortcode}` : undefined}
+        value={draft.text} rows={4} placeholder={mode === 'note' ? 'Note for the team (not sent to the customer)' : 'Write a reply… (;shortcode for canned responses)'}
+        onChange={(e) => change(e.target.value)} onKeyDown={onKeyDown} onBlur={() => { void draft.flush(); }} />
+      <CannedSuggestions items={suggestions} current={current} ctx={ctx} onPick={cannedList.insert} />
+      <SuggestedReplies items={suggested} onUse={(s) => { change(s.text); field.current?.focus(); }} />
+      <ComposerStatus saved={draft.saved} hasText={!!draft.text} warning={liveWarning} error={error ?? gate.refusal}
+        collision={collision && (
+          <span className="error collision" role="alert" aria-label="Collision warning">
+            ⚠ Not sent: {collisionText(collision, session.data?.agents ?? [])}. {collision.token ? `Press ${SEND} to send it anyway, or edit it first.` : 'Edit it, or send again.'}
+          </span>
+        )} />
+      <div className="composer-actions">
+        <button onClick={() => sender.send({ resolve: false })} disabled={sender.busy || empty}>{mode === 'note' ? 'Add note' : 'Send'}</button>
+        <button onClick={() => sender.send({ resolve: true })} disabled={sender.busy || empty}>{mode === 'note' ? 'Add note and resolve' : 'Send and resolve'}</button>
+      </div>
+      {sender.confirm && (
+        <PersonalDataConfirm warning={sender.confirm.warning}
+          onEdit={() => { sender.setConfirm(null); refocus(); }}
+          onPrivate={() => { setMode('private'); draft.schedule(draft.text, 'private'); sender.setConfirm(null); refocus(); }}
+          onPostAnyway={() => { const r = sender.confirm!.resolve; sender.setConfirm(null); sender.send({ resolve: r, confirmed: true }); }} />
+      )}
+    </div>
+  );
+}
