@@ -7,8 +7,9 @@ import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDesktopCore } from '../core';
 import type { DesktopService } from '../core/service';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { registerIpc } from './ipc';
-import { APP_HOST, APP_SCHEME, APP_URL, appPathToFile, ELECTRON_CSP, isOpenableExternally, secureWebPreferences } from './security';
+import { APP_HOST, APP_SCHEME, APP_URL, appPathToFile, isOpenableExternally, secureWebPreferences } from './security';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -26,7 +27,7 @@ function serveApp(): void {
     const res = await net.fetch(pathToFileURL(join(rendererDir(), ...rel.split('/'))).toString()).catch(() => null);
     if (!res || !res.ok) return new Response('not found', { status: 404 });
     const headers = new Headers(res.headers);
-    headers.set('content-security-policy', ELECTRON_CSP);
+    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
     headers.set('x-content-type-options', 'nosniff');
     return new Response(res.body, { status: 200, headers });
   });

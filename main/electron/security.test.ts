@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appPathToFile, ELECTRON_CSP, isAllowedSender, isOpenableExternally, secureWebPreferences } from './security';
+import { appPathToFile, isAllowedSender, isOpenableExternally, secureWebPreferences } from './security';
 
 describe('secureWebPreferences', () => {
   it('isolates and sandboxes the renderer with no Node access', () => {
@@ -15,16 +15,6 @@ describe('secureWebPreferences', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
     });
-  });
-});
-
-describe('CSP', () => {
-  it('allows only our own scripts and no inline code', () => {
-    expect(ELECTRON_CSP).toContain("default-src 'self'");
-    expect(ELECTRON_CSP).toContain("script-src 'self'");
-    expect(ELECTRON_CSP).not.toContain('unsafe-inline');
-    expect(ELECTRON_CSP).not.toContain('unsafe-eval');
-    expect(ELECTRON_CSP).toContain("object-src 'none'");
   });
 });
 
@@ -60,5 +50,9 @@ describe('appPathToFile', () => {
     expect(appPathToFile('app://tend/a/%2E%2E%2F..%2F..%2Fsecret')).toBeNull();
     expect(appPathToFile('app://tend/..%5c..%5csecret')).toBeNull();
     expect(appPathToFile('app://other/index.html')).toBeNull();
+  });
+  it('refuses a malformed % escape instead of throwing', () => {
+    expect(appPathToFile('app://tend/assets/%E0%A4%A.js')).toBeNull();
+    expect(appPathToFile('app://tend/%')).toBeNull();
   });
 });

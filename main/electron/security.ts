@@ -40,18 +40,6 @@ export function secureWebPreferences(preloadPath: string): SecureWebPreferences 
   };
 }
 
-export const ELECTRON_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 /** An IPC request is served only from our own page's main frame. */
 export function isAllowedSender(frameUrl: string | undefined, isMainFrame: boolean): boolean {
   if (!frameUrl || !isMainFrame) return false;
@@ -81,7 +69,9 @@ export function appPathToFile(requestUrl: string): string | null {
   let u: URL;
   try { u = new URL(requestUrl); } catch { return null; }
   if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return null;
-  const parts = decodeURIComponent(u.pathname).split('/').filter((p) => p !== '' && p !== '.');
+  let path: string;
+  try { path = decodeURIComponent(u.pathname); } catch { return null; } // a malformed % escape
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.some((p) => p === '..' || p.includes('\\') || p.includes('\0'))) return null;
   return parts.length === 0 ? 'index.html' : parts.join('/');
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { DesktopService } from '../core/service';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { startWebHost, type WebHost } from './server';
 
 /** A recording stand-in for the core: this test is about the transport, not the core. */
@@ -53,6 +54,15 @@ describe('web host', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     const escape = await fetch(`${host.origin}/..%2f..%2fetc%2fpasswd`);
     expect(escape.status).toBe(403);
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('answers 400, not 500, to a malformed % escape in the path', async () => {
+    for (const path of ['/%', '/assets/%E0%A4%A.js', '/%zz']) {
+      const res = await fetch(`${host.origin}${path}`);
+      expect(res.status, path).toBe(400);
+      expect(await res.text()).toContain('malformed % escape');
+    }
   });
 
   it('refuses a WebSocket without the right token or from another origin', async () => {

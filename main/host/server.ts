@@ -13,7 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { DesktopEvents, type DesktopEventName } from '../../shared/contract/desktop';
 import { dispatchRequest } from '../../shared/contract/dispatch';
 import type { DesktopService } from '../core/service';
-import { CONTENT_SECURITY_POLICY } from './csp';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 
 export interface WebHostOptions {
   service: DesktopService;
@@ -50,7 +50,13 @@ function sameToken(given: string | null, token: string): boolean {
 
 async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return; }
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request: the path has a malformed % escape.');
+    return;
+  }
   let file = normalize(join(root, pathname));
   if (file !== root && !file.startsWith(root + sep)) { res.writeHead(403).end(); return; }
   let info = await stat(file).catch(() => null);
