@@ -1,22 +1,35 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { migrate } from './migrate';
 import { indexPending } from './fts';
 import { pruneWaiting } from './prune';
+import { ensurePrivateDir, ensurePrivateFile, tightenFile } from './private-files';
 
 export type Db = Database.Database;
 
 export const CACHE_FILE = 'cache.sqlite';
+
+export interface OpenOptions {
+  /**
+   * The better-sqlite3 addon to load instead of node_modules' own (built for the system Node's ABI):
+   * under Electron, a binding built for Electron's ABI (main/electron/native-binding.ts).
+   */
+  nativeBinding?: string;
+}
 
 /**
  * Opens (creating if needed) the desktop cache in `dataDir`: WAL, synchronous=NORMAL for the
  * cache (a lost last commit is re-synced from the hub); outbox commits go through
  * `durableTransaction`, which raises synchronous to FULL for their commit.
  */
-export function openCache(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, CACHE_FILE));
+export function openCache(dataDir: string, options: OpenOptions = {}): Db {
+  // 0700 folder, 0600 files (private-files.ts). SQLite gives the -wal and -shm it creates the
+  // database file's own mode, so a 0600 cache.sqlite makes them 0600 too.
+  ensurePrivateDir(dataDir);
+  const file = path.join(dataDir, CACHE_FILE);
+  for (const f of [`${file}-wal`, `${file}-shm`]) tightenFile(f);
+  ensurePrivateFile(file);
+  const db = openDatabase(file, options.nativeBinding);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -33,6 +46,15 @@ export function openCache(dataDir: string): Db {
     throw err;
   }
   return db;
+}
+
+function openDatabase(file: string, nativeBinding: string | undefined): Db {
+  if (!nativeBinding) return new Database(file);
+  try {
+    return new Database(file, { nativeBinding });
+  } catch (err) {
+    throw new Error(`the SQLite binding ${nativeBinding} cannot be loaded: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
 }
 
 /**
