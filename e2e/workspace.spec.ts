@@ -135,6 +135,8 @@ test('remaps a shortcut and uses it', async () => {
   await page.keyboard.press('Enter');
   const settings = page.getByRole('dialog', { name: 'Settings' });
   await expect(settings).toBeVisible();
+  // the web host keeps the session token unencrypted (no secret store) and says so
+  await expect(settings.getByRole('region', { name: 'About' })).toContainText('kept unencrypted in a file only your user can read (mode 0600');
   const change = settings.getByRole('button', { name: 'Change shortcut for Resolve' });
   for (let i = 0; i < 40 && !(await change.evaluate((el) => el === el.ownerDocument.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(change).toBeFocused();

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { LocalDesktopService } from './core';
+import { allowInsecureHubFromEnv } from './hub-url';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +29,7 @@ const dataDir = values['data-dir'] ?? fail('--data-dir is required');
 const batchSize = values['batch-size'] !== undefined ? Number(values['batch-size']) : undefined;
 if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 100)) fail('--batch-size must be an integer from 1 to 100');
 
-const core = new LocalDesktopService({ dataDir, hubUrl: values.hub, sync: { batchSize, log: (m) => process.stderr.write(`${m}\n`) } });
+const core = new LocalDesktopService({ dataDir, hubUrl: values.hub, allowInsecureHub: allowInsecureHubFromEnv(), sync: { batchSize, log: (m) => process.stderr.write(`${m}\n`) } });
 const print = (event: string, data: object) => process.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
 let last = '';
 core.on('session.changed', (s) => {

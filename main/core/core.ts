@@ -21,12 +21,20 @@ import { labelPatch } from './labels';
 import { LiveLink } from './live/link';
 import { lastDays, OnlineApi } from './live/online';
 import { Insights } from './live/insights';
+import { checkHubUrl } from './hub-url';
+import { FileTokenStore, type TokenProtection } from './session-token';
 
 export interface CoreOptions {
   dataDir: string;
   /** default hub for session.login when the request names none (CLI, web host) */
   hubUrl?: string;
   sync?: EngineOptions;
+  /** the better-sqlite3 addon to load (under Electron: one built for Electron's ABI); node_modules' own by default */
+  nativeBinding?: string;
+  /** how the session token is kept at rest (session-token.ts); unencrypted 0600 file by default (web host) */
+  tokenProtection?: TokenProtection;
+  /** allow a plain-http hub off this machine (TEND_ALLOW_HTTP_HUB=1, for a lab): hub-url.ts */
+  allowInsecureHub?: boolean;
 }
 
 type Req<N extends DesktopRequestName> = (typeof DesktopRequests)[N]['req']['_zod']['output'];
@@ -46,8 +54,9 @@ export class LocalDesktopService implements DesktopService {
   private closed = false;
 
   constructor(readonly options: CoreOptions) {
-    this.db = openCache(options.dataDir);
-    this.applier = new SyncApplier(this.db);
+    this.db = openCache(options.dataDir, { nativeBinding: options.nativeBinding });
+    this.applier = new SyncApplier(this.db, new FileTokenStore(options.dataDir, options.tokenProtection));
+    this.applier.meta.moveTokenOutOfCache();
     this.outbox = new Outbox(this.db);
     this.events.setMaxListeners(0);
     this.engine = new SyncEngine(this.applier, this.outbox, {
@@ -213,12 +222,14 @@ export class LocalDesktopService implements DesktopService {
       outbox_count: this.outbox.pendingCount(),
       last_sync_id: m.get('last_sync_id'),
       syncing: this.engine.syncing,
+      token_storage: this.applier.meta.tokens.description,
     };
   }
 
   private async login(hubUrl: string | undefined, email: string, password: string): Promise<SessionStatus> {
     const url = hubUrl ?? this.options.hubUrl;
     if (!url) throw new CoreError('invalid', 'no hub URL given');
+    checkHubUrl(url, this.options.allowInsecureHub);
     const client = new HubClient(url);
     let login, me;
     try {
@@ -262,6 +273,7 @@ export class LocalDesktopService implements DesktopService {
     }
     this.live.stop();
     await this.engine.stop();
+    this.applier.meta.set('session', null); // removes the token file
     this.wipe();
     this.emit('session.changed', this.status());
     this.emit('data.changed', { conversation_ids: [], inbox: true });

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDesktopCore } from '../core';
+import { allowInsecureHubFromEnv } from '../core/hub-url';
 import { startWebHost, type WebHost } from './server';
 import type { DesktopService } from '../core/service';
 
@@ -21,7 +22,8 @@ export const BUILT_CORE_WORKER = resolve(import.meta.dirname, '../../dist/electr
 
 export async function runWebHost(opts: { dataDir: string; hubUrl?: string; port?: number; staticDir?: string }): Promise<RunningHost> {
   if (!existsSync(BUILT_CORE_WORKER)) throw new Error(`${BUILT_CORE_WORKER} is missing: run \`npm run build\` first`);
-  const core = await createDesktopCore({ dataDir: resolve(opts.dataDir), hubUrl: opts.hubUrl, workerEntry: BUILT_CORE_WORKER });
+  // The web host has no system secret store: the session token is kept in a 0600 file (the core's default), and the About box says so.
+  const core = await createDesktopCore({ dataDir: resolve(opts.dataDir), hubUrl: opts.hubUrl, workerEntry: BUILT_CORE_WORKER, allowInsecureHub: allowInsecureHubFromEnv() });
   try {
     const host = await startWebHost({ service: core, staticDir: resolve(opts.staticDir ?? 'renderer/dist'), port: opts.port });
     return { host, core, async close() { await host.close(); await core.close(); } };

@@ -49,6 +49,8 @@ export const SessionStatusSchema = z.object({
   outbox_count: z.number().int(),
   last_sync_id: z.number().int(),
   syncing: z.boolean(),
+  /** where the session token is kept at rest, for the About box (encrypted by the system's secret store, or not and why) */
+  token_storage: z.object({ encrypted: z.boolean(), detail: z.string() }).optional(),
 });
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 

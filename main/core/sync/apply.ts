@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { BootstrapPage, ChangesPage, Entities, MeResponseSchema } from '../../../shared/contract/hub-api';
 import type { Db } from '../db/open';
 import { Meta } from '../db/meta';
+import type { TokenStore } from '../session-token';
 import { indexPending, indexPendingIfOver } from '../db/fts';
 import { pruneWaiting } from '../db/prune';
 import { priorityRank, slaKey, tabOf, type ScopeOwner } from './scope';
@@ -32,8 +33,8 @@ export class SyncApplier {
   readonly meta: Meta;
   private readonly s;
 
-  constructor(private readonly db: Db) {
-    this.meta = new Meta(db);
+  constructor(private readonly db: Db, tokens?: TokenStore) {
+    this.meta = new Meta(db, tokens);
     const newer = (t: string) => `WHERE excluded.sync_id >= ${t}.sync_id`;
     this.s = {
       // Newest wins by sync_id (equal included: a refused local change is replaced by the hub's

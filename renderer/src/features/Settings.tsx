@@ -1,4 +1,4 @@
-/** Settings: the keymap (press a new shortcut; refused when unsafe or taken) and canned responses. */
+/** Settings: the keymap (press a new shortcut; refused when unsafe or taken), canned responses, and About. */
 import { useState } from 'react';
 import { CannedResponsesSchema, DEFAULT_CANNED, type CannedResponse } from '../../../shared/text/canned';
 import { saveSetting, useSetting } from '../api/queries';
@@ -7,6 +7,7 @@ import { COMMANDS, comboFromEvent, effectiveKeys, formatCombo, remap, resetKey, 
 import { useKeymap } from '../app/useHotkeys';
 import { useUi } from '../app/store';
 import { Dialog } from '../components/Dialog';
+import { AboutSection } from './About';
 
 export function useCanned(): CannedResponse[] {
   const { value } = useSetting<unknown>('canned.responses', null);
@@ -101,6 +102,7 @@ export function SettingsDialog() {
       <h2>Settings</h2>
       <KeymapEditor />
       <CannedEditor />
+      <AboutSection />
       <div className="dialog-actions"><button onClick={close}>Close</button></div>
     </Dialog>
   );
