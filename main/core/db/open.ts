@@ -12,7 +12,7 @@ export const CACHE_FILE = 'cache.sqlite';
 export interface OpenOptions {
   /**
    * The better-sqlite3 addon to load instead of node_modules' own (built for the system Node's ABI):
-   * under Electron, a binding built for Electron's ABI (main/electron/native-binding.ts).
+   * under Electron, a binding built for Electron's ABI.
    */
   nativeBinding?: string;
 }
