@@ -11,16 +11,35 @@ import { SettingsDialog } from './features/Settings';
 import { StatusBar } from './features/StatusBar';
 import { Thread } from './features/Thread';
 import { useLiveEvents } from './app/live';
-import { lazy, Suspense } from 'react';
-import { AgentMessageDialog, OfferDialog } from './features/Presence';
+import { lazy, Suspense, useEffect } from 'react';
+import { AgentMessageDialog, usePresenceAtSignIn } from './features/Presence';
+import { OfferTray } from './features/OfferTray';
+import { Toasts } from './components/Toasts';
+import { useTheme } from './app/theme';
+import { useWindowTitle } from './app/title';
 
 // recharts is heavy: only supervisors who open the floor load it.
 const Floor = lazy(() => import('./features/Floor').then((m) => ({ default: m.Floor })));
 
+/** Narrow windows (and 150 % zoom) start without the customer card, giving its room to the thread; ] brings it back. */
+const NARROW = '(max-width: 1100px)';
+function useNarrowLayout(): void {
+  useEffect(() => {
+    const mq = window.matchMedia(NARROW);
+    const apply = () => useUi.getState().set({ showCustomer: !mq.matches });
+    apply();
+    mq.addEventListener('change', apply);
+    return () => mq.removeEventListener('change', apply);
+  }, []);
+}
+
 function Workspace() {
+  useNarrowLayout();
   const overrides = useKeymap();
   useHotkeys(overrides);
   useLiveEvents();
+  useWindowTitle();
+  usePresenceAtSignIn();
   const { showQueue, showCustomer, overlay, view } = useUi();
   return (
     <div className="app">
@@ -37,8 +56,9 @@ function Workspace() {
         </main>
       )}
       <Overlays />
-      <OfferDialog />
+      <OfferTray />
       <AgentMessageDialog />
+      <Toasts />
       {overlay === 'settings' && <SettingsDialog />}
     </div>
   );
@@ -46,6 +66,7 @@ function Workspace() {
 
 export function App() {
   useCoreEvents();
+  useTheme();
   const session = useSession();
   if (session.error) return <main className="login"><p role="alert" className="error">Cannot reach the Tend core: {session.error.message}</p></main>;
   if (!session.data) return <main className="login" aria-busy="true" />;

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { queryClient } from './api/queries';
 import { App } from './App';
-import './styles.css';
+import './design.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

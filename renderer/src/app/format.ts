@@ -1,4 +1,4 @@
-/** Small display helpers: times, SLA state, labels. */
+/** Small display helpers: durations, one date format for the whole app, labels. */
 import type { Conversation } from '../../../shared/domain';
 
 export function shortDuration(ms: number): string {
@@ -11,47 +11,65 @@ export function shortDuration(ms: number): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-export type SlaState = 'none' | 'calm' | 'warning' | 'breached';
-/** Amber from this close to the due time. */
-export const SLA_WARNING_MS = 15 * 60_000;
-
-export function slaDue(c: Pick<Conversation, 'status' | 'first_response_at' | 'first_response_due_at' | 'next_response_due_at' | 'resolution_due_at'>): string | null {
-  if (c.status === 'resolved' || c.status === 'snoozed') return null;
-  return (c.first_response_at ? c.next_response_due_at : c.first_response_due_at) ?? c.resolution_due_at ?? null;
-}
-
-export function slaState(due: string | null, now: number): { state: SlaState; text: string; label: string } {
-  if (!due) return { state: 'none', text: '', label: 'no SLA running' };
-  const left = Date.parse(due) - now;
-  if (left < 0) return { state: 'breached', text: `−${shortDuration(left)}`, label: `SLA breached ${shortDuration(left)} ago` };
-  return { state: left < SLA_WARNING_MS ? 'warning' : 'calm', text: shortDuration(left), label: `SLA due in ${shortDuration(left)}` };
-}
-
+// One date format everywhere: "14:05" today, "6 Dec, 14:05" this year, "6 Dec 2025" before.
 // Formatters are costly to create (toLocaleTimeString builds one per call): make them once.
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+const WEEKDAY = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
 let todayKey = '';
+let todayStart = 0;
 let todayUntil = 0;
+let thisYear = 0;
 
-export function clockTime(iso: string): string {
-  const t = Date.parse(iso);
+function refreshToday(): void {
   const now = Date.now();
-  if (now >= todayUntil) {
-    const d = new Date(now);
-    todayKey = DAY.format(d);
-    d.setHours(24, 0, 0, 0);
-    todayUntil = d.getTime();
-  }
+  if (now < todayUntil && now >= todayStart) return;
+  const d = new Date(now);
+  todayKey = DAY.format(d);
+  thisYear = d.getFullYear();
+  d.setHours(0, 0, 0, 0);
+  todayStart = d.getTime();
+  d.setHours(24, 0, 0, 0);
+  todayUntil = d.getTime();
+}
+
+/** A moment: its time today, its day and time this year, its date before. */
+export function clockTime(iso: string): string {
+  refreshToday();
+  const t = Date.parse(iso);
   const day = DAY.format(t);
-  return day === todayKey ? TIME.format(t) : `${day} ${TIME.format(t)}`;
+  if (day === todayKey && t >= todayStart && t < todayUntil) return TIME.format(t);
+  if (new Date(t).getFullYear() === thisYear) return `${day}, ${TIME.format(t)}`;
+  return DATE.format(t);
+}
+
+/** A day: "6 Dec 2025" (customer since, past conversations). */
+export const dateOnly = (iso: string): string => {
+  refreshToday();
+  const t = Date.parse(iso);
+  return new Date(t).getFullYear() === thisYear ? DAY.format(t) : DATE.format(t);
+};
+
+/** The key of a local day, for grouping messages by day. */
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+/** A day separator in the thread: "Today", "Yesterday", or "Saturday, 5 December". */
+export function dayLabel(iso: string): string {
+  refreshToday();
+  const t = Date.parse(iso);
+  if (t >= todayStart && t < todayUntil) return 'Today';
+  if (t >= todayStart - 86_400_000 && t < todayStart) return 'Yesterday';
+  const d = new Date(t);
+  return d.getFullYear() === thisYear ? WEEKDAY.format(d) : DATE.format(d);
 }
 
 export const CHANNEL_LABEL: Record<string, string> = {
-  x: 'X', facebook: 'Facebook', instagram: 'Instagram', rss: 'RSS', reddit: 'Reddit', youtube: 'YouTube',
+  x: 'X', facebook: 'Facebook', instagram: 'Instagram', rss: 'Feed', reddit: 'Reddit', youtube: 'YouTube',
   review: 'Review', forum: 'Forum', email: 'E-mail', sandbox: 'Sandbox',
-};
-export const CHANNEL_SHORT: Record<string, string> = {
-  x: 'X', facebook: 'FB', instagram: 'IG', rss: 'RSS', reddit: 'RD', youtube: 'YT', review: 'RV', forum: 'FO', email: '@', sandbox: 'SB',
 };
 
 export function sentimentText(a: Conversation['analysis']): { label: string; tone: 'neg' | 'pos' | 'neu' } | null {

@@ -4,7 +4,7 @@ import type { InboxTab } from '../../../shared/contract/desktop';
 import type { Channel } from '../../../shared/domain';
 
 export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter'
-  | 'label' | 'reason' | 'presence' | 'figures';
+  | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures';
 /** The main view: the agent's workspace, the supervisor's floor, or department insights. */
 export type View = 'inbox' | 'floor' | 'insights';
 export type ComposerMode = 'reply' | 'note';
@@ -29,15 +29,19 @@ interface UiState {
   threadWanted: boolean;
   showQueue: boolean;
   showCustomer: boolean;
-  /** a short message for the live region ("Resolved", "Snoozed until…") */
+  /** the latest short message ("Resolved", "Snoozed until…"), shown as a toast and read by screen readers */
   announcement: string;
+  toasts: Array<{ id: number; text: string }>;
   set(p: Partial<UiState>): void;
   select(id: string | null, index: number): void;
   open(o: Overlay): void;
   focusComposer(mode: ComposerMode): void;
   focusThread(): void;
   announce(text: string): void;
+  dismissToast(id: number): void;
 }
+
+let toastId = 0;
 
 export const useUi = create<UiState>((set) => ({
   view: 'inbox',
@@ -55,12 +59,14 @@ export const useUi = create<UiState>((set) => ({
   showQueue: true,
   showCustomer: true,
   announcement: '',
+  toasts: [],
   set: (p) => set(p),
   select: (id, index) => set({ selectedId: id, selectedIndex: index }),
   open: (overlay) => set({ overlay }),
   focusComposer: (mode) => set((s) => ({ composerMode: mode, composerWanted: true, composerFocus: s.composerFocus + 1 })),
   focusThread: () => set({ threadWanted: true }),
-  announce: (announcement) => set({ announcement }),
+  announce: (announcement) => set((s) => ({ announcement, toasts: [...s.toasts.slice(-4), { id: ++toastId, text: announcement }] })),
+  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
 }));
 
 /** One clock for every SLA countdown: a re-render per 15 s, not per row. */

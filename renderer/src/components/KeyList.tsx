@@ -15,7 +15,8 @@ export function KeyList<T>(props: { label: string; items: T[]; id: (t: T) => str
   return (
     <div role="listbox" tabIndex={0} aria-label={props.label} className="floor-list" onKeyDown={onKeyDown}
       aria-activedescendant={props.items[i] ? `${prefix}-${props.id(props.items[i]!)}` : undefined}>
-      {props.items.length === 0 && <p className="muted">{props.empty}</p>}
+      {/* an empty listbox still holds one (disabled) option: it says why it is empty */}
+      {props.items.length === 0 && <div role="option" aria-selected="false" aria-disabled="true" className="row muted">{props.empty}</div>}
       {props.items.map((it, n) => (
         <div key={props.id(it)} id={`${prefix}-${props.id(it)}`} role="option" aria-selected={n === i} className={`row${n === i ? ' selected' : ''}`}
           onMouseDown={(e) => { e.preventDefault(); setActive(n); (e.currentTarget.parentElement as HTMLElement).focus(); }}>

@@ -5,7 +5,16 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Dialog } from './Dialog';
 
-export interface PickItem { id: string; label: string; hint?: ReactNode; key?: string; detail?: ReactNode }
+export interface PickItem {
+  id: string;
+  /** plain text: what typing filters on and what a screen reader reads */
+  label: string;
+  /** shown instead of the label when given (search hits with their matches highlighted) */
+  content?: ReactNode;
+  hint?: ReactNode; key?: string; detail?: ReactNode;
+  /** the detail is a warning (an agent offline or at capacity) */
+  warn?: boolean;
+}
 
 export function ListPicker(props: {
   label: string; placeholder: string; items: PickItem[]; onPick(item: PickItem): void; onClose(): void;
@@ -47,13 +56,13 @@ export function ListPicker(props: {
       <input className="picker-input" role="combobox" aria-expanded="true" aria-controls="picker-list" aria-label={props.label}
         aria-activedescendant={items[current] ? `pick-${current}` : undefined} autoComplete="off" spellCheck={false}
         placeholder={props.placeholder} value={query} onChange={(e) => { setQuery(e.target.value); setActive(0); setPickWhenReady(false); }} onKeyDown={onKeyDown} data-autofocus />
-      <ul id="picker-list" role="listbox" aria-label={props.label} className="picker-list">
+      <ul id="picker-list" role={items.length ? 'listbox' : undefined} aria-label={props.label} className="picker-list">
         {items.map((it, i) => (
           <li key={it.id} id={`pick-${i}`} role="option" aria-selected={i === current} className={i === current ? 'active' : ''}
             onMouseDown={(e) => { e.preventDefault(); props.onPick(it); }}>
             {it.key && <kbd className="pick-key">{it.key}</kbd>}
-            <span className="pick-label">{it.label}</span>
-            {it.detail && <span className="pick-detail muted">{it.detail}</span>}
+            <span className="pick-label">{it.content ?? it.label}</span>
+            {it.detail && <span className={`pick-detail${it.warn ? ' warn' : ' muted'}`}>{it.detail}</span>}
             {it.hint && <span className="pick-hint">{it.hint}</span>}
           </li>
         ))}

@@ -2,6 +2,7 @@
  * Collision control on the thread: this desktop tells the hub the agent is viewing (and typing
  * in) the conversation; the hub pushes who else is, and the thread shows "Bo is typing".
  */
+import { Eye, PenLine } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { signal } from '../api/mutations';
 import { useSession } from '../api/queries';
@@ -48,5 +49,6 @@ export function Viewers({ conversationId }: { conversationId: string }) {
   if (others.length === 0) return null;
   const name = (id: string) => session?.agents.find((a) => a.id === id)?.name ?? 'Someone';
   const text = others.map((e) => `${name(e.agent_id)} is ${e.activity}`).join(', ');
-  return <div className="viewers warn" role="status" aria-label="Others on this conversation">👁 {text}</div>;
+  const Icon = others.some((e) => e.activity === 'typing') ? PenLine : Eye;
+  return <div className="viewers warn" role="status" aria-label="Others on this conversation"><Icon size={14} aria-hidden="true" /> {text}</div>;
 }

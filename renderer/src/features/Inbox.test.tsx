@@ -33,3 +33,26 @@ describe('InboxRow', () => {
     expect(screen.getByRole('option', { selected: true })).toBeVisible();
   });
 });
+
+describe('InboxRow SLA chip (issue 13, item 1)', () => {
+  it('shows the due time the list sorts by, and which clock it is', () => {
+    // answered once; the next reply is due in 2 minutes, but the resolution clock broke 16 h 26 m ago
+    row({ first_response_at: new Date(fixedNow - 20 * 60 * MIN).toISOString(), first_response_due_at: new Date(fixedNow - 22 * 60 * MIN).toISOString(),
+      next_response_due_at: new Date(fixedNow + 2 * MIN).toISOString(), resolution_due_at: new Date(fixedNow - (16 * 60 + 26) * MIN).toISOString() });
+    const chip = screen.getByTitle('resolve SLA breached 16h 26m ago');
+    expect(chip).toHaveTextContent('res −16h 26m');
+    expect(chip).toHaveClass('sla-breached');
+    expect(screen.queryByText('2m')).not.toBeInTheDocument();
+  });
+
+  it('names the first-reply clock until someone has answered', () => {
+    row({ first_response_due_at: new Date(fixedNow + 4 * MIN).toISOString(), resolution_due_at: new Date(fixedNow + 60 * MIN).toISOString() });
+    expect(screen.getByTitle('first reply due in 4m')).toHaveTextContent('1st 4m');
+  });
+
+  it('shows no chip when no clock runs (snoozed)', () => {
+    row({ status: 'snoozed' });
+    expect(screen.getByRole('option')).toHaveAccessibleName(/no SLA running/);
+    expect(document.querySelector('.sla')).toBeNull();
+  });
+});

@@ -3,43 +3,67 @@
  * Only the pages on screen are fetched, so 100,000 rows cost what 30 do.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { Inbox as InboxIcon, Search, X } from 'lucide-react';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { InboxTab } from '../../../shared/contract/desktop';
 import { conversationQuery, customerQuery, PAGE_SIZE, queryClient, useCounts, useInboxPages, type InboxFilter } from '../api/queries';
-import { CHANNEL_LABEL, CHANNEL_SHORT, sentimentText, slaDue, slaState } from '../app/format';
+import { CHANNEL_LABEL, sentimentText } from '../app/format';
+import { CLOCK_SHORT, slaView } from '../app/sla';
 import { registerNav } from '../app/nav';
 import { useClock, useUi } from '../app/store';
 import { run } from '../app/actions';
-import { RowLabels } from './Labels';
+import { Avatar } from '../components/Avatar';
+import { ChannelIcon, channelName } from '../components/ChannelIcon';
+import { EmptyState } from '../components/EmptyState';
 
 type Row = NonNullable<ReturnType<typeof useInboxPages>[number]['data']>['items'][number];
+
+const EMPTY: Record<InboxTab, { title: string; hint: string }> = {
+  mine: { title: 'Nothing assigned to you', hint: 'Shift+N takes the next conversation from the team queue, or press 2 to look at it.' },
+  team: { title: 'The team queue is empty', hint: 'New posts land here as they arrive.' },
+  snoozed: { title: 'Nothing snoozed', hint: 's snoozes the open conversation until later.' },
+  resolved: { title: 'Nothing resolved yet', hint: 'e resolves the open conversation.' },
+};
 
 const TABS: Array<{ id: InboxTab; label: string }> = [
   { id: 'mine', label: 'Mine' }, { id: 'team', label: 'Team queue' }, { id: 'snoozed', label: 'Snoozed' }, { id: 'resolved', label: 'Resolved' },
 ];
-const ROW_HEIGHT = 50;
+const ROW_HEIGHT = 54;
 
+/**
+ * One conversation: customer and channel, one priority mark (only when not normal), one SLA chip
+ * (the clock the list sorts by, and which one), intent and the snippet; the reason on hover.
+ */
 export const InboxRow = memo(function InboxRow({ row, selected, index, now }: { row: Row; selected: boolean; index: number; now: number }) {
-  const sla = slaState(slaDue(row), now);
+  const sla = slaView(row, now);
   const sentiment = sentimentText(row.analysis);
   const handle = row.customer_handle && row.customer_handle !== row.customer_name ? row.customer_handle : '';
+  const intent = row.analysis.intent?.replace(/_/g, ' ');
   return (
     <div role="option" id={`row-${row.id}`} aria-selected={selected} data-index={index}
-      aria-label={`${row.customer_name}${handle ? ` ${handle}` : ''} on ${CHANNEL_LABEL[row.channel]}: ${row.snippet}. ${row.priority} priority. ${sla.label}${sentiment ? `. ${sentiment.label}` : ''}${row.analysis.intent ? `, ${row.analysis.intent.replace(/_/g, ' ')}` : ''}${row.unread ? '. Unread' : ''}`}
+      aria-label={`${row.customer_name}${handle ? ` ${handle}` : ''} on ${CHANNEL_LABEL[row.channel]}: ${row.snippet}. ${row.priority} priority. ${sla.label}${sentiment ? `. ${sentiment.label}` : ''}${intent ? `, ${intent}` : ''}${row.unread ? '. Unread' : ''}`}
       title={row.analysis.reason}
       className={`row${selected ? ' selected' : ''}${row.unread ? ' unread' : ''}`}
       onMouseDown={(e) => { e.preventDefault(); useUi.getState().select(row.id, index); document.getElementById('inbox-list')?.focus(); }}>
-      <div className="row-top">
-        <span className="unread-dot" aria-hidden="true">{row.unread ? '●' : ''}</span>
-        <span className={`chan chan-${row.channel}`} title={CHANNEL_LABEL[row.channel]}>{CHANNEL_SHORT[row.channel]}</span>
-        <span className="who"><strong>{row.customer_name}</strong>{handle && <span className="muted"> {handle}</span>}</span>
-        {row.priority !== 'normal' && <span className={`prio prio-${row.priority}`}>{row.priority}</span>}
-        <RowLabels analysis={row.analysis} />
-        <span className={`sla sla-${sla.state} num`} title={sla.label}>{sla.text}</span>
+      <div className="avatar-cell">
+        {row.unread && <span className="unread-dot" aria-hidden="true" />}
+        <Avatar name={row.customer_name} id={row.customer_id} size={28} />
       </div>
-      <div className="snippet">
-        {row.tags.slice(0, 2).map((t) => <span key={t} className="tag">#{t} </span>)}
-        {row.snippet}
+      <div className="row-main">
+        <div className="row-top">
+          <ChannelIcon channel={row.channel} labelled={false} />
+          <span className="who"><strong>{row.customer_name}</strong>{handle && <span className="handle"> {handle}</span>}</span>
+          {row.priority !== 'normal' && <span className={`prio-chip prio-${row.priority}`}>{row.priority}</span>}
+          {sla.clock && (
+            <span className={`sla sla-${sla.state} num`} title={sla.label}>
+              <span className="clock">{CLOCK_SHORT[sla.clock]}</span> {sla.text}
+            </span>
+          )}
+        </div>
+        <div className="row-bottom">
+          {intent && <span className={`intent${sentiment ? ` senti-${sentiment.tone}` : ''}`} title={row.analysis.reason}>{intent}</span>}
+          <span className="snippet">{row.tags.slice(0, 2).map((t) => <span key={t} className="tag">#{t}</span>)} {row.snippet}</span>
+        </div>
       </div>
     </div>
   );
@@ -123,7 +147,7 @@ export function Inbox() {
         {TABS.map((t, i) => (
           <button key={t.id} role="tab" aria-selected={tab === t.id} aria-controls="inbox-list" tabIndex={tab === t.id ? 0 : -1}
             onClick={() => run(`inbox.tab.${t.id}` as never)} title={`${t.label} (${i + 1})`}>
-            {t.label} <span className="count num">{counted(t.id) ?? ''}</span>
+            <span className="tab-label">{t.label}</span> <span className="count num">{counted(t.id) ?? ''}</span>
           </button>
         ))}
       </div>
@@ -134,7 +158,7 @@ export function Inbox() {
         {(channel || tag) && (
           <button className="chip" onClick={() => useUi.getState().set({ channel: undefined, tag: undefined, selectedId: null, selectedIndex: 0 })}
             aria-label={`Clear filter ${[channel && CHANNEL_LABEL[channel], tag && `#${tag}`].filter(Boolean).join(' ')}`}>
-            {[channel && CHANNEL_LABEL[channel], tag && `#${tag}`].filter(Boolean).join(' · ')} ✕
+            {channel && <ChannelIcon channel={channel} labelled={false} />}{[channel && channelName(channel), tag && `#${tag}`].filter(Boolean).join(' · ')} <X size={12} aria-hidden="true" />
           </button>
         )}
         <button className="link" onClick={() => run('inbox.filter')} aria-label="Filter by channel or tag">Filter</button>
@@ -142,7 +166,14 @@ export function Inbox() {
       </div>
       <div ref={scrollRef} id="inbox-list" role="listbox" aria-label="Conversations" tabIndex={0} className="list"
         aria-activedescendant={selectedRow ? `row-${selectedRow.id}` : undefined}>
-        {total === 0 && first.isFetched && <p className="empty">Nothing here. {tab === 'mine' ? 'Take one from the Team queue (2).' : ''}</p>}
+        {/* an empty listbox still holds one (disabled) option: it says why it is empty and what to do */}
+        {total === 0 && first.isFetched && (
+          <div role="option" aria-selected="false" aria-disabled="true">
+            {channel || tag
+              ? <EmptyState icon={Search} title="Nothing matches this filter">Clear it with the chip above, or <kbd>f</kbd> for another.</EmptyState>
+              : <EmptyState icon={InboxIcon} title={EMPTY[tab].title}>{EMPTY[tab].hint}</EmptyState>}
+          </div>
+        )}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((it) => {
             const row = rowAt(it.index);

@@ -1,4 +1,5 @@
 /** Sign in to a hub. The demo hub started by `npm start` prints its address and demo accounts. */
+import { Sprout } from 'lucide-react';
 import { useState } from 'react';
 import { useAction } from '../api/mutations';
 import { keys, queryClient, useSession } from '../api/queries';
@@ -25,7 +26,7 @@ export function Login() {
   return (
     <main className="login">
       <form onSubmit={submit} aria-label="Sign in" className="login-form">
-        <h1>Tend</h1>
+        <h1><Sprout size={24} aria-hidden="true" /> Tend</h1>
         <p className="muted">Sign in to your care hub.</p>
         <label>Hub URL<input name="hub" type="url" required value={hubUrl} onChange={(e) => setHubUrl(e.target.value)} autoComplete="url" /></label>
         <label>Email<input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" autoFocus /></label>

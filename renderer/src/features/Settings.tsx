@@ -5,6 +5,9 @@ import { saveSetting, useSetting } from '../api/queries';
 import { isMac } from '../app/format';
 import { COMMANDS, comboFromEvent, effectiveKeys, formatCombo, remap, resetKey, type CommandId } from '../app/keymap';
 import { useKeymap } from '../app/useHotkeys';
+import { SOUND_SETTING } from '../app/notify';
+import { platform } from '../app/platform';
+import { setTheme, useThemeChoice, type ThemeChoice } from '../app/theme';
 import { useUi } from '../app/store';
 import { Dialog } from '../components/Dialog';
 import { AboutSection } from './About';
@@ -95,11 +98,34 @@ function CannedEditor() {
   );
 }
 
+/** Theme (system, light, dark) and how new work announces itself. */
+function Appearance() {
+  const theme = useThemeChoice();
+  const { value: sound } = useSetting<boolean>(SOUND_SETTING, false);
+  const choices: Array<[ThemeChoice, string]> = [['system', 'Follow the system'], ['light', 'Light'], ['dark', 'Dark']];
+  return (
+    <section aria-label="Appearance and notifications">
+      <h3>Appearance and notifications</h3>
+      <fieldset className="theme-choice">
+        <legend className="sr-only">Theme</legend>
+        {choices.map(([id, label]) => (
+          <label key={id}><input type="radio" name="theme" value={id} checked={theme === id} onChange={() => void setTheme(id)} /> {label}</label>
+        ))}
+      </fieldset>
+      <p className="theme-choice">
+        <label><input type="checkbox" checked={sound} onChange={(e) => { void saveSetting(SOUND_SETTING, e.target.checked); platform.askPermission(); }} /> A sound for new offers and messages</label>
+        <button type="button" onClick={() => platform.askPermission()}>Allow desktop notifications</button>
+      </p>
+    </section>
+  );
+}
+
 export function SettingsDialog() {
   const close = () => useUi.getState().open(null);
   return (
     <Dialog label="Settings" onClose={close} wide>
-      <h2>Settings</h2>
+      <h2 tabIndex={-1} data-autofocus>Settings</h2>
+      <Appearance />
       <KeymapEditor />
       <CannedEditor />
       <AboutSection />

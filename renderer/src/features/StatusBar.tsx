@@ -1,18 +1,19 @@
-/** Who is signed in, online/offline, outbox count, sync state, and the palette hint. */
+/** One line, never two: who is signed in, presence, online/offline, outbox, sync, and the way to every command. */
+import { CloudOff, Command, Keyboard, LogOut, RefreshCw, Send, Sprout, Wifi } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { transport } from '../api/client';
 import { useAction } from '../api/mutations';
 import { queryClient, useSession } from '../api/queries';
+import { run } from '../app/actions';
 import { isMac } from '../app/format';
 import { formatCombo } from '../app/keymap';
-import { run } from '../app/actions';
 import { useUi } from '../app/store';
-import { PresenceStatus } from './Presence';
+import { Avatar } from '../components/Avatar';
 import { canSeeInsights } from './access';
+import { PresenceStatus } from './Presence';
 
 export function StatusBar() {
   const s = useSession().data;
-  const announcement = useUi((u) => u.announcement);
   const view = useUi((u) => u.view);
   const [hostUp, setHostUp] = useState(true);
   const logout = useAction('session.logout', { onSuccess: () => queryClient.invalidateQueries() });
@@ -21,8 +22,8 @@ export function StatusBar() {
   const online = hostUp && s.online;
   return (
     <header className="statusbar" role="banner">
-      <span className="brand">Tend</span>
-      <span className="agent">{s.agent?.name}</span>
+      <span className="brand"><Sprout size={16} aria-hidden="true" /> Tend</span>
+      {s.agent && <span className="agent"><Avatar name={s.agent.name} id={s.agent.id} size={22} /> {s.agent.name}</span>}
       <PresenceStatus />
       {(s.agent?.role === 'supervisor' || s.agent?.role === 'admin') && (
         <button className="link" onClick={() => run('view.floor')} aria-label="Switch between inbox and floor (Shift+F)">{view === 'floor' ? 'Inbox' : 'Floor'} <kbd>⇧F</kbd></button>
@@ -31,17 +32,20 @@ export function StatusBar() {
         <button className="link" onClick={() => run('view.insights')} aria-label="Switch between inbox and department insights (Shift+I)">{view === 'insights' ? 'Inbox' : 'Insights'} <kbd>⇧I</kbd></button>
       )}
       <span role="status" aria-label={online ? 'Online' : 'Offline'} className={`conn ${online ? 'online' : 'offline'}`}>
-        <span aria-hidden="true">{online ? '●' : '○'}</span> {hostUp ? (s.online ? 'Online' : 'Offline') : 'App host unreachable'}
+        {online ? <Wifi size={14} aria-hidden="true" /> : <CloudOff size={14} aria-hidden="true" />} {hostUp ? (s.online ? 'Online' : 'Offline') : 'App host unreachable'}
       </span>
-      <span role="status" aria-label={`Outbox ${s.outbox_count}`} className={`outbox num${s.outbox_count ? ' pending' : ''}`}>Outbox {s.outbox_count}</span>
-      <span className="muted sync num" aria-label="Sync state">{s.syncing ? 'Syncing…' : `Synced #${s.last_sync_id}`}</span>
-      <span className="live" role="status" aria-live="polite">{announcement}</span>
+      <span role="status" aria-label={`Outbox ${s.outbox_count}`} className={`outbox num${s.outbox_count ? ' pending' : ''}`}
+        title={s.outbox_count ? 'Replies waiting to be sent: they leave when the hub is reachable' : 'Every reply has been sent'}>
+        <Send size={13} aria-hidden="true" /> Outbox {s.outbox_count}
+      </span>
+      {/* the sync id is the engineers' business: the agent needs to know whether it is up to date */}
+      <span className="muted sync" aria-label="Sync state">{s.syncing ? <><RefreshCw size={13} aria-hidden="true" /> Syncing…</> : online ? 'Up to date' : 'Working from this desktop'}</span>
       <span className="spacer" />
       <button className="link" onClick={() => useUi.getState().open('palette')} aria-label="Command palette">
-        <kbd>{formatCombo('$mod+K', isMac)}</kbd> commands
+        <Command size={14} aria-hidden="true" /> <kbd>{formatCombo('$mod+K', isMac)}</kbd>
       </button>
-      <button className="link" onClick={() => useUi.getState().open('shortcuts')} aria-label="Keyboard shortcuts"><kbd>?</kbd></button>
-      <button className="link" disabled={logout.isPending} onClick={() => logout.mutate({})}>Sign out</button>
+      <button className="link" onClick={() => useUi.getState().open('shortcuts')} aria-label="Keyboard shortcuts"><Keyboard size={15} aria-hidden="true" /> <kbd>?</kbd></button>
+      <button className="link" disabled={logout.isPending} onClick={() => logout.mutate({})}><LogOut size={14} aria-hidden="true" /> Sign out</button>
     </header>
   );
 }

@@ -1,16 +1,21 @@
-/** The conversation: header with the analysis, then every message and internal note in time order. */
-import { useEffect, useRef } from 'react';
+/** The conversation: header with the analysis, then every message and internal note in time order, by day. */
+import { AlertTriangle, Check, Clock, Inbox as InboxIcon, Loader, WifiOff } from 'lucide-react';
+import { Fragment, useEffect, useRef } from 'react';
 import type { DesktopResponse, ThreadMessage } from '../../../shared/contract/desktop';
 import type { Note } from '../../../shared/domain';
 import { act } from '../api/mutations';
 import { useConversation, useSession } from '../api/queries';
-import { CHANNEL_LABEL, clockTime, slaDue, slaState } from '../app/format';
+import { clockTime, dayLabel, dayKey } from '../app/format';
+import { slaView, CLOCK_NAME } from '../app/sla';
 import { useClock, useUi } from '../app/store';
+import { Avatar } from '../components/Avatar';
+import { ChannelIcon, channelName } from '../components/ChannelIcon';
+import { EmptyState } from '../components/EmptyState';
 import { Composer } from './composer/Composer';
 import { useViewingHeartbeat, Viewers } from './Collision';
 import { AnalysisLine } from './Labels';
 
-type Item = { kind: 'message'; m: ThreadMessage } | { kind: 'note'; n: Note };
+type Item = { kind: 'message'; m: ThreadMessage; at: string } | { kind: 'note'; n: Note; at: string };
 
 export function deliveryLabel(m: ThreadMessage): { text: string; state: string } {
   if (m.local_state === 'waiting') return { text: 'waiting (offline)', state: 'waiting' };
@@ -20,38 +25,66 @@ export function deliveryLabel(m: ThreadMessage): { text: string; state: string }
   return { text: m.delivery, state: m.delivery };
 }
 
+const DELIVERY_ICON = { sent: Check, waiting: WifiOff, sending: Loader, failed: AlertTriangle } as const;
+
+function Delivery({ m }: { m: ThreadMessage }) {
+  const d = deliveryLabel(m);
+  const Icon = (DELIVERY_ICON as Record<string, typeof Check>)[d.state] ?? Clock;
+  return (
+    <>
+      <span className={`delivery delivery-${d.state}`} role="status" aria-label={`Delivery: ${d.text}`}><Icon size={12} aria-hidden="true" /> {d.text}</span>
+      {d.state === 'failed' && (
+        <button className="link" onClick={() => { act('outbox.retry', { id: m.id }).catch((e: Error) => useUi.getState().announce(e.message)); }} aria-label="Retry sending (Shift+R)">Retry</button>
+      )}
+    </>
+  );
+}
+
 export function MessageList({ data, label }: { data: DesktopResponse<'conversation.get'>; label: string }) {
   const items: Item[] = [
-    ...data.messages.map((m) => ({ kind: 'message' as const, m })),
-    ...data.notes.map((n) => ({ kind: 'note' as const, n })),
-  ].sort((a, b) => (a.kind === 'message' ? a.m.created_at : a.n.created_at).localeCompare(b.kind === 'message' ? b.m.created_at : b.n.created_at));
+    ...data.messages.map((m) => ({ kind: 'message' as const, m, at: m.created_at })),
+    ...data.notes.map((n) => ({ kind: 'note' as const, n, at: n.created_at })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  let day = '';
   return (
     <ol className="messages" aria-label={label}>
       {items.map((it) => {
+        const key = dayKey(it.at);
+        const separator = key !== day ? <li className="day" aria-hidden="true"><time dateTime={it.at}>{dayLabel(it.at)}</time></li> : null;
+        day = key;
         if (it.kind === 'note') {
           return (
-            <li key={it.n.id} className="msg note" aria-label={`Internal note by ${it.n.author_name}`}>
-              <div className="msg-head"><span className="badge note-badge">Internal note</span> <strong>{it.n.author_name}</strong> <time className="muted num" dateTime={it.n.created_at}>{clockTime(it.n.created_at)}</time></div>
-              <p className="msg-text">{it.n.text}</p>
-            </li>
+            <Fragment key={it.n.id}>
+              {separator}
+              <li className="msg note" aria-label={`Internal note by ${it.n.author_name}`}>
+                <Avatar name={it.n.author_name} id={it.n.author_id} />
+                <div className="bubble">
+                  <div className="msg-head"><span className="badge note-badge">Internal note</span> <strong>{it.n.author_name}</strong> <time className="muted num" dateTime={it.n.created_at}>{clockTime(it.n.created_at)}</time></div>
+                  <p className="msg-text">{it.n.text}</p>
+                </div>
+              </li>
+            </Fragment>
           );
         }
         const m = it.m;
         const out = m.direction === 'outbound';
         const d = out ? deliveryLabel(m) : null;
         return (
-          <li key={m.id} className={`msg ${out ? 'out' : 'in'} ${m.visibility}`} aria-label={`${out ? 'Reply' : 'Message'} from ${m.author_name}, ${m.visibility}${d ? `, ${d.text}` : ''}`}>
-            <div className="msg-head">
-              <strong>{m.author_name}</strong>
-              <span className={`badge vis-${m.visibility}`}>{m.visibility === 'public' ? 'public' : 'private message'}</span>
-              <time className="muted num" dateTime={m.created_at}>{clockTime(m.created_at)}</time>
-              {d && <span className={`delivery delivery-${d.state}`} role="status" aria-label={`Delivery: ${d.text}`}>{d.state === 'sent' ? '✓ sent' : d.text}</span>}
-              {d?.state === 'failed' && (
-                <button className="link" onClick={() => { act('outbox.retry', { id: m.id }).catch((e: Error) => useUi.getState().announce(e.message)); }} aria-label="Retry sending (Shift+R)">Retry</button>
-              )}
-            </div>
-            <p className="msg-text">{m.text}</p>
-          </li>
+          <Fragment key={m.id}>
+            {separator}
+            <li className={`msg ${out ? 'out' : 'in'} ${m.visibility}`} aria-label={`${out ? 'Reply' : 'Message'} from ${m.author_name}, ${m.visibility}${d ? `, ${d.text}` : ''}`}>
+              <Avatar name={m.author_name} id={m.author_id ?? m.author_name} />
+              <div className="bubble">
+                <div className="msg-head">
+                  <strong>{m.author_name}</strong>
+                  {m.visibility === 'private' && <span className="badge vis-private">private message</span>}
+                  <time className="muted num" dateTime={m.created_at}>{clockTime(m.created_at)}</time>
+                  {out && <Delivery m={m} />}
+                </div>
+                <p className="msg-text">{m.text}</p>
+              </div>
+            </li>
+          </Fragment>
         );
       })}
     </ol>
@@ -77,28 +110,46 @@ export function Thread() {
     if (!useUi.getState().overlay) document.getElementById('thread')?.focus();
   }, [threadWanted, shown]);
 
-  if (!selectedId) return <section className="pane thread" aria-label="Conversation"><p className="empty">No conversation selected. j/k to move, / to search.</p></section>;
-  if (!q.data) return <section className="pane thread" aria-label="Conversation" aria-busy="true">{q.error ? <p className="error" role="alert">{q.error.message}</p> : null}</section>;
+  if (!selectedId) {
+    return (
+      <section className="pane thread" aria-label="Conversation">
+        <EmptyState icon={InboxIcon} title="No conversation selected"><kbd>j</kbd> <kbd>k</kbd> move through the list, <kbd>/</kbd> searches every message.</EmptyState>
+      </section>
+    );
+  }
+  if (!q.data) {
+    return (
+      <section className="pane thread" aria-label="Conversation" aria-busy={!q.error}>
+        {q.error && <EmptyState icon={AlertTriangle} title="This conversation is not on this desktop">{q.error.message}</EmptyState>}
+      </section>
+    );
+  }
   const { conversation: c, customer } = q.data;
-  const sla = slaState(slaDue(c), now);
+  const sla = slaView(c, now);
   const assignee = c.assignee_id ? session.data?.agents.find((a) => a.id === c.assignee_id)?.name ?? 'someone' : 'unassigned';
+  const visibility = q.data.messages.find((m) => m.direction === 'inbound')?.visibility;
   const handle = customer?.identities.find((i) => i.channel === c.channel)?.handle;
+  const name = customer?.name ?? 'Unknown customer';
   return (
     <section className="pane thread" aria-label="Conversation">
       <header className="thread-head">
-        <h1>{customer?.name ?? 'Unknown customer'}{handle && handle !== customer?.name && <span className="muted"> {handle}</span>}</h1>
+        <div className="thread-title">
+          <Avatar name={name} id={customer?.id} size={32} />
+          <h1>{name}{handle && handle !== customer?.name && <span className="handle"> {handle}</span>}</h1>
+        </div>
         <div className="thread-meta">
-          <span>{CHANNEL_LABEL[c.channel]}</span>
-          <span className={`prio prio-${c.priority}`}>{c.priority} priority</span>
+          <span className="chan-name"><ChannelIcon channel={c.channel} visibility={visibility} labelled={false} /> {channelName(c.channel, visibility)}</span>
+          <span className={`prio-chip prio-${c.priority}`}>{c.priority} priority</span>
           <span className={`status status-${c.status}`}>{c.status}{c.status === 'snoozed' && c.snoozed_until ? ` until ${clockTime(c.snoozed_until)}` : ''}</span>
           <span className="muted">{assignee}</span>
-          {sla.state !== 'none' && <span className={`sla sla-${sla.state} num`}>{sla.label}</span>}
+          {sla.clock && <span className={`sla sla-${sla.state} num`} title={`SLA: ${CLOCK_NAME[sla.clock]}`}>{sla.label}</span>}
         </div>
         <AnalysisLine c={c} />
         <Viewers conversationId={c.id} />
         {c.tags.length > 0 && <div className="tags">{c.tags.map((t) => <span key={t} className="tag">#{t}</span>)}</div>}
       </header>
-      <div id="thread" className="thread-body" tabIndex={-1} aria-label="Messages">
+      {/* focusable: the messages scroll with the arrow keys (Enter on a row, or Tab, lands here) */}
+      <div id="thread" className="thread-body" tabIndex={0} aria-label="Messages">
         <MessageList data={q.data} label="Messages" />
         <div ref={endRef} />
       </div>
