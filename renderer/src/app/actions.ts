@@ -2,11 +2,16 @@
  * What every command does. Commands come from keys (useHotkeys), the palette and buttons;
  * all go through `run` so they behave the same and the palette can learn what is used.
  */
-import type { SessionStatus } from '../../../shared/contract/desktop';
+import type { DesktopResponse, SessionStatus } from '../../../shared/contract/desktop';
+import type { Channel } from '../../../shared/domain';
 import { ApiError } from '../api/client';
 import { act, signal } from '../api/mutations';
 import { canSeeInsights } from '../features/access';
-import { keys, queryClient, saveSetting } from '../api/queries';
+import { keys, presenceQuery, queryClient, saveSetting } from '../api/queries';
+import { useLive } from './live';
+import { answerFirstOffer } from './offers';
+import { whyNothingToPull } from './pull';
+import { nextTheme, setTheme, THEME_LABEL, THEME_SETTING, type ThemeChoice } from './theme';
 import type { CommandId } from './keymap';
 import { focusInbox, nav } from './nav';
 import { useUi } from './store';
@@ -135,8 +140,8 @@ export function run(id: CommandId): void {
     case 'presence.set': ui.open('presence'); return;
     case 'metrics.me': ui.open('figures'); return;
     case 'queue.pull':
-      void act('queue.pull', {}).then((r) => {
-        if (!r.conversation_id) { ui.announce('The team queue is empty'); return; }
+      void act('queue.pull', {}).then(async (r) => {
+        if (!r.conversation_id) { ui.announce(await pullRefusal()); return; }
         useUi.getState().set({ view: 'inbox', tab: 'mine', selectedId: r.conversation_id, selectedIndex: 0 });
         useUi.getState().announce('Took the next conversation');
       }, (e) => ui.announce(e instanceof ApiError ? e.message : String(e)));
@@ -155,9 +160,33 @@ export function run(id: CommandId): void {
       if (useUi.getState().view === 'inbox') focusInbox();
       return;
     }
+    case 'offer.accept': case 'offer.reject':
+      answerFirstOffer(id === 'offer.accept');
+      return;
+    case 'theme.toggle': {
+      const next = nextTheme((queryClient.getQueryData<ThemeChoice>(keys.setting(THEME_SETTING)) ?? 'system'));
+      void setTheme(next).then(() => ui.announce(THEME_LABEL[next]), (e: Error) => ui.announce(e.message));
+      return;
+    }
     case 'composer.send': case 'composer.sendResolve':
       // These live in the composer (they need its text); from elsewhere, open it.
       if (conv) ui.focusComposer('reply');
       return;
+  }
+}
+
+/** Why Shift+N found nothing: from the agent's presence (load, offer), capacity and the team queue. */
+async function pullRefusal(): Promise<string> {
+  const session = queryClient.getQueryData<SessionStatus>(keys.session);
+  const teamWaiting = queryClient.getQueryData<DesktopResponse<'inbox.counts'>>(keys.counts)?.team ?? 0;
+  try {
+    const presence = await queryClient.fetchQuery({ ...presenceQuery(), staleTime: 0 });
+    const me = presence.agents.find((a) => a.id === session?.agent?.id);
+    const offerId = me?.offer?.conversation_id ?? useLive.getState().offers[0]?.conversation_id;
+    const offered = offerId ? queryClient.getQueryData<DesktopResponse<'conversation.get'>>(keys.conversation(offerId)) : undefined;
+    return whyNothingToPull({ me, capacity: session?.agent?.capacity ?? {}, teamWaiting, offerChannel: offered?.conversation.channel as Channel | undefined });
+  } catch (e) {
+    // presence needs the hub; without it, say what is known
+    return `Nothing to take${teamWaiting ? ` although ${teamWaiting} wait in the team queue` : ''}: ${(e as Error).message}`;
   }
 }

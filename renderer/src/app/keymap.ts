@@ -17,7 +17,7 @@ export type CommandId =
   | 'inbox.sort.cycle' | 'inbox.filter' | 'outbox.retry' | 'customer.history' | 'settings.open'
   | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve'
   | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me'
-  | 'view.insights';
+  | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle';
 
 export interface CommandDef {
   id: CommandId;
@@ -43,6 +43,8 @@ export const COMMANDS: CommandDef[] = [
   { id: 'conversation.reason', label: 'Why? Show the analysis reason', keys: ['w'] },
   { id: 'presence.set', label: 'Set my presence…', keys: ['Shift+S'] },
   { id: 'queue.pull', label: 'Take the next conversation from the team queue', keys: ['Shift+N'] },
+  { id: 'offer.accept', label: 'Accept the offer that expires first', keys: ['Shift+A'] },
+  { id: 'offer.reject', label: 'Reject the offer that expires first', keys: ['Shift+X'] },
   { id: 'view.floor', label: 'Supervisor floor (supervisors)', keys: ['Shift+F'] },
   { id: 'view.insights', label: 'Department insights (supervisors, department teams); x closes one', keys: ['Shift+I'] },
   { id: 'metrics.me', label: 'My figures', keys: ['Shift+M'] },
@@ -58,6 +60,7 @@ export const COMMANDS: CommandDef[] = [
   { id: 'outbox.retry', label: 'Retry failed reply', keys: ['Shift+R'] },
   { id: 'customer.history', label: 'Customer history', keys: ['c'] },
   { id: 'settings.open', label: 'Settings', keys: ['$mod+,'] },
+  { id: 'theme.toggle', label: 'Theme: system, light or dark', keys: [] },
   { id: 'pane.queue', label: 'Show or hide the queue', keys: ['['] },
   { id: 'pane.customer', label: 'Show or hide the customer panel', keys: [']'] },
   { id: 'focus.inbox', label: 'Back to the list', keys: ['Escape'] },

@@ -9,39 +9,44 @@ import type { Floor } from '../../../shared/contract/supervisor';
 import type { Offer, PresenceEntry, RoutingPush } from '../../../shared/contract/routing';
 import { transport } from '../api/client';
 import { keys, queryClient } from '../api/queries';
+import { notifyAgent } from './notify';
 import { useUi } from './store';
 
 export interface AgentMessage { from_name: string; text: string; at: string }
 
+export type LiveOffer = Offer & { priority: string };
+
 interface LiveState {
-  /** the offer on screen (one at a time: the hub offers a conversation to one agent at a time) */
-  offer: (Offer & { priority: string }) | null;
+  /** offers waiting for an answer, the one that expires first first */
+  offers: LiveOffer[];
   /** other agents on each conversation */
   onConversation: Record<string, PresenceEntry[]>;
   /** latest presence per agent, from pushes (supervisors see everyone's) */
   presence: Record<string, { activity_id: string; routable: boolean }>;
   messages: AgentMessage[];
   apply(p: RoutingPush): void;
-  clearOffer(): void;
+  dropOffer(id: string): void;
   dismissMessage(): void;
 }
 
+const byExpiry = (a: LiveOffer, b: LiveOffer) => a.expires_at - b.expires_at;
+
 export const useLive = create<LiveState>((set) => ({
-  offer: null,
+  offers: [],
   onConversation: {},
   presence: {},
   messages: [],
   apply: (p) => set((s) => {
     switch (p.type) {
-      case 'offer': return { offer: { ...p.offer, priority: p.conversation.priority } };
-      case 'offer_closed': return s.offer?.id === p.offer_id ? { offer: null } : {};
+      case 'offer': return { offers: [...s.offers.filter((o) => o.id !== p.offer.id), { ...p.offer, priority: p.conversation.priority }].sort(byExpiry) };
+      case 'offer_closed': return { offers: s.offers.filter((o) => o.id !== p.offer_id) };
       case 'collision': return { onConversation: { ...s.onConversation, [p.conversation_id]: p.agents } };
       case 'presence': return { presence: { ...s.presence, [p.agent_id]: { activity_id: p.activity_id, routable: p.routable } } };
       case 'agent_message': return { messages: [...s.messages, { from_name: p.from_name, text: p.text, at: typeof p.at === 'number' ? new Date(p.at).toISOString() : p.at }] };
       default: return {};
     }
   }),
-  clearOffer: () => set({ offer: null }),
+  dropOffer: (id) => set((s) => ({ offers: s.offers.filter((o) => o.id !== id) })),
   dismissMessage: () => set((s) => ({ messages: s.messages.slice(1) })),
 }));
 
@@ -52,8 +57,14 @@ export function useLiveEvents(): void {
       const p = raw as RoutingPush;
       useLive.getState().apply(p);
       if (p.type === 'presence') void queryClient.invalidateQueries({ queryKey: keys.presence });
-      if (p.type === 'offer') useUi.getState().announce('A conversation is offered to you');
-      if (p.type === 'agent_message') useUi.getState().announce(`Message from ${p.from_name}: ${p.text}`);
+      if (p.type === 'offer') {
+        useUi.getState().announce('A conversation is offered to you');
+        notifyAgent({ title: 'A conversation for you', body: `${p.conversation.priority} priority · Shift+A accepts, Shift+X rejects`, tag: `offer-${p.offer.id}` });
+      }
+      if (p.type === 'agent_message') {
+        useUi.getState().announce(`Message from ${p.from_name}: ${p.text}`);
+        notifyAgent({ title: `Message from ${p.from_name}`, body: p.text, tag: `message-${String(p.at)}` });
+      }
       if (p.type === 'sla' && p.event === 'breach') useUi.getState().announce('An SLA was breached');
       if (p.type === 'insight') {
         void queryClient.invalidateQueries({ queryKey: keys.insights });

@@ -19,15 +19,21 @@ export class CoreError extends Error {
 
 export const core = {
   calls: [] as CoreCall[],
+  /** desktop notifications and icon badge counts the app asked for (the Electron bridge's notify / setBadgeCount) */
+  notifications: [] as Array<{ title: string; body: string; tag: string }>,
+  badge: 0,
   /** Answer `name` with `handler` (a request without one fails with `unhandled`). */
   handle<N extends DesktopRequestName>(name: N, handler: Handler<N>): void { handlers.set(name, handler as (req: unknown) => unknown); },
   /** The requests of one name, in order. */
   callsOf<N extends DesktopRequestName>(name: N): DesktopRequest<N>[] { return this.calls.filter((c) => c.name === name).map((c) => c.req as DesktopRequest<N>); },
   emit(event: DesktopEventName, payload: unknown): void { listeners.get(event)?.forEach((cb) => cb(payload)); },
-  reset(): void { handlers.clear(); this.calls.length = 0; },
+  reset(): void { handlers.clear(); this.calls.length = 0; this.notifications.length = 0; this.badge = 0; },
 };
 
-window.tend = {
+window.tend = Object.assign({
+  notify(n: { title: string; body: string; tag: string }) { core.notifications.push(n); },
+  setBadgeCount(n: number) { core.badge = n; },
+}, {
   async invoke(name: string, req: unknown): Promise<Result<unknown>> {
     core.calls.push({ name, req });
     const h = handlers.get(name);
@@ -44,4 +50,4 @@ window.tend = {
     listeners.set(event, set);
     return () => set.delete(cb);
   },
-};
+});
