@@ -72,8 +72,12 @@ export const useSearch = (q: string) => useQuery({
   placeholderData: (prev) => prev,
 });
 
+const settingQuery = (key: string) => queryOptions({ queryKey: keys.setting(key), queryFn: async () => (await call('settings.get', { key })).value ?? null });
+/** A setting read once outside React (null when not set). */
+export const fetchSetting = (key: string): Promise<unknown> => queryClient.fetchQuery(settingQuery(key));
+
 export function useSetting<T>(key: string, fallback: T) {
-  const q = useQuery({ queryKey: keys.setting(key), queryFn: async () => (await call('settings.get', { key })).value ?? null });
+  const q = useQuery(settingQuery(key));
   return { value: (q.data ?? fallback) as T, loaded: q.isFetched };
 }
 
@@ -83,8 +87,9 @@ export async function saveSetting(key: string, value: unknown): Promise<void> {
 }
 
 // ---- online only: routing, supervisor, metrics (an `offline` error when the hub is unreachable) ----
-export const usePresence = (enabled = true) => useQuery({ queryKey: keys.presence, queryFn: () => call('presence.get', {}), enabled });
-export const useFloor = () => useQuery({ queryKey: keys.floor, queryFn: () => call('floor.get', {}) });
+export const presenceQuery = () => queryOptions({ queryKey: keys.presence, queryFn: () => call('presence.get', {}) });
+export const usePresence = (enabled = true) => useQuery({ ...presenceQuery(), enabled });
+export const useFloor = (enabled = true) => useQuery({ queryKey: keys.floor, queryFn: () => call('floor.get', {}), enabled });
 export const useInsights = (enabled = true) => useQuery({
   queryKey: keys.insights, queryFn: () => call('insights.list', {}), enabled,
   // pushed when opened or closed; a slow re-read covers a missed push while shown

@@ -16,6 +16,13 @@ import { KeyList } from '../components/KeyList';
 
 const announce = (t: string) => useUi.getState().announce(t);
 
+/** Enter on an insight: its conversation in the workspace, the thread focused (from the Floor or the Insights view). */
+export function openInsight(i: InsightItem): void {
+  useUi.getState().set({ view: 'inbox', selectedId: i.conversation_id });
+  useUi.getState().focusThread();
+  if (!i.subject && !i.snippet) announce('Opening a conversation that is not in your inbox: it shows once this desktop has it');
+}
+
 function CloseInsight({ insight, onDone }: { insight: InsightItem; onDone(): void }) {
   const [text, setText] = useState('');
   const [empty, setEmpty] = useState(false);
@@ -61,7 +68,11 @@ export function InsightsList() {
     <>
       {q.error && <p className="muted">Not refreshed: {q.error.message}</p>}
       <KeyList label="Open insights" items={q.data.insights} id={(i) => i.id} empty="No open insights."
-        onAction={(key, item) => { if (key !== 'x') return false; setClosing(item); return true; }}
+        onAction={(key, item) => {
+          if (key === 'x') { setClosing(item); return true; }
+          if (key === 'Enter') { openInsight(item); return true; }
+          return false;
+        }}
         render={(i) => (
           <span aria-label={`${i.department_name}: ${i.subject || i.snippet || 'conversation not in your inbox'}, opened ${clockTime(i.opened_at)}${i.rule_name ? `, rule ${i.rule_name}` : ''}`}>
             <strong>{i.department_name}</strong>{' '}
@@ -89,7 +100,7 @@ export function InsightsView() {
       <header className="floor-head">
         <h1>Department insights</h1>
         {loaded && <span className="floor-kpi" role="status" aria-label={`Open insights ${count}`}>Open <strong className="num">{count}</strong></span>}
-        <span className="muted">j/k move · x close with a resolution · ⇧I back to the inbox</span>
+        <span className="muted">j/k move · Enter opens the conversation · x close with a resolution · ⇧I back to the inbox</span>
       </header>
       <div className="floor-card insights-card"><InsightsList /></div>
     </section>

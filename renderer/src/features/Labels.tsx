@@ -3,6 +3,7 @@
  * one-key correction: `l` opens the picker — a digit chooses the task, a digit the value
  * (or type a workspace's own label). The core shows it at once and syncs it (offline too).
  */
+import { PencilLine } from 'lucide-react';
 import { useState } from 'react';
 import type { LabelTask } from '../../../shared/contract/desktop';
 import type { Conversation } from '../../../shared/domain';
@@ -18,7 +19,7 @@ const human = (id: string) => id.replace(/_/g, ' ');
 /** Default taxonomy of hub/analysis (each workspace may add its own: type it in the picker). */
 export const LABEL_VALUES: Record<LabelTask, string[]> = {
   sentiment: ['positive', 'neutral', 'negative'],
-  intent: ['complaint', 'question', 'request_for_help', 'praise', 'feedback', 'purchase_intent', 'urgent_safety', 'spam'],
+  intent: ['complaint', 'question', 'request_for_help', 'praise', 'feedback', 'purchase_intent', 'urgent_safety', 'spam', 'other'],
   topic: ['delivery', 'refund', 'billing', 'account', 'product_defect', 'order', 'travel', 'service'],
   priority: ['low', 'normal', 'high', 'urgent'],
 };
@@ -34,23 +35,30 @@ export function analysisSummary(a: Analysis, priority?: string): string {
   return [s?.label, a.intent && `${human(a.intent)}${a.topic ? ` → ${human(a.topic)}` : ''}`, priority && `${priority} priority`].filter(Boolean).join(', ');
 }
 
-/** Sentiment and intent chips for an inbox row; the reason on hover. */
-export function RowLabels({ analysis }: { analysis: Analysis }) {
-  const s = sentimentText(analysis);
-  return (
-    <>
-      {s && <span className={`senti senti-${s.tone}`} title={analysis.reason}>{s.label}</span>}
-      {analysis.intent && <span className="intent" title={analysis.reason}>{human(analysis.intent)}</span>}
-    </>
-  );
+const RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
+
+/**
+ * Why the conversation's priority differs from what the analysis suggested: an agent set it, or
+ * routing raised it (an SLA breach escalates by one step). Null when they agree.
+ */
+export function priorityChange(c: Conversation): string | null {
+  const a = c.analysis;
+  const suggested = a.priority;
+  if (!suggested || suggested === c.priority) return null;
+  const corrected = (a.corrected as Record<string, string> | undefined)?.priority;
+  if (corrected) return `set to ${c.priority} by ${corrected}`;
+  const escalation = a.escalation as { reason?: string } | undefined;
+  if (escalation?.reason) return `raised to ${c.priority}: ${escalation.reason}`;
+  return RANK[c.priority] > RANK[suggested] ? `raised to ${c.priority} by routing (SLA escalation or a rule)` : `lowered to ${c.priority} by an agent or a rule`;
 }
 
 /** The thread header's analysis line: every label, which ones an agent corrected, and the reason. */
 export function AnalysisLine({ c }: { c: Conversation }) {
   const a = c.analysis;
   const s = sentimentText(a);
+  const change = priorityChange(c);
   const corrected = (a.corrected ?? {}) as Record<string, string>;
-  const mark = (task: string) => (corrected[task] ? <span className="corrected" title="corrected by an agent" aria-label="corrected"> ✎</span> : null);
+  const mark = (task: string) => (corrected[task] ? <span className="corrected" title={`corrected by ${corrected[task]}`}> <PencilLine size={11} aria-hidden="true" className="icon-inline" /><span className="sr-only">corrected</span></span> : null);
   if (!s && !a.intent && !a.topic && !a.reason && !a.priority) return null;
   return (
     <div className="analysis" role="group" aria-label="Analysis" title={a.reason}>
@@ -58,7 +66,8 @@ export function AnalysisLine({ c }: { c: Conversation }) {
       {a.intent && <span aria-label={`Intent ${human(a.intent)}`}>{human(a.intent)}{mark('intent')}</span>}
       {a.topic && <span aria-label={`Topic ${human(a.topic)}`}>→ {human(a.topic)}{mark('topic')}</span>}
       {a.priority && <span className="muted" aria-label={`Suggested priority ${a.priority}`}>suggests {a.priority}{mark('priority')}</span>}
-      {a.reason && <span className="muted reason">“{a.reason}”</span>}
+      {a.reason && <span className="reason">“{a.reason}”</span>}
+      {change && <span className="escalation" aria-label={`Priority ${change}`}>priority {change}</span>}
       <span className="muted hint"><kbd>l</kbd> correct · <kbd>w</kbd> why</span>
     </div>
   );
@@ -117,6 +126,7 @@ export function ReasonDialog() {
         <>
           <p>{analysisSummary(c.analysis, c.priority) || 'No analysis yet.'}</p>
           <p className="reason">{c.analysis.reason ? `“${c.analysis.reason}”` : 'The hub gave no reason for this conversation.'}</p>
+          {priorityChange(c) && <p className="escalation">The analysis suggested {c.analysis.priority} priority; it was {priorityChange(c)}.</p>}
         </>
       ) : <p>No conversation selected.</p>}
       <div className="dialog-actions"><button onClick={close}>Close</button></div>

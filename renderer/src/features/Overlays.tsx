@@ -2,7 +2,7 @@
 import { useDeferredValue, useState } from 'react';
 import { ChannelSchema, PrioritySchema } from '../../../shared/domain';
 import { act } from '../api/mutations';
-import { keys, queryClient, useSearch, useSession, useSetting } from '../api/queries';
+import { keys, queryClient, useFloor, usePresence, useSearch, useSession, useSetting } from '../api/queries';
 import { leaveList, recordUse, run } from '../app/actions';
 import { CHANNEL_LABEL, clockTime, isMac } from '../app/format';
 import { COMMANDS, effectiveKeys, formatCombo, type CommandId } from '../app/keymap';
@@ -11,6 +11,7 @@ import { useUi } from '../app/store';
 import { useKeymap } from '../app/useHotkeys';
 import { Dialog } from '../components/Dialog';
 import { ListPicker, type PickItem } from '../components/ListPicker';
+import { AgentPicker, type AgentChoice } from './AgentPicker';
 import { LabelPicker, ReasonDialog } from './Labels';
 import { MyFigures, PresencePicker } from './Presence';
 import { useCanned } from './Settings';
@@ -53,7 +54,7 @@ function Search() {
   const q = useSearch(deferred.trim());
   const hits = q.data?.hits ?? [];
   const items: PickItem[] = hits.map((h) => ({
-    id: h.message_id, label: h.snippet,
+    id: h.message_id, label: plainSnippet(h.snippet), content: <Highlighted snippet={h.snippet} />,
     detail: <>{h.customer_name} · <time className="num">{clockTime(h.created_at)}</time></>,
   }));
   return (
@@ -68,6 +69,13 @@ function Search() {
       }} />
   );
 }
+
+/** The core marks the matched words of a snippet with [brackets] (FTS5 snippet()): show them highlighted. */
+export function Highlighted({ snippet }: { snippet: string }) {
+  const parts = snippet.split(/\[([^[\]]+)\]/);
+  return <>{parts.map((p, i) => (i % 2 === 1 ? <mark key={i}>{p}</mark> : p))}</>;
+}
+export const plainSnippet = (snippet: string) => snippet.replace(/\[([^[\]]+)\]/g, '$1');
 
 function at(hours: number): Date { return new Date(Date.now() + hours * 3_600_000); }
 function nextMorning(daysAhead: number, weekday?: number): Date {
@@ -97,24 +105,41 @@ function Snooze() {
   );
 }
 
+/**
+ * Everyone who can take a conversation, with presence and load where the hub tells them: a
+ * supervisor's floor has everyone's; an agent's presence has their own only.
+ */
+function useAgentChoices(): AgentChoice[] {
+  const session = useSession().data;
+  const me = session?.agent;
+  const supervisor = me?.role === 'supervisor' || me?.role === 'admin';
+  const floor = useFloor(supervisor && !!session?.online).data;
+  const presence = usePresence(!!session?.online).data;
+  const mine = presence?.agents.find((a) => a.id === me?.id);
+  const myActivity = presence?.activities.find((a) => a.id === mine?.activity_id);
+  const agents = session?.agents ?? [];
+  const choices = agents.map((a): AgentChoice => {
+    const f = floor?.agents.find((x) => x.id === a.id);
+    if (f) return { id: a.id, name: a.name, presence: f.presence, routable: f.routable, open: f.open_conversations, capacity: f.capacity };
+    if (a.id === me?.id && mine) return { id: a.id, name: a.name, presence: myActivity?.label, routable: mine.routable, open: mine.assigned.length };
+    return { id: a.id, name: a.name };
+  });
+  // me first, as "Me (name)"
+  return [...choices.filter((c) => c.id === me?.id).map((c) => ({ ...c, name: `Me (${c.name})` })), ...choices.filter((c) => c.id !== me?.id)];
+}
+
 function Assign() {
-  const session = useSession();
-  const me = session.data?.agent;
-  const agents = session.data?.agents ?? [];
-  const items: PickItem[] = [
-    ...(me ? [{ id: me.id, label: `Me (${me.name})` }] : []),
-    ...agents.filter((a) => a.id !== me?.id).map((a) => ({ id: a.id, label: a.name })),
-    { id: '', label: 'Unassign (back to the team queue)' },
-  ];
+  const me = useSession().data?.agent;
+  const agents = useAgentChoices();
   return (
-    <ListPicker label="Assign to" placeholder="Type a name…" items={items} onClose={close} onPick={(it) => {
+    <AgentPicker label="Assign to" agents={agents} none="Unassign (back to the team queue)" onClose={close} onPick={(assignee, name) => {
       close();
-      const assignee = it.id || null;
       const tab = useUi.getState().tab;
       const leaves = (tab === 'mine' && assignee !== me?.id) || (tab === 'team' && assignee !== null);
+      const done = assignee ? `Assigned to ${name}` : 'Back in the team queue';
       const change = (id: string) => act('conversation.assign', { conversation_id: id, assignee_id: assignee });
-      if (leaves) void leaveList(change, `Assigned to ${it.label}`);
-      else void change(conversationId()).then(() => { useUi.getState().announce(`Assigned to ${it.label}`); focusInbox(); });
+      if (leaves) void leaveList(change, done);
+      else void change(conversationId()).then(() => { useUi.getState().announce(done); focusInbox(); }, (e: Error) => useUi.getState().announce(e.message));
     }} />
   );
 }
@@ -208,6 +233,7 @@ export function Overlays() {
     case 'label': return <LabelPicker />;
     case 'reason': return <ReasonDialog />;
     case 'presence': return <PresencePicker />;
+    case 'presence-start': return <PresencePicker atSignIn />;
     case 'figures': return <MyFigures />;
     case 'settings': return null; // rendered by App (lazy settings)
     default: return null;

@@ -1,13 +1,14 @@
 /**
  * Presence: the agent's activity (Available, Busy, Break, Offline, custom) in the status bar,
- * set with Shift+S or the palette; the push offer (accept/reject by key, with its countdown);
+ * set with Shift+S or the palette, asked at sign-in (or restored within the same shift);
  * messages from a supervisor; and the agent's own figures (Shift+M).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { act } from '../api/mutations';
-import { keys, queryClient, useConversation, useMyFigures, usePresence, useSession } from '../api/queries';
+import { fetchSetting, keys, queryClient, saveSetting, useMyFigures, usePresence, useSession } from '../api/queries';
 import { useLive } from '../app/live';
 import { useUi } from '../app/store';
+import { clockTime } from '../app/format';
 import { Dialog } from '../components/Dialog';
 import { ListPicker } from '../components/ListPicker';
 
@@ -19,24 +20,67 @@ export function PresenceStatus() {
   const me = q.data?.agents.find((a) => a.id === session?.agent?.id);
   const activity = q.data?.activities.find((a) => a.id === me?.activity_id);
   const label = !session?.online ? 'not known while offline' : activity ? activity.label : q.error ? 'unknown' : '…';
+  const unset = activity?.id === 'offline';
   return (
-    <button className={`link presence${activity?.routable ? ' routable' : ''}`} aria-label={`Presence ${label}`}
-      onClick={() => useUi.getState().open('presence')} title="Set my presence (Shift+S)">
+    <button className={`link presence${activity?.routable ? ' routable' : ''}${unset ? ' unset' : ''}`} aria-label={`Presence ${label}`}
+      onClick={() => useUi.getState().open('presence')} title={unset ? 'You receive no conversations while Offline: Shift+S sets your presence' : 'Set my presence (Shift+S)'}>
       {/* "Presence:" keeps the agent's activity apart from the connection state beside it */}
-      <span aria-hidden="true">{activity?.routable ? '◉' : '◎'} Presence:</span> {label}
+      <span className="dot" aria-hidden="true" /><span aria-hidden="true">Presence:</span> {label}
     </button>
   );
 }
 
+/** Within this long of the last presence an agent chose, a new sign-in restores it (the same shift). */
+export const SHIFT_MS = 12 * 3_600_000;
+const LAST = 'presence.last';
+const ASKED = 'presence.asked';
+
+/**
+ * At sign-in an agent who is Offline either gets back the presence they chose earlier in the
+ * same shift, or is asked for one (once a shift: Escape stays Offline, and Shift+S is always there).
+ */
+export function usePresenceAtSignIn(): void {
+  const session = useSession().data;
+  const q = usePresence(!!session?.online);
+  const done = useRef(false);
+  const me = q.data?.agents.find((a) => a.id === session?.agent?.id);
+  useEffect(() => {
+    if (done.current || !me || !q.data) return;
+    done.current = true;
+    if (me.activity_id !== 'offline') return;
+    void (async () => {
+      const [last, asked] = await Promise.all([
+        fetchSetting(LAST).catch(() => null),
+        fetchSetting(ASKED).catch(() => null),
+      ]) as [{ activity_id: string; at: number } | null, number | null];
+      const activity = last && Date.now() - last.at < SHIFT_MS ? q.data.activities.find((a) => a.id === last.activity_id && a.id !== 'offline') : undefined;
+      if (activity) {
+        try {
+          await act('presence.set', { activity_id: activity.id });
+          void queryClient.invalidateQueries({ queryKey: keys.presence });
+          useUi.getState().announce(`Presence restored: ${activity.label}`);
+        } catch (e) {
+          useUi.getState().announce((e as Error).message);
+        }
+        return;
+      }
+      if (typeof asked === 'number' && Date.now() - asked < SHIFT_MS) return;
+      void saveSetting(ASKED, Date.now()).catch(() => { /* asked again next time: harmless */ });
+      if (!useUi.getState().overlay) useUi.getState().open('presence-start');
+    })();
+  }, [me, q.data]);
+}
+
 /** Shift+S: the activities, each with its digit. Supervisors use the same picker for another agent from the floor. */
-export function PresencePicker({ agentId, agentName, onDone }: { agentId?: string; agentName?: string; onDone?(): void }) {
+export function PresencePicker({ agentId, agentName, onDone, atSignIn }: { agentId?: string; agentName?: string; onDone?(): void; atSignIn?: boolean }) {
   const q = usePresence();
   const done = onDone ?? close;
   const items = (q.data?.activities ?? []).map((a, i) => ({
     id: a.id, key: i < 9 ? String(i + 1) : undefined, label: a.label, detail: a.routable ? 'receives conversations' : 'no new conversations',
   }));
   return (
-    <ListPicker label={agentName ? `Set ${agentName}'s presence` : 'Set my presence'} placeholder="Press a digit, or type" items={items} onClose={done}
+    <ListPicker label={agentName ? `Set ${agentName}'s presence` : atSignIn ? 'Start your shift: set your presence' : 'Set my presence'}
+      placeholder={atSignIn ? 'You are Offline. Press a digit, or Esc to stay Offline' : 'Press a digit, or type'} items={items} onClose={done}
       empty={q.error ? `Cannot load activities: ${q.error.message}` : 'Loading…'}
       onPick={(it) => {
         done();
@@ -44,47 +88,9 @@ export function PresencePicker({ agentId, agentName, onDone }: { agentId?: strin
           void queryClient.invalidateQueries({ queryKey: keys.presence });
           void queryClient.invalidateQueries({ queryKey: keys.floor });
           useUi.getState().announce(`${agentName ? `${agentName}: ` : 'Presence: '}${it.label}`);
+          if (!agentId) void saveSetting(LAST, { activity_id: it.id, at: Date.now() }).catch(() => { /* only the restore at the next sign-in misses it */ });
         }, (e) => useUi.getState().announce(e.message));
       }} />
-  );
-}
-
-/** The offered conversation: a (accept) or Enter, x (reject), with the seconds left. */
-export function OfferDialog() {
-  const offer = useLive((s) => s.offer);
-  // Usually in the cache already (it waits in one of our teams' queues): say who and what.
-  const conv = useConversation(offer?.conversation_id ?? null).data;
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!offer) return;
-    const t = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(t);
-  }, [offer]);
-  if (!offer) return null;
-  const left = Math.max(0, Math.ceil((offer.expires_at - now) / 1000));
-  const answer = (accept: boolean) => {
-    useLive.getState().clearOffer();
-    void act(accept ? 'offer.accept' : 'offer.reject', { conversation_id: offer.conversation_id, offer_id: offer.id }).then(() => {
-      if (accept) useUi.getState().set({ view: 'inbox', tab: 'mine', selectedId: offer.conversation_id, selectedIndex: 0 });
-      useUi.getState().announce(accept ? 'Offer accepted' : 'Offer rejected');
-    }, (e) => useUi.getState().announce(e.message));
-  };
-  return (
-    <Dialog label="Conversation offered" role="alertdialog" describedBy="offer-text" onClose={() => answer(false)}>
-      <div onKeyDown={(e) => {
-        if (e.key === 'a' || e.key === 'y') { e.preventDefault(); answer(true); }
-        else if (e.key === 'x' || e.key === 'n') { e.preventDefault(); answer(false); }
-      }}>
-        <h2>New conversation for you</h2>
-        <p id="offer-text">
-          A {offer.priority} priority conversation is offered to you{conv ? <>: <strong>{conv.customer?.name ?? 'a customer'}</strong> — “{conv.conversation.snippet}”</> : ''}.{' '}
-          <span className="num" role="timer" aria-label={`${left} seconds left`}>{left > 0 ? `${left}s left` : 'expired'}</span></p>
-        <div className="dialog-actions">
-          <button data-autofocus onClick={() => answer(true)}><kbd>a</kbd> Accept</button>
-          <button onClick={() => answer(false)}><kbd>x</kbd> Reject</button>
-        </div>
-      </div>
-    </Dialog>
   );
 }
 
@@ -96,7 +102,8 @@ export function AgentMessageDialog() {
   return (
     <Dialog label={`Message from ${m.from_name}`} role="alertdialog" describedBy="agent-message" onClose={dismiss}>
       <h2>Message from {m.from_name}</h2>
-      <p id="agent-message">{m.text}</p>
+      <p id="agent-message" className="agent-message">{m.text}</p>
+      <p className="muted">Sent {clockTime(m.at)}</p>
       <div className="dialog-actions"><button data-autofocus onClick={dismiss}>OK</button></div>
     </Dialog>
   );
