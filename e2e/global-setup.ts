@@ -2,12 +2,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildNode, buildRenderer } from '../scripts/build';
+import { buildGallery, buildNode, buildRenderer } from '../scripts/build';
 import { freePort, startHostProcess, startHubProcess, stopAll, writeState, type StackState } from './support/stack';
 
 export default async function globalSetup(): Promise<void> {
   await stopAll();
-  await Promise.all([buildRenderer(), buildNode()]);
+  await Promise.all([buildRenderer(), buildGallery(), buildNode()]);
   const runDir = mkdtempSync(join(tmpdir(), 'tend-e2e-'));
   let s: StackState = { runDir, hubPort: await freePort(), controlPort: await freePort(), hubUrl: '', hubPid: null, hostPid: null, appUrl: '' };
   writeState(s);

@@ -7,6 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { ARTIFACTS, hubApi, ingestPost, readState, startExtraHost, startHub, stopHub } from './support/stack';
+import { expectAccessible } from './support/axe';
 import { signIn } from './support/sign-in';
 
 test.describe.configure({ mode: 'serial' });
@@ -26,7 +27,7 @@ const RULE = {
 
 test.beforeAll(async ({ browser }) => {
   host = await startExtraHost('sam-insights');
-  page = await browser.newPage();
+  page = await (await browser.newContext()).newPage();
   sam = await hubApi('sam@demo.tend');
   savedRules = (await sam('GET', '/v1/routing/config')).config.rules;
   await sam('PUT', '/v1/routing/rules', { rules: [RULE, ...savedRules!] });
@@ -37,7 +38,7 @@ test.afterAll(async () => {
     if (readState().hubPid === null) await startHub();
     if (savedRules) await (await hubApi('sam@demo.tend'))('PUT', '/v1/routing/rules', { rules: savedRules });
   } finally {
-    await page?.close();
+    await page?.context().close();
     await host?.stop();
   }
 });
@@ -64,6 +65,7 @@ test('a supervisor sees a department insight and closes it by keyboard; offline 
   const selected = list.locator('[role="option"][aria-selected="true"]');
   await expect(selected).toHaveAccessibleName(/^Product quality: .*rule Cracked products to product quality$/);
   await page.screenshot({ path: join(ARTIFACTS, 'insights.png') });
+  await expectAccessible(page, 'insights');
 
   // The hub is down: closing needs it, the dialog says so and keeps the text
   await stopHub();
@@ -72,6 +74,7 @@ test('a supervisor sees a department insight and closes it by keyboard; offline 
   const dialog = page.getByRole('dialog', { name: 'Close insight' });
   const resolution = dialog.getByLabel('Resolution');
   await expect(resolution).toBeFocused();
+  await expectAccessible(page, 'close an insight');
   await expect(dialog).toContainText('You are offline: closing an insight needs the hub.');
   await page.keyboard.type('Batch 42 sent to the supplier QA team');
   await page.keyboard.press('Enter');

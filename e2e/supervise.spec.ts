@@ -6,6 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { ARTIFACTS, hubConversation, hubMessages, startExtraHost } from './support/stack';
+import { expectAccessible } from './support/axe';
 import { signIn } from './support/sign-in';
 
 test.describe.configure({ mode: 'serial' });
@@ -20,12 +21,12 @@ const list = (p: Page) => p.getByRole('listbox', { name: 'Conversations' });
 
 test.beforeAll(async ({ browser }) => {
   [benHost, samHost] = await Promise.all([startExtraHost('ben'), startExtraHost('sam')]);
-  ben = await browser.newPage();
-  sam = await browser.newPage();
+  ben = await (await browser.newContext()).newPage();
+  sam = await (await browser.newContext()).newPage();
 });
 test.afterAll(async () => {
-  await ben?.close();
-  await sam?.close();
+  await ben?.context().close();
+  await sam?.context().close();
   await Promise.all([benHost?.stop(), samHost?.stop()]);
 });
 
@@ -42,6 +43,7 @@ test('an agent corrects a label with one key; the hub keeps the correction', asy
   await expect(ben.getByRole('dialog', { name: 'Correct which label' })).toBeVisible();
   await ben.keyboard.press('1'); // sentiment
   await expect(ben.getByRole('dialog', { name: 'Correct sentiment' })).toBeVisible();
+  await expectAccessible(ben, 'label correction');
   await ben.keyboard.press(target === 'positive' ? '1' : '3');
 
   const analysis = ben.getByRole('region', { name: 'Conversation' }).getByRole('group', { name: 'Analysis' });
@@ -69,6 +71,7 @@ test('an agent sets presence by keyboard', async () => {
   await ben.keyboard.press('Shift+M');
   const figures = ben.getByRole('dialog', { name: 'My figures' });
   await expect(figures.getByRole('row', { name: /^Conversations \d+$/ })).toBeVisible();
+  await expectAccessible(ben, 'my figures');
   await ben.keyboard.press('Escape');
   await expect(figures).toBeHidden();
 });
@@ -80,6 +83,7 @@ test('a supervisor opens the Floor, sees queue depth, and changes a priority by 
   await expect(floor.getByRole('status', { name: /^Queue depth \d+$/ })).toBeVisible();
   await expect(floor.getByRole('table', { name: 'Queues' })).toBeVisible();
   await sam.screenshot({ path: join(ARTIFACTS, 'floor.png') });
+  await expectAccessible(sam, 'floor');
 
   const sla = floor.getByRole('listbox', { name: 'SLA at risk and breached' });
   await expect(sla).toBeFocused();
@@ -96,12 +100,18 @@ test('a supervisor opens the Floor, sees queue depth, and changes a priority by 
   // The floor follows (pushed by the hub, or re-read after the change).
   await expect(floor.locator(`[id="sla-at-risk-and-breached-${id}"]`)).toContainText(target);
 
-  // a: reassign the conversation under the cursor to Ben
+  // a: reassign the conversation under the cursor to Ben, who is on Break: the desk asks first
   await expect(sla).toBeFocused();
   const other = (await active.getAttribute('id'))!.replace(/^sla-at-risk-and-breached-/, '');
   await sam.keyboard.press('a');
-  await expect(sam.getByRole('dialog', { name: /^Reassign/ })).toBeVisible();
+  const picker = sam.getByRole('dialog', { name: /^Reassign/ });
+  await expect(picker).toBeVisible();
+  await expect(picker.getByRole('option', { name: /^Ben Osei/ })).toContainText(/Break · \d+\/\d+/);
   await sam.keyboard.type('Ben');
+  await sam.keyboard.press('Enter');
+  const confirm = sam.getByRole('dialog', { name: /^Ben Osei is on Break.*Assign anyway\?$/ });
+  await expect(confirm).toBeVisible();
+  expect((await hubConversation(other))?.assignee_id).not.toBe('agent-ben');
   await sam.keyboard.press('Enter');
   await expect.poll(async () => (await hubConversation(other))?.assignee_id).toBe('agent-ben');
   await expect(floor.locator(`[id="sla-at-risk-and-breached-${other}"]`)).toContainText('Ben Osei');
@@ -121,11 +131,13 @@ test('a supervisor sees an agent on the floor and messages them', async () => {
 
   await sam.keyboard.press('m');
   await expect(sam.getByRole('dialog', { name: 'Message Ben Osei' })).toBeVisible();
+  await expectAccessible(sam, 'message an agent');
   await sam.keyboard.type('Please take the refund backlog');
   await sam.keyboard.press('Enter');
   await expect(sam.getByRole('status').filter({ hasText: 'Message sent to Ben Osei' })).toBeVisible();
   const note = ben.getByRole('alertdialog', { name: 'Message from Sam Rivera' });
   await expect(note).toContainText('Please take the refund backlog');
+  await expectAccessible(ben, 'message from a supervisor');
   await ben.keyboard.press('Enter');
   await expect(note).toBeHidden();
 });
@@ -173,7 +185,7 @@ test('collision: one sees the other typing, and a reply over it is held until co
   await expect.poll(async () => (await hubMessages(text)).length).toBe(1);
 });
 
-test('a push offer is accepted by key before its countdown ends', async () => {
+test('push offers wait in a tray that does not take the focus; Shift+A accepts the first', async () => {
   await sam.keyboard.press('Escape');
   await expect(list(sam)).toBeFocused();
   await sam.keyboard.press('Shift+S');
@@ -182,12 +194,16 @@ test('a push offer is accepted by key before its countdown ends', async () => {
   await sam.keyboard.press('Enter');
   await expect(sam.getByRole('button', { name: 'Presence Available' })).toBeVisible();
 
-  const offer = sam.getByRole('alertdialog', { name: 'Conversation offered' });
+  const tray = sam.getByRole('region', { name: 'Offers' });
+  const offer = tray.getByRole('listitem').first();
   await expect(offer.getByRole('timer', { name: /^\d+ seconds left$/ })).toBeVisible();
-  const who = offer.locator('#offer-text strong');
-  await expect(who).not.toBeEmpty();
+  await expect(list(sam)).toBeFocused();
+  await expect(sam).toHaveTitle(/^\(\d+\) Tend · \d+ offers?$/);
+  await expectAccessible(sam, 'offer tray');
+  const who = offer.locator('.offer-who');
+  await expect(who).not.toHaveText('A customer');
   const name = (await who.textContent())!;
-  await sam.keyboard.press('a');
+  await sam.keyboard.press('Shift+A');
   await expect(sam.getByRole('status').filter({ hasText: 'Offer accepted' })).toBeVisible();
   await expect(sam.getByRole('tab', { name: /^Mine/ })).toHaveAttribute('aria-selected', 'true');
   await expect(sam.getByRole('region', { name: 'Conversation' }).getByRole('heading', { level: 1 })).toContainText(name);

@@ -4,6 +4,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
+import { expectAccessible } from './support/axe';
+import { answerPresenceAtSignIn } from './support/sign-in';
 import { ARTIFACTS, readState, restartHost, sandboxPosts, startHub, stopHub } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
@@ -18,9 +20,9 @@ const countOf = async (name: RegExp) => Number((await tab(name).textContent())!.
 const unique = (word: string) => `${word}${Date.now().toString(36)}`;
 
 test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
+  page = await (await browser.newContext()).newPage();
 });
-test.afterAll(async () => { await page?.close(); });
+test.afterAll(async () => { await page?.context().close(); });
 
 test('logs in with the keyboard and sees the assigned conversations', async () => {
   const s = readState();
@@ -28,6 +30,7 @@ test('logs in with the keyboard and sees the assigned conversations', async () =
   await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
   // Email has focus; the hub URL field comes first in the tab order.
   await expect(page.getByLabel('Email')).toBeFocused();
+  await expectAccessible(page, 'sign-in');
   await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type(s.hubUrl);
@@ -37,6 +40,9 @@ test('logs in with the keyboard and sees the assigned conversations', async () =
   await page.keyboard.type('demo');
   await page.keyboard.press('Enter');
 
+  // Offline at sign-in: the desk asks for a presence (Escape stays Offline, and says so in the status bar)
+  await answerPresenceAtSignIn(page);
+  await expect(page.getByRole('button', { name: 'Presence Offline' })).toBeVisible();
   await expect(list()).toBeVisible();
   await expect(tab(/^Mine/)).toHaveAttribute('aria-selected', 'true');
   await expect(list().getByRole('option').first()).toBeVisible();
@@ -47,8 +53,10 @@ test('logs in with the keyboard and sees the assigned conversations', async () =
   await expect(page.getByRole('complementary', { name: 'Customer' }).getByRole('heading', { level: 2 })).toHaveText((await heading().textContent())!.split(' ')[0]!);
   await expect(list()).toBeFocused();
   await page.screenshot({ path: join(ARTIFACTS, 'workspace.png') });
+  await expectAccessible(page, 'workspace');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: join(ARTIFACTS, 'workspace-dark.png') });
+  await expectAccessible(page, 'workspace, dark');
   await page.emulateMedia({ colorScheme: 'light' });
 });
 
@@ -70,6 +78,7 @@ test('replies with a canned response', async () => {
   await expect(composer()).toBeFocused();
   await page.keyboard.type(';than');
   await expect(page.getByRole('listbox', { name: 'Canned responses' })).toBeVisible();
+  await expectAccessible(page, 'composer with canned responses');
   await page.keyboard.press('Tab');
   await expect(composer()).toHaveValue(/thanks for reaching out! Ana here, happy to help\./);
   const marker = unique('canned');
@@ -117,9 +126,12 @@ test('search finds a message by a word', async () => {
   const box = page.getByRole('combobox', { name: 'Search messages' });
   await expect(box).toBeFocused();
   await page.keyboard.type(word);
-  // The newest hit for the whole word is the active one.
+  // The newest hit for the whole word is the active one, the word highlighted (no raw [markers]).
   const hit = page.getByRole('listbox', { name: 'Search messages' }).getByRole('option', { selected: true });
   await expect(hit).toContainText(new RegExp(word, 'i'));
+  await expect(hit.locator('mark').first()).toHaveText(new RegExp(`^${word}$`, 'i'));
+  await expect(hit).not.toContainText('[');
+  await expectAccessible(page, 'search');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(page.getByRole('list', { name: 'Messages' }).getByText(new RegExp(word, 'i')).first()).toBeVisible();
@@ -137,6 +149,7 @@ test('remaps a shortcut and uses it', async () => {
   await expect(settings).toBeVisible();
   // the web host keeps the session token unencrypted (no secret store) and says so
   await expect(settings.getByRole('region', { name: 'About' })).toContainText('kept unencrypted in a file only your user can read (mode 0600');
+  await expectAccessible(page, 'settings');
   const change = settings.getByRole('button', { name: 'Change shortcut for Resolve' });
   for (let i = 0; i < 40 && !(await change.evaluate((el) => el === el.ownerDocument.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(change).toBeFocused();
@@ -165,6 +178,7 @@ test('warns before personal data goes out in public', async () => {
   await page.keyboard.press('ControlOrMeta+Enter');
   const warning = page.getByRole('alertdialog', { name: 'Personal data in a public reply' });
   await expect(warning).toBeVisible();
+  await expectAccessible(page, 'personal data warning');
   await expect(warning.getByRole('button', { name: 'Edit reply' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(warning).toHaveCount(0);
@@ -187,6 +201,7 @@ test('replies offline, shows the outbox, delivers once when the hub is back', as
   await expect(page.getByRole('status', { name: 'Outbox 1' })).toBeVisible();
   const reply = page.getByRole('listitem', { name: /^Reply from/ }).filter({ hasText: marker });
   await expect(reply.getByRole('status', { name: 'Delivery: waiting (offline)' })).toBeVisible();
+  await expectAccessible(page, 'offline with the outbox');
 
   await startHub();
   await expect(page.getByRole('status', { name: 'Online' })).toBeVisible({ timeout: 60_000 });

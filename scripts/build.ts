@@ -37,6 +37,11 @@ export async function buildRenderer(): Promise<void> {
   await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, logLevel: 'warn' });
 }
 
+/** The renderer over a fixed world, for the visual snapshots (e2e/visual.spec.ts); never shipped. */
+export async function buildGallery(): Promise<void> {
+  await viteBuild({ configFile: `${root}/renderer/gallery/vite.config.ts`, logLevel: 'warn' });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' } }, strict: true });
   if (values.only && !['renderer', 'node'].includes(values.only)) throw new Error('--only must be renderer or node');

@@ -16,4 +16,14 @@ export async function signIn(p: Page, appUrl: string, email: string): Promise<vo
   await p.keyboard.type('demo');
   await p.keyboard.press('Enter');
   await expect(p.getByRole('status', { name: 'Online' })).toBeVisible();
+  await answerPresenceAtSignIn(p);
+}
+
+/** The demo agents start Offline: the desk asks for a presence at sign-in. Escape stays Offline (no offers during the test). */
+export async function answerPresenceAtSignIn(p: Page): Promise<void> {
+  const ask = p.getByRole('dialog', { name: 'Start your shift: set your presence' });
+  await expect(ask).toBeVisible();
+  await expect(ask.getByRole('option', { name: /Available/ })).toBeVisible();
+  await p.keyboard.press('Escape');
+  await expect(ask).toBeHidden();
 }
