@@ -90,7 +90,7 @@ function fuzzWebhook(name: string, url: string, seeds: unknown[], sign: (raw: Bu
     const stored: NormalizedPost[] = ing.posts;
     beforeAll(async () => {
       app = Fastify({ logger: false });
-      await app.register(registerWebhooks, { ingestor: ing, config: { xConsumerSecret: X_SECRET, metaAppSecret: META_SECRET, metaVerifyToken: 'v' } });
+      await app.register(registerWebhooks, { ingestor: ing, log: () => {}, config: { xConsumerSecret: X_SECRET, metaAppSecret: META_SECRET, metaVerifyToken: 'v' } });
       await app.ready();
     });
     afterAll(() => app.close());
@@ -130,7 +130,7 @@ fuzzWebhook('Meta webhook', '/webhooks/meta', META_SEEDS, (raw) => ({ 'x-hub-sig
 describe('fuzz the GET handshakes', () => {
   it('CRC and subscription checks: never a 5xx; the challenge is echoed only for the right token', async () => {
     const app = Fastify({ logger: false });
-    await app.register(registerWebhooks, { ingestor: createMemoryIngestor(), config: { xConsumerSecret: X_SECRET, metaAppSecret: META_SECRET, metaVerifyToken: 'the-token' } });
+    await app.register(registerWebhooks, { ingestor: createMemoryIngestor(), log: () => {}, config: { xConsumerSecret: X_SECRET, metaAppSecret: META_SECRET, metaVerifyToken: 'the-token' } });
     await app.ready();
     const param = fc.oneof(fc.string({ maxLength: 40 }), fc.constant('subscribe'), fc.constant('the-token'));
     await fc.assert(fc.asyncProperty(fc.dictionary(fc.constantFrom('crc_token', 'hub.mode', 'hub.verify_token', 'hub.challenge', 'x'), param), fc.boolean(), async (q, x) => {

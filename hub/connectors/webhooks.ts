@@ -5,9 +5,13 @@
  * Bodies are read raw (Buffer) so the signature is checked over the exact bytes sent. The order is
  * fixed: signature (401) → JSON + whole-delivery validation (400) → ingest. Nothing is ingested
  * unless the whole delivery is valid; redeliveries are deduplicated by the Ingestor.
+ * Every refusal (401/400/413) and every post the Ingestor rejects by rule is logged with its
+ * reason and counted (`stats`, and `GET {prefix}/stats` behind the hub's agent auth): nothing is
+ * dropped silently.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeMetaDelivery } from './meta/payload';
+import { decodeUtf8Strict, parseJsonExact } from './json';
 import { isPostRejection, PayloadError } from './normalized';
 import { headerValue, metaSignature, timingSafeEqualStrings, xCrcResponseToken, xSignature } from './signatures';
 import type { Ingestor, NormalizedPost } from './types';
@@ -47,6 +51,25 @@ export interface WebhookDeps {
   config: WebhookConfig;
   /** told about every accepted delivery (for logs and metrics) */
   onDelivery?: (info: { source: 'x' | 'meta'; stored: number; duplicates: number }) => void;
+  /** where refusals and rejected posts are logged, one line each (default console.warn) */
+  log?: (line: string) => void;
+  /** counters to add to (default: a fresh set, readable at GET {prefix}/stats) */
+  stats?: WebhookStats;
+}
+
+/** What the webhooks did since start: deliveries stored, refused (by HTTP code and reason) and posts rejected by rule. */
+export interface WebhookStats {
+  deliveries: number;
+  stored: number;
+  duplicates: number;
+  /** "401 bad_signature", "400 invalid_encoding", "400 invalid_payload", "413 payload_too_large" … → count */
+  refused: Record<string, number>;
+  /** posts the Ingestor refused by rule, by the rule's code (e.g. orphan_brand_post) */
+  rejected: Record<string, number>;
+}
+
+export function createWebhookStats(): WebhookStats {
+  return { deliveries: 0, stored: 0, duplicates: 0, refused: {}, rejected: {} };
 }
 
 export interface DeliveryResult {
@@ -57,12 +80,20 @@ export interface DeliveryResult {
   rejected: Array<{ platform_id: string; reason: string }>;
 }
 
+type Rejection = { platform_id: string; reason: string; code: string };
+
 function fail(reply: FastifyReply, status: number, code: string, message: string) {
   return reply.code(status).send({ error: { code, message } });
 }
 
-async function ingestAll(ingestor: Ingestor, posts: NormalizedPost[]): Promise<DeliveryResult> {
-  const result: DeliveryResult = { received: posts.length, stored: 0, duplicates: 0, rejected: [] };
+function formatBytes(n: number): string {
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+async function ingestAll(ingestor: Ingestor, posts: NormalizedPost[]): Promise<Omit<DeliveryResult, 'rejected'> & { rejected: Rejection[] }> {
+  const result = { received: posts.length, stored: 0, duplicates: 0, rejected: [] as Rejection[] };
   for (const p of posts) {
     try {
       const r = await ingestor.ingest(p);
@@ -71,30 +102,58 @@ async function ingestAll(ingestor: Ingestor, posts: NormalizedPost[]): Promise<D
     } catch (e) {
       // a rule says never: answer 200 so the platform does not redeliver it forever
       if (!isPostRejection(e)) throw e;
-      result.rejected.push({ platform_id: p.platform_id, reason: e.message });
+      result.rejected.push({ platform_id: p.platform_id, reason: e.message, code: rejectionCode(e) });
     }
   }
   return result;
 }
 
-function parseJson(raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
-  if (!Buffer.isBuffer(raw) || raw.length === 0) return { ok: false, message: 'empty body' };
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (text.length === 0) return { ok: false, message: 'empty body' };
   try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
+    // big numeric ids (Meta sends some as JSON numbers) are kept digit for digit
+    return { ok: true, value: parseJsonExact(text) };
   } catch (e) {
     return { ok: false, message: `malformed JSON: ${(e as Error).message}` };
   }
+}
+
+function rejectionCode(e: Error): string {
+  const code = (e as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code ? code : 'rejected';
 }
 
 export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps): Promise<void> {
   const { ingestor, config } = deps;
   const prefix = config.prefix ?? '/webhooks';
   const bodyLimit = config.bodyLimit ?? 1024 * 1024;
+  const stats = deps.stats ?? createWebhookStats();
+  const log = deps.log ?? ((line: string) => console.warn(line));
+  const refuse = (reply: FastifyReply, source: string, status: number, code: string, message: string) => {
+    const key = `${status} ${code}`;
+    stats.refused[key] = (stats.refused[key] ?? 0) + 1;
+    log(`webhooks: ${source} delivery refused, ${key}: ${message}`);
+    return fail(reply, status, code, message);
+  };
 
   await app.register(async (scope) => {
     // Inside this scope only: every body arrives as the raw bytes, whatever its content type.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+    // Whatever a webhook answers (the Meta challenge echo included) is never to be sniffed as HTML.
+    scope.addHook('onSend', async (_req, reply, payload) => {
+      reply.header('x-content-type-options', 'nosniff');
+      return payload;
+    });
+    // A body over the webhook's own limit names that limit, not the server-wide one.
+    scope.setErrorHandler((err: Error & { code?: string }, req, reply) => {
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        const source = req.url.includes('/meta') ? 'meta' : 'x';
+        return refuse(reply, source, 413, 'payload_too_large', `webhook delivery is larger than ${bodyLimit} bytes (${formatBytes(bodyLimit)})`);
+      }
+      throw err;
+    });
+    scope.get(`${prefix}/stats`, async () => stats);
 
     const names = config.accountNames ?? {};
     const named = (normalize: (body: unknown) => NormalizedPost[]) => (body: unknown) =>
@@ -105,19 +164,28 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       verify: (raw: Buffer) => boolean, normalize: (body: unknown) => NormalizedPost[],
     ) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      if (!verify(raw)) return fail(reply, 401, 'bad_signature', 'missing or invalid webhook signature');
-      const json = parseJson(raw);
-      if (!json.ok) return fail(reply, 400, 'malformed_payload', json.message);
+      if (!verify(raw)) return refuse(reply, source, 401, 'bad_signature', 'missing or invalid webhook signature');
+      const text = decodeUtf8Strict(raw);
+      if (text === null) return refuse(reply, source, 400, 'invalid_encoding', 'the body is not valid UTF-8');
+      const json = parseJson(text);
+      if (!json.ok) return refuse(reply, source, 400, 'malformed_payload', json.message);
       let posts: NormalizedPost[];
       try {
         posts = normalize(json.value);
       } catch (e) {
-        if (e instanceof PayloadError) return fail(reply, 400, 'invalid_payload', e.message);
+        if (e instanceof PayloadError) return refuse(reply, source, 400, 'invalid_payload', e.message);
         throw e;
       }
       const result = await ingestAll(ingestor, posts);
+      stats.deliveries++;
+      stats.stored += result.stored;
+      stats.duplicates += result.duplicates;
+      for (const r of result.rejected) {
+        stats.rejected[r.code] = (stats.rejected[r.code] ?? 0) + 1;
+        log(`webhooks: ${source} post ${r.platform_id} rejected (${r.code}): ${r.reason}`);
+      }
       deps.onDelivery?.({ source, stored: result.stored, duplicates: result.duplicates });
-      return reply.code(200).send(result);
+      return reply.code(200).send({ ...result, rejected: result.rejected.map(({ platform_id, reason }) => ({ platform_id, reason })) });
     };
 
     const xSecret = config.xConsumerSecret;

@@ -46,7 +46,7 @@ const post = (payload: unknown, headers: Record<string, string> = {}) => {
 
 beforeAll(async () => {
   app = Fastify();
-  await app.register(registerWebhooks, { ingestor: { ingest: (p) => ing.ingest(p) }, config: { metaAppSecret: APP_SECRET, metaVerifyToken: VERIFY } });
+  await app.register(registerWebhooks, { ingestor: { ingest: (p) => ing.ingest(p) }, log: () => {}, config: { metaAppSecret: APP_SECRET, metaVerifyToken: VERIFY } });
   await app.ready();
 });
 afterAll(() => app.close());

@@ -64,7 +64,7 @@ const post = (payload: unknown, headers: Record<string, string> = {}) => {
 
 beforeAll(async () => {
   app = Fastify();
-  await app.register(registerWebhooks, { ingestor: { ingest: (p) => ing.ingest(p) }, config: { xConsumerSecret: SECRET } });
+  await app.register(registerWebhooks, { ingestor: { ingest: (p) => ing.ingest(p) }, log: () => {}, config: { xConsumerSecret: SECRET } });
   await app.ready();
 });
 afterAll(() => app.close());
