@@ -16,7 +16,8 @@ export type Priority = z.infer<typeof PrioritySchema>;
 export const RoleSchema = z.enum(['agent', 'supervisor', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
 
-export const DeliveryStateSchema = z.enum(['received', 'queued', 'sending', 'sent', 'failed']);
+/** 'unknown': the platform may or may not have the reply (the hub died, a timeout, a reset after the request left); the hub reads back from the platform before anything is sent again. */
+export const DeliveryStateSchema = z.enum(['received', 'queued', 'sending', 'sent', 'failed', 'unknown']);
 export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
 
 export const VisibilitySchema = z.enum(['public', 'private']);

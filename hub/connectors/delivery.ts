@@ -1,16 +1,20 @@
 /**
  * Outbound HTTP with retry. A platform call ends as a DeliveryOutcome:
- *   2xx                        → ok, with the platform id read from the response
- *   408 / 429 / 5xx / network  → retried with exponential backoff and full jitter (Retry-After honoured,
- *                                capped); still failing after the last attempt → {ok:false, retryable:true}
- *   other 4xx                  → permanent: {ok:false, retryable:false} with the platform's own message
+ *   2xx                                   → ok, with the platform id read from the response
+ *   408 / 429 / not connected (refused, DNS, connect timeout)
+ *                                         → the platform surely did not apply it: retried here with
+ *                                           exponential backoff and full jitter (Retry-After honoured,
+ *                                           capped); still failing after the last attempt → {retryable:true}
+ *   timeout / reset / other network error after connecting, 5xx
+ *                                         → the request may have been applied: {unknown:true} at once,
+ *                                           never retried here. X and the Graph API have no idempotency
+ *                                           key, so only a read-back can tell (connector.reconcile, run
+ *                                           by the hub's dispatcher) whether to send again.
+ *   other 4xx                             → permanent: {ok:false, retryable:false} with the platform's own message
  * Retries stay within `budgetMs` in all (keep it below the hub dispatcher's lease, 60 s, so a
  * message is never sent by two dispatch rounds at once); past it, or when the platform asks for a
  * longer wait than maxDelayMs, the outcome is {retryable:true} (with retry_after_ms) and the
  * hub's dispatcher schedules the next round.
- * Note: a POST that timed out may have been applied by the platform; X and Meta have no idempotency
- * key for posting, so a retried timeout can in rare cases post twice. Connection errors before the
- * request is sent (refused, DNS) are always safe to retry.
  */
 import { STATUS_CODES } from 'node:http';
 import type { DeliveryOutcome } from './types';
@@ -48,7 +52,26 @@ export interface JsonRequest {
 type Attempt =
   | { kind: 'ok'; json: unknown }
   | { kind: 'retry'; error: string; retryAfterMs: number | null }
+  | { kind: 'unknown'; error: string }
   | { kind: 'fatal'; error: string };
+
+/**
+ * Errors raised before the request could reach the platform: a retry can never post twice.
+ * Anything else (a reset, a timeout, a socket closed while waiting for the answer) may come after
+ * the platform applied the request.
+ */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN']);
+
+/** The error code behind a fetch failure (undici wraps it in `cause`, sometimes twice). */
+export function networkErrorCode(e: unknown): string {
+  let err = e as { code?: unknown; cause?: unknown; name?: unknown } | undefined;
+  for (let i = 0; i < 3 && err; i++) {
+    if (typeof err.code === 'string') return err.code;
+    err = err.cause as typeof err;
+  }
+  const name = (e as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? name : 'Error';
+}
 
 const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -80,17 +103,28 @@ async function attemptOnce(req: JsonRequest, policy: RetryPolicy, doFetch: typeo
       signal: AbortSignal.timeout(policy.timeoutMs),
     });
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return { kind: 'retry', error: `network: ${err.cause?.code ?? err.name}: ${err.message}`, retryAfterMs: null };
+    const code = networkErrorCode(e);
+    const message = `network: ${code}: ${(e as Error).message}`;
+    return NOT_SENT.has(code) ? { kind: 'retry', error: message, retryAfterMs: null } : { kind: 'unknown', error: message };
   }
-  const text = await res.text().catch(() => '');
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (e) {
+    // the platform answered, then the connection broke before the body: a 2xx may hide in there
+    return res.ok || res.status >= 500
+      ? { kind: 'unknown', error: `HTTP ${res.status}, then the connection broke: ${networkErrorCode(e)}` }
+      : { kind: 'fatal', error: `HTTP ${res.status}` };
+  }
   let json: unknown;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   if (res.ok) return { kind: 'ok', json };
   const message = `HTTP ${res.status}: ${platformErrorMessage(json) ?? (text.slice(0, 200) || res.statusText || STATUS_CODES[res.status] || 'no body')}`;
-  if (res.status === 408 || res.status === 429 || res.status >= 500) {
+  if (res.status === 408 || res.status === 429) {
     return { kind: 'retry', error: message, retryAfterMs: retryAfterMs(res.headers.get('retry-after')) };
   }
+  // a 5xx says nothing about whether the post was made (X and Meta have both answered 503 after posting)
+  if (res.status >= 500) return { kind: 'unknown', error: message };
   return { kind: 'fatal', error: message };
 }
 
@@ -122,6 +156,7 @@ export async function sendWithRetry(
       }
     }
     if (a.kind === 'fatal') return { ok: false, error: a.error, retryable: false };
+    if (a.kind === 'unknown') return { ok: false, error: a.error, retryable: true, unknown: true };
     last = a.error;
     if (a.retryAfterMs !== null && a.retryAfterMs > policy.maxDelayMs) {
       return { ok: false, error: `${a.error} (platform asks to wait ${Math.ceil(a.retryAfterMs / 1000)} s)`, retryable: true, retry_after_ms: a.retryAfterMs };
@@ -135,6 +170,44 @@ export async function sendWithRetry(
   }
   const tries = Math.min(attempt, policy.attempts);
   return { ok: false, error: `gave up after ${tries} attempt${tries === 1 ? '' : 's'}: ${last}`, retryable: true };
+}
+
+/**
+ * A GET for reading back (reconciliation, profile lookups). Reads are safe to repeat: network
+ * errors, 408, 429 and 5xx are retried a few times within `budgetMs`; the answer is the JSON body or
+ * an error line.
+ */
+export async function getJson(
+  url: string, headers: Record<string, string>, deps: HttpDeps = {},
+  opts: { attempts?: number; timeoutMs?: number; budgetMs?: number } = {},
+): Promise<{ ok: true; json: unknown } | { ok: false; error: string; status?: number }> {
+  const doFetch = deps.fetch ?? fetch;
+  const sleep = deps.sleep ?? sleepReal;
+  const now = deps.now ?? Date.now;
+  const attempts = opts.attempts ?? 3;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const budgetMs = opts.budgetMs ?? 20_000;
+  const started = now();
+  let last = 'no attempt made';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    let status: number | undefined;
+    try {
+      const res = await doFetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+      status = res.status;
+      const text = await res.text();
+      let json: unknown = null;
+      try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+      if (res.ok) return { ok: true, json };
+      last = `HTTP ${res.status}: ${platformErrorMessage(json) ?? (text.slice(0, 200) || res.statusText)}`;
+      if (res.status !== 408 && res.status !== 429 && res.status < 500) return { ok: false, error: last, status };
+    } catch (e) {
+      last = `network: ${networkErrorCode(e)}: ${(e as Error).message}`;
+    }
+    const delay = 200 * 2 ** (attempt - 1);
+    if (attempt === attempts || now() - started + delay + timeoutMs > budgetMs) break;
+    await sleep(delay);
+  }
+  return { ok: false, error: last };
 }
 
 /** Base URL + path, without doubled or missing slashes. */

@@ -13,6 +13,8 @@ export interface SandboxOptions {
 
 export class SandboxConnector implements OutboundConnector {
   readonly channel: OutboundConnector['channel'];
+  /** keyed by message id: a repeated send returns the first post */
+  readonly idempotent = true;
   /** test hook: the next n sends fail with this error before touching the table */
   private failures: Array<{ error: string; retryable: boolean }> = [];
 

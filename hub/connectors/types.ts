@@ -65,10 +65,38 @@ export type DeliveryOutcome =
       retryable: boolean;
       /** when the platform said how long to wait (429 Retry-After) and that is longer than the connector waits itself */
       retry_after_ms?: number;
+      /**
+       * The request may have been applied: it left, and no answer came back (timeout, connection reset,
+       * a 5xx). Sending again could post twice; the dispatcher reconciles first.
+       */
+      unknown?: boolean;
     };
+
+/** A post the platform has that matches a reply (same target, same text), from a read-back. */
+export interface PlatformMatch {
+  platform_id: string;
+  permalink?: string | null;
+  /** when the platform says it was made (ISO) */
+  created_at?: string | null;
+}
+
+export type ReconcileResult =
+  /** posts by the brand account on the reply's target with the reply's text, since `since`, oldest first (may be empty) */
+  | { ok: true; matches: PlatformMatch[] }
+  /** the platform could not be read: nothing is known, try again later */
+  | { ok: false; error: string };
 
 /** Delivers an agent's reply to the platform. */
 export interface OutboundConnector {
   readonly channel: Channel | '*';
   send(reply: OutboundReply): Promise<DeliveryOutcome>;
+  /**
+   * Reads back from the platform whether a reply whose send had an unknown outcome is there
+   * (X: the brand's recent replies to the tweet / DM events with the user; Graph API: the comment's
+   * replies / the conversation's messages). Required for exactly-once on a platform without
+   * idempotency keys.
+   */
+  reconcile?(reply: OutboundReply, since: Date): Promise<ReconcileResult>;
+  /** sending the same message id twice posts once (the sandbox): an unknown outcome may simply be sent again */
+  readonly idempotent?: boolean;
 }

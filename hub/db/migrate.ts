@@ -12,6 +12,7 @@ import * as m0600 from './migrations/0600-metrics';
 import * as m0700 from './migrations/0700-analysis';
 import * as m0710 from './migrations/0710-supervisor';
 import * as m0720 from './migrations/0720-metric-facts-deferred';
+import * as m0800 from './migrations/0800-delivery-unknown';
 
 export interface Migration {
   version: number;
@@ -29,6 +30,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 700, name: 'analysis', up: m0700.up },
   { version: 710, name: 'supervisor', up: m0710.up },
   { version: 720, name: 'metric-facts-deferred', up: m0720.up },
+  { version: 800, name: 'delivery-unknown', up: m0800.up },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {

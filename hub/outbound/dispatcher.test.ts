@@ -93,5 +93,8 @@ describe('outbound dispatcher', () => {
     await waitForDelivery(hub, id);
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sandbox_posts WHERE message_id = $1', [id]);
     expect(n).toBe(1);
+    // visible on the way: the lease ran out while 'sending', so the outcome was unknown
+    const states = await db.query<{ s: string }>(`SELECT data->>'delivery' AS s FROM changes WHERE entity = 'message' AND entity_id = $1 ORDER BY sync_id`, [id]);
+    expect(states.map((x) => x.s).slice(-4)).toEqual(['sending', 'unknown', 'sending', 'sent']);
   });
 });

@@ -1,39 +1,70 @@
 /**
- * Delivers queued outbound messages through the connector registry.
+ * Delivers queued outbound messages through the connector registry, exactly once on the platform.
  *
- * A message is claimed by moving it to 'sending' with a lease (next_attempt_at = now + lease),
- * under the change log's lock, so two dispatchers (two hub instances) never send it at once;
- * a hub that dies mid-send leaves the lease to expire and the message is sent again — which the
- * sandbox (and any connector keyed by message id) turns into a no-op. Outcomes: 'sent' with the
- * platform id, or 'failed' with the error; retryable failures are tried again with exponential
- * backoff until maxAttempts. Every state goes through the change log, so it syncs to the desktop.
+ * Lanes. Messages are sent one at a time per lane (channel + channel account, so the replies of one
+ * account keep their order) and lanes run in parallel, at most `maxParallel` at once: a slow or
+ * failing platform holds its own lane only and never delays another channel.
+ *
+ * Claiming. A message is claimed by moving it to 'sending' with a lease (next_attempt_at = now +
+ * lease), in a change-log write, so two dispatchers (two hub instances) never send it at once.
+ *
+ * Delivery states (all through the change log, so they sync to the desktops):
+ *   queued  → sending → sent (platform id) | failed (permanent; or retryable, tried again with backoff)
+ *                     → unknown: the request may have reached the platform and no answer came back
+ *                       (a timeout, a connection reset after the request left, a 5xx), or the hub that
+ *                       claimed it died (its lease expired while 'sending'). X and the Graph API have no
+ *                       idempotency key, so an unknown send is never simply sent again:
+ *   unknown → (after `settleMs`, for the platform to show what it has) read back from the platform
+ *             (connector.reconcile: the brand's replies to the same target with the same text since the
+ *             first send started) → found: sent, with the platform's id | not found: sent again
+ *             (sending) | the platform cannot be read: stays unknown, checked again with backoff.
+ *   A connector without reconcile that is idempotent by message id (the sandbox) is simply sent again;
+ *   one that is neither stays unknown with a message asking a person to look.
  */
-import type { ChangeLog, ChangeRecord } from '../sync/changelog';
+import type { ChangeLog, ChangeRecord, Writer } from '../sync/changelog';
 import { sql } from '../sync/changelog';
-import type { DeliveryOutcome, OutboundReply } from '../connectors/types';
+import type { DeliveryOutcome, OutboundConnector, OutboundReply, PlatformMatch } from '../connectors/types';
 import type { ConnectorRegistry } from './registry';
 import type { Channel } from '../../shared/domain';
 
 export interface DispatcherOptions {
-  /** how often to look for due retries when nothing pokes (ms) */
+  /** how often to look for due work when nothing pokes (ms) */
   pollMs?: number;
+  /** how long a claim holds a message; a hub silent for longer is taken for dead (ms) */
   leaseMs?: number;
   maxAttempts?: number;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
-  batch?: number;
+  /** lanes sending at once */
+  maxParallel?: number;
+  /** wait after an unknown outcome before reading back, for the platform to show the post (ms) */
+  settleMs?: number;
+  /** read-backs look at platform posts from this long before the first send (clock skew, ms) */
+  skewMs?: number;
   onError?: (err: unknown) => void;
+  /** one line per unknown outcome and reconciliation (default: none) */
+  log?: (line: string) => void;
 }
 
 interface Claimed extends OutboundReply {
   attempts: number;
+  lane: string;
+  /** the state it was claimed from */
+  from: 'queued' | 'failed' | 'sending' | 'unknown';
+  send_started_at: Date | null;
+  workspace_id: string;
 }
+
+const CHANNEL_NAMES: Partial<Record<Channel, string>> = { x: 'X', facebook: 'Facebook', instagram: 'Instagram' };
+const platformName = (c: string) => CHANNEL_NAMES[c as Channel] ?? c;
 
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private claiming: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  /** lanes with a message in flight on this hub */
+  private readonly lanes = new Map<string, Promise<void>>();
   private readonly opts: Required<DispatcherOptions>;
   private readonly onCommit = (changes: ChangeRecord[]) => {
     if (changes.some((c) => c.entity === 'message' && c.data.delivery === 'queued')) this.kick();
@@ -41,8 +72,10 @@ export class Dispatcher {
 
   constructor(private readonly log: ChangeLog, private readonly connectors: ConnectorRegistry, options: DispatcherOptions = {}) {
     this.opts = {
-      pollMs: 1000, leaseMs: 60_000, maxAttempts: 8, baseBackoffMs: 1000, maxBackoffMs: 5 * 60_000, batch: 25,
+      pollMs: 1000, leaseMs: 60_000, maxAttempts: 8, baseBackoffMs: 1000, maxBackoffMs: 5 * 60_000, maxParallel: 8,
+      settleMs: 5000, skewMs: 120_000,
       onError: (err) => console.error('dispatcher:', err),
+      log: () => {},
       ...options,
     };
   }
@@ -64,90 +97,183 @@ export class Dispatcher {
     this.log.events.off('committed', this.onCommit);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    await this.claiming;
+    await Promise.allSettled([...this.lanes.values()]);
   }
 
-  /** Runs a pass now (or right after the current one). */
+  /** Claims due work now (or right after the current claim), one message per free lane. */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.claiming) {
       this.again = true;
       return;
     }
-    this.running = (async () => {
+    this.claiming = (async () => {
       try {
         do {
           this.again = false;
-          while (!this.stopped && (await this.runOnce()) > 0) { /* drain what is due */ }
+          await this.runOnce();
         } while (this.again && !this.stopped);
       } catch (err) {
         this.opts.onError(err);
       } finally {
-        this.running = null;
+        this.claiming = null;
       }
     })();
   }
 
-  /** Waits until the current pass ends (tests). */
+  /** Waits until nothing is being claimed or sent on this hub (tests). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.claiming || this.lanes.size) {
+      await this.claiming;
+      await Promise.allSettled([...this.lanes.values()]);
+    }
   }
 
-  /** Claims and sends one batch of due messages; returns how many were handled. */
+  /** Claims due messages for the free lanes and starts them; returns how many were started. */
   async runOnce(): Promise<number> {
-    const claimed = await this.claim();
+    const free = this.opts.maxParallel - this.lanes.size;
+    if (free <= 0 || this.stopped) return 0;
+    const claimed = await this.claim([...this.lanes.keys()], free);
     for (const m of claimed) {
-      let outcome: DeliveryOutcome;
-      const connector = this.connectors.get(m.channel);
-      if (!connector) outcome = { ok: false, error: `no outbound connector for channel ${m.channel}`, retryable: false };
-      else {
-        try {
-          outcome = await connector.send(stripAttempts(m));
-        } catch (err) {
-          outcome = { ok: false, error: err instanceof Error ? err.message : String(err), retryable: true };
-        }
-      }
-      await this.settle(m, outcome);
+      if (this.lanes.has(m.lane)) continue; // cannot happen: busy lanes are not claimed
+      const run = this.deliver(m)
+        .catch((err) => this.opts.onError(err))
+        .finally(() => {
+          this.lanes.delete(m.lane);
+          this.kick();
+        });
+      this.lanes.set(m.lane, run);
     }
     return claimed.length;
   }
 
-  private async claim(): Promise<Claimed[]> {
+  private async claim(busyLanes: string[], limit: number): Promise<Claimed[]> {
     return this.log.write(async (w) => {
+      // the earliest due message of each lane that is not busy here
       const due = await w.query<{ id: string }>(
-        `SELECT id FROM messages
-         WHERE direction = 'outbound' AND delivery IN ('queued', 'sending', 'failed')
-           AND next_attempt_at IS NOT NULL AND next_attempt_at <= now()
-         ORDER BY next_attempt_at, created_at LIMIT $1`, [this.opts.batch]);
+        `SELECT id FROM (
+           SELECT DISTINCT ON (lane) id, lane, next_attempt_at, created_at FROM (
+             SELECT m.id, m.channel || ':' || coalesce(c.channel_account_id, '') AS lane, m.next_attempt_at, m.created_at
+             FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE m.direction = 'outbound' AND m.delivery IN ('queued', 'sending', 'failed', 'unknown')
+               AND m.next_attempt_at IS NOT NULL AND m.next_attempt_at <= now()
+           ) d WHERE lane <> ALL($1::text[])
+           ORDER BY lane, next_attempt_at, created_at
+         ) x ORDER BY next_attempt_at, created_at LIMIT $2`, [busyLanes, limit]);
       const out: Claimed[] = [];
       for (const { id } of due) {
-        await w.update('message', id, { delivery: 'sending', next_attempt_at: sql(`now() + interval '${this.opts.leaseMs} milliseconds'`) });
-        const [row] = await w.query<Claimed>(
+        const [row] = await w.query<Claimed & { delivery: Claimed['from'] }>(
           `SELECT m.id AS message_id, m.conversation_id, m.channel, ca.handle AS account, m.visibility, m.text, m.in_reply_to,
-                  m.attempts,
+                  m.attempts, m.delivery, m.send_started_at, m.workspace_id, m.channel || ':' || coalesce(c.channel_account_id, '') AS lane,
                   (SELECT ci.platform_user_id FROM customer_identities ci
                    WHERE ci.customer_id = c.customer_id AND ci.channel = m.channel ORDER BY ci.id LIMIT 1) AS recipient
            FROM messages m JOIN conversations c ON c.id = m.conversation_id
            LEFT JOIN channel_accounts ca ON ca.id = c.channel_account_id
            WHERE m.id = $1`, [id]);
-        out.push(row);
+        const lease = sql(`now() + interval '${this.opts.leaseMs} milliseconds'`);
+        if (row.delivery === 'sending') {
+          // claimed by a hub that never came back: the POST may have been made. Visible as unknown, read back first.
+          await w.update('message', id, {
+            delivery: 'unknown', next_attempt_at: lease,
+            delivery_error: `the hub stopped while sending: checking ${platformName(row.channel)} before sending again`,
+          });
+        } else if (row.delivery === 'unknown') {
+          // only the lease moves: nothing a desktop shows changes, so no change record
+          await w.query(`UPDATE messages SET next_attempt_at = now() + interval '${this.opts.leaseMs} milliseconds' WHERE id = $1`, [id]);
+        } else {
+          await w.update('message', id, { delivery: 'sending', next_attempt_at: lease, send_started_at: sql('coalesce(send_started_at, now())') });
+          if (!row.send_started_at) row.send_started_at = new Date();
+        }
+        const { delivery, ...rest } = row;
+        out.push({ ...rest, from: delivery });
       }
       return out;
     });
   }
 
+  private async deliver(m: Claimed): Promise<void> {
+    const connector = this.connectors.get(m.channel);
+    if (!connector) {
+      await this.settle(m, { ok: false, error: `no outbound connector for channel ${m.channel}`, retryable: false });
+      return;
+    }
+    if (m.from === 'sending' || m.from === 'unknown') {
+      const verdict = await this.reconcile(m, connector);
+      if (verdict === 'settled') return;
+      // not on the platform: send it (again), visibly
+      await this.log.write((w) => w.update('message', m.message_id, { delivery: 'sending', delivery_error: null }));
+    }
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await connector.send(toReply(m));
+    } catch (err) {
+      // a connector that throws may have sent: treat it as unknown, never as a plain retry
+      outcome = { ok: false, error: err instanceof Error ? err.message : String(err), retryable: true, unknown: true };
+    }
+    await this.settle(m, outcome);
+  }
+
+  /** Reads back from the platform; 'settled' when the message's state was decided here, 'send' when it must go out. */
+  private async reconcile(m: Claimed, connector: OutboundConnector): Promise<'settled' | 'send'> {
+    if (!connector.reconcile) {
+      if (connector.idempotent) return 'send';
+      await this.log.write((w) => w.update('message', m.message_id, {
+        delivery: 'unknown', next_attempt_at: null,
+        delivery_error: `${platformName(m.channel)} cannot be checked automatically: look whether the reply is there before sending it again`,
+      }));
+      return 'settled';
+    }
+    const since = new Date((m.send_started_at ?? new Date()).getTime() - this.opts.skewMs);
+    let result: Awaited<ReturnType<NonNullable<OutboundConnector['reconcile']>>>;
+    try {
+      result = await connector.reconcile(toReply(m), since);
+    } catch (err) {
+      result = { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    if (!result.ok) {
+      this.opts.log(`dispatcher: ${m.message_id} stays unknown: ${result.error}`);
+      const attempts = m.attempts;
+      const wait = Math.min(this.opts.maxBackoffMs, this.opts.baseBackoffMs * 2 ** Math.min(20, attempts));
+      await this.log.write((w) => w.update('message', m.message_id, {
+        delivery: 'unknown', next_attempt_at: sql(`now() + interval '${Math.round(Math.max(wait, this.opts.settleMs))} milliseconds'`),
+        delivery_error: `could not check ${platformName(m.channel)} yet (${result.ok ? '' : result.error}); checking again`,
+      }));
+      return 'settled';
+    }
+    const found = await this.log.write(async (w) => {
+      const match = await firstUnclaimed(w, m, result.ok ? result.matches : []);
+      if (!match) return false;
+      await w.update('message', m.message_id, {
+        delivery: 'sent', delivery_error: null, platform_id: match.platform_id, permalink: match.permalink ?? null, next_attempt_at: null,
+      });
+      return true;
+    });
+    this.opts.log(`dispatcher: ${m.message_id} ${found ? 'was on the platform: marked sent' : 'is not on the platform: sending'}`);
+    return found ? 'settled' : 'send';
+  }
+
   private async settle(m: Claimed, outcome: DeliveryOutcome): Promise<void> {
     await this.log.write(async (w) => {
+      const attempts = m.attempts + 1;
       if (outcome.ok) {
         await w.update('message', m.message_id, {
           delivery: 'sent', delivery_error: null, platform_id: outcome.platform_id,
-          permalink: outcome.permalink ?? null, attempts: m.attempts + 1, next_attempt_at: null,
+          permalink: outcome.permalink ?? null, attempts, next_attempt_at: null,
         });
         return;
       }
-      const attempts = m.attempts + 1;
+      if (outcome.unknown) {
+        this.opts.log(`dispatcher: ${m.message_id} outcome unknown (${outcome.error}): reading back in ${this.opts.settleMs} ms`);
+        await w.update('message', m.message_id, {
+          delivery: 'unknown', attempts,
+          delivery_error: `no answer from ${platformName(m.channel)} (${outcome.error}): checking whether it was posted`,
+          next_attempt_at: sql(`now() + interval '${Math.round(this.opts.settleMs)} milliseconds'`),
+        });
+        return;
+      }
       const retry = outcome.retryable && attempts < this.opts.maxAttempts;
-      const backoff = Math.min(this.opts.maxBackoffMs, this.opts.baseBackoffMs * 2 ** (attempts - 1));
+      const backoff = Math.max(outcome.retry_after_ms ?? 0, Math.min(this.opts.maxBackoffMs, this.opts.baseBackoffMs * 2 ** (attempts - 1)));
       await w.update('message', m.message_id, {
         delivery: 'failed',
         delivery_error: retry ? `${outcome.error} (retrying)` : outcome.error,
@@ -158,7 +284,17 @@ export class Dispatcher {
   }
 }
 
-function stripAttempts(m: Claimed): OutboundReply {
+/** The first match (oldest) whose platform id no other message of the workspace already holds. */
+async function firstUnclaimed(w: Writer, m: Claimed, matches: PlatformMatch[]): Promise<PlatformMatch | null> {
+  if (!matches.length) return null;
+  const taken = await w.query<{ platform_id: string }>(
+    `SELECT platform_id FROM messages WHERE workspace_id = $1 AND channel = $2 AND platform_id = ANY($3::text[]) AND id <> $4`,
+    [m.workspace_id, m.channel, matches.map((x) => x.platform_id), m.message_id]);
+  const used = new Set(taken.map((t) => t.platform_id));
+  return matches.find((x) => !used.has(x.platform_id)) ?? null;
+}
+
+function toReply(m: Claimed): OutboundReply {
   return {
     message_id: m.message_id, conversation_id: m.conversation_id, channel: m.channel as Channel, account: m.account,
     visibility: m.visibility, text: m.text, in_reply_to: m.in_reply_to, recipient: m.recipient,

@@ -41,21 +41,28 @@ describe('Meta outbound against the stand-in', () => {
     expect(out).toEqual({ ok: false, error: 'HTTP 401: Invalid OAuth access token.', retryable: false });
   });
 
-  it('retries 429 (honouring Retry-After) and 503, then succeeds', async () => {
+  it('retries 429 (honouring Retry-After) and 408, then succeeds', async () => {
     g.failNext(429, 1, { error: { message: 'Application request limit reached', code: 4 } }, { 'retry-after': '2' });
-    g.failNext(503, 1);
+    g.failNext(408, 1);
     const delays: number[] = [];
     const out = await createMetaConnector({ graphBase: g.url, accessToken: 'page-token', retry: { baseDelayMs: 10 } }, { sleep: async (ms) => { delays.push(ms); }, random: () => 0 }).send(reply({}));
     expect(out.ok).toBe(true);
-    expect(g.calls.map((c) => c.status)).toEqual([429, 503, 200]);
+    expect(g.calls.map((c) => c.status)).toEqual([429, 408, 200]);
     expect(delays).toEqual([2000, 10]);
   });
 
   it('gives up after the last attempt with a retryable failure', async () => {
+    g.failNext(429, 3);
+    const out = await connector({ retry: { attempts: 3 } }).send(reply({}));
+    expect(out).toMatchObject({ ok: false, retryable: true, error: expect.stringMatching(/gave up after 3 attempts: HTTP 429/) });
+    expect(g.calls).toHaveLength(3);
+  });
+
+  it('a 500 is an unknown outcome, sent once: the hub reads back before anything else', async () => {
     g.failNext(500, 3);
     const out = await connector({ retry: { attempts: 3 } }).send(reply({}));
-    expect(out).toMatchObject({ ok: false, retryable: true, error: expect.stringMatching(/gave up after 3 attempts: HTTP 500/) });
-    expect(g.calls).toHaveLength(3);
+    expect(out).toMatchObject({ ok: false, unknown: true, error: expect.stringMatching(/HTTP 500/) });
+    expect(g.calls).toHaveLength(1);
   });
 
   it('refuses channels it does not serve; createMetaConnectors gives one per channel', async () => {

@@ -5,9 +5,18 @@
  *   private (both)   → POST {graphBase}/{version}/me/messages
  *                        {recipient:{id}, messaging_type:'RESPONSE', message:{text}} → {recipient_id, message_id}
  * The page (or Instagram account) access token goes in the Authorization header.
+ *
+ * Reconciling a send whose outcome is unknown (the Graph API has no idempotency key), reading back:
+ *   who am I        → GET /{v}/me?fields=id                                        → {id}
+ *   Facebook public → GET /{v}/{comment-id}/comments?fields=id,message,from,created_time&order=reverse_chronological
+ *   Instagram public→ GET /{v}/{comment-id}/replies?fields=id,text,from,timestamp
+ *   private         → GET /{v}/me/conversations?platform=messenger|instagram&user_id={recipient}  → {data:[{id}]}
+ *                     GET /{v}/{conversation-id}/messages?fields=id,message,from,created_time
+ *   a reply from the Page (or the Instagram account) with the reply's text, made since the send started.
  */
-import { DEFAULT_RETRY, joinUrl, sendWithRetry, type HttpDeps, type RetryPolicy } from '../delivery';
-import type { DeliveryOutcome, OutboundConnector, OutboundReply } from '../types';
+import { DEFAULT_RETRY, getJson, joinUrl, sendWithRetry, type HttpDeps, type RetryPolicy } from '../delivery';
+import { notBefore, oldestFirst, sameText } from '../reconcile';
+import type { DeliveryOutcome, OutboundConnector, OutboundReply, PlatformMatch, ReconcileResult } from '../types';
 
 export interface MetaConnectorConfig {
   /** default https://graph.facebook.com (TEND_META_GRAPH_BASE) */
@@ -35,9 +44,69 @@ export function createMetaConnector(config: MetaConnectorConfig, deps: HttpDeps 
   const base = joinUrl(config.graphBase ?? 'https://graph.facebook.com', config.graphVersion ?? 'v21.0');
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...config.retry };
   const tokenFor = (account: string | null) => (account && config.accountTokens?.[account]) || config.accessToken;
+  const get = (path: string, query: Record<string, string>, token: string) => {
+    const q = new URLSearchParams(query).toString();
+    return getJson(joinUrl(base, path) + (q ? `?${q}` : ''), { authorization: `Bearer ${token}` }, deps);
+  };
+  const owners = new Map<string, Promise<string | null>>();
+  /** the Page (or Instagram account) a token speaks for (cached per token) */
+  const ownerId = async (token: string): Promise<string | null> => {
+    let p = owners.get(token);
+    if (!p) {
+      p = get('/me', { fields: 'id' }, token).then((r) => {
+        const id = r.ok ? (r.json as { id?: unknown } | null)?.id : null;
+        return typeof id === 'string' && id ? id : null;
+      });
+      owners.set(token, p);
+    }
+    const id = await p;
+    if (!id) owners.delete(token);
+    return id;
+  };
+  type Item = { id?: unknown; message?: unknown; text?: unknown; from?: { id?: unknown }; created_time?: unknown; timestamp?: unknown };
+  const pick = (items: Item[], owner: string, reply: OutboundReply, since: Date, permalink: (id: string) => string | null): PlatformMatch[] => {
+    const out: PlatformMatch[] = [];
+    for (const it of items) {
+      const text = typeof it.message === 'string' ? it.message : typeof it.text === 'string' ? it.text : null;
+      const at = typeof it.created_time === 'string' ? it.created_time : typeof it.timestamp === 'string' ? it.timestamp : null;
+      if (typeof it.id !== 'string' || text === null) continue;
+      // `from` is left out when the app may not see the author; when it is there it must be the brand
+      if (it.from && typeof it.from.id === 'string' && it.from.id !== owner) continue;
+      if (!sameText(text, reply.text) || !notBefore(at, since)) continue;
+      out.push({ platform_id: it.id, permalink: permalink(it.id), created_at: at });
+    }
+    return oldestFirst(out);
+  };
+
+  async function reconcile(reply: OutboundReply, since: Date): Promise<ReconcileResult> {
+    const token = tokenFor(reply.account);
+    const owner = await ownerId(token);
+    if (!owner) return { ok: false, error: 'could not read the Page the access token belongs to (GET /me)' };
+    if (reply.visibility === 'public') {
+      if (!reply.in_reply_to) return { ok: true, matches: [] };
+      const fb = channel === 'facebook';
+      const r = await get(`/${encodeURIComponent(reply.in_reply_to)}/${fb ? 'comments' : 'replies'}`,
+        fb ? { fields: 'id,message,from,created_time', order: 'reverse_chronological', limit: '100' } : { fields: 'id,text,from,timestamp', limit: '100' }, token);
+      if (!r.ok) return { ok: false, error: `reading the replies to ${reply.in_reply_to}: ${r.error}` };
+      const data = ((r.json as { data?: Item[] } | null)?.data ?? []);
+      return { ok: true, matches: pick(data, owner, reply, since, (id) => (fb ? `https://www.facebook.com/${id}` : null)) };
+    }
+    if (!reply.recipient) return { ok: true, matches: [] };
+    const conv = await get('/me/conversations', { platform: channel === 'facebook' ? 'messenger' : 'instagram', user_id: reply.recipient, fields: 'id' }, token);
+    if (!conv.ok) return { ok: false, error: `finding the conversation with ${reply.recipient}: ${conv.error}` };
+    const matches: PlatformMatch[] = [];
+    for (const c of ((conv.json as { data?: Array<{ id?: unknown }> } | null)?.data ?? [])) {
+      if (typeof c.id !== 'string') continue;
+      const r = await get(`/${encodeURIComponent(c.id)}/messages`, { fields: 'id,message,from,created_time', limit: '50' }, token);
+      if (!r.ok) return { ok: false, error: `reading the conversation's messages: ${r.error}` };
+      matches.push(...pick(((r.json as { data?: Item[] } | null)?.data ?? []), owner, reply, since, () => null));
+    }
+    return { ok: true, matches: oldestFirst(matches) };
+  }
 
   return {
     channel,
+    reconcile,
     async send(reply: OutboundReply): Promise<DeliveryOutcome> {
       if (reply.channel !== channel) {
         return { ok: false, error: `the ${channel} connector cannot send on channel ${reply.channel}`, retryable: false };

@@ -1,7 +1,12 @@
 /**
- * A local stand-in for the Graph API posting endpoints and for Meta's webhook sender, for tests
- * and the demo. It checks the access token and the request shapes, answers in Graph API shapes,
- * and signs deliveries with the app secret (X-Hub-Signature-256).
+ * A local stand-in for the Graph API (posting, the reads that reconcile an unknown send, and the
+ * Messenger / Instagram user profile) and for Meta's webhook sender, for tests, the demo and the
+ * soak suite. It checks the access token and the request shapes, answers in Graph API shapes, keeps
+ * what was posted, and signs deliveries with the app secret (X-Hub-Signature-256).
+ *   POST /{v}/{comment-id}/comments (Facebook), POST /{v}/{comment-id}/replies (Instagram), POST /{v}/me/messages
+ *   GET  /{v}/me, GET /{v}/{comment-id}/comments|replies, GET /{v}/me/conversations?platform&user_id,
+ *        GET /{v}/{conversation-id}/messages, GET /{v}/{user-id}?fields=… (profiles set with setProfile)
+ * Faults and the control routes (/_standin/…): server.ts.
  */
 import { metaSignature } from '../signatures';
 import { postDelivery, startStandinServer, type Answer, type StandinServer } from './server';
@@ -12,9 +17,20 @@ export interface MetaStandinOptions {
   accessTokens: string[];
   /** default v21.0 */
   graphVersion?: string;
+  /** the Page the tokens belong to (default 1000000000000002 / Tend Demo Page) */
+  page?: { id: string; name: string };
+  port?: number;
 }
 
+export interface GraphComment { id: string; parent_id: string; edge: 'comments' | 'replies'; message: string; from: { id: string; name: string }; created_time: string }
+export interface GraphMessage { id: string; conversation_id: string; user_id: string; message: string; from: { id: string; name: string }; created_time: string }
+
 export interface MetaStandin extends StandinServer {
+  /** what the Graph API holds: replies and messages posted through it, oldest first */
+  comments: GraphComment[];
+  messages: GraphMessage[];
+  /** what GET /{user-id} answers (Messenger: first_name, last_name; Instagram: name, username) */
+  setProfile(userId: string, profile: Record<string, string>): void;
   deliver(hubWebhookUrl: string, payload: unknown, opts?: { secret?: string; unsigned?: boolean }): Promise<{ status: number; body: unknown }>;
   /** subscribes as Meta does: true if the hub echoes the challenge */
   verifySubscription(hubWebhookUrl: string, verifyToken: string): Promise<boolean>;
@@ -23,34 +39,83 @@ export interface MetaStandin extends StandinServer {
 const graphError = (status: number, message: string, code: number, type = 'OAuthException'): Answer => ({
   status, body: { error: { message, type, code, fbtrace_id: 'standin' } },
 });
+/** Graph API times: 2024-04-30T08:00:00+0000 */
+const graphTime = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, '+0000');
 
 let seq = 1000;
 
 export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaStandin> {
   const version = opts.graphVersion ?? 'v21.0';
-  const server = await startStandinServer((call) => {
-    const auth = typeof call.headers.authorization === 'string' ? call.headers.authorization.replace(/^Bearer /, '') : call.query.access_token;
-    if (!auth || !opts.accessTokens.includes(auth)) return graphError(401, 'Invalid OAuth access token.', 190);
-    if (call.method !== 'POST') return graphError(400, `Unsupported ${call.method} request.`, 100, 'GraphMethodException');
-    const parts = call.path.split('/').filter(Boolean);
-    if (parts[0] !== version) return graphError(400, `Unknown version ${parts[0]}`, 2635);
-    const body = call.body as Record<string, any> | null;
+  const page = opts.page ?? { id: '1000000000000002', name: 'Tend Demo Page' };
+  const comments: GraphComment[] = [];
+  const messages: GraphMessage[] = [];
+  const profiles = new Map<string, Record<string, string>>();
+  const server = await startStandinServer({
+    deliver: (url, payload) => {
+      const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
+      return postDelivery(url, raw, { 'x-hub-signature-256': metaSignature(raw, opts.appSecret) });
+    },
+    posts: () => ({ comments, messages }),
+    clear: () => { comments.length = 0; messages.length = 0; },
+    route(call) {
+      const auth = typeof call.headers.authorization === 'string' ? call.headers.authorization.replace(/^Bearer /, '') : call.query.access_token;
+      if (!auth || !opts.accessTokens.includes(auth)) return graphError(401, 'Invalid OAuth access token.', 190);
+      const parts = call.path.split('/').filter(Boolean);
+      if (parts[0] !== version) return graphError(400, `Unknown version ${parts[0]}`, 2635);
+      if (call.method === 'GET') return read(parts.slice(1), call.query);
+      if (call.method !== 'POST') return graphError(400, `Unsupported ${call.method} request.`, 100, 'GraphMethodException');
+      const body = call.body as Record<string, any> | null;
 
-    if (parts.length === 3 && (parts[2] === 'comments' || parts[2] === 'replies') && parts[1] !== 'me') {
-      if (!body || typeof body.message !== 'string' || !body.message) return graphError(400, '(#100) The parameter message is required', 100);
-      return { status: 200, body: { id: parts[2] === 'comments' ? `${parts[1].split('_')[0]}_${seq++}` : String(17_800_000_000_000_000 + seq++) } };
+      if (parts.length === 3 && (parts[2] === 'comments' || parts[2] === 'replies') && parts[1] !== 'me') {
+        if (!body || typeof body.message !== 'string' || !body.message) return graphError(400, '(#100) The parameter message is required', 100);
+        const id = parts[2] === 'comments' ? `${parts[1].split('_')[0]}_${seq++}` : String(17_800_000_000_000_000 + seq++);
+        comments.push({ id, parent_id: parts[1], edge: parts[2], message: body.message, from: page, created_time: graphTime() });
+        return { status: 200, body: { id } };
+      }
+      if (parts.length === 3 && parts[1] === 'me' && parts[2] === 'messages') {
+        if (!body || typeof body.recipient?.id !== 'string') return graphError(400, '(#100) param recipient must be non-empty.', 100);
+        if (body.messaging_type !== 'RESPONSE' && body.messaging_type !== 'UPDATE' && body.messaging_type !== 'MESSAGE_TAG') return graphError(400, '(#100) param messaging_type is invalid', 100);
+        if (typeof body.message?.text !== 'string' || !body.message.text) return graphError(400, '(#100) param message must be non-empty.', 100);
+        const id = `m_standin_${seq++}`;
+        messages.push({ id, conversation_id: `t_${body.recipient.id}`, user_id: body.recipient.id, message: body.message.text, from: page, created_time: graphTime() });
+        return { status: 200, body: { recipient_id: body.recipient.id, message_id: id } };
+      }
+      return graphError(400, `Unknown path components: /${parts.slice(1).join('/')}`, 2500);
+    },
+  }, { port: opts.port });
+
+  function read(path: string[], q: Record<string, string>): Answer {
+    const list = <T>(data: T[]) => ({ status: 200, body: { data, paging: { cursors: { before: 'QVFIUjBl', after: 'QVFIUjBm' } } } });
+    if (path.length === 1 && path[0] === 'me') return { status: 200, body: { id: page.id, name: page.name } };
+    if (path.length === 2 && path[0] === 'me' && path[1] === 'conversations') {
+      // one conversation per person (Messenger PSIDs and Instagram IGSIDs never collide)
+      const conv = messages.find((m) => m.user_id === q.user_id);
+      return list(conv ? [{ id: conv.conversation_id, updated_time: conv.created_time }] : []);
     }
-    if (parts.length === 3 && parts[1] === 'me' && parts[2] === 'messages') {
-      if (!body || typeof body.recipient?.id !== 'string') return graphError(400, '(#100) param recipient must be non-empty.', 100);
-      if (body.messaging_type !== 'RESPONSE' && body.messaging_type !== 'UPDATE' && body.messaging_type !== 'MESSAGE_TAG') return graphError(400, '(#100) param messaging_type is invalid', 100);
-      if (typeof body.message?.text !== 'string' || !body.message.text) return graphError(400, '(#100) param message must be non-empty.', 100);
-      return { status: 200, body: { recipient_id: body.recipient.id, message_id: `m_standin_${seq++}` } };
+    if (path.length === 2 && path[1] === 'messages') {
+      return list(messages.filter((m) => m.conversation_id === path[0]).reverse().map((m) => ({ id: m.id, message: m.message, from: { id: m.from.id, name: m.from.name }, created_time: m.created_time })));
     }
-    return graphError(400, `Unknown path components: /${parts.slice(1).join('/')}`, 2500);
-  });
+    if (path.length === 2 && (path[1] === 'comments' || path[1] === 'replies')) {
+      const mine = comments.filter((c) => c.parent_id === path[0] && c.edge === path[1]);
+      const ordered = q.order === 'reverse_chronological' ? [...mine].reverse() : mine;
+      return list(ordered.map((c) => c.edge === 'comments'
+        ? { id: c.id, message: c.message, from: c.from, created_time: c.created_time }
+        : { id: c.id, text: c.message, from: { id: c.from.id, username: c.from.name }, timestamp: c.created_time }));
+    }
+    if (path.length === 1) {
+      const p = profiles.get(path[0]);
+      if (!p) return graphError(400, `Unsupported get request. Object with ID '${path[0]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 100, 'GraphMethodException');
+      const fields = (q.fields ?? 'id').split(',');
+      return { status: 200, body: { ...Object.fromEntries(fields.filter((f) => p[f] !== undefined).map((f) => [f, p[f]])), id: path[0] } };
+    }
+    return graphError(400, `Unknown path components: /${path.join('/')}`, 2500);
+  }
 
   return {
     ...server,
+    comments,
+    messages,
+    setProfile(userId, profile) { profiles.set(userId, profile); },
     deliver(hubWebhookUrl, payload, o = {}) {
       const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
       const headers: Record<string, string> = o.unsigned ? {} : { 'x-hub-signature-256': metaSignature(raw, o.secret ?? opts.appSecret) };

@@ -69,14 +69,14 @@ describe('X outbound against the stand-in', () => {
     expect(x.calls).toHaveLength(1);
   });
 
-  it('retries on 500 with backoff, then succeeds', async () => {
-    x.failNext(500, 2);
+  it('retries on 429 with backoff, then succeeds', async () => {
+    x.failNext(429, 2);
     const delays: number[] = [];
     const out = await createXConnector({ apiBase: x.url, auth: { kind: 'bearer', token: 'user-token' }, retry: { baseDelayMs: 100 } }, {
       sleep: async (ms) => { delays.push(ms); }, random: () => 1,
     }).send(reply({}));
     expect(out.ok).toBe(true);
-    expect(x.calls.map((c) => c.status)).toEqual([500, 500, 201]);
+    expect(x.calls.map((c) => c.status)).toEqual([429, 429, 201]);
     expect(delays).toEqual([100, 200]);
   });
 

@@ -22,6 +22,8 @@ export function deliveryLabel(m: ThreadMessage): { text: string; state: string }
   if (m.local_state === 'sending' || m.delivery === 'sending' || m.delivery === 'queued') return { text: 'sending', state: 'sending' };
   if (m.delivery === 'failed') return { text: `failed${m.delivery_error ? `: ${m.delivery_error}` : ''}`, state: 'failed' };
   if (m.delivery === 'sent') return { text: 'sent', state: 'sent' };
+  // the hub lost track of a send (crash, timeout): it checks the platform before sending again
+  if (m.delivery === 'unknown') return { text: `checking whether it was posted${m.delivery_error ? `: ${m.delivery_error}` : ''}`, state: 'unknown' };
   return { text: m.delivery, state: m.delivery };
 }
 

@@ -1,0 +1,104 @@
+/**
+ * The promise under a real crash: a hub process is SIGKILLed while the X stand-in holds its reply's
+ * POST (X has the post, the hub never hears back), then started again on the same data directory.
+ * The reply must be on X exactly once, and the hub must show it sent with X's id, having passed
+ * through 'unknown' (the lease ran out while 'sending'; it read back from X instead of re-posting).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startXStandin, xTweetCreatePayload, type XStandin } from '../connectors/standins/x';
+import { call } from '../testing/client';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('./testing/hub-process.ts', import.meta.url));
+const AGENT = { email: 'agent@crash.tend', password: 'crash-test-password' };
+const BRAND = { id: '3001969357', username: 'AcmeCare' };
+const SECRETS = { consumer: 'crash-x-secret', token: 'crash-x-token' };
+
+let x: XStandin;
+let dir: string;
+const children: ChildProcess[] = [];
+
+async function startHubProcess(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, dir, '--lease-ms', '1500'], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TEND_X_CONSUMER_SECRET: SECRETS.consumer, TEND_X_BEARER_TOKEN: SECRETS.token, TEND_X_API_BASE: x.url },
+  });
+  children.push(child);
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (l) => { rl.close(); resolve(l); });
+    child.once('exit', (code) => reject(new Error(`hub process exited with ${code} before it was ready`)));
+  });
+  return { child, url: (JSON.parse(line) as { url: string }).url };
+}
+
+function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+/** The message's latest delivery state from the hub's change log, once `ok` says it is the one awaited. */
+async function waitForMessage(url: string, token: string, id: string, ok: (m: { delivery: string; platform_id: string | null }) => boolean) {
+  const seen: string[] = [];
+  for (let i = 0; i < 600; i++) {
+    const r = await call(url, 'GET', '/v1/sync/changes?since=0&limit=1000', { token });
+    const mine = (r.json?.changes ?? []).filter((c: any) => c.entity === 'message' && c.data?.id === id).map((c: any) => c.data);
+    seen.splice(0, seen.length, ...mine.map((m: any) => m.delivery));
+    const last = mine.at(-1);
+    if (last && ok(last)) return { last, states: seen };
+    await new Promise((r2) => setTimeout(r2, 100)); // waiting on the hub process's state: no event crosses the process boundary
+  }
+  throw new Error(`message ${id} never reached the awaited state; states: ${seen.join(' → ')}`);
+}
+
+beforeAll(async () => {
+  x = await startXStandin({ consumerSecret: SECRETS.consumer, bearerToken: SECRETS.token, brand: BRAND });
+  dir = mkdtempSync(join(tmpdir(), 'tend-crash-'));
+});
+afterAll(async () => {
+  for (const c of children) await kill9(c);
+  x?.release();
+  await x?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('hub SIGKILLed while X holds the reply\'s POST', () => {
+  it('after a restart the reply is on X exactly once and shows sent with X\'s id', async () => {
+    let { child, url } = await startHubProcess();
+    const mention = xTweetCreatePayload(BRAND.id, [{ id: '1850000000000000001', text: '@AcmeCare my parcel is lost', user: { id: '6253282', screen_name: 'janedoe', name: 'Jane' } }]);
+    expect(await x.deliver(`${url}/webhooks/x`, mention)).toMatchObject({ status: 200, body: { stored: 1 } });
+    const login = await call(url, 'POST', '/v1/auth/login', { body: AGENT });
+    const token = login.json.token as string;
+    const boot = await call(url, 'GET', '/v1/sync/bootstrap?limit=100', { token });
+    const conversation = boot.json.conversations[0].id as string;
+
+    // X takes the POST, makes the tweet, and holds the answer
+    x.addFault({ method: 'POST', path: '^/2/tweets$', fault: { kind: 'hang' } });
+    const messageId = randomUUID();
+    const r = await call(url, 'POST', '/v1/mutations', { token, body: { mutations: [
+      { id: randomUUID(), type: 'reply', args: { conversation_id: conversation, message_id: messageId, text: '@janedoe so sorry, we are on it', visibility: 'public' } }] } });
+    expect(r.json.results[0].ok).toBe(true);
+    await x.waitForCalls(1, { method: 'POST', path: '^/2/tweets$' });
+    await kill9(child);
+    expect(x.tweets).toHaveLength(1);
+
+    ({ child, url } = await startHubProcess());
+    const { last, states } = await waitForMessage(url, token, messageId, (m) => m.delivery === 'sent');
+    expect(x.tweets).toHaveLength(1);
+    expect(x.calls.filter((c) => c.method === 'POST' && c.path === '/2/tweets')).toHaveLength(1);
+    expect(last.platform_id).toBe(x.tweets[0].id);
+    expect(states).toContain('unknown');
+    expect(states.slice(-2)).toEqual(['unknown', 'sent']);
+    await kill9(child);
+  });
+});

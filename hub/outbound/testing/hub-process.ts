@@ -1,0 +1,33 @@
+/**
+ * A hub in its own process, for fault tests that kill it (SIGKILL) mid-send and start it again on
+ * the same data directory. Channels come from the TEND_* environment (point TEND_X_API_BASE /
+ * TEND_META_GRAPH_BASE at the stand-ins). On first start it seeds workspace 'ws' with team 'care'
+ * and agent agent@crash.tend (password in CRASH_PASSWORD). Prints one JSON line {url} when ready.
+ *
+ *   node --import tsx hub/outbound/testing/hub-process.ts <data-dir> [--lease-ms 2000]
+ */
+import { parseArgs } from 'node:util';
+import { createAgent, createTeam, createWorkspace } from '../../admin';
+import { loadConnectorConfig } from '../../connectors/config';
+import { startHub } from '../../hub';
+
+export const CRASH_AGENT = { email: 'agent@crash.tend', password: 'crash-test-password' };
+
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'lease-ms': { type: 'string', default: '2000' } } });
+const dataDir = positionals[0];
+if (!dataDir) throw new Error('usage: hub-process.ts <data-dir>');
+
+const hub = await startHub({
+  dataDir, channels: loadConnectorConfig(process.env), channelWorkspace: 'ws', analysis: false, snoozeCheckMs: 0,
+  dispatcher: { pollMs: 50, leaseMs: Number(values['lease-ms']), settleMs: 50, baseBackoffMs: 50 },
+});
+const [ws] = await hub.db.query<{ id: string }>(`SELECT id FROM workspaces WHERE id = 'ws'`);
+if (!ws) {
+  await createWorkspace(hub.db, 'Crash test', 'ws');
+  const team = await createTeam(hub.db, 'ws', 'Care');
+  await createAgent(hub.log, { workspaceId: 'ws', email: CRASH_AGENT.email, name: 'Agent', password: CRASH_AGENT.password, teamIds: [team] });
+}
+process.stdout.write(JSON.stringify({ url: hub.url }) + '\n');
+const stop = () => { void hub.close().then(() => process.exit(0)); };
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
