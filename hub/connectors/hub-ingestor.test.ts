@@ -41,7 +41,7 @@ beforeAll(async () => {
   db = await openTestDb('connectors');
   log = new ChangeLog(db);
   app = Fastify();
-  await app.register(registerWebhooks, { ingestor: { ingest: (p) => w.ingestor.ingest(p) }, config: { xConsumerSecret: X_SECRET, metaAppSecret: META_SECRET, metaVerifyToken: 'v', accountNames: { [BRAND.id]: 'AcmeCare' } } });
+  await app.register(registerWebhooks, { ingestor: { ingest: (p) => w.ingestor.ingest(p) }, log: () => {}, config: { xConsumerSecret: X_SECRET, metaAppSecret: META_SECRET, metaVerifyToken: 'v', accountNames: { [BRAND.id]: 'AcmeCare' } } });
   await app.ready();
 });
 afterAll(async () => { await app?.close(); await db?.close(); });

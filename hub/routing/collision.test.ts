@@ -51,6 +51,9 @@ describe('collision control', () => {
     const again = t.checkReply({ conversation_id: 'c1', agent_id: 'bob', seen_up_to: now() - 5_000, confirm_token: w.confirm_token });
     expect(again).toMatchObject({ decision: 'warn', conflicts: [{ kind: 'replied_meanwhile', message_id: 'm-ana' }] });
     if (again.decision !== 'warn') throw new Error('expected a warning');
+    // ana's reply changes state on its way out (sending, sent): still one reply, the token still holds
+    t.recordReply('c1', 'ana', 'm-ana', now());
+    t.recordReply('c1', 'ana', 'm-ana', now());
     expect(t.checkReply({ conversation_id: 'c1', agent_id: 'bob', seen_up_to: now() - 5_000, confirm_token: again.confirm_token })).toMatchObject({ decision: 'send' });
     // once bob has seen ana's reply, no conflict remains
     expect(t.checkReply({ conversation_id: 'c1', agent_id: 'bob', seen_up_to: now() })).toEqual({ decision: 'send', confirmed_conflicts: [] });

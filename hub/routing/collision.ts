@@ -143,6 +143,9 @@ export class CollisionTracker {
   /** The hub stored a public reply: later checks by other agents see it; the author's claim ends. */
   recordReply(conversationId: string, agentId: string, messageId: string, at?: number): void {
     const s = this.state(conversationId);
+    // every delivery state of a reply (queued, sending, sent, unknown) arrives as a change of that
+    // message: it is one reply, and a confirm token computed before a state change must stay valid
+    if (s.replies.some((r) => r.message_id === messageId)) return;
     s.replies.push({ agent_id: agentId, message_id: messageId, at: at ?? this.now() });
     if (s.replies.length > 20) s.replies.shift();
     if (s.claim?.agent_id === agentId) this.release(conversationId, agentId);
