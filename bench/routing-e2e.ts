@@ -9,10 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { startHub } from '../hub/hub';
 import { openDb } from '../hub/db/db';
-import { createAgent, createTeam, createWorkspace } from '../hub/admin';
-import { createSession } from '../hub/auth';
+import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
+import { createSession } from '../hub/accounts/auth';
 import { routingModule } from '../hub/routing';
-import { post } from '../hub/testing/fixtures';
+import { post } from '../testing/hub/fixtures';
 
 export async function runRoutingE2E(opts: { desktops?: number; rate?: number; seconds?: number; accept?: boolean; routing?: boolean } = {}): Promise<void> {
   const DESKTOPS = opts.desktops ?? 200, RATE = opts.rate ?? 200, SECONDS = opts.seconds ?? 15;

@@ -11,7 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { RoutingEngine } from '../hub/routing/engine';
-import { careConfig } from '../hub/routing/fixtures';
+import { careConfig } from '../testing/hub/routing-fixtures';
 import { runRoutingE2E } from './routing-e2e';
 import { mulberry32 as rng } from '../shared/random';
 

@@ -29,7 +29,7 @@ import { FTS_PENDING_BOUND, pendingCount } from '../main/core/db/fts';
 import { SyncApplier } from '../main/core/sync/apply';
 import { inboxList } from '../main/core/queries';
 import { searchMessages } from '../main/core/search';
-import { prng } from '../main/core/test-compare';
+import { prng } from '../testing/desktop/compare';
 
 const { values: opt } = parseArgs({
   options: {
@@ -229,7 +229,7 @@ emit({ metric: 'peak_rss', phase: 'cache', mb: Math.round(process.resourceUsage(
 
 // ---- bootstrap over HTTP from the hub -------------------------------------------------------------
 if ((rest || opt.only === 'hub') && !opt['skip-hub']) {
-  const { startWorld } = await import('../main/core/hub-harness');
+  const { startWorld } = await import('../testing/desktop/hub-harness');
   const { LocalDesktopService } = await import('../main/core/core');
   const { HubClient } = await import('../main/core/sync/hub-client');
   const HUB_MSGS = Number(opt['hub-messages']);

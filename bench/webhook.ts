@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { startHub } from '../hub/hub';
 import { openDb } from '../hub/db/db';
-import { createAgent, createTeam, createWorkspace } from '../hub/admin';
+import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
 import { loadConnectorConfig } from '../hub/connectors';
 import { xSignature } from '../hub/connectors/signatures';
 import { xTweetCreatePayload } from '../hub/connectors/standins/x';

@@ -8,7 +8,7 @@ import { startHub } from './hub';
 
 /** Subcommands: name → module exporting `run(argv: string[]): Promise<number>` (exit code). */
 export const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
-  import: () => import('./import-command'),
+  import: () => import('./commands/import'),
   report: () => import('./metrics/cli'),
 };
 

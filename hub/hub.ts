@@ -17,10 +17,10 @@ import { ConnectorRegistry } from './outbound/registry';
 import { Dispatcher, type DispatcherOptions } from './outbound/dispatcher';
 import { SandboxConnector } from './connectors/sandbox';
 import type { OutboundConnector } from './connectors/types';
-import { HubIngestor, type AnalyzePost, type RoutePost } from './ingest';
+import { HubIngestor, type AnalyzePost, type RoutePost } from './conversations/ingest';
 import { startDemo, type DemoInfo, type DemoOptions } from './demo/demo';
-import { startSnoozeWaker } from './snooze';
-import { startStatsRefresher } from './maintenance';
+import { startSnoozeWaker } from './conversations/snooze';
+import { startStatsRefresher } from './db/maintenance';
 import { AnalysisService } from './analysis/service';
 import { PgModelStore } from './analysis/pg-store';
 import { RoutingService, type RoutingServiceOptions } from './routing/service';
@@ -29,7 +29,7 @@ import { RoutingLeadership } from './routing/leader';
 import { askLeaderToCheckReply, forwardHttp } from './routing/proxy';
 import { registerSupervisorRoutes } from './supervisor/routes';
 import { createSurveyHook } from './metrics/survey-delivery';
-import type { MutationHooks } from './mutations';
+import type { MutationHooks } from './conversations/mutations';
 import {
   createOutboundConnectors, fileFeedStateStore, loadConnectorConfig, memoryFeedStateStore, registerWebhooks, startFeedPoller,
   type ConnectorConfig,

@@ -368,7 +368,7 @@ export class Analyzer {
     };
   }
 
-  /** The hub's ingest hook (hub/ingest.ts AnalyzePost): bound, so it can be handed over as is. */
+  /** The hub's ingest hook (hub/conversations/ingest.ts AnalyzePost): bound, so it can be handed over as is. */
   readonly analyzePost = (post: Pick<NormalizedPost, 'text'> & Partial<Pick<NormalizedPost, 'author' | 'channel' | 'visibility'>>): AnalysisResult =>
     this.analyze({ text: post.text, author: post.author ?? undefined, channel: post.channel, visibility: post.visibility });
 }

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runEval } from './cli-eval';
 import { readRows } from './input';
 import { splitRows, toCsv } from './split-data';
-import { findDataDir } from './test-data';
+import { findDataDir } from '../../testing/hub/analysis-data';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tend-quality-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 /**
  * The hub's view of analysis: one Analyzer per workspace, loaded from the ModelStore on first
- * use and kept in memory. `hookFor(workspaceId)` is what hub/ingest.ts takes as `analyzePost`.
+ * use and kept in memory. `hookFor(workspaceId)` is what hub/conversations/ingest.ts takes as `analyzePost`.
  */
 import type { NormalizedPost } from '../connectors/types';
 import { Analyzer, type AnalysisResult, type Correction } from './analyzer';

@@ -2,7 +2,7 @@ import vader from 'vader-sentiment';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { column, readRows } from './input';
-import { findDataDir } from './test-data';
+import { findDataDir } from '../../testing/hub/analysis-data';
 import { vaderCompound } from './vader';
 
 const original = (t: string) => vader.SentimentIntensityAnalyzer.polarity_scores(t).compound;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db';
 import { startHub, type Hub } from '../hub';
-import { openTestDb } from '../testing/testdb';
-import { call } from '../testing/client';
+import { openTestDb } from '../../testing/hub/testdb';
+import { call } from '../../testing/hub/client';
 
 let db: Db;
 let hub: Hub;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../db/db';
 import { startHub, type Hub, type StartHubOptions } from '../hub';
-import { TEST_DATABASE_URL } from '../testing/testdb';
-import { conversation, seedWorld, type World } from '../testing/fixtures';
-import { call, login } from '../testing/client';
-import { waitForDelivery } from '../testing/wait';
+import { TEST_DATABASE_URL } from '../../testing/hub/testdb';
+import { conversation, seedWorld, type World } from '../../testing/hub/fixtures';
+import { call, login } from '../../testing/hub/client';
+import { waitForDelivery } from '../../testing/hub/wait';
 import { MutationResultsSchema } from '../../shared/contract/hub-api';
 
 // A hub on durable storage (a PGlite data dir, or a schema on the test server), restarted mid-test.

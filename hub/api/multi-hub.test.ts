@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../db/db';
 import { startHub, type Hub } from '../hub';
-import { TEST_DATABASE_URL } from '../testing/testdb';
-import { conversation, post, seedWorld } from '../testing/fixtures';
-import { login, openStream } from '../testing/client';
+import { TEST_DATABASE_URL } from '../../testing/hub/testdb';
+import { conversation, post, seedWorld } from '../../testing/hub/fixtures';
+import { login, openStream } from '../../testing/hub/client';
 
 // Several hub instances on one PostgreSQL server: a commit on one reaches streams on the other
 // through LISTEN/NOTIFY. Needs a real server (PGlite is one process).

@@ -11,8 +11,8 @@ import {
   HydrateRequestSchema, LoginRequestSchema, MutationBatchSchema, type ApiError, type Mutation,
 } from '../../shared/contract/hub-api';
 import { LIMITS } from '../../shared/domain';
-import { agentContextForToken, burnPasswordCheck, createSession, verifyPassword } from '../auth';
-import { applyMutations, MutationBatchError, type MutationHooks } from '../mutations';
+import { agentContextForToken, burnPasswordCheck, createSession, verifyPassword } from '../accounts/auth';
+import { applyMutations, MutationBatchError, type MutationHooks } from '../conversations/mutations';
 import { registerMetricsRoutes } from '../metrics/routes';
 import { startMetricFactsRefresher } from '../metrics/facts';
 import type { ChangeLog } from '../sync/changelog';
@@ -20,7 +20,7 @@ import {
   bootstrapPage, changesPage, decodeCursor, hydrate, type AgentContext,
 } from '../sync/scope';
 import { agentJson } from '../sync/rows';
-import { attachStream } from './stream';
+import { attachStream } from '../sync/stream';
 
 export interface ApiOptions {
   /** largest accepted request body (bytes); default 5 MiB (a full batch of 100 replies of 10,000 four-byte characters fits) */

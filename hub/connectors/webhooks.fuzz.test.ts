@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NormalizedPostSchema } from './normalized';
 import { fbCommentPayload, igCommentPayload, messagingPayload } from './standins/meta';
 import { xDirectMessagePayload, xTweetCreatePayload } from './standins/x';
-import { createMemoryIngestor } from './testing/memory-ingestor';
+import { createMemoryIngestor } from './memory-ingestor';
 import type { NormalizedPost } from './types';
 import { registerWebhooks } from './webhooks';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from './db';
 import { migrate, MIGRATIONS } from './migrate';
-import { openTestDb } from '../testing/testdb';
+import { openTestDb } from '../../testing/hub/testdb';
 
 let db: Db;
 beforeAll(async () => { db = await openTestDb('db'); });

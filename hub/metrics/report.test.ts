@@ -3,7 +3,7 @@ import { BusinessCalendar } from './calendar';
 import { reportToCsv, CSV_HEADER } from './csv';
 import {
   FIXTURE_AS_OF, FIXTURE_CALENDAR, FIXTURE_CONVERSATIONS, FIXTURE_FROM, FIXTURE_INSIGHTS, FIXTURE_SLA, FIXTURE_SURVEYS, FIXTURE_TO,
-} from './fixture';
+} from '../../testing/hub/metrics-fixture';
 import { computeReport, type GroupBy } from './report';
 import { conversationFacts } from './timeline';
 

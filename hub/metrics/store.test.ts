@@ -5,12 +5,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db';
 import { migrate } from '../db/migrate';
-import { openTestDb } from '../testing/testdb';
+import { openTestDb } from '../../testing/hub/testdb';
 import { BusinessCalendar } from './calendar';
 import { runReport, withMetricsMigration } from './cli';
 import {
   FIXTURE_AS_OF, FIXTURE_CALENDAR, FIXTURE_CONVERSATIONS, FIXTURE_FROM, FIXTURE_INSIGHTS, FIXTURE_SLA, FIXTURE_SURVEYS, FIXTURE_TO,
-} from './fixture';
+} from '../../testing/hub/metrics-fixture';
 import { computeReport } from './report';
 import { registerMetricsRoutes, type MetricsCaller } from './routes';
 import { createSurveyRequests, getMetricsSettings, loadMetricInput, recordSurveyAnswer, reportFromDb, saveInsight, updateMetricsSettings } from './store';
@@ -92,7 +92,7 @@ async function seedFixture(): Promise<void> {
 }
 
 beforeAll(async () => {
-  // PGlite in memory, or a schema of its own on TEST_DATABASE_URL's server (hub/testing/testdb).
+  // PGlite in memory, or a schema of its own on TEST_DATABASE_URL's server (testing/hub/testdb).
   db = await openTestDb('metrics_store');
   await migrate(db, withMetricsMigration());
   await seedFixture();

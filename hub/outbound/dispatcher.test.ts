@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/db';
 import { startHub, type Hub } from '../hub';
-import { openTestDb, truncateAll } from '../testing/testdb';
-import { conversation, seedWorld, type World } from '../testing/fixtures';
-import { call, login } from '../testing/client';
-import { waitForDelivery } from '../testing/wait';
+import { openTestDb, truncateAll } from '../../testing/hub/testdb';
+import { conversation, seedWorld, type World } from '../../testing/hub/fixtures';
+import { call, login } from '../../testing/hub/client';
+import { waitForDelivery } from '../../testing/hub/wait';
 import type { DeliveryOutcome, OutboundConnector, OutboundReply } from '../connectors/types';
 
 let db: Db;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar, WEEKDAYS, type Calendar } from './calendar';
-import { arbWeeklyHours as arbHours, calendarOracle } from './calendar-oracle';
+import { arbWeeklyHours as arbHours, calendarOracle } from '../../testing/hub/calendar-oracle';
 
 const MIN = 60_000;
 const ZONES = ['Europe/Warsaw', 'America/New_York', 'America/Sao_Paulo', 'Australia/Sydney', 'Asia/Kolkata', 'Pacific/Chatham', 'America/St_Johns', 'Asia/Tokyo', 'UTC', 'Europe/London', 'America/Santiago', 'Asia/Tehran'];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BusinessCalendar } from './calendar';
 import { RoutingEngine, type RoutingEvent } from './engine';
 import { RoutingError } from './errors';
-import { careConfig } from './fixtures';
+import { careConfig } from '../../testing/hub/routing-fixtures';
 
 const MIN = 60_000, HOUR = 3600_000;
 // Warsaw calendar of careConfig: Mon–Fri 08:00–20:00, Sat 10:00–16:00. Policy x-public on channel x:

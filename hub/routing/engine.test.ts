@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RoutingEngine } from './engine';
 import { RoutingError } from './errors';
-import { careConfig } from './fixtures';
+import { careConfig } from '../../testing/hub/routing-fixtures';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z'); // a Monday, inside Warsaw business hours
 

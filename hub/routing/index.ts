@@ -15,7 +15,7 @@ import * as m0500 from '../db/migrations/0500-routing';
 import * as m0520 from '../db/migrations/0520-sla-pause';
 import * as m0530 from '../db/migrations/0530-routing-leader';
 import type { HubContext } from '../hub';
-import type { RoutePost } from '../ingest';
+import type { RoutePost } from '../conversations/ingest';
 import { registerRoutingRoutes } from './api';
 import { RoutingService, type RoutingServiceOptions } from './service';
 

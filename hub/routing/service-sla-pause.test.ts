@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db';
 import { migrate, MIGRATIONS } from '../db/migrate';
 import { ChangeLog } from '../sync/changelog';
-import { HubIngestor } from '../ingest';
-import { openTestDb } from '../testing/testdb';
-import { post, seedWorld, type World } from '../testing/fixtures';
+import { HubIngestor } from '../conversations/ingest';
+import { openTestDb } from '../../testing/hub/testdb';
+import { post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { RoutingService } from './service';
 
 let db: Db;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Channel, Priority } from '../../shared/domain';
 import { RoutingEngine, capacityOf, type RoutingEvent } from './engine';
 import { RoutingError } from './errors';
-import { careConfig } from './fixtures';
+import { careConfig } from '../../testing/hub/routing-fixtures';
 import type { RoutingAgentInput } from './schemas';
 import { TimerHeap } from './structures';
 import { mulberry32 as rng } from '../../shared/random';

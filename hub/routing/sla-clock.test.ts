@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar, type Calendar } from './calendar';
-import { arbWeeklyHours as arbHours, calendarOracle } from './calendar-oracle';
+import { arbWeeklyHours as arbHours, calendarOracle } from '../../testing/hub/calendar-oracle';
 import { countedTime, pausedDue, validPauseState, type Pause, type PauseState } from './sla-clock';
 
 const MIN = 60_000;

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { Db } from '../db/db';
 import { startHub, type Hub } from '../hub';
-import { openTestDb, truncateAll } from '../testing/testdb';
-import { conversation, post, seedWorld, type World } from '../testing/fixtures';
-import { call, login, ModelClient, openStream } from '../testing/client';
+import { openTestDb, truncateAll } from '../../testing/hub/testdb';
+import { conversation, post, seedWorld, type World } from '../../testing/hub/fixtures';
+import { call, login, ModelClient, openStream } from '../../testing/hub/client';
 import { scopeSnapshot } from './scope';
 import { ChangesPageSchema } from '../../shared/contract/hub-api';
-import { setAgentTeams } from '../admin';
+import { setAgentTeams } from '../accounts/admin';
 
 let db: Db;
 let hub: Hub;

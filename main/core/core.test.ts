@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalDesktopService } from './core';
 import { Outbox } from './outbox';
 import { SyncApplier } from './sync/apply';
-import { agent, conversation, customer, message } from './test-fixtures';
+import { agent, conversation, customer, message } from '../../testing/desktop/fixtures';
 import { openCache } from './db/open';
 
 /** A logged-in cache whose hub is unreachable: everything here must work offline. */

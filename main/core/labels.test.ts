@@ -6,7 +6,7 @@ import { LocalDesktopService } from './core';
 import { openCache } from './db/open';
 import { labelPatch } from './labels';
 import { SyncApplier } from './sync/apply';
-import { agent, at, conversation, customer, message } from './test-fixtures';
+import { agent, at, conversation, customer, message } from '../../testing/desktop/fixtures';
 
 describe('labelPatch', () => {
   const c = conversation({ id: 'c1', analysis: { sentiment: { label: 'negative', score: -0.8 }, intent: 'complaint', topic: 'delivery', reason: 'negative (−0.8)' } });

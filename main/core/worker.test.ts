@@ -5,7 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openCache } from './db/open';
 import { createDesktopCore } from './index';
 import { SyncApplier } from './sync/apply';
-import { agent, conversation, customer, message } from './test-fixtures';
+import { agent, conversation, customer, message } from '../../testing/desktop/fixtures';
 
 let dir: string;
 beforeEach(() => {

@@ -6,7 +6,7 @@
  * Run alone: `npx tsx hub/connectors/import/cli.ts <file>` (always a dry run).
  */
 import { pathToFileURL } from 'node:url';
-import { createMemoryIngestor } from '../testing/memory-ingestor';
+import { createMemoryIngestor } from '../memory-ingestor';
 import type { Ingestor } from '../types';
 import { ImportError, importFile, type ImportFormat, type ImportReport, type ImportSkip } from './index';
 

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryIngestor } from '../testing/memory-ingestor';
+import { createMemoryIngestor } from '../memory-ingestor';
 import { runImport } from './cli';
 import { importFile } from './index';
 import { parseTwcs, readTweetId } from './twcs';

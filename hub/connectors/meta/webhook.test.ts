@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { metaSignature } from '../signatures';
-import { createMemoryIngestor, type MemoryIngestor } from '../testing/memory-ingestor';
+import { createMemoryIngestor, type MemoryIngestor } from '../memory-ingestor';
 import { registerWebhooks } from '../webhooks';
 
 const APP_SECRET = 'meta-app-secret-for-tests';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundConnectors, loadConnectorConfig } from '../config';
-import { createMemoryIngestor } from '../testing/memory-ingestor';
+import { createMemoryIngestor } from '../memory-ingestor';
 import { registerWebhooks } from '../webhooks';
 import { DEMO_SECRETS, DEMO_X_BRAND_ID, startChannelDemo, type ChannelDemo } from './channel-demo';
 

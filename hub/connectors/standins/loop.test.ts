@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundConnectors, loadConnectorConfig } from '../config';
-import { createMemoryIngestor } from '../testing/memory-ingestor';
+import { createMemoryIngestor } from '../memory-ingestor';
 import type { OutboundConnector } from '../types';
 import { registerWebhooks } from '../webhooks';
 import { fbCommentPayload, messagingPayload, startMetaStandin, type MetaStandin } from './meta';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryIngestor, type MemoryIngestor } from '../testing/memory-ingestor';
+import { createMemoryIngestor, type MemoryIngestor } from '../memory-ingestor';
 import { registerWebhooks } from '../webhooks';
 
 const SECRET = 'x-consumer-secret-for-tests';

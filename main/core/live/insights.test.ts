@@ -13,7 +13,7 @@ import type { Agent } from '../../../shared/domain';
 import { LocalDesktopService } from '../core';
 import { openCache } from '../db/open';
 import { SyncApplier } from '../sync/apply';
-import { agent, conversation, customer } from '../test-fixtures';
+import { agent, conversation, customer } from '../../../testing/desktop/fixtures';
 import type { HubInsight } from './insights';
 
 const T = Date.parse('2026-03-01T10:00:00.000Z');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { RoutingPush } from '../../../shared/contract/routing';
 import type { Floor } from '../../../shared/contract/supervisor';
-import { agent } from '../test-fixtures';
+import { agent } from '../../../testing/desktop/fixtures';
 import { CoreError } from '../errors';
 import { LiveLink } from './link';
 import { lastDays, OnlineApi } from './online';

@@ -7,7 +7,7 @@ import { checkpointWhenIdle, openCache, type Db } from '../db/open';
 import { FTS_PENDING_BOUND, pendingCount } from '../db/fts';
 import { conversationGet, inboxCounts, inboxList } from '../queries';
 import { searchMessages } from '../search';
-import { agent, conversation, customer, message, note } from '../test-fixtures';
+import { agent, conversation, customer, message, note } from '../../../testing/desktop/fixtures';
 import { GapError, SyncApplier } from './apply';
 
 let dir: string;

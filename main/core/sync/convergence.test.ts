@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDesktopService } from '../core';
-import { startWorld, type World } from '../hub-harness';
-import { cacheEntities, prng } from '../test-compare';
+import { startWorld, type World } from '../../../testing/desktop/hub-harness';
+import { cacheEntities, prng } from '../../../testing/desktop/compare';
 
 const SEEDS = Number(process.env.TEND_CONVERGENCE_SEEDS ?? 200);
 const CHUNK = 20;

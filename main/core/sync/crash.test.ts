@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LocalDesktopService } from '../core';
-import { startWorld, type World } from '../hub-harness';
+import { startWorld, type World } from '../../../testing/desktop/hub-harness';
 
 const REPO = path.resolve(__dirname, '../../..');
 const REPLIES = 30;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { LocalDesktopService } from '../core';
-import { startWorld, type Tenant, type World } from '../hub-harness';
-import { cacheEntities } from '../test-compare';
+import { startWorld, type Tenant, type World } from '../../../testing/desktop/hub-harness';
+import { cacheEntities } from '../../../testing/desktop/compare';
 import { createDesktopCore } from '../index';
 
 let world: World;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../migrate';
 import { inboxList, type InboxQuery } from '../../queries';
-import { prng } from '../../test-compare';
+import { prng } from '../../../../testing/desktop/compare';
 
 describe('0130 inbox-sla-order-by-merge', () => {
   it('drops conversations_tab_sla; every inbox order stays that of a full sort, page by page, with filters', () => {

@@ -2,7 +2,7 @@
  * Wakes snoozed conversations whose snoozed_until has passed (status back to 'open'),
  * through the change log so agents' desktops see it.
  */
-import type { ChangeLog } from './sync/changelog';
+import type { ChangeLog } from '../sync/changelog';
 
 export async function wakeSnoozed(log: ChangeLog): Promise<number> {
   return log.write(async (w) => {

@@ -4,14 +4,14 @@
  * - post ingested through the follower → offer on the agent's (forwarded) stream (p50/p95 ms);
  * - failover: leader closed → follower leads (ms), for the given retry interval.
  *
- *   DATABASE_URL=postgres://… npx tsx hub/routing/bench-multi-hub.ts [--retry-ms 3000] [--n 200]
+ *   DATABASE_URL=postgres://… npx tsx bench/routing-multi-hub.ts [--retry-ms 3000] [--n 200]
  */
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { openDb } from '../db/db';
-import { startHub, type StartHubOptions } from '../hub';
-import { post, seedWorld } from '../testing/fixtures';
-import { call, login } from '../testing/client';
+import { openDb } from '../hub/db/db';
+import { startHub, type StartHubOptions } from '../hub/hub';
+import { post, seedWorld } from '../testing/hub/fixtures';
+import { call, login } from '../testing/hub/client';
 
 const { values } = parseArgs({ options: { 'retry-ms': { type: 'string', default: '3000' }, n: { type: 'string', default: '200' } } });
 const url = process.env.DATABASE_URL;

@@ -16,12 +16,12 @@
 import type { z } from 'zod';
 import {
   MutationArgsSchemas, type Mutation, type MutationResult, type MutationType, type RejectionCode,
-} from '../shared/contract/hub-api';
-import { LIMITS } from '../shared/domain';
-import { CHANNEL_LIMITS, xLength } from '../shared/text/channel-length';
-import type { Queryable } from './db/db';
-import { sql, type ChangeLog, type Writer } from './sync/changelog';
-import { inDirectScope, type AgentContext } from './sync/scope';
+} from '../../shared/contract/hub-api';
+import { LIMITS } from '../../shared/domain';
+import { CHANNEL_LIMITS, xLength } from '../../shared/text/channel-length';
+import type { Queryable } from '../db/db';
+import { sql, type ChangeLog, type Writer } from '../sync/changelog';
+import { inDirectScope, type AgentContext } from '../sync/scope';
 
 /** Result of a reply collision check (hub/routing's CollisionTracker.checkReply). */
 export type ReplyCollisionCheck =

@@ -5,18 +5,18 @@
  * 'floor.changed' event showing it. Target (issue 6): < 1 s. The hub pushes at most once a
  * second per workspace, so samples are spaced by 1.1 s.
  *
- *   npx tsx main/core/live/bench-floor.ts [--samples 15]
+ *   npx tsx bench/floor.ts [--samples 15]
  */
 /* eslint-disable no-restricted-imports -- a benchmark starts a real hub in-process; desktop code never imports it */
-import { startHub } from '../../../hub/hub';
+import { startHub } from '../hub/hub';
 /* eslint-enable no-restricted-imports */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Floor } from '../../../shared/contract/supervisor';
-import { LocalDesktopService } from '../core';
+import type { Floor } from '../shared/contract/supervisor';
+import { LocalDesktopService } from '../main/core/core';
 
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '15' } } });
 const samples = Number(values.samples);

@@ -12,8 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { StreamMessage } from '../../shared/contract/hub-api';
-import type { ChangeLog, ChangeRecord } from '../sync/changelog';
-import { agentKeys, changesPage, directScope, loadAgentContext, type AgentContext } from '../sync/scope';
+import type { ChangeLog, ChangeRecord } from './changelog';
+import { agentKeys, changesPage, directScope, loadAgentContext, type AgentContext } from './scope';
 
 const SubscribeSchema = z.object({ type: z.literal('subscribe'), since: z.number().int().refine(Number.isSafeInteger) });
 const PAGE = 1000;

@@ -3,10 +3,10 @@
  * channel accounts. Agent changes go through the change log (their own record syncs).
  */
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from './db/db';
-import type { ChangeLog } from './sync/changelog';
+import type { Queryable } from '../db/db';
+import type { ChangeLog } from '../sync/changelog';
 import { hashPassword } from './auth';
-import type { Channel, Role } from '../shared/domain';
+import type { Channel, Role } from '../../shared/domain';
 
 export async function createWorkspace(q: Queryable, name: string, id: string = randomUUID()): Promise<string> {
   await q.query('INSERT INTO workspaces (id, name) VALUES ($1, $2)', [id, name]);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { Db } from './db/db';
-import { startHub, type Hub } from './hub';
-import { openTestDb, truncateAll, writeCounts } from './testing/testdb';
-import { conversation, seedWorld, type World } from './testing/fixtures';
-import { call, login } from './testing/client';
-import { ChangesPageSchema, MutationResultsSchema } from '../shared/contract/hub-api';
-import { ConversationSchema, MessageSchema } from '../shared/domain';
+import type { Db } from '../db/db';
+import { startHub, type Hub } from '../hub';
+import { openTestDb, truncateAll, writeCounts } from '../../testing/hub/testdb';
+import { conversation, seedWorld, type World } from '../../testing/hub/fixtures';
+import { call, login } from '../../testing/hub/client';
+import { ChangesPageSchema, MutationResultsSchema } from '../../shared/contract/hub-api';
+import { ConversationSchema, MessageSchema } from '../../shared/domain';
 
 let db: Db;
 let hub: Hub;

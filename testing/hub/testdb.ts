@@ -2,8 +2,8 @@
  * Test databases: one per test file. PGlite in memory by default; with TEST_DATABASE_URL, a
  * schema of its own on that PostgreSQL server, so test files run in parallel on one database.
  */
-import { openDb, type Db } from '../db/db';
-import { migrate } from '../db/migrate';
+import { openDb, type Db } from '../../hub/db/db';
+import { migrate } from '../../hub/db/migrate';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 

@@ -4,7 +4,7 @@
  * own Ingestor stores in PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
-import type { IngestResult, Ingestor, NormalizedPost } from '../types';
+import type { IngestResult, Ingestor, NormalizedPost } from './types';
 
 export interface MemoryConversation {
   id: string;

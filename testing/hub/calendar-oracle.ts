@@ -5,7 +5,7 @@
  * (used by calendar.test.ts and sla-clock.test.ts).
  */
 import fc from 'fast-check';
-import { WEEKDAYS, type Calendar } from './calendar';
+import { WEEKDAYS, type Calendar } from '../../hub/routing/calendar';
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 

@@ -1,6 +1,6 @@
 /**
  * Connector figures (prints JSON lines; never run as a test):
- *   npm run bench:connectors  (or npx tsx hub/connectors/measure.ts)
+ *   npm run bench:connectors  (or npx tsx bench/connectors.ts)
  * - signed webhook deliveries through Fastify inject into an in-memory Ingestor (per second, mean, p99)
  * - TWCS import of ../shared/data/twcs_first5000.csv (rows per second), when the data is there
  * - feed parsing of a 200-item RSS document (items per second)
@@ -10,12 +10,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import { parseFeed } from './feeds/parse';
-import { importFile } from './import/index';
-import { fbCommentPayload } from './standins/meta';
-import { xTweetCreatePayload } from './standins/x';
-import { createMemoryIngestor } from './testing/memory-ingestor';
-import { registerWebhooks } from './webhooks';
+import { parseFeed } from '../hub/connectors/feeds/parse';
+import { importFile } from '../hub/connectors/import/index';
+import { fbCommentPayload } from '../hub/connectors/standins/meta';
+import { xTweetCreatePayload } from '../hub/connectors/standins/x';
+import { createMemoryIngestor } from '../hub/connectors/memory-ingestor';
+import { registerWebhooks } from '../hub/connectors/webhooks';
 
 const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;

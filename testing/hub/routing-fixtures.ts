@@ -1,5 +1,5 @@
 /** A realistic workspace configuration shared by the tests, the simulation and the benchmark. */
-import { DEFAULT_ACTIVITIES, DEFAULT_DEPARTMENTS, type RoutingConfigInput } from './schemas';
+import { DEFAULT_ACTIVITIES, DEFAULT_DEPARTMENTS, type RoutingConfigInput } from '../../hub/routing/schemas';
 
 export function careConfig(overrides: Partial<RoutingConfigInput> = {}): RoutingConfigInput {
   return {

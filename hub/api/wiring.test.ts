@@ -6,16 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FloorSchema } from '../shared/contract/supervisor';
-import type { Db } from './db/db';
-import { startHub, type Hub } from './hub';
-import { xSignature } from './connectors/signatures';
-import { xTweetCreatePayload } from './connectors/standins/x';
-import { openTestDb, writeCounts } from './testing/testdb';
-import { call, login } from './testing/client';
-import { conversation, post, seedWorld, type World } from './testing/fixtures';
-import { createTeam } from './admin';
-import { loadConnectorConfig } from './connectors';
+import { FloorSchema } from '../../shared/contract/supervisor';
+import type { Db } from '../db/db';
+import { startHub, type Hub } from '../hub';
+import { xSignature } from '../connectors/signatures';
+import { xTweetCreatePayload } from '../connectors/standins/x';
+import { openTestDb, writeCounts } from '../../testing/hub/testdb';
+import { call, login } from '../../testing/hub/client';
+import { conversation, post, seedWorld, type World } from '../../testing/hub/fixtures';
+import { createTeam } from '../accounts/admin';
+import { loadConnectorConfig } from '../connectors';
 
 /** Polls until check gives a truthy value (pushes and background delivery have no commit to wait on). */
 async function waitFor<T>(check: () => T | Promise<T>, limitMs: number): Promise<T> {

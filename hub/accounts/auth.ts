@@ -3,8 +3,8 @@
  * bytes given to the client once; the hub keeps only its sha256.
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import type { Queryable } from './db/db';
-import { agentContextColumns, type AgentContext } from './sync/scope';
+import type { Queryable } from '../db/db';
+import { agentContextColumns, type AgentContext } from '../sync/scope';
 
 const N = 16384, R = 8, P = 1, KEYLEN = 32;
 

@@ -1,6 +1,6 @@
 /** Reads the cache back as hub entities, sorted by id, to compare with the hub's scopeSnapshot. */
 import type { Entities } from '../../shared/contract/hub-api';
-import type { Db } from './db/open';
+import type { Db } from '../../main/core/db/open';
 
 export function cacheEntities(db: Db): Entities {
   const json = (sql: string) => (db.prepare(sql).pluck().all() as string[]).map((d) => JSON.parse(d));

@@ -4,7 +4,7 @@
  * HTTP fell from ~58k to ~18k messages/s on a freshly loaded 100k-message scope until ANALYZE ran).
  * A server's autovacuum does this itself; on PGlite the hub runs ANALYZE on a timer.
  */
-import type { Db } from './db/db';
+import type { Db } from './db';
 
 /** Runs ANALYZE after firstMs, then every intervalMs (PGlite only); returns a stop function. */
 export function startStatsRefresher(db: Db, { firstMs = 30_000, intervalMs = 10 * 60_000, onError = (e: unknown) => console.error('analyze:', e) } = {}): () => Promise<void> {

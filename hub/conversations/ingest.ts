@@ -12,11 +12,11 @@
  * here; default: the default team's queue).
  */
 import { randomUUID } from 'node:crypto';
-import type { Analysis, Priority } from '../shared/domain';
-import type { IngestResult, Ingestor, NormalizedPost } from './connectors/types';
-import { ensureChannelAccount } from './admin';
-import { sql, type ChangeLog, type Writer } from './sync/changelog';
-import { recordSurveyAnswer } from './metrics/store';
+import type { Analysis, Priority } from '../../shared/domain';
+import type { IngestResult, Ingestor, NormalizedPost } from '../connectors/types';
+import { ensureChannelAccount } from '../accounts/admin';
+import { sql, type ChangeLog, type Writer } from '../sync/changelog';
+import { recordSurveyAnswer } from '../metrics/store';
 
 export type AnalyzePost = (post: NormalizedPost) => Analysis | Promise<Analysis>;
 

@@ -1,5 +1,5 @@
 /** Event-driven waits (no sleeps): resolve when a committed change makes `check` true. */
-import type { Hub } from '../hub';
+import type { Hub } from '../../hub/hub';
 
 export async function waitUntil<T>(hub: Hub, check: () => Promise<T | null | undefined | false>): Promise<T> {
   for (;;) {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { openDb } from './db/db';
-import { migrate } from './db/migrate';
+import { openDb } from './db';
+import { migrate } from './migrate';
 import { startStatsRefresher } from './maintenance';
 
 describe('planner statistics on PGlite', () => {

@@ -6,9 +6,9 @@
  */
 /* eslint-disable no-restricted-imports -- the harness starts a real hub in-process for tests; desktop code never imports it */
 import { startHub, type Hub } from '../../hub/hub';
-import { createTeam, createWorkspace, setAgentTeams } from '../../hub/admin';
-import { hashPassword } from '../../hub/auth';
-import { applyMutations } from '../../hub/mutations';
+import { createTeam, createWorkspace, setAgentTeams } from '../../hub/accounts/admin';
+import { hashPassword } from '../../hub/accounts/auth';
+import { applyMutations } from '../../hub/conversations/mutations';
 import { loadAgentContext, scopeSnapshot } from '../../hub/sync/scope';
 /* eslint-enable no-restricted-imports */
 import { randomUUID } from 'node:crypto';

@@ -1,14 +1,14 @@
 /**
  * Bootstrap throughput over HTTP: one agent whose scope holds N conversations and M messages,
  * pulled page by page through GET /v1/sync/bootstrap, as the desktop does. Prints JSON lines.
- *   npx tsx hub/bench/bootstrap.ts [--conversations 100000] [--messages 1000000] [--page 1000]
+ *   npx tsx bench/hub-bootstrap.ts [--conversations 100000] [--messages 1000000] [--page 1000]
  * DATABASE_URL=postgres://… runs on a PostgreSQL server (schema bench_bootstrap) instead of PGlite.
  */
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { startHub } from '../hub';
-import { openDb } from '../db/db';
-import { createAgent, createTeam, createWorkspace } from '../admin';
+import { startHub } from '../hub/hub';
+import { openDb } from '../hub/db/db';
+import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
 
 const { values } = parseArgs({
   options: {

@@ -1,9 +1,9 @@
 /** A small workspace for tests: two teams, agents A and B (and a supervisor), customers, conversations. */
 import { randomUUID } from 'node:crypto';
-import type { ChangeLog } from '../sync/changelog';
-import { createAgent, createTeam, createWorkspace } from '../admin';
-import { HubIngestor } from '../ingest';
-import type { NormalizedPost } from '../connectors/types';
+import type { ChangeLog } from '../../hub/sync/changelog';
+import { createAgent, createTeam, createWorkspace } from '../../hub/accounts/admin';
+import { HubIngestor } from '../../hub/conversations/ingest';
+import type { NormalizedPost } from '../../hub/connectors/types';
 
 export const PASSWORD = 'correct horse';
 

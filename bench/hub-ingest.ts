@@ -1,13 +1,13 @@
 /**
  * Ingest throughput and latency: N posts through the hub's Ingestor (new conversations and
  * replies in chains), one after another. Prints JSON lines.
- *   npx tsx hub/bench/ingest.ts [--posts 2000]   (DATABASE_URL for a PostgreSQL server)
+ *   npx tsx bench/hub-ingest.ts [--posts 2000]   (DATABASE_URL for a PostgreSQL server)
  */
 import { parseArgs } from 'node:util';
-import { startHub } from '../hub';
-import { openDb } from '../db/db';
-import { createTeam, createWorkspace } from '../admin';
-import type { NormalizedPost } from '../connectors/types';
+import { startHub } from '../hub/hub';
+import { openDb } from '../hub/db/db';
+import { createTeam, createWorkspace } from '../hub/accounts/admin';
+import type { NormalizedPost } from '../hub/connectors/types';
 
 const { values } = parseArgs({ options: { posts: { type: 'string', default: '2000' } } });
 const N = Number(values.posts);

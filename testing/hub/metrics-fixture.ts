@@ -5,9 +5,9 @@
  * Calendar: Europe/Warsaw, Mon–Fri 09:00–17:00 local, 2026-11-11 (Independence Day) closed.
  * In November Warsaw is UTC+1, so open hours are 08:00–16:00 UTC.
  */
-import type { BusinessCalendarSpec } from './calendar';
-import type { SlaPolicy } from './timeline';
-import type { ConversationEvent, InsightRecord, MetricConversation, MetricMessage, SurveyRecord } from './types';
+import type { BusinessCalendarSpec } from '../../hub/metrics/calendar';
+import type { SlaPolicy } from '../../hub/metrics/timeline';
+import type { ConversationEvent, InsightRecord, MetricConversation, MetricMessage, SurveyRecord } from '../../hub/metrics/types';
 
 export const FIXTURE_CALENDAR: BusinessCalendarSpec = {
   timeZone: 'Europe/Warsaw',

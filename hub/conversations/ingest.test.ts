@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from './db/db';
-import { ChangeLog } from './sync/changelog';
-import { openTestDb, truncateAll } from './testing/testdb';
-import { post, seedWorld, type World } from './testing/fixtures';
+import type { Db } from '../db/db';
+import { ChangeLog } from '../sync/changelog';
+import { openTestDb, truncateAll } from '../../testing/hub/testdb';
+import { post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { HubIngestor, IngestError } from './ingest';
-import { ConversationSchema, MessageSchema } from '../shared/domain';
+import { ConversationSchema, MessageSchema } from '../../shared/domain';
 
 let db: Db;
 let log: ChangeLog;

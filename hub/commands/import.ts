@@ -4,14 +4,14 @@
  * Ingestor into a workspace: --workspace, else the only/first workspace, else a new "Default"
  * workspace with a "Care" team. Everything after the hub options goes to the importer.
  */
-import { openDb } from './db/db';
-import { migrate } from './db/migrate';
-import { ChangeLog } from './sync/changelog';
-import { HubIngestor } from './ingest';
-import { createTeam, createWorkspace } from './admin';
-import { runImport } from './connectors/import/cli';
-import { AnalysisService } from './analysis/service';
-import { PgModelStore } from './analysis/pg-store';
+import { openDb } from '../db/db';
+import { migrate } from '../db/migrate';
+import { ChangeLog } from '../sync/changelog';
+import { HubIngestor } from '../conversations/ingest';
+import { createTeam, createWorkspace } from '../accounts/admin';
+import { runImport } from '../connectors/import/cli';
+import { AnalysisService } from '../analysis/service';
+import { PgModelStore } from '../analysis/pg-store';
 
 export async function run(argv: string[]): Promise<number> {
   const rest: string[] = [];
