@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { hubModulesRule } from './scripts/lint/hub-modules.js';
 
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'http', 'https', 'net', 'url', 'stream', 'events', 'util', 'zlib'];
 
@@ -64,4 +65,10 @@ export default tseslint.config(
   },
   layer(['hub/**'], ['**/main/**', '**/renderer/**', '**/preload/**', 'electron'],
     'hub and desktop meet over HTTP/WebSocket: hub imports shared/ only.'),
+  // ---- the module rule inside the hub, and test/bench helpers kept out of source ----
+  {
+    files: ['{hub,main,shared,renderer,preload}/**/*.{ts,tsx}'],
+    plugins: { tend: { rules: { 'hub-modules': hubModulesRule } } },
+    rules: { 'tend/hub-modules': 'error' },
+  },
 );

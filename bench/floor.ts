@@ -7,9 +7,7 @@
  *
  *   npx tsx bench/floor.ts [--samples 15]
  */
-/* eslint-disable no-restricted-imports -- a benchmark starts a real hub in-process; desktop code never imports it */
 import { startHub } from '../hub/hub';
-/* eslint-enable no-restricted-imports */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +18,7 @@ import { LocalDesktopService } from '../main/core/core';
 
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '15' } } });
 const samples = Number(values.samples);
-const hub = await startHub({ port: 0, demo: { replayIntervalMs: 0 }, routing: true });
+const hub = await startHub({ server: { port: 0 }, demo: { replayIntervalMs: 0 }, routing: true });
 const dir = mkdtempSync(path.join(tmpdir(), 'tend-bench-floor-'));
 const sam = new LocalDesktopService({ dataDir: dir });
 try {

@@ -28,7 +28,7 @@ if (url) {
   await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await admin.close();
 }
-const hub = await startHub({ databaseUrl: url, schema: url ? schema : undefined, dispatcher: false });
+const hub = await startHub({ database: { url, schema: url ? schema : undefined }, outbound: { dispatcher: false } });
 const db = hub.db;
 const ws = await createWorkspace(db, 'Bench');
 const team = await createTeam(db, ws, 'Care');

@@ -18,7 +18,7 @@ if (url) {
   await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await admin.close();
 }
-const hub = await startHub({ databaseUrl: url, schema: url ? schema : undefined, dispatcher: false });
+const hub = await startHub({ database: { url, schema: url ? schema : undefined }, outbound: { dispatcher: false } });
 const ws = await createWorkspace(hub.db, 'Bench');
 await createTeam(hub.db, ws, 'Care');
 const ingestor = hub.ingestor(ws);

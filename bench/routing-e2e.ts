@@ -11,12 +11,10 @@ import { startHub } from '../hub/hub';
 import { openDb } from '../hub/db/db';
 import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
 import { createSession } from '../hub/accounts/auth';
-import { routingModule } from '../hub/routing';
 import { post } from '../testing/hub/fixtures';
 
 export async function runRoutingE2E(opts: { desktops?: number; rate?: number; seconds?: number; accept?: boolean; routing?: boolean } = {}): Promise<void> {
   const DESKTOPS = opts.desktops ?? 200, RATE = opts.rate ?? 200, SECONDS = opts.seconds ?? 15;
-  const routing = routingModule();
   const withRouting = opts.routing !== false;
   const url = process.env.DATABASE_URL;
   if (url) {
@@ -25,7 +23,10 @@ export async function runRoutingE2E(opts: { desktops?: number; rate?: number; se
     await admin.exec('DROP SCHEMA IF EXISTS bench_routing CASCADE');
     await admin.close();
   }
-  const hub = await startHub({ databaseUrl: url, schema: url ? 'bench_routing' : undefined, dispatcher: false, snoozeCheckMs: 0, ...(withRouting ? { migrations: routing.migrations, route: routing.route, extend: routing.extend } : {}) });
+  // a Db handed in: routing runs in this hub alone (no leader election), as one hub does
+  const db = await openDb({ url, schema: url ? 'bench_routing' : undefined });
+  const hub = await startHub({ database: db, outbound: { dispatcher: false }, snoozeCheckMs: 0, routing: withRouting });
+  const routing = { service: hub.routing };
   try {
     const ws = await createWorkspace(hub.db, 'Bench');
     const team = await createTeam(hub.db, ws, 'Care');
@@ -100,6 +101,7 @@ export async function runRoutingE2E(opts: { desktops?: number; rate?: number; se
     await desktops.terminate();
   } finally {
     await hub.close();
+    await db.close();
   }
 }
 

@@ -20,7 +20,7 @@ const n = Number(values.n);
 const retryMs = Number(values['retry-ms']);
 const schema = `bench_routing_multihub_${process.pid}`;
 const opts: StartHubOptions = {
-  databaseUrl: url, schema, dispatcher: false, analysis: false, channels: false, snoozeCheckMs: 0, supervisor: false,
+  database: { url, schema }, outbound: { dispatcher: false }, analysis: false, channels: false, snoozeCheckMs: 0, supervisor: false,
   routing: { leaderRetryMs: retryMs },
 };
 

@@ -43,7 +43,7 @@ if (url) {
   await admin.close();
 }
 const hub = await startHub({
-  databaseUrl: url, schema: url ? schema : undefined, routing: true, analysis: true, sandbox: true,
+  database: { url, schema: url ? schema : undefined }, routing: true, analysis: true, outbound: { sandbox: true },
   channels: loadConnectorConfig({ TEND_X_CONSUMER_SECRET: SECRET }),
 });
 const ws = await createWorkspace(hub.db, 'Bench', 'bench');

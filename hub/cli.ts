@@ -40,7 +40,7 @@ async function serve(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const hub = await startHub({
-    port, host: values.host, databaseUrl, dataDir: databaseUrl ? undefined : values['data-dir'],
+    server: { port, host: values.host }, database: databaseUrl ? { url: databaseUrl } : { dataDir: values['data-dir'] },
     demo: values.demo ? { replayIntervalMs: Number(values['replay-interval']) * 1000, log: (l) => console.log(l) } : false,
     routing: !values['no-routing'], analysis: !values['no-analysis'], surveys: !values['no-surveys'],
   });

@@ -1,5 +1,7 @@
 /** The hub's public surface for the CLI, tests, e2e and benchmarks. */
-export { startHub, type Hub, type StartHubOptions } from './hub';
+export { startHub, type Hub, type HubContext, type StartHubOptions } from './hub';
+export type { HubModule, IngestHooks, InboundAnswers } from './api/module';
+export { HttpError } from './api/errors';
 export { openDb, type Db, type Queryable, type OpenDbOptions } from './db/db';
 export { migrate, MIGRATIONS } from './db/migrate';
 export { ChangeLog, Writer, sql, type ChangeRecord } from './sync/changelog';

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const { startHub } = await import('../hub/hub');
     const port = (await portIsFree(4100)) ? 4100 : 0;
     // the same modules as `npm run hub -- --demo`: routing (presence, offers, collision) and CSAT surveys too
-    const hub = await startHub({ dataDir: join(dataRoot, 'hub'), port, demo: { log: (l) => console.log(l) }, databaseUrl: process.env.DATABASE_URL || undefined, routing: true, surveys: true });
+    const hub = await startHub({ database: process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: join(dataRoot, 'hub') }, server: { port }, demo: { log: (l) => console.log(l) }, routing: true, surveys: true });
     hubUrl = hub.url;
     closeHub = () => hub.close();
     console.log(`demo hub: ${hub.url} (data in .tend/hub)`);

@@ -12,7 +12,7 @@ import { startHub } from '../../hub/hub';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, 'control-port': { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
 // No replay timer: the queue only changes when the test changes it.
-const hub = await startHub({ port: Number(values.port), dataDir: values['data-dir'], demo: { replayIntervalMs: 0 }, routing: true });
+const hub = await startHub({ server: { port: Number(values.port) }, database: { dataDir: values['data-dir'] }, demo: { replayIntervalMs: 0 }, routing: true });
 
 const control = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');

@@ -18,7 +18,7 @@ let mineB: Awaited<ReturnType<typeof conversation>>;
 
 beforeAll(async () => {
   db = await openTestDb('authorization');
-  hub = await startHub({ db, dispatcher: false });
+  hub = await startHub({ database: db, outbound: { dispatcher: false } });
 });
 afterAll(async () => {
   await hub?.close();

@@ -14,7 +14,7 @@ import { MutationResultsSchema } from '../../shared/contract/hub-api';
 // A hub on durable storage (a PGlite data dir, or a schema on the test server), restarted mid-test.
 const schema = `t_idempotency_${process.pid}`;
 const dir = TEST_DATABASE_URL ? null : mkdtempSync(join(tmpdir(), 'tend-idem-'));
-const storage: StartHubOptions = TEST_DATABASE_URL ? { databaseUrl: TEST_DATABASE_URL, schema } : { dataDir: dir! };
+const storage: StartHubOptions = { database: TEST_DATABASE_URL ? { url: TEST_DATABASE_URL, schema } : { dataDir: dir! } };
 let hub: Hub;
 let w: World;
 
@@ -29,7 +29,7 @@ async function dropStorage() {
 
 beforeAll(async () => {
   await dropStorage();
-  hub = await startHub({ ...storage, dispatcher: { pollMs: 20 } });
+  hub = await startHub({ ...storage, outbound: { dispatcher: { pollMs: 20 } } });
   w = await seedWorld(hub.log);
 });
 afterAll(async () => {
@@ -67,7 +67,7 @@ describe('idempotent mutations', () => {
 
     // restart on the same storage: the stored result answers, nothing is repeated
     await hub.close();
-    hub = await startHub({ ...storage, dispatcher: { pollMs: 20 } });
+    hub = await startHub({ ...storage, outbound: { dispatcher: { pollMs: 20 } } });
     const again = await Promise.all([send(hub), send(hub), send(hub)]);
     for (const r of again) expect(MutationResultsSchema.parse(r.json).results[0]).toEqual(results[0]);
     await hub.dispatcher!.idle();

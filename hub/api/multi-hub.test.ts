@@ -13,8 +13,8 @@ let two: Hub;
 
 describe.skipIf(!TEST_DATABASE_URL)('two hubs on one PostgreSQL server', () => {
   beforeAll(async () => {
-    one = await startHub({ databaseUrl: TEST_DATABASE_URL, schema, dispatcher: false });
-    two = await startHub({ databaseUrl: TEST_DATABASE_URL, schema, dispatcher: false });
+    one = await startHub({ database: { url: TEST_DATABASE_URL, schema }, outbound: { dispatcher: false } });
+    two = await startHub({ database: { url: TEST_DATABASE_URL, schema }, outbound: { dispatcher: false } });
   });
   afterAll(async () => {
     await one?.close();

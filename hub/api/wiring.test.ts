@@ -37,7 +37,7 @@ let tokA: string, tokB: string, tokBoss: string;
 beforeAll(async () => {
   db = await openTestDb('wiring');
   hub = await startHub({
-    db, routing: { tickMs: 50 }, surveys: true, dispatcher: { pollMs: 20, leaseMs: 5000, maxAttempts: 3, baseBackoffMs: 10, maxBackoffMs: 50 },
+    database: db, routing: { tickMs: 50 }, surveys: true, outbound: { dispatcher: { pollMs: 20, leaseMs: 5000, maxAttempts: 3, baseBackoffMs: 10, maxBackoffMs: 50 } },
     channels: loadConnectorConfig({ TEND_X_CONSUMER_SECRET: SECRET }),
   });
   w = await seedWorld(hub.log);
@@ -253,7 +253,7 @@ describe('surveys', () => {
     }, 5000);
     const [csat] = await db.query<{ question_message_id: string }>(`SELECT question_message_id FROM surveys WHERE conversation_id = $1 AND kind = 'csat'`, [conv.id]);
     const q = questions!.find((x) => x.id === csat.question_message_id)!;
-    await w.ingestor.ingest(post({ handle: 'surveyed', text: '5', in_reply_to: q.platform_id, created_at: new Date().toISOString() }));
+    await hub.ingestor(w.ws).ingest(post({ handle: 'surveyed', text: '5', in_reply_to: q.platform_id, created_at: new Date().toISOString() }));
     const [s] = await db.query<any>(`SELECT score, answered_at FROM surveys WHERE conversation_id = $1 AND kind = 'csat'`, [conv.id]);
     expect(s.score).toBe(5);
     expect((await convRow(conv.id)).status).toBe('resolved');

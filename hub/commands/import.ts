@@ -12,6 +12,7 @@ import { createTeam, createWorkspace } from '../accounts/admin';
 import { runImport } from '../connectors/import/cli';
 import { AnalysisService } from '../analysis/service';
 import { PgModelStore } from '../analysis/pg-store';
+import { surveyAnswers } from '../metrics/module';
 
 export async function run(argv: string[]): Promise<number> {
   const rest: string[] = [];
@@ -42,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     // imported customer posts are analyzed as live ones are (the workspace's learned models included)
     const analysis = new AnalysisService({ store: new PgModelStore(db) });
-    const code = await runImport(rest, { ingestor: new HubIngestor(log, { workspaceId: workspace, analyzePost: analysis.hookFor(workspace) }) });
+    const code = await runImport(rest, { ingestor: new HubIngestor(log, { workspaceId: workspace, analyzePost: analysis.hookFor(workspace), answers: surveyAnswers }) });
     // fresh planner statistics after a bulk load (PGlite has no autovacuum; cheap on a server)
     await db.exec('ANALYZE');
     return code;

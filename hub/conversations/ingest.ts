@@ -8,34 +8,18 @@
  * workspace's default support team). Posts written by the brand itself (found in imports) are
  * stored as outbound messages already 'sent'.
  *
- * Hooks: `analyzePost` (hub/analysis plugs in here; default {}), `route` (hub/routing plugs in
- * here; default: the default team's queue).
+ * Hooks (api/module.ts IngestHooks): `analyzePost` (hub/analysis; default {}), `route`
+ * (hub/routing; default: the default team's queue), `answers` (hub/metrics: survey answers,
+ * which do not reopen the conversation; default none).
  */
 import { randomUUID } from 'node:crypto';
-import type { Analysis, Priority } from '../../shared/domain';
+import type { Analysis } from '../../shared/domain';
+import type { AnalyzePost, InboundAnswers, RoutePost } from '../api/module';
 import type { IngestResult, Ingestor, NormalizedPost } from '../connectors/types';
 import { ensureChannelAccount } from '../accounts/admin';
 import { sql, type ChangeLog, type Writer } from '../sync/changelog';
-import { recordSurveyAnswer } from '../metrics/store';
 
-export type AnalyzePost = (post: NormalizedPost) => Analysis | Promise<Analysis>;
-
-export interface RouteInput {
-  workspace_id: string;
-  post: NormalizedPost;
-  analysis: Analysis;
-  customer_id: string;
-  default_team_id: string | null;
-}
-export interface RouteDecision {
-  team_id: string | null;
-  assignee_id?: string | null;
-  priority?: Priority;
-  /** SLA due times; default: first response due one hour after the post */
-  first_response_due_at?: string | null;
-  resolution_due_at?: string | null;
-}
-export type RoutePost = (input: RouteInput) => RouteDecision | Promise<RouteDecision>;
+export type { AnalyzePost, RouteDecision, RouteInput, RoutePost } from '../api/module';
 
 /** Default analysis: nothing known yet (hub/analysis replaces it). */
 export const analyzePostDefault: AnalyzePost = () => ({});
@@ -60,8 +44,8 @@ export interface HubIngestorOptions {
   route?: RoutePost;
   /** team for new conversations; default: the workspace's first support team by name */
   defaultTeamId?: string | null;
-  /** read customers' answers to CSAT/effort surveys (hub/metrics); default true */
-  surveys?: boolean;
+  /** inbound posts that answer a question the hub asked (hub/metrics: surveys); default none */
+  answers?: InboundAnswers;
 }
 
 export class HubIngestor implements Ingestor {
@@ -73,10 +57,16 @@ export class HubIngestor implements Ingestor {
   private readonly recent = new Map<string, { conversation_id: string; message_id: string }>();
   /** the workspace's default support team, looked up at most every 30 s */
   private defaultTeam: { id: string | null; at: number } | null = null;
+  /** the statements that depend on the answers hook, built once (their text stays the same: prepared once) */
+  private readonly lookupSql: string;
+  private readonly openThreadSql: string;
 
   constructor(private readonly log: ChangeLog, private readonly options: HubIngestorOptions) {
     this.analyzePost = options.analyzePost ?? analyzePostDefault;
     this.route = options.route ?? routeToDefaultQueue;
+    const waiting = (conv: string) => (options.answers ? `(${options.answers.waitingSql(conv)})` : 'false');
+    this.lookupSql = LOOKUP_SQL.replace('$WAITING', waiting('m.conversation_id'));
+    this.openThreadSql = OPEN_THREAD_SQL.replace('$WAITING', waiting('c.id'));
   }
 
   async ingest(post: NormalizedPost): Promise<IngestResult> {
@@ -95,23 +85,10 @@ export class HubIngestor implements Ingestor {
     }
     const account = accountId;
     return this.log.write(async (w) => {
-      // one round trip: is the post stored already, which conversation it answers, and whether
-      // that conversation waits for a survey answer
-      // (and the author's customer record: round trips are what a serialized writer pays for)
+      // one round trip (LOOKUP_SQL): round trips are what a serialized writer pays for
       const ids = post.in_reply_to ? [post.platform_id, post.in_reply_to] : [post.platform_id];
-      const [look] = await w.query<{ known: Array<{ platform_id: string; id: string; conversation_id: string; survey_open: boolean }>; customer: FoundCustomer | null }>(
-        `SELECT (SELECT coalesce(json_agg(json_build_object('platform_id', m.platform_id, 'id', m.id, 'conversation_id', m.conversation_id,
-                   'survey_open', EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = m.conversation_id AND s.answered_at IS NULL))), '[]'::json)
-                  FROM messages m WHERE m.workspace_id = $1 AND m.channel = $2 AND m.platform_id = ANY($3::text[])) AS known,
-                coalesce(
-                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified)
-                     FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-                    WHERE $4::text IS NOT NULL AND i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id = $4 LIMIT 1),
-                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified)
-                     FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-                    WHERE $4::text IS NULL AND i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id IS NULL AND lower(i.handle) = lower($5) LIMIT 1)
-                ) AS customer`,
-        [ws, post.channel, ids, post.author.platform_user_id ?? null, post.author.handle]);
+      const [look] = await w.query<{ known: Array<{ platform_id: string; id: string; conversation_id: string; answer_open: boolean }>; customer: FoundCustomer | null }>(
+        this.lookupSql, [ws, post.channel, ids, post.author.platform_user_id ?? null, post.author.handle]);
       const known = look.known;
       const again = known.find((k) => k.platform_id === post.platform_id);
       if (again) return { status: 'duplicate', conversation_id: again.conversation_id, message_id: again.id };
@@ -121,12 +98,9 @@ export class HubIngestor implements Ingestor {
 
       const customerId = await this.customerFor(w, post, look.customer);
       let conversationId = parent;
-      // a private message joins the open conversation with the participant (or a resolved one awaiting a survey answer)
+      // a private message joins the open conversation with the participant (or a resolved one awaiting an answer)
       if (!conversationId && post.visibility === 'private' && post.thread_key) {
-        const [open] = await w.query<{ id: string }>(
-          `SELECT id FROM conversations c WHERE workspace_id = $1 AND channel = $2 AND thread_key = $3
-             AND (status <> 'resolved' OR EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = c.id AND s.answered_at IS NULL))
-           ORDER BY last_message_at DESC LIMIT 1`, [ws, post.channel, post.thread_key]);
+        const [open] = await w.query<{ id: string }>(this.openThreadSql, [ws, post.channel, post.thread_key]);
         conversationId = open?.id ?? null;
       }
       const existing = conversationId;
@@ -137,16 +111,17 @@ export class HubIngestor implements Ingestor {
         await this.insertInbound(w, post, conversationId, messageId);
         return this.stored(post, conversationId, messageId);
       }
-      // an answer to a survey asked after a resolve is recorded and does not reopen the conversation
+      // an answer to a question asked after a resolve (a survey) is recorded and does not reopen the conversation;
+      // its score also goes onto the conversation (analysis.csat / analysis.effort), so it syncs to the desktops
+      // and shows in the customer's history
       let surveyAnswer = false;
-      // the answer's score also goes onto the conversation (analysis.csat / analysis.effort), so it syncs
-      // to the desktops and shows in the customer's history
       let surveyScore: { kind: string; score: number } | null = null;
-      if (existing !== null && this.options.surveys !== false) {
-        const open = existing === parent ? parentRow!.survey_open
-          : ((await w.query<{ n: number }>(`SELECT count(*)::int AS n FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL`, [existing]))[0].n > 0);
+      const answers = this.options.answers;
+      if (existing !== null && answers) {
+        const open = existing === parent ? parentRow!.answer_open
+          : ((await w.query<{ open: boolean }>(`SELECT ${answers.waitingSql('$1')} AS open`, [existing]))[0].open);
         if (open) {
-          surveyScore = await recordSurveyAnswer(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text });
+          surveyScore = await answers.record(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text });
           surveyAnswer = surveyScore !== null;
         }
       }
@@ -252,6 +227,27 @@ export class HubIngestor implements Ingestor {
     return id;
   }
 }
+
+/**
+ * One round trip: is the post stored already, which conversation it answers, whether that
+ * conversation waits for an answer ($WAITING, from the answers hook), and the author's customer.
+ */
+const LOOKUP_SQL = `SELECT (SELECT coalesce(json_agg(json_build_object('platform_id', m.platform_id, 'id', m.id, 'conversation_id', m.conversation_id,
+                   'answer_open', $WAITING)), '[]'::json)
+                  FROM messages m WHERE m.workspace_id = $1 AND m.channel = $2 AND m.platform_id = ANY($3::text[])) AS known,
+                coalesce(
+                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified)
+                     FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+                    WHERE $4::text IS NOT NULL AND i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id = $4 LIMIT 1),
+                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified)
+                     FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+                    WHERE $4::text IS NULL AND i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id IS NULL AND lower(i.handle) = lower($5) LIMIT 1)
+                ) AS customer`;
+
+/** The open conversation of a private thread, or a resolved one that waits for an answer. */
+const OPEN_THREAD_SQL = `SELECT id FROM conversations c WHERE workspace_id = $1 AND channel = $2 AND thread_key = $3
+             AND (status <> 'resolved' OR $WAITING)
+           ORDER BY last_message_at DESC LIMIT 1`;
 
 function checkPost(p: NormalizedPost): void {
   const bad = (why: string) => { throw new IngestError('invalid', `post ${p?.platform_id ?? '?'}: ${why}`); };

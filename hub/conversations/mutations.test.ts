@@ -15,7 +15,7 @@ let token: string;
 
 beforeAll(async () => {
   db = await openTestDb('mutations');
-  hub = await startHub({ db, dispatcher: false });
+  hub = await startHub({ database: db, outbound: { dispatcher: false } });
 });
 afterAll(async () => {
   await hub?.close();

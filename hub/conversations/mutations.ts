@@ -19,38 +19,17 @@ import {
 } from '../../shared/contract/hub-api';
 import { LIMITS } from '../../shared/domain';
 import { CHANNEL_LIMITS, xLength } from '../../shared/text/channel-length';
+import { HttpError } from '../api/errors';
+import type { LabelTask, MutationHooks as ModuleMutationHooks } from '../api/module';
 import type { Queryable } from '../db/db';
 import { sql, type ChangeLog, type Writer } from '../sync/changelog';
 import { inDirectScope, type AgentContext } from '../sync/scope';
 
-/** Result of a reply collision check (hub/routing's CollisionTracker.checkReply). */
-export type ReplyCollisionCheck =
-  | { decision: 'send' }
-  | { decision: 'warn'; conflicts: unknown[]; confirm_token: string; message: string };
+/** The hooks of other modules (api/module.ts), and where a failing after-commit effect is reported. */
+export type MutationHooks = ModuleMutationHooks & { onError?(err: unknown): void };
 
-export type LabelTask = 'sentiment' | 'intent' | 'topic' | 'priority';
-
-/**
- * What other hub modules add to mutations. All optional: without them replies are never checked
- * for collisions, corrections are stored but nothing learns, and resolving asks no survey.
- */
-export interface MutationHooks {
-  /** before the write transaction, may read the database (e.g. load the workspace's routing) */
-  prepare?(agent: AgentContext, batch: Array<{ type: MutationType }>): Promise<void>;
-  /** public replies: hub/routing's collision check; synchronous, runs inside the transaction */
-  checkReplyCollision?(input: { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token: string | null }): ReplyCollisionCheck;
-  /** after the commit of a fresh correct_label: the workspace's model learns the customer's text */
-  learnLabel?(workspaceId: string, correction: { text: string; task: LabelTask; label: string }): Promise<void>;
-  /** after the commit of a fresh resolve (e.g. surveys) */
-  afterResolve?(workspaceId: string, conversationId: string): Promise<void>;
-  onError?(err: unknown): void;
-}
-
-export class MutationBatchError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
-    super(message);
-  }
-}
+/** A refusal of the whole batch, before anything is written (`details.results` names the mutations). */
+export const MutationBatchError = HttpError;
 
 type Parsed = { id: string; type: MutationType; args: any };
 
@@ -148,7 +127,12 @@ type AfterCommit = Array<() => Promise<void>>;
 
 export async function applyMutations(log: ChangeLog, agent: AgentContext, batch: Mutation[], hooks: MutationHooks = {}): Promise<MutationResult[]> {
   const parsed = await validateBatch(log.db, agent, batch);
-  if (hooks.prepare) await hooks.prepare(agent, parsed);
+  if (hooks.prepare) {
+    const replies = parsed.filter((m) => m.type === 'reply' && m.args.visibility === 'public').map((m) => ({
+      conversation_id: String(m.args.conversation_id), seen_up_to: m.args.seen_up_to ? Date.parse(m.args.seen_up_to) : null, confirm_token: m.args.confirm_collision ?? null,
+    }));
+    await hooks.prepare(agent, replies);
+  }
   const after: AfterCommit = [];
   const results = await log.write(async (w) => {
     after.length = 0; // a retried transaction starts over

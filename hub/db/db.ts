@@ -10,13 +10,9 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { PreparedStatements } from './pglite-prepared';
 import { openPgliteThread, type PgliteThread } from './pglite-thread';
+import type { Queryable } from './queryable';
 
-export interface Queryable {
-  /** one statement with $1.. parameters; returns the rows */
-  query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** several statements, no parameters (migrations, truncation) */
-  exec(sql: string): Promise<void>;
-}
+export type { Queryable } from './queryable';
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'pg';

@@ -8,7 +8,7 @@
  * plain query issued meanwhile waits for the transaction to end rather than joining it.
  */
 import { Worker } from 'node:worker_threads';
-import type { Queryable } from './db';
+import type { Queryable } from './queryable';
 
 interface Reply { id?: number; rows?: unknown[]; error?: Record<string, unknown>; notify?: string; payload?: string; ready?: boolean }
 

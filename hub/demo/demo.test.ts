@@ -46,7 +46,7 @@ describe('demo hub', () => {
   let hub: Hub;
   beforeAll(async () => {
     db = await openTestDb('demo');
-    hub = await startHub({ db, demo: { seed: 30, replayIntervalMs: 0 } });
+    hub = await startHub({ database: db, demo: { seed: 30, replayIntervalMs: 0 } });
   });
   afterAll(async () => {
     await hub?.close();

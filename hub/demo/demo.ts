@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { ChangeLog } from '../sync/changelog';
 import { sql } from '../sync/changelog';
 import { createAgent, createTeam, createWorkspace } from '../accounts/admin';
+import type { InboundAnswers } from '../api/module';
 import { HubIngestor, IngestError, type AnalyzePost, type RoutePost } from '../conversations/ingest';
 import { parseIbmCare, type IbmThread } from '../connectors/import/ibm';
 import { withTeams } from '../routing/service';
@@ -45,7 +46,9 @@ export interface DemoOptions {
   /** data file (default hub/demo/data/ibm_twitter_care.json) */
   dataFile?: string;
   analyzePost?: AnalyzePost;
+  /** default: brands go to Billing or Care by a stable hash (with routing on, routing then takes over) */
   route?: RoutePost;
+  answers?: InboundAnswers;
   /** print the credentials (default false; the CLI prints them) */
   log?: (line: string) => void;
 }
@@ -85,7 +88,7 @@ export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Prom
     team_id: teamOfCompany(input.post.account),
     first_response_due_at: new Date(Date.parse(input.post.created_at) + 3600_000).toISOString(),
   }));
-  const ingestor = new HubIngestor(log, { workspaceId: DEMO_WORKSPACE_ID, analyzePost: options.analyzePost, route });
+  const ingestor = new HubIngestor(log, { workspaceId: DEMO_WORKSPACE_ID, analyzePost: options.analyzePost, route, answers: options.answers });
 
   const [exists] = await db.query('SELECT 1 FROM workspaces WHERE id = $1', [DEMO_WORKSPACE_ID]);
   let seeded = false;

@@ -15,7 +15,7 @@ let token: string;
 
 beforeAll(async () => {
   db = await openTestDb('dispatcher');
-  hub = await startHub({ db, dispatcher: { pollMs: 20, baseBackoffMs: 1, maxAttempts: 3 } });
+  hub = await startHub({ database: db, outbound: { dispatcher: { pollMs: 20, baseBackoffMs: 1, maxAttempts: 3 } } });
 });
 afterAll(async () => {
   await hub?.close();

@@ -12,7 +12,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import { HttpError } from '../api/server';
+import { HttpError } from '../api/errors';
 import type { AgentContext } from '../sync/scope';
 import {
   CheckReplySchema, ClaimRequestSchema, CloseInsightSchema, HeartbeatSchema, OfferAnswerSchema, PresenceRequestSchema,

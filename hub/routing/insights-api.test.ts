@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/db';
 import { migrate, MIGRATIONS } from '../db/migrate';
-import { buildApi } from '../api/server';
+import { buildCoreApi } from '../../testing/hub/api';
 import { ChangeLog } from '../sync/changelog';
 import { HubIngestor } from '../conversations/ingest';
 import { createTeam } from '../accounts/admin';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   dept = await createTeam(db, w.ws, 'Product quality', 'department');
   routing = new RoutingService(log, { tickMs: 50, onError: (e) => { throw e; } });
   routing.start();
-  app = await buildApi(log);
+  app = await buildCoreApi(log);
   registerRoutingRoutes(app, { routing });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();

@@ -17,7 +17,7 @@ import { INTERNAL_CHECK_PATH, SECRET_HEADER } from './api';
 
 const schema = `t_routing_multihub_${process.pid}`;
 const opts = (retryMs: number): StartHubOptions => ({
-  databaseUrl: TEST_DATABASE_URL, schema, dispatcher: false, analysis: false, channels: false, snoozeCheckMs: 0,
+  database: { url: TEST_DATABASE_URL, schema }, outbound: { dispatcher: false }, analysis: false, channels: false, snoozeCheckMs: 0,
   routing: { tickMs: 50, leaderRetryMs: retryMs, flushDelayMs: 5 },
 });
 let one: Hub;

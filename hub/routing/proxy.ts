@@ -14,7 +14,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocket } from 'ws';
-import { HttpError } from '../api/server';
+import { HttpError } from '../api/errors';
 import type { LeaderTarget } from './leader';
 import type { ReplyCheck } from './collision';
 

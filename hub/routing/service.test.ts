@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import type { Db } from '../db/db';
 import { migrate, MIGRATIONS } from '../db/migrate';
 import * as m0500 from '../db/migrations/0500-routing';
-import { buildApi } from '../api/server';
+import { buildCoreApi } from '../../testing/hub/api';
 import { ChangeLog } from '../sync/changelog';
 import { HubIngestor } from '../conversations/ingest';
 import { openTestDb } from '../../testing/hub/testdb';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   log = new ChangeLog(db);
   routing = new RoutingService(log, { tickMs: 50, onError: (e) => { throw e; } });
   routing.start();
-  app = await buildApi(log);
+  app = await buildCoreApi(log);
   registerRoutingRoutes(app, { routing });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();

@@ -20,7 +20,7 @@
  */
 import type { Queryable } from '../db/db';
 import type { ChangeLog, ChangeRecord } from '../sync/changelog';
-import type { RouteDecision, RouteInput, RoutePost } from '../conversations/ingest';
+import type { RouteDecision, RouteInput, RoutePost } from '../api/module';
 import type { Priority } from '../../shared/domain';
 import { PrioritySchema } from '../../shared/domain';
 import { CollisionTracker, type CollisionEvent } from './collision';

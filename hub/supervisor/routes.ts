@@ -12,7 +12,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { SupervisorMessageRequestSchema, type Floor } from '../../shared/contract/supervisor';
-import { HttpError } from '../api/server';
+import { HttpError } from '../api/errors';
 import type { ChangeLog, ChangeRecord } from '../sync/changelog';
 import type { AgentContext } from '../sync/scope';
 import { computeFloor, type PresenceSource } from './floor';

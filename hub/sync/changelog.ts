@@ -277,6 +277,16 @@ export class ChangeLog {
     this.events.emit('committed', []);
   }
 
+  /**
+   * On a PostgreSQL server, other hub instances sharing this server and schema commit too: their
+   * NOTIFY pokes this log's listeners. Returns the way to stop listening (nothing to do on PGlite).
+   */
+  async listenToOtherHubs(): Promise<() => Promise<void>> {
+    const db = this.db;
+    if (db.kind !== 'pg') return async () => {};
+    return db.listen(NOTIFY_CHANNEL, (payload) => { if (payload === db.schema) this.poke(); });
+  }
+
   async maxSyncId(q: Queryable = this.db): Promise<number> {
     const [r] = await q.query<{ m: number }>(`SELECT ${MAX_SYNC_ID_SQL} AS m`);
     return r.m;

@@ -16,7 +16,7 @@ let w: World;
 
 beforeAll(async () => {
   db = await openTestDb('sync');
-  hub = await startHub({ db, dispatcher: { pollMs: 50 } });
+  hub = await startHub({ database: db, outbound: { dispatcher: { pollMs: 50 } } });
 });
 afterAll(async () => {
   await hub?.close();

@@ -104,3 +104,25 @@ export const MetricsReportSchema = z.object({
   }).catchall(z.unknown()),
 }).catchall(z.unknown());
 export type MetricsReport = z.infer<typeof MetricsReportSchema>;
+
+// ---- department insights: GET /v1/routing/insights, POST /v1/routing/insights/:id/close ----------
+
+/** the conversation's subject, snippet and channel (a supervisor outside the department does not have it cached) */
+const ConversationBriefSchema = z.object({ subject: z.string().nullable().optional(), snippet: z.string().nullable().optional(), channel: z.string().nullable().optional() });
+export const HubInsightSchema = z.object({
+  id: z.string(),
+  conversation_id: z.string(),
+  department_id: z.string(),
+  rule_id: z.string().nullable(),
+  opened_at: z.number(),
+  status: z.enum(['open', 'closed']),
+  closed_at: z.number().nullable(),
+  closed_by: z.string().nullable(),
+  resolution: z.string().nullable(),
+  conversation: ConversationBriefSchema.optional(),
+});
+export type HubInsight = z.infer<typeof HubInsightSchema>;
+export const HubInsightsResponseSchema = z.object({ insights: z.array(HubInsightSchema) });
+export const HubInsightCloseResponseSchema = z.object({ insight: HubInsightSchema });
+/** Only the rules' names are read from the routing config. */
+export const RuleNamesResponseSchema = z.object({ config: z.object({ rules: z.array(z.object({ id: z.string(), name: z.string() })) }) });

@@ -4,13 +4,11 @@
  * world drives a hub: inbound posts through its ingestor, other agents' actions through its
  * mutations path. Only tests and bench/ import this file.
  */
-/* eslint-disable no-restricted-imports -- the harness starts a real hub in-process for tests; desktop code never imports it */
 import { startHub, type Hub } from '../../hub/hub';
 import { createTeam, createWorkspace, setAgentTeams } from '../../hub/accounts/admin';
 import { hashPassword } from '../../hub/accounts/auth';
 import { applyMutations } from '../../hub/conversations/mutations';
 import { loadAgentContext, scopeSnapshot } from '../../hub/sync/scope';
-/* eslint-enable no-restricted-imports */
 import { randomUUID } from 'node:crypto';
 import type { Entities, Mutation } from '../../shared/contract/hub-api';
 

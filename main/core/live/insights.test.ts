@@ -14,7 +14,7 @@ import { LocalDesktopService } from '../core';
 import { openCache } from '../db/open';
 import { SyncApplier } from '../sync/apply';
 import { agent, conversation, customer } from '../../../testing/desktop/fixtures';
-import type { HubInsight } from './insights';
+import type { HubInsight } from '../../../shared/contract/routing';
 
 const T = Date.parse('2026-03-01T10:00:00.000Z');
 let insights: HubInsight[];

@@ -5,31 +5,12 @@
  * names come from the session's teams and the routing config, text from the cache.
  * Online only: offline, listing and closing fail with `offline` and a sentence saying so.
  */
-import { z } from 'zod';
 import type { DesktopRequest, DesktopResponse, InsightItem } from '../../../shared/contract/desktop';
+import type { HubInsight } from '../../../shared/contract/routing';
 import type { Agent, Team } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { CoreError } from '../errors';
 import type { OnlineApi } from './online';
-
-const ConversationBriefSchema = z.object({ subject: z.string().nullable().optional(), snippet: z.string().nullable().optional(), channel: z.string().nullable().optional() });
-export const HubInsightSchema = z.object({
-  id: z.string(),
-  conversation_id: z.string(),
-  department_id: z.string(),
-  rule_id: z.string().nullable(),
-  opened_at: z.number(),
-  status: z.enum(['open', 'closed']),
-  closed_at: z.number().nullable(),
-  closed_by: z.string().nullable(),
-  resolution: z.string().nullable(),
-  conversation: ConversationBriefSchema.optional(),
-});
-export type HubInsight = z.infer<typeof HubInsightSchema>;
-export const HubInsightsResponseSchema = z.object({ insights: z.array(HubInsightSchema) });
-export const HubInsightCloseResponseSchema = z.object({ insight: HubInsightSchema });
-/** Only the rules' names are read from the routing config. */
-export const RuleNamesResponseSchema = z.object({ config: z.object({ rules: z.array(z.object({ id: z.string(), name: z.string() })) }) });
 
 type Brief = { subject: string | null; snippet: string | null; channel: string | null };
 

@@ -15,7 +15,7 @@ import { FloorSchema } from '../../../shared/contract/supervisor';
 import type { Agent } from '../../../shared/domain';
 import { CoreError } from '../errors';
 import { HubClient, HubRequestError, NetworkError } from '../sync/hub-client';
-import { HubInsightCloseResponseSchema, HubInsightsResponseSchema, RuleNamesResponseSchema, type HubInsight } from './insights';
+import { HubInsightCloseResponseSchema, HubInsightsResponseSchema, RuleNamesResponseSchema, type HubInsight } from '../../../shared/contract/routing';
 
 const Ok = z.object({}).catchall(z.unknown());
 

@@ -1,0 +1,128 @@
+/**
+ * What a hub module is: one small object that `startHub` (hub.ts) composes. A module brings its
+ * endpoints, its hooks on the write path, and what it runs while the hub is up.
+ *
+ * The write path (hub/conversations) calls the hooks; each hook has one owner (startHub refuses a
+ * second), and they are composed once at start, so a post pays no more than the hook itself.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Analysis, Priority } from '../../shared/domain';
+import type { NormalizedPost } from '../connectors/types';
+import type { Writer } from '../sync/changelog';
+import type { AgentContext } from '../sync/scope';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the agent of the request's session (set by the server's auth hook; null on public routes) */
+    agent: AgentContext | null;
+  }
+}
+
+/** The authenticated agent of a request, on routes behind the auth hook. */
+export const agentOf = (req: FastifyRequest): AgentContext => req.agent as AgentContext;
+
+/** The one endpoint that needs no session; other routes opt out with `config: { public: true }` (platform webhooks, which check signatures). */
+export const LOGIN_PATH = '/v1/auth/login';
+
+export interface HubModule {
+  readonly name: string;
+  /** endpoints, registered before the server listens; each needs a session unless declared `config: { public: true }` */
+  routes?(app: FastifyInstance): void | Promise<void>;
+  /** hooks on ingest: every inbound post */
+  ingest?: IngestHooks;
+  /** hooks on mutations: every batch from an agent's outbox */
+  mutations?: MutationHooks;
+  /** once the server listens (timers, pollers, elections) */
+  start?(server: { url: string; port: number; host: string }): void | Promise<void>;
+  /** at close, after the server stopped, in the reverse order of the modules */
+  stop?(): void | Promise<void>;
+}
+
+// ---- ingest --------------------------------------------------------------------------------------
+
+/** Analysis of an inbound post (hub/analysis). */
+export type AnalyzePost = (post: NormalizedPost) => Analysis | Promise<Analysis>;
+
+export interface RouteInput {
+  workspace_id: string;
+  post: NormalizedPost;
+  analysis: Analysis;
+  customer_id: string;
+  default_team_id: string | null;
+}
+export interface RouteDecision {
+  team_id: string | null;
+  assignee_id?: string | null;
+  priority?: Priority;
+  /** SLA due times; default: first response due one hour after the post */
+  first_response_due_at?: string | null;
+  resolution_due_at?: string | null;
+}
+/** Where a new conversation queues (hub/routing). */
+export type RoutePost = (input: RouteInput) => RouteDecision | Promise<RouteDecision>;
+
+/**
+ * Inbound posts that answer something the hub asked (hub/metrics: survey answers). An answer is
+ * recorded and does not reopen its conversation.
+ */
+export interface InboundAnswers {
+  /** SQL condition: conversation `conversationId` (an SQL expression) waits for an answer. Read inside ingest's own statements. */
+  waitingSql(conversationId: string): string;
+  /** a post to a waiting conversation: records it when it is an answer; the score goes onto the conversation's analysis */
+  record(w: Writer, post: { conversation_id: string; message_id: string; at: number; text: string }): Promise<{ kind: 'csat' | 'effort'; score: number } | null>;
+}
+
+export interface IngestHooks {
+  /** the analysis hook of a workspace (its own learned models) */
+  analyzerFor?(workspaceId: string): AnalyzePost;
+  route?: RoutePost;
+  answers?: InboundAnswers;
+}
+
+// ---- mutations -----------------------------------------------------------------------------------
+
+/** Result of a reply collision check (hub/routing's CollisionTracker.checkReply). */
+export type ReplyCollisionCheck =
+  | { decision: 'send' }
+  | { decision: 'warn'; conflicts: unknown[]; confirm_token: string; message: string };
+
+export type LabelTask = 'sentiment' | 'intent' | 'topic' | 'priority';
+
+/** A public reply of a batch, as the collision check needs it. */
+export interface PublicReply { conversation_id: string; seen_up_to: number | null; confirm_token: string | null }
+
+/**
+ * What other hub modules add to mutations. All optional: without them replies are never checked
+ * for collisions, corrections are stored but nothing learns, and resolving asks no survey.
+ */
+export interface MutationHooks {
+  /** before the write transaction, may read the database (e.g. load the workspace's routing); gets the batch's public replies */
+  prepare?(agent: AgentContext, replies: PublicReply[]): Promise<void>;
+  /** public replies: hub/routing's collision check; synchronous, runs inside the transaction */
+  checkReplyCollision?(input: { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token: string | null }): ReplyCollisionCheck;
+  /** after the commit of a fresh correct_label: the workspace's model learns the customer's text */
+  learnLabel?(workspaceId: string, correction: { text: string; task: LabelTask; label: string }): Promise<void>;
+  /** after the commit of a fresh resolve (e.g. surveys) */
+  afterResolve?(workspaceId: string, conversationId: string): Promise<void>;
+}
+
+/** The modules' hooks as the write path uses them: one owner per hook, composed once at start. */
+export function composeHooks(modules: HubModule[]): { ingest: IngestHooks; mutations: MutationHooks } {
+  const ingest: Record<string, unknown> = {};
+  const mutations: Record<string, unknown> = {};
+  const owner = new Map<string, string>();
+  const take = (into: Record<string, unknown>, kind: string, m: HubModule, hooks: object | undefined) => {
+    for (const [name, hook] of Object.entries(hooks ?? {})) {
+      if (hook === undefined) continue;
+      const key = `${kind}.${name}`;
+      if (owner.has(key)) throw new Error(`hub modules ${owner.get(key)} and ${m.name} both provide the ${key} hook`);
+      owner.set(key, m.name);
+      into[name] = hook;
+    }
+  };
+  for (const m of modules) {
+    take(ingest, 'ingest', m, m.ingest);
+    take(mutations, 'mutations', m, m.mutations);
+  }
+  return { ingest: ingest as IngestHooks, mutations: mutations as MutationHooks };
+}

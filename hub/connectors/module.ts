@@ -1,0 +1,57 @@
+/**
+ * connectors: what the hub hears and says on the channels: platform webhooks (X, Meta; signature-
+ * checked, public routes), outbound connectors added to the outbound registry, and the RSS/Atom
+ * feed poller. Configured from TEND_* variables (config.ts) unless a config is handed in.
+ */
+import { join } from 'node:path';
+import type { HubModule } from '../api/module';
+import type { Queryable } from '../db/db';
+import { createOutboundConnectors, type ConnectorConfig } from './config';
+import { fileFeedStateStore, memoryFeedStateStore, startFeedPoller, type FeedPoller } from './feeds/poller';
+import type { Ingestor, OutboundConnector } from './types';
+import { registerWebhooks } from './webhooks';
+
+export interface ConnectorsModuleOptions {
+  config: ConnectorConfig;
+  /** workspace that webhooks and feeds ingest into; default: the first workspace */
+  workspace: string | null;
+  /** an Ingestor for a workspace, with the hub's hooks */
+  ingestor(workspaceId: string): Ingestor;
+  /** where the outbound connectors go (the outbound registry) */
+  register(connector: OutboundConnector): void;
+  /** feed state (ETags, seen items) is kept under <dataDir>/feeds; in memory without one */
+  dataDir?: string;
+}
+
+export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions): HubModule {
+  const { config } = options;
+  let workspace = options.workspace;
+  const ingestors = new Map<string, Ingestor>();
+  // the workspace is looked up on the first post, so a hub may start before any workspace exists
+  const ingestor: Ingestor = {
+    async ingest(post) {
+      if (!workspace) {
+        const [first] = await db.query<{ id: string }>('SELECT id FROM workspaces ORDER BY created_at, id LIMIT 1');
+        if (!first) throw new Error('no workspace to ingest into: create one or set TEND_WORKSPACE');
+        workspace = first.id;
+      }
+      let ing = ingestors.get(workspace);
+      if (!ing) { ing = options.ingestor(workspace); ingestors.set(workspace, ing); }
+      return ing.ingest(post);
+    },
+  };
+  for (const c of createOutboundConnectors(config)) options.register(c);
+  let poller: FeedPoller | null = null;
+  return {
+    name: 'connectors',
+    routes: async (app) => { await app.register(registerWebhooks, { ingestor, config: config.webhooks }); },
+    start() {
+      if (!config.feeds.length) return;
+      poller = startFeedPoller({
+        feeds: config.feeds, ingestor,
+        stateStore: options.dataDir ? fileFeedStateStore(join(options.dataDir, 'feeds')) : memoryFeedStateStore(),
+      });
+    },
+    stop: () => poller?.stop(),
+  };
+}

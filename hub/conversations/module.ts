@@ -1,0 +1,47 @@
+/**
+ * conversations: the write path. Inbound posts are stored and threaded (ingest.ts), agents'
+ * outbox batches applied (mutations.ts, POST /v1/mutations), snoozed conversations woken
+ * (snooze.ts). Other modules join in through the hooks of api/module.ts, handed in composed.
+ */
+import type { FastifyInstance } from 'fastify';
+import { MutationBatchSchema, type Mutation } from '../../shared/contract/hub-api';
+import { parseRequest } from '../api/errors';
+import { agentOf, type HubModule, type IngestHooks } from '../api/module';
+import type { ChangeLog } from '../sync/changelog';
+import { HubIngestor } from './ingest';
+import { applyMutations, type MutationHooks } from './mutations';
+import { startSnoozeWaker } from './snooze';
+
+export interface ConversationsOptions {
+  ingest: IngestHooks;
+  mutations: MutationHooks;
+  /** how often snoozed conversations are checked for waking (ms, default 15 000; 0 = never) */
+  snoozeCheckMs?: number;
+}
+
+export interface ConversationsModule extends HubModule {
+  /** an Ingestor for a workspace, with the hub's hooks */
+  ingestor(workspaceId: string): HubIngestor;
+}
+
+export function conversationsModule(log: ChangeLog, options: ConversationsOptions): ConversationsModule {
+  const { ingest, mutations } = options;
+  let stopSnooze: (() => Promise<void>) | null = null;
+  return {
+    name: 'conversations',
+    routes(app: FastifyInstance) {
+      app.post('/v1/mutations', async (req) => {
+        const body = parseRequest(MutationBatchSchema, req.body, 'mutation batch');
+        const results = await applyMutations(log, agentOf(req), body.mutations as Mutation[], mutations);
+        return { results };
+      });
+    },
+    ingestor: (workspaceId) => new HubIngestor(log, {
+      workspaceId, analyzePost: ingest.analyzerFor?.(workspaceId), route: ingest.route, answers: ingest.answers,
+    }),
+    start() {
+      if (options.snoozeCheckMs !== 0) stopSnooze = startSnoozeWaker(log, options.snoozeCheckMs ?? 15_000);
+    },
+    stop: () => stopSnooze?.(),
+  };
+}

@@ -1,0 +1,13 @@
+/** db: the database (PGlite in-process or in a worker thread, or a PostgreSQL server), migrations, and planner statistics kept fresh on PGlite. */
+import type { HubModule } from '../api/module';
+import type { Db } from './db';
+import { startStatsRefresher } from './maintenance';
+
+export function dbModule(db: Db): HubModule {
+  let stop: (() => Promise<void>) | null = null;
+  return {
+    name: 'db',
+    start() { stop = startStatsRefresher(db); },
+    stop: () => stop?.(),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Which modules a hub runs, in order: their routes are registered, and they start, in this order;
+ * they stop in the reverse order. Each module is one object (api/module.ts); their hooks on the
+ * write path are composed once, here, and handed to the write path (conversations).
+ */
+import { hostname } from 'node:os';
+import { accountsModule } from './accounts/module';
+import { analysisModule } from './analysis/module';
+import type { AnalysisService } from './analysis/service';
+import { composeHooks, type HubModule, type IngestHooks } from './api/module';
+import { loadConnectorConfig, type ConnectorConfig } from './connectors/config';
+import { connectorsModule } from './connectors/module';
+import { conversationsModule } from './conversations/module';
+import type { Db } from './db/db';
+import { dbModule } from './db/module';
+import { demoModule } from './demo/module';
+import type { DemoOptions } from './demo/demo';
+import { metricsModule } from './metrics/module';
+import { outboundModule, type OutboundOptions } from './outbound/module';
+import { routingModule, type RoutingModuleOptions } from './routing/module';
+import { supervisorModule } from './supervisor/module';
+import type { ChangeLog } from './sync/changelog';
+import { syncModule } from './sync/module';
+
+/** What runs in a hub: each module on or off, or its options. */
+export interface ModuleOptions {
+  /** analysis of every inbound post (default true) */
+  analysis?: boolean | AnalysisService;
+  /**
+   * routing: offers, presence, SLA, collision checks on replies (default off here, on in the CLI: it
+   * offers and assigns conversations by itself). Several hubs on one PostgreSQL schema elect a leader.
+   */
+  routing?: boolean | RoutingModuleOptions;
+  /** /v1/metrics/* endpoints (default true) */
+  metrics?: boolean;
+  /** CSAT and effort questions sent after a resolve (default false) */
+  surveys?: boolean;
+  /** /v1/supervisor/* endpoints (default true) */
+  supervisor?: boolean;
+  /**
+   * webhooks, outbound connectors and feeds: a config (`workspace`: the workspace they ingest into;
+   * default TEND_WORKSPACE, else the demo's, else the first), or false; default loadConnectorConfig(process.env)
+   */
+  channels?: (ConnectorConfig & { workspace?: string }) | false;
+  /** outbound messages: sandbox connector, more connectors, dispatcher */
+  outbound?: OutboundOptions;
+  /** how often snoozed conversations are checked for waking (ms, default 15 000; 0 = never) */
+  snoozeCheckMs?: number;
+  /** seed the demo workspace and replay IBM care conversations */
+  demo?: boolean | DemoOptions;
+}
+
+export interface HubParts {
+  /** in order */
+  modules: HubModule[];
+  accounts: ReturnType<typeof accountsModule>;
+  conversations: ReturnType<typeof conversationsModule>;
+  outbound: ReturnType<typeof outboundModule>;
+  analysis: ReturnType<typeof analysisModule> | null;
+  routing: ReturnType<typeof routingModule> | null;
+  demo: ReturnType<typeof demoModule> | null;
+  hooks: { ingest: IngestHooks };
+}
+
+export function hubModules(core: { db: Db; log: ChangeLog; databaseUrl?: string; dataDir?: string; publicUrl?: string; onError(err: unknown): void },
+  options: ModuleOptions): HubParts {
+  const { db, log } = core;
+  const accounts = accountsModule(db);
+  const analysis = options.analysis === false ? null
+    : analysisModule(db, typeof options.analysis === 'object' ? options.analysis : undefined);
+  const metrics = metricsModule(log, { routes: options.metrics !== false, surveys: !!options.surveys, onError: core.onError });
+  const routing = !options.routing ? null : routingModule(log, {
+    ...(typeof options.routing === 'object' ? options.routing : {}), databaseUrl: core.databaseUrl, publicUrl: core.publicUrl, hostname,
+  });
+  const supervisor = options.supervisor === false ? null : supervisorModule(log, routing);
+  const hooks = composeHooks([analysis, metrics, routing].filter((m) => m !== null));
+  const conversations = conversationsModule(log, { ingest: hooks.ingest, mutations: { ...hooks.mutations, onError: core.onError }, snoozeCheckMs: options.snoozeCheckMs });
+  const outbound = outboundModule(log, options.outbound);
+  const channels: (ConnectorConfig & { workspace?: string }) | null = options.channels === false ? null : options.channels ?? loadConnectorConfig(process.env);
+  const connectors = channels ? connectorsModule(db, {
+    config: channels, workspace: channels.workspace ?? process.env.TEND_WORKSPACE ?? (options.demo ? 'demo' : null),
+    ingestor: conversations.ingestor, register: (c) => outbound.registry.register(c), dataDir: core.dataDir,
+  }) : null;
+  const demo = options.demo ? demoModule(log, options.demo === true ? {} : options.demo, hooks.ingest) : null;
+  const modules = [dbModule(db), accounts, syncModule(log), analysis, metrics, routing, supervisor, conversations, outbound, connectors, demo]
+    .filter((m): m is HubModule => m !== null);
+  return { modules, accounts, conversations, outbound, analysis, routing, demo, hooks: { ingest: hooks.ingest } };
+}

@@ -1,0 +1,72 @@
+/**
+ * routing as a hub module: the RoutingService (one engine per workspace, fed by the change log),
+ * its endpoints and stream (api.ts), its ingest hook (`route`: the first queue of a new
+ * conversation) and its mutation hooks (reply collision checks).
+ *
+ * Several hubs on one PostgreSQL schema (a `databaseUrl` given): the hubs elect one routing leader
+ * (leader.ts); the others forward routing to it (proxy.ts). A Db handed in without its URL routes alone.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HubModule } from '../api/module';
+import type { ChangeLog } from '../sync/changelog';
+import { INTERNAL_CHECK_PATH, registerRoutingRoutes, SECRET_HEADER } from './api';
+import { RoutingLeadership } from './leader';
+import { askLeaderToCheckReply, forwardHttp } from './proxy';
+import { RoutingService, type RoutingServiceOptions } from './service';
+
+export interface RoutingModuleOptions extends RoutingServiceOptions {
+  /** how often a follower tries to take over the lead (ms, default 3000) */
+  leaderRetryMs?: number;
+}
+
+export interface RoutingModule extends HubModule {
+  service: RoutingService;
+  leadership: RoutingLeadership | null;
+  /** on a follower: the request forwarded to the routing leader; null on the leader itself */
+  forwardToLeader: ((req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> | null) | null;
+}
+
+export function routingModule(log: ChangeLog, options: RoutingModuleOptions & {
+  /** the PostgreSQL server's URL, when several hubs may share it (leader election needs its own connection) */
+  databaseUrl?: string;
+  /** where other hubs reach this one; default TEND_HUB_URL, else the listen URL (0.0.0.0 → this host's name) */
+  publicUrl?: string;
+  /** this host's name, for a hub listening on every interface */
+  hostname: () => string;
+}): RoutingModule {
+  const { databaseUrl, publicUrl, leaderRetryMs, hostname, ...serviceOptions } = options;
+  const routing = new RoutingService(log, serviceOptions);
+  const leadership = log.db.kind === 'pg' && databaseUrl
+    ? new RoutingLeadership({
+      db: log.db, databaseUrl, retryMs: leaderRetryMs,
+      onChange: (leads) => (leads ? routing.promote() : routing.demote()),
+    })
+    : null;
+  if (leadership) routing.shared((input) => askLeaderToCheckReply(() => leadership.leader(), INTERNAL_CHECK_PATH, SECRET_HEADER, input));
+  return {
+    name: 'routing',
+    service: routing,
+    leadership,
+    forwardToLeader: leadership ? (req, reply) => (routing.isLeader ? null : forwardHttp(() => leadership.leader(), req, reply)) : null,
+    routes: (app) => registerRoutingRoutes(app, { routing, leadership }),
+    ingest: { route: routing.routePost },
+    mutations: {
+      // the collision check runs inside the write transaction: load the workspace's routing (or ask the leader) before
+      prepare: (agent, replies) => routing.prepareReplyChecks(agent.workspace_id, agent.id, replies),
+      checkReplyCollision: (input) => routing.checkReplyCollision(input),
+    },
+    async start(server) {
+      routing.start();
+      if (leadership) {
+        const anyHost = server.host === '0.0.0.0' || server.host === '::';
+        leadership.url = publicUrl ?? process.env.TEND_HUB_URL ?? (anyHost ? `http://${hostname()}:${server.port}` : server.url);
+        await leadership.start();
+      }
+    },
+    async stop() {
+      // output written before the lock is given back, so the next leader loads it
+      await routing.stop();
+      await leadership?.stop();
+    },
+  };
+}
