@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDesktopService } from './core';
 import { CACHE_FILE, openCache } from './db/open';
-import { startWorld, type World } from './hub-harness';
+import { startWorld, type World } from '../../testing/desktop/hub-harness';
 import { FileTokenStore, TOKEN_FILE } from './session-token';
 
 const posix = process.platform !== 'win32';
