@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseJsonExact } from './json';
-import { createMemoryIngestor, PostRejected, type MemoryIngestor } from './testing/memory-ingestor';
+import { createMemoryIngestor, PostRejected, type MemoryIngestor } from './memory-ingestor';
 import { createWebhookStats, registerWebhooks, type WebhookStats } from './webhooks';
 
 const X_SECRET = 'x-secret';

@@ -13,10 +13,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXStandin, xTweetCreatePayload, type XStandin } from '../connectors/standins/x';
-import { call } from '../testing/client';
+import { call } from '../../testing/hub/client';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCRIPT = fileURLToPath(new URL('./testing/hub-process.ts', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../testing/hub/hub-process.ts', import.meta.url));
 const AGENT = { email: 'agent@crash.tend', password: 'crash-test-password' };
 const BRAND = { id: '3001969357', username: 'AcmeCare' };
 const SECRETS = { consumer: 'crash-x-secret', token: 'crash-x-token' };

@@ -9,16 +9,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db';
 import { startHub, type Hub } from '../hub';
-import { HubIngestor } from '../ingest';
+import { HubIngestor } from '../conversations/ingest';
 import { createMetaConnectors } from '../connectors/meta/outbound';
 import { startMetaStandin, type MetaStandin } from '../connectors/standins/meta';
 import { startXStandin, type XStandin } from '../connectors/standins/x';
 import { createXConnector } from '../connectors/x/outbound';
 import type { NormalizedPost } from '../connectors/types';
-import { openTestDb, truncateAll } from '../testing/testdb';
-import { seedWorld, type World } from '../testing/fixtures';
-import { call, login } from '../testing/client';
-import { waitForDelivery } from '../testing/wait';
+import { openTestDb, truncateAll } from '../../testing/hub/testdb';
+import { seedWorld, type World } from '../../testing/hub/fixtures';
+import { call, login } from '../../testing/hub/client';
+import { waitForDelivery } from '../../testing/hub/wait';
 
 const BRAND = { id: '3001969357', username: 'AcmeCare' };
 const PAGE = { id: '1234567890123', name: 'Acme' };
@@ -34,7 +34,7 @@ beforeAll(async () => {
   db = await openTestDb('exactly-once');
   x = await startXStandin({ consumerSecret: 's', bearerToken: 'x-token', brand: BRAND });
   meta = await startMetaStandin({ appSecret: 's', accessTokens: ['page-token'], page: PAGE });
-  hub = await startHub({ db, channels: false, analysis: false, snoozeCheckMs: 0, dispatcher: { pollMs: 20, settleMs: 20, baseBackoffMs: 10, leaseMs: 60_000 } });
+  hub = await startHub({ database: db, channels: false, analysis: false, snoozeCheckMs: 0, outbound: { dispatcher: { pollMs: 20, settleMs: 20, baseBackoffMs: 10, leaseMs: 60_000 } } });
   // short client timeouts: a held POST becomes a timeout quickly; no sleeping between safe retries
   const http = { sleep: async () => {} };
   hub.connectors.register(createXConnector({ apiBase: x.url, auth: { kind: 'bearer', token: 'x-token' }, retry: { timeoutMs: 500 } }, http));

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryIngestor } from '../testing/memory-ingestor';
+import { createMemoryIngestor } from '../memory-ingestor';
 import { loadConnectorConfig } from '../config';
 import { registerWebhooks } from '../webhooks';
 import { xTweetCreatePayload } from './x';

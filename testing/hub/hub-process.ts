@@ -4,12 +4,12 @@
  * TEND_META_GRAPH_BASE at the stand-ins). On first start it seeds workspace 'ws' with team 'care'
  * and agent agent@crash.tend (password in CRASH_PASSWORD). Prints one JSON line {url} when ready.
  *
- *   node --import tsx hub/outbound/testing/hub-process.ts <data-dir> [--lease-ms 2000]
+ *   node --import tsx testing/hub/hub-process.ts <data-dir> [--lease-ms 2000]
  */
 import { parseArgs } from 'node:util';
-import { createAgent, createTeam, createWorkspace } from '../../admin';
-import { loadConnectorConfig } from '../../connectors/config';
-import { startHub } from '../../hub';
+import { createAgent, createTeam, createWorkspace } from '../../hub/accounts/admin';
+import { loadConnectorConfig } from '../../hub/connectors/config';
+import { startHub } from '../../hub/hub';
 
 export const CRASH_AGENT = { email: 'agent@crash.tend', password: 'crash-test-password' };
 
@@ -18,8 +18,8 @@ const dataDir = positionals[0];
 if (!dataDir) throw new Error('usage: hub-process.ts <data-dir>');
 
 const hub = await startHub({
-  dataDir, channels: loadConnectorConfig(process.env), channelWorkspace: 'ws', analysis: false, snoozeCheckMs: 0,
-  dispatcher: { pollMs: 50, leaseMs: Number(values['lease-ms']), settleMs: 50, baseBackoffMs: 50 },
+  database: { dataDir }, channels: { ...loadConnectorConfig(process.env), workspace: 'ws' }, analysis: false, snoozeCheckMs: 0,
+  outbound: { dispatcher: { pollMs: 50, leaseMs: Number(values['lease-ms']), settleMs: 50, baseBackoffMs: 50 } },
 });
 const [ws] = await hub.db.query<{ id: string }>(`SELECT id FROM workspaces WHERE id = 'ws'`);
 if (!ws) {
