@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export async function buildNode(): Promise<void> {
+/** `outdir` defaults to dist/electron (what `npm start`, the web host and electron-builder use); tests build elsewhere. */
+export async function buildNode(outdir = 'dist/electron'): Promise<void> {
   const common = {
     absWorkingDir: root,
     bundle: true,
@@ -27,9 +28,9 @@ export async function buildNode(): Promise<void> {
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
   await Promise.all([
-    esbuild({ ...common, entryPoints: { main: 'main/electron/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
-    esbuild({ ...common, entryPoints: { preload: 'preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
-    esbuild({ ...common, entryPoints: { 'core-worker': 'main/core/worker-entry.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+    esbuild({ ...common, entryPoints: { main: 'main/electron/main.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
+    esbuild({ ...common, entryPoints: { preload: 'preload/preload.ts' }, outdir, outExtension: { '.js': '.cjs' }, external: ['electron'] }),
+    esbuild({ ...common, entryPoints: { 'core-worker': 'main/core/worker-entry.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
   ]);
 }
 

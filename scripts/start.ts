@@ -1,7 +1,9 @@
 /**
  * `npm start`: build what is needed, start a local demo hub unless TEND_HUB_URL names one,
- * then the Electron app. Where the Electron binary or a display is missing, say so in one line
- * and serve the same workspace to a browser instead (the web host). `--web` goes straight there.
+ * then the Electron app. On the first Electron start it fetches or builds the SQLite binding for
+ * Electron's ABI (scripts/electron-binding.ts). Where the Electron binary, a display or that binding
+ * is missing, it says so in one line and serves the same workspace to a browser instead (the web
+ * host). `--web` goes straight there.
  *
  *   npm start            npm run start:web            TEND_HUB_URL=http://hub:4100 npm start
  */
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildNode, buildRenderer } from './build';
+import { ensureElectronBinding, installedTarget, type BindingOutcome } from './electron-binding';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataRoot = join(root, '.tend');
@@ -31,6 +34,22 @@ export function electronProblem(
   }
   if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return { binary, problem: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
   return { binary, problem: null };
+}
+
+export type LaunchPlan = { kind: 'electron'; binary: string; binding: string } | { kind: 'web'; why: string | null };
+
+/** Electron when its binary, a display and a SQLite binding for it are there; else the web host, with why. */
+export async function launchPlan(o: {
+  web: boolean;
+  electron?: { binary: string | null; problem: string | null };
+  ensureBinding?: () => Promise<BindingOutcome>;
+}): Promise<LaunchPlan> {
+  if (o.web) return { kind: 'web', why: null };
+  const electron = o.electron ?? electronProblem();
+  if (electron.problem !== null || !electron.binary) return { kind: 'web', why: electron.problem ?? 'the Electron binary is not installed' };
+  const binding = await (o.ensureBinding ?? (() => ensureElectronBinding({ target: installedTarget(root) })))();
+  if (!binding.ok) return { kind: 'web', why: binding.problem };
+  return { kind: 'electron', binary: electron.binary, binding: binding.path };
 }
 
 async function portIsFree(port: number): Promise<boolean> {
@@ -54,8 +73,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { web: { type: 'boolean', default: false }, port: { type: 'string' } }, strict: true });
   mkdirSync(dataRoot, { recursive: true });
 
-  const electron = values.web ? { binary: null, problem: null } : electronProblem();
-  const useElectron = !values.web && electron.problem === null;
+  const plan = await launchPlan({ web: values.web });
   await Promise.all([buildRenderer(), buildNode()]);
 
   // A hub: the one configured, or a local demo hub with its data under .tend/hub.
@@ -71,8 +89,9 @@ async function main(): Promise<void> {
     console.log(`demo hub: ${hub.url} (data in .tend/hub)`);
   }
 
-  if (useElectron) {
-    const child = spawn(electron.binary!, [root], { stdio: 'inherit', env: { ...process.env, TEND_HUB_URL: hubUrl } });
+  if (plan.kind === 'electron') {
+    // main.ts finds the binding at the same place (native-binding.ts devBindingPath).
+    const child = spawn(plan.binary, [root], { stdio: 'inherit', env: { ...process.env, TEND_HUB_URL: hubUrl } });
     const stop = () => child.kill('SIGTERM');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -80,7 +99,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  if (!values.web) console.log(`Electron cannot start here: ${electron.problem}; opening the web workspace instead.`);
+  if (plan.why) console.log(`Electron cannot start here: ${plan.why}; opening the web workspace instead.`);
   const { runWebHost } = await import('../main/host/run');
   const port = values.port ? Number(values.port) : (await portIsFree(4300)) ? 4300 : 0;
   const running = await runWebHost({ dataDir: join(dataRoot, 'desktop'), hubUrl, port, staticDir: join(root, 'renderer', 'dist') });
