@@ -29,6 +29,18 @@ describe('preload bridge', () => {
     expect(invoked).toHaveLength(1);
   });
 
+  it('lets the shell\'s platform requests and events through (notification, badge, confirmed links)', async () => {
+    await exposed.tend.invoke('platform.notify', { title: 'New offer' });
+    await exposed.tend.invoke('platform.openExternal', { url: 'https://x.com' });
+    expect(invoked.slice(-2)).toEqual([['tend:platform.notify', { title: 'New offer' }], ['tend:platform.openExternal', { url: 'https://x.com' }]]);
+    expect(await exposed.tend.invoke('platform.openPath', { path: '/' })).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
+    const got: unknown[] = [];
+    const off = exposed.tend.on('platform.notificationClicked', (p: unknown) => got.push(p));
+    listeners.get('tend:event:platform.notificationClicked')!({}, { tag: 'offer:c1' });
+    expect(got).toEqual([{ tag: 'offer:c1' }]);
+    off();
+  });
+
   it('subscribes only to contract events, without leaking the IPC event object', () => {
     const got: unknown[] = [];
     const off = exposed.tend.on('data.changed', (p: unknown) => got.push(p));

@@ -4,6 +4,8 @@
  * no navigation, no new windows, external links only to http(s) in the system browser,
  * and every IPC sender checked.
  */
+import { openableHref } from '../../shared/links';
+
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'tend';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
@@ -51,14 +53,9 @@ export function isAllowedSender(frameUrl: string | undefined, isMainFrame: boole
   }
 }
 
-/** Links the system browser may open: http(s) only, never file:, javascript:, custom schemes. */
+/** Links the system browser may open: http(s) only, never file:, javascript:, custom schemes (shared/links.ts). */
 export function isOpenableExternally(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
-  } catch {
-    return false;
-  }
+  return openableHref(url) !== null;
 }
 
 /**
