@@ -5,10 +5,11 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 const exposed: Record<string, any> = {};
 const invoked: Array<[string, unknown]> = [];
 const listeners = new Map<string, (...a: unknown[]) => void>();
+let answer: (channel: string) => unknown = () => ({ ok: true, value: null });
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => { exposed[key] = api; } },
   ipcRenderer: {
-    invoke: async (channel: string, req: unknown) => { invoked.push([channel, req]); return { ok: true, value: null }; },
+    invoke: async (channel: string, req: unknown) => { invoked.push([channel, req]); return answer(channel); },
     on: (channel: string, cb: (...a: unknown[]) => void) => { listeners.set(channel, cb); },
     removeListener: (channel: string) => { listeners.delete(channel); },
   },
@@ -17,9 +18,9 @@ vi.mock('electron', () => ({
 describe('preload bridge', () => {
   beforeAll(async () => { await import('./preload'); });
 
-  it('exposes only window.tend with invoke and on', () => {
+  it('exposes only window.tend: the contract\'s invoke and on, the shell\'s notify, setBadgeCount and openExternal', () => {
     expect(Object.keys(exposed)).toEqual(['tend']);
-    expect(Object.keys(exposed.tend).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(exposed.tend).sort()).toEqual(['invoke', 'notify', 'on', 'openExternal', 'setBadgeCount']);
   });
 
   it('forwards contract requests on their own channel and refuses anything else', async () => {
@@ -29,11 +30,23 @@ describe('preload bridge', () => {
     expect(invoked).toHaveLength(1);
   });
 
-  it('lets the shell\'s platform requests and events through (notification, badge, confirmed links)', async () => {
-    await exposed.tend.invoke('platform.notify', { title: 'New offer' });
-    await exposed.tend.invoke('platform.openExternal', { url: 'https://x.com' });
-    expect(invoked.slice(-2)).toEqual([['tend:platform.notify', { title: 'New offer' }], ['tend:platform.openExternal', { url: 'https://x.com' }]]);
-    expect(await exposed.tend.invoke('platform.openPath', { path: '/' })).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
+  it('offers the shell\'s notification, badge and confirmed link, each through its own channel', async () => {
+    const answers: Record<string, unknown> = {
+      'tend:platform.notify': { ok: true, value: { shown: true } },
+      'tend:platform.badge': { ok: true, value: { shown: false } },
+      'tend:platform.openExternal': { ok: false, error: { code: 'invalid_request', message: 'x' } },
+    };
+    answer = (channel) => answers[channel];
+    expect(await exposed.tend.notify({ title: 'New offer', body: 'Maria K. on X', tag: 'offer:c1' })).toBe(true);
+    expect(await exposed.tend.setBadgeCount(3)).toBe(false);
+    expect(await exposed.tend.openExternal('https://x.com/a')).toBe(false);
+    expect(invoked.slice(-3)).toEqual([
+      ['tend:platform.notify', { title: 'New offer', body: 'Maria K. on X', tag: 'offer:c1' }],
+      ['tend:platform.badge', { count: 3 }],
+      ['tend:platform.openExternal', { url: 'https://x.com/a' }],
+    ]);
+    // not through invoke: that one carries the core's contract only
+    expect(await exposed.tend.invoke('platform.notify', { title: 'x' })).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
     const got: unknown[] = [];
     const off = exposed.tend.on('platform.notificationClicked', (p: unknown) => got.push(p));
     listeners.get('tend:event:platform.notificationClicked')!({}, { tag: 'offer:c1' });

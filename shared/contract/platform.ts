@@ -3,14 +3,15 @@
  * notification, the badge count, and opening a customer link in the system browser after the user
  * confirms it in a dialog that shows the full URL.
  *
- * Electron only: the preload lets these names through `window.tend.invoke` / `window.tend.on`, and
- * main answers them (main/electron/platform.ts), with the same sender check and zod parsing as every
- * request. The web host does not answer them (`unknown_request`): in a browser the page uses the
- * browser's own Notification API, its title for counts, and its own confirmation before window.open.
+ * Electron only. The preload adds three functions to `window.tend`, each on its own IPC channel
+ * (`tend:<name>`), and main answers them (main/electron/platform.ts) with the same sender check and
+ * zod parsing as every request. In a browser tab (the web host) they are absent: the page uses the
+ * browser's Notification API, its title for counts, and its own confirmation before window.open
+ * (renderer/src/app/platform.ts, renderer/src/api/links.ts).
  *
- *   await window.tend.invoke('platform.notify', { title: 'New offer', body: 'Maria K. on X', tag: 'offer:c1' })
- *   await window.tend.invoke('platform.badge', { count: 3 })            // 0 clears it
- *   await window.tend.invoke('platform.openExternal', { url })          // → { opened: false } when the user cancels
+ *   await window.tend.notify({ title: 'New offer', body: 'Maria K. on X', tag: 'offer:c1' })  // → shown?
+ *   await window.tend.setBadgeCount(3)                                                      // 0 clears it → shown?
+ *   await window.tend.openExternal(url)                  // main asks, showing the URL → false when cancelled
  *   window.tend.on('platform.notificationClicked', ({ tag }) => …)     // the window is focused already
  */
 import { z } from 'zod';

@@ -6,8 +6,7 @@ function deps(kind: 'electron' | 'web', answer: boolean) {
   const opened: string[] = [];
   const invoked: Array<[string, unknown]> = [];
   const d: LinkDeps = {
-    kind,
-    invoke: async (name, req) => { invoked.push([name, req]); return { ok: true, value: { opened: answer } }; },
+    openExternal: kind === 'electron' ? async (url) => { invoked.push(['openExternal', url]); return answer; } : undefined,
     confirm: (q) => { asked.push(q); return answer; },
     open: (href) => { opened.push(href); },
   };
@@ -29,7 +28,7 @@ describe('openLink', () => {
   it('Electron: leaves the confirmation to main, which shows it natively', async () => {
     const t = deps('electron', false);
     expect(await openLink('https://x.com/maria_k/status/1', t.d)).toBe(false);
-    expect(t.invoked).toEqual([['platform.openExternal', { url: 'https://x.com/maria_k/status/1' }]]);
+    expect(t.invoked).toEqual([['openExternal', 'https://x.com/maria_k/status/1']]);
     expect(t.asked).toEqual([]);
   });
 

@@ -1,24 +1,21 @@
 /**
  * Opening a customer link: never without the user confirming the full URL, and only http(s).
- * - Electron: main asks in a native dialog that shows the URL (`platform.openExternal`), then hands it
- *   to the system browser; the page cannot skip that dialog.
+ * - Electron: `window.tend.openExternal(url)`: main asks in a native dialog that shows the URL, then
+ *   hands it to the system browser; the page cannot skip that dialog.
  * - Web host: the browser's own confirmation, then a new tab with no opener and no referrer.
  * Call `openLink(url)` from a click or a key; it resolves whether the link was opened.
  */
-import type { Result } from '../../../shared/contract/desktop';
 import { linkQuestion, openableHref } from '../../../shared/links';
-import { transport } from './client';
 
 export interface LinkDeps {
-  kind: 'electron' | 'web';
-  invoke(name: string, req: unknown): Promise<Result<unknown>>;
+  /** Electron's bridge (it asks in main); absent in a browser tab */
+  openExternal?: (url: string) => Promise<boolean>;
   confirm(question: string): boolean;
   open(href: string): void;
 }
 
 const browser = (): LinkDeps => ({
-  kind: transport.kind,
-  invoke: (name, req) => transport.invoke(name, req),
+  openExternal: (window.tend as { openExternal?: (url: string) => Promise<boolean> } | undefined)?.openExternal,
   confirm: (question) => window.confirm(question),
   open: (href) => { window.open(href, '_blank', 'noopener,noreferrer'); },
 });
@@ -26,10 +23,7 @@ const browser = (): LinkDeps => ({
 export async function openLink(url: string, deps: LinkDeps = browser()): Promise<boolean> {
   const href = openableHref(url);
   if (!href) return false;
-  if (deps.kind === 'electron') {
-    const r = await deps.invoke('platform.openExternal', { url: href });
-    return r.ok && (r.value as { opened: boolean }).opened;
-  }
+  if (deps.openExternal) return deps.openExternal(href);
   if (!deps.confirm(linkQuestion(href))) return false;
   deps.open(href);
   return true;
