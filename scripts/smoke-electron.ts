@@ -33,7 +33,7 @@ async function smoke(binary: string): Promise<void> {
   await Promise.all([buildRenderer(), buildNode()]);
   const work = mkdtempSync(join(tmpdir(), 'tend-smoke-electron-'));
   const { startHub } = await import('../hub/hub');
-  const hub = await startHub({ dataDir: join(work, 'hub'), port: 0, demo: { log: () => {} }, routing: true, surveys: true });
+  const hub = await startHub({ database: { dataDir: join(work, 'hub') }, server: { port: 0 }, demo: { log: () => {} }, routing: true, surveys: true });
   const { _electron } = await import('playwright-core');
   const app = await _electron.launch({
     executablePath: binary,
