@@ -123,6 +123,79 @@ describe('mutations', () => {
   });
 });
 
+describe('a mutation id is bound to its payload (issue 10, 5)', () => {
+  const send = async (mutations: Array<{ id: string; type: string; args: Record<string, unknown> }>) =>
+    call(hub.url, 'POST', '/v1/mutations', { token, body: { mutations } });
+
+  it('the same id with another text, type or conversation gets 409 id_reused and changes nothing; the same payload gets the stored result', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const other = await conversation(hub.log, w, { handle: 'other', assignee: w.agentA });
+    const id = randomUUID();
+    const messageId = randomUUID();
+    const reply = { conversation_id: c.id, message_id: messageId, text: 'We are on it', visibility: 'public' };
+    const first = await send([{ id, type: 'reply', args: reply }]);
+    expect(first.status).toBe(200);
+    const stored = MutationResultsSchema.parse(first.json).results[0];
+    expect(stored.ok).toBe(true);
+    const before = await writeCounts(db);
+
+    for (const changed of [
+      { id, type: 'reply', args: { ...reply, text: 'We are on it!!' } },
+      { id, type: 'reply', args: { ...reply, conversation_id: other.id } },
+      { id, type: 'note', args: { conversation_id: c.id, note_id: randomUUID(), text: 'We are on it' } },
+      { id, type: 'set_status', args: { conversation_id: c.id, status: 'resolved' } },
+    ]) {
+      const r = await send([changed]);
+      expect(r.status, r.text).toBe(409);
+      expect(r.json).toMatchObject({ error: { code: 'id_reused', details: { results: [{ id, ok: false, error: { code: 'id_reused' } }] } } });
+      // nothing of the batch is written, not even its other, fresh mutation
+      const fresh = await send([{ id: randomUUID(), type: 'tag', args: { conversation_id: c.id, add: ['x'] } }, changed]);
+      expect(fresh.status).toBe(409);
+      expect(await writeCounts(db)).toEqual(before);
+    }
+    expect((await conv(c.id)).status).toBe('open');
+    expect((await conv(c.id)).tags).toEqual([]);
+
+    // the same payload (with the attempt's collision fields changed) is the same mutation: its stored answer
+    const again = await send([{ id, type: 'reply', args: { ...reply, seen_up_to: new Date().toISOString(), confirm_collision: 'token' } }]);
+    expect(again.status).toBe(200);
+    expect(MutationResultsSchema.parse(again.json).results[0]).toEqual(stored);
+    expect(await writeCounts(db)).toEqual(before);
+  });
+
+  it('two first attempts with different payloads under one id, at once: one is applied, the other gets 409', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const id = randomUUID();
+    const [x, y] = await Promise.all(['first text', 'second text'].map((text) =>
+      send([{ id, type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text, visibility: 'public' } }])));
+    expect([x.status, y.status].sort()).toEqual([200, 409]);
+    const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND direction = 'outbound'", [c.id]);
+    expect(n).toBe(1);
+  });
+
+  it('the canonical payload is what the hub acts on: defaults and key order do not make another payload', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const id = randomUUID();
+    const first = await send([{ id, type: 'tag', args: { conversation_id: c.id, add: ['refund'] } }]);
+    expect(first.status).toBe(200);
+    const same = await send([{ id, type: 'tag', args: { remove: [], add: ['refund'], conversation_id: c.id } }]);
+    expect(same.status).toBe(200);
+    expect(same.json).toEqual(first.json);
+    const notSame = await send([{ id, type: 'tag', args: { conversation_id: c.id, add: ['refund'], remove: ['vip'] } }]);
+    expect(notSame.status).toBe(409);
+  });
+
+  it('a collision warning is not stored, so the re-send under the same id may confirm it', async () => {
+    // (the full collision flow is in hub/api/wiring.test.ts; here: a refused batch does not bind the id)
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const id = randomUUID();
+    const bad = await send([{ id, type: 'reply', args: { conversation_id: 'no-such-conversation', message_id: randomUUID(), text: 'hi', visibility: 'public' } }]);
+    expect(bad.status).toBe(404);
+    const good = await send([{ id, type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text: 'hi', visibility: 'public' } }]);
+    expect(good.status).toBe(200);
+  });
+});
+
 describe('snooze', () => {
   it('a snooze that has passed wakes the conversation up', async () => {
     const { wakeSnoozed } = await import('./snooze');

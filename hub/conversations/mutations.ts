@@ -9,9 +9,10 @@
  *    outside the agent's queues): that mutation gets {ok:false, error:{code}} in the results,
  *    and the result is stored like a success.
  *
- * Idempotency: the mutation id is stored with its result in the same transaction as its
- * effect. Writers serialize on the change log's lock, so a repeat (concurrent, or after a
- * restart) finds the stored result and returns it without repeating the effect.
+ * Idempotency: the mutation id is stored with its result and the hash of its canonical payload
+ * (payload.ts) in the same transaction as its effect. Writers serialize on the change log's lock,
+ * so a repeat (concurrent, or after a restart) finds the stored result and returns it without
+ * repeating the effect; the same id with another payload is refused whole (409 id_reused).
  */
 import type { z } from 'zod';
 import {
@@ -24,6 +25,7 @@ import type { LabelTask, MutationHooks as ModuleMutationHooks } from '../api/mod
 import type { Queryable } from '../db/db';
 import { sql, type ChangeLog, type Writer } from '../sync/changelog';
 import { inDirectScope, type AgentContext } from '../sync/scope';
+import { isOtherPayload, payloadHash } from './payload';
 
 /** The hooks of other modules (api/module.ts), and where a failing after-commit effect is reported. */
 export type MutationHooks = ModuleMutationHooks & { onError?(err: unknown): void };
@@ -31,7 +33,8 @@ export type MutationHooks = ModuleMutationHooks & { onError?(err: unknown): void
 /** A refusal of the whole batch, before anything is written (`details.results` names the mutations). */
 export const MutationBatchError = HttpError;
 
-type Parsed = { id: string; type: MutationType; args: any };
+/** `hash`: the canonical payload's hash (payload.ts), stored with the id */
+type Parsed = { id: string; type: MutationType; args: any; hash: string };
 
 interface ConversationRow {
   id: string;
@@ -50,6 +53,8 @@ const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
 const reject = (id: string, code: RejectionCode, message: string): MutationResult => ({ id, ok: false, error: { code, message } });
+const idReused = (id: string): MutationResult =>
+  reject(id, 'id_reused', `mutation id ${id} was already used for a different change; send this change under a new id`);
 
 /** Contract-level checks of every mutation, and ids that must exist. Throws MutationBatchError. */
 async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[]): Promise<Parsed[]> {
@@ -80,7 +85,7 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
       bad.push(reject(m.id, 'invalid', `correct_label: a sentiment is one of ${SENTIMENT_LABELS.join(', ')}, got "${args.label}"`));
       continue;
     }
-    parsed.push({ id: m.id, type: m.type, args });
+    parsed.push({ id: m.id, type: m.type, args, hash: payloadHash(m.type, args) });
   }
   if (bad.length) throw new MutationBatchError(400, 'invalid', bad[0].ok ? '' : bad[0].error.message, { results: bad });
 
@@ -93,8 +98,15 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
     taken('messages', pick(parsed, (p) => (p.type === 'reply' ? p.args.message_id : null))),
     taken('notes', pick(parsed, (p) => (p.type === 'note' ? p.args.note_id : null))),
   ]);
-  // Mutations already applied are answered from the store: no further checks for them.
-  const stored = await taken('mutations', parsed.map((p) => p.id));
+  // Mutations already applied are answered from the store: no further checks for them. An id
+  // stored with another payload is a different request under a used id: refused, never answered
+  // with the first one's result (which would drop the new request silently).
+  const storedRows = parsed.length === 0 ? [] : await q.query<{ id: string; agent_id: string; payload_hash: string | null }>(
+    'SELECT id, agent_id, payload_hash FROM mutations WHERE id = ANY($1::text[])', [parsed.map((p) => p.id)]);
+  const stored = new Map(storedRows.map((r) => [r.id, r]));
+  const reused = parsed.filter((p) => { const s = stored.get(p.id); return !!s && s.agent_id === agent.id && isOtherPayload(s.payload_hash, p.hash); })
+    .map((p) => idReused(p.id));
+  if (reused.length) throw new MutationBatchError(409, 'id_reused', reused[0].ok ? '' : reused[0].error.message, { results: reused });
   const fresh = parsed.filter((p) => !stored.has(p.id));
   const found = async (table: string, list: string[]) => new Set(list.length === 0 ? [] : (await q.query<{ id: string }>(
     `SELECT id FROM ${table} WHERE workspace_id = $1 AND id = ANY($2::text[])`, [agent.workspace_id, list])).map((r) => r.id));
@@ -148,9 +160,12 @@ export async function applyMutations(log: ChangeLog, agent: AgentContext, batch:
 }
 
 async function applyOne(w: Writer, agent: AgentContext, m: Parsed, hooks: MutationHooks, after: AfterCommit): Promise<MutationResult> {
-  const [prior] = await w.query<{ agent_id: string; result: MutationResult }>('SELECT agent_id, result FROM mutations WHERE id = $1', [m.id]);
+  const [prior] = await w.query<{ agent_id: string; result: MutationResult; payload_hash: string | null }>(
+    'SELECT agent_id, result, payload_hash FROM mutations WHERE id = $1', [m.id]);
   if (prior) {
     if (prior.agent_id !== agent.id) return reject(m.id, 'forbidden', 'this mutation id belongs to another agent');
+    // a concurrent first attempt with another payload committed after validateBatch: the whole batch rolls back
+    if (isOtherPayload(prior.payload_hash, m.hash)) throw new MutationBatchError(409, 'id_reused', 'mutation id already used for a different change', { results: [idReused(m.id)] });
     return prior.result;
   }
   const [conv] = await w.query<ConversationRow>(
@@ -167,8 +182,8 @@ async function applyOne(w: Writer, agent: AgentContext, m: Parsed, hooks: Mutati
   // a collision warning is an answer to this attempt, not to the mutation: the re-send with the
   // confirm token reuses the id, so it is not stored
   if (!result.ok && result.error.code === 'collision') return result;
-  await w.query('INSERT INTO mutations (id, workspace_id, agent_id, type, result) VALUES ($1, $2, $3, $4, $5)',
-    [m.id, agent.workspace_id, agent.id, m.type, JSON.stringify(result)]);
+  await w.query('INSERT INTO mutations (id, workspace_id, agent_id, type, result, payload_hash) VALUES ($1, $2, $3, $4, $5, $6)',
+    [m.id, agent.workspace_id, agent.id, m.type, JSON.stringify(result), m.hash]);
   return result;
 }
 

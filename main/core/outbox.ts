@@ -2,6 +2,9 @@
  * The outbox: mutations the agent made, kept durably until the hub has answered them.
  * Queued in one synchronous=FULL transaction (with the draft they came from), drained in
  * order, acknowledged by mutation id (the hub is idempotent by id, so resending is safe).
+ * An id names one payload for ever (the hub answers another payload under a used id with 409
+ * id_reused): every queued change gets a fresh id, a queued row's payload is never rewritten
+ * (db migration 0160 refuses it), so an edited draft is queued again under a new id.
  */
 import { randomUUID } from 'node:crypto';
 import type { MutationResult, MutationType, RejectionCode } from '../../shared/contract/hub-api';
@@ -147,6 +150,23 @@ export class Outbox {
       for (const c of rehydrate) mark.run(c);
     });
     return { conversationIds: [...conversationIds], rehydrate: [...rehydrate] };
+  }
+
+  /**
+   * The same change in the same place in line under a new mutation id (the hub refused the old id as
+   * used for another payload: ours was never applied). Mutations that wait on it wait on the new id.
+   */
+  requeueUnderNewId(id: string): string {
+    const fresh = randomUUID();
+    durableTransaction(this.db, () => {
+      const row = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+      if (!row) return;
+      this.db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
+      this.db.prepare(`INSERT INTO outbox(seq, id, type, args, conversation_id, message_id, depends_on, state, attempts, last_error, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, ?)`).run(row.seq, fresh, row.type, row.args, row.conversation_id, row.message_id, row.depends_on, row.created_at);
+      this.db.prepare('UPDATE outbox SET depends_on = ? WHERE depends_on = ?').run(fresh, id);
+    });
+    return fresh;
   }
 
   /** outbox.retry: a mutation stopped after a non-retryable error goes back in line. */

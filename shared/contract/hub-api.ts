@@ -147,6 +147,7 @@ export const RejectionCodeSchema = z.enum([
   'conversation_resolved', // resolved meanwhile
   'too_long',              // over the channel's limit
   'collision',             // someone else replied or is replying: confirm with details.confirm_token to send anyway
+  'id_reused',             // the mutation id was already used for a different payload (409 for the batch): send under a new id
 ]);
 export type RejectionCode = z.infer<typeof RejectionCodeSchema>;
 

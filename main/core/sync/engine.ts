@@ -208,11 +208,22 @@ export class SyncEngine {
     }
   }
 
-  /** The hub refused the request itself (4xx): a reply or note goes back to the draft, other changes wait for a manual retry. */
+  /**
+   * The hub refused the request itself (4xx): a reply or note goes back to the draft, other changes wait for a manual retry.
+   * 409 id_reused (the hub holds another payload under this id, so ours was never applied): a reply or note goes back
+   * to the draft saying so (the agent sends it again, under a new id); another change is queued again under a new id
+   * in its place, since applying a status, tag or assignment once is exactly what was asked.
+   */
   private refuseMalformed(row: OutboxRow, err: HubRequestError): void {
     const args = JSON.parse(row.args) as { text?: string; visibility?: 'public' | 'private' };
+    const reused = err.status === 409 && err.code === 'id_reused';
     if ((row.type === 'reply' || row.type === 'note') && args.text !== undefined) {
-      this.outbox.settle([{ id: row.id, ok: false, error: { code: 'invalid', message: `${err.code}: ${err.message}` } }]);
+      this.outbox.settle([{ id: row.id, ok: false, error: reused
+        ? { code: 'id_reused', message: `Not sent: the hub already holds a different change under this ${row.type}'s id. Nothing was posted; send it again.` }
+        : { code: 'invalid', message: `${err.code}: ${err.message}` } }]);
+    } else if (reused) {
+      const fresh = this.outbox.requeueUnderNewId(row.id);
+      this.opts.log(`outbox: ${row.type} ${row.id} refused as id_reused; queued again as ${fresh}`);
     } else {
       this.outbox.markFailed(row.id, `${err.code}: ${err.message}`);
     }

@@ -75,6 +75,41 @@ it('joining a team rebuilds the scope: its queue appears', async () => {
   await cacheEqualsHub();
 });
 
+it('a mutation id the hub holds with another payload (409 id_reused): the reply comes back as the draft, a status change goes again under a new id', async () => {
+  await login();
+  const p = await t.post({ handle: '@ida', text: 'my order is late' });
+  await t.act(t.agents.other, { type: 'assign', args: { conversation_id: p.conversation_id, assignee_id: t.agents.me } });
+  await core.engine.syncNow();
+  await core.engine.stop();
+  await core.handle('reply.send', { conversation_id: p.conversation_id, text: 'It ships today', visibility: 'public' });
+  await core.handle('conversation.setStatus', { conversation_id: p.conversation_id, status: 'pending' });
+  const [reply, status] = core.outbox.all();
+  // the ids were used meanwhile for other changes (a bug elsewhere, a restored backup…)
+  const signIn = await fetch(new URL('/v1/auth/login', world.hub.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: t.emails.me, password: t.password }) });
+  const { token } = await signIn.json() as { token: string };
+  const taken = await fetch(new URL('/v1/mutations', world.hub.url), {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ mutations: [
+      { id: reply!.id, type: 'note', args: { conversation_id: p.conversation_id, note_id: crypto.randomUUID(), text: 'other' } },
+      { id: status!.id, type: 'tag', args: { conversation_id: p.conversation_id, add: ['other'] } },
+    ] }),
+  });
+  expect(taken.status).toBe(200);
+  // a queued row never changes its payload under its id
+  expect(() => core.db.prepare('UPDATE outbox SET args = ? WHERE id = ?').run('{}', reply!.id)).toThrow(/keeps its payload/);
+
+  core.engine.start();
+  await core.engine.syncNow();
+  expect(await core.handle('draft.get', { conversation_id: p.conversation_id })).toMatchObject({ text: 'It ships today', rejected: { code: 'id_reused' } });
+  expect(core.outbox.all()).toEqual([]);
+  const [row] = await world.hub.db.query<{ status: string; tags: string[] }>('SELECT status, tags FROM conversations WHERE id = $1', [p.conversation_id]);
+  expect(row).toEqual({ status: 'pending', tags: ['other'] });
+  // nothing was posted for the refused reply
+  await t.deliveriesSettled();
+  expect([...(await t.sandboxCounts()).values()]).toEqual([]);
+  await cacheEqualsHub();
+});
+
 it('an expired session goes back to login with the cache, drafts and outbox kept', async () => {
   await login();
   const p = await t.post({ handle: '@kay', text: 'my card was charged twice' });

@@ -10,6 +10,7 @@ import ftsDeferredIndexing from './0110-fts-deferred-indexing';
 import messagesKeyedByConversation from './0120-messages-keyed-by-conversation';
 import inboxSlaOrderByMerge from './0130-inbox-sla-order-by-merge';
 import pruneMessagesWhenIdle from './0140-prune-messages-when-idle';
+import outboxPayloadBound from './0160-outbox-payload-bound';
 
 export interface Migration { version: number; name: string; up: (db: Database) => void }
 
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 120, name: 'messages-keyed-by-conversation', up: messagesKeyedByConversation },
   { version: 130, name: 'inbox-sla-order-by-merge', up: inboxSlaOrderByMerge },
   { version: 140, name: 'prune-messages-when-idle', up: pruneMessagesWhenIdle },
+  { version: 160, name: 'outbox-payload-bound', up: outboxPayloadBound },
 ];
