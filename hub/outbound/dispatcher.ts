@@ -244,9 +244,7 @@ export class Dispatcher {
     const found = await this.log.write(async (w) => {
       const match = await firstUnclaimed(w, m, result.ok ? result.matches : []);
       if (!match) return false;
-      await w.update('message', m.message_id, {
-        delivery: 'sent', delivery_error: null, platform_id: match.platform_id, permalink: match.permalink ?? null, next_attempt_at: null,
-      });
+      await markSent(w, m, match, {});
       return true;
     });
     this.opts.log(`dispatcher: ${m.message_id} ${found ? 'was on the platform: marked sent' : 'is not on the platform: sending'}`);
@@ -257,12 +255,12 @@ export class Dispatcher {
     await this.log.write(async (w) => {
       const attempts = m.attempts + 1;
       if (outcome.ok) {
-        await w.update('message', m.message_id, {
-          delivery: 'sent', delivery_error: null, platform_id: outcome.platform_id,
-          permalink: outcome.permalink ?? null, attempts, next_attempt_at: null,
-        });
+        await markSent(w, m, { platform_id: outcome.platform_id, permalink: outcome.permalink ?? null }, { attempts });
         return;
       }
+      // the platform's own echo of this reply (a webhook) may have settled it meanwhile: never undo that
+      const [now] = await w.query<{ delivery: string }>('SELECT delivery FROM messages WHERE id = $1', [m.message_id]);
+      if (now?.delivery === 'sent') return;
       if (outcome.unknown) {
         this.opts.log(`dispatcher: ${m.message_id} outcome unknown (${outcome.error}): reading back in ${this.opts.settleMs} ms`);
         await w.update('message', m.message_id, {
@@ -284,14 +282,35 @@ export class Dispatcher {
   }
 }
 
-/** The first match (oldest) whose platform id no other message of the workspace already holds. */
+/**
+ * The first match (oldest) that is not another agent reply's post. A match already stored as the
+ * brand's own post in this conversation (the platform's webhook echo of this very reply, stored
+ * before the send was settled) counts as this reply's.
+ */
 async function firstUnclaimed(w: Writer, m: Claimed, matches: PlatformMatch[]): Promise<PlatformMatch | null> {
   if (!matches.length) return null;
-  const taken = await w.query<{ platform_id: string }>(
-    `SELECT platform_id FROM messages WHERE workspace_id = $1 AND channel = $2 AND platform_id = ANY($3::text[]) AND id <> $4`,
-    [m.workspace_id, m.channel, matches.map((x) => x.platform_id), m.message_id]);
-  const used = new Set(taken.map((t) => t.platform_id));
-  return matches.find((x) => !used.has(x.platform_id)) ?? null;
+  const taken = await w.query<{ platform_id: string; echo: boolean }>(
+    `SELECT platform_id, (author_id IS NULL AND direction = 'outbound' AND conversation_id = $5) AS echo
+       FROM messages WHERE workspace_id = $1 AND channel = $2 AND platform_id = ANY($3::text[]) AND id <> $4`,
+    [m.workspace_id, m.channel, matches.map((x) => x.platform_id), m.message_id, m.conversation_id]);
+  const byId = new Map(taken.map((t) => [t.platform_id, t.echo]));
+  return matches.find((x) => !byId.has(x.platform_id) || byId.get(x.platform_id) === true) ?? null;
+}
+
+/**
+ * Marks a reply sent with the platform's id. When that id is already stored on another message (the
+ * platform's echo of this reply, ingested first), the reply is sent all the same and the echo keeps
+ * the id (ids are unique per channel): failing here would leave the reply 'sending', and a later
+ * round could post it again.
+ */
+async function markSent(w: Writer, m: Claimed, post: { platform_id: string; permalink?: string | null }, extra: Record<string, unknown>): Promise<void> {
+  const [holder] = await w.query<{ id: string }>(
+    'SELECT id FROM messages WHERE workspace_id = $1 AND channel = $2 AND platform_id = $3 AND id <> $4 LIMIT 1',
+    [m.workspace_id, m.channel, post.platform_id, m.message_id]);
+  await w.update('message', m.message_id, {
+    delivery: 'sent', delivery_error: null, platform_id: holder ? null : post.platform_id,
+    permalink: post.permalink ?? null, next_attempt_at: null, ...extra,
+  });
 }
 
 function toReply(m: Claimed): OutboundReply {

@@ -241,3 +241,35 @@ describe('lanes', () => {
     expect(s.platform_id).toBe(x.tweets[0].id);
   });
 });
+
+describe('the platform\'s own echo of a reply (a webhook) arrives before the send is settled', () => {
+  const echoOf = (c: { platform_id: string }, tweet: { id: string; text: string }): NormalizedPost => ({
+    channel: 'x', account: 'AcmeCare', platform_id: tweet.id, author: { platform_user_id: BRAND.id, handle: BRAND.username, name: 'Acme Care', followers: null, verified: true },
+    text: tweet.text, visibility: 'public', in_reply_to: c.platform_id, created_at: new Date().toISOString(), permalink: null, from_brand: true, thread_key: null,
+  });
+
+  it('a send that then times out is found (the echo holds the post): sent, not posted again', async () => {
+    const c = await inbound({});
+    x.addFault({ method: 'POST', path: '^/2/tweets$', fault: { kind: 'hang' } });
+    const id = await reply(c.conversation_id, '@jane echo first');
+    await x.waitForCalls(1, { method: 'POST', path: '^/2/tweets$' });
+    await new HubIngestor(hub.log, { workspaceId: w.ws }).ingest(echoOf(c, x.tweets[0]));
+    const m = await waitForDelivery(hub, id);
+    expect(x.tweets).toHaveLength(1);
+    expect(x.calls.filter((k) => k.method === 'POST')).toHaveLength(1);
+    expect(m.delivery).toBe('sent');
+  });
+
+  it('a send whose answer comes after the echo is sent, without a clash over the platform id', async () => {
+    const c = await inbound({});
+    x.addFault({ method: 'POST', path: '^/2/tweets$', fault: { kind: 'hang' } });
+    const id = await reply(c.conversation_id, '@jane echo before answer');
+    await x.waitForCalls(1, { method: 'POST', path: '^/2/tweets$' });
+    await new HubIngestor(hub.log, { workspaceId: w.ws }).ingest(echoOf(c, x.tweets[0]));
+    x.release(); // X answers 201 now, before the client's timeout
+    const m = await waitForDelivery(hub, id);
+    expect(m.delivery).toBe('sent');
+    expect(x.tweets).toHaveLength(1);
+    expect(x.calls.filter((k) => k.method === 'POST')).toHaveLength(1);
+  });
+});
