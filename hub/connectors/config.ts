@@ -18,14 +18,18 @@
  *   TEND_WEBHOOK_PREFIX           default /webhooks
  *   TEND_ACCOUNT_NAMES            JSON {"<X user id | Page id | IG account id>": "<account name>"}: how posts
  *                                 name the brand account (default: the platform id)
+ *   TEND_BRAND_ACCOUNTS           JSON {"<channel>": [{"id": "<platform user id>", "handle": "<handle>"}]}: the
+ *                                 brand's own accounts, whose posts are the brand's and never a customer's
+ *                                 (X API v2 deliveries also take their brand account from here)
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ChannelSchema, type Channel } from '../../shared/domain';
 import type { HttpDeps } from './delivery';
 import { FeedConfigSchema, type FeedConfig } from './feeds/poller';
 import { createMetaConnectors, type MetaConnectorConfig } from './meta/outbound';
 import { describeZodError } from './normalized';
-import type { OutboundConnector } from './types';
+import type { BrandAccount, OutboundConnector } from './types';
 import type { WebhookConfig } from './webhooks';
 import { createXConnector, type XConnectorConfig } from './x/outbound';
 
@@ -34,7 +38,14 @@ export interface ConnectorConfig {
   x: XConnectorConfig | null;
   meta: MetaConnectorConfig | null;
   feeds: FeedConfig[];
+  /** configured brand accounts (TEND_BRAND_ACCOUNTS); the hub also learns them from the brand's own posts */
+  brands: BrandAccount[];
 }
+
+const BrandAccountsSchema = z.record(ChannelSchema, z.array(z.object({
+  id: z.string().min(1).max(256).optional(),
+  handle: z.string().min(1).max(256).optional(),
+}).refine((a) => a.id || a.handle, 'give an id, a handle or both')));
 
 export class ConfigError extends Error {}
 
@@ -107,11 +118,25 @@ export function loadConnectorConfig(env: Env = process.env): ConnectorConfig {
     accountNames = r.data;
   }
 
+  const brands: BrandAccount[] = [];
+  const brandsRaw = get(env, 'TEND_BRAND_ACCOUNTS');
+  if (brandsRaw) {
+    const r = BrandAccountsSchema.safeParse(json('TEND_BRAND_ACCOUNTS', brandsRaw));
+    if (!r.success) throw new ConfigError(`TEND_BRAND_ACCOUNTS must map channels to [{id, handle}]: ${describeZodError(r.error)}`);
+    for (const [channel, list] of Object.entries(r.data)) for (const a of list ?? []) brands.push({ channel: channel as Channel, ...a });
+  }
+
   return {
-    webhooks: { accountNames, xConsumerSecret: xSecret, metaAppSecret: metaSecret, metaVerifyToken: verifyToken, prefix: get(env, 'TEND_WEBHOOK_PREFIX') ?? '/webhooks' },
+    webhooks: {
+      accountNames, xConsumerSecret: xSecret, metaAppSecret: metaSecret, metaVerifyToken: verifyToken, prefix: get(env, 'TEND_WEBHOOK_PREFIX') ?? '/webhooks',
+      brandAccounts: brands,
+      // Messenger / Instagram senders are looked up by name with the page token (meta/profiles.ts)
+      metaGraph: meta ? { graphBase: meta.graphBase, graphVersion: meta.graphVersion, accessToken: meta.accessToken, accountTokens: meta.accountTokens } : null,
+    },
     x,
     meta,
     feeds: feeds.data,
+    brands,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * An in-memory Ingestor with the hub's semantics (dedupe by channel + platform_id; threading by
- * reply chain, then by private participant). Used by tests and by `import --dry-run`; the hub's
+ * reply chain, then by thread key: a private participant or a public forum topic). Used by tests and by `import --dry-run`; the hub's
  * own Ingestor stores in PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
@@ -55,7 +55,8 @@ export function createMemoryIngestor(options: MemoryIngestorOptions = {}): Memor
       if (existing) return { status: 'duplicate', ...existing };
       let conversationId: string | undefined;
       if (post.in_reply_to) conversationId = byPlatformId.get(key(post.channel, post.in_reply_to))?.conversation_id;
-      const threadKey = post.visibility === 'private' && post.thread_key ? `${post.channel}\u0000${post.account}\u0000${post.thread_key}` : null;
+      // private messages by participant; public posts of one forum topic by the topic's key
+      const threadKey = post.thread_key ? `${post.channel}\u0000${post.account}\u0000${post.visibility}\u0000${post.thread_key}` : null;
       if (!conversationId && threadKey) conversationId = byThreadKey.get(threadKey);
       if (!conversationId && post.from_brand && options.rejectOrphanBrandPosts) {
         throw new PostRejected('orphan_brand_post', `brand post ${post.platform_id} answers no known post (in_reply_to ${post.in_reply_to ?? 'none'})`);

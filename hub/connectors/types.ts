@@ -100,3 +100,10 @@ export interface OutboundConnector {
   /** sending the same message id twice posts once (the sandbox): an unknown outcome may simply be sent again */
   readonly idempotent?: boolean;
 }
+
+/** A brand's own account on a channel, known by its platform id, its handle, or both (TEND_BRAND_ACCOUNTS). */
+export interface BrandAccount {
+  channel: Channel;
+  id?: string;
+  handle?: string;
+}

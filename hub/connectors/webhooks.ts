@@ -10,7 +10,9 @@
  * dropped silently.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BrandAccount } from './types';
 import { normalizeMetaDelivery } from './meta/payload';
+import { createProfileLookup, type MetaGraphConfig, type ProfileLookup } from './meta/profiles';
 import { decodeUtf8Strict, parseJsonExact } from './json';
 import { isPostRejection, PayloadError } from './normalized';
 import { headerValue, metaSignature, timingSafeEqualStrings, xCrcResponseToken, xSignature } from './signatures';
@@ -40,6 +42,10 @@ export interface WebhookConfig {
    * Unlisted accounts keep their platform id. Outbound tokens (accountTokens) use the same names.
    */
   accountNames?: Record<string, string>;
+  /** the brand's own accounts (TEND_BRAND_ACCOUNTS): their posts are the brand's; X v2 deliveries are for the first X one */
+  brandAccounts?: BrandAccount[];
+  /** Graph API access for looking up Messenger / Instagram senders' names (set when Meta posting is configured) */
+  metaGraph?: MetaGraphConfig | null;
   /** route prefix, default '/webhooks' */
   prefix?: string;
   /** largest delivery accepted, default 1 MiB */
@@ -55,6 +61,8 @@ export interface WebhookDeps {
   log?: (line: string) => void;
   /** counters to add to (default: a fresh set, readable at GET {prefix}/stats) */
   stats?: WebhookStats;
+  /** sender names for Messenger / Instagram ids (default: through the Graph API when config.metaGraph is set) */
+  profiles?: ProfileLookup | null;
 }
 
 /** What the webhooks did since start: deliveries stored, refused (by HTTP code and reason) and posts rejected by rule. */
@@ -156,12 +164,23 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
     scope.get(`${prefix}/stats`, async () => stats);
 
     const names = config.accountNames ?? {};
-    const named = (normalize: (body: unknown) => NormalizedPost[]) => (body: unknown) =>
-      normalize(body).map((p) => (names[p.account] ? { ...p, account: names[p.account] } : p));
+    const named = (posts: NormalizedPost[]) => posts.map((p) => (names[p.account] ? { ...p, account: names[p.account] } : p));
+    const brandIds = (channel: string) => (config.brandAccounts ?? []).filter((b) => b.channel === channel && b.id).map((b) => b.id!);
+    const profiles = deps.profiles !== undefined ? deps.profiles : config.metaGraph ? createProfileLookup(config.metaGraph, { log }) : null;
+    /** Messenger / Instagram senders known only by their id get their name (and Instagram username) */
+    const withNames = async (posts: NormalizedPost[]): Promise<NormalizedPost[]> => {
+      if (!profiles) return posts;
+      return Promise.all(posts.map(async (p) => {
+        const id = p.author.platform_user_id;
+        if (p.visibility !== 'private' || p.from_brand || !id || p.author.name !== id || (p.channel !== 'facebook' && p.channel !== 'instagram')) return p;
+        const found = await profiles(p.channel, p.account, id);
+        return found ? { ...p, author: { ...p.author, name: found.name, handle: found.handle ?? p.author.handle } } : p;
+      }));
+    };
 
     const handle = async (
       source: 'x' | 'meta', req: FastifyRequest, reply: FastifyReply,
-      verify: (raw: Buffer) => boolean, normalize: (body: unknown) => NormalizedPost[],
+      verify: (raw: Buffer) => boolean, normalize: (body: unknown) => NormalizedPost[] | Promise<NormalizedPost[]>,
     ) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (!verify(raw)) return refuse(reply, source, 401, 'bad_signature', 'missing or invalid webhook signature');
@@ -171,7 +190,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       if (!json.ok) return refuse(reply, source, 400, 'malformed_payload', json.message);
       let posts: NormalizedPost[];
       try {
-        posts = normalize(json.value);
+        posts = await normalize(json.value);
       } catch (e) {
         if (e instanceof PayloadError) return refuse(reply, source, 400, 'invalid_payload', e.message);
         throw e;
@@ -198,7 +217,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       scope.post(`${prefix}/x`, { ...PUBLIC, bodyLimit }, (req, reply) => handle('x', req, reply, (raw) => {
         const got = headerValue(req.headers['x-twitter-webhooks-signature']);
         return got !== null && timingSafeEqualStrings(got, xSignature(raw, xSecret));
-      }, named(normalizeXDelivery)));
+      }, (body) => named(normalizeXDelivery(body, { brandIds: brandIds('x') }))));
     }
 
     const metaSecret = config.metaAppSecret;
@@ -219,7 +238,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       scope.post(`${prefix}/meta`, { ...PUBLIC, bodyLimit }, (req, reply) => handle('meta', req, reply, (raw) => {
         const got = headerValue(req.headers['x-hub-signature-256']);
         return got !== null && timingSafeEqualStrings(got, metaSignature(raw, metaSecret));
-      }, named(normalizeMetaDelivery)));
+      }, async (body) => named(await withNames(normalizeMetaDelivery(body)))));
     }
   });
 }

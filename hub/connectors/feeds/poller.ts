@@ -4,6 +4,10 @@
  * item once. Dedupe is twofold: a per-feed set of seen ids spares the Ingestor repeat calls, and the
  * Ingestor itself dedupes by platform id (so a restart without saved state stores nothing twice).
  * A failing feed is retried at a growing interval (up to 8×) and never stops the others.
+ * Every failed poll, skipped item, unreadable date and charset mismatch is logged (one line,
+ * `feeds: …`) and counted (`poller.stats()`): nothing is dropped or guessed silently. Items of one
+ * forum topic (Discourse, phpBB, a Reddit post's comments) share a thread key (topics.ts), so the
+ * hub threads them into one conversation.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +16,7 @@ import type { Channel } from '../../../shared/domain';
 import { checkPosts, clampText } from '../normalized';
 import type { Ingestor, NormalizedPost } from '../types';
 import { parseFeed, type FeedItem } from './parse';
+import { topicKey } from './topics';
 
 export const FeedConfigSchema = z.object({
   id: z.string().min(1).max(128),
@@ -44,7 +49,20 @@ export interface PollResult {
   stored: number;
   duplicates: number;
   skipped: Array<{ id: string | null; reason: string }>;
+  /** stored, but with something to say: a date that could not be read, a charset that did not match */
+  warnings: Array<{ id: string | null; reason: string }>;
   error?: string;
+}
+
+/** What the poller did since start. */
+export interface FeedStats {
+  polls: number;
+  errors: number;
+  stored: number;
+  duplicates: number;
+  skipped: number;
+  /** items stored with the time they were fetched, because they had no readable date */
+  undated: number;
 }
 
 export interface FeedPollerOptions {
@@ -60,10 +78,13 @@ export interface FeedPollerOptions {
   maxBytes?: number;
   /** start polling right away (default) or only when pollNow is called */
   autoStart?: boolean;
+  /** where failures, skipped items and warnings are logged, one line each (default console.warn) */
+  log?: (line: string) => void;
 }
 
 export interface FeedPoller {
   pollNow(feedId: string): Promise<PollResult>;
+  stats(): FeedStats;
   stop(): Promise<void>;
 }
 
@@ -100,9 +121,18 @@ export function fileFeedStateStore(dir: string): FeedStateStore {
   };
 }
 
-export function feedItemToPost(feed: z.output<typeof FeedConfigSchema>, item: FeedItem, fetchedAt: Date): NormalizedPost {
+/** Whether an item of a forum topic is the topic's first post (which carries the topic's title) rather than a reply. */
+function opensTopic(item: FeedItem): boolean {
+  if (item.id && /^t1_/.test(item.id)) return false; // a Reddit comment (t3_ is the post)
+  if (item.link && /\/t\/(?:[^/]+\/)?\d+\/(\d+)\/?$/.test(item.link)) return /\/1\/?$/.test(item.link); // Discourse post number
+  return !/(^|•\s*)Re:/i.test(item.title) && !/^\/u\/\S+ on /.test(item.title);
+}
+
+export function feedItemToPost(feed: z.output<typeof FeedConfigSchema>, item: FeedItem, fetchedAt: Date, feedSelf?: string | null): NormalizedPost {
+  const topic = topicKey(item, feedSelf ?? feed.url);
   const body = item.body && item.body !== item.title && !item.body.startsWith(item.title + '\n') ? item.body : '';
-  const textParts = [item.title, body].filter(Boolean);
+  // a reply in a forum topic repeats the topic's title ("Re: …", "/u/x on …"): its own words are enough
+  const textParts = topic && body && !opensTopic(item) ? [body] : [item.title, body].filter(Boolean);
   // Reddit names authors "/u/name"; keep the name.
   const handle = (item.author.name ?? '').replace(/^\/?u\//, '').trim() || 'anonymous';
   return {
@@ -113,10 +143,11 @@ export function feedItemToPost(feed: z.output<typeof FeedConfigSchema>, item: Fe
     text: clampText(textParts.join('\n\n')),
     visibility: 'public',
     in_reply_to: null,
+    // no readable date: the time it was fetched (the poller logs and counts it)
     created_at: item.published ?? fetchedAt.toISOString(),
     permalink: item.link && item.link.length <= 2048 ? item.link : null,
     from_brand: false,
-    thread_key: null,
+    thread_key: topic,
   };
 }
 
@@ -131,13 +162,15 @@ export function startFeedPoller(opts: FeedPollerOptions): FeedPoller {
   const doFetch = opts.fetch ?? fetch;
   const now = opts.now ?? (() => new Date());
   const maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
+  const log = opts.log ?? ((line: string) => console.warn(line));
+  const stats: FeedStats = { polls: 0, errors: 0, stored: 0, duplicates: 0, skipped: 0, undated: 0 };
   const timers = new Map<string, NodeJS.Timeout>();
   const inFlight = new Map<string, Promise<PollResult>>();
   const failures = new Map<string, number>();
   let stopped = false;
 
   async function poll(feed: z.output<typeof FeedConfigSchema>): Promise<PollResult> {
-    const result: PollResult = { feed: feed.id, status: 'fetched', items: 0, stored: 0, duplicates: 0, skipped: [] };
+    const result: PollResult = { feed: feed.id, status: 'fetched', items: 0, stored: 0, duplicates: 0, skipped: [], warnings: [] };
     const state: FeedState = (await store.load(feed.id)) ?? { etag: null, lastModified: null, seen: [] };
     const headers: Record<string, string> = { accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8', 'user-agent': 'Tend/0.1 (+feed poller)', ...feed.headers };
     if (state.etag) headers['if-none-match'] = state.etag;
@@ -150,7 +183,9 @@ export function startFeedPoller(opts: FeedPollerOptions): FeedPoller {
       if (declared > maxBytes) throw new Error(`feed larger than ${maxBytes} bytes`);
       const buf = Buffer.from(await res.arrayBuffer());
       if (buf.length > maxBytes) throw new Error(`feed larger than ${maxBytes} bytes`);
-      const parsed = parseFeed(buf.toString('utf8'));
+      // the bytes, with the Content-Type: the charset may be in either, or in the XML declaration
+      const parsed = parseFeed(buf, res.headers.get('content-type'));
+      if (parsed.encodingNote) result.warnings.push({ id: null, reason: parsed.encodingNote });
       const fetchedAt = now();
       const seen = new Set(state.seen);
       result.items = parsed.items.length;
@@ -159,7 +194,11 @@ export function startFeedPoller(opts: FeedPollerOptions): FeedPoller {
         if (!item.id) { result.skipped.push({ id: null, reason: 'item has no guid, id or link' }); continue; }
         if (seen.has(item.id)) { result.duplicates++; continue; }
         try {
-          fresh.push(checkPosts([feedItemToPost(feed, item, fetchedAt)])[0]);
+          fresh.push(checkPosts([feedItemToPost(feed, item, fetchedAt, parsed.self)])[0]);
+          if (item.dateNote) {
+            result.warnings.push({ id: item.id, reason: item.published ? item.dateNote : `${item.dateNote}: stored with the time it was fetched` });
+            if (!item.published) stats.undated++;
+          }
         } catch (e) {
           result.skipped.push({ id: item.id, reason: (e as Error).message });
         }
@@ -187,6 +226,16 @@ export function startFeedPoller(opts: FeedPollerOptions): FeedPoller {
     if (running) return running;
     const p = poll(feed).then((r) => {
       failures.set(feed.id, r.status === 'error' ? (failures.get(feed.id) ?? 0) + 1 : 0);
+      stats.polls++;
+      stats.stored += r.stored;
+      stats.duplicates += r.duplicates;
+      stats.skipped += r.skipped.length;
+      if (r.status === 'error') {
+        stats.errors++;
+        log(`feeds: ${feed.id} (${feed.url}) poll failed: ${r.error}`);
+      }
+      for (const s of r.skipped) log(`feeds: ${feed.id} item ${s.id ?? '(no id)'} skipped: ${s.reason}`);
+      for (const w of r.warnings) log(`feeds: ${feed.id}${w.id ? ` item ${w.id}` : ''}: ${w.reason}`);
       opts.onPoll?.(r);
       return r;
     }).finally(() => inFlight.delete(feed.id));
@@ -216,6 +265,7 @@ export function startFeedPoller(opts: FeedPollerOptions): FeedPoller {
       if (!feed) return Promise.reject(new Error(`unknown feed ${feedId}`));
       return runOnce(feed);
     },
+    stats: () => ({ ...stats }),
     async stop() {
       stopped = true;
       for (const t of timers.values()) clearTimeout(t);

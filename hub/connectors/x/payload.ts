@@ -1,12 +1,14 @@
 /**
- * X Account Activity API deliveries: the zod shape of what we read, and its normalization.
- * Only tweet_create_events and direct_message_events carry customer words; other event kinds
- * (favorites, follows, deletes, typing indicators) are accepted and ignored.
+ * X webhook deliveries: the zod shape of what we read, and its normalization.
+ * Account Activity API (v1.1 objects): only tweet_create_events and direct_message_events carry
+ * customer words; other event kinds (favorites, follows, deletes, typing indicators) are accepted and
+ * ignored. X API v2 tweet objects ({data, includes, matching_rules}: filtered stream): x/v2.ts.
  */
 import { z } from 'zod';
 import { parseTwitterDate } from '../dates';
 import { checkPosts, clampText, describeZodError, PayloadError } from '../normalized';
 import type { NormalizedAuthor, NormalizedPost } from '../types';
+import { isV2Delivery, normalizeXV2Delivery, unescapeTweetText } from './v2';
 
 const numericId = z.string().regex(/^\d{1,25}$/, 'expected a numeric id string');
 
@@ -101,12 +103,17 @@ function dmAuthor(userId: string, users: XDelivery['users']): NormalizedAuthor {
   };
 }
 
-/** Parses a whole delivery and normalizes every post in it, or throws PayloadError (nothing half-done). */
-export function normalizeXDelivery(body: unknown): NormalizedPost[] {
+/**
+ * Parses a whole delivery (Account Activity v1.1 or X API v2) and normalizes every post in it, or
+ * throws PayloadError (nothing half-done). `brandIds`: the brand's X accounts (TEND_BRAND_ACCOUNTS).
+ */
+export function normalizeXDelivery(body: unknown, opts: { brandIds?: string[] } = {}): NormalizedPost[] {
+  if (isV2Delivery(body)) return normalizeXV2Delivery(body, opts.brandIds ?? []);
   const r = XDeliverySchema.safeParse(body);
   if (!r.success) throw new PayloadError(describeZodError(r.error));
   const d = r.data;
   const brand = d.for_user_id;
+  const brands = new Set([brand, ...(opts.brandIds ?? [])]);
   const posts: NormalizedPost[] = [];
 
   for (const t of d.tweet_create_events ?? []) {
@@ -117,14 +124,14 @@ export function normalizeXDelivery(body: unknown): NormalizedPost[] {
       account: brand,
       platform_id: t.id_str,
       author: tweetAuthor(t.user),
-      text: clampText(t.extended_tweet
+      text: clampText(unescapeTweetText(t.extended_tweet
         ? expandUrls(t.extended_tweet.full_text, t.extended_tweet.entities)
-        : expandUrls(t.full_text ?? t.text ?? '', t.entities)),
+        : expandUrls(t.full_text ?? t.text ?? '', t.entities))),
       visibility: 'public',
       in_reply_to: t.in_reply_to_status_id_str ?? null,
       created_at: parseTwitterDate(t.created_at)!,
       permalink: `https://x.com/${encodeURIComponent(t.user.screen_name)}/status/${t.id_str}`,
-      from_brand: t.user.id_str === brand,
+      from_brand: brands.has(t.user.id_str),
       thread_key: null,
     });
   }
@@ -132,7 +139,7 @@ export function normalizeXDelivery(body: unknown): NormalizedPost[] {
   for (const e of d.direct_message_events ?? []) {
     if (e.type !== 'message_create' || !e.message_create) continue;
     const mc = e.message_create;
-    const fromBrand = mc.sender_id === brand;
+    const fromBrand = brands.has(mc.sender_id);
     const created = new Date(Number(e.created_timestamp));
     if (Number.isNaN(created.getTime())) throw new PayloadError(`direct message ${e.id}: created_timestamp out of range`);
     const attachment = mc.message_data.attachment ? `[${mc.message_data.attachment.type}]` : '';
