@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { HubModule } from '../api/module';
 import type { Queryable } from '../db/db';
+import { seedBrandAccounts } from './brands';
 import { createOutboundConnectors, type ConnectorConfig } from './config';
 import { fileFeedStateStore, memoryFeedStateStore, startFeedPoller, type FeedPoller } from './feeds/poller';
 import type { Ingestor, OutboundConnector } from './types';
@@ -36,7 +37,12 @@ export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions
         workspace = first.id;
       }
       let ing = ingestors.get(workspace);
-      if (!ing) { ing = options.ingestor(workspace); ingestors.set(workspace, ing); }
+      if (!ing) {
+        // the configured brand accounts, so the Ingestor knows the brand's posts (it learns more from them)
+        if (config.brands?.length) await seedBrandAccounts(db, workspace, config.brands);
+        ing = options.ingestor(workspace);
+        ingestors.set(workspace, ing);
+      }
       return ing.ingest(post);
     },
   };

@@ -3,10 +3,17 @@
  * platform_id), threads it into a conversation and links it to a customer.
  *
  * Threading: a post answering a known post joins that post's conversation (reply chains);
- * a private message joins the open conversation with the same participant (thread_key);
- * anything else opens a new conversation, queued where the routing hook says (default: the
- * workspace's default support team). Posts written by the brand itself (found in imports) are
- * stored as outbound messages already 'sent'.
+ * a private message joins the open conversation with the same participant (thread_key); a public
+ * post of a forum topic (thread_key from the feed: Discourse, phpBB, Reddit comments) joins the
+ * topic's conversation; anything else opens a new conversation, queued where the routing hook says
+ * (default: the workspace's default support team).
+ *
+ * The brand's own posts never become a customer. A post is the brand's when the platform says so
+ * (from_brand: X for_user_id, Messenger echoes, the Page's own comments, imports), or when its author
+ * is a brand account: one of the workspace's channel accounts, configured (TEND_BRAND_ACCOUNTS), or
+ * learned from an earlier brand post (brand_identities, migration 0810). A brand post is stored as an
+ * outbound message already 'sent'; when it is the platform's echo of an agent's reply the hub sent,
+ * it settles that reply (sent, with the platform's id) instead of appearing twice.
  *
  * Hooks (api/module.ts IngestHooks): `analyzePost` (hub/analysis; default {}), `route`
  * (hub/routing; default: the default team's queue), `answers` (hub/metrics: survey answers,
@@ -16,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import type { Analysis } from '../../shared/domain';
 import type { AnalyzePost, InboundAnswers, RoutePost } from '../api/module';
 import type { IngestResult, Ingestor, NormalizedPost } from '../connectors/types';
+import { sameText } from '../connectors/reconcile';
 import { ensureChannelAccount } from '../accounts/admin';
 import { sql, type ChangeLog, type Writer } from '../sync/changelog';
 
@@ -87,14 +95,18 @@ export class HubIngestor implements Ingestor {
     return this.log.write(async (w) => {
       // one round trip (LOOKUP_SQL): round trips are what a serialized writer pays for
       const ids = post.in_reply_to ? [post.platform_id, post.in_reply_to] : [post.platform_id];
-      const [look] = await w.query<{ known: Array<{ platform_id: string; id: string; conversation_id: string; answer_open: boolean }>; customer: FoundCustomer | null }>(
+      const [look] = await w.query<{ known: Array<{ platform_id: string; id: string; conversation_id: string; answer_open: boolean }>; customer: FoundCustomer | null; is_brand: boolean }>(
         this.lookupSql, [ws, post.channel, ids, post.author.platform_user_id ?? null, post.author.handle]);
       const known = look.known;
       const again = known.find((k) => k.platform_id === post.platform_id);
       if (again) return { status: 'duplicate', conversation_id: again.conversation_id, message_id: again.id };
       const parentRow = post.in_reply_to ? known.find((k) => k.platform_id === post.in_reply_to) ?? null : null;
       const parent = parentRow?.conversation_id ?? null;
-      if (post.from_brand) return this.storeBrandPost(w, post, parent);
+      // a brand account's post is the brand's, whoever delivered it; the brand's accounts are learned from it
+      if (post.from_brand || look.is_brand) {
+        await learnBrand(w, ws, post);
+        return this.storeBrandPost(w, { ...post, from_brand: true }, parent);
+      }
 
       const customerId = await this.customerFor(w, post, look.customer);
       let conversationId = parent;
@@ -102,6 +114,11 @@ export class HubIngestor implements Ingestor {
       if (!conversationId && post.visibility === 'private' && post.thread_key) {
         const [open] = await w.query<{ id: string }>(this.openThreadSql, [ws, post.channel, post.thread_key]);
         conversationId = open?.id ?? null;
+      }
+      // a post of a forum topic joins the topic's conversation, whatever its state (a new post reopens it)
+      if (!conversationId && post.visibility === 'public' && post.thread_key) {
+        const [topic] = await w.query<{ id: string }>(TOPIC_SQL, [ws, post.channel, post.thread_key]);
+        conversationId = topic?.id ?? null;
       }
       const existing = conversationId;
       const messageId = randomUUID();
@@ -160,9 +177,24 @@ export class HubIngestor implements Ingestor {
     });
   }
 
-  private async storeBrandPost(w: Writer, post: NormalizedPost, conversationId: string | null): Promise<IngestResult> {
+  private async storeBrandPost(w: Writer, post: NormalizedPost, parent: string | null): Promise<IngestResult> {
+    let conversationId = parent;
+    if (!conversationId && post.thread_key) {
+      // the brand writing in a forum topic, or in a private thread (an echo of a DM)
+      const [c] = await w.query<{ id: string }>(post.visibility === 'public' ? TOPIC_SQL : this.openThreadSql, [this.options.workspaceId, post.channel, post.thread_key]);
+      conversationId = c?.id ?? null;
+    }
     if (!conversationId) {
       throw new IngestError('orphan_brand_post', `brand post ${post.platform_id} answers no known post (in_reply_to ${post.in_reply_to ?? 'none'})`);
+    }
+    // the platform echoing an agent's reply the hub sent (or is sending): that reply is now known to be posted
+    const pending = await w.query<{ id: string; text: string }>(
+      `SELECT id, text FROM messages WHERE conversation_id = $1 AND direction = 'outbound' AND author_id IS NOT NULL
+         AND platform_id IS NULL AND visibility = $2 ORDER BY created_at LIMIT 20`, [conversationId, post.visibility]);
+    const mine = pending.find((m) => sameText(m.text, post.text));
+    if (mine) {
+      await w.update('message', mine.id, { delivery: 'sent', delivery_error: null, platform_id: post.platform_id, permalink: post.permalink, next_attempt_at: null });
+      return { status: 'duplicate', conversation_id: conversationId, message_id: mine.id };
     }
     const messageId = randomUUID();
     await w.insert('message', {
@@ -217,7 +249,7 @@ export class HubIngestor implements Ingestor {
     const id = randomUUID();
     await w.insert('conversation', {
       id, workspace_id: ws, channel: post.channel, channel_account_id: accountId, customer_id: customerId,
-      thread_key: post.visibility === 'private' ? (post.thread_key ?? post.author.platform_user_id ?? post.author.handle) : null,
+      thread_key: post.visibility === 'private' ? (post.thread_key ?? post.author.platform_user_id ?? post.author.handle) : (post.thread_key ?? null),
       subject: post.text.replace(/\s+/g, ' ').trim().slice(0, 120), status: 'open', priority: decision.priority ?? analysis.priority ?? 'normal',
       assignee_id: decision.assignee_id ?? null, team_id: decision.team_id, analysis,
       first_response_due_at: decision.first_response_due_at ?? null, resolution_due_at: decision.resolution_due_at ?? null,
@@ -242,7 +274,25 @@ const LOOKUP_SQL = `SELECT (SELECT coalesce(json_agg(json_build_object('platform
                   (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified)
                      FROM customer_identities i JOIN customers c ON c.id = i.customer_id
                     WHERE $4::text IS NULL AND i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id IS NULL AND lower(i.handle) = lower($5) LIMIT 1)
-                ) AS customer`;
+                ) AS customer,
+                (EXISTS (SELECT 1 FROM brand_identities b WHERE b.workspace_id = $1 AND b.channel = $2
+                          AND ((b.kind = 'id' AND b.value = $4) OR (b.kind = 'handle' AND b.value = lower($5))))
+                 OR EXISTS (SELECT 1 FROM channel_accounts a WHERE a.workspace_id = $1 AND a.channel = $2
+                          AND (lower(a.handle) = lower($5) OR a.handle = $4))) AS is_brand`;
+
+/** The latest conversation of a forum topic (public posts sharing a thread key). */
+const TOPIC_SQL = `SELECT id FROM conversations WHERE workspace_id = $1 AND channel = $2 AND thread_key = $3
+           ORDER BY last_message_at DESC LIMIT 1`;
+
+/** Remembers a brand post's author (id and handle) as the brand's, on that channel. */
+async function learnBrand(w: Writer, ws: string, post: NormalizedPost): Promise<void> {
+  const rows: Array<[string, string]> = [];
+  if (post.author.platform_user_id) rows.push(['id', post.author.platform_user_id]);
+  if (post.author.handle && post.author.handle !== post.author.platform_user_id) rows.push(['handle', post.author.handle.toLowerCase()]);
+  for (const [kind, value] of rows) {
+    await w.query(`INSERT INTO brand_identities (workspace_id, channel, kind, value, source) VALUES ($1, $2, $3, $4, 'learned') ON CONFLICT DO NOTHING`, [ws, post.channel, kind, value]);
+  }
+}
 
 /** The open conversation of a private thread, or a resolved one that waits for an answer. */
 const OPEN_THREAD_SQL = `SELECT id FROM conversations c WHERE workspace_id = $1 AND channel = $2 AND thread_key = $3

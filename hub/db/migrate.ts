@@ -13,6 +13,7 @@ import * as m0700 from './migrations/0700-analysis';
 import * as m0710 from './migrations/0710-supervisor';
 import * as m0720 from './migrations/0720-metric-facts-deferred';
 import * as m0800 from './migrations/0800-delivery-unknown';
+import * as m0810 from './migrations/0810-brand-identities';
 import * as m0850 from './migrations/0850-mutation-payload';
 
 export interface Migration {
@@ -32,6 +33,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 710, name: 'supervisor', up: m0710.up },
   { version: 720, name: 'metric-facts-deferred', up: m0720.up },
   { version: 800, name: 'delivery-unknown', up: m0800.up },
+  { version: 810, name: 'brand-identities', up: m0810.up },
   { version: 850, name: 'mutation-payload', up: m0850.up },
 ];
 
