@@ -70,8 +70,11 @@ export function createMetaConnector(config: MetaConnectorConfig, deps: HttpDeps 
       const text = typeof it.message === 'string' ? it.message : typeof it.text === 'string' ? it.text : null;
       const at = typeof it.created_time === 'string' ? it.created_time : typeof it.timestamp === 'string' ? it.timestamp : null;
       if (typeof it.id !== 'string' || text === null) continue;
-      // `from` is left out when the app may not see the author; when it is there it must be the brand
-      if (it.from && typeof it.from.id === 'string' && it.from.id !== owner) continue;
+      // `from` is left out when the app may not see the author; when it is there it must be the brand. On
+      // Instagram the brand writes as its Instagram account, whose id is not the Page's (the token's owner):
+      // there, anyone but the customer answered counts.
+      const from = it.from && typeof it.from.id === 'string' ? it.from.id : null;
+      if (from && (channel === 'instagram' ? from === reply.recipient : from !== owner)) continue;
       if (!sameText(text, reply.text) || !notBefore(at, since)) continue;
       out.push({ platform_id: it.id, permalink: permalink(it.id), created_at: at });
     }

@@ -19,6 +19,8 @@ export interface MetaStandinOptions {
   graphVersion?: string;
   /** the Page the tokens belong to (default 1000000000000002 / Tend Demo Page) */
   page?: { id: string; name: string };
+  /** the Instagram professional account linked to the Page: Instagram replies come from it (default 17841400000000001 / tenddemo) */
+  instagram?: { id: string; username: string };
   port?: number;
 }
 
@@ -47,6 +49,7 @@ let seq = 1000;
 export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaStandin> {
   const version = opts.graphVersion ?? 'v21.0';
   const page = opts.page ?? { id: '1000000000000002', name: 'Tend Demo Page' };
+  const igAccount = opts.instagram ?? { id: '17841400000000001', username: 'tenddemo' };
   const comments: GraphComment[] = [];
   const messages: GraphMessage[] = [];
   const profiles = new Map<string, Record<string, string>>();
@@ -100,7 +103,7 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
       const ordered = q.order === 'reverse_chronological' ? [...mine].reverse() : mine;
       return list(ordered.map((c) => c.edge === 'comments'
         ? { id: c.id, message: c.message, from: c.from, created_time: c.created_time }
-        : { id: c.id, text: c.message, from: { id: c.from.id, username: c.from.name }, timestamp: c.created_time }));
+        : { id: c.id, text: c.message, from: { id: igAccount.id, username: igAccount.username }, timestamp: c.created_time }));
     }
     if (path.length === 1) {
       const p = profiles.get(path[0]);
