@@ -15,6 +15,7 @@ import * as m0720 from './migrations/0720-metric-facts-deferred';
 import * as m0800 from './migrations/0800-delivery-unknown';
 import * as m0810 from './migrations/0810-brand-identities';
 import * as m0850 from './migrations/0850-mutation-payload';
+import * as m0860 from './migrations/0860-routing-state';
 
 export interface Migration {
   version: number;
@@ -35,6 +36,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 800, name: 'delivery-unknown', up: m0800.up },
   { version: 810, name: 'brand-identities', up: m0810.up },
   { version: 850, name: 'mutation-payload', up: m0850.up },
+  { version: 860, name: 'routing-state', up: m0860.up },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {

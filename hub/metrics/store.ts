@@ -257,12 +257,13 @@ export interface InsightRow {
   opened_at: number; status: 'open' | 'closed'; closed_at: number | null; closed_by?: string | null; resolution?: string | null;
 }
 
-/** Stores or updates an insight as routing reports it (idempotent by id). */
+/** Stores or updates an insight as routing reports it (idempotent by id; a closed insight is never reopened). */
 export async function saveInsight(db: Queryable, workspaceId: string, ins: InsightRow): Promise<void> {
   await db.query(
     `INSERT INTO insights (id, workspace_id, conversation_id, department_id, rule_id, opened_at, status, closed_at, closed_by, resolution)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, closed_at = EXCLUDED.closed_at, closed_by = EXCLUDED.closed_by, resolution = EXCLUDED.resolution`,
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, closed_at = EXCLUDED.closed_at, closed_by = EXCLUDED.closed_by, resolution = EXCLUDED.resolution
+     WHERE insights.status = 'open'`,
     [ins.id, workspaceId, ins.conversation_id, ins.department_id, ins.rule_id ?? null, new Date(ins.opened_at).toISOString(), ins.status,
       ins.closed_at === null ? null : new Date(ins.closed_at).toISOString(), ins.closed_by ?? null, ins.resolution ?? null]);
 }

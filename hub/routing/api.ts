@@ -15,8 +15,8 @@ import { z } from 'zod';
 import { HttpError } from '../api/errors';
 import type { AgentContext } from '../sync/scope';
 import {
-  CheckReplySchema, ClaimRequestSchema, CloseInsightSchema, HeartbeatSchema, OfferAnswerSchema, PresenceRequestSchema,
-  StreamClientMessageSchema, type RoutingPush,
+  ApplyRulesSchema, CheckReplySchema, ClaimRequestSchema, CloseInsightSchema, HeartbeatSchema, OfferAnswerSchema, PresenceRequestSchema,
+  PreviewRulesSchema, StreamClientMessageSchema, type RoutingPush,
 } from './contract';
 import { RoutingError, type RoutingErrorCode } from './errors';
 import type { RoutingService, WorkspaceRouting } from './service';
@@ -31,7 +31,7 @@ export const SECRET_HEADER = 'x-tend-routing-secret';
 const STATUS: Partial<Record<RoutingErrorCode, number>> = {
   invalid_config: 400, invalid_rule: 400, invalid_input: 400,
   unknown_agent: 404, unknown_conversation: 404, unknown_activity: 400, unknown_queue: 404, unknown_insight: 404,
-  not_eligible: 403, agent_offline: 409,
+  not_eligible: 403, agent_offline: 409, rules_changed: 409,
 };
 
 function toHttp(err: unknown): unknown {
@@ -71,18 +71,47 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
 
   app.get('/v1/routing/config', (req, reply) => withWs(req, reply, (ws) => ({ config: ws.engine.getConfig() })));
 
+  // Saving rules or config never moves live work: new rules apply to new arrivals. Moving what waits
+  // is asked for separately (preview, then apply). Each change of the rules is a stored version.
   app.put('/v1/routing/config', (req, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
-    await routing.setConfig(a.workspace_id, req.body, a.id);
-    return { config: ws.engine.getConfig() };
+    const { rules_version } = await routing.setConfig(a.workspace_id, req.body, a.id);
+    return { config: ws.engine.getConfig(), rules_version };
   }));
 
   app.put('/v1/routing/rules', (req, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
     const body = req.body as { rules?: unknown } | null;
     if (!body || typeof body !== 'object' || !('rules' in body)) throw new HttpError(400, 'invalid', 'send { "rules": [...] }');
-    await routing.setConfig(a.workspace_id, { ...ws.engine.getConfig(), rules: body.rules }, a.id);
-    return { config: ws.engine.getConfig() };
+    const { rules_version } = await routing.setConfig(a.workspace_id, { ...ws.engine.getConfig(), rules: body.rules }, a.id);
+    return { config: ws.engine.getConfig(), rules_version };
+  }));
+
+  app.get('/v1/routing/rules/versions', (req, reply) => withWs(req, reply, async (ws, a) => {
+    supervisorOnly(a);
+    const versions = await routing.ruleVersions(ws.id);
+    return { current: versions[0]?.version ?? 0, versions };
+  }));
+
+  app.get<{ Params: { version: string } }>('/v1/routing/rules/versions/:version', (req, reply) => withWs(req, reply, async (ws, a) => {
+    supervisorOnly(a);
+    const n = Number(req.params.version);
+    if (!Number.isSafeInteger(n) || n < 1) throw new HttpError(400, 'invalid', 'a rule version is a whole number from 1');
+    const v = await routing.ruleVersion(ws.id, n);
+    if (!v) throw new HttpError(404, 'not_found', `no rule version ${n}`);
+    return v;
+  }));
+
+  app.post('/v1/routing/rules/preview', (req, reply) => withWs(req, reply, async (ws, a) => {
+    supervisorOnly(a);
+    const body = parse(PreviewRulesSchema, req.body, 'preview request');
+    return routing.previewRules(ws.id, body.rules);
+  }));
+
+  app.post('/v1/routing/rules/apply', (req, reply) => withWs(req, reply, async (ws, a) => {
+    supervisorOnly(a);
+    const body = parse(ApplyRulesSchema, req.body, 'apply request');
+    return routing.applyRules(ws.id, body.rules_version, body.conversation_ids);
   }));
 
   app.get('/v1/routing/presence', (req, reply) => withWs(req, reply, (ws, a) => ({
@@ -121,7 +150,8 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
   // each insight carries its conversation's subject, snippet and channel: a supervisor outside the
   // department does not have that conversation in their desktop's cache
   app.get<{ Querystring: { department_id?: string } }>('/v1/routing/insights', (req, reply) => withWs(req, reply, async (ws) => {
-    const insights = ws.engine.listInsights(typeof req.query.department_id === 'string' ? req.query.department_id : undefined);
+    // as stored (state and times survive restarts): every open insight, and those closed in the last 30 days
+    const insights = await routing.listInsights(ws.id, typeof req.query.department_id === 'string' ? req.query.department_id : undefined);
     const ids = [...new Set(insights.map((i) => i.conversation_id))];
     const rows = ids.length ? await routing.log.db.query<{ id: string; subject: string; snippet: string; channel: string }>(
       'SELECT id, subject, snippet, channel FROM conversations WHERE workspace_id = $1 AND id = ANY($2)', [ws.id, ids]) : [];
@@ -129,9 +159,10 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     return { insights: insights.map((i) => ({ ...i, conversation: byId.get(i.conversation_id) })) };
   }));
 
-  app.post<{ Params: { id: string } }>('/v1/routing/insights/:id/close', (req, reply) => withWs(req, reply, (ws, a) => {
+  app.post<{ Params: { id: string } }>('/v1/routing/insights/:id/close', (req, reply) => withWs(req, reply, async (ws, a) => {
     const body = parse(CloseInsightSchema, req.body, 'close request');
-    return { insight: ws.engine.closeInsight(req.params.id, a.id, body.resolution) };
+    // stored before the answer: a hub killed right after still has it closed
+    return { insight: await routing.closeInsight(ws.id, req.params.id, a.id, body.resolution) };
   }));
 
   app.post('/v1/routing/collision/heartbeat', (req, reply) => withWs(req, reply, (ws, a) => {

@@ -35,6 +35,12 @@ export interface Insight {
   opened_at: number; status: 'open' | 'closed'; closed_at: number | null; closed_by: string | null; resolution: string | null;
 }
 
+/** A waiting conversation the rules would move (previewRules / applyRules). */
+export interface RuleMove {
+  conversation_id: string; from_queue_id: string; from_team_id: string | null;
+  to_queue_id: string; to_team_id: string; rule_id: string | null; insight: boolean;
+}
+
 export interface SlaDues { first_response_due: number | null; next_response_due: number | null; resolution_due: number | null }
 
 export type RoutingEvent =
@@ -101,6 +107,8 @@ interface ConvState {
   offer: Offer | null;
   excluded: Set<string>;
   assignee: string | null;
+  /** who answers a follow-up: the agent who last held it (kept through a resolve; cleared when routing takes it back) */
+  owner: string | null;
   sla: SlaClock;
 }
 
@@ -170,12 +178,15 @@ export class RoutingEngine {
   private readonly freeByChannel = new Map<string, Set<AgentState>>(ChannelSchema.options.map((ch) => [ch, new Set()]));
   private readonly convs = new Map<string, ConvState>();
   private readonly insights = new Map<string, Insight>();
+  /** conversations that were routed to a department once: rules never send them there again (a follow-up took them out) */
+  private readonly insightConvs = new Set<string>();
   private readonly timers = new TimerHeap();
   private events: RoutingEvent[] = [];
   private readonly dirtyConvs = new Set<ConvState>();
   private readonly dirtyAgents = new Set<AgentState>();
   private seq = 0;
   private offerSeq = 0;
+  private insightSeq = 0;
   private readonly alwaysOpen = new BusinessCalendar(ALWAYS_OPEN);
   /** called with every event as it happens (in addition to the drainable buffer) */
   onEvent: ((e: RoutingEvent) => void) | null = null;
@@ -346,7 +357,7 @@ export class RoutingEngine {
     const cs: ConvState = {
       c: { ...c, created_at: start }, status: 'open', state: 'parked', priority: c.priority, ruleId: null, targets: [], targetIdx: 0,
       targetToken: 0, overflowDue: false, queueId: this.config.default_queue_id, reqs: [], qkey: { due: Infinity, prank: 0, tprio: 0, seq: 0 }, bucket: null,
-      offer: null, excluded: new Set(), assignee: null,
+      offer: null, excluded: new Set(), assignee: null, owner: null,
       sla: { policy: null, start, firstRespondedAt: null, awaitingSince: start, pause: { since: null, intervals: [] }, dues: { first_response_due: null, next_response_due: null, resolution_due: null }, version: 0, warned: new Set(), breached: new Set() },
     };
     this.convs.set(c.id, cs);
@@ -354,17 +365,25 @@ export class RoutingEngine {
     this.dispatch();
   }
 
-  /** A customer wrote again: reopens a resolved conversation, or starts the next-response clock. */
-  customerMessage(conversationId: string, at?: number): void {
+  /**
+   * A customer wrote again: reopens a resolved conversation, or starts the next-response clock.
+   * A follow-up always reaches a person: a resolved conversation goes back to its owner (`owner`, the
+   * conversation's assignee as stored, else the agent who last held it here) when they can take work,
+   * else to its team's queue; a conversation routed to a department as an insight (no one answers
+   * insights) goes to its owner, else to care (the first matching rule with a support queue, else the
+   * default queue). The insight itself keeps its state. Rules never turn a follow-up into an insight.
+   */
+  customerMessage(conversationId: string, at?: number, opts: { owner?: string | null } = {}): void {
     const cs = this.conv(conversationId);
-    if (cs.state === 'insight') throw new RoutingError('invalid_input', `conversation ${conversationId} was routed to a department as an insight`);
     const t = at ?? this.now();
-    if (cs.status === 'resolved') {
+    // the post that made the insight is not a follow-up (its message may be read after its conversation)
+    if (cs.state === 'insight' && t <= (cs.c.created_at ?? 0)) return;
+    if (cs.status === 'resolved' || cs.state === 'insight') {
       cs.status = 'open';
       cs.sla = { ...cs.sla, start: t, firstRespondedAt: null, awaitingSince: t, warned: new Set(), breached: new Set() };
       this.setPause(cs, { since: null, intervals: [] });
       cs.excluded.clear();
-      this.route(cs);
+      this.followUp(cs, opts.owner);
     } else {
       if (cs.sla.awaitingSince === null) cs.sla.awaitingSince = t;
       // the customer's message ends the wait on them: the clocks resume from when they wrote
@@ -393,15 +412,16 @@ export class RoutingEngine {
     this.dispatch();
   }
 
-  setStatus(conversationId: string, status: ConversationStatus): void {
+  /** `owner`: the conversation's assignee as stored, for a reopen (see customerMessage). */
+  setStatus(conversationId: string, status: ConversationStatus, opts: { owner?: string | null } = {}): void {
     const cs = this.conv(conversationId);
     if (cs.state === 'insight') throw new RoutingError('invalid_input', `conversation ${conversationId} is an insight: close the insight instead`);
     if (!['open', 'pending', 'snoozed', 'resolved'].includes(status)) throw new RoutingError('invalid_input', `unknown status "${status}"`);
-    this.setStatusInternal(cs, status);
+    this.setStatusInternal(cs, status, undefined, opts.owner);
     this.dispatch();
   }
 
-  private setStatusInternal(cs: ConvState, status: ConversationStatus, resumeAt?: number): void {
+  private setStatusInternal(cs: ConvState, status: ConversationStatus, resumeAt?: number, owner?: string | null): void {
     const now = this.now();
     if (status === cs.status) return;
     const prev = cs.status;
@@ -428,10 +448,11 @@ export class RoutingEngine {
       return;
     }
     if (prev === 'resolved') {
-      // reopened by an agent: back through the rules, clocks restart
+      // reopened: clocks restart; back to its owner, else its team's queue (rules never move it)
       cs.sla = { ...cs.sla, start: now, firstRespondedAt: null, awaitingSince: now, warned: new Set(), breached: new Set() };
       this.setPause(cs, { since: status === 'open' ? null : now, intervals: [] });
-      this.route(cs);
+      cs.excluded.clear();
+      this.followUp(cs, owner);
       return;
     }
     // open ↔ pending ↔ snoozed: an assigned conversation stays with its agent (and counts);
@@ -764,6 +785,181 @@ export class RoutingEngine {
     this.onEvent?.(e);
   }
 
+  /** The agent who should answer a follow-up, if they can take work now (not in a presence that hands work back, e.g. Offline). */
+  private availableOwner(id: string | null | undefined): AgentState | null {
+    const ag = id ? this.agents.get(id) : undefined;
+    return ag && !ag.activity.requeue_assignments ? ag : null;
+  }
+
+  /**
+   * Where a follow-up goes (a customer wrote to a resolved conversation or to an insight, or it was
+   * reopened): its owner if they can take work, else its support queue. Never through a department.
+   */
+  private followUp(cs: ConvState, owner: string | null | undefined): void {
+    if (cs.offer) this.withdrawOffer(cs, 'conversation_reopened', false);
+    if (cs.state === 'queued') this.queues.get(cs.queueId)!.waiting.remove(cs);
+    if (cs.assignee) this.release(cs);
+    const team = this.queues.get(cs.queueId)?.team;
+    if (!team || team.kind !== 'support') {
+      // out of the department's list: care answers it (the first rule that leads to a support queue, else the default queue)
+      const rule = firstMatchingRule(this.rules.filter((r) => this.queues.get(r.rule.targets[0].queue_id)?.team.kind === 'support'), cs.c);
+      cs.ruleId = rule?.id ?? null;
+      cs.targets = rule ? rule.targets : [{ queue_id: this.config.default_queue_id, priority: 0, timeout_seconds: null }];
+      this.enterTarget(cs, 0);
+    } else if (cs.targets[cs.targetIdx]?.queue_id !== cs.queueId) {
+      cs.targets = [{ queue_id: cs.queueId, priority: 0, timeout_seconds: null }];
+      this.enterTarget(cs, 0);
+    }
+    this.recomputeSla(cs);
+    const ag = this.availableOwner(owner ?? cs.owner);
+    if (ag) this.assignTo(cs, ag, 'manual');
+    else if (cs.status === 'open') this.enqueue(cs);
+    else cs.state = 'parked';
+  }
+
+  /**
+   * Load a conversation as it stands after a restart, without running the rules: the stored row is the
+   * truth (its team, its assignee, its status), routing's own record (`queue_id`, `rule_id`,
+   * `target_index`, `entered_at`) keeps the overflow chain where it still fits, and a conversation in a
+   * department's list comes back as that insight, with its stored state and times. Emits nothing
+   * (nothing changed); waiting conversations are offered as usual.
+   */
+  restoreConversation(input: RoutableConversationInput, r: {
+    status: ConversationStatus; team_id: string | null; assignee_id: string | null;
+    queue_id?: string | null; rule_id?: string | null; target_index?: number | null; entered_at?: number | null;
+    insight?: Insight | null;
+  }): void {
+    const parsed = RoutableConversationSchema.safeParse(input);
+    if (!parsed.success) throw new RoutingError('invalid_input', `conversation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (this.convs.has(parsed.data.id)) throw new RoutingError('invalid_input', `conversation ${parsed.data.id} is already loaded`);
+    const c = parsed.data;
+    const now = this.now();
+    const start = c.created_at ?? now;
+    const cs: ConvState = {
+      c: { ...c, created_at: start }, status: r.status, state: 'parked', priority: c.priority, ruleId: null, targets: [], targetIdx: 0,
+      targetToken: 0, overflowDue: false, queueId: this.config.default_queue_id, reqs: [], qkey: { due: Infinity, prank: 0, tprio: 0, seq: 0 }, bucket: null,
+      offer: null, excluded: new Set(), assignee: null, owner: r.assignee_id,
+      sla: { policy: null, start, firstRespondedAt: null, awaitingSince: start, pause: { since: null, intervals: [] }, dues: { first_response_due: null, next_response_due: null, resolution_due: null }, version: 0, warned: new Set(), breached: new Set() },
+    };
+    const ins = r.insight ?? null;
+    const deptQueue = ins ? [...this.queues.values()].find((q) => q.team.id === ins.department_id) : undefined;
+    if (ins) this.restoreInsight(ins);
+    if (ins && deptQueue && r.team_id === ins.department_id) {
+      cs.queueId = deptQueue.q.id;
+      cs.ruleId = ins.rule_id;
+      cs.targets = [{ queue_id: deptQueue.q.id, priority: 0, timeout_seconds: null }];
+      cs.state = 'insight';
+      cs.status = r.status === 'resolved' ? 'open' : r.status; // an insight's conversation is out of the status flow
+      this.convs.set(c.id, cs);
+      return;
+    }
+    // its queue: routing's record when it still names a queue of the row's team, else the team's queue, else the default
+    const stored = r.queue_id ? this.queues.get(r.queue_id) : undefined;
+    const queue = stored && stored.team.id === r.team_id ? stored
+      : [...this.queues.values()].find((q) => q.team.id === r.team_id && q.q.id === `q-${r.team_id}`)
+        ?? [...this.queues.values()].find((q) => q.team.id === r.team_id)
+        ?? this.queues.get(this.config.default_queue_id)!;
+    const rule = r.rule_id ? this.config.rules.find((x) => x.id === r.rule_id) : undefined;
+    const idx = r.target_index ?? 0;
+    if (rule && rule.targets[idx]?.queue_id === queue.q.id) {
+      cs.ruleId = rule.id;
+      cs.targets = rule.targets;
+    } else {
+      cs.targets = [{ queue_id: queue.q.id, priority: 0, timeout_seconds: null }];
+    }
+    const targetIdx = cs.targets === rule?.targets ? idx : 0;
+    cs.targetIdx = targetIdx;
+    cs.queueId = queue.q.id;
+    cs.reqs = this.requirements(cs);
+    const t = cs.targets[targetIdx];
+    if (t.timeout_seconds !== null && targetIdx < cs.targets.length - 1) {
+      cs.targetToken++;
+      this.timers.push((r.entered_at ?? now) + t.timeout_seconds * 1000, 'overflow', c.id, cs.targetToken);
+    }
+    this.convs.set(c.id, cs);
+    if (r.status === 'resolved') { cs.state = 'closed'; return; }
+    const ag = r.assignee_id ? this.agents.get(r.assignee_id) : undefined;
+    if (ag) {
+      // as stored, even above capacity (adopt's rule): the agent gets no offers until below it
+      cs.state = 'assigned'; cs.assignee = ag.a.id; cs.targetToken++;
+      ag.assigned.add(c.id);
+      ag.load.set(c.channel, (ag.load.get(c.channel) ?? 0) + 1);
+      this.refresh(ag);
+    } else if (r.status === 'open') {
+      const s = cs.sla.dues;
+      cs.qkey = { due: Math.min(s.first_response_due ?? Infinity, s.next_response_due ?? Infinity, s.resolution_due ?? Infinity), prank: PRIORITY_RANK[cs.priority], tprio: t.priority ?? 0, seq: ++this.seq };
+      cs.state = 'queued';
+      queue.waiting.insert(cs);
+      this.dirtyConvs.add(cs);
+    }
+    this.recomputeSla(cs);
+    this.dispatch();
+  }
+
+  /** An insight as stored (open, or closed with its resolution), known again after a restart. Emits nothing. */
+  restoreInsight(ins: Insight): void {
+    const cur = this.insights.get(ins.id);
+    if (ins.conversation_id) this.insightConvs.add(ins.conversation_id);
+    if (cur && cur.status === 'closed') return; // a closed insight never reopens
+    this.insights.set(ins.id, { ...ins });
+  }
+
+  /**
+   * What applying the rules (the current ones, or `rules` if given: validated, not saved) to the
+   * conversations waiting in queues would move. Changes nothing. Only waiting work moves: assigned
+   * conversations stay with their agent, insights with their department, resolved ones where they are.
+   */
+  previewRules(rules?: unknown): RuleMove[] {
+    const compiled = rules === undefined ? this.rules : compileRules(this.parseConfig({ ...this.config, rules }).rules);
+    const out: RuleMove[] = [];
+    for (const cs of [...this.convs.values()].sort((a, b) => (a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0))) {
+      const m = this.moveFor(cs, compiled);
+      if (m) out.push(m);
+    }
+    return out;
+  }
+
+  private moveFor(cs: ConvState, compiled: CompiledRule[]): RuleMove | null {
+    if (cs.assignee || (cs.state !== 'queued' && cs.state !== 'offered' && cs.state !== 'parked')) return null;
+    const rule = firstMatchingRule(compiled, cs.c);
+    const targets = rule ? rule.targets : [{ queue_id: this.config.default_queue_id }];
+    // already in one of the targets of the rule that matches now: where it overflowed to is not a move
+    if ((rule?.id ?? null) === cs.ruleId && targets.some((t) => t.queue_id === cs.queueId)) return null;
+    if (!rule && cs.queueId === this.config.default_queue_id) return null;
+    const to = this.queues.get(targets[0].queue_id);
+    if (!to) return null;
+    // once out of a department's list (a customer's follow-up went to care), never back into it
+    if (to.team.kind === 'department' && this.insightConvs.has(cs.c.id)) return null;
+    const from = this.queues.get(cs.queueId);
+    return {
+      conversation_id: cs.c.id, from_queue_id: cs.queueId, from_team_id: from?.team.id ?? null,
+      to_queue_id: to.q.id, to_team_id: to.team.id, rule_id: rule?.id ?? null, insight: to.team.kind === 'department',
+    };
+  }
+
+  /**
+   * Apply the current rules to these waiting conversations ("apply to open conversations", after the
+   * preview): each that the rules would still move is routed again (an offer in flight is withdrawn;
+   * a department target makes it an insight). Returns what moved and why the others did not.
+   */
+  applyRules(conversationIds: string[]): { moved: RuleMove[]; skipped: Array<{ conversation_id: string; reason: 'unknown' | 'not_waiting' | 'unchanged' }> } {
+    const moved: RuleMove[] = [];
+    const skipped: Array<{ conversation_id: string; reason: 'unknown' | 'not_waiting' | 'unchanged' }> = [];
+    for (const id of [...new Set(conversationIds)]) {
+      const cs = this.convs.get(id);
+      if (!cs) { skipped.push({ conversation_id: id, reason: 'unknown' }); continue; }
+      if (cs.assignee || (cs.state !== 'queued' && cs.state !== 'offered' && cs.state !== 'parked')) { skipped.push({ conversation_id: id, reason: 'not_waiting' }); continue; }
+      const m = this.moveFor(cs, this.rules);
+      if (!m) { skipped.push({ conversation_id: id, reason: 'unchanged' }); continue; }
+      if (cs.offer) this.withdrawOffer(cs, 'rules_applied', false);
+      if (cs.state === 'queued') this.queues.get(cs.queueId)!.waiting.remove(cs);
+      this.route(cs);
+      moved.push(m);
+    }
+    this.dispatch();
+    return { moved, skipped };
+  }
+
   /** Run the rules and put the conversation in its first target (or a department's insight list). */
   private route(cs: ConvState): void {
     const rule: Rule | null = firstMatchingRule(this.rules, cs.c);
@@ -775,8 +971,11 @@ export class RoutingEngine {
       cs.queueId = first.q.id;
       cs.state = 'insight';
       const now = this.now();
-      const ins: Insight = { id: `ins-${cs.c.id}-${this.insights.size + 1}`, conversation_id: cs.c.id, department_id: first.team.id, rule_id: cs.ruleId, opened_at: now, status: 'open', closed_at: null, closed_by: null, resolution: null };
+      // unique across restarts (the map starts from the database's open insights): never the id of a stored one
+      const ins: Insight = { id: `ins-${cs.c.id}-${now.toString(36)}-${++this.insightSeq}`, conversation_id: cs.c.id, department_id: first.team.id, rule_id: cs.ruleId, opened_at: now, status: 'open', closed_at: null, closed_by: null, resolution: null };
       this.insights.set(ins.id, ins);
+      this.insightConvs.add(cs.c.id);
+      this.recomputeSla(cs); // no clocks for an insight
       this.emit({ type: 'insight.created', at: now, insight: { ...ins } });
       return;
     }
@@ -986,6 +1185,7 @@ export class RoutingEngine {
   private assignTo(cs: ConvState, ag: AgentState, via: 'offer' | 'pull' | 'manual'): void {
     cs.state = 'assigned';
     cs.assignee = ag.a.id;
+    cs.owner = ag.a.id;
     cs.targetToken++; // the queue timeout no longer applies
     cs.overflowDue = false;
     ag.assigned.add(cs.c.id);
@@ -1008,6 +1208,7 @@ export class RoutingEngine {
 
   private requeueFromAgent(cs: ConvState, reason: 'agent_presence' | 'unassigned' | 'agent_removed' | 'escalation'): void {
     const ag = this.release(cs);
+    cs.owner = null;
     cs.excluded.add(ag.a.id); // do not hand it straight back to the agent who left it
     this.emit({ type: 'conversation.requeued', at: this.now(), conversation_id: cs.c.id, from_agent_id: ag.a.id, reason });
     if (cs.status === 'open') this.enqueue(cs); else cs.state = 'parked';

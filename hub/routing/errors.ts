@@ -20,7 +20,8 @@ export type RoutingErrorCode =
   | 'not_eligible'
   | 'conversation_closed'
   | 'insight_closed'
-  | 'agent_offline';
+  | 'agent_offline'
+  | 'rules_changed';
 
 export class RoutingError extends Error {
   constructor(readonly code: RoutingErrorCode, message: string, readonly details?: unknown) {

@@ -24,7 +24,7 @@ import type { RouteDecision, RouteInput, RoutePost } from '../api/module';
 import type { Priority } from '../../shared/domain';
 import { PrioritySchema } from '../../shared/domain';
 import { CollisionTracker, type CollisionEvent } from './collision';
-import { RoutingEngine, type RoutingEvent } from './engine';
+import { RoutingEngine, type Insight, type RoutingEvent, type RuleMove } from './engine';
 import { RoutingError } from './errors';
 import { DEFAULT_ACTIVITIES, type RoutingConfigInput, type RoutableConversationInput } from './schemas';
 import type { RoutingPush } from './contract';
@@ -67,12 +67,13 @@ export class RoutingService {
   private timer: ReturnType<typeof setInterval> | null = null;
   private sweepAt = 0;
   private readonly onError: (err: unknown) => void;
-  private hasInsights: boolean | null = null;
   // pending database work, flushed in one change-log write
   private patches = new Map<string, Record<string, unknown>>();
   private eventRows: Array<Record<string, unknown>> = [];
   private presenceRows = new Map<string, { workspace_id: string; activity_id: string; at: number }>();
   private insightRows: Array<Record<string, unknown>> = [];
+  /** where routing put each conversation (routing_state, migration 0860): a restart restores it instead of running the rules */
+  private stateRows = new Map<string, { workspace_id: string; queue_id: string; rule_id: string | null; target_index: number; entered_at: number }>();
   private flagRows: Array<{ conversation_id: string; warned: string[]; breached: string[] }> = [];
   /** SLA pause state per conversation (the engine sends the whole state each time: last wins) */
   private pauseRows = new Map<string, { paused_since: number | null; pauses: Array<readonly [number, number]> }>();
@@ -160,6 +161,7 @@ export class RoutingService {
   private dropState(): void {
     this.workspaces.clear(); this.ready.clear(); this.convWorkspace.clear(); this.ownIds.clear();
     this.patches = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = []; this.pauseRows = new Map();
+    this.stateRows = new Map();
   }
 
   /** Leader, shared: consume every change committed after the cursor, in sync_id (commit) order. */
@@ -246,18 +248,20 @@ export class RoutingService {
     const agents = await db.query<{ j: any }>(`SELECT json_build_object('id', a.id, 'name', a.name, 'role', a.role, 'skills', a.skills, 'capacity', a.capacity,
       'team_ids', coalesce((SELECT json_agg(at.team_id) FROM agent_teams at WHERE at.agent_id = a.id), '[]'::json)) AS j FROM agents a WHERE a.workspace_id = $1`, [wsId]);
     for (const { j } of agents) this.upsertAgent(ws, j);
+    // Conversations come back as they stand (restored, never routed again: a restart changes nothing a
+    // user can see). Only one routing has never placed (no routing_state row) and nobody holds goes
+    // through the rules, as a new arrival would.
     const convs = await db.query<any>(`
-      SELECT c.id, c.channel, c.priority, c.status, c.assignee_id, c.analysis, c.subject, c.snippet, c.created_at, c.first_response_at, c.last_inbound_at,
+      SELECT c.id, c.channel, c.priority, c.status, c.assignee_id, c.team_id, c.analysis, c.subject, c.snippet, c.created_at, c.first_response_at, c.last_inbound_at,
              cu.tier, cu.followers, f.warned, f.breached, f.conversation_id AS flags_id, f.paused_since, f.pauses,
-             (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'outbound' AND m.visibility = 'public') AS last_reply_at
-        FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN sla_flags f ON f.conversation_id = c.id
+             (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'outbound' AND m.visibility = 'public') AS last_reply_at,
+             ${ROUTED_COLUMNS}
+        FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN sla_flags f ON f.conversation_id = c.id ${ROUTED_JOINS}
        WHERE c.workspace_id = $1 AND c.status <> 'resolved' ORDER BY c.created_at, c.id`, [wsId]);
     for (const c of convs) {
       this.convWorkspace.set(c.id, wsId);
       try {
-        engine.upsertConversation(attributes(c, { tier: c.tier, followers: c.followers }));
-        if (c.status !== 'open') engine.setStatus(c.id, c.status);
-        if (c.assignee_id && engine.hasAgent(c.assignee_id)) engine.adopt(c.id, c.assignee_id);
+        this.place(engine, c, { tier: c.tier, followers: c.followers });
         const lastIn = c.last_inbound_at ? new Date(c.last_inbound_at).getTime() : null;
         const lastOut = c.last_reply_at ? new Date(c.last_reply_at).getTime() : null;
         engine.restoreClock(c.id, {
@@ -269,6 +273,10 @@ export class RoutingService {
         });
         ws.known.set(c.id, { assignee: c.assignee_id, status: c.status, priority: c.priority });
       } catch (err) { this.onError(err); }
+    }
+    // every open insight can be closed, also one whose conversation went on to care after a follow-up
+    for (const i of await db.query<any>(`SELECT ${INSIGHT_COLUMNS('i')} FROM insights i WHERE i.workspace_id = $1 AND i.status = 'open'`, [wsId])) {
+      try { engine.restoreInsight(insightOf(i)); } catch (err) { this.onError(err); }
     }
     const presence = await db.query<{ agent_id: string; activity_id: string }>('SELECT agent_id, activity_id FROM agent_presence WHERE workspace_id = $1', [wsId]);
     for (const p of presence) {
@@ -286,14 +294,128 @@ export class RoutingService {
     } catch (err) { this.onError(err); }
   }
 
+  /**
+   * A conversation the engine does not hold yet, from its row (+ ROUTED_COLUMNS): restored where it
+   * stands when routing placed it before or someone holds it; else a new arrival, through the rules.
+   */
+  private place(engine: RoutingEngine, c: any, extra: { tier: string | null; followers: number | null }, status?: string): void {
+    const attrs = attributes(c, extra);
+    const insight = c.ins_id ? insightOf({ id: c.ins_id, conversation_id: c.id, department_id: c.ins_dept, rule_id: c.ins_rule, opened_at: c.ins_opened, status: c.ins_status, closed_at: c.ins_closed, closed_by: c.ins_closed_by, resolution: c.ins_resolution }) : null;
+    if (c.routed || (c.assignee_id && engine.hasAgent(c.assignee_id)) || (insight && insight.department_id === c.team_id)) {
+      engine.restoreConversation(attrs, {
+        status: status ?? c.status, team_id: c.team_id, assignee_id: c.assignee_id,
+        queue_id: c.rs_queue, rule_id: c.rs_rule, target_index: c.rs_index, entered_at: c.rs_entered ? new Date(c.rs_entered).getTime() : null,
+        insight,
+      });
+      return;
+    }
+    engine.upsertConversation(attrs);
+    if ((status ?? c.status) !== 'open') engine.setStatus(c.id, status ?? c.status);
+  }
+
   /** Save a new configuration for a workspace (validated by the engine first; refused = nothing saved). */
-  async setConfig(wsId: string, input: unknown, by: string): Promise<void> {
+  /**
+   * Save a new configuration for a workspace (validated by the engine first; refused = nothing saved).
+   * New rules apply to new arrivals only: nothing waiting or assigned moves (see previewRules/applyRules).
+   * A change of the rules is stored as a new rule version with who made it and when; the first change
+   * also keeps the rules it replaced as version 1, so they can be gone back to.
+   */
+  async setConfig(wsId: string, input: unknown, by: string): Promise<{ rules_version: number }> {
     const ws = await this.workspace(wsId);
     const cfg = typeof input === 'object' && input !== null ? withTeams(input as RoutingConfigInput, ws.teams) : input;
+    const before = ws.engine.getConfig();
     ws.engine.setConfig(cfg);
-    await this.log.db.query(`INSERT INTO routing_config (workspace_id, config, updated_by, updated_at) VALUES ($1, $2, $3, now())
-      ON CONFLICT (workspace_id) DO UPDATE SET config = excluded.config, updated_by = excluded.updated_by, updated_at = now()`,
-    [wsId, JSON.stringify(ws.engine.getConfig()), by]);
+    const after = ws.engine.getConfig();
+    const rulesChanged = JSON.stringify(before.rules) !== JSON.stringify(after.rules);
+    try {
+      return await this.log.db.transaction(async (tx) => {
+        const [prev] = await tx.query<{ updated_by: string | null; updated_at: Date }>('SELECT updated_by, updated_at FROM routing_config WHERE workspace_id = $1', [wsId]);
+        await tx.query(`INSERT INTO routing_config (workspace_id, config, updated_by, updated_at) VALUES ($1, $2, $3, now())
+          ON CONFLICT (workspace_id) DO UPDATE SET config = excluded.config, updated_by = excluded.updated_by, updated_at = now()`,
+        [wsId, JSON.stringify(after), by]);
+        const [{ v }] = await tx.query<{ v: number }>('SELECT coalesce(max(version), 0)::int AS v FROM routing_rule_versions WHERE workspace_id = $1', [wsId]);
+        if (!rulesChanged) return { rules_version: v };
+        let version = v;
+        if (version === 0) {
+          version = 1;
+          await tx.query('INSERT INTO routing_rule_versions (workspace_id, version, rules, changed_by, changed_at) VALUES ($1, 1, $2, $3, $4)',
+            [wsId, JSON.stringify(before.rules), prev?.updated_by ?? null, prev?.updated_at ?? new Date(this.now()).toISOString()]);
+        }
+        await tx.query('INSERT INTO routing_rule_versions (workspace_id, version, rules, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5)',
+          [wsId, version + 1, JSON.stringify(after.rules), by, new Date(this.now()).toISOString()]);
+        return { rules_version: version + 1 };
+      });
+    } catch (err) {
+      // not stored: the engine goes back to what the database holds
+      ws.engine.setConfig(before);
+      throw err;
+    }
+  }
+
+  /** The newest rule version of a workspace (0: the rules were never changed through the API). */
+  async rulesVersion(wsId: string): Promise<number> {
+    const [{ v }] = await this.log.db.query<{ v: number }>('SELECT coalesce(max(version), 0)::int AS v FROM routing_rule_versions WHERE workspace_id = $1', [wsId]);
+    return v;
+  }
+
+  /** Rule versions, newest first, with who changed them and when (issue 12 shows and reverts them). */
+  async ruleVersions(wsId: string): Promise<Array<{ version: number; changed_by: string | null; changed_by_name: string | null; changed_at: string; rules: number }>> {
+    const rows = await this.log.db.query<{ version: number; changed_by: string | null; changed_by_name: string | null; changed_at: Date; rules: number }>(
+      `SELECT v.version, v.changed_by, a.name AS changed_by_name, v.changed_at, jsonb_array_length(v.rules)::int AS rules
+         FROM routing_rule_versions v LEFT JOIN agents a ON a.id = v.changed_by
+        WHERE v.workspace_id = $1 ORDER BY v.version DESC`, [wsId]);
+    return rows.map((r) => ({ ...r, changed_at: new Date(r.changed_at).toISOString() }));
+  }
+
+  async ruleVersion(wsId: string, version: number): Promise<{ version: number; rules: unknown[]; changed_by: string | null; changed_at: string } | null> {
+    const [r] = await this.log.db.query<{ version: number; rules: unknown[]; changed_by: string | null; changed_at: Date }>(
+      'SELECT version, rules, changed_by, changed_at FROM routing_rule_versions WHERE workspace_id = $1 AND version = $2', [wsId, version]);
+    return r ? { ...r, changed_at: new Date(r.changed_at).toISOString() } : null;
+  }
+
+  /** What applying rules (the saved ones, or `rules` proposed) to waiting conversations would move. Changes nothing. */
+  async previewRules(wsId: string, rules?: unknown): Promise<{ rules_version: number; moves: RuleMove[] }> {
+    const ws = await this.workspace(wsId);
+    const moves = ws.engine.previewRules(rules);
+    return { rules_version: await this.rulesVersion(wsId), moves };
+  }
+
+  /**
+   * "Apply to open conversations": the saved rules route these waiting conversations again. Refused
+   * (`rules_changed`) when the rules changed since the preview the person saw (`rulesVersion`).
+   * Written before it answers.
+   */
+  async applyRules(wsId: string, rulesVersion: number, conversationIds?: string[]): Promise<{ rules_version: number } & ReturnType<RoutingEngine['applyRules']>> {
+    const ws = await this.workspace(wsId);
+    const current = await this.rulesVersion(wsId);
+    if (current !== rulesVersion) throw new RoutingError('rules_changed', `the rules changed since that preview (version ${rulesVersion}, now ${current}): preview again`);
+    const ids = conversationIds ?? ws.engine.previewRules().map((m) => m.conversation_id);
+    const r = ws.engine.applyRules(ids);
+    await this.flush();
+    return { rules_version: current, ...r };
+  }
+
+  /** Close an insight (department members, supervisors, admins); stored before it answers. A closed one stays closed. */
+  async closeInsight(wsId: string, insightId: string, agentId: string, resolution: string): Promise<Insight> {
+    const ws = await this.workspace(wsId);
+    if (!ws.engine.insight(insightId)) {
+      const [row] = await this.log.db.query<any>(`SELECT ${INSIGHT_COLUMNS('i')} FROM insights i WHERE i.id = $1 AND i.workspace_id = $2`, [insightId, wsId]);
+      if (row) ws.engine.restoreInsight(insightOf(row));
+    }
+    const closed = ws.engine.closeInsight(insightId, agentId, resolution);
+    await this.flush();
+    return closed;
+  }
+
+  /** A workspace's insights as stored: every open one and those closed in the last 30 days, newest first. */
+  async listInsights(wsId: string, departmentId?: string): Promise<Insight[]> {
+    await this.flush();
+    const rows = await this.log.db.query<any>(
+      `SELECT ${INSIGHT_COLUMNS('i')} FROM insights i
+        WHERE i.workspace_id = $1 AND ($2::text IS NULL OR i.department_id = $2) AND i.conversation_id IS NOT NULL
+          AND (i.status = 'open' OR i.closed_at > now() - interval '30 days')
+        ORDER BY i.opened_at DESC, i.id LIMIT 2000`, [wsId, departmentId ?? null]);
+    return rows.map(insightOf);
   }
 
   /**
@@ -380,6 +502,14 @@ export class RoutingService {
         'SELECT c.id, c.workspace_id, cu.tier, cu.followers FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ANY($1)', [unknown]);
       for (const r of rows) { this.convWorkspace.set(r.id, r.workspace_id); extra.set(r.id, r); }
     }
+    // conversations the engine does not hold (new, or reopened after it was resolved): where routing placed them before
+    const placed = new Map<string, any>();
+    const absent = [...new Set(records.filter((r) => r.entity === 'conversation' && r.data.status !== 'resolved' && this.convWorkspace.has(r.data.id)
+      && !this.ready.get(this.convWorkspace.get(r.data.id)!)?.engine.hasConversation(r.data.id)).map((r) => r.data.id as string))];
+    if (absent.length) {
+      const rows = await this.log.db.query<any>(`SELECT c.id, ${ROUTED_COLUMNS} FROM conversations c ${ROUTED_JOINS} WHERE c.id = ANY($1)`, [absent]);
+      for (const row of rows) placed.set(row.id, row);
+    }
     const created = new Set<string>();
     for (const r of records) {
       try {
@@ -391,8 +521,9 @@ export class RoutingService {
           const wsId = this.convWorkspace.get(r.data.id);
           if (!wsId) continue;
           const ws = await this.workspace(wsId);
-          if (!ws.engine.hasConversation(r.data.id)) created.add(r.data.id);
-          this.applyConversation(ws, r.data, extra.get(r.data.id));
+          const p = placed.get(r.data.id);
+          if (!ws.engine.hasConversation(r.data.id) && !p?.routed) created.add(r.data.id);
+          this.applyConversation(ws, r.data, extra.get(r.data.id), p);
         } else if (r.entity === 'message') {
           const wsId = this.convWorkspace.get(r.data.conversation_id);
           if (!wsId || created.has(r.data.conversation_id)) continue;
@@ -401,7 +532,7 @@ export class RoutingService {
           if (!ws.engine.hasConversation(id)) continue;
           const at = Date.parse(r.data.created_at) || this.now();
           if (r.data.direction === 'inbound') {
-            if (ws.engine.conversationView(id).status !== 'resolved') ws.engine.customerMessage(id, at);
+            if (ws.engine.conversationView(id).status !== 'resolved') ws.engine.customerMessage(id, at, { owner: ws.known.get(id)?.assignee ?? null });
           } else if (r.data.visibility === 'public' && r.data.author_id && ws.engine.hasAgent(r.data.author_id)) {
             ws.engine.agentReplied(id, r.data.author_id, at);
             ws.collision.recordReply(id, r.data.author_id, r.data.id, at);
@@ -416,16 +547,25 @@ export class RoutingService {
     ws.engine.setConfig(withTeams(ws.engine.getConfig(), ws.teams));
   }
 
-  /** A conversation row changed outside routing: bring the engine in line with it. */
-  private applyConversation(ws: WorkspaceRouting, row: any, extra?: { tier: string | null; followers: number | null }): void {
+  /**
+   * A conversation row changed outside routing: bring the engine in line with it. One the engine does
+   * not hold: a new arrival goes through the rules (the ingest hook already queued it by them); one
+   * routing placed before (`placed.routed`: it was resolved, and is open again) is restored as it was
+   * and reopened (to its owner, else its team's queue: engine.followUp), never routed by the rules again.
+   */
+  private applyConversation(ws: WorkspaceRouting, row: any, extra?: { tier: string | null; followers: number | null }, placed?: any): void {
     const e = ws.engine;
     const prev = ws.known.get(row.id);
     ws.known.set(row.id, { assignee: row.assignee_id, status: row.status, priority: row.priority });
     if (!e.hasConversation(row.id)) {
       if (row.status === 'resolved') return;
-      e.upsertConversation(attributes(row, extra ?? { tier: null, followers: null }));
-      if (row.status !== 'open') e.setStatus(row.id, row.status);
-      if (row.assignee_id && e.hasAgent(row.assignee_id)) e.adopt(row.id, row.assignee_id);
+      const attrs = extra ?? { tier: null, followers: null };
+      if (placed?.routed) {
+        this.place(e, { ...row, ...placed }, attrs, 'resolved');
+        if (e.conversationView(row.id).state !== 'insight') e.setStatus(row.id, row.status, { owner: row.assignee_id });
+        return;
+      }
+      this.place(e, { ...row, ...(placed ?? {}) }, attrs);
       return;
     }
     const view = e.conversationView(row.id);
@@ -434,7 +574,7 @@ export class RoutingService {
       const c = attributes(row, { tier: null, followers: null });
       e.upsertConversation({ ...c, created_at: undefined });
     }
-    if (prev?.status !== row.status && view.status !== row.status) e.setStatus(row.id, row.status);
+    if (prev?.status !== row.status && view.status !== row.status) e.setStatus(row.id, row.status, { owner: row.assignee_id });
     // a resolved conversation is out of routing: its assignee is history (a resolve and an assign can come in one change)
     if (row.status !== 'resolved' && prev?.assignee !== row.assignee_id && e.conversationView(row.id).assignee_id !== row.assignee_id) {
       if (row.assignee_id && e.hasAgent(row.assignee_id)) e.adopt(row.id, row.assignee_id);
@@ -459,8 +599,16 @@ export class RoutingService {
         agentId = e.offer.agent_id; convId = e.offer.conversation_id;
         this.push(ws.id, (s) => s.agentId === agentId, { type: 'offer_closed', offer_id: e.offer.id, conversation_id: convId!, outcome: e.type.slice(6) as 'accepted' });
         break;
-      case 'conversation.queued': convId = e.conversation_id; patch(convId, { team_id: e.team_id, assignee_id: null }); break;
-      case 'conversation.assigned': convId = e.conversation_id; agentId = e.agent_id; patch(convId, { assignee_id: e.agent_id, team_id: e.team_id }); break;
+      case 'conversation.queued':
+        convId = e.conversation_id; patch(convId, { team_id: e.team_id, assignee_id: null });
+        this.placedAt(ws.id, convId, e.queue_id, e.rule_id, e.target_index, e.at);
+        break;
+      case 'conversation.assigned': {
+        convId = e.conversation_id; agentId = e.agent_id; patch(convId, { assignee_id: e.agent_id, team_id: e.team_id });
+        const v = ws.engine.conversationView(convId);
+        this.placedAt(ws.id, convId, v.queue_id, v.rule_id, v.target_index, e.at);
+        break;
+      }
       case 'conversation.requeued': convId = e.conversation_id; agentId = e.from_agent_id; patch(convId, { assignee_id: null }); break;
       case 'conversation.priority_changed': convId = e.conversation_id; patch(convId, { priority: e.priority }); break;
       case 'sla.due_changed': convId = e.conversation_id; patch(convId, { first_response_due_at: iso(e.dues.first_response_due), next_response_due_at: iso(e.dues.next_response_due), resolution_due_at: iso(e.dues.resolution_due) }); break;
@@ -472,7 +620,10 @@ export class RoutingService {
         break;
       case 'insight.created': case 'insight.closed':
         convId = e.insight.conversation_id;
-        if (e.type === 'insight.created') patch(convId, { team_id: e.insight.department_id, assignee_id: null });
+        if (e.type === 'insight.created') {
+          patch(convId, { team_id: e.insight.department_id, assignee_id: null });
+          this.placedAt(ws.id, convId, ws.engine.conversationView(convId).queue_id, e.insight.rule_id, 0, e.at);
+        }
         this.insightRows.push({ ...e.insight, workspace_id: ws.id, opened_at: iso(e.insight.opened_at), closed_at: iso(e.insight.closed_at) });
         // supervisors and the department's members see their insight lists change at once
         this.push(ws.id, (s) => s.supervisor || ws.engine.inTeam(s.agentId, e.insight.department_id), {
@@ -496,6 +647,13 @@ export class RoutingService {
       this.eventRows.push({ workspace_id: ws.id, at: iso(e.at), type: e.type, conversation_id: convId, agent_id: agentId, data: e });
     }
     this.scheduleFlush();
+  }
+
+  /** Where routing put a conversation (its queue, the rule and target that led there, since when). */
+  private placedAt(wsId: string, convId: string, queueId: string, ruleId: string | null, targetIndex: number, at: number): void {
+    const cur = this.stateRows.get(convId);
+    const same = cur && cur.queue_id === queueId && cur.target_index === targetIndex && cur.rule_id === ruleId;
+    this.stateRows.set(convId, { workspace_id: wsId, queue_id: queueId, rule_id: ruleId, target_index: targetIndex, entered_at: same ? cur.entered_at : at });
   }
 
   private onCollisionEvent(ws: WorkspaceRouting, e: CollisionEvent): void {
@@ -542,7 +700,7 @@ export class RoutingService {
 
   async flush(): Promise<void> {
     if (this.flushing) await this.flushing;
-    if (this.patches.size || this.eventRows.length || this.presenceRows.size || this.insightRows.length || this.flagRows.length || this.pauseRows.size) {
+    if (this.patches.size || this.eventRows.length || this.presenceRows.size || this.insightRows.length || this.flagRows.length || this.pauseRows.size || this.stateRows.size) {
       this.scheduleFlush();
       await this.flushing;
     }
@@ -552,12 +710,10 @@ export class RoutingService {
     do {
       this.flushAgain = false;
       const patches = this.patches, events = this.eventRows, presence = this.presenceRows, insights = this.insightRows, flags = this.flagRows, pauses = this.pauseRows;
+      const states = this.stateRows;
       this.patches = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = []; this.pauseRows = new Map();
-      if (!patches.size && !events.length && !presence.size && !insights.length && !flags.length && !pauses.size) break;
-      if (this.hasInsights === null) {
-        const [r] = await this.log.db.query<{ t: string | null }>(`SELECT to_regclass('insights')::text AS t`);
-        this.hasInsights = r.t !== null;
-      }
+      this.stateRows = new Map();
+      if (!patches.size && !events.length && !presence.size && !insights.length && !flags.length && !pauses.size && !states.size) break;
       try {
         await this.log.write(async (w) => {
           this.own.add(w.changes);
@@ -600,13 +756,24 @@ export class RoutingService {
               ON CONFLICT (conversation_id) DO UPDATE SET paused_since = excluded.paused_since, pauses = excluded.pauses`,
             [id, p.paused_since === null ? null : new Date(p.paused_since).toISOString(), JSON.stringify(p.pauses)]);
           }
-          if (this.hasInsights) {
-            for (const i of insights) {
-              await w.query(`INSERT INTO insights (id, workspace_id, conversation_id, department_id, rule_id, opened_at, status, closed_at, closed_by, resolution)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                ON CONFLICT (id) DO UPDATE SET status = excluded.status, closed_at = excluded.closed_at, closed_by = excluded.closed_by, resolution = excluded.resolution`,
-              [i.id, i.workspace_id, i.conversation_id, i.department_id, i.rule_id, i.opened_at, i.status, i.closed_at, i.closed_by, i.resolution]);
-            }
+          for (const i of insights) {
+            // opened_at is written once; a closed insight never goes back to open
+            await w.query(`INSERT INTO insights (id, workspace_id, conversation_id, department_id, rule_id, opened_at, status, closed_at, closed_by, resolution)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+              ON CONFLICT (id) DO UPDATE SET status = excluded.status, closed_at = excluded.closed_at, closed_by = excluded.closed_by, resolution = excluded.resolution
+              WHERE insights.status = 'open'`,
+            [i.id, i.workspace_id, i.conversation_id, i.department_id, i.rule_id, i.opened_at, i.status, i.closed_at, i.closed_by, i.resolution]);
+          }
+          if (states.size) {
+            const rows = [...states].map(([id, x]) => ({ conversation_id: id, ...x, entered_at: new Date(x.entered_at).toISOString() }));
+            await w.query(`INSERT INTO routing_state (conversation_id, workspace_id, queue_id, rule_id, target_index, entered_at, updated_at)
+              SELECT x.conversation_id, x.workspace_id, x.queue_id, x.rule_id, x.target_index, x.entered_at, now()
+                FROM jsonb_to_recordset($1::jsonb) AS x(conversation_id text, workspace_id text, queue_id text, rule_id text, target_index int, entered_at timestamptz)
+               WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.id = x.conversation_id)
+              ON CONFLICT (conversation_id) DO UPDATE SET queue_id = excluded.queue_id, rule_id = excluded.rule_id, target_index = excluded.target_index,
+                entered_at = CASE WHEN routing_state.queue_id IS NOT DISTINCT FROM excluded.queue_id AND routing_state.target_index = excluded.target_index
+                                   AND routing_state.rule_id IS NOT DISTINCT FROM excluded.rule_id THEN routing_state.entered_at ELSE excluded.entered_at END,
+                updated_at = now()`, [JSON.stringify(rows)]);
           }
         });
       } catch (err) { this.onError(err); }
@@ -661,5 +828,23 @@ function attributes(row: any, extra: { tier: string | null; followers: number | 
     customer_tier: extra.tier ?? null, followers: extra.followers ?? null,
     text: `${row.subject ?? ''} ${row.snippet ?? ''}`.slice(0, 100_000),
     created_at: row.created_at ? new Date(row.created_at).getTime() : undefined,
+  };
+}
+
+/** Columns of routing's record of a conversation `c` (ROUTED_JOINS): routing_state and its latest insight. */
+const ROUTED_COLUMNS = `rs.conversation_id IS NOT NULL AS routed, rs.queue_id AS rs_queue, rs.rule_id AS rs_rule, rs.target_index AS rs_index, rs.entered_at AS rs_entered,
+  li.id AS ins_id, li.department_id AS ins_dept, li.rule_id AS ins_rule, li.opened_at AS ins_opened, li.status AS ins_status,
+  li.closed_at AS ins_closed, li.closed_by AS ins_closed_by, li.resolution AS ins_resolution`;
+const ROUTED_JOINS = `LEFT JOIN routing_state rs ON rs.conversation_id = c.id
+  LEFT JOIN LATERAL (SELECT * FROM insights i WHERE i.conversation_id = c.id ORDER BY i.opened_at DESC, i.id DESC LIMIT 1) li ON true`;
+
+const INSIGHT_COLUMNS = (i: string) => `${i}.id, ${i}.conversation_id, ${i}.department_id, ${i}.rule_id, ${i}.opened_at, ${i}.status, ${i}.closed_at, ${i}.closed_by, ${i}.resolution`;
+
+/** An insights row as the engine's Insight (times in ms). */
+function insightOf(r: any): Insight {
+  const ms = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).getTime());
+  return {
+    id: r.id, conversation_id: r.conversation_id, department_id: r.department_id, rule_id: r.rule_id ?? null,
+    opened_at: ms(r.opened_at)!, status: r.status, closed_at: ms(r.closed_at), closed_by: r.closed_by ?? null, resolution: r.resolution ?? null,
   };
 }

@@ -126,3 +126,31 @@ export const HubInsightsResponseSchema = z.object({ insights: z.array(HubInsight
 export const HubInsightCloseResponseSchema = z.object({ insight: HubInsightSchema });
 /** Only the rules' names are read from the routing config. */
 export const RuleNamesResponseSchema = z.object({ config: z.object({ rules: z.array(z.object({ id: z.string(), name: z.string() })) }) });
+
+// ---- rule changes (hub/routing/contract.ts; the rules editor of issue 12 uses these) ------------------
+
+/** A conversation waiting in a queue that the rules would move ("apply to open conversations"). */
+export const RuleMoveSchema = z.object({
+  conversation_id: z.string(), from_queue_id: z.string(), from_team_id: z.string().nullable(),
+  to_queue_id: z.string(), to_team_id: z.string(), rule_id: z.string().nullable(),
+  /** the target is a department: the conversation becomes an insight */
+  insight: z.boolean(),
+});
+export type RuleMove = z.infer<typeof RuleMoveSchema>;
+/** POST /v1/routing/rules/preview { rules? } */
+export const RulesPreviewResponseSchema = z.object({ rules_version: z.number().int(), moves: z.array(RuleMoveSchema) });
+/** POST /v1/routing/rules/apply { rules_version, conversation_ids? } (409 rules_changed when the rules changed since the preview) */
+export const RulesApplyResponseSchema = z.object({
+  rules_version: z.number().int(),
+  moved: z.array(RuleMoveSchema),
+  skipped: z.array(z.object({ conversation_id: z.string(), reason: z.enum(['unknown', 'not_waiting', 'unchanged']) })),
+});
+/** GET /v1/routing/rules/versions: newest first; `rules` = how many rules that version has */
+export const RuleVersionsResponseSchema = z.object({
+  current: z.number().int(),
+  versions: z.array(z.object({
+    version: z.number().int(), changed_by: z.string().nullable(), changed_by_name: z.string().nullable(), changed_at: z.string(), rules: z.number().int(),
+  })),
+});
+/** GET /v1/routing/rules/versions/:version */
+export const RuleVersionResponseSchema = z.object({ version: z.number().int(), rules: z.array(z.unknown()), changed_by: z.string().nullable(), changed_at: z.string() });
