@@ -77,6 +77,10 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
       bad.push(reject(m.id, 'invalid', 'set_status: snoozed_until is required to snooze'));
       continue;
     }
+    if (m.type === 'record_handle_time') {
+      const problem = handleSpanProblem(args);
+      if (problem) { bad.push(reject(m.id, 'invalid', `record_handle_time: ${problem}`)); continue; }
+    }
     if (m.type === 'correct_label' && args.task === 'priority' && !PRIORITIES.includes(args.label)) {
       bad.push(reject(m.id, 'invalid', `correct_label: a priority is one of ${PRIORITIES.join(', ')}, got "${args.label}"`));
       continue;
@@ -135,6 +139,20 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
   return parsed;
 }
 
+/** Longest span a desktop may report, and how far ahead of the hub's clock a desktop's may run. */
+const MAX_SPAN_MS = 12 * 3600_000;
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/** Why a handle-time span cannot be true, or null. */
+function handleSpanProblem(a: { started_at: string; ended_at: string; active_ms: number }): string | null {
+  const from = Date.parse(a.started_at), to = Date.parse(a.ended_at);
+  if (to < from) return 'ended_at is before started_at';
+  if (to - from > MAX_SPAN_MS) return `a span lasts at most ${MAX_SPAN_MS / 3600_000} hours`;
+  if (a.active_ms > to - from + 1000) return `active_ms (${a.active_ms}) is longer than the span (${to - from} ms)`;
+  if (to > Date.now() + CLOCK_SKEW_MS) return 'the span ends in the future';
+  return null;
+}
+
 type AfterCommit = Array<() => Promise<void>>;
 
 export async function applyMutations(log: ChangeLog, agent: AgentContext, batch: Mutation[], hooks: MutationHooks = {}): Promise<MutationResult[]> {
@@ -191,6 +209,13 @@ async function applyOne(w: Writer, agent: AgentContext, m: Parsed, hooks: Mutati
 async function effect(w: Writer, agent: AgentContext, m: Parsed, conv: ConversationRow, hooks: MutationHooks, after: AfterCommit): Promise<MutationResult> {
   const a = m.args;
   const supervisor = agent.role !== 'agent';
+  if (m.type === 'record_handle_time') {
+    // the agent's own time, wherever the conversation is now (it may have moved on since): no scope check
+    await w.query(`INSERT INTO handle_time (span_id, workspace_id, agent_id, conversation_id, started_at, ended_at, active_ms)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (span_id) DO NOTHING`,
+    [a.span_id, conv.workspace_id, agent.id, conv.id, a.started_at, a.ended_at, a.active_ms]);
+    return { id: m.id, ok: true, value: { conversation_id: conv.id, span_id: a.span_id, active_ms: a.active_ms } };
+  }
   if (!supervisor && !inDirectScope(agent, conv)) {
     if (conv.assignee_id && conv.assignee_id !== agent.id) {
       return reject(m.id, 'conversation_reassigned', 'this conversation is now assigned to someone else');

@@ -16,6 +16,7 @@ import * as m0800 from './migrations/0800-delivery-unknown';
 import * as m0810 from './migrations/0810-brand-identities';
 import * as m0850 from './migrations/0850-mutation-payload';
 import * as m0860 from './migrations/0860-routing-state';
+import * as m0870 from './migrations/0870-handle-time';
 
 export interface Migration {
   version: number;
@@ -37,6 +38,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 810, name: 'brand-identities', up: m0810.up },
   { version: 850, name: 'mutation-payload', up: m0850.up },
   { version: 860, name: 'routing-state', up: m0860.up },
+  { version: 870, name: 'handle-time', up: m0870.up },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {

@@ -20,7 +20,7 @@ describe('per-conversation facts (hand-computed, business hours 08:00–16:00 UT
     expect(f.firstResponseS).toBe(600);
     expect(f.nextResponsesS).toEqual([1800]); // 08:30 → 09:00, not 08:35 → 09:00
     expect(f.resolutionS).toBe(5400);
-    expect(f.handleS).toBe(5400);
+    expect(f.handleS).toBe(540); // 5 + 4 active minutes on desktops
     expect(f.fcr).toBe(false); // two answers
     expect(f.sentimentDelta).toBeCloseTo(0.4, 10);
     expect([f.inbound, f.answeredInbound, f.outbound]).toEqual([3, 3, 2]);
@@ -30,7 +30,7 @@ describe('per-conversation facts (hand-computed, business hours 08:00–16:00 UT
     const f = facts('B');
     expect(f.firstResponseS).toBe(1800);
     expect(f.resolutionS).toBe(2700);
-    expect(f.handleS).toBe(2700);
+    expect(f.handleS).toBe(180);
     expect(f.fcr).toBe(true);
     expect(f.sentimentDelta).toBeNull(); // only one scored message
   });
@@ -41,7 +41,7 @@ describe('per-conversation facts (hand-computed, business hours 08:00–16:00 UT
     expect(f.firstResponseS).toBe(1200);
     expect(f.nextResponsesS).toEqual([4500]); // Tue 15:00–16:00 + Wed holiday + Thu 08:00–08:15
     expect(f.resolutionS).toBe(22_800);
-    expect(f.handleS).toBe(6600); // 30 min + 60 min + 20 min open and assigned
+    expect(f.handleS).toBe(720); // 7 + 5 active minutes; the span after the last resolve is not handling
     expect(f.fcr).toBe(false);
     expect(f.slaFirst).toEqual({ met: 0, breached: 1 }); // high priority: 15 min target
     expect(f.slaNext).toEqual({ met: 0, breached: 1 });
@@ -60,17 +60,17 @@ describe('per-conversation facts (hand-computed, business hours 08:00–16:00 UT
   it("E: routing's due times are used when set", () => {
     const f = facts('E');
     expect(f.resolutionS).toBe(600);
-    expect(f.handleS).toBe(0); // never assigned
+    expect(f.handleS).toBeNull(); // nobody had it open on a desktop: no handle time, not 0 s
     expect(f.slaFirst).toEqual({ met: 0, breached: 1 });
     expect(f.slaResolution).toEqual({ met: 0, breached: 1 });
     expect(f.sentimentDelta).toBe(0);
   });
 
-  it('F: pending time and unassigned time are not handle time', () => {
+  it('F: handle time is active time on desktops, in real seconds (not the time it sat open and assigned)', () => {
     const f = facts('F');
     expect(f.firstResponseS).toBe(300);
     expect(f.nextResponsesS).toEqual([600]);
-    expect(f.handleS).toBe(1380); // 08:02–08:05 + 09:00–09:20
+    expect(f.handleS).toBe(270); // 2 min + 2.5 min active
     expect(f.resolutionS).toBe(4800);
   });
 
@@ -100,7 +100,8 @@ describe('report over the fixture', () => {
 
   it('resolution, handle time, reopens and first-contact resolution', () => {
     expect(m.resolution).toEqual({ count: 5, mean_s: 7260, median_s: 4800, p90_s: 22_800 });
-    expect(m.handle).toEqual({ count: 5, mean_s: 3216, median_s: 2700, p90_s: 6600 });
+    // resolved with recorded time: A 540, B 180, C 720, F 270 (E has none; H is not resolved)
+    expect(m.handle).toEqual({ count: 4, mean_s: 427.5, median_s: 405, p90_s: 720 });
     expect(m.resolved).toBe(5);
     expect(m.reopened).toBe(1);
     expect(m.first_contact_resolution).toEqual({ answered_resolved: 4, first_contact: 1, rate_pct: 25 });

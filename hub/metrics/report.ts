@@ -139,7 +139,7 @@ export function computeReport(input: ReportInput, opts: ReportOptions): Report {
       if (f.resolved) {
         a.resolved++;
         a.resolution.push(f.resolutionS as number);
-        a.handle.push(f.handleS as number);
+        if (f.handleS !== null) a.handle.push(f.handleS);
         if (f.outbound > 0) { a.answeredResolved++; if (f.fcr) a.fcr++; }
       }
       if (f.reopens > 0) a.reopened++;

@@ -71,6 +71,10 @@ async function seedFixture(): Promise<void> {
         await db.query('UPDATE conversations SET assignee_id = $2, updated_at = $3 WHERE id = $1', [c.id, s.e.agent_id, iso(s.at)]);
       }
     }
+    for (const [k, a] of (c.active ?? []).entries()) {
+      await db.query(`INSERT INTO handle_time (span_id, workspace_id, agent_id, conversation_id, started_at, ended_at, active_ms)
+                      VALUES ($1, 'w1', $2, $3, $4, $4::timestamptz + make_interval(secs => $5::int / 1000), $5)`, [`${c.id}-h${k}`, c.assignee_id ?? 'a1', c.id, iso(a.at), a.ms]);
+    }
     if (!imported) {
       // The final assignee (events may leave it unset when no assignment was recorded).
       await db.query('UPDATE conversations SET assignee_id = $2 WHERE id = $1 AND assignee_id IS DISTINCT FROM $2', [c.id, c.assignee_id]);

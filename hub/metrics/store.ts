@@ -104,6 +104,7 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
   // text values: PGlite decodes rows one by one in JavaScript, so 20 rows beat 100,000.
   // A line: fields joined by \x1d; lines joined by \x1c. Absent values are empty fields.
   // msgs: "i<ms>,o<ms>,f<ms>" (inbound, outbound, failed outbound) in any order, survey questions/answers left out.
+  // active: "<span start ms>:<active ms>,…" from handle_time (desktops' recorded handle time, migration 0870).
   // evs:  "<s|a|m><ms>\x1f<status|agent|score>" joined by \x1e (status, assignment, sentiment), in order,
   //       without the reopen a survey answer caused.
   // The workspace's call tag is checked here, so tags need not travel.
@@ -118,7 +119,8 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
                coalesce(c.analysis->>'intent', ''), coalesce(c.analysis->>'topic', ''), CASE WHEN ${callTag} = ANY(c.tags) THEN 't' ELSE '' END,
                ${msText('c.created_at')}, c.status, coalesce(${msText('c.resolved_at')}, ''),
                coalesce(${msText('c.first_response_due_at')}, ''), coalesce(${msText('c.resolution_due_at')}, ''),
-               ${facts.msgs}, ${facts.evs}) AS line
+               ${facts.msgs}, ${facts.evs},
+               coalesce((SELECT string_agg(${msText('h.started_at')} || ':' || h.active_ms, ',') FROM handle_time h WHERE h.conversation_id = c.id), '')) AS line
       FROM conversations c LEFT JOIN metric_conversation_facts f ON f.conversation_id = c.id ${dirtyConversationsJoin('c', 'd')}
       WHERE ${where}) lines
     GROUP BY chunk`, params);
@@ -130,7 +132,7 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
     if (!blob) continue;
     for (const line of blob.split('\x1c')) {
       const f = line.split('\x1d');
-      if (f.length !== 16) throw new Error(`metrics: unreadable conversation facts (${f.length} fields): ${line.slice(0, 80)}`);
+      if (f.length !== 17) throw new Error(`metrics: unreadable conversation facts (${f.length} fields): ${line.slice(0, 80)}`);
       const messages: MetricMessage[] = [];
       if (f[14]) {
         for (const item of f[14].split(',')) {
@@ -161,6 +163,7 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
         created_at: Number(f[9]), status: f[10] as ConversationStatus, resolved_at: numOrNull(f[11]),
         first_response_due_at: numOrNull(f[12]), resolution_due_at: numOrNull(f[13]),
         messages, events, sentiments: sentiments.length ? sentiments : undefined,
+        active: f[16] ? f[16].split(',').map((x) => { const i = x.indexOf(':'); return { at: Number(x.slice(0, i)), ms: Number(x.slice(i + 1)) }; }) : undefined,
       });
     }
   }

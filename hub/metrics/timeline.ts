@@ -7,8 +7,11 @@
  * - next response: every later wait — first customer message after an answer → the next answer.
  *   Waits after a reopen are next responses too: the customer already had a first answer.
  * - resolution: conversation created → its last resolve, for conversations resolved now.
- * - handle time: time the conversation spent open (not pending/snoozed/resolved) while assigned to
- *   an agent, up to its last resolve; only for resolved conversations.
+ * - handle time: the time agents had the conversation open and active on their desktops (window
+ *   focused, typing or reading, a minute without input ends it; main/core/handle-time.ts), summed
+ *   over agents, sessions and desktops, for the spans that began before its last resolve. Real
+ *   seconds, not business hours (it is work done). Only for resolved conversations, and only those
+ *   with recorded time: a conversation nobody had open on a desktop has no handle time, not 0 s.
  * - reopens: transitions out of `resolved`.
  * - first-contact resolution: resolved, never reopened, with exactly one answer.
  * - answered inbound: customer messages followed by an answer in the same conversation.
@@ -143,21 +146,13 @@ export function conversationFacts(c: MetricConversation, clock: Clock, asOf: num
   if (f.resolved) {
     f.resolutionS = clock.openMs(c.created_at, lastResolvedAt) / 1000;
     let handleMs = 0;
-    let st = 'open';
-    let agent: string | null = null;
-    let since = c.created_at;
-    const account = (until: number): void => {
-      const a = Math.max(since, c.created_at);
-      const b = Math.min(until, lastResolvedAt);
-      if (st === 'open' && agent !== null && b > a) handleMs += clock.openMs(a, b);
-    };
-    for (const e of history) {
-      account(e.at);
-      since = e.at;
-      if (e.type === 'status') st = e.status; else agent = e.agent_id;
+    let spans = 0;
+    for (const a of c.active ?? []) {
+      if (a.at > lastResolvedAt) continue; // reading it again later is not handling it
+      handleMs += a.ms;
+      spans++;
     }
-    account(lastResolvedAt);
-    f.handleS = handleMs / 1000;
+    f.handleS = spans ? handleMs / 1000 : null;
     f.fcr = f.reopens === 0 && f.outbound === 1;
   }
 

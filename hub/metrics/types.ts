@@ -42,6 +42,11 @@ export interface MetricConversation {
   /** Current state, used when `events` is empty. */
   status: ConversationStatus;
   resolved_at: number | null;
+  /**
+   * Active time agents spent on it (handle time): one entry per span recorded by a desktop, `at` when
+   * the span began, `ms` the active milliseconds in it. Absent or empty: none recorded.
+   */
+  active?: Array<{ at: number; ms: number }>;
   /** SLA due times computed by routing, when it set them. */
   first_response_due_at: number | null;
   resolution_due_at: number | null;

@@ -23,6 +23,7 @@ import { lastDays, OnlineApi } from './live/online';
 import { Insights } from './live/insights';
 import { checkHubUrl } from './hub-url';
 import { FileTokenStore, type TokenProtection } from './session-token';
+import { HandleTimeTracker, type HandleTimeOptions } from './handle-time';
 
 export interface CoreOptions {
   dataDir: string;
@@ -35,6 +36,8 @@ export interface CoreOptions {
   tokenProtection?: TokenProtection;
   /** allow a plain-http hub off this machine (TEND_ALLOW_HTTP_HUB=1, for a lab): hub-url.ts */
   allowInsecureHub?: boolean;
+  /** handle-time measuring (clock, idle cutoff, longest span): handle-time.ts */
+  handleTime?: HandleTimeOptions;
 }
 
 type Req<N extends DesktopRequestName> = (typeof DesktopRequests)[N]['req']['_zod']['output'];
@@ -50,8 +53,11 @@ export class LocalDesktopService implements DesktopService {
   readonly online: OnlineApi;
   /** department insights (online only) */
   readonly insights: Insights;
+  /** handle time: the renderer's signs of activity on the open conversation, counted and queued as spans */
+  readonly handleTime: HandleTimeTracker;
   private readonly events = new EventEmitter();
   private closed = false;
+  private closedDb = false;
 
   constructor(readonly options: CoreOptions) {
     this.db = openCache(options.dataDir, { nativeBinding: options.nativeBinding });
@@ -82,6 +88,12 @@ export class LocalDesktopService implements DesktopService {
       return session ? { ...session, agent: this.applier.meta.get('agent') } : null;
     });
     this.insights = new Insights(this.online, this.db, () => ({ agent: this.applier.meta.get('agent'), teams: this.applier.meta.get('teams') }));
+    this.handleTime = new HandleTimeTracker((span) => {
+      // a span of a conversation no longer in the cache, or after sign-out, has nowhere to go
+      if (this.closedDb || !this.applier.meta.get('session') || !this.cached(span.conversation_id)) return;
+      this.outbox.enqueue([{ type: 'record_handle_time', args: { ...span }, conversation_id: span.conversation_id }]);
+      this.engine.kick();
+    }, options.handleTime);
     this.engine.start();
     this.startLive();
   }
@@ -105,10 +117,12 @@ export class LocalDesktopService implements DesktopService {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.handleTime.flush(); // the running span is kept in the outbox, sent at the next start
     this.live.stop();
     await this.engine.stop();
     this.closed = true;
     this.events.removeAllListeners();
+    this.closedDb = true;
     this.db.close();
   }
 
@@ -193,6 +207,9 @@ export class LocalDesktopService implements DesktopService {
       }
       case 'insights.list': return this.insights.list(r);
       case 'insights.close': return this.insights.close(r);
+      case 'activity.report':
+        this.handleTime.report(r.conversation_id && this.cached(r.conversation_id) ? r.conversation_id : null, r.active);
+        return { ok: true };
       case 'outbox.retry':
         if (!this.outbox.retry(r.id)) throw new CoreError('not_found', `no stopped outbox entry ${r.id}`);
         this.afterLocalChange(null);
@@ -219,7 +236,7 @@ export class LocalDesktopService implements DesktopService {
       agents: m.get('agents'),
       hub_url: session?.hub_url ?? m.get('hub_url') ?? this.options.hubUrl ?? null,
       online: this.engine.online,
-      outbox_count: this.outbox.pendingCount(),
+      outbox_count: this.outbox.pendingChanges(),
       last_sync_id: m.get('last_sync_id'),
       syncing: this.engine.syncing,
       token_storage: this.applier.meta.tokens.description,
@@ -246,7 +263,8 @@ export class LocalDesktopService implements DesktopService {
     const previous = m.get('agent');
     const sameAgent = previous?.id === login.agent.id && (m.get('session')?.hub_url ?? m.get('hub_url')) === url;
     if (!sameAgent && previous) {
-      if (this.outbox.all().some((o) => o.state !== 'acked')) {
+      // the previous agent's unsent handle-time spans go with their session (see logout)
+      if (this.outbox.all().some((o) => o.state !== 'acked' && o.type !== 'record_handle_time')) {
         this.engine.start();
         throw new CoreError('outbox_not_empty', `${previous.name}'s unsent changes are still in this desktop's outbox; log in as ${previous.email} to send them first`);
       }
@@ -268,8 +286,12 @@ export class LocalDesktopService implements DesktopService {
   }
 
   private async logout(): Promise<{ ok: true }> {
-    if (this.outbox.pendingCount() > 0) {
-      throw new CoreError('outbox_not_empty', `${this.outbox.pendingCount()} change(s) are not sent yet; go online and let them send before logging out`);
+    // the running handle-time span is recorded and, when the hub is reachable, sent before the session ends;
+    // spans still unsent (offline) do not hold the sign-out and are dropped with the session's data
+    this.handleTime.flush();
+    if (this.engine.online && this.outbox.pendingCount() > 0) await this.engine.syncNow();
+    if (this.outbox.pendingChanges() > 0) {
+      throw new CoreError('outbox_not_empty', `${this.outbox.pendingChanges()} change(s) are not sent yet; go online and let them send before logging out`);
     }
     this.live.stop();
     await this.engine.stop();

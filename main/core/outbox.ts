@@ -76,8 +76,14 @@ export class Outbox {
       priority_rank = @priority_rank, data = @data WHERE id = @id`).run(r);
   }
 
+  /** Everything not sent yet (the sync engine pulls only when this is 0). */
   pendingCount(): number {
     return this.db.prepare("SELECT count(*) FROM outbox WHERE state = 'pending'").pluck().get() as number;
+  }
+
+  /** Changes the agent made that are not sent yet (the status bar's outbox; handle-time spans are not the agent's changes). */
+  pendingChanges(): number {
+    return this.db.prepare("SELECT count(*) FROM outbox WHERE state = 'pending' AND type <> 'record_handle_time'").pluck().get() as number;
   }
 
   /** The next batch to send, in order. A mutation never rides in the same batch as the one it depends on. */
@@ -167,6 +173,11 @@ export class Outbox {
       this.db.prepare('UPDATE outbox SET depends_on = ? WHERE depends_on = ?').run(fresh, id);
     });
     return fresh;
+  }
+
+  /** Removes an entry the hub refused and nothing else depends on (a handle-time span). */
+  drop(id: string): void {
+    this.db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
   }
 
   /** outbox.retry: a mutation stopped after a non-retryable error goes back in line. */

@@ -199,6 +199,13 @@ export const DesktopRequests = {
   },
 
   'outbox.retry': { req: z.object({ id: z.string() }), res: ok },
+  /**
+   * Handle time: the agent is active on this conversation now (`active`: window focused and visible,
+   * input within the last minute), or no longer (`active: false`, or `conversation_id: null`). Sent on
+   * opening, on input (at most every few seconds), every 15 s while active, and on leaving; the core
+   * counts the time and syncs it (main/core/handle-time.ts).
+   */
+  'activity.report': { req: z.object({ conversation_id: z.string().min(1).max(200).nullable(), active: z.boolean() }), res: ok },
 
   'settings.get': { req: z.object({ key: z.string().min(1).max(100) }), res: z.object({ value: z.unknown().nullable() }) },
   'settings.set': { req: z.object({ key: z.string().min(1).max(100), value: z.unknown() }), res: ok },

@@ -118,6 +118,17 @@ export const MutationArgsSchemas = {
     remove: z.array(tag).max(LIMITS.tagsPerConversation).default([]),
   }),
   set_priority: z.object({ conversation_id: z.string().min(1), priority: PrioritySchema }),
+  /**
+   * Handle time: one span of time the agent had the conversation open and active on a desktop
+   * (main/core/handle-time.ts). `span_id` names the span: sent twice, it counts once.
+   */
+  record_handle_time: z.object({
+    conversation_id: z.string().min(1),
+    span_id: z.uuid(),
+    started_at: z.iso.datetime(),
+    ended_at: z.iso.datetime(),
+    active_ms: z.number().int().min(0),
+  }),
   /** An agent corrects an automated label; the workspace's model learns from it. */
   correct_label: z.object({
     conversation_id: z.string().min(1),

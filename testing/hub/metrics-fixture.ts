@@ -29,6 +29,8 @@ const inb = (iso: string, sentiment?: number): MetricMessage => ({ at: t(iso), d
 const out = (iso: string, failed = false): MetricMessage => ({ at: t(iso), direction: 'outbound', failed });
 const st = (iso: string, status: 'open' | 'pending' | 'snoozed' | 'resolved'): ConversationEvent => ({ at: t(iso), type: 'status', status });
 const as = (iso: string, agent_id: string | null): ConversationEvent => ({ at: t(iso), type: 'assign', agent_id });
+/** a span of active time on a desktop (handle time): when it began, how many active seconds */
+const act = (iso: string, seconds: number) => ({ at: t(iso), ms: seconds * 1000 });
 
 function conv(p: Partial<MetricConversation> & Pick<MetricConversation, 'id' | 'channel' | 'created_at'>): MetricConversation {
   return {
@@ -45,6 +47,7 @@ export const FIXTURE_CONVERSATIONS: MetricConversation[] = [
     created_at: t('2026-11-09T08:00:00Z'), status: 'resolved', resolved_at: t('2026-11-09T09:30:00Z'),
     messages: [inb('2026-11-09T08:00:00Z', -0.6), out('2026-11-09T08:10:00Z'), inb('2026-11-09T08:30:00Z', -0.2), inb('2026-11-09T08:35:00Z'), out('2026-11-09T09:00:00Z')],
     events: [st('2026-11-09T08:00:00Z', 'open'), as('2026-11-09T08:00:00Z', 'a1'), st('2026-11-09T09:30:00Z', 'resolved')],
+    active: [act('2026-11-09T08:05:00Z', 300), act('2026-11-09T08:55:00Z', 240)],
   }),
   // B: Friday 21:00 local, answered Monday 09:30 local: 30 open minutes, not 60 hours.
   conv({
@@ -52,6 +55,7 @@ export const FIXTURE_CONVERSATIONS: MetricConversation[] = [
     created_at: t('2026-11-06T20:00:00Z'), status: 'resolved', resolved_at: t('2026-11-09T08:45:00Z'),
     messages: [inb('2026-11-06T20:00:00Z', -0.8), out('2026-11-09T08:30:00Z')],
     events: [st('2026-11-06T20:00:00Z', 'open'), as('2026-11-06T20:00:00Z', 'a1'), st('2026-11-09T08:45:00Z', 'resolved')],
+    active: [act('2026-11-09T08:28:00Z', 180)],
   }),
   // C: high priority, resolved, reopened by the customer Tuesday 16:00 local, answered Thursday
   // after the Wednesday holiday, resolved again.
@@ -63,6 +67,8 @@ export const FIXTURE_CONVERSATIONS: MetricConversation[] = [
       st('2026-11-10T10:00:00Z', 'open'), as('2026-11-10T10:00:00Z', 'a2'), st('2026-11-10T10:30:00Z', 'resolved'),
       st('2026-11-10T15:00:00Z', 'open'), st('2026-11-12T08:20:00Z', 'resolved'),
     ],
+    // the last span began after the last resolve (read again later): not handle time
+    active: [act('2026-11-10T10:15:00Z', 420), act('2026-11-12T08:10:00Z', 300), act('2026-11-12T09:00:00Z', 600)],
   }),
   // D: e-mail never answered; no recorded history (imported), still open at as-of.
   conv({
@@ -86,6 +92,7 @@ export const FIXTURE_CONVERSATIONS: MetricConversation[] = [
       st('2026-11-18T08:00:00Z', 'open'), as('2026-11-18T08:02:00Z', 'a1'), st('2026-11-18T08:05:00Z', 'pending'),
       st('2026-11-18T09:00:00Z', 'open'), st('2026-11-18T09:20:00Z', 'resolved'),
     ],
+    active: [act('2026-11-18T08:03:00Z', 120), act('2026-11-18T09:08:00Z', 150)],
   }),
   // H: the first reply failed to deliver; the second one counts. Still open at as-of.
   conv({
@@ -93,6 +100,7 @@ export const FIXTURE_CONVERSATIONS: MetricConversation[] = [
     created_at: t('2026-11-19T08:00:00Z'),
     messages: [inb('2026-11-19T08:00:00Z'), out('2026-11-19T08:01:00Z', true), out('2026-11-19T08:30:00Z')],
     events: [st('2026-11-19T08:00:00Z', 'open'), as('2026-11-19T08:00:00Z', 'a1')],
+    active: [act('2026-11-19T08:25:00Z', 300)],
   }),
   // Z: created before the report range: left out of every figure.
   conv({

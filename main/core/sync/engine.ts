@@ -224,6 +224,10 @@ export class SyncEngine {
     } else if (reused) {
       const fresh = this.outbox.requeueUnderNewId(row.id);
       this.opts.log(`outbox: ${row.type} ${row.id} refused as id_reused; queued again as ${fresh}`);
+    } else if (row.type === 'record_handle_time') {
+      // a span the hub cannot take (e.g. this desktop's clock is far off) is not worth holding the outbox for
+      this.outbox.drop(row.id);
+      this.opts.log(`outbox: handle-time span ${row.id} refused (${err.code}: ${err.message}); dropped`);
     } else {
       this.outbox.markFailed(row.id, `${err.code}: ${err.message}`);
     }

@@ -13,6 +13,7 @@ import { ChannelIcon, channelName } from '../components/ChannelIcon';
 import { EmptyState } from '../components/EmptyState';
 import { Composer } from './composer/Composer';
 import { useViewingHeartbeat, Viewers } from './Collision';
+import { useHandleTime } from './useHandleTime';
 import { AnalysisLine } from './Labels';
 
 type Item = { kind: 'message'; m: ThreadMessage; at: string } | { kind: 'note'; n: Note; at: string };
@@ -100,6 +101,7 @@ export function Thread() {
   const now = useClock((s) => s.now);
   const endRef = useRef<HTMLDivElement>(null);
   useViewingHeartbeat(selectedId);
+  useHandleTime(selectedId);
   const messageCount = q.data ? q.data.messages.length + q.data.notes.length : 0;
   useEffect(() => { endRef.current?.scrollIntoView({ block: 'end' }); }, [selectedId, messageCount]);
   // A search hit asked for the thread: focus it when this conversation is rendered, unless the agent
