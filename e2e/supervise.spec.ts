@@ -198,7 +198,7 @@ test('push offers wait in a tray that does not take the focus; Shift+A accepts t
   const offer = tray.getByRole('listitem').first();
   await expect(offer.getByRole('timer', { name: /^\d+ seconds left$/ })).toBeVisible();
   await expect(list(sam)).toBeFocused();
-  await expect(sam).toHaveTitle(/^\(\d+\) Tend · \d+ offers?$/);
+  await expect(sam).toHaveTitle(/^\(\d+\) Tend · \d+ offers?( · \d+ unread)?$/);
   await expectAccessible(sam, 'offer tray');
   const who = offer.locator('.offer-who');
   await expect(who).not.toHaveText('A customer');

@@ -62,7 +62,11 @@ export function inboxCounts(db: Db): DesktopResponse<'inbox.counts'> {
   const counts = { mine: 0, team: 0, snoozed: 0, resolved: 0 };
   const rows = db.prepare("SELECT tab, count(*) AS n FROM conversations WHERE tab <> 'history' GROUP BY tab").all() as { tab: keyof typeof counts; n: number }[];
   for (const r of rows) counts[r.tab] = r.n;
-  return counts;
+  // Unread as inboxList says it: a customer message newer than the agent's read mark (ISO times compare as text).
+  const unread = db.prepare(`SELECT count(*) FROM conversations c LEFT JOIN read_marks r ON r.conversation_id = c.id
+    WHERE c.tab = 'mine' AND json_extract(c.data, '$.last_inbound_at') IS NOT NULL
+      AND (r.read_at IS NULL OR r.read_at < json_extract(c.data, '$.last_inbound_at'))`).pluck().get() as number;
+  return { ...counts, unread };
 }
 
 export function conversationGet(db: Db, id: string, agent: Agent | null, online: boolean): DesktopResponse<'conversation.get'> {

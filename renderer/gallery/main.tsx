@@ -15,7 +15,7 @@ const me = supervisor
 const settings = new Map<string, unknown>();
 
 core.handle('session.status', () => (screen === 'login' ? { ...me, logged_in: false, agent: null } : me));
-core.handle('inbox.counts', () => ({ mine: screen === 'empty' ? 0 : world.mine.length, team: 65, snoozed: screen === 'empty' ? 0 : 3, resolved: 148 }));
+core.handle('inbox.counts', () => ({ mine: screen === 'empty' ? 0 : world.mine.length, team: 65, snoozed: screen === 'empty' ? 0 : 3, resolved: 148, unread: screen === 'empty' ? 0 : world.mine.filter((c) => c.unread).length }));
 core.handle('inbox.list', (req) => {
   const items = screen === 'empty' ? [] : req.tab === 'team' ? world.team : req.tab === 'mine' ? world.mine : [];
   const offset = req.offset ?? 0;

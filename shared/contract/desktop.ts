@@ -54,7 +54,11 @@ export const SessionStatusSchema = z.object({
 });
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
-export const InboxCountsSchema = z.object({ mine: z.number(), team: z.number(), snoozed: z.number(), resolved: z.number() });
+export const InboxCountsSchema = z.object({
+  mine: z.number(), team: z.number(), snoozed: z.number(), resolved: z.number(),
+  /** conversations in Mine with a customer message the agent has not opened yet (the window title counts them) */
+  unread: z.number(),
+});
 
 const ok = z.object({ ok: z.literal(true) });
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change, ChangesPage } from '../../../shared/contract/hub-api';
 import { checkpointWhenIdle, openCache, type Db } from '../db/open';
 import { FTS_PENDING_BOUND, pendingCount } from '../db/fts';
-import { conversationGet, inboxCounts, inboxList } from '../queries';
+import { conversationGet, inboxCounts, inboxList, markRead } from '../queries';
 import { searchMessages } from '../search';
 import { agent, conversation, customer, message, note } from '../../../testing/desktop/fixtures';
 import { GapError, SyncApplier } from './apply';
@@ -45,7 +45,16 @@ describe('bootstrap', () => {
     expect(applier.meta.get('last_sync_id')).toBe(10);
     expect(applier.meta.get('needs_bootstrap')).toBe(false);
     expect(applier.pendingHydrations()).toEqual([]);
-    expect(inboxCounts(db)).toEqual({ mine: 1, team: 0, snoozed: 0, resolved: 0 });
+    expect(inboxCounts(db)).toEqual({ mine: 1, team: 0, snoozed: 0, resolved: 0, unread: 1 });
+  });
+
+  it('counts a conversation of Mine as unread until it is opened, and again when the customer writes', () => {
+    seed();
+    markRead(db, 'c1');
+    expect(inboxCounts(db).unread).toBe(0);
+    // a read mark older than the customer's last message: unread again
+    db.prepare('UPDATE read_marks SET read_at = ? WHERE conversation_id = ?').run('2000-01-01T00:00:00.000Z', 'c1');
+    expect(inboxCounts(db).unread).toBe(1);
   });
 
   it('a re-bootstrap sweeps what the new snapshot no longer holds', () => {
@@ -148,7 +157,7 @@ describe('change pages', () => {
       { sync_id: 12, entity: 'conversation', op: 'upsert', data: conversation({ id: 'c1', customer_id: 'cu1', assignee_id: 'other', sync_id: 12 }) },
     ]));
     expect(ids('conversations')).toEqual(['c1', 'c2']);
-    expect(inboxCounts(db)).toEqual({ mine: 0, team: 1, snoozed: 0, resolved: 0 });
+    expect(inboxCounts(db)).toEqual({ mine: 0, team: 1, snoozed: 0, resolved: 0, unread: 0 });
   });
 
   it('the same conversation twice in one page: the later change compares with the earlier one, and the scope follows the last', () => {

@@ -81,16 +81,18 @@ describe('Offers in a tray (issue 13, item 5)', () => {
     await waitFor(() => expect(core.callsOf('offer.reject')).toEqual([{ conversation_id: 'c7', offer_id: 'o1' }]));
   });
 
-  it('notifies the desktop, and the window title and icon count the offers', () => {
+  it('notifies the desktop, and the window title and icon count the offers and the unread conversations', async () => {
+    core.handle('inbox.counts', () => ({ mine: 5, team: 0, snoozed: 0, resolved: 0, unread: 3 }));
     renderApp(<Harness />);
+    await waitFor(() => expect(document.title).toBe('(3) Tend · 3 unread'));
     push('o1', 'c7', 30_000, 'high');
     push('o2', 'c8', 20_000);
     expect(core.notifications.map((n) => n.title)).toEqual(['A conversation for you', 'A conversation for you']);
     expect(core.notifications[0]!.body).toContain('high priority');
-    expect(document.title).toBe('(2) Tend · 2 offers');
-    expect(core.badge).toBe(2);
+    expect(document.title).toBe('(5) Tend · 2 offers · 3 unread');
+    expect(core.badge).toBe(5);
     flushReact(() => core.emit('routing.push', { type: 'offer_closed', offer_id: 'o1', conversation_id: 'c7', outcome: 'expired' }));
-    expect(document.title).toBe('(1) Tend · 1 offer');
+    expect(document.title).toBe('(4) Tend · 1 offer · 3 unread');
   });
 
   it('Shift+A with no offer says so', () => {
