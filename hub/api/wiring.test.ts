@@ -100,7 +100,12 @@ describe('correct_label', () => {
     expect((await convRow(conv.id)).priority).toBe('urgent');
     const s = await mutate(tokA, [{ type: 'correct_label', args: { conversation_id: conv.id, task: 'sentiment', label: 'positive' } }]);
     expect(s.json.results[0].ok).toBe(true);
-    expect((await convRow(conv.id)).analysis.sentiment).toMatchObject({ label: 'positive' });
+    const after = (await convRow(conv.id)).analysis;
+    expect(after.sentiment).toMatchObject({ label: 'positive' });
+    // each correction adds to the reason; none replaces what was there
+    expect(after.reason).toContain('intent warranty_claim: corrected by Agent A');
+    expect(after.reason).toContain('priority urgent: corrected by Agent A');
+    expect(after.reason).toMatch(/sentiment positive: corrected by Agent A$/);
   });
 
   it('refuses bad labels as a batch (nothing written) and corrections outside the agent scope', async () => {

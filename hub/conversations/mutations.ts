@@ -332,6 +332,8 @@ export function correctedAnalysis(analysis: Record<string, any>, task: LabelTask
     next[task] = label;
   }
   next.corrected = { ...(analysis.corrected ?? {}), [task]: agentName };
-  next.reason = `${task} ${label}: corrected by ${agentName}`;
+  // A correction adds to the reason: the analysis' own words stay, so the priority and its reason never disagree.
+  const correction = `${task} ${label}: corrected by ${agentName}`;
+  next.reason = typeof analysis.reason === 'string' && analysis.reason ? `${analysis.reason}; ${correction}` : correction;
   return next;
 }
