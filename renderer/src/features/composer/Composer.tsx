@@ -5,6 +5,7 @@
  * sends; Ctrl/Cmd+Shift+Enter sends, resolves, and lands on the next conversation with the
  * composer ready. Each concern is a hook beside this file; this component wires them to keys.
  */
+import { AlertTriangle } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { DesktopResponse } from '../../../../shared/contract/desktop';
 import { countForChannel } from '../../../../shared/text/channel-length';
@@ -105,7 +106,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
       <ComposerStatus saved={draft.saved} hasText={!!draft.text} warning={liveWarning} error={error ?? gate.refusal}
         collision={collision && (
           <span className="error collision" role="alert" aria-label="Collision warning">
-            ⚠ Not sent: {collisionText(collision, session.data?.agents ?? [])}. {collision.token ? `Press ${SEND} to send it anyway, or edit it first.` : 'Edit it, or send again.'}
+            <AlertTriangle size={13} aria-hidden="true" className="icon-inline" /> Not sent: {collisionText(collision, session.data?.agents ?? [])}. {collision.token ? `Press ${SEND} to send it anyway, or edit it first.` : 'Edit it, or send again.'}
           </span>
         )} />
       <div className="composer-actions">

@@ -1,4 +1,5 @@
 /** The composer's small pieces: props only. */
+import { AlertTriangle } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { expandCanned, type CannedContext, type CannedResponse } from '../../../../shared/text/canned';
 import { Dialog } from '../../components/Dialog';
@@ -23,7 +24,7 @@ export function ComposerStatus(props: { saved: SaveState; hasText: boolean; warn
   return (
     <div id="composer-status" className="composer-status">
       <span className="muted draft-state" role="status" aria-label="Draft state">{props.saved === 'saved' && props.hasText ? 'Draft saved' : props.saved === 'saving' ? 'Saving draft…' : ''}</span>
-      {props.warning && <span className="warn" role="status">⚠ {props.warning}</span>}
+      {props.warning && <span className="warn" role="status"><AlertTriangle size={13} aria-hidden="true" className="icon-inline" /> {props.warning}</span>}
       {props.error && <span className="error" role="alert">{props.error}</span>}
       {props.collision}
     </div>
