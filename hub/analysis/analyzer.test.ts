@@ -116,19 +116,19 @@ describe('learning from agents', () => {
 
   it('learns sentiment and priority corrections', async () => {
     const a = createAnalyzer();
-    // sarcasm: VADER reads "great" as praise, agents know better
-    const text = 'great, another two hours sitting on the tarmac';
+    // sarcasm the tone cues miss: VADER reads "wonderful" as praise, agents know better
+    const text = 'wonderful, my bag is in Denver and I am in Boston';
     const n = 12;
     const batch: Correction[] = [];
     for (let i = 0; i < n; i++) {
-      batch.push({ text: `great, another ${i + 2} hours on the tarmac`, task: 'sentiment', label: 'negative' });
+      batch.push({ text: `wonderful, my bag is in city ${i} and I am in Boston`, task: 'sentiment', label: 'negative' });
       batch.push({ text: `lovely crew on flight ${i}`, task: 'sentiment', label: 'positive' });
       batch.push({ text: `what time does gate ${i} open`, task: 'sentiment', label: 'neutral' });
     }
     expect(a.analyze({ text }).sentiment.label).toBe('positive');
     await a.learnMany(batch);
     expect(a.analyze({ text }).sentiment.label).toBe('negative');
-    expect(a.analyze({ text }).reason).toMatch(/^negative \(−0\.\d\d, learned\)/);
+    expect(a.analyze({ text }).reason).toMatch(/^negative \(−0\.\d\d, learned from 12 corrections\)/);
 
     const b = createAnalyzer();
     const vip = 'where is my invoice for the enterprise plan';

@@ -24,6 +24,8 @@ export interface Prediction {
   confidence: number;
   /** tempered posterior for every known label */
   probabilities: Record<string, number>;
+  /** how many of the text's features the model has seen; 0 means it only knows base rates */
+  known: number;
 }
 
 export class NaiveBayes {
@@ -32,6 +34,13 @@ export class NaiveBayes {
   /** per label: total feature occurrences */
   private totals: number[] = [];
   private counts = new Map<number, number[]>();
+  /**
+   * log P(feature | label) per feature, computed on first use and dropped on every learn: a post
+   * is scored with one lookup and L additions per feature instead of L logarithms.
+   */
+  private logCache = new Map<number, Float64Array>();
+  private logPrior: Float64Array | null = null;
+  private logDenom: Float64Array | null = null;
 
   constructor(private readonly alpha = 0.3) {}
 
@@ -56,6 +65,7 @@ export class NaiveBayes {
     if (!(weight > 0) || !Number.isFinite(weight)) throw new Error(`weight must be a positive number, got ${weight}`);
     const y = this.labelIndex(label);
     const L = this.labels.length;
+    this.invalidate();
     this.docs[y] += weight;
     for (const f of features) {
       let row = this.counts.get(f);
@@ -65,30 +75,47 @@ export class NaiveBayes {
     }
   }
 
+  private invalidate(): void {
+    if (this.logCache.size) this.logCache = new Map();
+    this.logPrior = null;
+    this.logDenom = null;
+  }
+
   /** Log-scores per label; null when nothing has been learned. */
-  scores(features: Int32Array): number[] | null {
+  scores(features: Int32Array, seen?: { known: number }): number[] | null {
     const L = this.labels.length;
     if (L === 0) return null;
-    const n = this.size;
-    const V = Math.max(1, this.counts.size);
     const a = this.alpha;
-    const s = new Array<number>(L);
-    const denom = new Array<number>(L);
-    for (let c = 0; c < L; c++) {
-      // add-one on the prior so a label seen once is not impossible to predict
-      s[c] = Math.log((this.docs[c] + 1) / (n + L));
-      denom[c] = Math.log(this.totals[c] + a * V);
+    if (!this.logPrior || !this.logDenom) {
+      const n = this.size;
+      const V = Math.max(1, this.counts.size);
+      this.logPrior = new Float64Array(L);
+      this.logDenom = new Float64Array(L);
+      for (let c = 0; c < L; c++) {
+        // add-one on the prior so a label seen once is not impossible to predict
+        this.logPrior[c] = Math.log((this.docs[c] + 1) / (n + L));
+        this.logDenom[c] = Math.log(this.totals[c] + a * V);
+      }
     }
+    const s = Array.from(this.logPrior);
     for (const f of features) {
-      const row = this.counts.get(f);
-      if (!row) continue; // unseen features carry no evidence for any label
-      for (let c = 0; c < L; c++) s[c] += Math.log(row[c] + a) - denom[c];
+      let lr = this.logCache.get(f);
+      if (!lr) {
+        const row = this.counts.get(f);
+        if (!row) continue; // unseen features carry no evidence for any label
+        lr = new Float64Array(L);
+        for (let c = 0; c < L; c++) lr[c] = Math.log(row[c] + a) - this.logDenom[c];
+        this.logCache.set(f, lr);
+      }
+      if (seen) seen.known++;
+      for (let c = 0; c < L; c++) s[c] += lr[c];
     }
     return s;
   }
 
   predict(features: Int32Array): Prediction | null {
-    const s = this.scores(features);
+    const seen = { known: 0 };
+    const s = this.scores(features, seen);
     if (!s) return null;
     // NB log-likelihoods over ~100 correlated features are far too sharp; temper them so
     // confidence means something when blended with rules and shown to agents.
@@ -102,7 +129,7 @@ export class NaiveBayes {
       probabilities[this.labels[c]] = p[c] / z;
       if (s[c] > s[best]) best = c;
     }
-    return { label: this.labels[best], confidence: p[best] / z, probabilities };
+    return { label: this.labels[best], confidence: p[best] / z, probabilities, known: seen.known };
   }
 
   toJSON(): SerializedClassifier {

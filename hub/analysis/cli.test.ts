@@ -55,7 +55,7 @@ describe('analyze:eval', () => {
     writeFileSync(join(dir, 'train.csv'), TRAIN);
     writeFileSync(join(dir, 'test.csv'), TEST);
     const { stdout } = await run(tsx, [join(repo, 'hub/analysis/cli-eval.ts'), '--task', 'sentiment', '--train', join(dir, 'train.csv'),
-      '--data', join(dir, 'test.csv'), '--text-column', 'body', '--label-column', 'mood'], { cwd: repo });
+      '--data', join(dir, 'test.csv'), '--text-column', 'body', '--label-column', 'mood', '--cheap-only'], { cwd: repo });
     const lines = stdout.trim().split('\n');
     const last = JSON.parse(lines[lines.length - 1]);
     expect(Object.keys(last)).toEqual(['task', 'accuracy', 'macro_f1', 'n']);

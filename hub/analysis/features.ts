@@ -41,7 +41,8 @@ export function extractFeatures(text: string, extra: string[] = [], opts: Featur
     prev = t;
     if (grams.length && t.length > 1 && t[0] !== '_') {
       const w = ' ' + (t[0] === '¬' ? t.slice(1) : t) + ' ';
-      for (const n of grams) {
+      if (grams.length === 2 && grams[0] === 3 && grams[1] === 4) addCharGrams34(w, ids);
+      else for (const n of grams) {
         for (let i = 0; i + n <= w.length; i++) ids.add(hashString(w.slice(i, i + n), SEED_CHAR));
       }
     }
@@ -49,6 +50,25 @@ export function extractFeatures(text: string, extra: string[] = [], opts: Featur
   if (tokens.length) ids.add(hashString(prev + ' </s>', SEED_BIGRAM));
   for (const e of extra) ids.add(hashString(e, SEED_EXTRA));
   return Int32Array.from(ids);
+}
+
+/**
+ * The 3- and 4-grams of `w`, hashed exactly as hashString(w.slice(i, i + n), SEED_CHAR) would, but
+ * without making the substrings: the 4-gram's hash continues the 3-gram's (the hot path of every post).
+ */
+function addCharGrams34(w: string, ids: Set<number>): void {
+  const start = (0x811c9dc5 ^ SEED_CHAR) >>> 0;
+  for (let i = 0; i + 3 <= w.length; i++) {
+    let h = start;
+    h ^= w.charCodeAt(i); h = Math.imul(h, 0x01000193);
+    h ^= w.charCodeAt(i + 1); h = Math.imul(h, 0x01000193);
+    h ^= w.charCodeAt(i + 2); h = Math.imul(h, 0x01000193);
+    ids.add((h >>> 0) & HASH_MASK);
+    if (i + 4 <= w.length) {
+      h ^= w.charCodeAt(i + 3); h = Math.imul(h, 0x01000193);
+      ids.add((h >>> 0) & HASH_MASK);
+    }
+  }
 }
 
 /** Base features plus named extras, without re-reading the text. */

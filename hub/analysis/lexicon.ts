@@ -16,8 +16,9 @@ export interface LexiconSentiment {
   bucket: string;
 }
 
-export function lexiconSentiment(text: string): LexiconSentiment {
-  const score = vaderCompound(text);
+/** The lexicon's reading of a text (or of a compound score already computed). */
+export function lexiconSentiment(text: string, compound?: number): LexiconSentiment {
+  const score = compound ?? vaderCompound(text);
   // VADER's own recommended thresholds
   const label: SentimentLabel = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
   const bucket = score <= -0.5 ? 'neg2' : score < -0.05 ? 'neg1' : score < 0.05 ? 'zero' : score < 0.5 ? 'pos1' : 'pos2';

@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { SerializedClassifier } from './classifier';
+import type { SerializedLinear } from './linear';
 import type { Taxonomy } from './taxonomy';
 
 export const TASKS = ['sentiment', 'intent', 'topic', 'priority'] as const;
@@ -18,6 +19,15 @@ export interface WorkspaceModel {
   models: Partial<Record<Task, SerializedClassifier>>;
   /** corrections learned so far, per task */
   corrections: Partial<Record<Task, number>>;
+  /**
+   * The corrections the linear models are refitted from (sentiment): [text, label, weight],
+   * newest last, at most MAX_EXAMPLES. Absent in models saved before the linear model.
+   */
+  examples?: Partial<Record<Task, Array<[string, string, number]>>>;
+  /** linear models fitted from `examples` */
+  linear?: Partial<Record<Task, SerializedLinear>>;
+  /** the embedding stage's head (sentence embedding + linear model probabilities → label) */
+  deep?: Partial<Record<Task, SerializedLinear>>;
   updated_at: string;
 }
 
@@ -31,6 +41,9 @@ const WorkspaceModelShape = z.object({
   taxonomy: z.any().optional(),
   models: z.record(z.string(), z.any()),
   corrections: z.record(z.string(), z.number()),
+  examples: z.record(z.string(), z.array(z.tuple([z.string(), z.string(), z.number()]))).optional(),
+  linear: z.record(z.string(), z.any()).optional(),
+  deep: z.record(z.string(), z.any()).optional(),
   updated_at: z.string(),
 });
 

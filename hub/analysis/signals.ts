@@ -45,8 +45,13 @@ export function detectNoise(text: string, author: AuthorInfo | undefined, intent
   if (byIntent) return { noise: true, kind: byIntent, why: `intent ${intent}` };
   if (urls >= 3 || (tags >= 5 && urls >= 1) || tags >= 8) return { noise: true, kind: 'spam', why: `${urls} links, ${tags} hashtags` };
   const handle = author?.handle ?? '';
-  if (/bot\b|_bot|bot_/i.test(handle) || /^[a-z]+\d{7,}$/i.test(handle)) return { noise: true, kind: 'bot', why: `handle @${handle} looks automated` };
-  if (words.length === 0) return { noise: true, kind: 'off_topic', why: 'no words, only links, tags or mentions' };
+  // A handle that calls itself a bot is one. A name followed by digits is how X names new
+  // accounts, real customers included: on its own it proves nothing, so it needs the post to
+  // look automated too (links or a hashtag run, with few words).
+  if (/bot\b|_bot|bot_/i.test(handle)) return { noise: true, kind: 'bot', why: `handle @${handle} calls itself a bot` };
+  if (/^[a-z]+\d{7,}$/i.test(handle) && (urls >= 1 || tags >= 3) && words.length <= 12) return { noise: true, kind: 'bot', why: `handle @${handle} and a post of links and tags look automated` };
+  // people write in bursts: "#A-99321", "??", "+1 (415) 555-0132" are parts of a message, not noise
+  if (words.length === 0 && !/[?\d]/.test(text.replace(/https?:\/\/\S+|@\w+/g, ''))) return { noise: true, kind: 'off_topic', why: 'no words, only links, tags or mentions' };
   return { noise: false, kind: null, why: null };
 }
 

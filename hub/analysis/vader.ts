@@ -138,6 +138,13 @@ function valenceOf(w: string[], i: number, capDiff: boolean): number {
 
 /** VADER's compound score in −1..1, rounded to 4 places as the original does. */
 export function vaderCompound(text: string): number {
+  return vaderScores(text).compound;
+}
+
+export interface VaderScores { compound: number; pos: number; neg: number; neu: number }
+
+/** VADER's four scores: compound, and the shares of positive, negative and neutral words (as polarity_scores). */
+export function vaderScores(text: string): VaderScores {
   const w = wordsAndEmoticons(text);
   let caps = 0;
   for (const x of w) if (isUpper(x)) caps++;
@@ -156,13 +163,19 @@ export function vaderCompound(text: string): number {
       else if (i > butIndex) sentiments[i] *= 1.5;
     }
   }
-  if (!sentiments.length) return 0;
-  let sum = 0;
-  for (const s of sentiments) sum += s;
+  if (!sentiments.length) return { compound: 0, pos: 0, neg: 0, neu: 0 };
+  let sum = 0, posSum = 0, negSum = 0, neuCount = 0;
+  for (const s of sentiments) {
+    sum += s;
+    if (s > 0) posSum += s + 1; else if (s < 0) negSum += s - 1; else neuCount++;
+  }
   let ep = 0, qm = 0;
   for (let i = 0; i < text.length; i++) { const c = text.charCodeAt(i); if (c === 33) ep++; else if (c === 63) qm++; }
   const amp = Math.min(ep, 4) * 0.292 + (qm > 1 ? (qm <= 3 ? qm * 0.18 : 0.96) : 0);
   if (sum > 0) sum += amp; else if (sum < 0) sum -= amp;
   const norm = Math.max(-1, Math.min(1, sum / Math.sqrt(sum * sum + 15)));
-  return parseFloat(norm.toFixed(4));
+  if (posSum > Math.abs(negSum)) posSum += amp; else if (posSum < Math.abs(negSum)) negSum -= amp;
+  const total = posSum + Math.abs(negSum) + neuCount;
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  return { compound: parseFloat(norm.toFixed(4)), pos: r3(Math.abs(posSum / total)), neg: r3(Math.abs(negSum / total)), neu: r3(Math.abs(neuCount / total)) };
 }

@@ -474,7 +474,7 @@ export class RoutingService {
     const a = input.analysis as any;
     const p = ws.engine.preview({
       id: 'preview', channel: input.post.channel, priority: priorityOf(a?.priority),
-      language: str(a?.language), intent: str(a?.intent), topic: str(a?.topic),
+      language: lang(a?.language), intent: str(a?.intent), topic: str(a?.topic),
       sentiment_label: str(a?.sentiment?.label), sentiment: num(a?.sentiment?.score, -1, 1),
       customer_tier: null, followers: input.post.author.followers ?? null,
       text: input.post.text.slice(0, 100_000), created_at: Date.parse(input.post.created_at) || this.now(),
@@ -812,6 +812,11 @@ function checkKey(i: ReplyCheckInput): string {
 function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 && v.length <= 100 ? v : null;
 }
+/** The analysis' language for routing; 'und' (undetermined) asks for no language skill. */
+function lang(v: unknown): string | null {
+  const s = str(v);
+  return s === null || s === 'und' ? null : s;
+}
 function num(v: unknown, lo: number, hi: number): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? Math.max(lo, Math.min(hi, v)) : null;
 }
@@ -823,7 +828,7 @@ function attributes(row: any, extra: { tier: string | null; followers: number | 
   const a = row.analysis ?? {};
   return {
     id: row.id, channel: row.channel, priority: priorityOf(row.priority),
-    language: str(a.language), intent: str(a.intent), topic: str(a.topic),
+    language: lang(a.language), intent: str(a.intent), topic: str(a.topic),
     sentiment_label: str(a.sentiment?.label), sentiment: num(a.sentiment?.score, -1, 1),
     customer_tier: extra.tier ?? null, followers: extra.followers ?? null,
     text: `${row.subject ?? ''} ${row.snippet ?? ''}`.slice(0, 100_000),
