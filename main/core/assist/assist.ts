@@ -1,0 +1,143 @@
+/**
+ * Suggested replies and handover summaries on the desktop, offline, from the SQLite cache: the
+ * cached answered conversations feed the shared ranking core (shared/assist/suggest.ts), and the
+ * cached thread feeds the shared summary (shared/assist/summary.ts). The hub runs the same core
+ * for conversations that are not cached.
+ *
+ * The index is rebuilt only when the cache's messages or conversations changed (by sync id).
+ */
+import type { Conversation, Customer } from '../../../shared/domain';
+import { suggestCanned, SuggestionIndex, type AnsweredConversation, type CannedResponse, type FeedbackAction, type Suggestion } from '../../../shared/assist/suggest';
+import { summarize, summaryNote, type Summary, type SummaryMessage } from '../../../shared/assist/summary';
+import { searchTerms } from '../../../shared/assist/text';
+import type { Db } from '../db/open';
+import { CoreError } from '../errors';
+
+interface MsgRow { conversation_id: string; direction: 'inbound' | 'outbound'; author_id: string | null; author_name: string; text: string; created_at: string; delivery: string; id: string }
+
+export interface SuggestOptions {
+  /** this agent's sign-off, appended to each suggestion */
+  agentSignature?: string | null;
+  /** the brand's handles, kept in replies */
+  brandHandles?: string[];
+  canned?: CannedResponse[];
+  /** ms since the epoch (default: now) */
+  now?: number;
+  k?: number;
+}
+
+export interface AssistSuggestions { replies: Suggestion[]; canned: Suggestion[]; links: Suggestion[]; from: number }
+
+/** How many of the newest cached conversations the index reads (bounded work on a big cache). */
+const MAX_CONVERSATIONS = 20_000;
+
+export class DesktopAssist {
+  private index: SuggestionIndex | null = null;
+  private builtAt = '';
+  /** feedback recorded this session, replayed into every rebuilt index */
+  private readonly feedback: Array<[string, FeedbackAction]> = [];
+
+  constructor(private readonly db: Db) {}
+
+  private version(): string {
+    const m = this.db.prepare('SELECT max(sync_id) AS s, count(*) AS n FROM messages').get() as { s: number | null; n: number };
+    const c = this.db.prepare('SELECT max(sync_id) AS s FROM conversations').get() as { s: number | null };
+    return `${m.s}:${m.n}:${c.s}`;
+  }
+
+  /** The cached conversations that were answered: the customer's words before the first reply, and that reply. */
+  answered(): AnsweredConversation[] {
+    const convs = this.db.prepare('SELECT id, customer_id, data FROM conversations ORDER BY created_at DESC LIMIT ?').all(MAX_CONVERSATIONS) as Array<{ id: string; customer_id: string; data: string }>;
+    const customers = new Map<string, Customer>();
+    const getCustomer = this.db.prepare('SELECT data FROM customers WHERE id = ?').pluck();
+    const msgs = this.db.prepare(
+      `SELECT id, conversation_id, direction, author_id, author_name, text, created_at, delivery FROM messages
+       WHERE conversation_id = ? ORDER BY created_at, seq`);
+    const out: AnsweredConversation[] = [];
+    for (const c of convs) {
+      const rows = msgs.all(c.id) as MsgRow[];
+      const first = rows.findIndex((m) => m.direction === 'outbound' && m.delivery !== 'failed');
+      if (first <= 0) continue;
+      const before = rows.slice(0, first).filter((m) => m.direction === 'inbound');
+      if (!before.length) continue;
+      const conv = JSON.parse(c.data) as Conversation;
+      let cust = customers.get(c.customer_id);
+      if (!cust) { const d = getCustomer.get(c.customer_id) as string | undefined; if (d) { cust = JSON.parse(d) as Customer; customers.set(c.customer_id, cust); } }
+      out.push({
+        id: c.id, customerText: before.map((m) => m.text).join('\n'), reply: rows[first].text, repliedAt: Date.parse(rows[first].created_at),
+        customerHandles: [...new Set([...before.map((m) => m.author_id), ...(cust?.identities ?? []).map((i) => i.handle)].filter((h): h is string => !!h).map((h) => h.replace(/^@/, '')))],
+        customerName: cust?.name ?? null,
+        // a conversation resolved and then opened again did not end well
+        outcome: { resolved: conv.status === 'resolved', reopened: conv.status !== 'resolved' && conv.resolved_at !== null },
+      });
+    }
+    return out;
+  }
+
+  private current(): SuggestionIndex {
+    const v = this.version();
+    if (!this.index || v !== this.builtAt) {
+      const index = new SuggestionIndex();
+      for (const a of this.answered()) index.add(a);
+      for (const [key, action] of this.feedback) index.recordFeedback(key, action);
+      this.index = index;
+      this.builtAt = v;
+    }
+    return this.index;
+  }
+
+  /** Up to three replies, plus canned responses and help links that fit the customer's latest words. */
+  suggest(conversationId: string, opts: SuggestOptions = {}): AssistSuggestions {
+    const row = this.db.prepare('SELECT data, customer_id FROM conversations WHERE id = ?').get(conversationId) as { data: string; customer_id: string } | undefined;
+    if (!row) throw new CoreError('not_found', `conversation ${conversationId} is not in the cache`);
+    const rows = this.db.prepare('SELECT direction, author_id, text FROM messages WHERE conversation_id = ? ORDER BY created_at, seq').all(conversationId) as Array<Pick<MsgRow, 'direction' | 'author_id' | 'text'>>;
+    // the customer's latest burst: their messages since our last reply (or all of them)
+    let lastOut = -1;
+    rows.forEach((m, i) => { if (m.direction === 'outbound') lastOut = i; });
+    const burst = rows.slice(lastOut + 1).filter((m) => m.direction === 'inbound');
+    // the latest burst, then the customer's earlier words: a chaser ("any news?") says too little alone
+    const earlierWords = rows.slice(0, lastOut + 1).filter((m) => m.direction === 'inbound').map((m) => m.text);
+    const text = [...burst.map((m) => m.text), ...(searchTerms(burst.map((m) => m.text).join(' ')).length < 6 ? earlierWords : [])].join('\n');
+    const custData = this.db.prepare('SELECT data FROM customers WHERE id = ?').pluck().get(row.customer_id) as string | undefined;
+    const cust = custData ? (JSON.parse(custData) as Customer) : null;
+    const conv = JSON.parse(row.data) as Conversation;
+    const handle = burst[0]?.author_id ?? cust?.identities.find((i) => i.channel === conv.channel)?.handle ?? null;
+    const index = this.current();
+    const q = {
+      text, now: opts.now ?? Date.now(), excludeConversationId: conversationId,
+      target: { customerHandle: handle?.replace(/^@/, '') ?? null, customerName: cust?.name ?? null, agentSignature: opts.agentSignature ?? null, brandHandles: opts.brandHandles ?? [] },
+    };
+    return {
+      replies: index.suggest(q, opts.k ?? 3),
+      canned: opts.canned?.length ? suggestCanned(text, opts.canned, 2) : [],
+      links: index.helpLinks(q, 2),
+      from: index.size,
+    };
+  }
+
+  /** An agent accepted, edited or ignored a suggestion. Kept for this session's rankings. */
+  recordFeedback(key: string, action: FeedbackAction): void {
+    this.feedback.push([key, action]);
+    this.index?.recordFeedback(key, action);
+  }
+
+  /** The handover summary of a cached conversation, and the internal note that keeps it. */
+  summary(conversationId: string, now = new Date().toISOString()): { summary: Summary; note: string } {
+    const row = this.db.prepare('SELECT data FROM conversations WHERE id = ?').pluck().get(conversationId) as string | undefined;
+    if (!row) throw new CoreError('not_found', `conversation ${conversationId} is not in the cache`);
+    const conv = JSON.parse(row) as Conversation;
+    const messages: SummaryMessage[] = (this.db.prepare('SELECT id, direction, author_name, text, created_at FROM messages WHERE conversation_id = ?').all(conversationId) as Array<{ id: string; direction: string; author_name: string; text: string; created_at: string }>)
+      .map((m) => ({ id: m.id, direction: m.direction === 'inbound' ? 'in' as const : 'out' as const, author: m.author_name, text: m.text, at: m.created_at }));
+    for (const n of this.db.prepare('SELECT data FROM notes WHERE conversation_id = ?').pluck().all(conversationId) as string[]) {
+      const note = JSON.parse(n) as { id: string; author_name: string; text: string; created_at: string };
+      // earlier handover summaries are not what was done
+      if (note.text.startsWith('Handover summary\n')) continue;
+      messages.push({ id: note.id, direction: 'note', author: note.author_name, text: note.text, at: note.created_at });
+    }
+    const due = conv.status === 'snoozed' && conv.snoozed_until ? { dueAt: conv.snoozed_until, dueLabel: 'snoozed until' }
+      : conv.next_response_due_at ? { dueAt: conv.next_response_due_at, dueLabel: 'next response due' }
+        : conv.resolution_due_at ? { dueAt: conv.resolution_due_at, dueLabel: 'resolution due' } : {};
+    const summary = summarize(messages, { now, ...due });
+    return { summary, note: summaryNote(summary) };
+  }
+}
