@@ -24,6 +24,8 @@ import { Insights } from './live/insights';
 import { checkHubUrl } from './hub-url';
 import { FileTokenStore, type TokenProtection } from './session-token';
 import { HandleTimeTracker, type HandleTimeOptions } from './handle-time';
+import { DesktopAssist } from './assist/assist';
+import { CannedResponsesSchema, DEFAULT_CANNED } from '../../shared/text/canned';
 
 export interface CoreOptions {
   dataDir: string;
@@ -55,6 +57,8 @@ export class LocalDesktopService implements DesktopService {
   readonly insights: Insights;
   /** handle time: the renderer's signs of activity on the open conversation, counted and queued as spans */
   readonly handleTime: HandleTimeTracker;
+  /** suggested replies and handover summaries from the cache (offline) */
+  readonly assist: DesktopAssist;
   private readonly events = new EventEmitter();
   private closed = false;
   private closedDb = false;
@@ -87,6 +91,7 @@ export class LocalDesktopService implements DesktopService {
       const session = this.applier.meta.get('session');
       return session ? { ...session, agent: this.applier.meta.get('agent') } : null;
     });
+    this.assist = new DesktopAssist(this.db);
     this.insights = new Insights(this.online, this.db, () => ({ agent: this.applier.meta.get('agent'), teams: this.applier.meta.get('teams') }));
     this.handleTime = new HandleTimeTracker((span) => {
       // a span of a conversation no longer in the cache, or after sign-out, has nowhere to go
@@ -161,6 +166,8 @@ export class LocalDesktopService implements DesktopService {
       }
       case 'conversation.assign':
         if (!this.cached(r.conversation_id)) { await this.online.mutate('assign', { conversation_id: r.conversation_id, assignee_id: r.assignee_id }); void this.engine.syncNow(); return { ok: true }; }
+        // a conversation changing hands gets its handover summary, kept as an internal note for the new owner
+        if (r.assignee_id && r.assignee_id !== this.requireConversation(r.conversation_id).assignee_id) this.keepSummary(r.conversation_id);
         this.queue('assign', { conversation_id: r.conversation_id, assignee_id: r.assignee_id }, { assignee_id: r.assignee_id });
         return { ok: true };
       case 'conversation.tag': {
@@ -210,6 +217,18 @@ export class LocalDesktopService implements DesktopService {
       case 'activity.report':
         this.handleTime.report(r.conversation_id && this.cached(r.conversation_id) ? r.conversation_id : null, r.active);
         return { ok: true };
+      case 'assist.suggest': {
+        this.requireConversation(r.conversation_id);
+        const agent = this.applier.meta.get('agent') as { name?: string } | null;
+        return this.assist.suggest(r.conversation_id, { agentSignature: signatureOf(agent?.name), canned: this.cannedForAssist() });
+      }
+      case 'assist.feedback': this.assist.recordFeedback(r.key, r.action); return { ok: true };
+      case 'assist.summary': {
+        this.requireConversation(r.conversation_id);
+        const { summary, note } = this.assist.summary(r.conversation_id);
+        const note_id = r.keep ? this.keepSummary(r.conversation_id, note) : null;
+        return { lines: summary.lines, note, note_id };
+      }
       case 'outbox.retry':
         if (!this.outbox.retry(r.id)) throw new CoreError('not_found', `no stopped outbox entry ${r.id}`);
         this.afterLocalChange(null);
@@ -224,6 +243,21 @@ export class LocalDesktopService implements DesktopService {
         return { ok: true };
     }
     throw new CoreError('unknown_request', `unknown request ${String(name)}`);
+  }
+
+  /** Adds the handover summary as an internal note, through the outbox: kept offline, synced later. */
+  private keepSummary(conversationId: string, note = this.assist.summary(conversationId).note): string {
+    const note_id = randomUUID();
+    this.queue('note', { conversation_id: conversationId, note_id, text: note }, undefined, note_id);
+    return note_id;
+  }
+
+  /** The workspace's canned responses (settings 'canned.responses', else the defaults), for the suggestions. */
+  private cannedForAssist() {
+    const raw = this.db.prepare("SELECT value FROM settings WHERE key = 'canned.responses'").pluck().get() as string | undefined;
+    const parsed = raw === undefined ? null : CannedResponsesSchema.safeParse(JSON.parse(raw));
+    const list = parsed?.success ? parsed.data : DEFAULT_CANNED;
+    return list.map((c) => ({ id: c.shortcode, shortcode: c.shortcode, title: c.title, body: c.text }));
   }
 
   status(): SessionStatus {
@@ -366,4 +400,10 @@ export class LocalDesktopService implements DesktopService {
     if (!raw) throw new CoreError('not_found', `conversation ${id} is not in the cache`);
     return JSON.parse(raw) as Conversation;
   }
+}
+
+/** An agent's sign-off for suggested replies: "^" and their initials, as the canned responses sign. */
+function signatureOf(name: string | undefined): string | null {
+  const initials = (name ?? '').split(/\s+/).filter(Boolean).map((w) => w[0]!.toUpperCase()).join('').slice(0, 3);
+  return initials ? `^${initials}` : null;
 }

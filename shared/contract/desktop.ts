@@ -88,6 +88,20 @@ export const LabelTaskSchema = z.enum(['sentiment', 'intent', 'topic', 'priority
 export type LabelTask = z.infer<typeof LabelTaskSchema>;
 const convId = z.string().min(1);
 
+/** One suggestion (shared/assist/suggest.ts), with where it came from. */
+const SuggestionSchema = z.object({
+  kind: z.enum(['reply', 'canned', 'link']), text: z.string(), key: z.string(), why: z.string(), score: z.number(),
+  changes: z.array(z.string()), sources: z.array(z.string()), sentFor: z.string().optional(),
+});
+export type AssistSuggestion = z.infer<typeof SuggestionSchema>;
+const AssistSuggestionsSchema = z.object({ replies: z.array(SuggestionSchema), canned: z.array(SuggestionSchema), links: z.array(SuggestionSchema), from: z.number().int() });
+/** One line of a handover summary (shared/assist/summary.ts). */
+const SummaryLineSchema = z.object({
+  kind: z.enum(['problem', 'done', 'open']), text: z.string(),
+  source: z.object({ messageId: z.string(), author: z.string().nullable(), at: z.string() }).nullable(), due: z.string().nullable().optional(),
+});
+export type AssistSummaryLine = z.infer<typeof SummaryLineSchema>;
+
 export const DesktopRequests = {
   'session.status': { req: z.object({}), res: SessionStatusSchema },
   'session.login': {
@@ -210,6 +224,16 @@ export const DesktopRequests = {
    * counts the time and syncs it (main/core/handle-time.ts).
    */
   'activity.report': { req: z.object({ conversation_id: z.string().min(1).max(200).nullable(), active: z.boolean() }), res: ok },
+
+  /** suggested replies, canned responses and help links for a cached conversation (shared/assist, offline) */
+  'assist.suggest': { req: z.object({ conversation_id: convId }), res: AssistSuggestionsSchema },
+  /** an agent accepted, edited or ignored a suggestion: later rankings take it into account */
+  'assist.feedback': { req: z.object({ key: z.string().min(1).max(20_000), action: z.enum(['accepted', 'edited', 'ignored']) }), res: ok },
+  /** the three-line handover summary; `keep` also adds it as an internal note (through the outbox) */
+  'assist.summary': {
+    req: z.object({ conversation_id: convId, keep: z.boolean().default(false) }),
+    res: z.object({ lines: z.array(SummaryLineSchema), note: z.string(), note_id: z.string().nullable() }),
+  },
 
   'settings.get': { req: z.object({ key: z.string().min(1).max(100) }), res: z.object({ value: z.unknown().nullable() }) },
   'settings.set': { req: z.object({ key: z.string().min(1).max(100), value: z.unknown() }), res: ok },

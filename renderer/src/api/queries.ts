@@ -23,6 +23,8 @@ export const keys = {
   floor: ['floor'] as QueryKey,
   insights: ['insights'] as QueryKey,
   myFigures: ['metrics', 'me'] as QueryKey,
+  /** suggestions depend on the thread: the version (message count, last message) is part of the key */
+  suggestions: (id: string, version: string) => ['assist', 'suggest', id, version] as QueryKey,
 };
 
 export type InboxFilter = Pick<DesktopRequest<'inbox.list'>, 'tab' | 'sort' | 'channel' | 'tag'> & { sort: 'sla' | 'priority' | 'age' };
@@ -96,3 +98,7 @@ export const useInsights = (enabled = true) => useQuery({
   refetchInterval: 15_000,
 });
 export const useMyFigures = () => useQuery({ queryKey: keys.myFigures, queryFn: () => call('metrics.me', {}), staleTime: 30_000 });
+
+/** Suggested replies, canned responses and help links for a conversation, computed by the core from its cache (offline too). */
+export const useAssistSuggestions = (id: string, version: string) =>
+  useQuery({ queryKey: keys.suggestions(id, version), queryFn: () => call('assist.suggest', { conversation_id: id }), staleTime: 60_000 });

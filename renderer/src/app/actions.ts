@@ -136,6 +136,9 @@ export function run(id: CommandId): void {
     case 'pane.customer': ui.set({ showCustomer: !ui.showCustomer }); return;
     case 'focus.inbox': focusInbox(); return;
     case 'conversation.label': if (conv) ui.open('label'); return;
+    case 'conversation.summary':
+      if (conv) void act('assist.summary', { conversation_id: conv, keep: true }).then(() => ui.announce('Handover summary added'), (e) => ui.announce(e instanceof ApiError ? e.message : String(e)));
+      return;
     case 'conversation.reason': if (conv) ui.open('reason'); return;
     case 'presence.set': ui.open('presence'); return;
     case 'metrics.me': ui.open('figures'); return;
@@ -168,7 +171,7 @@ export function run(id: CommandId): void {
       void setTheme(next).then(() => ui.announce(THEME_LABEL[next]), (e: Error) => ui.announce(e.message));
       return;
     }
-    case 'composer.send': case 'composer.sendResolve':
+    case 'composer.send': case 'composer.sendResolve': case 'composer.suggestion':
       // These live in the composer (they need its text); from elsewhere, open it.
       if (conv) ui.focusComposer('reply');
       return;

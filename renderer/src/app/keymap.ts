@@ -17,7 +17,7 @@ export type CommandId =
   | 'inbox.sort.cycle' | 'inbox.filter' | 'outbox.retry' | 'customer.history' | 'settings.open'
   | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve'
   | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me'
-  | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle';
+  | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary';
 
 export interface CommandDef {
   id: CommandId;
@@ -66,6 +66,8 @@ export const COMMANDS: CommandDef[] = [
   { id: 'focus.inbox', label: 'Back to the list', keys: ['Escape'] },
   { id: 'composer.send', label: 'Send', keys: ['$mod+Enter'], composerOnly: true },
   { id: 'composer.sendResolve', label: 'Send and resolve', keys: ['$mod+Shift+Enter'], composerOnly: true },
+  { id: 'composer.suggestion', label: 'Insert the next suggested reply (to edit, never sent by itself)', keys: ['Alt+ArrowDown'], composerOnly: true },
+  { id: 'conversation.summary', label: 'Handover summary (kept as an internal note)', keys: ['Shift+H'] },
 ];
 
 export type KeymapOverrides = Partial<Record<CommandId, string[]>>;

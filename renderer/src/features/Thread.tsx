@@ -15,6 +15,7 @@ import { Composer } from './composer/Composer';
 import { useViewingHeartbeat, Viewers } from './Collision';
 import { useHandleTime } from './useHandleTime';
 import { AnalysisLine } from './Labels';
+import { HandoverSummary } from './HandoverSummary';
 
 type Item = { kind: 'message'; m: ThreadMessage; at: string } | { kind: 'note'; n: Note; at: string };
 
@@ -152,6 +153,7 @@ export function Thread() {
         <Viewers conversationId={c.id} />
         {c.tags.length > 0 && <div className="tags">{c.tags.map((t) => <span key={t} className="tag">#{t}</span>)}</div>}
       </header>
+      <HandoverSummary data={q.data} />
       {/* focusable: the messages scroll with the arrow keys (Enter on a row, or Tab, lands here) */}
       <div id="thread" className="thread-body" tabIndex={0} aria-label="Messages">
         <MessageList data={q.data} label="Messages" />

@@ -18,7 +18,7 @@ import { useUi } from '../../app/store';
 import { typingHeartbeat } from '../Collision';
 import { useCanned } from '../Settings';
 import { CannedSuggestions, ComposerStatus, PersonalDataConfirm } from './parts';
-import { SuggestedReplies, useSuggestedReplies } from './suggested';
+import { SuggestedReplies, useSuggestedReplies, useSuggestionKeys } from './suggested';
 import { useCannedSuggestions } from './useCannedSuggestions';
 import { collisionText, useCollisionGate } from './useCollisionGate';
 import { useDraftAutosave, type Mode } from './useDraftAutosave';
@@ -53,6 +53,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   }), [data.customer, c.channel, session.data?.agent?.name]);
   const cannedList = useCannedSuggestions({ text: draft.text, field, canned, ctx, edit: change });
   const suggested = useSuggestedReplies(data);
+  const suggestionKeys = useSuggestionKeys(suggested, draft.text, change);
 
   const count = countForChannel(draft.text, c.channel, mode === 'private' ? 'private' : 'public');
   const liveWarning = mode === 'public' ? personalDataWarning(draft.text) : null;
@@ -75,6 +76,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (cannedList.onKeyDown(e)) return;
+    if (suggestionKeys.onKeyDown(e)) return;
     if (matches('$mod+Shift+Enter', e, isMac)) { e.preventDefault(); sender.send({ resolve: true }); return; }
     if (matches('$mod+Enter', e, isMac)) { e.preventDefault(); sender.send({ resolve: false }); return; }
     if (e.key === 'Escape') { e.preventDefault(); void draft.flush(); focusInbox(); }
@@ -102,7 +104,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
         value={draft.text} rows={4} placeholder={mode === 'note' ? 'Note for the team (not sent to the customer)' : 'Write a reply… (;shortcode for canned responses)'}
         onChange={(e) => change(e.target.value)} onKeyDown={onKeyDown} onBlur={() => { void draft.flush(); }} />
       <CannedSuggestions items={suggestions} current={current} ctx={ctx} onPick={cannedList.insert} />
-      <SuggestedReplies items={suggested} onUse={(s) => { change(s.text); field.current?.focus(); }} />
+      <SuggestedReplies items={suggested} onUse={(s) => { suggestionKeys.use(s); field.current?.focus(); }} />
       <ComposerStatus saved={draft.saved} hasText={!!draft.text} warning={liveWarning} error={error ?? gate.refusal}
         collision={collision && (
           <span className="error collision" role="alert" aria-label="Collision warning">

@@ -1,25 +1,90 @@
 /**
- * The slot for suggested replies under the composer's field. `useSuggestedReplies` is the seam:
- * it will return the hub analysis' suggestions for the conversation (work of hub/analysis); until
- * the hub sends any it returns none and the slot renders nothing. Picking one puts its text in
- * the field, to edit before sending: a suggestion is never sent by itself.
+ * Suggested replies under the composer's field: up to three answers from the workspace's own
+ * answered conversations, computed by the core from its cache (works offline; shared/assist).
+ * Alt+↓ in the field inserts the next one (then the one after, in turn); a click does the same.
+ * A suggestion is never sent by itself: it lands in the field to edit. Inserting one records
+ * "accepted", changing an inserted one "edited", and writing a reply of one's own while
+ * suggestions are shown "ignored", so later rankings learn from it.
  */
-import type { DesktopResponse } from '../../../../shared/contract/desktop';
+import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import type { AssistSuggestion, DesktopResponse } from '../../../../shared/contract/desktop';
+import { useAssistSuggestions } from '../../api/queries';
+import { signal } from '../../api/mutations';
+import { isMac } from '../../app/format';
+import { formatCombo, matches } from '../../app/keymap';
 
-export interface SuggestedReply { id: string; text: string; /** why it is suggested, shown to the agent */ reason?: string }
-
-export function useSuggestedReplies(_data: DesktopResponse<'conversation.get'>): SuggestedReply[] {
-  return NONE;
+export interface SuggestedReply {
+  id: string;
+  text: string;
+  /** why it is suggested, shown to the agent */
+  reason?: string;
+  /** what feedback is recorded against */
+  key?: string;
 }
-const NONE: SuggestedReply[] = [];
+
+const INSERT_KEY = 'Alt+ArrowDown';
+
+export function useSuggestedReplies(data: DesktopResponse<'conversation.get'>): SuggestedReply[] {
+  const c = data.conversation;
+  const version = `${data.messages.length}:${data.messages[data.messages.length - 1]?.id ?? ''}`;
+  const q = useAssistSuggestions(c.id, version);
+  return useMemo(() => (q.data?.replies ?? []).map((s: AssistSuggestion, i) => ({
+    id: `${i}:${s.key.slice(0, 40)}`, text: s.text, key: s.key,
+    reason: `${s.why}${s.changes.length ? ` · adapted: ${s.changes.join(', ')}` : ''}`,
+  })), [q.data]);
+}
+
+/**
+ * The composer's side of suggestions: the key that inserts the next one, and the feedback.
+ * `text` is the field's current text; `edit` replaces it.
+ */
+export function useSuggestionKeys(items: SuggestedReply[], text: string, edit: (next: string) => void) {
+  const next = useRef(0);
+  const inserted = useRef<{ key: string; text: string; edited: boolean } | null>(null);
+  const ignored = useRef(false);
+  useEffect(() => { next.current = 0; ignored.current = false; }, [items]);
+
+  // feedback: an inserted suggestion changed → edited (once); a reply of one's own → the top one ignored (once)
+  useEffect(() => {
+    const ins = inserted.current;
+    if (ins && !ins.edited && text !== ins.text && text.trim()) { ins.edited = true; signal('assist.feedback', { key: ins.key, action: 'edited' }); }
+    if (!ins && !ignored.current && items[0]?.key && text.trim().length >= 20) { ignored.current = true; signal('assist.feedback', { key: items[0].key, action: 'ignored' }); }
+    if (!text.trim()) inserted.current = null;
+  }, [text, items]);
+
+  const use = (item: SuggestedReply) => {
+    // the field is replaced only when empty or still holding the last suggestion untouched
+    const keep = text.trim() && !(inserted.current && inserted.current.text === text) ? `${text.trimEnd()}\n` : '';
+    const value = keep + item.text;
+    inserted.current = { key: item.key ?? item.id, text: value, edited: false };
+    if (item.key) signal('assist.feedback', { key: item.key, action: 'accepted' });
+    edit(value);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>): boolean => {
+    if (!items.length || !matches(INSERT_KEY, e, isMac)) return false;
+    e.preventDefault();
+    const item = items[next.current % items.length]!;
+    next.current++;
+    use(item);
+    return true;
+  };
+  return { onKeyDown, use };
+}
 
 export function SuggestedReplies({ items, onUse }: { items: SuggestedReply[]; onUse(item: SuggestedReply): void }) {
   if (items.length === 0) return null;
   return (
-    <ul className="suggested-replies" aria-label="Suggested replies">
-      {items.map((s) => (
-        <li key={s.id}><button type="button" className="suggested" title={s.reason} onClick={() => onUse(s)}>{s.text}</button></li>
-      ))}
-    </ul>
+    <section className="suggested-replies" aria-label="Suggested replies">
+      <span className="muted hint">Suggested · {formatCombo(INSERT_KEY, isMac)} inserts the next one to edit</span>
+      <ol>
+        {items.map((s) => (
+          <li key={s.id}>
+            <button type="button" className="suggested" title={s.reason} onMouseDown={(e) => e.preventDefault()} onClick={() => onUse(s)}>{s.text}</button>
+            {s.reason && <span className="muted why">{s.reason}</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
