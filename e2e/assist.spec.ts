@@ -93,6 +93,7 @@ test('a conversation reassigned to Ben shows him the handover summary at the top
   await expect(ana.getByRole('dialog', { name: /^Assign/ })).toBeVisible();
   await ana.keyboard.type('Ben');
   await ana.keyboard.press('Enter');
+  await expect(ana.getByRole('status', { name: 'Announcements' })).toHaveText(/Assigned to Ben Osei/);
   await expect(ana.getByRole('status', { name: 'Outbox 0' })).toBeVisible({ timeout: 60_000 });
 
   await signIn(ben, benHost.appUrl, 'ben@demo.tend');

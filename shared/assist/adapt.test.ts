@@ -22,6 +22,12 @@ describe('adapting a past reply to this conversation', () => {
     expect(a.changes).toContain("the other agent's signature removed");
   });
 
+  it('finds a name after a shouted greeting, and leaves ordinary words after one alone', () => {
+    expect(adaptReply('@Rmincher HI Richard, sorry to hear about this.', { customerHandle: 'lex' }).text).toBe('@lex HI, sorry to hear about this.');
+    expect(adaptReply('Hi there, we can help.', { customerHandle: 'lex' }).text).toBe('@lex Hi there, we can help.');
+    expect(adaptReply('Thanks for waiting!', {}).text).toBe('Thanks for waiting!');
+  });
+
   it('leaves a plain reply alone', () => {
     expect(adaptReply('Thanks for reaching out! Please send us a DM.').text).toBe('Thanks for reaching out! Please send us a DM.');
   });

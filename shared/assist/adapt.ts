@@ -28,7 +28,7 @@ export interface AdaptSource {
 export interface Adapted { text: string; changes: string[] }
 
 const PD_NAMES: Record<PersonalDataKind, string> = { email: '[e-mail]', phone: '[phone number]', card: '[card number]', order: '[order number]' };
-const GREETING = /^((?:@\w+\s+)*)((?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Tt]hanks|[Tt]hank you|[Ss]orry|[Ww]elcome)(?: there)?,?\s+)([A-Z][a-z]{1,20})\b(?!\s+[a-z]+\s+(?:is|are|was))/;
+const GREETING = /^((?:@\w+\s+)*)((?:hi|hello|hey|dear|thanks|thank you|sorry|welcome)(?: there)?,?\s+)(\p{L}[\p{L}'-]{1,20})\b(?!\s+[a-z]+\s+(?:is|are|was))/iu;
 const NOT_NAMES = new Set(['There', 'Again', 'Team', 'All', 'Everyone', 'Folks', 'So', 'For', 'We', 'I', 'Please', 'Sorry', 'Thanks', 'Thank', 'You', 'Our', 'The', 'It', 'This', 'That', 'Can', 'Could', 'Would', 'How', 'What']);
 
 function firstName(name: string | null | undefined): string | null {
@@ -67,7 +67,8 @@ export function adaptReply(reply: string, target: AdaptTarget = {}, source: Adap
     changes.push(newName ? `name changed to ${newName}` : 'the other customer\'s name removed');
   } else {
     const g = GREETING.exec(body);
-    if (g && !NOT_NAMES.has(g[3]) && g[3] !== newName) {
+    // a greeting followed by a capitalised word that is not a common one: another customer's name ("HI Richard,")
+    if (g && /^\p{Lu}\p{Ll}/u.test(g[3]) && !NOT_NAMES.has(g[3]) && g[3] !== newName) {
       body = body.replace(GREETING, (_m, handles: string, greet: string) => `${handles}${newName ? `${greet}${newName}` : greet.replace(/,?\s+$/, '')}`);
       changes.push(newName ? `name changed to ${newName}` : 'the other customer\'s name removed');
     }
@@ -88,6 +89,8 @@ export function adaptReply(reply: string, target: AdaptTarget = {}, source: Adap
   }
 
   body = body.replace(/\uE000(\d+)\uE000/g, (_m, i: string) => links[Number(i)]);
+  // platforms hand texts over HTML-escaped ("&amp;"): the composer wants the characters
+  body = body.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
   body = body.replace(/[ \t]{2,}/g, ' ').replace(/\s+([,.!?])/g, '$1').trim();
   if (target.agentSignature) {
     body = `${body} ${target.agentSignature.trim()}`;
