@@ -181,7 +181,9 @@ describe('local changes', () => {
     expect((await core.handle('inbox.list', { tab: 'snoozed' })).items.map((i) => i.id)).toEqual(['c1']);
     await core.handle('conversation.assign', { conversation_id: 'c2', assignee_id: 'someone-else' });
     expect((await core.handle('inbox.counts', {})).mine).toBe(0);
-    expect(core.outbox.all().map((r) => r.type)).toEqual(['set_priority', 'tag', 'note', 'set_status', 'assign']);
+    // handing c2 to someone else keeps its handover summary as a note first (main/core/assist)
+    expect(core.outbox.all().map((r) => r.type)).toEqual(['set_priority', 'tag', 'note', 'set_status', 'note', 'assign']);
+    expect(JSON.parse(core.outbox.all()[4].args).text).toMatch(/^Handover summary\n• Problem: /);
   });
 
   it('settings and read marks are kept', async () => {
