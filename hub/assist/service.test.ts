@@ -1,7 +1,7 @@
 /** The hub's suggestions and summaries, fed from PostgreSQL (PGlite here; the server in test:pg). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db';
-import { openTestDb } from '../testing/testdb';
+import { openTestDb } from '../../testing/hub/testdb';
 import { answeredConversations, HubAssist } from './service';
 
 let db: Db;

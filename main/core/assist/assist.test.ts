@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCache, type Db } from '../db/open';
 import { SyncApplier } from '../sync/apply';
-import { agent, at, conversation, customer, message, note } from '../test-fixtures';
+import { agent, at, conversation, customer, message, note } from '../../../testing/desktop/fixtures';
 import { DesktopAssist } from './assist';
 
 let dir: string;

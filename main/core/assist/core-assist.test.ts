@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalDesktopService } from '../core';
 import { openCache } from '../db/open';
 import { SyncApplier } from '../sync/apply';
-import { agent, at, conversation, customer, message } from '../test-fixtures';
+import { agent, at, conversation, customer, message } from '../../../testing/desktop/fixtures';
 
 let dir: string;
 let core: LocalDesktopService;
