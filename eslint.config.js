@@ -65,6 +65,16 @@ export default tseslint.config(
   },
   layer(['hub/**'], ['**/main/**', '**/renderer/**', '**/preload/**', 'electron'],
     'hub and desktop meet over HTTP/WebSocket: hub imports shared/ only.'),
+  // ---- the hub's routes are spelled once: shared/contract/hub-routes.ts ----
+  {
+    files: ['{hub,main,shared,renderer,preload}/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', 'shared/contract/hub-routes.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: 'Literal[value=/^\\/v1\\//]', message: 'a hub path is a row of HUB_ROUTES / HUB_STREAMS (shared/contract/hub-routes.ts)' },
+        { selector: 'TemplateElement[value.raw=/^\\/v1\\//]', message: 'a hub path is a row of HUB_ROUTES / HUB_STREAMS (shared/contract/hub-routes.ts)' }],
+    },
+  },
   // ---- the module rule inside the hub, and test/bench helpers kept out of source ----
   {
     files: ['{hub,main,shared,renderer,preload}/**/*.{ts,tsx}'],

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Floor } from '../shared/contract/supervisor';
 import { LocalDesktopService } from '../main/core/core';
+import { request } from '../main/core/service';
 
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '15' } } });
 const samples = Number(values.samples);
@@ -25,9 +26,9 @@ try {
   let latest: Floor | null = null;
   const waiters: Array<() => void> = [];
   sam.on('floor.changed', (f) => { latest = f; waiters.splice(0).forEach((w) => w()); });
-  await sam.handle('session.login', { hub_url: hub.url, email: 'sam@demo.tend', password: 'demo' });
+  await request(sam, 'session.login', { hub_url: hub.url, email: 'sam@demo.tend', password: 'demo' });
   const login = await (await fetch(`${hub.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@demo.tend', password: 'demo' }) })).json() as { token: string };
-  const floor0 = await sam.handle('floor.get', {});
+  const floor0 = await request(sam, 'floor.get', {});
   if (floor0.sla.breached.length + floor0.sla.at_risk.length === 0) throw new Error('the demo floor lists no SLA items to change');
   const until = (ok: (f: Floor) => boolean) => new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), 5000);

@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { openDb } from '../hub/db/db';
 import { migrate } from '../hub/db/migrate';
-import { BusinessCalendar } from '../hub/metrics/calendar';
+import { BusinessCalendar, type Calendar } from '../hub/routing/calendar';
 import { withMetricsMigration } from '../hub/metrics/cli';
 import { computeReport } from '../hub/metrics/report';
 import { reportFromDb, updateMetricsSettings } from '../hub/metrics/store';
@@ -40,11 +40,12 @@ const rnd = () => {
 };
 const CHANNELS: Channel[] = ['x', 'x', 'x', 'facebook', 'instagram', 'email'];
 const PRIORITIES: Priority[] = ['low', 'normal', 'normal', 'high', 'urgent'];
-const calendar = {
-  timeZone: 'Europe/Warsaw',
-  weekly: { 1: [['08:00', '20:00']], 2: [['08:00', '20:00']], 3: [['08:00', '20:00']], 4: [['08:00', '20:00']], 5: [['08:00', '20:00']], 6: [['10:00', '14:00']] },
+const calendar: Calendar = {
+  id: 'business-hours',
+  time_zone: 'Europe/Warsaw',
+  hours: { mon: [['08:00', '20:00']], tue: [['08:00', '20:00']], wed: [['08:00', '20:00']], thu: [['08:00', '20:00']], fri: [['08:00', '20:00']], sat: [['10:00', '14:00']] },
   holidays: ['2026-01-01', '2026-01-06', '2026-04-06', '2026-05-01'],
-} as const;
+};
 const sla = {
   normal: { first_response_s: 3600, next_response_s: 7200, resolution_s: 86_400 },
   high: { first_response_s: 900, next_response_s: 1800, resolution_s: 28_800 },
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   const gen = time(generate);
   line({ case: 'generate', conversations: N, messages: gen.value.messages, ms: gen.ms });
   const input = gen.value;
-  const clock = new BusinessCalendar(calendar as never);
+  const clock = new BusinessCalendar(calendar);
   const asOf = TO;
   for (const [name, opts] of [
     ['memory-report-247', { from: FROM, to: TO, asOf, sla }],

@@ -30,6 +30,7 @@ import { SyncApplier } from '../main/core/sync/apply';
 import { inboxList } from '../main/core/queries';
 import { searchMessages } from '../main/core/search';
 import { prng } from '../testing/desktop/compare';
+import { request } from '../main/core/service';
 
 const { values: opt } = parseArgs({
   options: {
@@ -270,7 +271,7 @@ if ((rest || opt.only === 'hub') && !opt['skip-hub']) {
   const clientDir = mkdtempSync(path.join(os.tmpdir(), 'tend-bench-client-'));
   const core = new LocalDesktopService({ dataDir: clientDir, sync: { live: false } });
   t0 = performance.now();
-  await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+  await request(core, 'session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
   await core.engine.idle();
   const e2eS = (performance.now() - t0) / 1000;
   const cached = core.db.prepare('SELECT count(*) FROM messages').pluck().get() as number;

@@ -12,6 +12,8 @@ export type ConversationStatus = z.infer<typeof ConversationStatusSchema>;
 
 export const PrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
 export type Priority = z.infer<typeof PrioritySchema>;
+/** The order of priorities (higher is more urgent): queues, inbox sorting and priority filters use this one. */
+export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 };
 
 export const RoleSchema = z.enum(['agent', 'supervisor', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;

@@ -3,9 +3,10 @@
  * Agent rows are assembled as JSON text in SQL (hub/sync/rows.ts) and sent as they are.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { LoginRequestSchema } from '../../shared/contract/hub-api';
-import { HttpError, parseRequest } from '../api/errors';
-import { agentOf, LOGIN_PATH } from '../api/module';
+import { HUB_ROUTES } from '../../shared/contract/hub-routes';
+import { HttpError } from '../api/errors';
+import { agentOf } from '../api/module';
+import { serve } from '../api/route';
 import type { Queryable } from '../db/db';
 import { agentJson } from '../sync/rows';
 import { burnPasswordCheck, createSession, verifyPassword } from './auth';
@@ -13,8 +14,7 @@ import { burnPasswordCheck, createSession, verifyPassword } from './auth';
 const sendJson = (reply: FastifyReply, json: string) => reply.type('application/json; charset=utf-8').send(json);
 
 export function registerAccountRoutes(app: FastifyInstance, db: Queryable): void {
-  app.post(LOGIN_PATH, async (req, reply) => {
-    const body = parseRequest(LoginRequestSchema, req.body, 'login request');
+  serve(app, HUB_ROUTES.login, async (_req, { body }, reply) => {
     const [row] = await db.query<{ id: string; password_hash: string }>(
       'SELECT id, password_hash FROM agents WHERE lower(email) = lower($1)', [body.email]);
     if (!row) {
@@ -27,7 +27,7 @@ export function registerAccountRoutes(app: FastifyInstance, db: Queryable): void
     return sendJson(reply, `{"token":${JSON.stringify(token)},"agent":${a.j}}`);
   });
 
-  app.get('/v1/me', async (req, reply) => {
+  serve(app, HUB_ROUTES.me, async (req, _input, reply) => {
     const agent = agentOf(req);
     const [r] = await db.query<{ me: string; teams: string; agents: string }>(
       `SELECT (SELECT ${agentJson('a')}::text FROM agents a WHERE a.id = $2) AS me,

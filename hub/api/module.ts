@@ -21,9 +21,6 @@ declare module 'fastify' {
 /** The authenticated agent of a request, on routes behind the auth hook. */
 export const agentOf = (req: FastifyRequest): AgentContext => req.agent as AgentContext;
 
-/** The one endpoint that needs no session; other routes opt out with `config: { public: true }` (platform webhooks, which check signatures). */
-export const LOGIN_PATH = '/v1/auth/login';
-
 export interface HubModule {
   readonly name: string;
   /** endpoints, registered before the server listens; each needs a session unless declared `config: { public: true }` */

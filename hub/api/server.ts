@@ -8,7 +8,6 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { AgentContext } from '../sync/scope';
 import { apiError, HttpError } from './errors';
-import { LOGIN_PATH } from './module';
 
 export interface ServerOptions {
   /** the agent behind a bearer token of a live session, or null */
@@ -48,9 +47,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send(apiError('not_found', `no such endpoint: ${req.method} ${req.url.split('?')[0]}`)));
 
-  // Every route but login and `public` ones needs a bearer token of a live session.
+  // Every route but `public` ones (login, platform webhooks, which check signatures) needs a bearer token of a live session.
   app.addHook('preValidation', async (req) => {
-    if (req.routeOptions.url === LOGIN_PATH || !req.routeOptions.url) return;
+    if (!req.routeOptions.url) return;
     if ((req.routeOptions.config as { public?: boolean } | undefined)?.public === true) return;
     const token = bearerToken(req);
     const agent = token ? await options.authenticate(token) : null;

@@ -17,6 +17,7 @@
  * hub's dispatcher schedules the next round.
  */
 import { STATUS_CODES } from 'node:http';
+import { backoffDelay } from '../../shared/backoff';
 import type { DeliveryOutcome } from './types';
 
 export interface RetryPolicy {
@@ -162,8 +163,7 @@ export async function sendWithRetry(
       return { ok: false, error: `${a.error} (platform asks to wait ${Math.ceil(a.retryAfterMs / 1000)} s)`, retryable: true, retry_after_ms: a.retryAfterMs };
     }
     if (attempt === policy.attempts) break;
-    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    const delayMs = Math.max(a.retryAfterMs ?? 0, Math.round(backoff * (0.5 + random() / 2)));
+    const delayMs = Math.max(a.retryAfterMs ?? 0, backoffDelay(attempt - 1, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, random));
     if (now() - started + delayMs + policy.timeoutMs > policy.budgetMs) break;
     deps.onRetry?.({ attempt, delayMs, error: a.error });
     await sleep(delayMs);
@@ -203,7 +203,7 @@ export async function getJson(
     } catch (e) {
       last = `network: ${networkErrorCode(e)}: ${(e as Error).message}`;
     }
-    const delay = 200 * 2 ** (attempt - 1);
+    const delay = backoffDelay(attempt - 1, { baseMs: 200, maxMs: Infinity, jitter: 'none' });
     if (attempt === attempts || now() - started + delay + timeoutMs > budgetMs) break;
     await sleep(delay);
   }

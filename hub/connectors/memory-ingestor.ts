@@ -4,7 +4,7 @@
  * own Ingestor stores in PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
-import type { IngestResult, Ingestor, NormalizedPost } from './types';
+import { PostRejected, type IngestResult, type Ingestor, type NormalizedPost } from './types';
 
 export interface MemoryConversation {
   id: string;
@@ -26,13 +26,7 @@ export interface MemoryIngestorOptions {
   rejectOrphanBrandPosts?: boolean;
 }
 
-/** What the memory Ingestor throws for a post it will never store (like the hub's IngestError). */
-export class PostRejected extends Error {
-  readonly rejected = true;
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
+export { PostRejected };
 
 export function createMemoryIngestor(options: MemoryIngestorOptions = {}): MemoryIngestor {
   const byPlatformId = new Map<string, { conversation_id: string; message_id: string }>();

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ChannelSchema, LIMITS, VisibilitySchema } from '../../shared/domain';
-import type { NormalizedPost } from './types';
+import { PostRejected, type NormalizedPost } from './types';
 
 // PostgreSQL text cannot hold NUL characters: a post carrying one would fail at the database.
 const noNul = (s: string) => !s.includes('\u0000');
@@ -65,14 +65,12 @@ export function checkPosts(posts: NormalizedPost[]): NormalizedPost[] {
 }
 
 /**
- * Whether an error thrown by Ingestor.ingest means "this post will never be stored" (a business
- * rule, e.g. the hub's IngestError 'orphan_brand_post' for a brand reply whose customer post is
- * unknown) rather than a failure worth retrying (database down). Rejected posts are reported and
- * skipped; other errors propagate (a webhook answers 500 and the platform redelivers; dedupe keeps
- * that safe).
+ * Whether an error thrown by Ingestor.ingest means "this post will never be stored" (PostRejected:
+ * a business rule, e.g. the hub's IngestError 'orphan_brand_post' for a brand reply whose customer
+ * post is unknown) rather than a failure worth retrying (database down). Rejected posts are reported
+ * and skipped; other errors propagate (a webhook answers 500 and the platform redelivers; dedupe
+ * keeps that safe).
  */
-export function isPostRejection(e: unknown): e is Error {
-  if (!(e instanceof Error)) return false;
-  const x = e as Error & { rejected?: unknown; code?: unknown };
-  return x.rejected === true || x.constructor.name === 'IngestError' || x.code === 'orphan_brand_post' || x.code === 'invalid';
+export function isPostRejection(e: unknown): e is PostRejected {
+  return e instanceof PostRejected;
 }

@@ -41,7 +41,19 @@ export interface IngestResult {
 
 /** Implemented by the hub: stores a post, deduplicated by (channel, platform_id), threaded. */
 export interface Ingestor {
+  /** throws PostRejected for a post it will never store; any other error is worth retrying */
   ingest(post: NormalizedPost): Promise<IngestResult>;
+}
+
+/**
+ * What an Ingestor throws for a post it will never store (a business rule, e.g. a brand reply
+ * whose customer post is unknown): reported and skipped, never retried.
+ */
+export class PostRejected extends Error {
+  readonly rejected = true;
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
 }
 
 export interface OutboundReply {

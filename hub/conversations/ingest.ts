@@ -22,7 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Analysis } from '../../shared/domain';
 import type { AnalyzePost, InboundAnswers, RoutePost } from '../api/module';
-import type { IngestResult, Ingestor, NormalizedPost } from '../connectors/types';
+import { PostRejected, type IngestResult, type Ingestor, type NormalizedPost } from '../connectors/types';
 import { sameText } from '../connectors/reconcile';
 import { ensureChannelAccount } from '../accounts/admin';
 import { sql, type ChangeLog, type Writer } from '../sync/changelog';
@@ -40,9 +40,10 @@ export const routeToDefaultQueue: RoutePost = (input) => ({
 
 type FoundCustomer = { customer_id: string; followers: number | null; verified: boolean };
 
-export class IngestError extends Error {
-  constructor(readonly code: 'invalid' | 'orphan_brand_post', message: string) {
-    super(message);
+/** A post this hub will never store: not readable, or a brand post that answers no known post. */
+export class IngestError extends PostRejected {
+  constructor(override readonly code: 'invalid' | 'orphan_brand_post', message: string) {
+    super(code, message);
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * conversations: the write path. Inbound posts are stored and threaded (ingest.ts), agents'
- * outbox batches applied (mutations.ts, POST /v1/mutations), snoozed conversations woken
+ * outbox batches applied (mutations.ts, HUB_ROUTES.mutations), snoozed conversations woken
  * (snooze.ts). Other modules join in through the hooks of api/module.ts, handed in composed.
  */
 import type { FastifyInstance } from 'fastify';
-import { MutationBatchSchema, type Mutation } from '../../shared/contract/hub-api';
-import { parseRequest } from '../api/errors';
+import type { Mutation } from '../../shared/contract/hub-api';
+import { HUB_ROUTES } from '../../shared/contract/hub-routes';
 import { agentOf, type HubModule, type IngestHooks } from '../api/module';
+import { serve } from '../api/route';
 import type { ChangeLog } from '../sync/changelog';
 import { HubIngestor } from './ingest';
 import { applyMutations, type MutationHooks } from './mutations';
@@ -30,8 +31,7 @@ export function conversationsModule(log: ChangeLog, options: ConversationsOption
   return {
     name: 'conversations',
     routes(app: FastifyInstance) {
-      app.post('/v1/mutations', async (req) => {
-        const body = parseRequest(MutationBatchSchema, req.body, 'mutation batch');
+      serve(app, HUB_ROUTES.mutations, async (req, { body }) => {
         const results = await applyMutations(log, agentOf(req), body.mutations as Mutation[], mutations);
         return { results };
       });

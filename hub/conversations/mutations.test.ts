@@ -6,7 +6,8 @@ import { openTestDb, truncateAll, writeCounts } from '../../testing/hub/testdb';
 import { conversation, seedWorld, type World } from '../../testing/hub/fixtures';
 import { call, login } from '../../testing/hub/client';
 import { ChangesPageSchema, MutationResultsSchema } from '../../shared/contract/hub-api';
-import { ConversationSchema, MessageSchema } from '../../shared/domain';
+import { ConversationSchema, MessageSchema, type Channel } from '../../shared/domain';
+import { countForChannel } from '../../shared/text/channel-length';
 
 let db: Db;
 let hub: Hub;
@@ -67,6 +68,36 @@ describe('mutations', () => {
     expect(pub).toMatchObject({ ok: false, error: { code: 'too_long' } });
     expect(priv.ok).toBe(true);
     expect(url.ok).toBe(true); // a URL weighs 23 whatever its length
+  });
+
+  it('the hub refuses exactly the replies the composer counts as too long (Unicode normalisation, private messages)', async () => {
+    const decomposedE = 'e\u0301'; // é as e + combining acute: one character once normalised (NFC), two code points
+    const texts = (limit: number): string[] => [
+      'a'.repeat(limit), 'a'.repeat(limit + 1),
+      decomposedE.repeat(limit), decomposedE.repeat(limit + 1),
+      '漢'.repeat(Math.floor(limit / 2)), '漢'.repeat(Math.floor(limit / 2) + 1),
+      `${'👍🏽'.repeat(10)} https://example.com/${'x'.repeat(200)} ${'b'.repeat(limit - 60)}`,
+    ].filter((t) => t.length <= 10_000); // the contract's cap on any message text
+    const cases: Array<{ channel: Channel; visibility: 'public' | 'private'; text: string }> = [];
+    for (const [channel, visibility, limit] of [['x', 'public', 280], ['x', 'private', 10_000], ['facebook', 'public', 8000], ['facebook', 'private', 8000],
+      ['instagram', 'public', 2200], ['instagram', 'private', 2200]] as const) {
+      for (const text of texts(limit)) cases.push({ channel, visibility, text });
+    }
+    const convs = new Map<Channel, string>();
+    for (const channel of new Set(cases.map((c) => c.channel))) {
+      const c = await conversation(hub.log, w, { assignee: w.agentA });
+      await hub.log.write((wr) => wr.update('conversation', c.id, { channel }));
+      convs.set(channel, c.id);
+    }
+    const results = await run(...cases.map((c) => ({
+      type: 'reply', args: { conversation_id: convs.get(c.channel)!, message_id: randomUUID(), text: c.text, visibility: c.visibility },
+    })));
+    const composer = cases.map((c) => countForChannel(c.text, c.channel, c.visibility).over);
+    const hubRefused = results.map((r) => !r.ok && r.error.code === 'too_long');
+    expect(hubRefused).toEqual(composer);
+    expect(composer.filter(Boolean).length).toBeGreaterThan(5);
+    expect(composer.filter((over) => !over).length).toBeGreaterThan(5);
+    expect(results.filter((r) => !r.ok && r.error.code !== 'too_long')).toEqual([]);
   });
 
   it('set_status, snooze, reopen, tags, priority, notes, assign back to the queue', async () => {

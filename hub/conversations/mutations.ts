@@ -15,17 +15,16 @@
  * repeating the effect; the same id with another payload is refused whole (409 id_reused).
  */
 import type { z } from 'zod';
-import {
-  MutationArgsSchemas, type Mutation, type MutationResult, type MutationType, type RejectionCode,
-} from '../../shared/contract/hub-api';
-import { LIMITS } from '../../shared/domain';
-import { CHANNEL_LIMITS, xLength } from '../../shared/text/channel-length';
+import { MutationArgsSchemas, type Mutation, type MutationResult, type RejectionCode } from '../../shared/contract/hub-api';
 import { HttpError } from '../api/errors';
-import type { LabelTask, MutationHooks as ModuleMutationHooks } from '../api/module';
+import type { MutationHooks as ModuleMutationHooks } from '../api/module';
 import type { Queryable } from '../db/db';
-import { sql, type ChangeLog, type Writer } from '../sync/changelog';
-import { inDirectScope, type AgentContext } from '../sync/scope';
+import type { ChangeLog, Writer } from '../sync/changelog';
+import type { AgentContext } from '../sync/scope';
+import { applyEffect, checkMutation, type ConversationRow, type ParsedMutation } from './effects';
 import { isOtherPayload, payloadHash } from './payload';
+
+export { correctedAnalysis } from './effects';
 
 /** The hooks of other modules (api/module.ts), and where a failing after-commit effect is reported. */
 export type MutationHooks = ModuleMutationHooks & { onError?(err: unknown): void };
@@ -34,23 +33,7 @@ export type MutationHooks = ModuleMutationHooks & { onError?(err: unknown): void
 export const MutationBatchError = HttpError;
 
 /** `hash`: the canonical payload's hash (payload.ts), stored with the id */
-type Parsed = { id: string; type: MutationType; args: any; hash: string };
-
-interface ConversationRow {
-  id: string;
-  workspace_id: string;
-  channel: string;
-  status: string;
-  assignee_id: string | null;
-  team_id: string | null;
-  tags: string[];
-  first_response_at: Date | null;
-  analysis: Record<string, any>;
-  priority: string;
-}
-
-const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'];
-const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+type Parsed = ParsedMutation & { hash: string };
 
 const reject = (id: string, code: RejectionCode, message: string): MutationResult => ({ id, ok: false, error: { code, message } });
 const idReused = (id: string): MutationResult =>
@@ -72,28 +55,17 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
       bad.push(reject(m.id, 'invalid', `${m.type}: ${r.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}`));
       continue;
     }
-    const args = r.data as any;
-    if (m.type === 'set_status' && args.status === 'snoozed' && !args.snoozed_until) {
-      bad.push(reject(m.id, 'invalid', 'set_status: snoozed_until is required to snooze'));
+    const p = { id: m.id, type: m.type, args: r.data, hash: payloadHash(m.type, r.data as Record<string, unknown>) } as Parsed;
+    const problem = checkMutation(p);
+    if (problem) {
+      bad.push(reject(m.id, 'invalid', problem));
       continue;
     }
-    if (m.type === 'record_handle_time') {
-      const problem = handleSpanProblem(args);
-      if (problem) { bad.push(reject(m.id, 'invalid', `record_handle_time: ${problem}`)); continue; }
-    }
-    if (m.type === 'correct_label' && args.task === 'priority' && !PRIORITIES.includes(args.label)) {
-      bad.push(reject(m.id, 'invalid', `correct_label: a priority is one of ${PRIORITIES.join(', ')}, got "${args.label}"`));
-      continue;
-    }
-    if (m.type === 'correct_label' && args.task === 'sentiment' && !SENTIMENT_LABELS.includes(args.label)) {
-      bad.push(reject(m.id, 'invalid', `correct_label: a sentiment is one of ${SENTIMENT_LABELS.join(', ')}, got "${args.label}"`));
-      continue;
-    }
-    parsed.push({ id: m.id, type: m.type, args, hash: payloadHash(m.type, args) });
+    parsed.push(p);
   }
   if (bad.length) throw new MutationBatchError(400, 'invalid', bad[0].ok ? '' : bad[0].error.message, { results: bad });
 
-  const pick = (list: Parsed[], f: (p: Parsed) => unknown) => [...new Set(list.map(f).filter((x): x is string => typeof x === 'string'))];
+  const pick = (list: Parsed[], f: (p: Parsed) => string | null | undefined) => [...new Set(list.map(f).filter((x): x is string => typeof x === 'string'))];
   const taken = async (table: string, list: string[]) => new Set(list.length === 0 ? [] : (await q.query<{ id: string }>(
     `SELECT id FROM ${table} WHERE id = ANY($1::text[])`, [list])).map((r) => r.id));
   // Read used message/note ids BEFORE stored mutations: a concurrent first attempt that commits
@@ -124,11 +96,11 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
   const conflicts: MutationResult[] = [];
   const newIds = new Set<string>();
   for (const p of fresh) {
-    const a = p.args;
-    if (!convs.has(a.conversation_id)) notFound.push(reject(p.id, 'not_found', `conversation ${a.conversation_id} not found`));
-    else if (p.type === 'assign' && a.assignee_id !== null && !agents.has(a.assignee_id)) notFound.push(reject(p.id, 'not_found', `agent ${a.assignee_id} not found`));
-    else if (p.type === 'assign' && typeof a.team_id === 'string' && !teams.has(a.team_id)) notFound.push(reject(p.id, 'not_found', `team ${a.team_id} not found`));
-    const newId = p.type === 'reply' ? a.message_id : p.type === 'note' ? a.note_id : null;
+    const convId = p.args.conversation_id;
+    if (!convs.has(convId)) notFound.push(reject(p.id, 'not_found', `conversation ${convId} not found`));
+    else if (p.type === 'assign' && p.args.assignee_id !== null && !agents.has(p.args.assignee_id)) notFound.push(reject(p.id, 'not_found', `agent ${p.args.assignee_id} not found`));
+    else if (p.type === 'assign' && typeof p.args.team_id === 'string' && !teams.has(p.args.team_id)) notFound.push(reject(p.id, 'not_found', `team ${p.args.team_id} not found`));
+    const newId = newRowId(p);
     if (newId && (usedMsgs.has(newId) || usedNotes.has(newId) || newIds.has(newId))) {
       conflicts.push(reject(p.id, 'invalid', `${p.type === 'reply' ? 'message' : 'note'} id ${newId} is already used by another mutation`));
     }
@@ -139,28 +111,14 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
   return parsed;
 }
 
-/** Longest span a desktop may report, and how far ahead of the hub's clock a desktop's may run. */
-const MAX_SPAN_MS = 12 * 3600_000;
-const CLOCK_SKEW_MS = 10 * 60_000;
-
-/** Why a handle-time span cannot be true, or null. */
-function handleSpanProblem(a: { started_at: string; ended_at: string; active_ms: number }): string | null {
-  const from = Date.parse(a.started_at), to = Date.parse(a.ended_at);
-  if (to < from) return 'ended_at is before started_at';
-  if (to - from > MAX_SPAN_MS) return `a span lasts at most ${MAX_SPAN_MS / 3600_000} hours`;
-  if (a.active_ms > to - from + 1000) return `active_ms (${a.active_ms}) is longer than the span (${to - from} ms)`;
-  if (to > Date.now() + CLOCK_SKEW_MS) return 'the span ends in the future';
-  return null;
-}
-
 type AfterCommit = Array<() => Promise<void>>;
 
 export async function applyMutations(log: ChangeLog, agent: AgentContext, batch: Mutation[], hooks: MutationHooks = {}): Promise<MutationResult[]> {
   const parsed = await validateBatch(log.db, agent, batch);
   if (hooks.prepare) {
-    const replies = parsed.filter((m) => m.type === 'reply' && m.args.visibility === 'public').map((m) => ({
-      conversation_id: String(m.args.conversation_id), seen_up_to: m.args.seen_up_to ? Date.parse(m.args.seen_up_to) : null, confirm_token: m.args.confirm_collision ?? null,
-    }));
+    const replies = parsed.flatMap((m) => (m.type === 'reply' && m.args.visibility === 'public' ? [{
+      conversation_id: m.args.conversation_id, seen_up_to: m.args.seen_up_to ? Date.parse(m.args.seen_up_to) : null, confirm_token: m.args.confirm_collision ?? null,
+    }] : []));
     await hooks.prepare(agent, replies);
   }
   const after: AfterCommit = [];
@@ -190,13 +148,17 @@ async function applyOne(w: Writer, agent: AgentContext, m: Parsed, hooks: Mutati
     `SELECT id, workspace_id, channel, status, assignee_id, team_id, tags, first_response_at, analysis, priority
      FROM conversations WHERE id = $1 AND workspace_id = $2`, [m.args.conversation_id, agent.workspace_id]);
   if (!conv) return reject(m.id, 'not_found', `conversation ${m.args.conversation_id} not found`); // validated above; never stored
-  const newId = m.type === 'reply' ? m.args.message_id : m.type === 'note' ? m.args.note_id : null;
+  const newId = newRowId(m);
   if (newId) {
     const [used] = await w.query(`SELECT 1 FROM ${m.type === 'reply' ? 'messages' : 'notes'} WHERE id = $1`, [newId]);
     // thrown inside the transaction: the whole batch rolls back, nothing is written
     if (used) throw new MutationBatchError(409, 'conflict', `id ${newId} is already used by another mutation`, { results: [reject(m.id, 'invalid', 'id already used')] });
   }
-  const result = await effect(w, agent, m, conv, hooks, after);
+  const result = await applyEffect({
+    id: m.id, w, agent, conv, hooks, after,
+    ok: (value) => ({ id: m.id, ok: true, value }),
+    reject: (code, message) => reject(m.id, code, message),
+  }, m);
   // a collision warning is an answer to this attempt, not to the mutation: the re-send with the
   // confirm token reuses the id, so it is not stored
   if (!result.ok && result.error.code === 'collision') return result;
@@ -205,135 +167,7 @@ async function applyOne(w: Writer, agent: AgentContext, m: Parsed, hooks: Mutati
   return result;
 }
 
-/** Checks that depend on the current state, then the effect. Returns the result to store. */
-async function effect(w: Writer, agent: AgentContext, m: Parsed, conv: ConversationRow, hooks: MutationHooks, after: AfterCommit): Promise<MutationResult> {
-  const a = m.args;
-  const supervisor = agent.role !== 'agent';
-  if (m.type === 'record_handle_time') {
-    // the agent's own time, wherever the conversation is now (it may have moved on since): no scope check
-    await w.query(`INSERT INTO handle_time (span_id, workspace_id, agent_id, conversation_id, started_at, ended_at, active_ms)
-      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (span_id) DO NOTHING`,
-    [a.span_id, conv.workspace_id, agent.id, conv.id, a.started_at, a.ended_at, a.active_ms]);
-    return { id: m.id, ok: true, value: { conversation_id: conv.id, span_id: a.span_id, active_ms: a.active_ms } };
-  }
-  if (!supervisor && !inDirectScope(agent, conv)) {
-    if (conv.assignee_id && conv.assignee_id !== agent.id) {
-      return reject(m.id, 'conversation_reassigned', 'this conversation is now assigned to someone else');
-    }
-    return reject(m.id, 'forbidden', 'this conversation is not in your queues');
-  }
-  const ok = (value: Record<string, unknown>): MutationResult => ({ id: m.id, ok: true, value });
-
-  switch (m.type) {
-    case 'reply': {
-      if (conv.status === 'resolved') return reject(m.id, 'conversation_resolved', 'this conversation was resolved; reopen it to reply');
-      const limit = a.visibility === 'public' ? CHANNEL_LIMITS[conv.channel as keyof typeof CHANNEL_LIMITS] : null;
-      const length = conv.channel === 'x' || conv.channel === 'sandbox' ? xLength(a.text) : [...a.text].length;
-      if (limit !== null && limit !== undefined && length > limit) {
-        return reject(m.id, 'too_long', `${length} characters as ${conv.channel} counts them; the limit is ${limit}`);
-      }
-      if (a.visibility === 'public' && hooks.checkReplyCollision) {
-        const seen = a.seen_up_to ? Date.parse(a.seen_up_to) : null;
-        const check = hooks.checkReplyCollision({
-          workspace_id: conv.workspace_id, conversation_id: conv.id, agent_id: agent.id, seen_up_to: seen, confirm_token: a.confirm_collision ?? null,
-        });
-        if (check.decision === 'warn') {
-          return { id: m.id, ok: false, error: { code: 'collision', message: check.message, details: { conflicts: check.conflicts, confirm_token: check.confirm_token } } };
-        }
-      }
-      const claim = conv.assignee_id === null; // replying to the queue takes the conversation
-      const [lastInbound] = await w.query<{ platform_id: string | null }>(
-        `SELECT platform_id FROM messages WHERE conversation_id = $1 AND direction = 'inbound' AND visibility = $2
-         ORDER BY created_at DESC, id DESC LIMIT 1`, [conv.id, a.visibility]);
-      await w.update('conversation', conv.id, {
-        ...(claim ? { assignee_id: agent.id } : {}),
-        first_response_at: conv.first_response_at ? undefined : sql('now()'),
-        next_response_due_at: null,
-        last_message_at: sql('now()'),
-        snippet: a.text.slice(0, 200),
-        message_count: sql('message_count + 1'),
-        updated_at: sql('now()'),
-      });
-      await w.insert('message', {
-        id: a.message_id, workspace_id: conv.workspace_id, conversation_id: conv.id, channel: conv.channel,
-        direction: 'outbound', visibility: a.visibility, author_id: agent.id, author_name: agent.name, text: a.text,
-        in_reply_to: lastInbound?.platform_id ?? null, delivery: 'queued', next_attempt_at: sql('now()'), created_at: sql('now()'),
-      });
-      return ok({ message_id: a.message_id, conversation_id: conv.id, assigned: claim });
-    }
-    case 'note': {
-      await w.insert('note', {
-        id: a.note_id, workspace_id: conv.workspace_id, conversation_id: conv.id,
-        author_id: agent.id, author_name: agent.name, text: a.text, created_at: sql('now()'),
-      });
-      return ok({ note_id: a.note_id, conversation_id: conv.id });
-    }
-    case 'set_status': {
-      await w.update('conversation', conv.id, {
-        status: a.status,
-        snoozed_until: a.status === 'snoozed' ? a.snoozed_until : null,
-        resolved_at: a.status === 'resolved' ? (conv.status === 'resolved' ? undefined : sql('now()')) : null,
-        updated_at: sql('now()'),
-      });
-      if (a.status === 'resolved' && conv.status !== 'resolved' && hooks.afterResolve) {
-        const resolved = hooks.afterResolve;
-        after.push(() => resolved(conv.workspace_id, conv.id));
-      }
-      return ok({ conversation_id: conv.id, status: a.status });
-    }
-    case 'assign': {
-      const team = a.team_id === undefined ? conv.team_id : a.team_id;
-      if (a.assignee_id === null && team === null) return reject(m.id, 'invalid', 'unassigning needs a team queue to return the conversation to');
-      await w.update('conversation', conv.id, { assignee_id: a.assignee_id, team_id: team, updated_at: sql('now()') });
-      return ok({ conversation_id: conv.id, assignee_id: a.assignee_id, team_id: team });
-    }
-    case 'tag': {
-      const tags = new Set(conv.tags);
-      for (const t of a.add as string[]) tags.add(t);
-      for (const t of a.remove as string[]) tags.delete(t);
-      if (tags.size > LIMITS.tagsPerConversation) {
-        return reject(m.id, 'invalid', `a conversation holds at most ${LIMITS.tagsPerConversation} tags`);
-      }
-      await w.update('conversation', conv.id, { tags: [...tags].sort(), updated_at: sql('now()') });
-      return ok({ conversation_id: conv.id, tags: [...tags].sort() });
-    }
-    case 'set_priority': {
-      await w.update('conversation', conv.id, { priority: a.priority, updated_at: sql('now()') });
-      return ok({ conversation_id: conv.id, priority: a.priority });
-    }
-    case 'correct_label': {
-      const task = a.task as LabelTask;
-      const label = a.label as string;
-      const analysis = correctedAnalysis(conv.analysis ?? {}, task, label, agent.name);
-      await w.update('conversation', conv.id, {
-        analysis, ...(task === 'priority' ? { priority: label } : {}), updated_at: sql('now()'),
-      });
-      if (hooks.learnLabel) {
-        const learn = hooks.learnLabel;
-        const texts = await w.query<{ text: string }>(
-          `SELECT text FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY created_at, id LIMIT 20`, [conv.id]);
-        const text = texts.map((t) => t.text).join('\n').slice(0, 5000);
-        if (text.trim()) after.push(() => learn(conv.workspace_id, { text, task, label }));
-      }
-      return ok({ conversation_id: conv.id, task, label, analysis });
-    }
-  }
-}
-
-/** The conversation's analysis with one label replaced by an agent's correction. */
-export function correctedAnalysis(analysis: Record<string, any>, task: LabelTask, label: string, agentName: string): Record<string, any> {
-  const next: Record<string, any> = { ...analysis };
-  if (task === 'sentiment') {
-    const old = typeof analysis.sentiment?.score === 'number' ? analysis.sentiment.score : 0;
-    // keep the measured score when it agrees with the corrected label, else a typical one for it
-    const agrees = label === 'positive' ? old > 0.05 : label === 'negative' ? old < -0.05 : Math.abs(old) <= 0.05;
-    next.sentiment = { ...(analysis.sentiment ?? {}), label, score: agrees ? old : label === 'positive' ? 0.5 : label === 'negative' ? -0.5 : 0 };
-  } else {
-    next[task] = label;
-  }
-  next.corrected = { ...(analysis.corrected ?? {}), [task]: agentName };
-  // A correction adds to the reason: the analysis' own words stay, so the priority and its reason never disagree.
-  const correction = `${task} ${label}: corrected by ${agentName}`;
-  next.reason = typeof analysis.reason === 'string' && analysis.reason ? `${analysis.reason}; ${correction}` : correction;
-  return next;
+/** The id of the row a mutation creates (a reply's message, a note), which must be new. */
+function newRowId(m: Parsed): string | null {
+  return m.type === 'reply' ? m.args.message_id : m.type === 'note' ? m.args.note_id : null;
 }

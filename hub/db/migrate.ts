@@ -9,6 +9,7 @@ import * as m0500 from './migrations/0500-routing';
 import * as m0520 from './migrations/0520-sla-pause';
 import * as m0530 from './migrations/0530-routing-leader';
 import * as m0600 from './migrations/0600-metrics';
+import * as m0610 from './migrations/0610-one-calendar';
 import * as m0700 from './migrations/0700-analysis';
 import * as m0710 from './migrations/0710-supervisor';
 import * as m0720 from './migrations/0720-metric-facts-deferred';
@@ -31,6 +32,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 520, name: 'sla-pause', up: m0520.up },
   { version: 530, name: 'routing-leader', up: m0530.up },
   { version: 600, name: 'metrics', up: m0600.up },
+  { version: 610, name: 'one-calendar', up: m0610.up },
   { version: 700, name: 'analysis', up: m0700.up },
   { version: 710, name: 'supervisor', up: m0710.up },
   { version: 720, name: 'metric-facts-deferred', up: m0720.up },

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BusinessCalendar } from './calendar';
+import { BusinessCalendar } from '../routing/calendar';
 import { reportToCsv, CSV_HEADER } from './csv';
 import {
   FIXTURE_AS_OF, FIXTURE_CALENDAR, FIXTURE_CONVERSATIONS, FIXTURE_FROM, FIXTURE_INSIGHTS, FIXTURE_SLA, FIXTURE_SURVEYS, FIXTURE_TO,
 } from '../../testing/hub/metrics-fixture';
 import { computeReport, type GroupBy } from './report';
-import { conversationFacts } from './timeline';
+import { clockFor, conversationFacts, WALL_CLOCK } from './timeline';
 
 const clock = new BusinessCalendar(FIXTURE_CALENDAR);
 const input = { conversations: FIXTURE_CONVERSATIONS, surveys: FIXTURE_SURVEYS, insights: FIXTURE_INSIGHTS };
@@ -199,7 +199,9 @@ describe('grouped reports', () => {
 
   it('a 24/7 clock measures wall time', () => {
     const r = computeReport(input, { from: FIXTURE_FROM, to: FIXTURE_TO, asOf: FIXTURE_AS_OF });
-    const b = conversationFacts(byId('B'), { kind: 'always', openMs: (a, z) => Math.max(0, z - a) }, FIXTURE_AS_OF);
+    const b = conversationFacts(byId('B'), WALL_CLOCK, FIXTURE_AS_OF);
+    expect([WALL_CLOCK.businessTimeBetween(0, 5000), WALL_CLOCK.businessTimeBetween(5000, 0)]).toEqual([5000, 0]);
+    expect(clockFor(null)).toBe(WALL_CLOCK);
     expect(b.firstResponseS).toBe(2.5 * 86_400 + 1800);
     expect(r.hours).toBe('calendar');
     expect(r.total.first_response.count).toBe(5);

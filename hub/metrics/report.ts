@@ -3,10 +3,9 @@
  * agent, team, channel or brand account. Pure: the same records give the same report, whether
  * they came from the hub database, an import or a test fixture.
  */
-import { ALWAYS_OPEN, type Clock } from './calendar';
 import { DEFAULT_ROI_SETTINGS, contactKind, roiFigures, type RoiFigures, type RoiSettings } from './roi';
 import { pct, summarize, type DurationStats } from './stats';
-import { conversationFacts, type SlaPolicy } from './timeline';
+import { conversationFacts, WALL_CLOCK, type Clock, type SlaPolicy } from './timeline';
 import type { InsightRecord, MetricConversation, SurveyRecord } from './types';
 
 export const GROUP_BY = ['agent', 'team', 'channel', 'account'] as const;
@@ -107,7 +106,7 @@ export function validateRange(from: number, to: number): void {
 
 export function computeReport(input: ReportInput, opts: ReportOptions): Report {
   validateRange(opts.from, opts.to);
-  const clock = opts.clock ?? ALWAYS_OPEN;
+  const clock = opts.clock ?? WALL_CLOCK;
   const roi = opts.roi ?? DEFAULT_ROI_SETTINGS;
   const asOf = opts.asOf ?? Date.now();
   const by = opts.by ?? null;
@@ -184,7 +183,7 @@ export function computeReport(input: ReportInput, opts: ReportOptions): Report {
     as_of: new Date(asOf).toISOString(),
     by,
     filter: filter ?? {},
-    hours: clock.kind === 'business' ? 'business' : 'calendar',
+    hours: clock === WALL_CLOCK ? 'calendar' : 'business',
     total: finish(total),
     groups: keys.map((key) => ({ key, ...finish(groups.get(key) as Acc) })),
   };
@@ -203,7 +202,7 @@ function finishMetrics(a: Acc, clock: Clock, roi: RoiSettings, asOf: number): Me
     if (!d) { d = { routed: 0, closed: 0, samples: [] }; depts.set(ins.department_id, d); }
     d.routed++;
     if (ins.closed_at !== null && ins.closed_at <= asOf) {
-      const s = clock.openMs(ins.created_at, ins.closed_at) / 1000;
+      const s = clock.businessTimeBetween(ins.created_at, ins.closed_at) / 1000;
       closure.push(s); d.closed++; d.samples.push(s);
     }
   }

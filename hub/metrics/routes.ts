@@ -1,60 +1,57 @@
 /**
- * Metrics over HTTP:
- *   GET /v1/metrics/report?from&to[&by=agent|team|channel|account][&agent&team&channel][&format=json|csv]
- *       supervisors and admins: the workspace; agents: their own conversations only
- *   GET /v1/metrics/me?from&to[&format]      an agent's own figures (for their panel)
- *   GET /v1/metrics/settings                  ROI costs, business-hours calendar, SLA targets
- *   PUT /v1/metrics/settings                  admins: {roi?, calendar?, sla?}, validated whole before writing
- * Errors use the hub's body shape {error: {code, message}}.
+ * Metrics over HTTP (the /v1/metrics rows of shared/contract/hub-routes.ts):
+ *   metricsReport   ?from&to[&by=agent|team|channel|account][&agent&team&channel][&format=json|csv]
+ *                   supervisors and admins: the workspace; agents: their own conversations only
+ *   metricsMe       ?from&to[&format]: an agent's own figures (for their panel)
+ *   metricsSettings ROI costs, business-hours calendar, SLA targets
+ *   setMetricsSettings  admins: {roi?, calendar?, sla?}, validated whole before writing
+ * Refusals are HttpErrors (the hub's one error envelope, api/errors.ts).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { HUB_ROUTES } from '../../shared/contract/hub-routes';
+import { HttpError } from '../api/errors';
+import { agentOf } from '../api/module';
+import { serve } from '../api/route';
 import type { Queryable } from '../db/db';
+import type { AgentContext } from '../sync/scope';
 import { reportToCsv } from './csv';
 import { MetricsInputError, parseReportParams } from './params';
 import { getMetricsSettings, reportFromDb, updateMetricsSettings } from './store';
 
-export interface MetricsCaller { id: string; workspace_id: string; role: 'agent' | 'supervisor' | 'admin' }
-
 export interface MetricsRouteDeps {
   db: Queryable;
-  /** The authenticated caller of a request, or null (→ 401). In the hub: `async (req) => req.agent`. */
-  authenticate(req: FastifyRequest): Promise<MetricsCaller | null> | MetricsCaller | null;
   /** "Now" for reports (tests pin it). */
   now?: () => number;
 }
 
-const fail = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ error: { code, message } });
-
-function queryOf(req: FastifyRequest): Record<string, string | undefined> {
+function queryOf(query: Record<string, unknown>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
+  for (const [k, v] of Object.entries(query)) {
     if (Array.isArray(v)) throw new MetricsInputError(`${k}: given more than once`);
     out[k] = typeof v === 'string' ? v : String(v);
   }
   return out;
 }
 
+/** The metrics' own reasons for a bad request become a 400 `invalid`. */
+async function refusingBadInput<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof MetricsInputError) throw new HttpError(400, 'invalid', e.message);
+    if (e instanceof Error && /^invalid (ROI settings|business calendar|SLA targets)/.test(e.message)) throw new HttpError(400, 'invalid', e.message);
+    throw e;
+  }
+}
+
 export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDeps): void {
   const now = deps.now ?? Date.now;
 
-  const handle = (fn: (req: FastifyRequest, reply: FastifyReply, caller: MetricsCaller) => Promise<unknown>) =>
-    async (req: FastifyRequest, reply: FastifyReply) => {
-      const caller = await deps.authenticate(req);
-      if (!caller) return fail(reply, 401, 'unauthorized', 'missing or unknown bearer token');
-      try {
-        return await fn(req, reply, caller);
-      } catch (e) {
-        if (e instanceof MetricsInputError) return fail(reply, 400, 'invalid', e.message);
-        if (e instanceof Error && /^invalid (ROI settings|business calendar|SLA targets)|unknown time zone/.test(e.message)) return fail(reply, 400, 'invalid', e.message);
-        throw e;
-      }
-    };
-
-  const sendReport = async (reply: FastifyReply, caller: MetricsCaller, q: Record<string, string | undefined>, ownOnly: boolean) => {
+  const sendReport = async (reply: FastifyReply, caller: AgentContext, q: Record<string, string | undefined>, ownOnly: boolean) => {
     const p = parseReportParams(q);
     if (ownOnly) {
       if (p.filter.agent_id !== undefined && p.filter.agent_id !== caller.id) {
-        return fail(reply, 403, 'forbidden', "an agent sees their own figures only: leave out 'agent' or use your own id");
+        throw new HttpError(403, 'forbidden', "an agent sees their own figures only: leave out 'agent' or use your own id");
       }
       if (p.by === 'agent') p.by = null;
       p.filter.agent_id = caller.id;
@@ -67,23 +64,25 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDe
     return reply.send(report);
   };
 
-  app.get('/v1/metrics/report', handle(async (req, reply, caller) => sendReport(reply, caller, queryOf(req), caller.role === 'agent')));
-  app.get('/v1/metrics/me', handle(async (req, reply, caller) => {
-    const q = queryOf(req);
-    if (q.agent !== undefined || q.by !== undefined) throw new MetricsInputError("/v1/metrics/me takes from, to, team, channel and format only");
-    return sendReport(reply, caller, q, true);
+  serve(app, HUB_ROUTES.metricsReport, (req, { query }, reply) => refusingBadInput(async () => {
+    const caller = agentOf(req);
+    return sendReport(reply, caller, queryOf(query), caller.role === 'agent');
   }));
-  app.get('/v1/metrics/settings', handle(async (_req, reply, caller) => {
-    if (caller.role === 'agent') return fail(reply, 403, 'forbidden', 'metrics settings are for supervisors and admins');
-    return reply.send(await getMetricsSettings(deps.db, caller.workspace_id));
+  serve(app, HUB_ROUTES.metricsMe, (req, { query }, reply) => refusingBadInput(async () => {
+    const q = queryOf(query);
+    if (q.agent !== undefined || q.by !== undefined) throw new MetricsInputError('your own figures take from, to, team, channel and format only');
+    return sendReport(reply, agentOf(req), q, true);
   }));
-  app.put('/v1/metrics/settings', handle(async (req, reply, caller) => {
-    if (caller.role !== 'admin') return fail(reply, 403, 'forbidden', 'only an admin changes metrics settings');
-    const body = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MetricsInputError('expected a JSON object {roi?, calendar?, sla?}');
+  serve(app, HUB_ROUTES.metricsSettings, async (req) => {
+    const caller = agentOf(req);
+    if (caller.role === 'agent') throw new HttpError(403, 'forbidden', 'metrics settings are for supervisors and admins');
+    return getMetricsSettings(deps.db, caller.workspace_id);
+  });
+  serve(app, HUB_ROUTES.setMetricsSettings, (req, { body }) => refusingBadInput(async () => {
+    const caller = agentOf(req);
+    if (caller.role !== 'admin') throw new HttpError(403, 'forbidden', 'only an admin changes metrics settings');
     const extra = Object.keys(body).filter((k) => !['roi', 'calendar', 'sla'].includes(k));
     if (extra.length) throw new MetricsInputError(`unknown settings: ${extra.join(', ')}`);
-    const b = body as { roi?: unknown; calendar?: unknown; sla?: unknown };
-    return reply.send(await updateMetricsSettings(deps.db, caller.workspace_id, b));
+    return updateMetricsSettings(deps.db, caller.workspace_id, body);
   }));
 }

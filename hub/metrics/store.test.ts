@@ -1,28 +1,31 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../api/server';
+import type { AgentContext } from '../sync/scope';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db';
 import { migrate } from '../db/migrate';
+import { up as oneCalendar } from '../db/migrations/0610-one-calendar';
 import { openTestDb } from '../../testing/hub/testdb';
-import { BusinessCalendar } from './calendar';
+import { BusinessCalendar } from '../routing/calendar';
 import { runReport, withMetricsMigration } from './cli';
 import {
   FIXTURE_AS_OF, FIXTURE_CALENDAR, FIXTURE_CONVERSATIONS, FIXTURE_FROM, FIXTURE_INSIGHTS, FIXTURE_SLA, FIXTURE_SURVEYS, FIXTURE_TO,
 } from '../../testing/hub/metrics-fixture';
 import { computeReport } from './report';
-import { registerMetricsRoutes, type MetricsCaller } from './routes';
+import { registerMetricsRoutes } from './routes';
 import { createSurveyRequests, getMetricsSettings, loadMetricInput, recordSurveyAnswer, reportFromDb, saveInsight, updateMetricsSettings } from './store';
 import { flushMetricFacts } from './facts';
 
 const iso = (t: number) => new Date(t).toISOString();
 let db: Db;
 let app: FastifyInstance;
-const callers: Record<string, MetricsCaller> = {
-  'tok-sup': { id: 'sup', workspace_id: 'w1', role: 'supervisor' },
-  'tok-adm': { id: 'adm', workspace_id: 'w1', role: 'admin' },
-  'tok-a1': { id: 'a1', workspace_id: 'w1', role: 'agent' },
+const callers: Record<string, AgentContext> = {
+  'tok-sup': { id: 'sup', workspace_id: 'w1', name: 'Sup', role: 'supervisor', team_ids: [] },
+  'tok-adm': { id: 'adm', workspace_id: 'w1', name: 'Adm', role: 'admin', team_ids: [] },
+  'tok-a1': { id: 'a1', workspace_id: 'w1', name: 'A1', role: 'agent', team_ids: [] },
 };
 
 /** Writes the fixture into the hub tables the way the hub would: rows, then changes over time. */
@@ -100,12 +103,9 @@ beforeAll(async () => {
   db = await openTestDb('metrics_store');
   await migrate(db, withMetricsMigration());
   await seedFixture();
-  app = Fastify();
-  registerMetricsRoutes(app, {
-    db,
-    authenticate: (req) => callers[String(req.headers.authorization ?? '').replace(/^Bearer /, '')] ?? null,
-    now: () => FIXTURE_AS_OF,
-  });
+  // the hub's server: its auth hook (bearer tokens of `callers`) and its error envelope
+  app = await buildServer({ authenticate: async (token) => callers[token] ?? null });
+  registerMetricsRoutes(app, { db, now: () => FIXTURE_AS_OF });
   await app.ready();
 });
 afterAll(async () => {
@@ -238,9 +238,22 @@ describe('report over the hub database', () => {
     expect(s.roi.cost_per_contact).toEqual({ phone: 5.25, email: 4.42, social: 1 });
     expect(s.calendar).toBeNull();
     await expect(updateMetricsSettings(db, 'w1', { roi: { cost_per_contact: { phone: -1 } } })).rejects.toThrow(/invalid ROI settings/);
-    await expect(updateMetricsSettings(db, 'w1', { calendar: { timeZone: 'Nowhere/City', weekly: {} } })).rejects.toThrow(/unknown time zone/);
+    await expect(updateMetricsSettings(db, 'w1', { calendar: { time_zone: 'Nowhere/City', hours: { mon: [['09:00', '17:00']] } } })).rejects.toThrow(/unknown IANA time zone/);
     await expect(updateMetricsSettings(db, 'w1', { sla: { normal: { first_response_s: 0 } } })).rejects.toThrow(/invalid SLA targets/);
     expect((await getMetricsSettings(db, 'w1')).calendar).toEqual(FIXTURE_CALENDAR);
+  });
+
+  it('a calendar stored in the metrics\' former shape is rewritten into the one calendar (migration 0610)', async () => {
+    const before = await getMetricsSettings(db, 'w1');
+    await db.query('UPDATE metrics_settings SET calendar = $2 WHERE workspace_id = $1', ['w1', JSON.stringify({
+      timeZone: 'Europe/Warsaw', weekly: { 1: [['09:00', '17:00']], 2: [['09:00', '17:00']], 3: [['09:00', '17:00']], 4: [['09:00', '17:00']], 5: [['09:00', '17:00']] },
+      holidays: ['2026-11-11'],
+    })]);
+    await oneCalendar(db);
+    const after = await getMetricsSettings(db, 'w1');
+    expect(after.calendar).toEqual(FIXTURE_CALENDAR);
+    expect(new BusinessCalendar(after.calendar!).businessTimeBetween(Date.parse('2026-11-09T00:00:00Z'), Date.parse('2026-11-12T00:00:00Z'))).toBe(16 * 3_600_000);
+    expect(after).toEqual(before);
   });
 });
 

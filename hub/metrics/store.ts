@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/db';
 import type { Channel, ConversationStatus, Priority } from '../../shared/domain';
-import { BusinessCalendarSchema, calendarFromRouting, clockFor, isRoutingCalendar, type BusinessCalendarSpec } from './calendar';
+import { CalendarSchema, type Calendar } from '../routing/calendar';
 import { computeReport, type GroupBy, type Report, type ReportFilter } from './report';
 import { DEFAULT_ROI_SETTINGS, mergeRoiSettings, RoiSettingsSchema, type RoiSettings } from './roi';
 import { matchSurveyAnswer, surveyQuestion } from './survey';
-import type { SlaPolicy } from './timeline';
+import { clockFor, type SlaPolicy } from './timeline';
 import type { ConversationEvent, InsightRecord, MetricConversation, MetricMessage, SurveyKind, SurveyRecord } from './types';
 import { dirtyConversationsJoin, factsColumns, flushMetricFacts } from './facts';
 import { z } from 'zod';
@@ -22,8 +22,8 @@ const msText = (col: string): string => `((extract(epoch from ${col}) * 1000)::b
 
 export interface MetricsSettings {
   roi: RoiSettings;
-  /** null: 24/7 */
-  calendar: BusinessCalendarSpec | null;
+  /** business hours (hub/routing/calendar.ts, the calendar SLA due times use); null: 24/7 */
+  calendar: Calendar | null;
   sla: SlaPolicy;
 }
 
@@ -41,7 +41,7 @@ export async function getMetricsSettings(db: Queryable, workspaceId: string): Pr
     'SELECT roi, calendar, sla FROM metrics_settings WHERE workspace_id = $1', [workspaceId]);
   return {
     roi: row?.roi ? RoiSettingsSchema.parse(row.roi) : DEFAULT_ROI_SETTINGS,
-    calendar: row?.calendar ? (row.calendar as BusinessCalendarSpec) : null,
+    calendar: row?.calendar ? (row.calendar as Calendar) : null,
     sla: row?.sla ? SlaPolicySchema.parse(row.sla) : {},
   };
 }
@@ -59,11 +59,10 @@ export async function updateMetricsSettings(
   if (patch.calendar !== undefined) {
     if (patch.calendar === null) calendar = null;
     else {
-      // Routing's calendar shape is accepted too, so one calendar serves SLA clocks and reports.
-      const given = isRoutingCalendar(patch.calendar) ? calendarFromRouting(patch.calendar) : patch.calendar;
-      const parsed = BusinessCalendarSchema.safeParse(given);
+      // routing's calendar (the one schema); its id is optional here, where it names nothing
+      const given = typeof patch.calendar === 'object' && !Array.isArray(patch.calendar) ? { id: 'business-hours', ...patch.calendar } : patch.calendar;
+      const parsed = CalendarSchema.safeParse(given);
       if (!parsed.success) throw new Error(`invalid business calendar: ${z.prettifyError(parsed.error)}`);
-      clockFor(parsed.data); // checks the time zone and the ranges
       calendar = parsed.data;
     }
   }

@@ -18,8 +18,20 @@
  * - sentiment change: last scored customer message − first scored customer message (needs two).
  */
 import type { Priority } from '../../shared/domain';
-import type { Clock } from './calendar';
+import { BusinessCalendar, type Calendar } from '../routing/calendar';
 import type { ConversationEvent, MetricConversation } from './types';
+
+/**
+ * How durations are measured: the workspace's business-hours calendar (the hub's one calendar,
+ * hub/routing/calendar.ts, which also gives routing's SLA due times), or wall time without one.
+ */
+export type Clock = Pick<BusinessCalendar, 'businessTimeBetween'>;
+
+/** Wall time: the clock of a workspace without a business-hours calendar. */
+export const WALL_CLOCK: Clock = { businessTimeBetween: (a, b) => (b > a ? b - a : 0) };
+
+/** The clock of a workspace's calendar setting (null: wall time). */
+export const clockFor = (calendar: Calendar | null | undefined): Clock => (calendar ? new BusinessCalendar(calendar) : WALL_CLOCK);
 
 /** SLA targets in open seconds of the clock. */
 export interface SlaTargets {
@@ -100,7 +112,7 @@ export function conversationFacts(c: MetricConversation, clock: Clock, asOf: num
     if (m.failed) continue;
     f.outbound++;
     if (waitingSince < 0) continue;
-    const waitS = clock.openMs(waitingSince, m.at) / 1000;
+    const waitS = clock.businessTimeBetween(waitingSince, m.at) / 1000;
     if (firstAnswerAt < 0) {
       firstAnswerAt = m.at;
       f.firstResponseS = waitS;
@@ -125,11 +137,11 @@ export function conversationFacts(c: MetricConversation, clock: Clock, asOf: num
     if (firstAnswerAt >= 0) judge(f.slaFirst, firstAnswerAt <= c.first_response_due_at);
     else if (asOf > c.first_response_due_at) f.slaFirst.breached++;
   } else if (firstAnswerAt < 0 && firstInboundAt >= 0 && targets?.first_response_s !== undefined) {
-    if (clock.openMs(firstInboundAt, asOf) / 1000 > targets.first_response_s) f.slaFirst.breached++;
+    if (clock.businessTimeBetween(firstInboundAt, asOf) / 1000 > targets.first_response_s) f.slaFirst.breached++;
   }
   // A customer still waiting for a next answer past the target is already a breach.
   if (firstAnswerAt >= 0 && waitingSince >= 0 && targets?.next_response_s !== undefined) {
-    if (clock.openMs(waitingSince, asOf) / 1000 > targets.next_response_s) f.slaNext.breached++;
+    if (clock.businessTimeBetween(waitingSince, asOf) / 1000 > targets.next_response_s) f.slaNext.breached++;
   }
 
   // --- history: resolution, reopens, handle time ------------------------------------------
@@ -144,7 +156,7 @@ export function conversationFacts(c: MetricConversation, clock: Clock, asOf: num
   }
   f.resolved = status === 'resolved' && lastResolvedAt >= 0;
   if (f.resolved) {
-    f.resolutionS = clock.openMs(c.created_at, lastResolvedAt) / 1000;
+    f.resolutionS = clock.businessTimeBetween(c.created_at, lastResolvedAt) / 1000;
     let handleMs = 0;
     let spans = 0;
     for (const a of c.active ?? []) {
@@ -162,7 +174,7 @@ export function conversationFacts(c: MetricConversation, clock: Clock, asOf: num
     else if (asOf > c.resolution_due_at) f.slaResolution.breached++;
   } else if (targets?.resolution_s !== undefined) {
     if (f.resolved) judge(f.slaResolution, (f.resolutionS as number) <= targets.resolution_s);
-    else if (clock.openMs(c.created_at, asOf) / 1000 > targets.resolution_s) f.slaResolution.breached++;
+    else if (clock.businessTimeBetween(c.created_at, asOf) / 1000 > targets.resolution_s) f.slaResolution.breached++;
   }
   return f;
 }

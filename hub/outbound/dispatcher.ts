@@ -25,6 +25,7 @@ import type { ChangeLog, ChangeRecord, Writer } from '../sync/changelog';
 import { sql } from '../sync/changelog';
 import type { DeliveryOutcome, OutboundConnector, OutboundReply, PlatformMatch } from '../connectors/types';
 import type { ConnectorRegistry } from './registry';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff';
 import type { Channel } from '../../shared/domain';
 
 export interface DispatcherOptions {
@@ -66,6 +67,7 @@ export class Dispatcher {
   /** lanes with a message in flight on this hub */
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly opts: Required<DispatcherOptions>;
+  private readonly backoff: BackoffPolicy;
   private readonly onCommit = (changes: ChangeRecord[]) => {
     if (changes.some((c) => c.entity === 'message' && c.data.delivery === 'queued')) this.kick();
   };
@@ -78,6 +80,7 @@ export class Dispatcher {
       log: () => {},
       ...options,
     };
+    this.backoff = { baseMs: this.opts.baseBackoffMs, maxMs: this.opts.maxBackoffMs, jitter: 'none' };
   }
 
   start(): void {
@@ -234,7 +237,7 @@ export class Dispatcher {
     if (!result.ok) {
       this.opts.log(`dispatcher: ${m.message_id} stays unknown: ${result.error}`);
       const attempts = m.attempts;
-      const wait = Math.min(this.opts.maxBackoffMs, this.opts.baseBackoffMs * 2 ** Math.min(20, attempts));
+      const wait = backoffDelay(attempts, this.backoff);
       await this.log.write((w) => w.update('message', m.message_id, {
         delivery: 'unknown', next_attempt_at: sql(`now() + interval '${Math.round(Math.max(wait, this.opts.settleMs))} milliseconds'`),
         delivery_error: `could not check ${platformName(m.channel)} yet (${result.ok ? '' : result.error}); checking again`,
@@ -271,7 +274,7 @@ export class Dispatcher {
         return;
       }
       const retry = outcome.retryable && attempts < this.opts.maxAttempts;
-      const backoff = Math.max(outcome.retry_after_ms ?? 0, Math.min(this.opts.maxBackoffMs, this.opts.baseBackoffMs * 2 ** (attempts - 1)));
+      const backoff = Math.max(outcome.retry_after_ms ?? 0, backoffDelay(attempts - 1, this.backoff));
       await w.update('message', m.message_id, {
         delivery: 'failed',
         delivery_error: retry ? `${outcome.error} (retrying)` : outcome.error,

@@ -1,23 +1,22 @@
 /**
- * registerRoutingRoutes(app, { routing }): the routing endpoints and push stream (see ./contract.ts).
+ * registerRoutingRoutes(app, { routing }): the routing endpoints and push stream (the /v1/routing
+ * rows of shared/contract/hub-routes.ts, with the schemas of shared/contract/routing.ts).
  * Mount on the hub's Fastify app before it listens; authentication is the hub's own preValidation
  * hook (req.agent). Every refusal is a 4xx with the hub's ApiError body and changes nothing.
  *
  * Several hubs on one database (`leadership` given): on a hub that does not lead routing, every
  * endpoint and the stream are forwarded to the leader (proxy.ts); 503 `unavailable` when none answers.
- * POST /v1/routing/internal/check-reply is for followers only (reply-collision check before a
+ * HUB_ROUTES.internalCheckReply is for followers only (reply-collision check before a
  * reply's write), authenticated by the leader's secret from routing_leader, not by a session.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
-import { z } from 'zod';
+import { HUB_ROUTES, HUB_STREAMS } from '../../shared/contract/hub-routes';
+import { StreamClientMessageSchema, type RoutingPush } from '../../shared/contract/routing';
 import { HttpError } from '../api/errors';
+import { agentOf } from '../api/module';
+import { serve, serveStream } from '../api/route';
 import type { AgentContext } from '../sync/scope';
-import {
-  ApplyRulesSchema, CheckReplySchema, ClaimRequestSchema, CloseInsightSchema, HeartbeatSchema, OfferAnswerSchema, PresenceRequestSchema,
-  PreviewRulesSchema, StreamClientMessageSchema, type RoutingPush,
-} from './contract';
 import { RoutingError, type RoutingErrorCode } from './errors';
 import type { RoutingService, WorkspaceRouting } from './service';
 import type { RoutingLeadership } from './leader';
@@ -25,7 +24,6 @@ import { forwardHttp, forwardStream } from './proxy';
 
 export interface RoutingRouteDeps { routing: RoutingService; leadership?: RoutingLeadership | null }
 
-export const INTERNAL_CHECK_PATH = '/v1/routing/internal/check-reply';
 export const SECRET_HEADER = 'x-tend-routing-secret';
 
 const STATUS: Partial<Record<RoutingErrorCode, number>> = {
@@ -39,29 +37,17 @@ function toHttp(err: unknown): unknown {
   return err;
 }
 
-const InternalCheckSchema = z.object({
-  workspace_id: z.string().min(1).max(200), conversation_id: z.string().min(1).max(200), agent_id: z.string().min(1).max(200),
-  seen_up_to: z.number().nullable(), confirm_token: z.string().max(2000).nullable().optional(),
-}).strict();
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value ?? {});
-  if (r.success) return r.data;
-  throw new HttpError(400, 'invalid', `invalid ${what}: ${r.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ')}`, { issues: r.error.issues });
-}
-
 export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDeps): void {
   const { routing, leadership } = deps;
   const findLeader = () => leadership!.leader();
   const follower = () => !!leadership && !routing.isLeader;
-  const me = (req: FastifyRequest) => (req as unknown as { agent: AgentContext }).agent;
   const supervisorOnly = (a: AgentContext) => {
     if (a.role === 'agent') throw new HttpError(403, 'forbidden', 'only supervisors and admins may do this');
   };
   /** Run a handler against the caller's workspace; RoutingErrors become 4xx. */
   const withWs = async <T>(req: FastifyRequest, reply: FastifyReply, fn: (ws: WorkspaceRouting, a: AgentContext) => T | Promise<T>): Promise<T | FastifyReply> => {
     if (follower()) return forwardHttp(findLeader, req, reply);
-    const a = me(req);
+    const a = agentOf(req);
     try {
       return await fn(await routing.workspace(a.workspace_id), a);
     } catch (err) {
@@ -69,79 +55,73 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     }
   };
 
-  app.get('/v1/routing/config', (req, reply) => withWs(req, reply, (ws) => ({ config: ws.engine.getConfig() })));
+  serve(app, HUB_ROUTES.routingConfig, (req, _input, reply) => withWs(req, reply, (ws) => ({ config: ws.engine.getConfig() })));
 
   // Saving rules or config never moves live work: new rules apply to new arrivals. Moving what waits
   // is asked for separately (preview, then apply). Each change of the rules is a stored version.
-  app.put('/v1/routing/config', (req, reply) => withWs(req, reply, async (ws, a) => {
+  serve(app, HUB_ROUTES.setRoutingConfig, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
-    const { rules_version } = await routing.setConfig(a.workspace_id, req.body, a.id);
+    const { rules_version } = await routing.setConfig(a.workspace_id, body, a.id);
     return { config: ws.engine.getConfig(), rules_version };
   }));
 
-  app.put('/v1/routing/rules', (req, reply) => withWs(req, reply, async (ws, a) => {
+  serve(app, HUB_ROUTES.setRoutingRules, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
-    const body = req.body as { rules?: unknown } | null;
-    if (!body || typeof body !== 'object' || !('rules' in body)) throw new HttpError(400, 'invalid', 'send { "rules": [...] }');
+    if (!('rules' in body)) throw new HttpError(400, 'invalid', 'send { "rules": [...] }');
     const { rules_version } = await routing.setConfig(a.workspace_id, { ...ws.engine.getConfig(), rules: body.rules }, a.id);
     return { config: ws.engine.getConfig(), rules_version };
   }));
 
-  app.get('/v1/routing/rules/versions', (req, reply) => withWs(req, reply, async (ws, a) => {
+  serve(app, HUB_ROUTES.ruleVersions, (req, _input, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
     const versions = await routing.ruleVersions(ws.id);
     return { current: versions[0]?.version ?? 0, versions };
   }));
 
-  app.get<{ Params: { version: string } }>('/v1/routing/rules/versions/:version', (req, reply) => withWs(req, reply, async (ws, a) => {
+  serve(app, HUB_ROUTES.ruleVersion, (req, { params }, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
-    const n = Number(req.params.version);
+    const n = Number(params.version);
     if (!Number.isSafeInteger(n) || n < 1) throw new HttpError(400, 'invalid', 'a rule version is a whole number from 1');
     const v = await routing.ruleVersion(ws.id, n);
     if (!v) throw new HttpError(404, 'not_found', `no rule version ${n}`);
     return v;
   }));
 
-  app.post('/v1/routing/rules/preview', (req, reply) => withWs(req, reply, async (ws, a) => {
+  serve(app, HUB_ROUTES.previewRules, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
-    const body = parse(PreviewRulesSchema, req.body, 'preview request');
     return routing.previewRules(ws.id, body.rules);
   }));
 
-  app.post('/v1/routing/rules/apply', (req, reply) => withWs(req, reply, async (ws, a) => {
+  serve(app, HUB_ROUTES.applyRules, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
-    const body = parse(ApplyRulesSchema, req.body, 'apply request');
     return routing.applyRules(ws.id, body.rules_version, body.conversation_ids);
   }));
 
-  app.get('/v1/routing/presence', (req, reply) => withWs(req, reply, (ws, a) => ({
+  serve(app, HUB_ROUTES.presence, (req, _input, reply) => withWs(req, reply, (ws, a) => ({
     activities: ws.engine.getConfig().activities,
     agents: (a.role === 'agent' ? [a.id] : ws.engine.agentIds()).filter((id) => ws.engine.hasAgent(id)).map((id) => ws.engine.agentView(id)),
   })));
 
-  app.put('/v1/routing/presence', (req, reply) => withWs(req, reply, (ws, a) => {
-    const body = parse(PresenceRequestSchema, req.body, 'presence request');
+  serve(app, HUB_ROUTES.setPresence, (req, { body }, reply) => withWs(req, reply, (ws, a) => {
     const target = body.agent_id ?? a.id;
     if (target !== a.id) supervisorOnly(a);
     ws.engine.setPresence(target, body.activity_id);
     return { agent: ws.engine.agentView(target) };
   }));
 
-  app.post<{ Params: { id: string } }>('/v1/routing/offers/:id/accept', (req, reply) => withWs(req, reply, (ws, a) => {
-    const body = parse(OfferAnswerSchema, req.body, 'offer answer');
-    ws.engine.accept(req.params.id, a.id, body.offer_id);
-    return { conversation: ws.engine.conversationView(req.params.id) };
+  serve(app, HUB_ROUTES.acceptOffer, (req, { params, body }, reply) => withWs(req, reply, (ws, a) => {
+    ws.engine.accept(params.id, a.id, body.offer_id);
+    return { conversation: ws.engine.conversationView(params.id) };
   }));
 
-  app.post<{ Params: { id: string } }>('/v1/routing/offers/:id/reject', (req, reply) => withWs(req, reply, (ws, a) => {
-    const body = parse(OfferAnswerSchema, req.body, 'offer answer');
-    ws.engine.reject(req.params.id, a.id, body.offer_id);
-    return { conversation: ws.engine.conversationView(req.params.id) };
+  serve(app, HUB_ROUTES.rejectOffer, (req, { params, body }, reply) => withWs(req, reply, (ws, a) => {
+    ws.engine.reject(params.id, a.id, body.offer_id);
+    return { conversation: ws.engine.conversationView(params.id) };
   }));
 
-  app.post('/v1/routing/pull', (req, reply) => withWs(req, reply, (ws, a) => ({ conversation_id: ws.engine.pull(a.id) })));
+  serve(app, HUB_ROUTES.pull, (req, _input, reply) => withWs(req, reply, (ws, a) => ({ conversation_id: ws.engine.pull(a.id) })));
 
-  app.get('/v1/routing/queues', (req, reply) => withWs(req, reply, (ws, a) => {
+  serve(app, HUB_ROUTES.queues, (req, _input, reply) => withWs(req, reply, (ws, a) => {
     supervisorOnly(a);
     const depths = ws.engine.queueDepths();
     return { depths, order: Object.fromEntries(Object.keys(depths).map((q) => [q, ws.engine.queueOrder(q, 50)])) };
@@ -149,9 +129,9 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
 
   // each insight carries its conversation's subject, snippet and channel: a supervisor outside the
   // department does not have that conversation in their desktop's cache
-  app.get<{ Querystring: { department_id?: string } }>('/v1/routing/insights', (req, reply) => withWs(req, reply, async (ws) => {
+  serve(app, HUB_ROUTES.insights, (req, { query }, reply) => withWs(req, reply, async (ws) => {
     // as stored (state and times survive restarts): every open insight, and those closed in the last 30 days
-    const insights = await routing.listInsights(ws.id, typeof req.query.department_id === 'string' ? req.query.department_id : undefined);
+    const insights = await routing.listInsights(ws.id, query.department_id);
     const ids = [...new Set(insights.map((i) => i.conversation_id))];
     const rows = ids.length ? await routing.log.db.query<{ id: string; subject: string; snippet: string; channel: string }>(
       'SELECT id, subject, snippet, channel FROM conversations WHERE workspace_id = $1 AND id = ANY($2)', [ws.id, ids]) : [];
@@ -159,51 +139,47 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     return { insights: insights.map((i) => ({ ...i, conversation: byId.get(i.conversation_id) })) };
   }));
 
-  app.post<{ Params: { id: string } }>('/v1/routing/insights/:id/close', (req, reply) => withWs(req, reply, async (ws, a) => {
-    const body = parse(CloseInsightSchema, req.body, 'close request');
+  serve(app, HUB_ROUTES.closeInsight, (req, { params, body }, reply) => withWs(req, reply, async (ws, a) => {
     // stored before the answer: a hub killed right after still has it closed
-    return { insight: await routing.closeInsight(ws.id, req.params.id, a.id, body.resolution) };
+    return { insight: await routing.closeInsight(ws.id, params.id, a.id, body.resolution) };
   }));
 
-  app.post('/v1/routing/collision/heartbeat', (req, reply) => withWs(req, reply, (ws, a) => {
-    const body = parse(HeartbeatSchema, req.body, 'heartbeat');
+  serve(app, HUB_ROUTES.heartbeat, (req, { body }, reply) => withWs(req, reply, (ws, a) => {
     ws.collision.heartbeat(body.conversation_id, a.id, body.activity);
     return { agents: ws.collision.presence(body.conversation_id) };
   }));
 
-  app.post('/v1/routing/collision/claim', (req, reply) => withWs(req, reply, (ws, a) => {
-    const body = parse(ClaimRequestSchema, req.body, 'claim');
+  serve(app, HUB_ROUTES.claim, (req, { body }, reply) => withWs(req, reply, (ws, a) => {
     const r = ws.collision.claim(body.conversation_id, a.id);
     if (!r.ok) throw new HttpError(409, 'claim_held', `${r.held_by.agent_id} is composing a reply on this conversation`, { held_by: r.held_by });
     return { claim: r.claim };
   }));
 
-  app.delete<{ Params: { id: string } }>('/v1/routing/collision/claim/:id', (req, reply) => withWs(req, reply, (ws, a) => {
-    ws.collision.release(req.params.id, a.id);
+  serve(app, HUB_ROUTES.releaseClaim, (req, { params }, reply) => withWs(req, reply, (ws, a) => {
+    ws.collision.release(params.id, a.id);
     return {};
   }));
 
-  app.post('/v1/routing/collision/check-reply', (req, reply) => withWs(req, reply, (ws, a) => {
-    const body = parse(CheckReplySchema, req.body, 'reply check');
+  serve(app, HUB_ROUTES.checkReply, (req, { body }, reply) => withWs(req, reply, (ws, a) => {
     const seen = body.seen_up_to === null ? null : typeof body.seen_up_to === 'number' ? body.seen_up_to : Date.parse(body.seen_up_to);
     return ws.collision.checkReply({ conversation_id: body.conversation_id, agent_id: a.id, seen_up_to: seen, confirm_token: body.confirm_token ?? null });
   }));
 
-  app.post(INTERNAL_CHECK_PATH, { config: { public: true } }, async (req) => {
+  serve(app, HUB_ROUTES.internalCheckReply, async (req, { body }) => {
     const given = req.headers[SECRET_HEADER];
     const secret = leadership?.secret ?? '';
     if (!routing.isLeader || !secret) throw new HttpError(503, 'unavailable', 'this hub does not lead routing');
     if (typeof given !== 'string' || given.length !== secret.length || !timingSafeEqual(Buffer.from(given), Buffer.from(secret))) {
       throw new HttpError(401, 'unauthorized', 'internal routing call without the leader secret');
     }
-    const body = parse(InternalCheckSchema, req.body, 'reply check');
-    await routing.workspace(body.workspace_id).catch(() => {});
+    // a workspace that cannot load answers 'send' below (routing being down must not stop replies); its error is logged
+    await routing.workspace(body.workspace_id).catch(routing.onError);
     return routing.checkReplyCollision(body);
   });
 
-  app.get('/v1/routing/stream', { websocket: true }, (socket: WebSocket, req) => {
+  serveStream(app, HUB_STREAMS.routing, (socket, req) => {
     if (follower()) { forwardStream(findLeader, socket, req); return; }
-    const a = me(req);
+    const a = agentOf(req);
     const send = (m: RoutingPush) => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m)); };
     const unsubscribe = routing.subscribe({
       agentId: a.id, workspaceId: a.workspace_id, supervisor: a.role !== 'agent', send,

@@ -101,3 +101,75 @@ describe('business-hours due times (property tests)', () => {
     expect(new Date(ny.addBusinessTime(Date.parse('2026-11-25T21:00:00Z'), 2 * 3600_000)).toISOString()).toBe('2026-11-27T15:00:00.000Z');
   });
 });
+
+describe('business time over long spans (what the metrics measure)', () => {
+  const H = 3_600_000;
+  const t = (iso: string) => Date.parse(iso);
+  const weekdays9to5: Calendar['hours'] = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] };
+  const warsaw = new BusinessCalendar({ id: 'w', time_zone: 'Europe/Warsaw', hours: weekdays9to5, holidays: ['2026-11-11'] });
+
+  it('counts only open hours in the local time zone, skipping weekends and holidays', () => {
+    // Monday 2026-11-09, Warsaw is UTC+1: open 08:00–16:00 UTC.
+    expect(warsaw.businessTimeBetween(t('2026-11-09T07:00:00Z'), t('2026-11-09T09:00:00Z'))).toBe(1 * H);
+    expect(warsaw.businessTimeBetween(t('2026-11-09T00:00:00Z'), t('2026-11-10T00:00:00Z'))).toBe(8 * H);
+    expect(warsaw.businessTimeBetween(t('2026-11-06T15:00:00Z'), t('2026-11-09T09:00:00Z'))).toBe(2 * H);
+    expect(warsaw.businessTimeBetween(t('2026-11-10T15:00:00Z'), t('2026-11-12T09:00:00Z'))).toBe(2 * H); // Wed 11th closed
+    // Friday 16:00 CEST (14:00Z) → Monday 10:00 CET (09:00Z) over the end of daylight saving time: one hour each side
+    expect(warsaw.businessTimeBetween(t('2026-10-23T14:00:00Z'), t('2026-10-26T09:00:00Z'))).toBe(2 * H);
+    // a year, measured from both ends of a long scan (the materialised run grows both ways)
+    expect(warsaw.businessTimeBetween(t('2027-01-04T00:00:00Z'), t('2027-01-05T00:00:00Z'))).toBe(8 * H);
+    expect(warsaw.businessTimeBetween(t('2025-01-06T00:00:00Z'), t('2025-01-07T00:00:00Z'))).toBe(8 * H);
+  });
+
+  it('handles a split shift and a window ending at 24:00 over the spring change in New York', () => {
+    const ny = new BusinessCalendar({ id: 'n', time_zone: 'America/New_York', hours: { sun: [['00:00', '03:00'], ['20:00', '24:00']] } });
+    // Sunday 2026-03-08: clocks jump 02:00 → 03:00, so 00:00–03:00 holds two real hours.
+    expect(ny.businessTimeBetween(t('2026-03-08T00:00:00Z'), t('2026-03-09T12:00:00Z'))).toBe(6 * H);
+  });
+
+  it('refuses bad calendars with the reason', () => {
+    const bad = (c: unknown) => () => new BusinessCalendar(c as Calendar);
+    expect(bad({ id: 'x', time_zone: 'Mars/Olympus', hours: { mon: [['09:00', '17:00']] } })).toThrow(/unknown IANA time zone "Mars\/Olympus"/);
+    expect(bad({ id: 'x', time_zone: 'UTC', hours: { mon: [['17:00', '09:00']] } })).toThrow(/ends before it starts/);
+    expect(bad({ id: 'x', time_zone: 'UTC', hours: { mon: [['09:00', '12:00'], ['11:00', '13:00']] } })).toThrow(/not overlap/);
+    expect(bad({ id: 'x', time_zone: 'UTC', hours: { mon: [['9:00', '12:00']] } })).toThrow(/HH:MM/);
+    expect(bad({ id: 'x', time_zone: 'UTC', hours: { mon: [['09:00', '12:00']] }, holidays: ['11/11/2026'] })).toThrow();
+  });
+
+  it('agrees with a quarter-hour brute force across time zones, DST changes and years', () => {
+    const zones = ['Europe/Warsaw', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata'];
+    const holidays = ['2026-03-30', '2026-10-27', '2027-01-01'];
+    const hours: Calendar['hours'] = { mon: [['08:30', '12:00'], ['13:00', '17:45']], tue: [['09:00', '17:00']], wed: [['00:00', '24:00']], fri: [['22:00', '24:00']], sat: [['00:00', '02:15']] };
+    const calendars = zones.map((time_zone) => new BusinessCalendar({ id: 'q', time_zone, hours, holidays }));
+    const oracles = zones.map((time_zone) => calendarOracle({ id: 'q', time_zone, hours, holidays }));
+    const Q = 15 * 60_000;
+    const base = t('2026-01-01T00:00:00Z');
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: zones.length - 1 }),
+      fc.integer({ min: 0, max: 4 * 365 * 24 * 2 }), // half-hour steps over ~2 years (Kolkata is +05:30)
+      fc.integer({ min: 0, max: 4 * 24 * 4 }), // up to four days long
+      (zi, startHalfHours, lenQ) => {
+        const a = base + startHalfHours * 30 * 60_000;
+        const b = a + lenQ * Q;
+        let expected = 0;
+        for (let x = a; x < b; x += Q) if (oracles[zi](x)) expected += Q;
+        expect(calendars[zi].businessTimeBetween(a, b)).toBe(expected);
+      },
+    ), { numRuns: 300, seed: 20261127 });
+  });
+
+  it('SLA due times and SLA hit rates agree: a reply is within the target exactly when it comes by the due time', () => {
+    fc.assert(fc.property(arbCalendar, fc.oneof(arbStart, arbNearDst), fc.integer({ min: 1, max: 3 * 24 * 60 }), fc.integer({ min: -120, max: 120 }), (cal, start, minutes, offsetMin) => {
+      fc.pre(minutes * MIN <= weeklyOpenMs(cal) * 52 * 5);
+      const bc = new BusinessCalendar(cal);
+      const target = minutes * MIN;
+      const due = bc.addBusinessTime(start, target); // routing: the first-response due time
+      const reply = due + offsetMin * MIN;
+      // metrics: met when the open time waited is within the target
+      const met = bc.businessTimeBetween(start, reply) <= target;
+      if (reply <= due) expect(met).toBe(true);
+      // after the due time a reply is late as soon as open time has passed (closed time after the due time is no breach yet)
+      else expect(met).toBe(bc.businessTimeBetween(due, reply) === 0);
+    }), { numRuns: 300 });
+  });
+});

@@ -1,5 +1,8 @@
 /**
- * Business-hours calendars: weekly opening windows in an IANA time zone, plus holidays.
+ * Business-hours calendars: weekly opening windows in an IANA time zone, plus holidays. The one
+ * calendar of the hub: routing's SLA due times (`addBusinessTime`) and the metrics' durations and
+ * SLA hit rates (`businessTimeBetween`) are computed from the same open intervals, so a reply at
+ * its due time is within the SLA for both.
  *
  * Semantics (the property tests check exactly this against an independent oracle):
  * an instant is "open" when its local wall-clock date is not a holiday and its local
@@ -102,7 +105,10 @@ export function dayKey(day: number): string {
 
 type Interval = readonly [number, number];
 
-/** A validated calendar, compiled for fast due-time arithmetic (per-day intervals are cached). */
+/**
+ * A validated calendar, compiled for fast arithmetic: per-day intervals are cached, and durations
+ * read a materialised run of days with a running sum (O(log n) each, for reports over long histories).
+ */
 export class BusinessCalendar {
   readonly id: string;
   readonly timeZone: string;
@@ -110,9 +116,17 @@ export class BusinessCalendar {
   private readonly windows: Array<Array<readonly [number, number]>>; // by weekday (0 = Sunday), ms since local midnight
   private readonly holidays: Set<string>;
   private readonly cache = new Map<number, Interval[]>();
+  // Open intervals [starts[i], ends[i]) of local days firstDay..lastDay, with the open ms before each.
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private before: number[] = [];
+  private firstDay = 0;
+  private lastDay = -1;
 
   constructor(input: Calendar) {
-    const cal = CalendarSchema.parse(input);
+    const parsed = CalendarSchema.safeParse(input);
+    if (!parsed.success) throw new RangeError(`invalid business calendar: ${z.prettifyError(parsed.error)}`);
+    const cal = parsed.data;
     this.id = cal.id;
     this.timeZone = cal.time_zone;
     this.zone = new ZoneClock(cal.time_zone);
@@ -183,16 +197,48 @@ export class BusinessCalendar {
 
   /** Business time elapsed between two instants (0 if b ≤ a). */
   businessTimeBetween(a: number, b: number): number {
-    if (b <= a) return 0;
-    let total = 0;
-    const last = this.zone.localDay(b) + 1;
-    for (let day = this.zone.localDay(a) - 1; day <= last; day++) {
-      for (const [x, y] of this.intervals(day)) {
-        const lo = Math.max(x, a), hi = Math.min(y, b);
-        if (hi > lo) total += hi - lo;
-      }
+    if (!(b > a)) return 0;
+    this.cover(a);
+    this.cover(b);
+    return this.openBefore(b) - this.openBefore(a);
+  }
+
+  /** Materialise the days around instant t: its local day and the day either side hold every interval that can contain it. */
+  private cover(t: number): void {
+    // Fast path without Intl: offsets are under a day, so two days of margin keep the local day,
+    // and the day either side of it, inside the materialised run.
+    if (t >= (this.firstDay + 2) * DAY && t < (this.lastDay - 1) * DAY) return;
+    const day = this.zone.localDay(t);
+    if (this.lastDay < this.firstDay) { this.build(day - 32, day + 32); return; }
+    // grow generously, so a scan over a long history rebuilds only a few times
+    const span = Math.max(64, this.lastDay - this.firstDay);
+    this.build(Math.min(this.firstDay, day - span), Math.max(this.lastDay, day + span));
+  }
+
+  private build(fromDay: number, toDay: number): void {
+    const starts: number[] = [];
+    const ends: number[] = [];
+    // local dates never go backwards, so the days' intervals come in order and do not overlap
+    for (let day = fromDay; day <= toDay; day++) {
+      for (const [a, b] of this.intervals(day)) { starts.push(a); ends.push(b); }
     }
-    return total;
+    const before: number[] = new Array(starts.length);
+    let sum = 0;
+    for (let i = 0; i < starts.length; i++) { before[i] = sum; sum += ends[i] - starts[i]; }
+    this.starts = starts; this.ends = ends; this.before = before;
+    this.firstDay = fromDay; this.lastDay = toDay;
+  }
+
+  /** Open milliseconds of the materialised run before instant t. */
+  private openBefore(t: number): number {
+    const starts = this.starts;
+    let lo = 0, hi = starts.length - 1, i = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= t) { i = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (i < 0) return 0;
+    return this.before[i] + Math.min(t, this.ends[i]) - starts[i];
   }
 }
 

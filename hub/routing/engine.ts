@@ -12,13 +12,13 @@
  *    no pending offer, below capacity on its channel, in the queue's team, with the skills,
  *    and who has not rejected or missed it in the current target.
  */
-import { ChannelSchema, type ConversationStatus, type Priority } from '../../shared/domain';
+import { ChannelSchema, PRIORITY_RANK, type ConversationStatus, type Priority } from '../../shared/domain';
 import { ALWAYS_OPEN, BusinessCalendar } from './calendar';
 import { RoutingError } from './errors';
 import { pausedDue, validPauseState, type Pause, type PauseState } from './sla-clock';
 import { compileRules, firstMatchingRule, type CompiledRule } from './rules';
 import {
-  PRIORITIES, PRIORITY_RANK, RoutableConversationSchema, RoutingAgentSchema, validateConfig,
+  PRIORITIES, RoutableConversationSchema, RoutingAgentSchema, validateConfig,
   type Activity, type EscalationAction, type Queue, type RoutableConversation, type RoutableConversationInput,
   type RoutingAgent, type RoutingAgentInput, type RoutingConfig, type RoutingTeam, type Rule, type SlaPolicy, type Target,
 } from './schemas';

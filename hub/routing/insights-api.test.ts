@@ -15,7 +15,7 @@ import { post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { call, login } from '../../testing/hub/client';
 import { RoutingService } from './service';
 import { registerRoutingRoutes } from './api';
-import type { RoutingPush } from './contract';
+import type { RoutingPush } from '../../shared/contract/routing';
 
 let db: Db;
 let routing: RoutingService;

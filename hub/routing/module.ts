@@ -9,7 +9,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HubModule } from '../api/module';
 import type { ChangeLog } from '../sync/changelog';
-import { INTERNAL_CHECK_PATH, registerRoutingRoutes, SECRET_HEADER } from './api';
+import { HUB_ROUTES } from '../../shared/contract/hub-routes';
+import { registerRoutingRoutes, SECRET_HEADER } from './api';
 import { RoutingLeadership } from './leader';
 import { askLeaderToCheckReply, forwardHttp } from './proxy';
 import { RoutingService, type RoutingServiceOptions } from './service';
@@ -42,7 +43,7 @@ export function routingModule(log: ChangeLog, options: RoutingModuleOptions & {
       onChange: (leads) => (leads ? routing.promote() : routing.demote()),
     })
     : null;
-  if (leadership) routing.shared((input) => askLeaderToCheckReply(() => leadership.leader(), INTERNAL_CHECK_PATH, SECRET_HEADER, input));
+  if (leadership) routing.shared((input) => askLeaderToCheckReply(() => leadership.leader(), HUB_ROUTES.internalCheckReply.path, SECRET_HEADER, input));
   return {
     name: 'routing',
     service: routing,

@@ -11,9 +11,12 @@ import { startHub, type Hub, type StartHubOptions } from '../hub';
 import { TEST_DATABASE_URL } from '../../testing/hub/testdb';
 import { conversation, post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { call, login } from '../../testing/hub/client';
-import type { RoutingPush } from './contract';
+import type { RoutingPush } from '../../shared/contract/routing';
 import { FORWARDED_HEADER } from './proxy';
-import { INTERNAL_CHECK_PATH, SECRET_HEADER } from './api';
+import { HUB_ROUTES } from '../../shared/contract/hub-routes';
+import { SECRET_HEADER } from './api';
+
+const INTERNAL_CHECK_PATH = HUB_ROUTES.internalCheckReply.path;
 
 const schema = `t_routing_multihub_${process.pid}`;
 const opts = (retryMs: number): StartHubOptions => ({

@@ -98,7 +98,7 @@ export function forwardStream(findLeader: FindLeader, socket: WebSocket, req: Fa
   }, (err) => fail(String((err as Error)?.message ?? err)));
 }
 
-/** A follower's reply-collision check, answered by the leader's tracker (api.ts INTERNAL_CHECK_PATH). */
+/** A follower's reply-collision check, answered by the leader's tracker (HUB_ROUTES.internalCheckReply). */
 export async function askLeaderToCheckReply(findLeader: FindLeader, path: string, secretHeader: string, input: unknown, timeoutMs = 5000): Promise<ReplyCheck> {
   const leader = await findLeader();
   if (!leader) throw new Error(`reply check: ${NO_LEADER}`);

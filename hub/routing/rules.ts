@@ -1,5 +1,6 @@
 /** Rule matching: the first enabled rule whose filters all hold decides the targets. */
-import { PRIORITY_RANK, type Filter, type Rule, type RoutableConversation } from './schemas';
+import { PRIORITY_RANK } from '../../shared/domain';
+import type { Filter, Rule, RoutableConversation } from './schemas';
 
 export type Predicate = (c: RoutableConversation, lowerText: string) => boolean;
 

@@ -9,7 +9,6 @@ import { CalendarSchema } from './calendar';
 
 const Id = z.string().min(1).max(100);
 
-export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 export const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
 
 /** A presence activity. `requeue_assignments`: entering it sends the agent's open conversations back to routing. */

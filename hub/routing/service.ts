@@ -27,7 +27,7 @@ import { CollisionTracker, type CollisionEvent } from './collision';
 import { RoutingEngine, type Insight, type RoutingEvent, type RuleMove } from './engine';
 import { RoutingError } from './errors';
 import { DEFAULT_ACTIVITIES, type RoutingConfigInput, type RoutableConversationInput } from './schemas';
-import type { RoutingPush } from './contract';
+import type { RoutingPush } from '../../shared/contract/routing';
 import type { ReplyCheck } from './collision';
 
 export type ReplyCheckInput = { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token?: string | null };
@@ -66,7 +66,8 @@ export class RoutingService {
   private chain: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setInterval> | null = null;
   private sweepAt = 0;
-  private readonly onError: (err: unknown) => void;
+  /** where routing problems are reported */
+  readonly onError: (err: unknown) => void;
   // pending database work, flushed in one change-log write
   private patches = new Map<string, Record<string, unknown>>();
   private eventRows: Array<Record<string, unknown>> = [];

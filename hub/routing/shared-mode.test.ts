@@ -11,7 +11,7 @@ import { HubIngestor } from '../conversations/ingest';
 import { openTestDb } from '../../testing/hub/testdb';
 import { post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { RoutingService, type ReplyCheckInput } from './service';
-import type { RoutingPush } from './contract';
+import type { RoutingPush } from '../../shared/contract/routing';
 
 let db: Db;
 let log: ChangeLog;

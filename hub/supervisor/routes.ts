@@ -1,18 +1,20 @@
 /**
- * The supervisor's endpoints (supervisors and admins of the workspace; agents get 403):
- *   GET  /v1/supervisor/floor                    -> Floor (shared/contract/supervisor.ts)
- *   GET  /v1/supervisor/stream (WebSocket)       -> {type:'floor', floor} at once, then within a second
- *                                                   of a change, at most once a second (and every 30 s,
- *                                                   since time alone moves SLA risk)
- *   POST /v1/supervisor/message {agent_id, text} -> {delivered}: pushed to the agent as
- *        {type:'agent_message', from_agent_id, from_name, text, at} on /v1/routing/stream
+ * The supervisor's endpoints (supervisors and admins of the workspace; agents get 403; the rows
+ * of shared/contract/hub-routes.ts):
+ *   floor           -> Floor (shared/contract/supervisor.ts)
+ *   stream (WS)     -> {type:'floor', floor} at once, then within a second of a change, at most once
+ *                      a second (and every 30 s, since time alone moves SLA risk)
+ *   messageAgent    {agent_id, text} -> {delivered}: pushed to the agent as
+ *                   {type:'agent_message', from_agent_id, from_name, text, at} on the routing stream
  * Supervisors act on the floor with the existing calls: mutations assign / set_priority on any
- * conversation of the workspace, PUT /v1/routing/presence {activity_id, agent_id}.
+ * conversation of the workspace, setPresence {activity_id, agent_id}.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
-import { SupervisorMessageRequestSchema, type Floor } from '../../shared/contract/supervisor';
+import { HUB_ROUTES, HUB_STREAMS } from '../../shared/contract/hub-routes';
+import type { Floor } from '../../shared/contract/supervisor';
 import { HttpError } from '../api/errors';
+import { agentOf } from '../api/module';
+import { serve, serveStream } from '../api/route';
 import type { ChangeLog, ChangeRecord } from '../sync/changelog';
 import type { AgentContext } from '../sync/scope';
 import { computeFloor, type PresenceSource } from './floor';
@@ -98,7 +100,7 @@ class FloorPublisher {
 export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorDeps): () => void {
   const publishers = new Map<string, FloorPublisher>();
   const supervisorOf = (req: FastifyRequest): AgentContext => {
-    const a = req.agent as AgentContext;
+    const a = agentOf(req);
     if (a.role === 'agent') throw new HttpError(403, 'forbidden', 'the floor is for supervisors and admins');
     return a;
   };
@@ -117,28 +119,26 @@ export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorD
   const refresh = setInterval(() => { for (const p of publishers.values()) p.changed(); }, deps.refreshMs ?? 30_000);
   refresh.unref?.();
 
-  app.get('/v1/supervisor/floor', async (req) => {
+  serve(app, HUB_ROUTES.floor, async (req) => {
     const a = supervisorOf(req);
     return computeFloor(deps.log.db, a.workspace_id, { presence: deps.routing ?? null });
   });
 
-  app.post('/v1/supervisor/message', async (req, reply) => {
+  serve(app, HUB_ROUTES.messageAgent, async (req, { body }, reply) => {
     const a = supervisorOf(req);
     const forwarded = deps.forwardToRoutingLeader?.(req, reply);
     if (forwarded) return forwarded;
-    const r = SupervisorMessageRequestSchema.safeParse(req.body);
-    if (!r.success) throw new HttpError(400, 'invalid', `invalid message: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
-    const [target] = await deps.log.db.query('SELECT 1 FROM agents WHERE id = $1 AND workspace_id = $2', [r.data.agent_id, a.workspace_id]);
-    if (!target) throw new HttpError(404, 'not_found', `agent ${r.data.agent_id} not found`);
+    const [target] = await deps.log.db.query('SELECT 1 FROM agents WHERE id = $1 AND workspace_id = $2', [body.agent_id, a.workspace_id]);
+    if (!target) throw new HttpError(404, 'not_found', `agent ${body.agent_id} not found`);
     if (!deps.routing) throw new HttpError(503, 'unavailable', 'routing is off on this hub: agents cannot be messaged');
-    const delivered = deps.routing.sendAgentMessage(a.workspace_id, r.data.agent_id, {
-      from_agent_id: a.id, from_name: a.name, text: r.data.text, at: new Date().toISOString(),
+    const delivered = deps.routing.sendAgentMessage(a.workspace_id, body.agent_id, {
+      from_agent_id: a.id, from_name: a.name, text: body.text, at: new Date().toISOString(),
     });
     return { delivered };
   });
 
-  app.get('/v1/supervisor/stream', { websocket: true }, (socket: WebSocket, req) => {
-    const a = req.agent as AgentContext;
+  serveStream(app, HUB_STREAMS.supervisor, (socket, req) => {
+    const a = agentOf(req);
     if (a.role === 'agent') {
       socket.send(JSON.stringify({ type: 'error', code: 'forbidden', message: 'the floor is for supervisors and admins' }));
       socket.close(4403, 'forbidden');

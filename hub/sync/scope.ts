@@ -36,16 +36,20 @@ export function agentKeys(a: AgentContext): string[] {
   return [`a:${a.id}`, `g:${a.id}`, ...a.team_ids.map((t) => `q:${t}`)];
 }
 
-/** SQL condition: conversation `d` is in the direct scope. Params: $1 workspace, $2 agent, $3 teams. */
+/**
+ * SQL condition: conversation `d` is in the direct scope (the rule of shared/scope.ts, as SQL).
+ * Params: $1 workspace, $2 agent, $3 teams (`scopeParams`).
+ */
 export const directScope = (d: string) =>
   `(${d}.workspace_id = $1 AND (${d}.assignee_id = $2 OR (${d}.assignee_id IS NULL AND ${d}.team_id = ANY($3::text[]))))`;
 
-const scopeParams = (a: AgentContext) => [a.workspace_id, a.id, a.team_ids];
+/** The parameters $1..$3 of `directScope`. */
+export const scopeParams = (a: AgentContext): [string, string, string[]] => [a.workspace_id, a.id, a.team_ids];
 
-/** Is conversation `c` in the agent's direct scope (may act on it without being a supervisor)? */
-export function inDirectScope(a: AgentContext, c: { workspace_id?: string; assignee_id: string | null; team_id: string | null }): boolean {
-  if (c.workspace_id !== undefined && c.workspace_id !== a.workspace_id) return false;
-  return c.assignee_id === a.id || (c.assignee_id === null && c.team_id !== null && a.team_ids.includes(c.team_id));
+/** The customers of an agent's direct scope (whose conversations make up the whole scope). */
+export async function scopeCustomers(q: Queryable, a: AgentContext): Promise<Set<string>> {
+  const rows = await q.query<{ customer_id: string }>(`SELECT DISTINCT d.customer_id FROM conversations d WHERE ${directScope('d')}`, scopeParams(a));
+  return new Set(rows.map((r) => r.customer_id));
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * GET /v1/sync/stream (WebSocket). The client sends {type:'subscribe', since}; the hub answers
+ * The sync stream (WebSocket, HUB_STREAMS.sync). The client sends {type:'subscribe', since}; the hub answers
  * {type:'hello'} and then pushes {type:'changes', page} whenever a commit touches the agent's
  * scope. Pokes come from the change log after each local commit (and from LISTEN/NOTIFY when
  * several hubs share a server); a poke only wakes the pump, which reads the log itself, so
@@ -9,18 +9,18 @@
  * client's last checkpoint, so `since` always equals what the client holds.
  */
 import type { FastifyInstance } from 'fastify';
-import type { WebSocket } from 'ws';
-import { z } from 'zod';
 import type { StreamMessage } from '../../shared/contract/hub-api';
+import { HUB_STREAMS, SubscribeSchema } from '../../shared/contract/hub-routes';
+import { agentOf } from '../api/module';
+import { serveStream } from '../api/route';
 import type { ChangeLog, ChangeRecord } from './changelog';
-import { agentKeys, changesPage, directScope, loadAgentContext, type AgentContext } from './scope';
+import { agentKeys, changesPage, loadAgentContext, scopeCustomers } from './scope';
 
-const SubscribeSchema = z.object({ type: z.literal('subscribe'), since: z.number().int().refine(Number.isSafeInteger) });
 const PAGE = 1000;
 
 export function attachStream(app: FastifyInstance, log: ChangeLog): void {
-  app.get('/v1/sync/stream', { websocket: true }, (socket: WebSocket, req) => {
-    const agent = req.agent as AgentContext;
+  serveStream(app, HUB_STREAMS.sync, (socket, req) => {
+    const agent = agentOf(req);
     let clientSince: number | null = null; // the client's checkpoint (last `to` it was sent)
     let readFrom = 0; // where the next read starts (may be past clientSince)
     let pumping = false;
@@ -46,9 +46,7 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
           again = false;
           const ctx = (await loadAgentContext(log.db, agent.id)) ?? agent;
           keys = new Set(agentKeys(ctx));
-          customers = new Set((await log.db.query<{ customer_id: string }>(
-            `SELECT DISTINCT d.customer_id FROM conversations d WHERE ${directScope('d')}`,
-            [ctx.workspace_id, ctx.id, ctx.team_ids])).map((r) => r.customer_id));
+          customers = await scopeCustomers(log.db, ctx);
           for (;;) {
             if (clientSince === null || closed) break;
             const page = await changesPage(log.db, ctx, readFrom, PAGE);

@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { LocalDesktopService } from './core';
 import { allowInsecureHubFromEnv } from './hub-url';
+import { request } from './service';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +55,7 @@ if (values.email !== undefined || values.password !== undefined) {
   if (!values.email || !values.password) fail('--email and --password go together');
   const hub = values.hub ?? core.status().hub_url ?? fail('--hub is required to log in');
   try {
-    const s = await core.handle('session.login', { hub_url: hub, email: values.email, password: values.password });
+    const s = await request(core, 'session.login', { hub_url: hub, email: values.email, password: values.password });
     print('login', { agent: s.agent?.name ?? null });
   } catch (err) {
     await core.close();

@@ -8,6 +8,7 @@ import { Outbox } from './outbox';
 import { SyncApplier } from './sync/apply';
 import { agent, conversation, customer, message } from '../../testing/desktop/fixtures';
 import { openCache } from './db/open';
+import { request } from './service';
 
 /** A logged-in cache whose hub is unreachable: everything here must work offline. */
 const OFFLINE_HUB = 'http://127.0.0.1:9';
@@ -45,79 +46,79 @@ afterEach(async () => { await core.close(); rmSync(dir, { recursive: true, force
 describe('reads offline', () => {
   it('serves inbox, thread and customer from the cache with the hub down', async () => {
     await core.engine.idle();
-    expect((await core.handle('session.status', {})).online).toBe(false);
-    const inbox = await core.handle('inbox.list', { tab: 'mine' });
+    expect((await request(core, 'session.status', {})).online).toBe(false);
+    const inbox = await request(core, 'inbox.list', { tab: 'mine' });
     expect(inbox.items.map((i) => i.id).sort()).toEqual(['c1', 'c2']);
-    const thread = await core.handle('conversation.get', { id: 'c2' });
+    const thread = await request(core, 'conversation.get', { id: 'c2' });
     expect(thread.messages.map((m) => m.id)).toEqual(['m2', 'm3']);
     expect(thread.customer?.name).toBe('Ben');
-    expect((await core.handle('customer.get', { id: 'cu1' })).conversations.map((c) => c.id)).toEqual(['c1']);
+    expect((await request(core, 'customer.get', { id: 'cu1' })).conversations.map((c) => c.id)).toEqual(['c1']);
   });
 
   it('unknown ids and bad requests get a clear error', async () => {
-    await expect(core.handle('conversation.get', { id: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(core.handle('inbox.list', { tab: 'everything' })).rejects.toMatchObject({ code: 'invalid' });
-    await expect(core.handle('reply.send', { conversation_id: 'nope', text: 'x', visibility: 'public' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(request(core, 'conversation.get', { id: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(request(core, 'inbox.list', { tab: 'everything' } as never)).rejects.toMatchObject({ code: 'invalid' });
+    await expect(request(core, 'reply.send', { conversation_id: 'nope', text: 'x', visibility: 'public' })).rejects.toMatchObject({ code: 'not_found' });
     expect(core.outbox.all()).toEqual([]);
   });
 });
 
 describe('search', () => {
   it('matches prefixes as the agent types, newest first, with snippets', async () => {
-    const { hits } = await core.handle('search', { query: 'refu' });
+    const { hits } = await request(core, 'search', { query: 'refu' });
     expect(hits.map((h) => h.message_id)).toEqual(['m3', 'm2']);
     expect(hits[1]).toMatchObject({ conversation_id: 'c2', customer_name: 'Ben' });
     expect(hits[1].snippet).toContain('[refund]');
-    expect((await core.handle('search', { query: 'parcel arr' })).hits.map((h) => h.message_id)).toEqual(['m1']);
+    expect((await request(core, 'search', { query: 'parcel arr' })).hits.map((h) => h.message_id)).toEqual(['m1']);
   });
 
   it('treats FTS syntax in the input as words', async () => {
     for (const q of ['"', 'AND', 'NEAR(x', 'text:col', '*', '(((', 'refund OR', '-kettle', '^x']) {
-      await expect(core.handle('search', { query: q })).resolves.toBeDefined();
+      await expect(request(core, 'search', { query: q })).resolves.toBeDefined();
     }
-    expect((await core.handle('search', { query: 'NEAR(x' })).hits.map((h) => h.message_id)).toEqual(['m3']);
-    expect((await core.handle('search', { query: '"quoted' })).hits.map((h) => h.message_id)).toEqual(['m3']);
+    expect((await request(core, 'search', { query: 'NEAR(x' })).hits.map((h) => h.message_id)).toEqual(['m3']);
+    expect((await request(core, 'search', { query: '"quoted' })).hits.map((h) => h.message_id)).toEqual(['m3']);
   });
 });
 
 describe('drafts', () => {
   it('survive closing and reopening the core', async () => {
-    await core.handle('draft.save', { conversation_id: 'c1', text: 'Sorry about the parcel', visibility: 'public' });
+    await request(core, 'draft.save', { conversation_id: 'c1', text: 'Sorry about the parcel', visibility: 'public' });
     await core.close();
     core = open();
-    expect(await core.handle('draft.get', { conversation_id: 'c1' })).toMatchObject({ text: 'Sorry about the parcel', visibility: 'public', rejected: null });
-    expect((await core.handle('conversation.get', { id: 'c1' })).draft?.text).toBe('Sorry about the parcel');
-    await core.handle('draft.save', { conversation_id: 'c1', text: '', visibility: 'public' });
-    expect(await core.handle('draft.get', { conversation_id: 'c1' })).toBeNull();
+    expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toMatchObject({ text: 'Sorry about the parcel', visibility: 'public', rejected: null });
+    expect((await request(core, 'conversation.get', { id: 'c1' })).draft?.text).toBe('Sorry about the parcel');
+    await request(core, 'draft.save', { conversation_id: 'c1', text: '', visibility: 'public' });
+    expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toBeNull();
   });
 });
 
 describe('outbox', () => {
   it('reply.send moves the draft into the outbox, shown as waiting in the thread', async () => {
-    await core.handle('draft.save', { conversation_id: 'c1', text: 'On its way', visibility: 'public' });
-    const { message_id } = await core.handle('reply.send', { conversation_id: 'c1', text: 'On its way', visibility: 'public' });
-    expect(await core.handle('draft.get', { conversation_id: 'c1' })).toBeNull();
-    const thread = await core.handle('conversation.get', { id: 'c1' });
+    await request(core, 'draft.save', { conversation_id: 'c1', text: 'On its way', visibility: 'public' });
+    const { message_id } = await request(core, 'reply.send', { conversation_id: 'c1', text: 'On its way', visibility: 'public' });
+    expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toBeNull();
+    const thread = await request(core, 'conversation.get', { id: 'c1' });
     expect(thread.messages.at(-1)).toMatchObject({ id: message_id, direction: 'outbound', text: 'On its way', local_state: 'waiting' });
-    expect((await core.handle('session.status', {})).outbox_count).toBe(1);
+    expect((await request(core, 'session.status', {})).outbox_count).toBe(1);
   });
 
   it('send-and-resolve queues the reply then the resolve, and the inbox moves at once', async () => {
-    await core.handle('reply.send', { conversation_id: 'c2', text: 'Refunded', visibility: 'public', resolve: true });
+    await request(core, 'reply.send', { conversation_id: 'c2', text: 'Refunded', visibility: 'public', resolve: true });
     const rows = core.outbox.all();
     expect(rows.map((r) => r.type)).toEqual(['reply', 'set_status']);
     expect(rows[1].depends_on).toBe(rows[0].id);
-    expect((await core.handle('inbox.counts', {}))).toMatchObject({ mine: 1, resolved: 1 });
+    expect((await request(core, 'inbox.counts', {}))).toMatchObject({ mine: 1, resolved: 1 });
     // never in the same batch as the reply it depends on
     expect(core.outbox.nextBatch(100).map((r) => r.type)).toEqual(['reply']);
   });
 
   it('a refused reply comes back as the draft with the reason; a newer draft is kept too', async () => {
-    await core.handle('reply.send', { conversation_id: 'c1', text: 'First answer', visibility: 'public', resolve: true });
-    await core.handle('draft.save', { conversation_id: 'c1', text: 'Second thought', visibility: 'public' });
+    await request(core, 'reply.send', { conversation_id: 'c1', text: 'First answer', visibility: 'public', resolve: true });
+    await request(core, 'draft.save', { conversation_id: 'c1', text: 'Second thought', visibility: 'public' });
     const [reply, resolve] = core.outbox.all();
     core.outbox.settle([{ id: reply.id, ok: false, error: { code: 'conversation_reassigned', message: 'now with Bo' } }]);
-    const draft = await core.handle('draft.get', { conversation_id: 'c1' });
+    const draft = await request(core, 'draft.get', { conversation_id: 'c1' });
     expect(draft?.text).toContain('First answer');
     expect(draft?.text).toContain('Second thought');
     expect(draft?.rejected).toEqual({ code: 'conversation_reassigned', message: 'now with Bo' });
@@ -127,26 +128,26 @@ describe('outbox', () => {
   });
 
   it('an accepted reply stays visible as sending until its synced message arrives', async () => {
-    const { message_id } = await core.handle('reply.send', { conversation_id: 'c1', text: 'Done', visibility: 'public' });
+    const { message_id } = await request(core, 'reply.send', { conversation_id: 'c1', text: 'Done', visibility: 'public' });
     const [row] = core.outbox.all();
     core.outbox.settle([{ id: row.id, ok: true, value: {} }]);
     expect(core.outbox.pendingCount()).toBe(0);
-    expect((await core.handle('conversation.get', { id: 'c1' })).messages.filter((m) => m.id === message_id)).toHaveLength(1);
+    expect((await request(core, 'conversation.get', { id: 'c1' })).messages.filter((m) => m.id === message_id)).toHaveLength(1);
     core.applier.applyChangesPage({ since: 10, to: 11, has_more: false, reset: false, changes: [
       { sync_id: 11, entity: 'message', op: 'upsert', data: message({ id: message_id, conversation_id: 'c1', direction: 'outbound', text: 'Done', delivery: 'sent', sync_id: 11 }) }] });
-    const thread = await core.handle('conversation.get', { id: 'c1' });
+    const thread = await request(core, 'conversation.get', { id: 'c1' });
     expect(thread.messages.filter((m) => m.id === message_id)).toEqual([expect.objectContaining({ local_state: 'synced', delivery: 'sent' })]);
     expect(core.outbox.all()).toEqual([]);
   });
 
   it('an accepted note stays in the thread until the synced note replaces it', async () => {
-    const { note_id } = await core.handle('note.add', { conversation_id: 'c1', text: 'VIP, be quick' });
+    const { note_id } = await request(core, 'note.add', { conversation_id: 'c1', text: 'VIP, be quick' });
     const [row] = core.outbox.all();
     core.outbox.settle([{ id: row.id, ok: true, value: {} }]);
-    expect((await core.handle('conversation.get', { id: 'c1' })).notes.map((n) => n.id)).toEqual([note_id]);
+    expect((await request(core, 'conversation.get', { id: 'c1' })).notes.map((n) => n.id)).toEqual([note_id]);
     core.applier.applyChangesPage({ since: 10, to: 11, has_more: false, reset: false, changes: [
       { sync_id: 11, entity: 'note', op: 'upsert', data: { id: note_id, conversation_id: 'c1', author_id: 'ag-me', author_name: 'Me', text: 'VIP, be quick', created_at: '2026-03-01T09:00:00.000Z', sync_id: 11 } }] });
-    expect((await core.handle('conversation.get', { id: 'c1' })).notes).toEqual([expect.objectContaining({ id: note_id, sync_id: 11 })]);
+    expect((await request(core, 'conversation.get', { id: 'c1' })).notes).toEqual([expect.objectContaining({ id: note_id, sync_id: 11 })]);
     expect(core.outbox.all()).toEqual([]);
   });
 
@@ -171,27 +172,27 @@ describe('outbox', () => {
 
 describe('local changes', () => {
   it('queues status, assign, tag, priority and note, shown in the cache at once', async () => {
-    await core.handle('conversation.setPriority', { conversation_id: 'c1', priority: 'urgent' });
-    await core.handle('conversation.tag', { conversation_id: 'c1', add: ['vip'] });
-    await core.handle('note.add', { conversation_id: 'c1', text: 'called them' });
-    await core.handle('conversation.setStatus', { conversation_id: 'c1', status: 'snoozed', snoozed_until: '2026-03-02T09:00:00.000Z' });
-    const { conversation: c, notes } = await core.handle('conversation.get', { id: 'c1' });
+    await request(core, 'conversation.setPriority', { conversation_id: 'c1', priority: 'urgent' });
+    await request(core, 'conversation.tag', { conversation_id: 'c1', add: ['vip'] });
+    await request(core, 'note.add', { conversation_id: 'c1', text: 'called them' });
+    await request(core, 'conversation.setStatus', { conversation_id: 'c1', status: 'snoozed', snoozed_until: '2026-03-02T09:00:00.000Z' });
+    const { conversation: c, notes } = await request(core, 'conversation.get', { id: 'c1' });
     expect(c).toMatchObject({ priority: 'urgent', tags: ['vip'], status: 'snoozed' });
     expect(notes.map((n) => n.text)).toEqual(['called them']);
-    expect((await core.handle('inbox.list', { tab: 'snoozed' })).items.map((i) => i.id)).toEqual(['c1']);
-    await core.handle('conversation.assign', { conversation_id: 'c2', assignee_id: 'someone-else' });
-    expect((await core.handle('inbox.counts', {})).mine).toBe(0);
+    expect((await request(core, 'inbox.list', { tab: 'snoozed' })).items.map((i) => i.id)).toEqual(['c1']);
+    await request(core, 'conversation.assign', { conversation_id: 'c2', assignee_id: 'someone-else' });
+    expect((await request(core, 'inbox.counts', {})).mine).toBe(0);
     // handing c2 to someone else keeps its handover summary as a note first (main/core/assist)
     expect(core.outbox.all().map((r) => r.type)).toEqual(['set_priority', 'tag', 'note', 'set_status', 'note', 'assign']);
     expect(JSON.parse(core.outbox.all()[4].args).text).toMatch(/^Handover summary\n• Problem: /);
   });
 
   it('settings and read marks are kept', async () => {
-    await core.handle('settings.set', { key: 'keymap', value: { next: 'j' } });
-    await core.handle('conversation.markRead', { id: 'c1' });
+    await request(core, 'settings.set', { key: 'keymap', value: { next: 'j' } });
+    await request(core, 'conversation.markRead', { id: 'c1' });
     await core.close();
     core = open();
-    expect(await core.handle('settings.get', { key: 'keymap' })).toEqual({ value: { next: 'j' } });
-    expect((await core.handle('inbox.list', { tab: 'mine' })).items.find((i) => i.id === 'c1')?.unread).toBe(false);
+    expect(await request(core, 'settings.get', { key: 'keymap' })).toEqual({ value: { next: 'j' } });
+    expect((await request(core, 'inbox.list', { tab: 'mine' })).items.find((i) => i.id === 'c1')?.unread).toBe(false);
   });
 });

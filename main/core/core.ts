@@ -4,8 +4,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { DesktopRequests, type DesktopEvent, type DesktopEventName, type DesktopRequestName, type DesktopResponse, type SessionStatus } from '../../shared/contract/desktop';
-import { MutationArgsSchemas, type MutationType } from '../../shared/contract/hub-api';
+import type {
+  DesktopEvent, DesktopEventName, DesktopRequestName, DesktopResponse, ParsedDesktopRequest, SessionStatus,
+} from '../../shared/contract/desktop';
+import type { MutationArgs, MutationType } from '../../shared/contract/hub-api';
 import type { Conversation } from '../../shared/domain';
 import { checkpointWhenIdle, openCache, type Db } from './db/open';
 import { getDraft, saveDraft } from './drafts';
@@ -42,7 +44,9 @@ export interface CoreOptions {
   handleTime?: HandleTimeOptions;
 }
 
-type Req<N extends DesktopRequestName> = (typeof DesktopRequests)[N]['req']['_zod']['output'];
+type Handler<N extends DesktopRequestName> = (request: ParsedDesktopRequest<N>) => DesktopResponse<N> | Promise<DesktopResponse<N>>;
+/** A mutation for the outbox: its args already passed the contract (the desktop request schemas are the mutation's own). */
+type OutboxMutation = { [T in MutationType]: { type: T; args: MutationArgs<T> } }[MutationType];
 
 export class LocalDesktopService implements DesktopService {
   readonly db: Db;
@@ -131,124 +135,131 @@ export class LocalDesktopService implements DesktopService {
     this.db.close();
   }
 
-  async handle<N extends DesktopRequestName>(name: N, request: unknown): Promise<DesktopResponse<N>> {
+  async handle<N extends DesktopRequestName>(name: N, request: ParsedDesktopRequest<N>): Promise<DesktopResponse<N>> {
     if (this.closed) throw new CoreError('closed', 'the desktop core is closed');
-    const spec = DesktopRequests[name];
-    if (!spec) throw new CoreError('unknown_request', `unknown request ${String(name)}`);
-    const parsed = spec.req.safeParse(request ?? {});
-    if (!parsed.success) throw new CoreError('invalid', `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
-    return (await this.dispatch(name, parsed.data as Req<N>)) as DesktopResponse<N>;
+    const handler = Object.prototype.hasOwnProperty.call(this.handlers, name) ? this.handlers[name] as Handler<N> : undefined;
+    if (!handler) throw new CoreError('unknown_request', `unknown request ${String(name)}`);
+    return handler(request);
   }
 
-  private async dispatch(name: DesktopRequestName, r: any): Promise<unknown> {
-    switch (name) {
-      case 'session.status': return this.status();
-      case 'session.login': return this.login(r.hub_url, r.email, r.password);
-      case 'session.logout': return this.logout();
-      case 'inbox.list': return inboxList(this.db, r);
-      case 'inbox.counts': return inboxCounts(this.db);
-      case 'conversation.get': return conversationGet(this.db, r.id, this.applier.meta.get('agent'), this.engine.online);
-      case 'conversation.markRead': this.requireConversation(r.id); markRead(this.db, r.id); this.changed(r.id); return { ok: true };
-      case 'customer.get': return customerGet(this.db, r.id);
-      case 'search': return { hits: searchMessages(this.db, r.query, r.limit) };
-      case 'draft.save': saveDraft(this.db, r.conversation_id, r.text, r.visibility); return { ok: true };
-      case 'draft.get': return getDraft(this.db, r.conversation_id);
-      case 'reply.send': return this.sendReply(r);
-      case 'note.add': {
-        const note_id = randomUUID();
-        this.queue('note', { conversation_id: r.conversation_id, note_id, text: r.text }, undefined, note_id);
-        return { note_id };
-      }
-      case 'conversation.setStatus': {
-        const args = { conversation_id: r.conversation_id, status: r.status, snoozed_until: r.snoozed_until ?? null };
-        this.queue('set_status', args, { status: r.status, snoozed_until: args.snoozed_until });
-        return { ok: true };
-      }
-      case 'conversation.assign':
-        if (!this.cached(r.conversation_id)) { await this.online.mutate('assign', { conversation_id: r.conversation_id, assignee_id: r.assignee_id }); void this.engine.syncNow(); return { ok: true }; }
-        // a conversation changing hands gets its handover summary, kept as an internal note for the new owner
-        if (r.assignee_id && r.assignee_id !== this.requireConversation(r.conversation_id).assignee_id) this.keepSummary(r.conversation_id);
-        this.queue('assign', { conversation_id: r.conversation_id, assignee_id: r.assignee_id }, { assignee_id: r.assignee_id });
-        return { ok: true };
-      case 'conversation.tag': {
-        const c = this.requireConversation(r.conversation_id);
-        const tags = [...new Set([...c.tags.filter((t) => !r.remove.includes(t)), ...r.add])];
-        this.queue('tag', { conversation_id: r.conversation_id, add: r.add, remove: r.remove }, { tags });
-        return { ok: true };
-      }
-      case 'conversation.setPriority':
-        if (!this.cached(r.conversation_id)) { await this.online.mutate('set_priority', { conversation_id: r.conversation_id, priority: r.priority }); return { ok: true }; }
-        this.queue('set_priority', { conversation_id: r.conversation_id, priority: r.priority }, { priority: r.priority });
-        return { ok: true };
-      case 'label.correct': {
-        const c = this.requireConversation(r.conversation_id);
-        const patch = labelPatch(c, r.task, r.label);
-        // A corrected priority moves the conversation's priority too (the hub does the same).
-        this.queue('correct_label', { conversation_id: r.conversation_id, task: r.task, label: r.label }, patch);
-        return { ok: true };
-      }
-      case 'presence.get': return this.online.presence();
-      case 'presence.set': return this.online.setPresence(r.activity_id, r.agent_id);
-      case 'offer.accept': case 'offer.reject':
-        await this.online.answerOffer(r.conversation_id, name === 'offer.accept' ? 'accept' : 'reject', r.offer_id);
-        void this.engine.syncNow(); // the assignment arrives through sync
-        return { ok: true };
-      case 'queue.pull': {
-        const res = await this.online.pull();
-        if (res.conversation_id) await this.engine.syncNow();
-        return res;
-      }
-      case 'collision.heartbeat': {
-        const msg = r.activity === 'leave'
-          ? { type: 'leave' as const, conversation_id: r.conversation_id }
-          : { type: 'heartbeat' as const, conversation_id: r.conversation_id, activity: r.activity };
-        // The stream is cheaper; without it, a heartbeat goes over HTTP (a leave just lapses by its TTL).
-        if (!this.live.send(msg) && msg.type === 'heartbeat') await this.online.heartbeat(msg.conversation_id, msg.activity);
-        return { ok: true };
-      }
-      case 'floor.get': return this.online.floor();
-      case 'supervisor.message': await this.online.message(r.agent_id, r.text); return { ok: true };
-      case 'metrics.me': {
-        const d = lastDays(7);
-        return this.online.metricsMe(r.from ?? d.from, r.to ?? d.to);
-      }
-      case 'insights.list': return this.insights.list(r);
-      case 'insights.close': return this.insights.close(r);
-      case 'activity.report':
-        this.handleTime.report(r.conversation_id && this.cached(r.conversation_id) ? r.conversation_id : null, r.active);
-        return { ok: true };
-      case 'assist.suggest': {
-        this.requireConversation(r.conversation_id);
-        const agent = this.applier.meta.get('agent') as { name?: string } | null;
-        return this.assist.suggest(r.conversation_id, { agentSignature: signatureOf(agent?.name), canned: this.cannedForAssist() });
-      }
-      case 'assist.feedback': this.assist.recordFeedback(r.key, r.action); return { ok: true };
-      case 'assist.summary': {
-        this.requireConversation(r.conversation_id);
-        const { summary, note } = this.assist.summary(r.conversation_id);
-        const note_id = r.keep ? this.keepSummary(r.conversation_id, note) : null;
-        return { lines: summary.lines, note, note_id };
-      }
-      case 'outbox.retry':
-        if (!this.outbox.retry(r.id)) throw new CoreError('not_found', `no stopped outbox entry ${r.id}`);
-        this.afterLocalChange(null);
-        return { ok: true };
-      case 'settings.get': {
-        const raw = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(r.key) as string | undefined;
-        return { value: raw === undefined ? null : JSON.parse(raw) };
-      }
-      case 'settings.set':
-        this.db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-          .run(r.key, JSON.stringify(r.value ?? null));
-        return { ok: true };
-    }
-    throw new CoreError('unknown_request', `unknown request ${String(name)}`);
+  /** One handler per contract request (a new request does not compile without its handler); requests come parsed. */
+  private readonly handlers: { [N in DesktopRequestName]: Handler<N> } = {
+    'session.status': () => this.status(),
+    'session.login': (r) => this.login(r.hub_url, r.email, r.password),
+    'session.logout': () => this.logout(),
+    'inbox.list': (r) => inboxList(this.db, r),
+    'inbox.counts': () => inboxCounts(this.db),
+    'conversation.get': (r) => conversationGet(this.db, r.id, this.applier.meta.get('agent'), this.engine.online),
+    'conversation.markRead': (r) => { this.requireConversation(r.id); markRead(this.db, r.id); this.changed(r.id); return { ok: true }; },
+    'customer.get': (r) => customerGet(this.db, r.id),
+    'search': (r) => ({ hits: searchMessages(this.db, r.query, r.limit) }),
+    'draft.save': (r) => { saveDraft(this.db, r.conversation_id, r.text, r.visibility); return { ok: true }; },
+    'draft.get': (r) => getDraft(this.db, r.conversation_id),
+    'reply.send': (r) => this.sendReply(r),
+    'note.add': (r) => {
+      const note_id = randomUUID();
+      this.queue({ type: 'note', args: { conversation_id: r.conversation_id, note_id, text: r.text } }, undefined, note_id);
+      return { note_id };
+    },
+    'conversation.setStatus': (r) => {
+      const args = { conversation_id: r.conversation_id, status: r.status, snoozed_until: r.snoozed_until ?? null };
+      this.queue({ type: 'set_status', args }, { status: r.status, snoozed_until: args.snoozed_until });
+      return { ok: true };
+    },
+    'conversation.assign': async (r) => {
+      const m = { type: 'assign' as const, args: { conversation_id: r.conversation_id, assignee_id: r.assignee_id } };
+      if (!this.cached(r.conversation_id)) { await this.online.mutate(m); void this.engine.syncNow(); return { ok: true }; }
+      // a conversation changing hands gets its handover summary, kept as an internal note for the new owner
+      if (r.assignee_id && r.assignee_id !== this.requireConversation(r.conversation_id).assignee_id) this.keepSummary(r.conversation_id);
+      this.queue(m, { assignee_id: r.assignee_id });
+      return { ok: true };
+    },
+    'conversation.tag': (r) => {
+      const c = this.requireConversation(r.conversation_id);
+      const tags = [...new Set([...c.tags.filter((t) => !r.remove.includes(t)), ...r.add])];
+      this.queue({ type: 'tag', args: { conversation_id: r.conversation_id, add: r.add, remove: r.remove } }, { tags });
+      return { ok: true };
+    },
+    'conversation.setPriority': async (r) => {
+      const m = { type: 'set_priority' as const, args: { conversation_id: r.conversation_id, priority: r.priority } };
+      if (!this.cached(r.conversation_id)) { await this.online.mutate(m); return { ok: true }; }
+      this.queue(m, { priority: r.priority });
+      return { ok: true };
+    },
+    'label.correct': (r) => {
+      const c = this.requireConversation(r.conversation_id);
+      const patch = labelPatch(c, r.task, r.label);
+      // A corrected priority moves the conversation's priority too (the hub does the same).
+      this.queue({ type: 'correct_label', args: { conversation_id: r.conversation_id, task: r.task, label: r.label } }, patch);
+      return { ok: true };
+    },
+    'presence.get': () => this.online.presence(),
+    'presence.set': (r) => this.online.setPresence(r.activity_id, r.agent_id),
+    'offer.accept': (r) => this.answerOffer(r, 'accept'),
+    'offer.reject': (r) => this.answerOffer(r, 'reject'),
+    'queue.pull': async () => {
+      const res = await this.online.pull();
+      if (res.conversation_id) await this.engine.syncNow();
+      return res;
+    },
+    'collision.heartbeat': async (r) => {
+      const msg = r.activity === 'leave'
+        ? { type: 'leave' as const, conversation_id: r.conversation_id }
+        : { type: 'heartbeat' as const, conversation_id: r.conversation_id, activity: r.activity };
+      // The stream is cheaper; without it, a heartbeat goes over HTTP (a leave just lapses by its TTL).
+      if (!this.live.send(msg) && msg.type === 'heartbeat') await this.online.heartbeat(msg.conversation_id, msg.activity);
+      return { ok: true };
+    },
+    'floor.get': () => this.online.floor(),
+    'supervisor.message': async (r) => { await this.online.message(r.agent_id, r.text); return { ok: true }; },
+    'metrics.me': (r) => {
+      const d = lastDays(7);
+      return this.online.metricsMe(r.from ?? d.from, r.to ?? d.to);
+    },
+    'insights.list': (r) => this.insights.list(r),
+    'insights.close': (r) => this.insights.close(r),
+    'activity.report': (r) => {
+      this.handleTime.report(r.conversation_id && this.cached(r.conversation_id) ? r.conversation_id : null, r.active);
+      return { ok: true };
+    },
+    'assist.suggest': (r) => {
+      this.requireConversation(r.conversation_id);
+      const agent = this.applier.meta.get('agent') as { name?: string } | null;
+      return this.assist.suggest(r.conversation_id, { agentSignature: signatureOf(agent?.name), canned: this.cannedForAssist() });
+    },
+    'assist.feedback': (r) => { this.assist.recordFeedback(r.key, r.action); return { ok: true }; },
+    'assist.summary': (r) => {
+      this.requireConversation(r.conversation_id);
+      const { summary, note } = this.assist.summary(r.conversation_id);
+      const note_id = r.keep ? this.keepSummary(r.conversation_id, note) : null;
+      return { lines: summary.lines, note, note_id };
+    },
+    'outbox.retry': (r) => {
+      if (!this.outbox.retry(r.id)) throw new CoreError('not_found', `no stopped outbox entry ${r.id}`);
+      this.afterLocalChange(null);
+      return { ok: true };
+    },
+    'settings.get': (r) => {
+      const raw = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(r.key) as string | undefined;
+      return { value: raw === undefined ? null : JSON.parse(raw) };
+    },
+    'settings.set': (r) => {
+      this.db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+        .run(r.key, JSON.stringify(r.value ?? null));
+      return { ok: true };
+    },
+  };
+
+  private async answerOffer(r: ParsedDesktopRequest<'offer.accept'>, answer: 'accept' | 'reject'): Promise<{ ok: true }> {
+    await this.online.answerOffer(r.conversation_id, answer, r.offer_id);
+    void this.engine.syncNow(); // the assignment arrives through sync
+    return { ok: true };
   }
 
   /** Adds the handover summary as an internal note, through the outbox: kept offline, synced later. */
   private keepSummary(conversationId: string, note = this.assist.summary(conversationId).note): string {
     const note_id = randomUUID();
-    this.queue('note', { conversation_id: conversationId, note_id, text: note }, undefined, note_id);
+    this.queue({ type: 'note', args: { conversation_id: conversationId, note_id, text: note } }, undefined, note_id);
     return note_id;
   }
 
@@ -345,26 +356,22 @@ export class LocalDesktopService implements DesktopService {
     })();
   }
 
-  private sendReply(r: { conversation_id: string; text: string; visibility: 'public' | 'private'; resolve: boolean; seen_up_to?: string; confirm_collision?: string }): { message_id: string } {
+  private sendReply(r: ParsedDesktopRequest<'reply.send'>): { message_id: string } {
     this.requireConversation(r.conversation_id);
     // What the agent had on screen lets the hub warn when someone else answered meanwhile.
     const seen = r.seen_up_to ?? this.newestSynced(r.conversation_id);
     const collision = { ...(seen ? { seen_up_to: seen } : {}), ...(r.confirm_collision ? { confirm_collision: r.confirm_collision } : {}) };
-    const check = MutationArgsSchemas.reply.safeParse({ conversation_id: r.conversation_id, message_id: randomUUID(), text: r.text, visibility: r.visibility, ...collision });
-    if (!check.success) throw new CoreError('invalid', check.error.issues.map((i) => i.message).join('; '));
-    const result = this.outbox.queueReply(this.owner(), r.conversation_id, check.data.text, r.visibility, r.resolve, collision);
+    const result = this.outbox.queueReply(this.owner(), r.conversation_id, r.text, r.visibility, r.resolve, collision);
     this.afterLocalChange(r.conversation_id);
     return result;
   }
 
-  /** Validates like the hub, queues durably, shows the effect in the cache at once. */
-  private queue(type: MutationType, args: Record<string, unknown>, patch?: Partial<Conversation>, rowId?: string): void {
-    const conversationId = String(args.conversation_id);
+  /** Queues durably, shows the effect in the cache at once. */
+  private queue(m: OutboxMutation, patch?: Partial<Conversation>, rowId?: string): void {
+    const conversationId = m.args.conversation_id;
     this.requireConversation(conversationId);
-    const check = MutationArgsSchemas[type].safeParse(args);
-    if (!check.success) throw new CoreError('invalid', check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const owner = this.owner();
-    this.outbox.enqueue([{ type, args: check.data as Record<string, unknown>, conversation_id: conversationId, message_id: rowId }], () => {
+    this.outbox.enqueue([{ type: m.type, args: m.args, conversation_id: conversationId, message_id: rowId }], () => {
       if (patch) this.outbox.applyLocally(owner, conversationId, patch);
     });
     this.afterLocalChange(conversationId);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDesktopService } from './core';
+import { request } from './service';
 import { HandleTimeTracker, type HandleSpan } from './handle-time';
 import { openCache } from './db/open';
 import { SyncApplier } from './sync/apply';
@@ -69,23 +70,23 @@ describe('the core queues handle time like any other change', () => {
     db.close();
     let now = Date.parse('2026-11-27T09:00:00Z');
     core = new LocalDesktopService({ dataDir: dir, sync: { backoffBaseMs: 60_000, live: false }, handleTime: { now: () => now } });
-    await core.handle('activity.report', { conversation_id: 'c1', active: true });
+    await request(core, 'activity.report', { conversation_id: 'c1', active: true });
     now += 30 * S;
-    await core.handle('activity.report', { conversation_id: 'c1', active: true });
+    await request(core, 'activity.report', { conversation_id: 'c1', active: true });
     now += 12 * S;
     // a conversation not in the cache is not counted
-    await core.handle('activity.report', { conversation_id: 'nope', active: true });
+    await request(core, 'activity.report', { conversation_id: 'nope', active: true });
     now += 10 * S;
-    await core.handle('activity.report', { conversation_id: null, active: false });
+    await request(core, 'activity.report', { conversation_id: null, active: false });
     const rows = core.outbox.all();
     expect(rows.map((r) => [r.type, JSON.parse(r.args)])).toEqual([['record_handle_time', {
       conversation_id: 'c1', span_id: expect.any(String), started_at: '2026-11-27T09:00:00.000Z', ended_at: '2026-11-27T09:00:42.000Z', active_ms: 42 * S,
     }]]);
-    expect((await core.handle('session.status', {})).outbox_count).toBe(0);
+    expect((await request(core, 'session.status', {})).outbox_count).toBe(0);
     // a span still running when the app closes is kept
-    await core.handle('activity.report', { conversation_id: 'c1', active: true });
+    await request(core, 'activity.report', { conversation_id: 'c1', active: true });
     now += 5 * S;
-    await core.handle('activity.report', { conversation_id: 'c1', active: true });
+    await request(core, 'activity.report', { conversation_id: 'c1', active: true });
     await core.close();
     core = new LocalDesktopService({ dataDir: dir, sync: { backoffBaseMs: 60_000, live: false } });
     expect(core.outbox.all().map((r) => JSON.parse(r.args).active_ms)).toEqual([42 * S, 5 * S]);
@@ -104,18 +105,18 @@ describe('against a real hub', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tend-handle-hub-'));
     let now = Date.now() - 10 * 60 * S;
     core = new LocalDesktopService({ dataDir: dir, sync: { pollMs: 3_600_000, backoffBaseMs: 50 }, handleTime: { now: () => now } });
-    await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+    await request(core, 'session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
     const p = await t.post({ handle: '@hana', text: 'my order never came' });
     await t.act(t.agents.other, { type: 'assign', args: { conversation_id: p.conversation_id, assignee_id: t.agents.me } });
     await core.engine.syncNow();
-    await core.handle('activity.report', { conversation_id: p.conversation_id, active: true });
-    for (let i = 0; i < 3; i++) { now += 14 * S; await core.handle('activity.report', { conversation_id: p.conversation_id, active: true }); }
-    await core.handle('reply.send', { conversation_id: p.conversation_id, text: 'On its way, sorry!', visibility: 'public', resolve: true });
-    await core.handle('activity.report', { conversation_id: null, active: false });
+    await request(core, 'activity.report', { conversation_id: p.conversation_id, active: true });
+    for (let i = 0; i < 3; i++) { now += 14 * S; await request(core, 'activity.report', { conversation_id: p.conversation_id, active: true }); }
+    await request(core, 'reply.send', { conversation_id: p.conversation_id, text: 'On its way, sorry!', visibility: 'public', resolve: true });
+    await request(core, 'activity.report', { conversation_id: null, active: false });
     await core.engine.syncNow();
     expect(core.outbox.all()).toEqual([]);
     // the harness's posts carry fixed dates (March 2026): a range that holds them
-    const mine = await core.handle('metrics.me', { from: '2026-01-01', to: new Date().toISOString().slice(0, 10) });
+    const mine = await request(core, 'metrics.me', { from: '2026-01-01', to: new Date().toISOString().slice(0, 10) });
     expect((mine.total as { handle: unknown }).handle).toMatchObject({ count: 1, mean_s: 42 });
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalDesktopService } from './core';
 import { allowInsecureHubFromEnv, checkHubUrl, isLoopbackHost } from './hub-url';
+import { request } from './service';
 
 describe('the hub URL', () => {
   it('is https, or plain http on this machine only', () => {
@@ -34,7 +35,7 @@ describe('the hub URL', () => {
     const port = (server.address() as { port: number }).port;
     const core = new LocalDesktopService({ dataDir: mkdtempSync(path.join(tmpdir(), 'tend-huburl-')), sync: { live: false } });
     try {
-      await expect(core.handle('session.login', { hub_url: `http://hub.lab.example:${port}`, email: 'ana@demo.tend', password: 'demo' }))
+      await expect(request(core, 'session.login', { hub_url: `http://hub.lab.example:${port}`, email: 'ana@demo.tend', password: 'demo' }))
         .rejects.toMatchObject({ code: 'insecure_hub', message: expect.stringContaining('TEND_ALLOW_HTTP_HUB=1') });
       expect(core.status()).toMatchObject({ logged_in: false, hub_url: null });
       expect(reached).toBe(0);

@@ -7,6 +7,7 @@ import { openCache } from './db/open';
 import { labelPatch } from './labels';
 import { SyncApplier } from './sync/apply';
 import { agent, at, conversation, customer, message } from '../../testing/desktop/fixtures';
+import { request } from './service';
 
 describe('labelPatch', () => {
   const c = conversation({ id: 'c1', analysis: { sentiment: { label: 'negative', score: -0.8 }, intent: 'complaint', topic: 'delivery', reason: 'negative (−0.8)' } });
@@ -48,60 +49,60 @@ afterEach(async () => { await core.close(); rmSync(dir, { recursive: true, force
 
 describe('label.correct', () => {
   it('shows the correction in the cache at once and queues correct_label', async () => {
-    await core.handle('label.correct', { conversation_id: 'c1', task: 'sentiment', label: 'positive' });
-    const { conversation: c } = await core.handle('conversation.get', { id: 'c1' });
+    await request(core, 'label.correct', { conversation_id: 'c1', task: 'sentiment', label: 'positive' });
+    const { conversation: c } = await request(core, 'conversation.get', { id: 'c1' });
     expect(c.analysis.sentiment).toEqual({ label: 'positive', score: 0.6 });
-    expect((await core.handle('inbox.list', { tab: 'mine' })).items[0]!.analysis.sentiment?.label).toBe('positive');
+    expect((await request(core, 'inbox.list', { tab: 'mine' })).items[0]!.analysis.sentiment?.label).toBe('positive');
     const queued = core.outbox.all();
     expect(queued.map((o) => [o.type, JSON.parse(o.args)])).toEqual([['correct_label', { conversation_id: 'c1', task: 'sentiment', label: 'positive' }]]);
   });
 
   it('a priority correction also moves the conversation priority (as the hub does)', async () => {
-    await core.handle('label.correct', { conversation_id: 'c1', task: 'priority', label: 'urgent' });
-    expect((await core.handle('conversation.get', { id: 'c1' })).conversation.priority).toBe('urgent');
+    await request(core, 'label.correct', { conversation_id: 'c1', task: 'priority', label: 'urgent' });
+    expect((await request(core, 'conversation.get', { id: 'c1' })).conversation.priority).toBe('urgent');
     expect(core.outbox.all().map((o) => o.type)).toEqual(['correct_label']);
   });
 
   it('bad input changes nothing', async () => {
-    await expect(core.handle('label.correct', { conversation_id: 'c1', task: 'mood', label: 'x' })).rejects.toMatchObject({ code: 'invalid' });
-    await expect(core.handle('label.correct', { conversation_id: 'c1', task: 'priority', label: 'asap' })).rejects.toMatchObject({ code: 'invalid' });
-    await expect(core.handle('label.correct', { conversation_id: 'nope', task: 'intent', label: 'question' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(request(core, 'label.correct', { conversation_id: 'c1', task: 'mood', label: 'x' } as never)).rejects.toMatchObject({ code: 'invalid' });
+    await expect(request(core, 'label.correct', { conversation_id: 'c1', task: 'priority', label: 'asap' })).rejects.toMatchObject({ code: 'invalid' });
+    await expect(request(core, 'label.correct', { conversation_id: 'nope', task: 'intent', label: 'question' })).rejects.toMatchObject({ code: 'not_found' });
     expect(core.outbox.all()).toEqual([]);
-    expect((await core.handle('conversation.get', { id: 'c1' })).conversation.analysis.sentiment?.label).toBe('negative');
+    expect((await request(core, 'conversation.get', { id: 'c1' })).conversation.analysis.sentiment?.label).toBe('negative');
   });
 });
 
 describe('collision', () => {
   it('a reply carries the newest message the agent had; a collision refusal comes back with its token, and the confirmed resend carries it', async () => {
-    await core.handle('reply.send', { conversation_id: 'c1', text: 'On it!', visibility: 'public' });
+    await request(core, 'reply.send', { conversation_id: 'c1', text: 'On it!', visibility: 'public' });
     const [row] = core.outbox.all();
     expect(JSON.parse(row!.args)).toMatchObject({ seen_up_to: at(5) });
     core.outbox.settle([{ id: row!.id, ok: false, error: {
       code: 'collision', message: 'Bo replied meanwhile',
       details: { conflicts: [{ kind: 'replied_meanwhile', agent_id: 'ag-bo', message_id: 'm9', at: 1 }], confirm_token: 'tok-1' },
     } }]);
-    const draft = (await core.handle('conversation.get', { id: 'c1' })).draft;
+    const draft = (await request(core, 'conversation.get', { id: 'c1' })).draft;
     expect(draft).toMatchObject({ text: 'On it!', rejected: { code: 'collision', message: 'Bo replied meanwhile', confirm_token: 'tok-1', conflicts: [{ agent_id: 'ag-bo' }] } });
     // editing the draft keeps the warning
-    await core.handle('draft.save', { conversation_id: 'c1', text: 'On it, sorry for the wait!', visibility: 'public' });
-    expect((await core.handle('draft.get', { conversation_id: 'c1' }))?.rejected?.confirm_token).toBe('tok-1');
-    await core.handle('reply.send', { conversation_id: 'c1', text: 'On it, sorry for the wait!', visibility: 'public', confirm_collision: 'tok-1' });
+    await request(core, 'draft.save', { conversation_id: 'c1', text: 'On it, sorry for the wait!', visibility: 'public' });
+    expect((await request(core, 'draft.get', { conversation_id: 'c1' }))?.rejected?.confirm_token).toBe('tok-1');
+    await request(core, 'reply.send', { conversation_id: 'c1', text: 'On it, sorry for the wait!', visibility: 'public', confirm_collision: 'tok-1' });
     expect(JSON.parse(core.outbox.all()[0]!.args)).toMatchObject({ confirm_collision: 'tok-1', seen_up_to: at(5) });
-    expect(await core.handle('draft.get', { conversation_id: 'c1' })).toBeNull();
+    expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toBeNull();
   });
 
   it('online-only requests say "offline" when the hub is unreachable', async () => {
-    await expect(core.handle('presence.get', {})).rejects.toMatchObject({ code: 'offline' });
-    await expect(core.handle('queue.pull', {})).rejects.toMatchObject({ code: 'offline' });
-    await expect(core.handle('collision.heartbeat', { conversation_id: 'c1', activity: 'viewing' })).rejects.toMatchObject({ code: 'offline' });
-    await expect(core.handle('floor.get', {})).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(request(core, 'presence.get', {})).rejects.toMatchObject({ code: 'offline' });
+    await expect(request(core, 'queue.pull', {})).rejects.toMatchObject({ code: 'offline' });
+    await expect(request(core, 'collision.heartbeat', { conversation_id: 'c1', activity: 'viewing' })).rejects.toMatchObject({ code: 'offline' });
+    await expect(request(core, 'floor.get', {})).rejects.toMatchObject({ code: 'forbidden' });
   });
 });
 
 describe('acting on a conversation outside the cache (supervisor on the floor)', () => {
   it('assign and priority go to the hub directly, and say offline when it is unreachable', async () => {
-    await expect(core.handle('conversation.assign', { conversation_id: 'elsewhere', assignee_id: 'ag-me' })).rejects.toMatchObject({ code: 'offline' });
-    await expect(core.handle('conversation.setPriority', { conversation_id: 'elsewhere', priority: 'high' })).rejects.toMatchObject({ code: 'offline' });
+    await expect(request(core, 'conversation.assign', { conversation_id: 'elsewhere', assignee_id: 'ag-me' })).rejects.toMatchObject({ code: 'offline' });
+    await expect(request(core, 'conversation.setPriority', { conversation_id: 'elsewhere', priority: 'high' })).rejects.toMatchObject({ code: 'offline' });
     expect(core.outbox.all()).toEqual([]);
   });
 });

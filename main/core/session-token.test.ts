@@ -8,6 +8,7 @@ import { LocalDesktopService } from './core';
 import { CACHE_FILE, openCache } from './db/open';
 import { startWorld, type World } from '../../testing/desktop/hub-harness';
 import { FileTokenStore, TOKEN_FILE } from './session-token';
+import { request } from './service';
 
 const posix = process.platform !== 'win32';
 const key = () => randomBytes(32).toString('base64');
@@ -24,7 +25,7 @@ afterAll(async () => { await world?.close(); });
 async function signedIn(dir: string, protection?: ConstructorParameters<typeof FileTokenStore>[1]) {
   const t = await world.tenant();
   const core = new LocalDesktopService({ dataDir: dir, tokenProtection: protection, sync: { live: false, backoffBaseMs: 60_000 } });
-  await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+  await request(core, 'session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
   await core.engine.idle();
   return core;
 }
@@ -43,7 +44,7 @@ describe('the session token at rest', () => {
     expect(cacheBytes.includes(token)).toBe(false);
     expect(core.status().token_storage).toMatchObject({ encrypted: false, detail: expect.stringContaining('unencrypted in a file only your user can read (mode 0600') });
 
-    await core.handle('session.logout', {});
+    await request(core, 'session.logout', {});
     expect(existsSync(file)).toBe(false);
     expect(folderBytes(dir).includes(token)).toBe(false);
     await core.close();

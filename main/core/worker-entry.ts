@@ -22,7 +22,7 @@ for (const event of Object.keys(DesktopEvents) as (keyof typeof DesktopEvents)[]
 port.on('message', async (msg: ToWorker) => {
   try {
     if (msg.kind === 'call') {
-      post({ kind: 'result', id: msg.id, ok: true, value: await service.handle(msg.name, msg.request) });
+      post({ kind: 'result', id: msg.id, ok: true, value: await service.handle(msg.name, msg.request as never) });
     } else if (msg.kind === 'idle') {
       await service.engine.idle();
       post({ kind: 'result', id: msg.id, ok: true, value: null });

@@ -1,8 +1,9 @@
 /** Messages between WorkerDesktopService (IPC thread) and the core's worker thread. */
-import type { DesktopEventName, DesktopRequestName } from '../../shared/contract/desktop';
+import type { DesktopEventName, DesktopRequestName, ParsedDesktopRequest } from '../../shared/contract/desktop';
 
 export type ToWorker =
-  | { kind: 'call'; id: number; name: DesktopRequestName; request: unknown }
+  /** `request` was parsed at the edge (shared/contract/dispatch.ts) before it crossed to the worker */
+  | { kind: 'call'; id: number; name: DesktopRequestName; request: ParsedDesktopRequest<DesktopRequestName> }
   | { kind: 'idle'; id: number }
   | { kind: 'close'; id: number };
 

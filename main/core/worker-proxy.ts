@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DesktopEvent, DesktopEventName, DesktopRequestName, DesktopResponse } from '../../shared/contract/desktop';
+import type { DesktopEvent, DesktopEventName, DesktopRequestName, DesktopResponse, ParsedDesktopRequest } from '../../shared/contract/desktop';
 import type { CoreOptions } from './core';
 import { CoreError } from './errors';
 import type { DesktopService } from './service';
@@ -74,7 +74,7 @@ export class WorkerDesktopService implements DesktopService {
     });
   }
 
-  handle<N extends DesktopRequestName>(name: N, request: unknown): Promise<DesktopResponse<N>> {
+  handle<N extends DesktopRequestName>(name: N, request: ParsedDesktopRequest<N>): Promise<DesktopResponse<N>> {
     return this.call({ kind: 'call', name, request }) as Promise<DesktopResponse<N>>;
   }
 

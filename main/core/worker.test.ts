@@ -6,6 +6,7 @@ import { openCache } from './db/open';
 import { createDesktopCore } from './index';
 import { SyncApplier } from './sync/apply';
 import { agent, conversation, customer, message } from '../../testing/desktop/fixtures';
+import { request } from './service';
 
 let dir: string;
 beforeEach(() => {
@@ -26,16 +27,16 @@ it('runs the core in a worker thread behind the same DesktopService', async () =
   try {
     const changes: string[][] = [];
     core.on('data.changed', (e) => changes.push(e.conversation_ids));
-    expect((await core.handle('inbox.list', { tab: 'mine' })).items.map((i) => i.id)).toEqual(['c1']);
-    expect((await core.handle('search', { query: 'kett' })).hits.map((h) => h.message_id)).toEqual(['m1']);
-    await core.handle('reply.send', { conversation_id: 'c1', text: 'sorry!', visibility: 'public' });
-    expect((await core.handle('session.status', {})).outbox_count).toBe(1);
+    expect((await request(core, 'inbox.list', { tab: 'mine' })).items.map((i) => i.id)).toEqual(['c1']);
+    expect((await request(core, 'search', { query: 'kett' })).hits.map((h) => h.message_id)).toEqual(['m1']);
+    await request(core, 'reply.send', { conversation_id: 'c1', text: 'sorry!', visibility: 'public' });
+    expect((await request(core, 'session.status', {})).outbox_count).toBe(1);
     expect(changes).toContainEqual(['c1']);
-    await expect(core.handle('conversation.get', { id: 'zz' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(request(core, 'conversation.get', { id: 'zz' })).rejects.toMatchObject({ code: 'not_found' });
   } finally {
     await core.close();
   }
-  await expect(core.handle('session.status', {})).rejects.toMatchObject({ code: 'closed' });
+  await expect(request(core, 'session.status', {})).rejects.toMatchObject({ code: 'closed' });
 });
 
 it('refuses to open a cache written by a newer build, with the reason', async () => {

@@ -60,7 +60,7 @@ describe('Electron IPC adapter', () => {
 
   it('parses with the contract, then answers a Result', async () => {
     const h = handlers.get('tend:reply.send')!;
-    expect(await h(fakeEvent('app://tend/index.html', true), { conversation_id: 'c1' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await h(fakeEvent('app://tend/index.html', true), { conversation_id: 'c1' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(calls).toEqual([]);
     expect(await h(fakeEvent('app://tend/index.html', true), { conversation_id: 'c1', text: 'hi', visibility: 'public' }))
       .toEqual({ ok: true, value: { ok: true } });

@@ -79,7 +79,7 @@ describe('web host', () => {
     expect(rec.calls.at(-1)).toEqual(['inbox.list', { tab: 'mine', sort: 'sla', offset: 0, limit: 100 }]);
 
     ws.send(JSON.stringify({ id: 2, name: 'inbox.list', req: { tab: 'everything' } }));
-    expect(await nextFrame(ws)).toMatchObject({ id: 2, ok: false, error: { code: 'invalid_request' } });
+    expect(await nextFrame(ws)).toMatchObject({ id: 2, ok: false, error: { code: 'invalid' } });
     ws.send(JSON.stringify({ id: 3, name: 'process.exit', req: {} }));
     expect(await nextFrame(ws)).toMatchObject({ id: 3, ok: false, error: { code: 'unknown_request' } });
     ws.send('{not json');

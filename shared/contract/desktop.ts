@@ -9,7 +9,7 @@ import {
   AgentSchema, ChannelSchema, ConversationSchema, ConversationStatusSchema, CustomerSchema,
   MessageSchema, NoteSchema, PrioritySchema, TeamSchema, VisibilitySchema,
 } from '../domain';
-import { RejectionCodeSchema } from './hub-api';
+import { MutationArgsSchemas, RejectionCodeSchema } from './hub-api';
 import { ActivitySchema, AgentViewSchema, CollisionActivitySchema, ConflictSchema, MetricsReportSchema, RoutingPushSchema } from './routing';
 import { FloorSchema } from './supervisor';
 
@@ -87,6 +87,8 @@ export type InsightItem = z.infer<typeof InsightItemSchema>;
 export const LabelTaskSchema = z.enum(['sentiment', 'intent', 'topic', 'priority']);
 export type LabelTask = z.infer<typeof LabelTaskSchema>;
 const convId = z.string().min(1);
+/** Requests that become a mutation of the outbox take the mutation's own field schemas, so what passes here passes the hub. */
+const { reply: replyArgs, note: noteArgs, set_status: statusArgs, assign: assignArgs, tag: tagArgs, correct_label: labelArgs } = MutationArgsSchemas;
 
 /** One suggestion (shared/assist/suggest.ts), with where it came from. */
 const SuggestionSchema = z.object({
@@ -164,7 +166,7 @@ export const DesktopRequests = {
   /** Moves the draft into the outbox in one durable transaction; the outbox sends it when online. */
   'reply.send': {
     req: z.object({
-      conversation_id: convId, text: z.string().min(1).max(10_000), visibility: VisibilitySchema, resolve: z.boolean().default(false),
+      conversation_id: convId, text: replyArgs.shape.text, visibility: VisibilitySchema, resolve: z.boolean().default(false),
       /** newest message time the agent had on screen; default: the newest message in the cache */
       seen_up_to: z.iso.datetime().optional(),
       /** the token of a 'collision' refusal: the agent saw the warning and sends anyway */
@@ -172,17 +174,17 @@ export const DesktopRequests = {
     }),
     res: z.object({ message_id: z.string() }),
   },
-  'note.add': { req: z.object({ conversation_id: convId, text: z.string().min(1).max(10_000) }), res: z.object({ note_id: z.string() }) },
+  'note.add': { req: z.object({ conversation_id: convId, text: noteArgs.shape.text }), res: z.object({ note_id: z.string() }) },
   'conversation.setStatus': {
-    req: z.object({ conversation_id: convId, status: ConversationStatusSchema, snoozed_until: z.iso.datetime().nullable().optional() }),
+    req: z.object({ conversation_id: convId, status: ConversationStatusSchema, snoozed_until: statusArgs.shape.snoozed_until }),
     res: ok,
   },
-  'conversation.assign': { req: z.object({ conversation_id: convId, assignee_id: z.string().nullable() }), res: ok },
-  'conversation.tag': { req: z.object({ conversation_id: convId, add: z.array(z.string()).default([]), remove: z.array(z.string()).default([]) }), res: ok },
+  'conversation.assign': { req: z.object({ conversation_id: convId, assignee_id: assignArgs.shape.assignee_id }), res: ok },
+  'conversation.tag': { req: z.object({ conversation_id: convId, add: tagArgs.shape.add, remove: tagArgs.shape.remove }), res: ok },
   'conversation.setPriority': { req: z.object({ conversation_id: convId, priority: PrioritySchema }), res: ok },
   /** Corrects an automated label: shown in the cache at once, queued as `correct_label` (works offline). */
   'label.correct': {
-    req: z.object({ conversation_id: convId, task: LabelTaskSchema, label: z.string().trim().min(1).max(64) }),
+    req: z.object({ conversation_id: convId, task: LabelTaskSchema, label: labelArgs.shape.label }),
     res: ok,
   },
 
@@ -240,7 +242,10 @@ export const DesktopRequests = {
 } as const;
 
 export type DesktopRequestName = keyof typeof DesktopRequests;
+/** A request as the renderer sends it (defaults may be left out). */
 export type DesktopRequest<N extends DesktopRequestName> = z.input<(typeof DesktopRequests)[N]['req']>;
+/** A request as the core gets it: parsed once, at the edge (dispatch.ts), defaults filled in. */
+export type ParsedDesktopRequest<N extends DesktopRequestName> = z.output<(typeof DesktopRequests)[N]['req']>;
 export type DesktopResponse<N extends DesktopRequestName> = z.infer<(typeof DesktopRequests)[N]['res']>;
 export const DESKTOP_REQUEST_NAMES = Object.keys(DesktopRequests) as DesktopRequestName[];
 

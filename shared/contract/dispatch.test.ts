@@ -13,7 +13,7 @@ describe('dispatchRequest', () => {
   });
   it('refuses a request its schema rejects, naming the field', async () => {
     const r = await dispatchRequest(handle, 'reply.send', { conversation_id: 'c1', text: '', visibility: 'public' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(!r.ok && r.error.message).toContain('text');
     expect(calls).toEqual([]);
   });

@@ -1,18 +1,9 @@
 /**
- * The wire contract between the desktop (main/core) and the hub (hub/api).
- * Both sides parse with these schemas; neither imports the other's code.
- *
- * Endpoints (all JSON, all but login need `Authorization: Bearer <token>`):
- *   POST /v1/auth/login            LoginRequest  -> LoginResponse
- *   GET  /v1/me                                   -> MeResponse
- *   GET  /v1/sync/bootstrap?cursor=&limit=        -> BootstrapPage   (paged snapshot of the agent's scope)
- *   GET  /v1/sync/changes?since=&limit=           -> ChangesPage     (paged delta of the scope)
- *   POST /v1/sync/hydrate          HydrateRequest -> HydrateResponse (whole history of customers entering scope)
- *   POST /v1/mutations             MutationBatch  -> MutationResults (idempotent by mutation id)
- *   GET  /v1/sync/stream  (WebSocket; token in the Authorization header or ?token=)
- *        client -> {type:'subscribe', since}
- *        hub    -> StreamMessage
- * Errors: HTTP 4xx/5xx with ApiError body.
+ * The wire contract between the desktop (main/core) and the hub: accounts, sync and mutations.
+ * Both sides parse with these schemas; neither imports the other's code. Which route takes which
+ * schema is the route table, hub-routes.ts: login, me, bootstrap (paged snapshot of the agent's
+ * scope), changes (paged delta), hydrate (whole history of customers entering the scope),
+ * mutations (idempotent by mutation id), and the sync stream. Errors: HTTP 4xx/5xx with an ApiError body.
  */
 import { z } from 'zod';
 import {

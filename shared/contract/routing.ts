@@ -1,17 +1,7 @@
 /**
- * The routing wire messages as the desktop parses them: a mirror of hub/routing/contract.ts
- * (the desktop must not import hub/). The hub side is the source of truth; keep these in step.
- *
- * HTTP (bearer token):
- *   GET  /v1/routing/presence                         -> PresenceResponse
- *   PUT  /v1/routing/presence  { activity_id, agent_id? } -> { agent: AgentView }
- *   POST /v1/routing/offers/:conversation_id/accept|reject { offer_id? } -> { conversation }
- *   POST /v1/routing/pull                             -> { conversation_id | null }
- *   POST /v1/routing/collision/heartbeat { conversation_id, activity } -> { agents: PresenceEntry[] }
- *   WS   /v1/routing/stream: hub -> RoutingPush; client -> StreamClientMessage
- * Supervisor (shared/contract/supervisor.ts): GET /v1/supervisor/floor, WS /v1/supervisor/stream,
- *   POST /v1/supervisor/message { agent_id, text } (delivered as the push `agent_message`).
- * Metrics: GET /v1/metrics/me?from&to -> MetricsReport.
+ * The routing wire messages (hub/routing/api.ts serves them, the desktop's core calls them): the
+ * request and answer schemas of the /v1/routing/* routes, the pushes of the routing stream, and an
+ * agent's own figures (/v1/metrics/me). Which route takes which is the route table, hub-routes.ts.
  */
 import { z } from 'zod';
 
@@ -44,6 +34,30 @@ export const AgentViewSchema = z.object({
   assigned: z.array(z.string()), load: z.record(z.string(), z.number()), idle_since: z.number(),
 });
 export type AgentView = z.infer<typeof AgentViewSchema>;
+
+export const PresenceRequestSchema = z.object({ activity_id: z.string().min(1).max(100), agent_id: z.string().min(1).max(100).optional() }).strict();
+export const OfferAnswerSchema = z.object({ offer_id: z.string().min(1).max(200).optional() }).strict();
+export const HeartbeatRequestSchema = z.object({ conversation_id: z.string().min(1).max(200), activity: CollisionActivitySchema }).strict();
+export const ClaimRequestSchema = z.object({ conversation_id: z.string().min(1).max(200) }).strict();
+export const CloseInsightSchema = z.object({ resolution: z.string().max(10_000) }).strict();
+/** POST /v1/routing/rules/preview: `rules` (not saved) previews a proposal; without, the saved rules */
+export const PreviewRulesSchema = z.object({ rules: z.array(z.unknown()).max(500).optional() }).strict();
+/** POST /v1/routing/rules/apply: the preview's `rules_version`; default every move of the preview */
+export const ApplyRulesSchema = z.object({
+  rules_version: z.number().int().nonnegative(),
+  conversation_ids: z.array(z.string().min(1).max(200)).max(20_000).optional(),
+}).strict();
+/** An agent's reply, checked for a collision before it is written (`seen_up_to`: newest message time on screen, ISO or ms; null = none). */
+export const CheckReplySchema = z.object({
+  conversation_id: z.string().min(1).max(200),
+  seen_up_to: z.union([z.iso.datetime(), z.number().int().nonnegative()]).nullable(),
+  confirm_token: z.string().max(2000).nullable().optional(),
+}).strict();
+/** A follower hub asks the routing leader about a reply (authenticated by the leader's secret, not a session). */
+export const InternalCheckSchema = z.object({
+  workspace_id: z.string().min(1).max(200), conversation_id: z.string().min(1).max(200), agent_id: z.string().min(1).max(200),
+  seen_up_to: z.number().nullable(), confirm_token: z.string().max(2000).nullable().optional(),
+}).strict();
 
 export const PresenceResponseSchema = z.object({ activities: z.array(ActivitySchema), agents: z.array(AgentViewSchema) });
 export type PresenceResponse = z.infer<typeof PresenceResponseSchema>;
@@ -86,8 +100,20 @@ export const ConflictSchema = z.discriminatedUnion('kind', [
 ]);
 export type Conflict = z.infer<typeof ConflictSchema>;
 
-/** The supervisor stream's push. */
-export const SupervisorPushSchema = z.object({ type: z.literal('floor'), floor: z.unknown() });
+/** Whether a reply may go out: 'warn' holds it back until the agent confirms with the token. */
+export const ReplyCheckSchema = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('send'), confirmed_conflicts: z.array(ConflictSchema) }),
+  z.object({ decision: z.literal('warn'), conflicts: z.array(ConflictSchema), confirm_token: z.string(), message: z.string() }),
+]);
+export type ReplyCheck = z.infer<typeof ReplyCheckSchema>;
+export const ClaimResponseSchema = z.object({ claim: ClaimSchema });
+/** The workspace's routing configuration (hub/routing/schemas.ts validates it); the desktop reads the rules' names. */
+export const RoutingConfigResponseSchema = z.object({
+  config: z.object({ rules: z.array(z.object({ id: z.string(), name: z.string() }).catchall(z.unknown())) }).catchall(z.unknown()),
+});
+/** PUT /v1/routing/config and /v1/routing/rules: the configuration and the rules' version now (a change of the rules is a new version) */
+export const SetRoutingConfigResponseSchema = RoutingConfigResponseSchema.extend({ rules_version: z.number().int() });
+export const QueuesResponseSchema = z.object({ depths: z.record(z.string(), z.number()), order: z.record(z.string(), z.array(z.string())) });
 
 const Duration = z.object({}).catchall(z.unknown());
 /** An agent's own figures (GET /v1/metrics/me): the fields the panel shows; the rest passes through. */
@@ -124,10 +150,7 @@ export const HubInsightSchema = z.object({
 export type HubInsight = z.infer<typeof HubInsightSchema>;
 export const HubInsightsResponseSchema = z.object({ insights: z.array(HubInsightSchema) });
 export const HubInsightCloseResponseSchema = z.object({ insight: HubInsightSchema });
-/** Only the rules' names are read from the routing config. */
-export const RuleNamesResponseSchema = z.object({ config: z.object({ rules: z.array(z.object({ id: z.string(), name: z.string() })) }) });
-
-// ---- rule changes (hub/routing/contract.ts; the rules editor of issue 12 uses these) ------------------
+// ---- rule changes (routes in hub-routes.ts; the rules editor of issue 12 uses these) --------------------
 
 /** A conversation waiting in a queue that the rules would move ("apply to open conversations"). */
 export const RuleMoveSchema = z.object({

@@ -36,3 +36,10 @@ export const FloorSchema = z.object({
 export type Floor = z.infer<typeof FloorSchema>;
 
 export const SupervisorMessageRequestSchema = z.object({ agent_id: z.string().min(1), text: z.string().trim().min(1).max(2000) });
+export const SupervisorMessageResponseSchema = z.object({ delivered: z.number().int() });
+
+/** What the hub pushes on WS /v1/supervisor/stream. */
+export const SupervisorStreamMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('floor'), floor: FloorSchema }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);

@@ -5,13 +5,14 @@
  * Calendar: Europe/Warsaw, Mon–Fri 09:00–17:00 local, 2026-11-11 (Independence Day) closed.
  * In November Warsaw is UTC+1, so open hours are 08:00–16:00 UTC.
  */
-import type { BusinessCalendarSpec } from '../../hub/metrics/calendar';
+import type { Calendar } from '../../hub/routing/calendar';
 import type { SlaPolicy } from '../../hub/metrics/timeline';
 import type { ConversationEvent, InsightRecord, MetricConversation, MetricMessage, SurveyRecord } from '../../hub/metrics/types';
 
-export const FIXTURE_CALENDAR: BusinessCalendarSpec = {
-  timeZone: 'Europe/Warsaw',
-  weekly: { 1: [['09:00', '17:00']], 2: [['09:00', '17:00']], 3: [['09:00', '17:00']], 4: [['09:00', '17:00']], 5: [['09:00', '17:00']] },
+export const FIXTURE_CALENDAR: Calendar = {
+  id: 'business-hours',
+  time_zone: 'Europe/Warsaw',
+  hours: { sun: [], mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']], sat: [] },
   holidays: ['2026-11-11'],
 };
 

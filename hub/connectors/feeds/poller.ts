@@ -12,6 +12,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { backoffDelay } from '../../../shared/backoff';
 import type { Channel } from '../../../shared/domain';
 import { checkPosts, clampText } from '../normalized';
 import type { Ingestor, NormalizedPost } from '../types';
@@ -247,8 +248,8 @@ export function startFeedPoller(opts: FeedPollerOptions): FeedPoller {
     if (stopped) return;
     const t = setTimeout(async () => {
       await runOnce(feed);
-      const backoff = Math.min(8, 2 ** (failures.get(feed.id) ?? 0));
-      schedule(feed, feed.intervalMs * backoff);
+      // a failing feed is polled less often: up to 8 intervals apart
+      schedule(feed, backoffDelay(failures.get(feed.id) ?? 0, { baseMs: feed.intervalMs, maxMs: 8 * feed.intervalMs, jitter: 'none' }));
     }, delayMs);
     t.unref();
     timers.set(feed.id, t);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalDesktopService } from '../core';
+import { request } from '../service';
 import { openCache } from '../db/open';
 import { SyncApplier } from '../sync/apply';
 import { agent, at, conversation, customer, message } from '../../../testing/desktop/fixtures';
@@ -35,25 +36,25 @@ afterEach(async () => { await core.close(); rmSync(dir, { recursive: true, force
 
 describe('assist through the core, offline', () => {
   it('suggests a reply from the cache, signed with the agent\'s initials, and takes feedback', async () => {
-    const s = await core.handle('assist.suggest', { conversation_id: 'c1' });
+    const s = await request(core, 'assist.suggest', { conversation_id: 'c1' });
     expect(s.replies[0].text).toBe('@tom_b Sorry Tom! I have sent a new parcel, tracking: https://track.example/abc ^AK');
     expect(s.canned.length).toBeGreaterThanOrEqual(0);
-    await expect(core.handle('assist.feedback', { key: s.replies[0].key, action: 'accepted' })).resolves.toEqual({ ok: true });
-    await expect(core.handle('assist.suggest', { conversation_id: 'nope' })).rejects.toThrow(/not in the cache/);
+    await expect(request(core, 'assist.feedback', { key: s.replies[0].key, action: 'accepted' })).resolves.toEqual({ ok: true });
+    await expect(request(core, 'assist.suggest', { conversation_id: 'nope' })).rejects.toThrow(/not in the cache/);
   });
 
   it('keeps a summary as an internal note on demand, and adds one when the conversation changes hands', async () => {
-    const r = await core.handle('assist.summary', { conversation_id: 'c1', keep: true });
+    const r = await request(core, 'assist.summary', { conversation_id: 'c1', keep: true });
     expect(r.lines[0].text).toBe('Problem: hi, my parcel never arrived, can you help?');
     expect(r.note_id).toBeTruthy();
-    let got = await core.handle('conversation.get', { id: 'c1' });
+    let got = await request(core, 'conversation.get', { id: 'c1' });
     expect(got.notes.map((n) => n.text)).toEqual([r.note]);
-    await core.handle('conversation.assign', { conversation_id: 'c1', assignee_id: 'ag-ben' });
-    got = await core.handle('conversation.get', { id: 'c1' });
+    await request(core, 'conversation.assign', { conversation_id: 'c1', assignee_id: 'ag-ben' });
+    got = await request(core, 'conversation.get', { id: 'c1' });
     expect(got.notes).toHaveLength(2);
     expect(got.notes[1].text.startsWith('Handover summary\n• Problem: hi, my parcel never arrived')).toBe(true);
     expect(got.conversation.assignee_id).toBe('ag-ben');
-    const peek = await core.handle('assist.summary', { conversation_id: 'c1' });
+    const peek = await request(core, 'assist.summary', { conversation_id: 'c1' });
     expect(peek.note_id).toBeNull();
   });
 });

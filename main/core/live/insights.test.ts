@@ -15,6 +15,7 @@ import { openCache } from '../db/open';
 import { SyncApplier } from '../sync/apply';
 import { agent, conversation, customer } from '../../../testing/desktop/fixtures';
 import type { HubInsight } from '../../../shared/contract/routing';
+import { request } from '../service';
 
 const T = Date.parse('2026-03-01T10:00:00.000Z');
 let insights: HubInsight[];
@@ -95,7 +96,7 @@ describe('insights.list', () => {
     ];
     // a supervisor who is also in product quality has its queue (and so c1) in the cache
     start(agent({ id: 'ag-sup', role: 'supervisor', team_ids: ['team-a', 'team-quality'] }));
-    const r = await core.handle('insights.list', {});
+    const r = await request(core, 'insights.list', {});
     expect(r.insights.map((i) => i.id)).toEqual(['i2', 'i1', 'i4']);
     expect(r.insights[1]).toEqual({
       id: 'i1', conversation_id: 'c1', department_id: 'team-quality', department_name: 'Product quality', rule_id: 'defects',
@@ -105,19 +106,19 @@ describe('insights.list', () => {
     // not in the cache: no text rather than a wrong one; the hub's own text wins when it sends it
     expect(r.insights[0]).toMatchObject({ department_name: 'Store operations', rule_name: null, subject: null, snippet: null });
     expect(r.insights[2]).toMatchObject({ subject: 'Broken hinge', snippet: 'hinge snapped', channel: 'facebook' });
-    expect((await core.handle('insights.list', { include_closed: true })).insights.map((i) => i.id)).toContain('i3');
+    expect((await request(core, 'insights.list', { include_closed: true })).insights.map((i) => i.id)).toContain('i3');
   });
 
   it('an agent sees only the insights of their own department teams; an agent in none is told why', async () => {
     insights = [hubInsight({ id: 'i1' }), hubInsight({ id: 'i2', department_id: 'team-stores' })];
     start(agent({ id: 'ag-q', role: 'agent', team_ids: ['team-a', 'team-quality'] }));
-    expect((await core.handle('insights.list', {})).insights.map((i) => i.id)).toEqual(['i1']);
-    await expect(core.handle('insights.list', { department_id: 'team-stores' })).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await request(core, 'insights.list', {})).insights.map((i) => i.id)).toEqual(['i1']);
+    await expect(request(core, 'insights.list', { department_id: 'team-stores' })).rejects.toMatchObject({ code: 'forbidden' });
     await core.close();
     rmSync(dir, { recursive: true, force: true });
     calls.length = 0;
     start(agent({ id: 'ag-care', role: 'agent', team_ids: ['team-a'] }));
-    await expect(core.handle('insights.list', {})).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/department team/) });
+    await expect(request(core, 'insights.list', {})).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/department team/) });
     expect(routingCalls()).toEqual([]);
   });
 });
@@ -126,25 +127,25 @@ describe('insights.close', () => {
   it('closes with the resolution on the hub and answers the closed insight; a second close gets the hub\'s reason', async () => {
     insights = [hubInsight({ id: 'ins-c1-1' })];
     start(agent({ id: 'ag-sup', role: 'supervisor', team_ids: ['team-quality'] }));
-    const r = await core.handle('insights.close', { id: 'ins-c1-1', resolution: '  Sent to the supplier QA team  ' });
+    const r = await request(core, 'insights.close', { id: 'ins-c1-1', resolution: '  Sent to the supplier QA team  ' });
     expect(routingCalls().find((c) => c.method === 'POST')).toEqual({ method: 'POST', url: '/v1/routing/insights/ins-c1-1/close', body: { resolution: 'Sent to the supplier QA team' } });
     expect(r.insight).toMatchObject({ id: 'ins-c1-1', status: 'closed', closed_by: 'ag-sup', resolution: 'Sent to the supplier QA team', closed_at: new Date(T + 60_000).toISOString(), subject: 'Cracked lid' });
-    await expect(core.handle('insights.close', { id: 'ins-c1-1', resolution: 'again' })).rejects.toMatchObject({ code: 'insight_closed', message: expect.stringMatching(/was closed/) });
-    await expect(core.handle('insights.close', { id: 'nope', resolution: 'x' })).rejects.toMatchObject({ code: 'unknown_insight' });
+    await expect(request(core, 'insights.close', { id: 'ins-c1-1', resolution: 'again' })).rejects.toMatchObject({ code: 'insight_closed', message: expect.stringMatching(/was closed/) });
+    await expect(request(core, 'insights.close', { id: 'nope', resolution: 'x' })).rejects.toMatchObject({ code: 'unknown_insight' });
   });
 
   it('refuses an empty resolution before calling the hub', async () => {
     insights = [hubInsight({ id: 'i1' })];
     start(agent({ id: 'ag-sup', role: 'supervisor' }));
-    await expect(core.handle('insights.close', { id: 'i1', resolution: '   ' })).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/say what was done/) });
+    await expect(request(core, 'insights.close', { id: 'i1', resolution: '   ' })).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/say what was done/) });
     expect(routingCalls()).toEqual([]);
     expect(insights[0]!.status).toBe('open');
   });
 
   it('offline: a clear message that closing needs the hub, and nothing is queued', async () => {
     start(agent({ id: 'ag-sup', role: 'supervisor' }), 'http://127.0.0.1:9');
-    await expect(core.handle('insights.close', { id: 'i1', resolution: 'done' })).rejects.toMatchObject({ code: 'offline', message: expect.stringMatching(/^You are offline: closing an insight needs the hub/) });
-    await expect(core.handle('insights.list', {})).rejects.toMatchObject({ code: 'offline', message: expect.stringMatching(/^You are offline: insights needs? the hub/) });
+    await expect(request(core, 'insights.close', { id: 'i1', resolution: 'done' })).rejects.toMatchObject({ code: 'offline', message: expect.stringMatching(/^You are offline: closing an insight needs the hub/) });
+    await expect(request(core, 'insights.list', {})).rejects.toMatchObject({ code: 'offline', message: expect.stringMatching(/^You are offline: insights needs? the hub/) });
     expect(core.outbox.all()).toEqual([]);
   });
 });

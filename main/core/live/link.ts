@@ -4,7 +4,8 @@
  * supervisors and admins. Both reconnect with backoff while a session exists.
  */
 import { RoutingPushSchema, type RoutingPush, type StreamClientMessage } from '../../../shared/contract/routing';
-import { FloorSchema, type Floor } from '../../../shared/contract/supervisor';
+import { HUB_STREAMS } from '../../../shared/contract/hub-routes';
+import { SupervisorStreamMessageSchema, type Floor } from '../../../shared/contract/supervisor';
 import type { Role } from '../../../shared/domain';
 import { HubClient } from '../sync/hub-client';
 import { ReconnectingSocket } from './socket';
@@ -34,7 +35,7 @@ export class LiveLink {
     const common = { headers: client.authHeader(), backoffBaseMs: this.backoff.baseMs, backoffMaxMs: this.backoff.maxMs, onState: () => this.hooks.state(this.state) };
     this.routing = new ReconnectingSocket({
       ...common,
-      url: client.streamUrl('/v1/routing/stream'),
+      url: client.streamUrl(HUB_STREAMS.routing),
       onMessage: (msg) => {
         const r = RoutingPushSchema.safeParse(msg);
         if (!r.success) { this.hooks.log?.(`routing stream: unexpected message ${JSON.stringify(msg).slice(0, 200)}`); return; }
@@ -44,13 +45,12 @@ export class LiveLink {
     if (session.role !== 'agent') {
       this.supervisor = new ReconnectingSocket({
         ...common,
-        url: client.streamUrl('/v1/supervisor/stream'),
+        url: client.streamUrl(HUB_STREAMS.supervisor),
         onMessage: (msg) => {
-          const m = msg as { type?: unknown; floor?: unknown };
-          if (m?.type !== 'floor') return;
-          const r = FloorSchema.safeParse(m.floor);
-          if (r.success) this.hooks.floor(r.data);
-          else this.hooks.log?.(`supervisor stream: bad floor ${r.error.message.slice(0, 200)}`);
+          const r = SupervisorStreamMessageSchema.safeParse(msg);
+          if (!r.success) this.hooks.log?.(`supervisor stream: unexpected message ${r.error.message.slice(0, 200)}`);
+          else if (r.data.type === 'floor') this.hooks.floor(r.data.floor);
+          else this.hooks.log?.(`supervisor stream: ${r.data.code} ${r.data.message}`);
         },
       });
     }

@@ -4,20 +4,13 @@
  * and message when it refuses, never a stack trace.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { MutationArgsSchemas, type MutationType } from '../../../shared/contract/hub-api';
 import type { DesktopResponse } from '../../../shared/contract/desktop';
-import {
-  MetricsReportSchema, OfferAnswerResponseSchema, PresenceResponseSchema, PresenceSetResponseSchema, PullResponseSchema,
-  HeartbeatResponseSchema, type CollisionActivity,
-} from '../../../shared/contract/routing';
-import { FloorSchema } from '../../../shared/contract/supervisor';
+import type { Mutation } from '../../../shared/contract/hub-api';
+import { HUB_ROUTES } from '../../../shared/contract/hub-routes';
+import type { CollisionActivity, HubInsight } from '../../../shared/contract/routing';
 import type { Agent } from '../../../shared/domain';
 import { CoreError } from '../errors';
 import { HubClient, HubRequestError, NetworkError } from '../sync/hub-client';
-import { HubInsightCloseResponseSchema, HubInsightsResponseSchema, RuleNamesResponseSchema, type HubInsight } from '../../../shared/contract/routing';
-
-const Ok = z.object({}).catchall(z.unknown());
 
 export class OnlineApi {
   constructor(private readonly session: () => { hub_url: string; token: string; agent: Agent | null } | null) {}
@@ -44,42 +37,40 @@ export class OnlineApi {
   }
 
   presence(): Promise<DesktopResponse<'presence.get'>> {
-    return this.call('presence', (c) => c.request(PresenceResponseSchema, 'GET', '/v1/routing/presence'));
+    return this.call('presence', (c) => c.call(HUB_ROUTES.presence, {}));
   }
 
   async setPresence(activityId: string, agentId?: string): Promise<DesktopResponse<'presence.set'>> {
     const me = this.session()?.agent?.id;
     if (agentId && agentId !== me) this.requireSupervisor("Moving another agent's presence");
-    return this.call('presence', (c) => c.request(PresenceSetResponseSchema, 'PUT', '/v1/routing/presence', { activity_id: activityId, ...(agentId ? { agent_id: agentId } : {}) }));
+    return this.call('presence', (c) => c.call(HUB_ROUTES.setPresence, { body: { activity_id: activityId, ...(agentId ? { agent_id: agentId } : {}) } }));
   }
 
   async answerOffer(conversationId: string, answer: 'accept' | 'reject', offerId?: string): Promise<void> {
-    await this.call(`${answer}ing an offer`, (c) => c.request(OfferAnswerResponseSchema, 'POST',
-      `/v1/routing/offers/${encodeURIComponent(conversationId)}/${answer}`, offerId ? { offer_id: offerId } : {}));
+    await this.call(`${answer}ing an offer`, (c) => c.call(answer === 'accept' ? HUB_ROUTES.acceptOffer : HUB_ROUTES.rejectOffer,
+      { params: { id: conversationId }, body: offerId ? { offer_id: offerId } : {} }));
   }
 
   pull(): Promise<DesktopResponse<'queue.pull'>> {
-    return this.call('taking the next conversation', (c) => c.request(PullResponseSchema, 'POST', '/v1/routing/pull', {}));
+    return this.call('taking the next conversation', (c) => c.call(HUB_ROUTES.pull, {}));
   }
 
   async heartbeat(conversationId: string, activity: CollisionActivity): Promise<void> {
-    await this.call('collision presence', (c) => c.request(HeartbeatResponseSchema, 'POST', '/v1/routing/collision/heartbeat', { conversation_id: conversationId, activity }));
+    await this.call('collision presence', (c) => c.call(HUB_ROUTES.heartbeat, { body: { conversation_id: conversationId, activity } }));
   }
 
   async floor(): Promise<DesktopResponse<'floor.get'>> {
     this.requireSupervisor('The floor');
-    return this.call('the floor', (c) => c.request(FloorSchema, 'GET', '/v1/supervisor/floor'));
+    return this.call('the floor', (c) => c.call(HUB_ROUTES.floor, {}));
   }
 
   /**
    * A change to a conversation outside this desktop's cache (a supervisor acting from the
    * floor on someone else's conversation): sent to the hub at once, refused with the hub's reason.
    */
-  async mutate(type: MutationType, args: Record<string, unknown>): Promise<void> {
-    const check = MutationArgsSchemas[type].safeParse(args);
-    if (!check.success) throw new CoreError('invalid', check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  async mutate(m: Omit<Mutation, 'id'>): Promise<void> {
     const id = randomUUID();
-    const { results } = await this.call('changing a conversation outside your inbox', (c) => c.mutations([{ id, type, args: check.data }]));
+    const { results } = await this.call('changing a conversation outside your inbox', (c) => c.mutations([{ id, ...m }]));
     const r = results.find((x) => x.id === id);
     if (!r) throw new CoreError('offline', 'the hub did not answer the change; try again');
     if (!r.ok) throw new CoreError(r.error.code, r.error.message);
@@ -87,29 +78,28 @@ export class OnlineApi {
 
   async message(agentId: string, text: string): Promise<void> {
     this.requireSupervisor('Messaging an agent');
-    await this.call('messaging an agent', (c) => c.request(Ok, 'POST', '/v1/supervisor/message', { agent_id: agentId, text }));
+    await this.call('messaging an agent', (c) => c.call(HUB_ROUTES.messageAgent, { body: { agent_id: agentId, text } }));
   }
 
   async insights(departmentId?: string): Promise<HubInsight[]> {
-    const q = departmentId ? `?${new URLSearchParams({ department_id: departmentId })}` : '';
-    return (await this.call('insights', (c) => c.request(HubInsightsResponseSchema, 'GET', `/v1/routing/insights${q}`))).insights;
+    return (await this.call('insights', (c) => c.call(HUB_ROUTES.insights, { query: departmentId ? { department_id: departmentId } : {} }))).insights;
   }
 
   async closeInsight(id: string, resolution: string): Promise<HubInsight> {
-    return (await this.call('closing an insight', (c) => c.request(HubInsightCloseResponseSchema, 'POST', `/v1/routing/insights/${encodeURIComponent(id)}/close`, { resolution }))).insight;
+    return (await this.call('closing an insight', (c) => c.call(HUB_ROUTES.closeInsight, { params: { id }, body: { resolution } }))).insight;
   }
 
   async ruleNames(): Promise<Map<string, string>> {
-    const { config } = await this.call('routing rules', (c) => c.request(RuleNamesResponseSchema, 'GET', '/v1/routing/config'));
+    const { config } = await this.call('routing rules', (c) => c.call(HUB_ROUTES.routingConfig, {}));
     return new Map(config.rules.map((r) => [r.id, r.name]));
   }
 
   metricsMe(from: string, to: string): Promise<DesktopResponse<'metrics.me'>> {
-    return this.call('your figures', (c) => c.request(MetricsReportSchema, 'GET', `/v1/metrics/me?${new URLSearchParams({ from, to })}`));
+    return this.call('your figures', (c) => c.call(HUB_ROUTES.metricsMe, { query: { from, to } }));
   }
 }
 
-/** The last `days` days up to today (UTC dates), as /v1/metrics takes them. */
+/** The last `days` days up to today (UTC dates), as the hub's metrics take them. */
 export function lastDays(days: number, now = Date.now()): { from: string; to: string } {
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   return { from: day(now - (days - 1) * 86_400_000), to: day(now) };

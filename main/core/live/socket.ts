@@ -3,7 +3,7 @@
  * as the sync stream) after every close, until stopped. Messages that are not JSON are dropped.
  */
 import WebSocket from 'ws';
-import { backoffDelay } from '../sync/backoff';
+import { backoffDelay } from '../../../shared/backoff';
 
 export interface ReconnectingSocketOptions {
   url: string;
@@ -66,7 +66,7 @@ export class ReconnectingSocket {
       this.ws = null;
       this.setUp(false);
       if (this.stopped) return;
-      const delay = backoffDelay(this.failures++, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+      const delay = backoffDelay(this.failures++, { baseMs: this.opts.backoffBaseMs, maxMs: this.opts.backoffMaxMs });
       this.timer = setTimeout(() => { this.timer = null; this.connect(); }, delay);
       this.timer.unref();
     });

@@ -89,7 +89,7 @@ export class SyncApplier {
   owner(): ScopeOwner {
     const agent = this.meta.get('agent');
     if (!agent) throw new Error('no agent in the cache: log in first');
-    return { agentId: agent.id, teamIds: new Set(agent.team_ids) };
+    return { agent_id: agent.id, team_ids: new Set(agent.team_ids) };
   }
 
   /** Who we are, as the hub says (GET /v1/me): the scope rule reads the agent's teams from here. */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDesktopService } from '../core';
 import { startWorld, type World } from '../../../testing/desktop/hub-harness';
 import { cacheEntities, prng } from '../../../testing/desktop/compare';
+import { request } from '../service';
 
 const SEEDS = Number(process.env.TEND_CONVERGENCE_SEEDS ?? 200);
 const CHUNK = 20;
@@ -48,7 +49,7 @@ async function runSeed(seed: number): Promise<void> {
     const first = await t.post({ handle: pick(handles), text: `seed ${seed} hello` });
     posts.push(first);
     await t.act(agents.other, { type: 'assign', args: { conversation_id: first.conversation_id, assignee_id: agents.me } });
-    await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+    await request(core, 'session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
 
     for (let step = 0; step < STEPS; step++) {
       const r = rnd();
@@ -62,14 +63,14 @@ async function runSeed(seed: number): Promise<void> {
       } else if (r < 0.55 && posts.length) {
         await t.act(agents.other, { type: 'set_status', args: { conversation_id: pick(posts).conversation_id, status: pick(['resolved', 'open', 'pending']) } });
       } else if (r < 0.8) {
-        const { items } = await core.handle('inbox.list', { tab: pick(['mine', 'mine', 'team'] as const), limit: 50 });
+        const { items } = await request(core, 'inbox.list', { tab: pick(['mine', 'mine', 'team'] as const), limit: 50 });
         if (items.length) {
           const c = pick(items);
           // the composer opens on the conversation's draft (a refused reply comes back there) and the agent adds to it
-          const draft = await core.handle('draft.get', { conversation_id: c.id });
+          const draft = await request(core, 'draft.get', { conversation_id: c.id });
           const text = draft ? `${draft.text} + reply ${seed}-${step}` : `reply ${seed}-${step}`;
-          if (rnd() < 0.5) await core.handle('draft.save', { conversation_id: c.id, text, visibility: 'public' });
-          const { message_id } = await core.handle('reply.send', { conversation_id: c.id, text, visibility: 'public', resolve: rnd() < 0.25 });
+          if (rnd() < 0.5) await request(core, 'draft.save', { conversation_id: c.id, text, visibility: 'public' });
+          const { message_id } = await request(core, 'reply.send', { conversation_id: c.id, text, visibility: 'public', resolve: rnd() < 0.25 });
           replies.push({ id: message_id, conversation_id: c.id, text });
           if (!connected) totals.offlineReplies++;
         }
@@ -118,7 +119,7 @@ async function runSeed(seed: number): Promise<void> {
       } else {
         expect(rows[0].n).toBe(0);
         // refused by the hub: never lost — it is the conversation's draft again, or went out inside a later reply
-        const draft = await core.handle('draft.get', { conversation_id: reply.conversation_id });
+        const draft = await request(core, 'draft.get', { conversation_id: reply.conversation_id });
         const [later] = await world.hub.db.query<{ n: number }>(
           "SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND direction = 'outbound' AND position($2 in text) > 0",
           [reply.conversation_id, reply.text]);

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LocalDesktopService } from '../core';
 import { startWorld, type World } from '../../../testing/desktop/hub-harness';
+import { request } from '../service';
 
 const REPO = path.resolve(__dirname, '../../..');
 const REPLIES = 30;
@@ -56,16 +57,16 @@ it('replies queued before a SIGKILL mid-drain are delivered exactly once after r
 
   // Queue the replies while the core is offline, keep a draft beside them, then close.
   const core = new LocalDesktopService({ dataDir: dir, sync: { live: false } });
-  await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+  await request(core, 'session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
   await core.engine.syncNow();
-  expect((await core.handle('inbox.counts', {})).mine).toBe(3);
+  expect((await request(core, 'inbox.counts', {})).mine).toBe(3);
   await core.engine.stop();
   const ids: string[] = [];
   for (let i = 0; i < REPLIES; i++) {
-    const { message_id } = await core.handle('reply.send', { conversation_id: conversations[i % 2], text: `reply ${i}`, visibility: 'public' });
+    const { message_id } = await request(core, 'reply.send', { conversation_id: conversations[i % 2], text: `reply ${i}`, visibility: 'public' });
     ids.push(message_id);
   }
-  await core.handle('draft.save', { conversation_id: conversations[2], text: 'half-written answer', visibility: 'public' });
+  await request(core, 'draft.save', { conversation_id: conversations[2], text: 'half-written answer', visibility: 'public' });
   await core.close();
 
   // Drain, and kill it as soon as the first reply has been acknowledged.
@@ -97,7 +98,7 @@ it('replies queued before a SIGKILL mid-drain are delivered exactly once after r
 
   const after = new LocalDesktopService({ dataDir: dir, sync: { live: false } });
   try {
-    expect((await after.handle('draft.get', { conversation_id: conversations[2] }))?.text).toBe('half-written answer');
+    expect((await request(after, 'draft.get', { conversation_id: conversations[2] }))?.text).toBe('half-written answer');
     expect(after.outbox.pendingCount()).toBe(0);
   } finally {
     await after.close();

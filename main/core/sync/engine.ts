@@ -13,7 +13,7 @@ import { StreamMessageSchema, type ChangesPage, type Mutation } from '../../../s
 import { LIMITS } from '../../../shared/domain';
 import type { Outbox, OutboxRow } from '../outbox';
 import { GapError, type SyncApplier } from './apply';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../../../shared/backoff';
 import { HubClient, HubRequestError, NetworkError } from './hub-client';
 
 const sameTeams = (a: string[], b: string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
@@ -144,7 +144,7 @@ export class SyncEngine {
     }
     if (err instanceof NetworkError) this.setOnline(false);
     if (this.stopped) return;
-    const delay = backoffDelay(this.failures++, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+    const delay = backoffDelay(this.failures++, { baseMs: this.opts.backoffBaseMs, maxMs: this.opts.backoffMaxMs });
     this.retryTimer = setTimeout(() => { this.retryTimer = null; this.needPull = true; this.kick(); }, delay);
     this.retryTimer.unref();
   }
@@ -379,7 +379,7 @@ export class SyncEngine {
       this.ws = null;
       if (this.stopped) return;
       this.setOnline(false);
-      const delay = backoffDelay(this.wsFailures++, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+      const delay = backoffDelay(this.wsFailures++, { baseMs: this.opts.backoffBaseMs, maxMs: this.opts.backoffMaxMs });
       this.wsTimer = setTimeout(() => { this.wsTimer = null; this.connectStream(); }, delay);
       this.wsTimer.unref();
     });

@@ -1,9 +1,11 @@
-/** The hub's HTTP API as the desktop calls it; every answer is parsed with the shared contract. */
+/**
+ * The hub's HTTP API as the desktop calls it: every call names a row of the route table
+ * (shared/contract/hub-routes.ts), which gives its method and path; every answer is parsed with
+ * the row's response schema.
+ */
 import type { z } from 'zod';
-import {
-  ApiErrorSchema, BootstrapPageSchema, ChangesPageSchema, HydrateResponseSchema, LoginResponseSchema, MeResponseSchema,
-  MutationResultsSchema, type Mutation,
-} from '../../../shared/contract/hub-api';
+import { ApiErrorSchema, type Mutation } from '../../../shared/contract/hub-api';
+import { HUB_ROUTES, HUB_STREAMS, routePath, type HubRoute, type HubStream, type RouteCall, type RouteResponse } from '../../../shared/contract/hub-routes';
 import { LIMITS } from '../../../shared/domain';
 
 /** The hub could not be reached, or answered 5xx: retry later. */
@@ -20,8 +22,15 @@ export class HubClient {
 
   setToken(token: string | null): void { this.token = token; }
 
-  /** One call parsed with `schema` (routing, supervisor and metrics endpoints use it directly). */
-  async request<S extends z.ZodTypeAny>(schema: S, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<z.infer<S>> {
+  /** One route of the table: its path parameters filled in, its query appended, its answer parsed. */
+  call<R extends HubRoute>(route: R, input: RouteCall<R>): Promise<RouteResponse<R>> {
+    const { params, query, body } = input as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+    const q = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)])).toString() : '';
+    const sent = body ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+    return this.request(route.response, route.method, `${routePath(route, params)}${q ? `?${q}` : ''}`, sent) as Promise<RouteResponse<R>>;
+  }
+
+  private async request<S extends z.ZodType>(schema: S, method: HubRoute['method'], path: string, body?: unknown): Promise<z.output<S>> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.baseUrl), {
@@ -50,21 +59,18 @@ export class HubClient {
     return parsed.data;
   }
 
-  login(email: string, password: string) { return this.request(LoginResponseSchema, 'POST', '/v1/auth/login', { email, password }); }
-  me() { return this.request(MeResponseSchema, 'GET', '/v1/me'); }
+  login(email: string, password: string) { return this.call(HUB_ROUTES.login, { body: { email, password } }); }
+  me() { return this.call(HUB_ROUTES.me, {}); }
   bootstrap(cursor: string | null, limit: number = LIMITS.syncPageMax) {
-    const q = new URLSearchParams({ limit: String(limit) });
-    if (cursor !== null) q.set('cursor', cursor);
-    return this.request(BootstrapPageSchema, 'GET', `/v1/sync/bootstrap?${q}`);
+    return this.call(HUB_ROUTES.bootstrap, { query: { limit, ...(cursor !== null ? { cursor } : {}) } });
   }
-  changes(since: number, limit: number = LIMITS.syncPageMax) {
-    return this.request(ChangesPageSchema, 'GET', `/v1/sync/changes?since=${since}&limit=${limit}`);
-  }
-  hydrate(customerIds: string[]) { return this.request(HydrateResponseSchema, 'POST', '/v1/sync/hydrate', { customer_ids: customerIds }); }
-  mutations(mutations: Mutation[]) { return this.request(MutationResultsSchema, 'POST', '/v1/mutations', { mutations }); }
+  changes(since: number, limit: number = LIMITS.syncPageMax) { return this.call(HUB_ROUTES.changes, { query: { since, limit } }); }
+  hydrate(customerIds: string[]) { return this.call(HUB_ROUTES.hydrate, { body: { customer_ids: customerIds } }); }
+  mutations(mutations: Mutation[]) { return this.call(HUB_ROUTES.mutations, { body: { mutations } }); }
 
-  streamUrl(path = '/v1/sync/stream'): string {
-    const u = new URL(path, this.baseUrl);
+  /** The WebSocket URL of a stream of the table (default: sync). */
+  streamUrl(stream: HubStream = HUB_STREAMS.sync): string {
+    const u = new URL(stream.path, this.baseUrl);
     u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
     return u.toString();
   }

@@ -7,6 +7,7 @@ import { LocalDesktopService } from '../core';
 import { startWorld, type Tenant, type World } from '../../../testing/desktop/hub-harness';
 import { cacheEntities } from '../../../testing/desktop/compare';
 import { createDesktopCore } from '../index';
+import { request } from '../service';
 
 let world: World;
 let t: Tenant;
@@ -22,7 +23,7 @@ async function login(): Promise<void> {
   dir = mkdtempSync(path.join(tmpdir(), 'tend-live-'));
   // no polling: anything that arrives without an explicit sync came over the stream
   core = new LocalDesktopService({ dataDir: dir, sync: { pollMs: 3_600_000, backoffBaseMs: 50 } });
-  await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+  await request(core, 'session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
   await core.engine.syncNow();
 }
 
@@ -40,8 +41,8 @@ it('a new post in our team queue arrives over the live stream', async () => {
   await when(() => core.engine.online);
   const p = await t.post({ handle: '@zed', text: 'my router is on fire' });
   await when(hasConversation(p.conversation_id));
-  expect((await core.handle('inbox.list', { tab: 'team' })).items.map((i) => i.id)).toContain(p.conversation_id);
-  expect((await core.handle('search', { query: 'rout' })).hits.map((h) => h.conversation_id)).toEqual([p.conversation_id]);
+  expect((await request(core, 'inbox.list', { tab: 'team' })).items.map((i) => i.id)).toContain(p.conversation_id);
+  expect((await request(core, 'search', { query: 'rout' })).hits.map((h) => h.conversation_id)).toEqual([p.conversation_id]);
 });
 
 it('a reply to a conversation reassigned meanwhile comes back as the draft with the reason', async () => {
@@ -50,11 +51,11 @@ it('a reply to a conversation reassigned meanwhile comes back as the draft with 
   await t.act(t.agents.other, { type: 'assign', args: { conversation_id: p.conversation_id, assignee_id: t.agents.me } });
   await core.engine.syncNow();
   await core.engine.stop();
-  await core.handle('reply.send', { conversation_id: p.conversation_id, text: 'Refund is on its way', visibility: 'public' });
+  await request(core, 'reply.send', { conversation_id: p.conversation_id, text: 'Refund is on its way', visibility: 'public' });
   await t.act(t.agents.other, { type: 'assign', args: { conversation_id: p.conversation_id, assignee_id: t.agents.other } });
   core.engine.start();
   await core.engine.syncNow();
-  const draft = await core.handle('draft.get', { conversation_id: p.conversation_id });
+  const draft = await request(core, 'draft.get', { conversation_id: p.conversation_id });
   expect(draft).toMatchObject({ text: 'Refund is on its way', rejected: { code: 'conversation_reassigned' } });
   expect(core.outbox.all()).toEqual([]);
   // and the conversation left our scope with its customer
@@ -81,8 +82,8 @@ it('a mutation id the hub holds with another payload (409 id_reused): the reply 
   await t.act(t.agents.other, { type: 'assign', args: { conversation_id: p.conversation_id, assignee_id: t.agents.me } });
   await core.engine.syncNow();
   await core.engine.stop();
-  await core.handle('reply.send', { conversation_id: p.conversation_id, text: 'It ships today', visibility: 'public' });
-  await core.handle('conversation.setStatus', { conversation_id: p.conversation_id, status: 'pending' });
+  await request(core, 'reply.send', { conversation_id: p.conversation_id, text: 'It ships today', visibility: 'public' });
+  await request(core, 'conversation.setStatus', { conversation_id: p.conversation_id, status: 'pending' });
   const [reply, status] = core.outbox.all();
   // the ids were used meanwhile for other changes (a bug elsewhere, a restored backup…)
   const signIn = await fetch(new URL('/v1/auth/login', world.hub.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: t.emails.me, password: t.password }) });
@@ -100,7 +101,7 @@ it('a mutation id the hub holds with another payload (409 id_reused): the reply 
 
   core.engine.start();
   await core.engine.syncNow();
-  expect(await core.handle('draft.get', { conversation_id: p.conversation_id })).toMatchObject({ text: 'It ships today', rejected: { code: 'id_reused' } });
+  expect(await request(core, 'draft.get', { conversation_id: p.conversation_id })).toMatchObject({ text: 'It ships today', rejected: { code: 'id_reused' } });
   expect(core.outbox.all()).toEqual([]);
   const [row] = await world.hub.db.query<{ status: string; tags: string[] }>('SELECT status, tags FROM conversations WHERE id = $1', [p.conversation_id]);
   expect(row).toEqual({ status: 'pending', tags: ['other'] });
@@ -117,16 +118,16 @@ it('an expired session goes back to login with the cache, drafts and outbox kept
   await core.engine.syncNow();
   await world.hub.db.query('DELETE FROM sessions WHERE agent_id = $1', [t.agents.me]);
   await core.engine.stop();
-  await core.handle('reply.send', { conversation_id: p.conversation_id, text: 'Refunding the second charge', visibility: 'public' });
-  await core.handle('draft.save', { conversation_id: p.conversation_id, text: 'more to say', visibility: 'public' });
+  await request(core, 'reply.send', { conversation_id: p.conversation_id, text: 'Refunding the second charge', visibility: 'public' });
+  await request(core, 'draft.save', { conversation_id: p.conversation_id, text: 'more to say', visibility: 'public' });
   core.engine.start();
   await core.engine.idle();
-  const status = await core.handle('session.status', {});
+  const status = await request(core, 'session.status', {});
   expect(status).toMatchObject({ logged_in: false, online: false, outbox_count: 1, hub_url: world.hub.url });
-  expect((await core.handle('inbox.list', { tab: 'mine' })).items.map((i) => i.id)).toEqual([p.conversation_id]);
-  await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+  expect((await request(core, 'inbox.list', { tab: 'mine' })).items.map((i) => i.id)).toEqual([p.conversation_id]);
+  await request(core, 'session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
   await core.engine.syncNow();
-  expect((await core.handle('draft.get', { conversation_id: p.conversation_id }))?.text).toBe('more to say');
+  expect((await request(core, 'draft.get', { conversation_id: p.conversation_id }))?.text).toBe('more to say');
   expect(core.outbox.pendingCount()).toBe(0);
   await t.deliveriesSettled();
   expect([...(await t.sandboxCounts()).values()]).toEqual([1]);
@@ -141,11 +142,11 @@ it('the worker-thread core logs in, syncs and sends like the in-process one', as
   try {
     const events: string[] = [];
     worker.on('session.changed', (s) => events.push(`${s.online}`));
-    await worker.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+    await request(worker, 'session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
     await worker.idle();
-    const { items } = await worker.handle('inbox.list', { tab: 'team' });
+    const { items } = await request(worker, 'inbox.list', { tab: 'team' });
     expect(items.map((i) => i.id)).toContain(p.conversation_id);
-    const { message_id } = await worker.handle('reply.send', { conversation_id: p.conversation_id, text: 'Yes, 10 to 4', visibility: 'public' });
+    const { message_id } = await request(worker, 'reply.send', { conversation_id: p.conversation_id, text: 'Yes, 10 to 4', visibility: 'public' });
     await worker.idle();
     await t.deliveriesSettled();
     expect((await t.sandboxCounts()).get(message_id)).toBe(1);

@@ -1,28 +1,19 @@
-import type { Conversation } from '../../../shared/domain';
+import { PRIORITY_RANK, type Conversation } from '../../../shared/domain';
+import { inDirectScope, type ScopeOwner } from '../../../shared/scope';
+
+export type { ScopeOwner } from '../../../shared/scope';
 
 /** Inbox tab a conversation belongs to for this agent; 'history' = only kept as customer history. */
 export type Tab = 'mine' | 'team' | 'snoozed' | 'resolved' | 'history';
 
-export interface ScopeOwner { agentId: string; teamIds: ReadonlySet<string> }
-
-/**
- * The scope rule, shared with the hub: a conversation is in the agent's core scope when it is
- * assigned to them, or unassigned in one of their teams. The cache also keeps every other
- * conversation of those conversations' customers (their history).
- */
-export function inCoreScope(c: Pick<Conversation, 'assignee_id' | 'team_id'>, owner: ScopeOwner): boolean {
-  if (c.assignee_id === owner.agentId) return true;
-  return c.assignee_id === null && c.team_id !== null && owner.teamIds.has(c.team_id);
-}
-
 export function tabOf(c: Pick<Conversation, 'assignee_id' | 'team_id' | 'status'>, owner: ScopeOwner): Tab {
-  if (!inCoreScope(c, owner)) return 'history';
+  // the scope rule is shared/scope.ts; the cache also keeps the customers' other conversations (history)
+  if (!inDirectScope(c, owner)) return 'history';
   if (c.status === 'resolved') return 'resolved';
   if (c.status === 'snoozed') return 'snoozed';
-  return c.assignee_id === owner.agentId ? 'mine' : 'team';
+  return c.assignee_id === owner.agent_id ? 'mine' : 'team';
 }
 
-const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
 export const priorityRank = (p: Conversation['priority']): number => PRIORITY_RANK[p];
 /** Every rank a conversation can have, highest first. */
 export const PRIORITY_RANKS: readonly number[] = Object.values(PRIORITY_RANK).sort((a, b) => b - a);

@@ -2,6 +2,7 @@
  * How the renderer reaches the desktop core: Electron's preload bridge (`window.tend`) when
  * present, else the web host's WebSocket. Both speak the same contract and return Results.
  */
+import { backoffDelay } from '../../../shared/backoff';
 import type { DesktopEventName, Result } from '../../../shared/contract/desktop';
 
 export interface Transport {
@@ -64,7 +65,7 @@ class WebSocketTransport implements Transport {
       for (const [, done] of this.pending) done({ ok: false, error: { code: 'disconnected', message: 'lost the connection to the Tend host' } });
       this.pending.clear();
       // Reconnect with backoff and jitter; the host may be restarting.
-      const delay = Math.min(5000, 250 * 2 ** this.retry++) * (0.5 + Math.random() / 2);
+      const delay = backoffDelay(this.retry++, { baseMs: 250, maxMs: 5000 });
       setTimeout(() => this.connect(), delay);
     };
   }

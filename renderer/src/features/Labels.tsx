@@ -6,7 +6,7 @@
 import { PencilLine } from 'lucide-react';
 import { useState } from 'react';
 import type { LabelTask } from '../../../shared/contract/desktop';
-import type { Conversation } from '../../../shared/domain';
+import { PRIORITY_RANK, type Conversation } from '../../../shared/domain';
 import { act } from '../api/mutations';
 import { keys, queryClient } from '../api/queries';
 import { sentimentText } from '../app/format';
@@ -35,8 +35,6 @@ export function analysisSummary(a: Analysis, priority?: string): string {
   return [s?.label, a.intent && `${human(a.intent)}${a.topic ? ` → ${human(a.topic)}` : ''}`, priority && `${priority} priority`].filter(Boolean).join(', ');
 }
 
-const RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
-
 /**
  * Why the conversation's priority differs from what the analysis suggested: an agent set it, or
  * routing raised it (an SLA breach escalates by one step). Null when they agree.
@@ -49,7 +47,7 @@ export function priorityChange(c: Conversation): string | null {
   if (corrected) return `set to ${c.priority} by ${corrected}`;
   const escalation = a.escalation as { reason?: string } | undefined;
   if (escalation?.reason) return `raised to ${c.priority}: ${escalation.reason}`;
-  return RANK[c.priority] > RANK[suggested] ? `raised to ${c.priority} by routing (SLA escalation or a rule)` : `lowered to ${c.priority} by an agent or a rule`;
+  return PRIORITY_RANK[c.priority] > PRIORITY_RANK[suggested] ? `raised to ${c.priority} by routing (SLA escalation or a rule)` : `lowered to ${c.priority} by an agent or a rule`;
 }
 
 /** The thread header's analysis line: every label, which ones an agent corrected, and the reason. */

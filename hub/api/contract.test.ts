@@ -1,0 +1,122 @@
+/**
+ * The route table (shared/contract/hub-routes.ts) and what the hub serves are the same: no route
+ * on one side only, and every answer parses with the table's schema (the desktop's HubClient
+ * parses with exactly these).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { z } from 'zod';
+import { HUB_ROUTES, HUB_STREAMS, routePath, type HubRoute, type HubRouteName } from '../../shared/contract/hub-routes';
+import type { Db } from '../db/db';
+import { migrate } from '../db/migrate';
+import { startHub, type Hub } from '../hub';
+import { hubModules } from '../modules';
+import { ChangeLog } from '../sync/changelog';
+import { buildServer } from './server';
+import { openTestDb } from '../../testing/hub/testdb';
+import { call, login } from '../../testing/hub/client';
+import { conversation, seedWorld, type World } from '../../testing/hub/fixtures';
+
+let db: Db;
+let hub: Hub;
+let w: World;
+let tokA: string, tokBoss: string;
+
+beforeAll(async () => {
+  db = await openTestDb('contract');
+  hub = await startHub({ database: db, routing: { tickMs: 50 }, outbound: { dispatcher: false }, channels: false });
+  w = await seedWorld(hub.log);
+  [tokA, tokBoss] = await Promise.all([login(hub.url, w.emails.a), login(hub.url, w.emails.supervisor)]);
+});
+afterAll(async () => {
+  await hub?.close();
+  await db?.close();
+});
+
+describe('the route table', () => {
+  it('names exactly the routes a hub with every module serves under /v1', async () => {
+    const served: string[] = [];
+    const log = new ChangeLog(db);
+    await migrate(db);
+    const parts = hubModules({ db, log, onError: (err) => { throw err; } }, { routing: true, metrics: true, supervisor: true, channels: false, outbound: { dispatcher: false } });
+    const app = await buildServer({ authenticate: parts.accounts.authenticate });
+    app.addHook('onRoute', (r) => {
+      for (const m of [r.method].flat()) if (m !== 'HEAD' && r.url.startsWith('/v1/')) served.push(`${m} ${r.url}`);
+    });
+    for (const m of parts.modules) await m.routes?.(app);
+    await app.ready();
+    await app.close();
+    const table = [...Object.values(HUB_ROUTES), ...Object.values(HUB_STREAMS)].map((r) => `${r.method} ${r.path}`);
+    expect([...new Set(served)].sort()).toEqual([...table].sort());
+  });
+
+  it("every answer parses with the table's schema", async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const asked = new Set<HubRouteName>();
+    const ask = async <N extends HubRouteName>(name: N, token: string | null, input: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {}, status = 200) => {
+      const route: HubRoute = HUB_ROUTES[name];
+      const q = input.query ? `?${new URLSearchParams(input.query)}` : '';
+      const r = await call(hub.url, route.method, `${routePath(route, input.params)}${q}`, { token: token ?? undefined, body: input.body ?? (route.body ? {} : undefined) });
+      expect(r.status, `${name}: ${r.text}`).toBe(status);
+      asked.add(name);
+      if (status !== 200) return null;
+      const parsed = route.response.safeParse(r.json);
+      expect(parsed.success, `${name}: ${parsed.success ? '' : parsed.error.message}`).toBe(true);
+      return parsed.data as z.output<(typeof HUB_ROUTES)[N]['response']>;
+    };
+    await ask('login', null, { body: { email: w.emails.a, password: 'correct horse' } });
+    await ask('me', tokA);
+    const boot = await ask('bootstrap', tokA, { query: { limit: '10' } });
+    await ask('changes', tokA, { query: { since: String(boot!.watermark) } });
+    await ask('hydrate', tokA, { body: { customer_ids: [c.customer_id] } });
+    await ask('mutations', tokA, { body: { mutations: [{ id: randomUUID(), type: 'note', args: { conversation_id: c.id, note_id: randomUUID(), text: 'checked' } }] } });
+    const cfg = await ask('routingConfig', tokBoss);
+    await ask('setRoutingConfig', tokBoss, { body: cfg!.config });
+    await ask('setRoutingRules', tokBoss, { body: { rules: cfg!.config.rules } });
+    // a change of the rules is a new version
+    const rule = { id: 'contract-check', name: 'Contract check', filters: [{ field: 'keywords', op: 'any', values: ['contract-check'] }], targets: [{ queue_id: `q-${w.teamA}` }] };
+    await ask('setRoutingRules', tokBoss, { body: { rules: [...cfg!.config.rules, rule] } });
+    const versions = await ask('ruleVersions', tokBoss);
+    expect(versions!.current).toBeGreaterThan(0);
+    await ask('ruleVersion', tokBoss, { params: { version: String(versions!.current) } });
+    const preview = await ask('previewRules', tokBoss, { body: {} });
+    await ask('applyRules', tokBoss, { body: { rules_version: preview!.rules_version } });
+    await ask('presence', tokA);
+    await ask('setPresence', tokA, { body: { activity_id: 'available' } });
+    await ask('pull', tokA);
+    await ask('acceptOffer', tokA, { params: { id: c.id }, body: {} }, 409); // nothing offered: a refusal in the ApiError shape
+    await ask('rejectOffer', tokA, { params: { id: c.id }, body: {} }, 409);
+    await ask('queues', tokBoss);
+    await ask('insights', tokBoss, { query: {} });
+    await ask('closeInsight', tokBoss, { params: { id: 'no-such-insight' }, body: { resolution: 'done' } }, 404);
+    await ask('heartbeat', tokA, { body: { conversation_id: c.id, activity: 'viewing' } });
+    await ask('claim', tokA, { body: { conversation_id: c.id } });
+    await ask('releaseClaim', tokA, { params: { id: c.id } });
+    await ask('checkReply', tokA, { body: { conversation_id: c.id, seen_up_to: null } });
+    await ask('internalCheckReply', null, { body: { workspace_id: w.ws, conversation_id: c.id, agent_id: w.agentA, seen_up_to: null } }, 503); // one hub: no leader secret
+    await ask('floor', tokBoss);
+    await ask('messageAgent', tokBoss, { body: { agent_id: w.agentA, text: 'hello' } });
+    const range = { from: '2026-11-01', to: '2026-11-30' };
+    await ask('metricsReport', tokBoss, { query: range });
+    await ask('metricsMe', tokA, { query: range });
+    const settings = await ask('metricsSettings', tokBoss);
+    await ask('setMetricsSettings', tokBoss, { body: { sla: settings!.sla } }, 403); // admins only
+    expect(Object.keys(HUB_ROUTES).filter((n) => !asked.has(n as HubRouteName))).toEqual([]);
+  });
+
+  it("the streams' first messages parse with the table's schemas", async () => {
+    const first = (path: string, token: string, send?: unknown) => new Promise<unknown>((resolve, reject) => {
+      const ws = new WebSocket(`${hub.url.replace('http', 'ws')}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      ws.once('open', () => { if (send) ws.send(JSON.stringify(send)); });
+      ws.once('message', (raw) => { resolve(JSON.parse(raw.toString())); ws.close(); });
+      ws.once('error', reject);
+    });
+    const sync = await first(HUB_STREAMS.sync.path, tokA, { type: 'subscribe', since: 0 });
+    expect(HUB_STREAMS.sync.websocket.server.safeParse(sync).success).toBe(true);
+    const floor = await first(HUB_STREAMS.supervisor.path, tokBoss);
+    expect(HUB_STREAMS.supervisor.websocket.server.safeParse(floor).success).toBe(true);
+    // the routing stream speaks when there is something to say: its client messages are checked instead
+    expect(HUB_STREAMS.routing.websocket.client.safeParse({ type: 'heartbeat', conversation_id: 'c', activity: 'typing' }).success).toBe(true);
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * How a module serves a route of the contract's table (shared/contract/hub-routes.ts): the row
+ * gives the method, the path, whether a session is needed, and the schemas; the request's path
+ * parameters, query and body are parsed with them here, once (a 400 `invalid` naming every problem
+ * otherwise), and the handler gets them typed.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { z } from 'zod';
+import type { HubRoute, HubStream } from '../../shared/contract/hub-routes';
+import { parseRequest } from './errors';
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+export interface RouteInput<R extends HubRoute> { params: Out<R['params']>; query: Out<R['query']>; body: Out<R['body']> }
+
+export type RouteHandler<R extends HubRoute> = (req: FastifyRequest, input: RouteInput<R>, reply: FastifyReply) => unknown;
+
+export function serve<R extends HubRoute>(app: FastifyInstance, route: R, handler: RouteHandler<R>): void {
+  app.route({
+    method: route.method,
+    url: route.path,
+    config: { public: route.public === true },
+    handler: (req, reply) => handler(req, {
+      params: route.params ? parseRequest(route.params, req.params, 'path') : undefined,
+      query: route.query ? parseRequest(route.query, req.query, 'query') : undefined,
+      body: route.body ? parseRequest(route.body, req.body ?? {}, 'body') : undefined,
+    } as RouteInput<R>, reply),
+  });
+}
+
+/** A WebSocket route of the table (its messages are parsed by the handler, each as it comes). */
+export function serveStream(app: FastifyInstance, stream: HubStream, handler: (socket: WebSocket, req: FastifyRequest) => void): void {
+  app.get(stream.path, { websocket: true }, handler);
+}

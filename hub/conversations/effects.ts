@@ -1,0 +1,231 @@
+/**
+ * What each mutation type does, one typed handler per type (keyed by the contract's
+ * MutationArgsSchemas, so a new mutation type does not compile without its handler):
+ *  - `check`: refusals of the request itself, beyond the schema (the batch gets a 400 `invalid`);
+ *  - `apply`: the checks that depend on the current state, then the effect, inside the write
+ *    transaction. Returns the result to store with the mutation id.
+ * The pipeline around them (validation, idempotency, the transaction, after-commit effects) is
+ * mutations.ts.
+ */
+import type { MutationArgs, MutationResult, MutationType, RejectionCode } from '../../shared/contract/hub-api';
+import { LIMITS, PrioritySchema, type Analysis, type Channel } from '../../shared/domain';
+import { inDirectScope } from '../../shared/scope';
+import { countForChannel } from '../../shared/text/channel-length';
+import type { LabelTask, MutationHooks } from '../api/module';
+import { sql, type Writer } from '../sync/changelog';
+import type { AgentContext } from '../sync/scope';
+
+/** The conversation row a mutation acts on (read inside the transaction). */
+export interface ConversationRow {
+  id: string;
+  workspace_id: string;
+  channel: Channel;
+  status: string;
+  assignee_id: string | null;
+  team_id: string | null;
+  tags: string[];
+  first_response_at: Date | null;
+  analysis: Analysis;
+  priority: string;
+}
+
+/** A mutation whose args passed the contract's schema: `type` and `args` agree. */
+export type ParsedMutation<T extends MutationType = MutationType> = { [K in T]: { id: string; type: K; args: MutationArgs<K> } }[T];
+
+export interface EffectContext {
+  /** the mutation's id */
+  id: string;
+  w: Writer;
+  agent: AgentContext;
+  conv: ConversationRow;
+  hooks: MutationHooks;
+  /** effects outside the database, run after the commit (never for a repeated mutation) */
+  after: Array<() => Promise<void>>;
+  ok(value: Record<string, unknown>): MutationResult;
+  reject(code: RejectionCode, message: string): MutationResult;
+}
+
+interface MutationHandler<T extends MutationType> {
+  /** a reason the request itself is wrong, or null */
+  check?(args: MutationArgs<T>): string | null;
+  /** the agent's own record about the conversation (handle time), allowed wherever the conversation is now: no scope check */
+  unscoped?: true;
+  apply(x: EffectContext, args: MutationArgs<T>): Promise<MutationResult>;
+}
+
+const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'];
+const PRIORITIES: readonly string[] = PrioritySchema.options;
+
+export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
+  record_handle_time: {
+    check(a) {
+      const problem = handleSpanProblem(a);
+      return problem ? `record_handle_time: ${problem}` : null;
+    },
+    // the agent's own time, wherever the conversation is now (it may have moved on since)
+    unscoped: true,
+    async apply({ w, agent, conv, ok }, a) {
+      await w.query(`INSERT INTO handle_time (span_id, workspace_id, agent_id, conversation_id, started_at, ended_at, active_ms)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (span_id) DO NOTHING`,
+      [a.span_id, conv.workspace_id, agent.id, conv.id, a.started_at, a.ended_at, a.active_ms]);
+      return ok({ conversation_id: conv.id, span_id: a.span_id, active_ms: a.active_ms });
+    },
+  },
+  reply: {
+    async apply({ id, w, agent, conv, hooks, ok, reject }, a) {
+      if (conv.status === 'resolved') return reject('conversation_resolved', 'this conversation was resolved; reopen it to reply');
+      // the composer's count (shared/text/channel-length.ts) is the truth: the hub refuses exactly what it shows as over
+      const count = countForChannel(a.text, conv.channel, a.visibility);
+      if (count.over) return reject('too_long', `${count.count} characters as ${conv.channel} counts them; the limit is ${count.limit}`);
+      if (a.visibility === 'public' && hooks.checkReplyCollision) {
+        const check = hooks.checkReplyCollision({
+          workspace_id: conv.workspace_id, conversation_id: conv.id, agent_id: agent.id,
+          seen_up_to: a.seen_up_to ? Date.parse(a.seen_up_to) : null, confirm_token: a.confirm_collision ?? null,
+        });
+        if (check.decision === 'warn') {
+          return { id, ok: false, error: { code: 'collision', message: check.message, details: { conflicts: check.conflicts, confirm_token: check.confirm_token } } };
+        }
+      }
+      const claim = conv.assignee_id === null; // replying to the queue takes the conversation
+      const [lastInbound] = await w.query<{ platform_id: string | null }>(
+        `SELECT platform_id FROM messages WHERE conversation_id = $1 AND direction = 'inbound' AND visibility = $2
+         ORDER BY created_at DESC, id DESC LIMIT 1`, [conv.id, a.visibility]);
+      await w.update('conversation', conv.id, {
+        ...(claim ? { assignee_id: agent.id } : {}),
+        first_response_at: conv.first_response_at ? undefined : sql('now()'),
+        next_response_due_at: null,
+        last_message_at: sql('now()'),
+        snippet: a.text.slice(0, 200),
+        message_count: sql('message_count + 1'),
+        updated_at: sql('now()'),
+      });
+      await w.insert('message', {
+        id: a.message_id, workspace_id: conv.workspace_id, conversation_id: conv.id, channel: conv.channel,
+        direction: 'outbound', visibility: a.visibility, author_id: agent.id, author_name: agent.name, text: a.text,
+        in_reply_to: lastInbound?.platform_id ?? null, delivery: 'queued', next_attempt_at: sql('now()'), created_at: sql('now()'),
+      });
+      return ok({ message_id: a.message_id, conversation_id: conv.id, assigned: claim });
+    },
+  },
+  note: {
+    async apply({ w, agent, conv, ok }, a) {
+      await w.insert('note', {
+        id: a.note_id, workspace_id: conv.workspace_id, conversation_id: conv.id,
+        author_id: agent.id, author_name: agent.name, text: a.text, created_at: sql('now()'),
+      });
+      return ok({ note_id: a.note_id, conversation_id: conv.id });
+    },
+  },
+  set_status: {
+    check: (a) => (a.status === 'snoozed' && !a.snoozed_until ? 'set_status: snoozed_until is required to snooze' : null),
+    async apply({ w, conv, hooks, after, ok }, a) {
+      await w.update('conversation', conv.id, {
+        status: a.status,
+        snoozed_until: a.status === 'snoozed' ? a.snoozed_until : null,
+        resolved_at: a.status === 'resolved' ? (conv.status === 'resolved' ? undefined : sql('now()')) : null,
+        updated_at: sql('now()'),
+      });
+      if (a.status === 'resolved' && conv.status !== 'resolved' && hooks.afterResolve) {
+        const resolved = hooks.afterResolve;
+        after.push(() => resolved(conv.workspace_id, conv.id));
+      }
+      return ok({ conversation_id: conv.id, status: a.status });
+    },
+  },
+  assign: {
+    async apply({ w, conv, ok, reject }, a) {
+      const team = a.team_id === undefined ? conv.team_id : a.team_id;
+      if (a.assignee_id === null && team === null) return reject('invalid', 'unassigning needs a team queue to return the conversation to');
+      await w.update('conversation', conv.id, { assignee_id: a.assignee_id, team_id: team, updated_at: sql('now()') });
+      return ok({ conversation_id: conv.id, assignee_id: a.assignee_id, team_id: team });
+    },
+  },
+  tag: {
+    async apply({ w, conv, ok, reject }, a) {
+      const tags = new Set(conv.tags);
+      for (const t of a.add) tags.add(t);
+      for (const t of a.remove) tags.delete(t);
+      if (tags.size > LIMITS.tagsPerConversation) return reject('invalid', `a conversation holds at most ${LIMITS.tagsPerConversation} tags`);
+      await w.update('conversation', conv.id, { tags: [...tags].sort(), updated_at: sql('now()') });
+      return ok({ conversation_id: conv.id, tags: [...tags].sort() });
+    },
+  },
+  set_priority: {
+    async apply({ w, conv, ok }, a) {
+      await w.update('conversation', conv.id, { priority: a.priority, updated_at: sql('now()') });
+      return ok({ conversation_id: conv.id, priority: a.priority });
+    },
+  },
+  correct_label: {
+    check(a) {
+      if (a.task === 'priority' && !PRIORITIES.includes(a.label)) return `correct_label: a priority is one of ${PRIORITIES.join(', ')}, got "${a.label}"`;
+      if (a.task === 'sentiment' && !SENTIMENT_LABELS.includes(a.label)) return `correct_label: a sentiment is one of ${SENTIMENT_LABELS.join(', ')}, got "${a.label}"`;
+      return null;
+    },
+    async apply({ w, agent, conv, hooks, after, ok }, a) {
+      const { task, label } = a;
+      const analysis = correctedAnalysis(conv.analysis ?? {}, task, label, agent.name);
+      await w.update('conversation', conv.id, {
+        analysis, ...(task === 'priority' ? { priority: label } : {}), updated_at: sql('now()'),
+      });
+      if (hooks.learnLabel) {
+        const learn = hooks.learnLabel;
+        const texts = await w.query<{ text: string }>(
+          `SELECT text FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY created_at, id LIMIT 20`, [conv.id]);
+        const text = texts.map((t) => t.text).join('\n').slice(0, 5000);
+        if (text.trim()) after.push(() => learn(conv.workspace_id, { text, task, label }));
+      }
+      return ok({ conversation_id: conv.id, task, label, analysis });
+    },
+  },
+};
+
+/** A request-level refusal of one mutation (beyond the schema), or null. */
+export function checkMutation<T extends MutationType>(m: ParsedMutation<T>): string | null {
+  const handler = MUTATION_HANDLERS[m.type] as MutationHandler<T>;
+  return handler.check?.(m.args) ?? null;
+}
+
+/** The scope check every mutation shares, then the mutation's own handler. */
+export async function applyEffect<T extends MutationType>(x: EffectContext, m: ParsedMutation<T>): Promise<MutationResult> {
+  const handler = MUTATION_HANDLERS[m.type] as MutationHandler<T>;
+  if (!handler.unscoped && x.agent.role === 'agent' && !inDirectScope(x.conv, { agent_id: x.agent.id, team_ids: x.agent.team_ids })) {
+    if (x.conv.assignee_id && x.conv.assignee_id !== x.agent.id) {
+      return x.reject('conversation_reassigned', 'this conversation is now assigned to someone else');
+    }
+    return x.reject('forbidden', 'this conversation is not in your queues');
+  }
+  return handler.apply(x, m.args);
+}
+
+/** The conversation's analysis with one label replaced by an agent's correction. */
+export function correctedAnalysis(analysis: Analysis, task: LabelTask, label: string, agentName: string): Analysis {
+  const next: Analysis = { ...analysis };
+  if (task === 'sentiment') {
+    const old = typeof analysis.sentiment?.score === 'number' ? analysis.sentiment.score : 0;
+    // keep the measured score when it agrees with the corrected label, else a typical one for it
+    const agrees = label === 'positive' ? old > 0.05 : label === 'negative' ? old < -0.05 : Math.abs(old) <= 0.05;
+    next.sentiment = { ...(analysis.sentiment ?? {}), label, score: agrees ? old : label === 'positive' ? 0.5 : label === 'negative' ? -0.5 : 0 };
+  } else {
+    (next as Record<string, unknown>)[task] = label;
+  }
+  next.corrected = { ...(analysis.corrected as Record<string, string> | undefined ?? {}), [task]: agentName };
+  // A correction adds to the reason: the analysis' own words stay, so the priority and its reason never disagree.
+  const correction = `${task} ${label}: corrected by ${agentName}`;
+  next.reason = typeof analysis.reason === 'string' && analysis.reason ? `${analysis.reason}; ${correction}` : correction;
+  return next;
+}
+
+/** Longest span a desktop may report, and how far ahead of the hub's clock a desktop's may run. */
+const MAX_SPAN_MS = 12 * 3600_000;
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/** Why a handle-time span cannot be true, or null. */
+function handleSpanProblem(a: { started_at: string; ended_at: string; active_ms: number }): string | null {
+  const from = Date.parse(a.started_at), to = Date.parse(a.ended_at);
+  if (to < from) return 'ended_at is before started_at';
+  if (to - from > MAX_SPAN_MS) return `a span lasts at most ${MAX_SPAN_MS / 3600_000} hours`;
+  if (a.active_ms > to - from + 1000) return `active_ms (${a.active_ms}) is longer than the span (${to - from} ms)`;
+  if (to > Date.now() + CLOCK_SKEW_MS) return 'the span ends in the future';
+  return null;
+}
