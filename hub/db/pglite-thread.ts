@@ -8,6 +8,7 @@
  * plain query issued meanwhile waits for the transaction to end rather than joining it.
  */
 import { Worker } from 'node:worker_threads';
+import { PendingRequests } from '../../shared/pending';
 import type { Queryable } from './queryable';
 
 interface Reply { id?: number; rows?: unknown[]; error?: Record<string, unknown>; notify?: string; payload?: string; ready?: boolean }
@@ -25,9 +26,8 @@ export interface PgliteThread extends Queryable {
 
 export async function openPgliteThread(dataDir: string | undefined): Promise<PgliteThread> {
   const worker = new Worker(new URL('./pglite-thread-entry.mjs', import.meta.url), { workerData: { dataDir } });
-  const pending = new Map<number, { resolve: (rows: any[]) => void; reject: (err: Error) => void }>();
+  const pending = new PendingRequests<unknown[]>();
   const listeners = new Map<string, (payload: string) => void>();
-  let nextId = 1;
   let dead: Error | null = null;
 
   await new Promise<void>((resolve, reject) => {
@@ -39,26 +39,21 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Pgl
   });
   worker.on('message', (m: Reply) => {
     if (m.notify !== undefined) { listeners.get(m.notify)?.(m.payload ?? ''); return; }
-    const p = pending.get(m.id!);
-    if (!p) return;
-    pending.delete(m.id!);
-    if (m.error) p.reject(toError(m.error)); else p.resolve(m.rows ?? []);
+    if (m.id === undefined) return;
+    if (m.error) pending.reject(m.id, toError(m.error)); else pending.resolve(m.id, m.rows ?? []);
   });
   const fail = (err: Error) => {
     dead = err;
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
+    pending.rejectAll(err);
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the database thread stopped (exit code ${code})`)));
 
-  const send = (m: Record<string, unknown>): Promise<any[]> => {
+  const send = (m: Record<string, unknown>): Promise<unknown[]> => {
     if (dead) return Promise.reject(dead);
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ ...m, id });
-    });
+    const { id, answer } = pending.start();
+    worker.postMessage({ ...m, id });
+    return answer;
   };
 
   // The connection's owner: null, or the running transaction (its end is `txEnd`).
@@ -67,7 +62,8 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Pgl
   const idle = async () => { while (inTx) await txEnd; };
 
   const direct: Queryable = {
-    query: (sql, params = []) => send({ op: 'query', sql, params }),
+    // rows as the worker decoded them; their shape is the caller's statement's
+    query: <T>(sql: string, params: unknown[] = []) => send({ op: 'query', sql, params }) as Promise<T[]>,
     exec: async (sql) => { await send({ op: 'exec', sql }); },
   };
 

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DesktopEvent, DesktopEventName, DesktopRequestName, DesktopResponse, ParsedDesktopRequest } from '../../shared/contract/desktop';
+import { PendingRequests } from '../../shared/pending';
 import type { CoreOptions } from './core';
 import { CoreError } from './errors';
 import type { DesktopService } from './service';
@@ -17,8 +18,7 @@ export interface WorkerOptions extends CoreOptions {
 }
 
 export class WorkerDesktopService implements DesktopService {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new PendingRequests<unknown>();
   private readonly events = new EventEmitter();
   private exited = false;
 
@@ -27,17 +27,13 @@ export class WorkerDesktopService implements DesktopService {
     worker.on('message', (msg: FromWorker) => {
       if (msg.kind === 'event') this.events.emit(msg.event, msg.payload);
       else if (msg.kind === 'result') {
-        const p = this.pending.get(msg.id);
-        if (!p) return;
-        this.pending.delete(msg.id);
-        if (msg.ok) p.resolve(msg.value);
-        else p.reject(new CoreError(msg.error.code, msg.error.message));
+        if (msg.ok) this.pending.resolve(msg.id, msg.value);
+        else this.pending.reject(msg.id, new CoreError(msg.error.code, msg.error.message));
       }
     });
     worker.on('exit', (code) => {
       this.exited = true;
-      for (const p of this.pending.values()) p.reject(new CoreError('closed', `desktop core worker exited (${code})`));
-      this.pending.clear();
+      this.pending.rejectAll(new CoreError('closed', `desktop core worker exited (${code})`));
     });
   }
 
@@ -67,11 +63,9 @@ export class WorkerDesktopService implements DesktopService {
 
   private call(msg: ToWorker extends infer T ? (T extends ToWorker ? Omit<T, 'id'> : never) : never): Promise<unknown> {
     if (this.exited) return Promise.reject(new CoreError('closed', 'the desktop core is closed'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...msg, id } as ToWorker);
-    });
+    const { id, answer } = this.pending.start();
+    this.worker.postMessage({ ...msg, id } as ToWorker);
+    return answer;
   }
 
   handle<N extends DesktopRequestName>(name: N, request: ParsedDesktopRequest<N>): Promise<DesktopResponse<N>> {

@@ -4,6 +4,7 @@
  */
 import { backoffDelay } from '../../../shared/backoff';
 import type { DesktopEventName, Result } from '../../../shared/contract/desktop';
+import { PendingRequests } from '../../../shared/pending';
 
 export interface Transport {
   kind: 'electron' | 'web';
@@ -35,8 +36,7 @@ function takeToken(): string {
 class WebSocketTransport implements Transport {
   kind = 'web' as const;
   private ws: WebSocket | null = null;
-  private nextId = 1;
-  private pending = new Map<number, (r: Result<unknown>) => void>();
+  private pending = new PendingRequests<Result<unknown>>();
   private queue: string[] = [];
   private listeners = new Map<string, Set<(p: unknown) => void>>();
   private connListeners = new Set<(up: boolean) => void>();
@@ -57,13 +57,11 @@ class WebSocketTransport implements Transport {
     ws.onmessage = (e) => {
       const msg = JSON.parse(String(e.data));
       if (typeof msg.event === 'string') { this.listeners.get(msg.event)?.forEach((cb) => cb(msg.payload)); return; }
-      const done = this.pending.get(msg.id);
-      if (done) { this.pending.delete(msg.id); done(msg.ok ? { ok: true, value: msg.value } : { ok: false, error: msg.error }); }
+      this.pending.resolve(msg.id, msg.ok ? { ok: true, value: msg.value } : { ok: false, error: msg.error });
     };
     ws.onclose = () => {
       this.connListeners.forEach((cb) => cb(false));
-      for (const [, done] of this.pending) done({ ok: false, error: { code: 'disconnected', message: 'lost the connection to the Tend host' } });
-      this.pending.clear();
+      this.pending.resolveAll({ ok: false, error: { code: 'disconnected', message: 'lost the connection to the Tend host' } });
       // Reconnect with backoff and jitter; the host may be restarting.
       const delay = backoffDelay(this.retry++, { baseMs: 250, maxMs: 5000 });
       setTimeout(() => this.connect(), delay);
@@ -71,13 +69,11 @@ class WebSocketTransport implements Transport {
   }
 
   invoke(name: string, req: unknown): Promise<Result<unknown>> {
-    const id = this.nextId++;
+    const { id, answer } = this.pending.start();
     const frame = JSON.stringify({ id, name, req });
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(frame);
-      else this.queue.push(frame);
-    });
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(frame);
+    else this.queue.push(frame);
+    return answer;
   }
 
   on(event: DesktopEventName, cb: (payload: unknown) => void): () => void {
