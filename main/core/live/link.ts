@@ -8,7 +8,7 @@ import { HUB_STREAMS } from '../../../shared/contract/hub-routes';
 import { SupervisorStreamMessageSchema, type Floor } from '../../../shared/contract/supervisor';
 import type { Role } from '../../../shared/domain';
 import { HubClient } from '../sync/hub-client';
-import { ReconnectingSocket } from './socket';
+import { ReconnectingSocket } from '../reconnecting-socket';
 
 export interface LiveSession { hub_url: string; token: string; role: Role }
 

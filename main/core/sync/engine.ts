@@ -8,12 +8,12 @@
  * Failures put the engine offline and retry with exponential backoff and jitter; the cache
  * stays readable throughout.
  */
-import WebSocket from 'ws';
 import { StreamMessageSchema, type ChangesPage, type Mutation } from '../../../shared/contract/hub-api';
 import { LIMITS } from '../../../shared/domain';
 import type { Outbox, OutboxRow } from '../outbox';
 import { GapError, type SyncApplier } from './apply';
 import { backoffDelay } from '../../../shared/backoff';
+import { ReconnectingSocket } from '../reconnecting-socket';
 import { HubClient, HubRequestError, NetworkError } from './hub-client';
 
 const sameTeams = (a: string[], b: string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
@@ -43,15 +43,14 @@ export class SyncEngine {
   syncing = false;
   lastError: string | null = null;
   private client: HubClient | null = null;
-  private ws: WebSocket | null = null;
+  /** the live stream of changes (HUB_STREAMS.sync) */
+  private stream: ReconnectingSocket | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private needPull = true;
   private stopped = true;
   private failures = 0;
-  private wsFailures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
-  private wsTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private pushed: ChangesPage[] = [];
   private readonly opts: Required<EngineOptions> & { pageLimit: number; batchSize: number };
@@ -84,14 +83,11 @@ export class SyncEngine {
   /** Stops timers and the stream at once (a running cycle ends at its next check). */
   private halt(): void {
     this.stopped = true;
-    for (const t of [this.retryTimer, this.wsTimer]) if (t) clearTimeout(t);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
-    this.retryTimer = this.wsTimer = this.pollTimer = null;
-    const ws = this.ws;
-    this.ws = null;
-    ws?.removeAllListeners();
-    ws?.on('error', () => {});
-    ws?.terminate();
+    this.retryTimer = this.pollTimer = null;
+    this.stream?.stop();
+    this.stream = null;
   }
 
   /** Something may need doing (a mutation queued, a push arrived): run a cycle now or right after the current one. */
@@ -353,35 +349,27 @@ export class SyncEngine {
 
   private connectStream(): void {
     if (this.stopped || !this.client) return;
-    const ws = new WebSocket(this.client.streamUrl(), { headers: this.client.authHeader() });
-    this.ws = ws;
-    ws.on('open', () => {
-      this.wsFailures = 0;
-      ws.send(JSON.stringify({ type: 'subscribe', since: this.applier.meta.get('last_sync_id') }));
-      this.setOnline(true);
-      this.needPull = true;
-      this.kick();
-    });
-    ws.on('message', (raw) => {
-      let msg;
-      try { msg = StreamMessageSchema.parse(JSON.parse(raw.toString())); } catch { return; }
-      if (msg.type === 'changes') {
-        if (this.pushed.length < 50) this.pushed.push(msg.page);
-        else { this.pushed = []; this.needPull = true; }
-        this.kick();
-      } else if (msg.type === 'error') {
-        this.opts.log(`stream: ${msg.code} ${msg.message}`);
-      }
-    });
-    ws.on('error', () => {});
-    ws.on('close', () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      if (this.stopped) return;
-      this.setOnline(false);
-      const delay = backoffDelay(this.wsFailures++, { baseMs: this.opts.backoffBaseMs, maxMs: this.opts.backoffMaxMs });
-      this.wsTimer = setTimeout(() => { this.wsTimer = null; this.connectStream(); }, delay);
-      this.wsTimer.unref();
+    this.stream = new ReconnectingSocket({
+      url: this.client.streamUrl(), headers: this.client.authHeader(),
+      backoffBaseMs: this.opts.backoffBaseMs, backoffMaxMs: this.opts.backoffMaxMs,
+      onOpen: (socket) => { socket.send({ type: 'subscribe', since: this.applier.meta.get('last_sync_id') }); },
+      onState: (up) => {
+        if (this.stopped) return;
+        this.setOnline(up);
+        if (up) { this.needPull = true; this.kick(); }
+      },
+      onMessage: (raw) => {
+        const r = StreamMessageSchema.safeParse(raw);
+        if (!r.success) { this.opts.log(`stream: unexpected message ${r.error.message.slice(0, 200)}`); return; }
+        const msg = r.data;
+        if (msg.type === 'changes') {
+          if (this.pushed.length < 50) this.pushed.push(msg.page);
+          else { this.pushed = []; this.needPull = true; }
+          this.kick();
+        } else if (msg.type === 'error') {
+          this.opts.log(`stream: ${msg.code} ${msg.message}`);
+        }
+      },
     });
   }
 }

@@ -1,15 +1,20 @@
 /**
- * A WebSocket to the hub that comes back by itself: exponential backoff with jitter (the same
- * as the sync stream) after every close, until stopped. Messages that are not JSON are dropped.
+ * A WebSocket to the hub that comes back by itself: exponential backoff with jitter
+ * (shared/backoff.ts) after every close, until stopped. Messages that are not JSON are dropped.
+ * The one socket of the desktop core: the sync stream (sync/engine.ts) and the live links
+ * (live/link.ts: routing, supervisor) all use it.
  */
 import WebSocket from 'ws';
-import { backoffDelay } from '../../../shared/backoff';
+import { backoffDelay } from '../../shared/backoff';
 
 export interface ReconnectingSocketOptions {
   url: string;
   headers: Record<string, string>;
   onMessage(msg: unknown): void;
+  /** up (after open) or down (after a close, and at stop) */
   onState(up: boolean): void;
+  /** right after each open, before onState(true): e.g. subscribe */
+  onOpen?(socket: { send(msg: unknown): boolean }): void;
   backoffBaseMs: number;
   backoffMaxMs: number;
 }
@@ -39,6 +44,7 @@ export class ReconnectingSocket {
     const ws = this.ws;
     this.ws = null;
     ws?.removeAllListeners();
+    // terminating a socket that is still connecting emits 'error'; it is ours and closed on purpose
     ws?.on('error', () => {});
     ws?.terminate();
     this.setUp(false);
@@ -54,12 +60,17 @@ export class ReconnectingSocket {
     if (this.stopped) return;
     const ws = new WebSocket(this.opts.url, { headers: this.opts.headers });
     this.ws = ws;
-    ws.on('open', () => { this.failures = 0; this.setUp(true); });
+    ws.on('open', () => {
+      this.failures = 0;
+      this.opts.onOpen?.(this);
+      this.setUp(true);
+    });
     ws.on('message', (raw) => {
       let msg: unknown;
-      try { msg = JSON.parse(raw.toString()); } catch { return; }
+      try { msg = JSON.parse(raw.toString()); } catch { return; } // not JSON: nothing the hub sends; dropped
       this.opts.onMessage(msg);
     });
+    // every error is followed by 'close', which reconnects: nothing to do here
     ws.on('error', () => {});
     ws.on('close', () => {
       if (this.ws !== ws) return;
