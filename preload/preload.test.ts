@@ -34,7 +34,7 @@ describe('preload bridge', () => {
     const answers: Record<string, unknown> = {
       'tend:platform.notify': { ok: true, value: { shown: true } },
       'tend:platform.badge': { ok: true, value: { shown: false } },
-      'tend:platform.openExternal': { ok: false, error: { code: 'invalid_request', message: 'x' } },
+      'tend:platform.openExternal': { ok: false, error: { code: 'invalid', message: 'x' } },
     };
     answer = (channel) => answers[channel];
     expect(await exposed.tend.notify({ title: 'New offer', body: 'Maria K. on X', tag: 'offer:c1' })).toBe(true);

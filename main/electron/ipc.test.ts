@@ -43,7 +43,7 @@ describe('Electron IPC adapter', () => {
     expect(await badge(fakeEvent('https://evil.example/', true), { count: 1 })).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
     expect(await handlers.get('tend:platform.openExternal')!(fakeEvent('app://tend/index.html', false), { url: 'https://x.com' }))
       .toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
-    expect(await badge(fakeEvent('app://tend/index.html', true), { count: 'many' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await badge(fakeEvent('app://tend/index.html', true), { count: 'many' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(shellCalls).toEqual([]);
     expect(await badge(fakeEvent('app://tend/index.html', true), { count: 2 })).toEqual({ ok: true, value: { shown: true } });
     expect(await handlers.get('tend:platform.openExternal')!(fakeEvent('app://tend/index.html', true), { url: 'https://x.com/a' }))

@@ -26,11 +26,11 @@ describe('platform requests in main', () => {
 
   it('refuses bad input before the shell sees it', async () => {
     const { s, calls } = shell();
-    expect(await dispatchPlatform(s, 'platform.notify', { title: '   ' })).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('title') } });
-    expect(await dispatchPlatform(s, 'platform.notify', { title: 'x'.repeat(121) })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    expect(await dispatchPlatform(s, 'platform.badge', { count: -1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    expect(await dispatchPlatform(s, 'platform.badge', { count: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    expect(await dispatchPlatform(s, 'platform.openExternal', {})).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await dispatchPlatform(s, 'platform.notify', { title: '   ' })).toMatchObject({ ok: false, error: { code: 'invalid', message: expect.stringContaining('title') } });
+    expect(await dispatchPlatform(s, 'platform.notify', { title: 'x'.repeat(121) })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(await dispatchPlatform(s, 'platform.badge', { count: -1 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(await dispatchPlatform(s, 'platform.badge', { count: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(await dispatchPlatform(s, 'platform.openExternal', {})).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(await dispatchPlatform(s, 'shell.openPath', { path: '/' })).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
     expect(calls).toEqual([]);
   });

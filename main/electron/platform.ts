@@ -22,19 +22,19 @@ export async function dispatchPlatform(shell: PlatformShell, name: unknown, raw:
   const parsed = PlatformRequests[name].req.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: { code: 'invalid_request', message: `${name}: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid request'}` } };
+    return { ok: false, error: { code: 'invalid', message: `${name}: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid request'}` } };
   }
   try {
-    return { ok: true, value: await answer(shell, name, parsed.data) };
+    const answer = ANSWERS[name] as (shell: PlatformShell, req: unknown) => unknown;
+    return { ok: true, value: await answer(shell, parsed.data) };
   } catch (err) {
     return { ok: false, error: { code: 'failed', message: (err as Error).message } };
   }
 }
 
-async function answer(shell: PlatformShell, name: PlatformRequestName, req: any): Promise<PlatformResponse<PlatformRequestName>> {
-  switch (name) {
-    case 'platform.notify': return { shown: shell.notify(req) };
-    case 'platform.badge': return { shown: shell.setBadge(req.count) };
-    case 'platform.openExternal': return { opened: await shell.openExternal(req.url) };
-  }
-}
+/** One answer per platform request, typed by the contract. */
+const ANSWERS: { [N in PlatformRequestName]: (shell: PlatformShell, req: PlatformRequest<N>) => PlatformResponse<N> | Promise<PlatformResponse<N>> } = {
+  'platform.notify': (shell, req) => ({ shown: shell.notify(req) }),
+  'platform.badge': (shell, req) => ({ shown: shell.setBadge(req.count) }),
+  'platform.openExternal': async (shell, req) => ({ opened: await shell.openExternal(req.url) }),
+};
