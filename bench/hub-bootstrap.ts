@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { startHub } from '../hub/hub';
 import { openDb } from '../hub/db/db';
 import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
+import type { Loose } from '../testing/json';
 
 const { values } = parseArgs({
   options: {
@@ -83,7 +84,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 `;
 let peak = process.memoryUsage().rss;
 const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
-const result = await new Promise<any>((resolve, reject) => {
+const result = await new Promise<Loose>((resolve, reject) => {
   const worker = new Worker(CLIENT, { eval: true, workerData: { url: hub.url, token, page: PAGE } });
   worker.once('message', resolve);
   worker.once('error', reject);

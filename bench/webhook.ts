@@ -21,6 +21,7 @@ import { loadConnectorConfig } from '../hub/connectors';
 import { xSignature } from '../hub/connectors/signatures';
 import { xTweetCreatePayload } from '../hub/connectors/standins/x';
 import { parseIbmCare } from '../hub/connectors/import/ibm';
+import type { Loose } from '../testing/json';
 
 const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '2' },
@@ -73,9 +74,9 @@ if (values['sql-profile']) {
       }
     };
   };
-  wrap(hub.db as any);
+  wrap(hub.db as Loose);
   const tx = hub.db.transaction.bind(hub.db);
-  (hub.db as any).transaction = (fn: (q: any) => Promise<unknown>) => tx(async (q) => { wrap(q as any); return fn(q); });
+  (hub.db as Loose).transaction = (fn: (q: Loose) => Promise<unknown>) => tx(async (q) => { wrap(q as Loose); return fn(q); });
 }
 const body = (i: number) => {
   const user = i % 400;

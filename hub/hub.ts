@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AnalysisService } from './analysis/service';
-import type { HubModule } from './api/module';
-import { buildServer } from './api/server';
+import { logErrors, type HubModule } from './api/module';
+import { buildServer, type ServerOptions } from './api/server';
 import type { SandboxConnector } from './connectors/sandbox';
 import type { HubIngestor } from './conversations/ingest';
 import { openDb, type Db } from './db/db';
@@ -21,8 +21,11 @@ import { ChangeLog } from './sync/changelog';
 export interface StartHubOptions extends ModuleOptions {
   /** an open Db (the caller closes it), or where to open one: a PostgreSQL server (`url`, `schema`), else PGlite in `dataDir`, else in memory */
   database?: Db | { url?: string; dataDir?: string; schema?: string };
-  /** where the API listens: `port` (default 0 = a free one), `host` (default 127.0.0.1), `publicUrl` (where other hubs reach this one), Fastify's `logger` */
-  server?: { port?: number; host?: string; publicUrl?: string; logger?: boolean };
+  /**
+   * where the API listens: `port` (default 0 = a free one), `host` (default 127.0.0.1), `publicUrl` (where other hubs
+   * reach this one); `logger`: the hub's log (pino JSON lines on stdout), a level or false (default: TEND_LOG_LEVEL, else 'warn')
+   */
+  server?: { port?: number; host?: string; publicUrl?: string; logger?: ServerOptions['logger'] };
   /**
    * Runs before the server listens: more routes/plugins on `app`, connectors, pollers (tests, embedding).
    * May return a cleanup, run at close.
@@ -60,13 +63,19 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
   const given = options.database && 'query' in options.database ? options.database : null;
   const where = given ? {} : (options.database ?? {}) as { url?: string; dataDir?: string; schema?: string };
   const db = given ?? await openDb({ url: where.url, dataDir: where.dataDir, schema: where.schema });
-  const onError = (err: unknown) => console.error('[hub]', err);
+  const server = options.server ?? {};
+  let parts: ReturnType<typeof hubModules> | null = null;
+  // the server first: its log is the hub's; it authenticates with the accounts module once the modules exist
+  const app: FastifyInstance = await buildServer({
+    logger: server.logger,
+    authenticate: (token) => (parts ? parts.accounts.authenticate(token) : Promise.resolve(null)),
+  });
+  const onError = logErrors(app.log, 'stopping the hub');
   // at close: the server stops taking requests, then the modules stop (last started first), then the rest
-  let app: FastifyInstance | null = null;
   const started: HubModule[] = [];
   const stops: Array<() => unknown> = [];
   const stopAll = async () => {
-    await app?.close().catch(onError);
+    await app.close().catch(onError);
     for (const m of started.reverse()) await Promise.resolve().then(() => m.stop?.()).catch(onError);
     for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch(onError);
     if (!given) await db.close();
@@ -75,9 +84,7 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     await migrate(db);
     const log = new ChangeLog(db);
     stops.push(await log.listenToOtherHubs());
-    const server = options.server ?? {};
-    const parts = hubModules({ db, log, databaseUrl: where.url, dataDir: where.dataDir, publicUrl: server.publicUrl, onError }, options);
-    app = await buildServer({ logger: server.logger, authenticate: parts.accounts.authenticate });
+    parts = hubModules({ db, log, logger: app.log, databaseUrl: where.url, dataDir: where.dataDir, publicUrl: server.publicUrl }, options);
     for (const m of parts.modules) await m.routes?.(app);
     const ingestor = parts.conversations.ingestor;
     const connectors = parts.outbound.registry;

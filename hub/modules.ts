@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { accountsModule } from './accounts/module';
 import { analysisModule } from './analysis/module';
 import type { AnalysisService } from './analysis/service';
-import { composeHooks, type HubModule, type IngestHooks } from './api/module';
+import { composeHooks, logErrors, type HubLogger, type HubModule, type IngestHooks } from './api/module';
 import { loadConnectorConfig, type ConnectorConfig } from './connectors/config';
 import { connectorsModule } from './connectors/module';
 import { conversationsModule } from './conversations/module';
@@ -62,27 +62,32 @@ export interface HubParts {
   hooks: { ingest: IngestHooks };
 }
 
-export function hubModules(core: { db: Db; log: ChangeLog; databaseUrl?: string; dataDir?: string; publicUrl?: string; onError(err: unknown): void },
+/**
+ * The modules of a hub. `logger` is the hub's log (Fastify's pino): each module gets a child named
+ * after it, and reports its background failures there.
+ */
+export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; databaseUrl?: string; dataDir?: string; publicUrl?: string },
   options: ModuleOptions): HubParts {
   const { db, log } = core;
+  const logger = (module: string) => core.logger.child({ module });
   const accounts = accountsModule(db);
   const analysis = options.analysis === false ? null
     : analysisModule(db, typeof options.analysis === 'object' ? options.analysis : undefined);
-  const metrics = metricsModule(log, { routes: options.metrics !== false, surveys: !!options.surveys, onError: core.onError });
+  const metrics = metricsModule(log, { routes: options.metrics !== false, surveys: !!options.surveys, onError: logErrors(logger('metrics'), 'metrics failed') });
   const routing = !options.routing ? null : routingModule(log, {
-    ...(typeof options.routing === 'object' ? options.routing : {}), databaseUrl: core.databaseUrl, publicUrl: core.publicUrl, hostname,
+    ...(typeof options.routing === 'object' ? options.routing : {}), databaseUrl: core.databaseUrl, publicUrl: core.publicUrl, hostname, logger: logger('routing'),
   });
-  const supervisor = options.supervisor === false ? null : supervisorModule(log, routing);
+  const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'));
   const hooks = composeHooks([analysis, metrics, routing].filter((m) => m !== null));
-  const conversations = conversationsModule(log, { ingest: hooks.ingest, mutations: { ...hooks.mutations, onError: core.onError }, snoozeCheckMs: options.snoozeCheckMs });
-  const outbound = outboundModule(log, options.outbound);
+  const conversations = conversationsModule(log, { ingest: hooks.ingest, mutations: hooks.mutations, snoozeCheckMs: options.snoozeCheckMs, logger: logger('conversations') });
+  const outbound = outboundModule(log, options.outbound ?? {}, logger('outbound'));
   const channels: (ConnectorConfig & { workspace?: string }) | null = options.channels === false ? null : options.channels ?? loadConnectorConfig(process.env);
   const connectors = channels ? connectorsModule(db, {
     config: channels, workspace: channels.workspace ?? process.env.TEND_WORKSPACE ?? (options.demo ? 'demo' : null),
-    ingestor: conversations.ingestor, register: (c) => outbound.registry.register(c), dataDir: core.dataDir,
+    ingestor: conversations.ingestor, register: (c) => outbound.registry.register(c), dataDir: core.dataDir, logger: logger('connectors'),
   }) : null;
-  const demo = options.demo ? demoModule(log, options.demo === true ? {} : options.demo, hooks.ingest) : null;
-  const modules = [dbModule(db), accounts, syncModule(log), analysis, metrics, routing, supervisor, conversations, outbound, connectors, demo]
+  const demo = options.demo ? demoModule(log, options.demo === true ? {} : options.demo, hooks.ingest, logger('demo')) : null;
+  const modules = [dbModule(db, logger('db')), accounts, syncModule(log), analysis, metrics, routing, supervisor, conversations, outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, demo, hooks: { ingest: hooks.ingest } };
 }

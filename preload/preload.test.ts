@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Loose } from '../testing/json';
 
 // The preload runs against Electron's renderer APIs; here they are recorded so the test can
 // check exactly what the page gets.
-const exposed: Record<string, any> = {};
+const exposed: Record<string, Loose> = {};
 const invoked: Array<[string, unknown]> = [];
 const listeners = new Map<string, (...a: unknown[]) => void>();
 let answer: (channel: string) => unknown = () => ({ ok: true, value: null });

@@ -9,6 +9,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Loose } from '../../testing/json';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
@@ -90,7 +91,7 @@ export async function startExtraHost(name: string): Promise<{ pid: number; appUr
 }
 
 /** The hub's own row of a conversation (priority, assignee, analysis), read from its database. */
-export async function hubConversation(id: string): Promise<{ id: string; priority: string; assignee_id: string | null; analysis: Record<string, any> } | null> {
+export async function hubConversation(id: string): Promise<{ id: string; priority: string; assignee_id: string | null; analysis: Record<string, Loose> } | null> {
   const s = readState();
   const res = await fetch(`http://127.0.0.1:${s.controlPort}/conversation?id=${encodeURIComponent(id)}`);
   if (!res.ok) throw new Error(`control: HTTP ${res.status}`);
@@ -146,7 +147,7 @@ export async function ingestPost(text: string, handle: string): Promise<{ conver
 }
 
 /** Calls the hub's HTTP API as a demo user (password "demo"). */
-export async function hubApi(email: string): Promise<(method: string, path: string, body?: unknown) => Promise<any>> {
+export async function hubApi(email: string): Promise<(method: string, path: string, body?: unknown) => Promise<Loose>> {
   const { hubUrl } = readState();
   const login = await fetch(`${hubUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo' }) });
   if (!login.ok) throw new Error(`login ${email}: HTTP ${login.status}`);

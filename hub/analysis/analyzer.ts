@@ -213,7 +213,7 @@ export class Analyzer {
     const valid: Correction[] = [];
     let i = 0;
     for (const c of corrections) {
-      try { valid.push(validateCorrection(c)); } catch (e: any) { throw new Error(`correction #${i + 1}: ${e.message}`, { cause: e }); }
+      try { valid.push(validateCorrection(c)); } catch (e) { throw new Error(`correction #${i + 1}: ${(e as Error).message}`, { cause: e }); }
       i++;
     }
     for (const c of valid) this.learnNow(c);

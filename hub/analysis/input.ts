@@ -9,7 +9,7 @@ export type Row = Record<string, unknown>;
 
 export function readRows(file: string): Row[] {
   let buf: Buffer;
-  try { buf = readFileSync(file); } catch (e: any) { throw new Error(`cannot read ${file}: ${e.code ?? e.message}`, { cause: e }); }
+  try { buf = readFileSync(file); } catch (e) { throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e }); }
   if (/\.jsonl?$|\.ndjson$/i.test(file)) return parseJsonLines(buf.toString('utf8'), file);
   return parseCsv(buf, file);
 }
@@ -27,8 +27,8 @@ export function parseCsv(buf: Buffer | string, origin = 'input'): Row[] {
       relax_quotes: true, // a stray " inside an unquoted field is text, not an error
       skip_empty_lines: true,
     }) as Row[];
-  } catch (e: any) {
-    throw new Error(`${origin}: not valid CSV (${e.message})`, { cause: e });
+  } catch (e) {
+    throw new Error(`${origin}: not valid CSV (${(e as Error).message})`, { cause: e });
   }
 }
 
@@ -37,7 +37,7 @@ export function parseJsonLines(text: string, origin = 'input'): Row[] {
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
     let v: unknown;
-    try { v = JSON.parse(line); } catch (e: any) { throw new Error(`${origin}:${i + 1}: not valid JSON (${e.message})`, { cause: e }); }
+    try { v = JSON.parse(line); } catch (e) { throw new Error(`${origin}:${i + 1}: not valid JSON (${(e as Error).message})`, { cause: e }); }
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${origin}:${i + 1}: each line must be a JSON object`);
     rows.push(v as Row);
   });

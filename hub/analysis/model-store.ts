@@ -82,12 +82,12 @@ export class FileModelStore implements ModelStore {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
-    } catch (e: any) {
-      if (e?.code === 'ENOENT') return null;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
     let data: unknown;
-    try { data = JSON.parse(text); } catch (e: any) { throw new Error(`${file}: not valid JSON (${e.message})`, { cause: e }); }
+    try { data = JSON.parse(text); } catch (e) { throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e }); }
     return parseWorkspaceModel(data, file);
   }
 

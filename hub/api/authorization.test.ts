@@ -7,6 +7,7 @@ import { conversation, seedWorld, type World } from '../../testing/hub/fixtures'
 import { call, login } from '../../testing/hub/client';
 import { ApiErrorSchema, BootstrapPageSchema, MeResponseSchema, MutationResultsSchema } from '../../shared/contract/hub-api';
 import { LIMITS } from '../../shared/domain';
+import type { Loose } from '../../testing/json';
 
 let db: Db;
 let hub: Hub;
@@ -84,7 +85,7 @@ describe("agent A and agent B's scopes", () => {
     expect(mixed.status).toBe(403);
     const ok = await call(hub.url, 'POST', '/v1/sync/hydrate', { token: tokenA, body: { customer_ids: [mineA.customer_id] } });
     expect(ok.status).toBe(200);
-    expect(ok.json.conversations.map((c: any) => c.id)).toEqual([mineA.id]);
+    expect(ok.json.conversations.map((c: Loose) => c.id)).toEqual([mineA.id]);
     expect(await writeCounts(db)).toEqual(before);
   });
 

@@ -39,8 +39,8 @@ describe('the route table', () => {
     const served: string[] = [];
     const log = new ChangeLog(db);
     await migrate(db);
-    const parts = hubModules({ db, log, onError: (err) => { throw err; } }, { routing: true, metrics: true, supervisor: true, channels: false, outbound: { dispatcher: false } });
-    const app = await buildServer({ authenticate: parts.accounts.authenticate });
+    const app = await buildServer({ logger: false, authenticate: async () => null });
+    const parts = hubModules({ db, log, logger: app.log }, { routing: true, metrics: true, supervisor: true, channels: false, outbound: { dispatcher: false } });
     app.addHook('onRoute', (r) => {
       for (const m of [r.method].flat()) if (m !== 'HEAD' && r.url.startsWith('/v1/')) served.push(`${m} ${r.url}`);
     });

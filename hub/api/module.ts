@@ -5,7 +5,7 @@
  * The write path (hub/conversations) calls the hooks; each hook has one owner (startHub refuses a
  * second), and they are composed once at start, so a post pays no more than the hook itself.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Analysis, Priority } from '../../shared/domain';
 import type { NormalizedPost } from '../connectors/types';
 import type { Writer } from '../sync/changelog';
@@ -17,6 +17,15 @@ declare module 'fastify' {
     agent: AgentContext | null;
   }
 }
+
+/**
+ * The hub's structured log: Fastify's (pino). Each module gets a child named after it; inside a
+ * request, `req.log` also carries the request id.
+ */
+export type HubLogger = FastifyBaseLogger;
+
+/** Reports a background failure (a timer, an after-commit effect, a push) to the log. */
+export const logErrors = (logger: HubLogger, what: string) => (err: unknown): void => { logger.error({ err }, what); };
 
 /** The authenticated agent of a request, on routes behind the auth hook. */
 export const agentOf = (req: FastifyRequest): AgentContext => req.agent as AgentContext;

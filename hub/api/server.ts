@@ -4,7 +4,7 @@
  * the contract's zod schemas (shared/contract); every refusal is a 4xx with an ApiError body
  * (api/errors.ts), decided before anything is written.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { AgentContext } from '../sync/scope';
 import { apiError, HttpError } from './errors';
@@ -14,7 +14,11 @@ export interface ServerOptions {
   authenticate(token: string): Promise<AgentContext | null>;
   /** largest accepted request body (bytes); default 5 MiB (a full batch of 100 replies of 10,000 four-byte characters fits) */
   bodyLimit?: number;
-  logger?: boolean;
+  /**
+   * The hub's log, Fastify's pino (JSON lines on stdout, each request's with its request id): a level
+   * ('info' logs every request), true ('info'), or false (silent). Default: TEND_LOG_LEVEL, else 'warn'.
+   */
+  logger?: boolean | string;
 }
 
 /** The session token of a request: `Authorization: Bearer …`, or `?token=` (WebSockets from a browser). */
@@ -29,11 +33,12 @@ export function bearerToken(req: FastifyRequest): string | null {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024 });
+  const level = options.logger === undefined ? process.env.TEND_LOG_LEVEL ?? 'warn' : options.logger === true ? 'info' : options.logger;
+  const app = Fastify({ logger: level === false ? false : { level }, bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024 });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.decorateRequest('agent', null);
 
-  app.setErrorHandler((err: any, _req, reply) => {
+  app.setErrorHandler((err: Partial<FastifyError> & Error, req, reply) => {
     if (err instanceof HttpError) return reply.code(err.status).send(apiError(err.code, err.message, err.details));
     const code: string = err?.code ?? '';
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(apiError('payload_too_large', `request body is larger than ${app.initialConfig.bodyLimit} bytes`));
@@ -42,7 +47,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) return reply.code(400).send(apiError('malformed_json', `malformed JSON: ${err.message}`));
     const status = typeof err?.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 400 && status < 500) return reply.code(status).send(apiError(code || 'bad_request', err.message));
-    app.log.error(err);
+    req.log.error({ err }, 'internal error');
     return reply.code(500).send(apiError('internal', 'internal error'));
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send(apiError('not_found', `no such endpoint: ${req.method} ${req.url.split('?')[0]}`)));

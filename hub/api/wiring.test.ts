@@ -16,6 +16,7 @@ import { call, login } from '../../testing/hub/client';
 import { conversation, post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { createTeam } from '../accounts/admin';
 import { loadConnectorConfig } from '../connectors';
+import type { Loose } from '../../testing/json';
 
 /** Polls until check gives a truthy value (pushes and background delivery have no commit to wait on). */
 async function waitFor<T>(check: () => T | Promise<T>, limitMs: number): Promise<T> {
@@ -50,7 +51,7 @@ afterAll(async () => {
 
 const mutate = (token: string, mutations: Array<{ id?: string; type: string; args: unknown }>) =>
   call(hub.url, 'POST', '/v1/mutations', { token, body: { mutations: mutations.map((m) => ({ id: m.id ?? randomUUID(), ...m })) } });
-const convRow = async (id: string) => (await db.query<any>('SELECT * FROM conversations WHERE id = $1', [id]))[0];
+const convRow = async (id: string) => (await db.query<Loose>('SELECT * FROM conversations WHERE id = $1', [id]))[0];
 
 describe('channels and analysis', () => {
   it('a signed X delivery is stored analyzed, with the analysis priority when routing sets none; an unsigned one is refused', async () => {
@@ -65,7 +66,7 @@ describe('channels and analysis', () => {
     const ok = await call(hub.url, 'POST', '/webhooks/x', { raw: body, headers: { 'x-twitter-webhooks-signature': xSignature(body, SECRET) } });
     expect(ok.status).toBe(200);
     expect(ok.json.stored).toBe(1);
-    const [c] = await db.query<any>(
+    const [c] = await db.query<Loose>(
       `SELECT c.* FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.platform_id = '1800000000000000001'`);
     expect(c.analysis.sentiment.label).toBe('negative');
     expect(typeof c.analysis.reason).toBe('string');
@@ -84,9 +85,9 @@ describe('correct_label', () => {
     const row = await convRow(conv.id);
     expect(row.analysis.intent).toBe('warranty_claim');
     expect(row.analysis.reason).toContain('corrected by Agent A');
-    const [change] = await db.query<any>(`SELECT data FROM changes WHERE entity = 'conversation' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [conv.id]);
+    const [change] = await db.query<Loose>(`SELECT data FROM changes WHERE entity = 'conversation' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [conv.id]);
     expect(change.data.analysis.intent).toBe('warranty_claim');
-    const learnt = async () => ((await db.query<any>('SELECT model FROM analysis_models WHERE workspace_id = $1', [w.ws]))[0]?.model.corrections.intent ?? 0);
+    const learnt = async () => ((await db.query<Loose>('SELECT model FROM analysis_models WHERE workspace_id = $1', [w.ws]))[0]?.model.corrections.intent ?? 0);
     expect(await learnt()).toBe(1);
     const r2 = await mutate(tokA, [m]); // the same mutation again: stored answer, nothing learnt twice
     expect(r2.json.results).toEqual(r1.json.results);
@@ -196,10 +197,10 @@ describe('supervisor floor', () => {
 
   it('the stream pushes the floor at once and again after a change', async () => {
     const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/v1/supervisor/stream?token=${tokBoss}`);
-    const floors: any[] = [];
+    const floors: Loose[] = [];
     ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'floor') floors.push(m.floor); });
     await waitFor(() => floors.length >= 1, 5000);
-    const depth = (f: any) => f.queues.reduce((n: number, q: any) => n + q.depth, 0);
+    const depth = (f: Loose) => f.queues.reduce((n: number, q: Loose) => n + q.depth, 0);
     const before = depth(floors.at(-1));
     await w.ingestor.ingest(post({ handle: 'new-on-the-floor' }));
     await waitFor(() => floors.length >= 2 && depth(floors.at(-1)) === before + 1, 5000).catch((e) => {
@@ -213,7 +214,7 @@ describe('supervisor floor', () => {
 
   it('a supervisor message reaches the agent on the routing stream; bad requests are refused', async () => {
     const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/v1/routing/stream?token=${tokA}`);
-    const got: any[] = [];
+    const got: Loose[] = [];
     ws.on('message', (d) => got.push(JSON.parse(String(d))));
     await new Promise((r) => ws.on('open', r));
     await waitFor(async () => {
@@ -240,7 +241,7 @@ describe('supervisor floor', () => {
       { type: 'set_priority', args: { conversation_id: conv.id, priority: 'urgent' } },
       { type: 'assign', args: { conversation_id: conv.id, assignee_id: w.agentA } },
     ]);
-    expect(boss.json.results.every((r: any) => r.ok)).toBe(true);
+    expect(boss.json.results.every((r: Loose) => r.ok)).toBe(true);
     const row = await convRow(conv.id);
     expect([row.priority, row.assignee_id]).toEqual(['urgent', w.agentA]);
   });
@@ -259,7 +260,7 @@ describe('surveys', () => {
     const [csat] = await db.query<{ question_message_id: string }>(`SELECT question_message_id FROM surveys WHERE conversation_id = $1 AND kind = 'csat'`, [conv.id]);
     const q = questions!.find((x) => x.id === csat.question_message_id)!;
     await hub.ingestor(w.ws).ingest(post({ handle: 'surveyed', text: '5', in_reply_to: q.platform_id, created_at: new Date().toISOString() }));
-    const [s] = await db.query<any>(`SELECT score, answered_at FROM surveys WHERE conversation_id = $1 AND kind = 'csat'`, [conv.id]);
+    const [s] = await db.query<Loose>(`SELECT score, answered_at FROM surveys WHERE conversation_id = $1 AND kind = 'csat'`, [conv.id]);
     expect(s.score).toBe(5);
     expect((await convRow(conv.id)).status).toBe('resolved');
     // the score reaches the conversation's synced row: the customer's history shows it on every desktop

@@ -86,7 +86,8 @@ function retryAfterMs(h: string | null): number | null {
 /** The platform's own words for an error, from the usual X / Graph API error bodies. */
 export function platformErrorMessage(json: unknown): string | null {
   if (!json || typeof json !== 'object') return null;
-  const j = json as Record<string, any>;
+  // the fields read, not yet checked
+  const j = json as { error?: { message?: unknown } | null; detail?: unknown; errors?: Array<{ message?: unknown } | null>; title?: unknown };
   if (j.error && typeof j.error.message === 'string') return j.error.message; // Graph API
   if (typeof j.detail === 'string') return j.detail; // X v2 problem
   if (Array.isArray(j.errors) && j.errors[0] && typeof j.errors[0].message === 'string') return j.errors[0].message;

@@ -18,6 +18,7 @@ import { importFile } from './import/index';
 import { messagingPayload } from './standins/meta';
 import { xDirectMessagePayload, xTweetCreatePayload } from './standins/x';
 import { registerWebhooks } from './webhooks';
+import type { Loose } from '../../testing/json';
 
 const X_SECRET = 'hub-x-secret';
 const META_SECRET = 'hub-meta-secret';
@@ -91,7 +92,7 @@ describe('webhooks into the hub Ingestor', () => {
   it('300 mutated deliveries: never a 5xx, nothing stored from a refused one', async () => {
     const seed = xTweetCreatePayload(BRAND.id, [{ id: '1850000000000000100', text: '@AcmeCare where is it', user: JANE }]);
     await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 2 }), fc.nat(), fc.nat(), async (value, a, b) => {
-      const ev: any = structuredClone(seed.tweet_create_events[0]);
+      const ev: Loose = structuredClone(seed.tweet_create_events[0]);
       const keys = ['id_str', 'text', 'created_at', 'in_reply_to_status_id_str', 'user'];
       const key = keys[a % keys.length];
       ev[key] = b % 3 === 0 ? value : b % 3 === 1 && typeof ev[key] === 'string' ? `${ev[key]}\u0000` : JSON.stringify(value);

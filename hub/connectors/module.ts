@@ -4,7 +4,7 @@
  * feed poller. Configured from TEND_* variables (config.ts) unless a config is handed in.
  */
 import { join } from 'node:path';
-import type { HubModule } from '../api/module';
+import type { HubLogger, HubModule } from '../api/module';
 import type { Queryable } from '../db/db';
 import { seedBrandAccounts } from './brands';
 import { createOutboundConnectors, type ConnectorConfig } from './config';
@@ -22,6 +22,8 @@ export interface ConnectorsModuleOptions {
   register(connector: OutboundConnector): void;
   /** feed state (ETags, seen items) is kept under <dataDir>/feeds; in memory without one */
   dataDir?: string;
+  /** the connectors' log: webhook refusals and rejected posts, one line each */
+  logger: HubLogger;
 }
 
 export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions): HubModule {
@@ -50,11 +52,11 @@ export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions
   let poller: FeedPoller | null = null;
   return {
     name: 'connectors',
-    routes: async (app) => { await app.register(registerWebhooks, { ingestor, config: config.webhooks }); },
+    routes: async (app) => { await app.register(registerWebhooks, { ingestor, config: config.webhooks, log: (line) => options.logger.warn(line) }); },
     start() {
       if (!config.feeds.length) return;
       poller = startFeedPoller({
-        feeds: config.feeds, ingestor,
+        feeds: config.feeds, ingestor, log: (line) => options.logger.warn(line),
         stateStore: options.dataDir ? fileFeedStateStore(join(options.dataDir, 'feeds')) : memoryFeedStateStore(),
       });
     },

@@ -13,6 +13,7 @@ import { xDirectMessagePayload, xTweetCreatePayload } from './standins/x';
 import { createMemoryIngestor } from './memory-ingestor';
 import type { NormalizedPost } from './types';
 import { registerWebhooks } from './webhooks';
+import type { Loose } from '../../testing/json';
 
 const X_SECRET = 'fuzz-x';
 const META_SECRET = 'fuzz-meta';
@@ -48,13 +49,13 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
 });
 
 function mutate(seed: unknown, muts: Mutation[]): unknown {
-  let root: any = structuredClone(seed);
+  let root: Loose = structuredClone(seed);
   for (const m of muts) {
     const all = paths(root);
     const path = all[m.pick % all.length];
     if (path.length === 0) { root = m.op === 'replace' ? m.value : root; continue; }
-    const parent = path.slice(0, -1).reduce((o: any, k) => o[k], root);
-    const key = path[path.length - 1] as any;
+    const parent = path.slice(0, -1).reduce((o: Loose, k) => o[k], root);
+    const key = path[path.length - 1] as Loose;
     const cur = parent[key];
     switch (m.op) {
       case 'delete': if (Array.isArray(parent)) parent.splice(key, 1); else delete parent[key]; break;

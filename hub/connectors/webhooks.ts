@@ -10,6 +10,7 @@
  * dropped silently.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiError } from '../api/errors';
 import type { BrandAccount } from './types';
 import { normalizeMetaDelivery } from './meta/payload';
 import { createProfileLookup, type MetaGraphConfig, type ProfileLookup } from './meta/profiles';
@@ -57,7 +58,7 @@ export interface WebhookDeps {
   config: WebhookConfig;
   /** told about every accepted delivery (for logs and metrics) */
   onDelivery?: (info: { source: 'x' | 'meta'; stored: number; duplicates: number }) => void;
-  /** where refusals and rejected posts are logged, one line each (default console.warn) */
+  /** where refusals and rejected posts are logged, one line each (default: the server's log, as warnings) */
   log?: (line: string) => void;
   /** counters to add to (default: a fresh set, readable at GET {prefix}/stats) */
   stats?: WebhookStats;
@@ -91,7 +92,7 @@ export interface DeliveryResult {
 type Rejection = { platform_id: string; reason: string; code: string };
 
 function fail(reply: FastifyReply, status: number, code: string, message: string) {
-  return reply.code(status).send({ error: { code, message } });
+  return reply.code(status).send(apiError(code, message));
 }
 
 function formatBytes(n: number): string {
@@ -136,7 +137,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
   const prefix = config.prefix ?? '/webhooks';
   const bodyLimit = config.bodyLimit ?? 1024 * 1024;
   const stats = deps.stats ?? createWebhookStats();
-  const log = deps.log ?? ((line: string) => console.warn(line));
+  const log = deps.log ?? ((line: string) => app.log.warn(line));
   const refuse = (reply: FastifyReply, source: string, status: number, code: string, message: string) => {
     const key = `${status} ${code}`;
     stats.refused[key] = (stats.refused[key] ?? 0) + 1;

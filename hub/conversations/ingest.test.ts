@@ -5,6 +5,7 @@ import { openTestDb, truncateAll } from '../../testing/hub/testdb';
 import { post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { HubIngestor, IngestError } from './ingest';
 import { ConversationSchema, MessageSchema } from '../../shared/domain';
+import type { Loose } from '../../testing/json';
 
 let db: Db;
 let log: ChangeLog;
@@ -21,7 +22,7 @@ beforeEach(async () => {
 });
 
 const latest = async (entity: string, id: string) =>
-  (await db.query<{ data: any }>('SELECT data FROM changes WHERE entity = $1 AND entity_id = $2 ORDER BY sync_id DESC LIMIT 1', [entity, id]))[0].data;
+  (await db.query<{ data: Loose }>('SELECT data FROM changes WHERE entity = $1 AND entity_id = $2 ORDER BY sync_id DESC LIMIT 1', [entity, id]))[0].data;
 
 describe('ingest', () => {
   it('stores a post once: a redelivery is a duplicate, even concurrently', async () => {

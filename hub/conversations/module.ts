@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Mutation } from '../../shared/contract/hub-api';
 import { HUB_ROUTES } from '../../shared/contract/hub-routes';
-import { agentOf, type HubModule, type IngestHooks } from '../api/module';
+import { agentOf, logErrors, type HubLogger, type HubModule, type IngestHooks, type MutationHooks as ModuleMutationHooks } from '../api/module';
 import { serve } from '../api/route';
 import type { ChangeLog } from '../sync/changelog';
 import { HubIngestor } from './ingest';
@@ -15,7 +15,8 @@ import { startSnoozeWaker } from './snooze';
 
 export interface ConversationsOptions {
   ingest: IngestHooks;
-  mutations: MutationHooks;
+  mutations: ModuleMutationHooks;
+  logger: HubLogger;
   /** how often snoozed conversations are checked for waking (ms, default 15 000; 0 = never) */
   snoozeCheckMs?: number;
 }
@@ -26,7 +27,8 @@ export interface ConversationsModule extends HubModule {
 }
 
 export function conversationsModule(log: ChangeLog, options: ConversationsOptions): ConversationsModule {
-  const { ingest, mutations } = options;
+  const { ingest } = options;
+  const mutations: MutationHooks = { ...options.mutations, onError: logErrors(options.logger, 'an effect after a mutation failed') };
   let stopSnooze: (() => Promise<void>) | null = null;
   return {
     name: 'conversations',
@@ -40,7 +42,7 @@ export function conversationsModule(log: ChangeLog, options: ConversationsOption
       workspaceId, analyzePost: ingest.analyzerFor?.(workspaceId), route: ingest.route, answers: ingest.answers,
     }),
     start() {
-      if (options.snoozeCheckMs !== 0) stopSnooze = startSnoozeWaker(log, options.snoozeCheckMs ?? 15_000);
+      if (options.snoozeCheckMs !== 0) stopSnooze = startSnoozeWaker(log, options.snoozeCheckMs ?? 15_000, logErrors(options.logger, 'waking snoozed conversations failed'));
     },
     stop: () => stopSnooze?.(),
   };

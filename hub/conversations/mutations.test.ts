@@ -8,6 +8,7 @@ import { call, login } from '../../testing/hub/client';
 import { ChangesPageSchema, MutationResultsSchema } from '../../shared/contract/hub-api';
 import { ConversationSchema, MessageSchema, type Channel } from '../../shared/domain';
 import { countForChannel } from '../../shared/text/channel-length';
+import type { Loose } from '../../testing/json';
 
 let db: Db;
 let hub: Hub;
@@ -35,7 +36,7 @@ async function run(...mutations: Array<{ type: string; args: Record<string, unkn
 }
 /** The conversation as agents see it: its latest change snapshot. */
 async function conv(id: string) {
-  const [r] = await db.query<{ data: any }>(`SELECT data FROM changes WHERE entity = 'conversation' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [id]);
+  const [r] = await db.query<{ data: Loose }>(`SELECT data FROM changes WHERE entity = 'conversation' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [id]);
   return ConversationSchema.parse(r.data);
 }
 
@@ -49,7 +50,7 @@ describe('mutations', () => {
     expect(after.assignee_id).toBe(w.agentA);
     expect(after.first_response_at).not.toBeNull();
     expect(after.message_count).toBe(2);
-    const [m] = await db.query<{ data: any }>(`SELECT data FROM changes WHERE entity = 'message' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [messageId]);
+    const [m] = await db.query<{ data: Loose }>(`SELECT data FROM changes WHERE entity = 'message' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [messageId]);
     const msg = MessageSchema.parse(m.data);
     expect(msg).toMatchObject({ direction: 'outbound', delivery: 'queued', author_id: w.agentA, author_name: 'Agent A', visibility: 'public' });
     // row and latest change agree, sync_id included

@@ -27,7 +27,7 @@ import { isOtherPayload, payloadHash } from './payload';
 export { correctedAnalysis } from './effects';
 
 /** The hooks of other modules (api/module.ts), and where a failing after-commit effect is reported. */
-export type MutationHooks = ModuleMutationHooks & { onError?(err: unknown): void };
+export type MutationHooks = ModuleMutationHooks & { onError(err: unknown): void };
 
 /** A refusal of the whole batch, before anything is written (`details.results` names the mutations). */
 export const MutationBatchError = HttpError;
@@ -113,7 +113,7 @@ async function validateBatch(q: Queryable, agent: AgentContext, batch: Mutation[
 
 type AfterCommit = Array<() => Promise<void>>;
 
-export async function applyMutations(log: ChangeLog, agent: AgentContext, batch: Mutation[], hooks: MutationHooks = {}): Promise<MutationResult[]> {
+export async function applyMutations(log: ChangeLog, agent: AgentContext, batch: Mutation[], hooks: MutationHooks): Promise<MutationResult[]> {
   const parsed = await validateBatch(log.db, agent, batch);
   if (hooks.prepare) {
     const replies = parsed.flatMap((m) => (m.type === 'reply' && m.args.visibility === 'public' ? [{
@@ -130,7 +130,7 @@ export async function applyMutations(log: ChangeLog, agent: AgentContext, batch:
   });
   // effects outside the database, only for mutations applied now (never for a repeat)
   for (const f of after) {
-    try { await f(); } catch (err) { (hooks.onError ?? ((e) => console.error('[mutations]', e)))(err); }
+    try { await f(); } catch (err) { hooks.onError(err); }
   }
   return results;
 }

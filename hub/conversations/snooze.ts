@@ -14,7 +14,7 @@ export async function wakeSnoozed(log: ChangeLog): Promise<number> {
 }
 
 /** Runs wakeSnoozed every intervalMs; returns a stop function. */
-export function startSnoozeWaker(log: ChangeLog, intervalMs = 15_000, onError: (e: unknown) => void = (e) => console.error('snooze:', e)): () => Promise<void> {
+export function startSnoozeWaker(log: ChangeLog, intervalMs: number, onError: (e: unknown) => void): () => Promise<void> {
   let busy: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (!busy) busy = wakeSnoozed(log).catch(onError).finally(() => { busy = null; });

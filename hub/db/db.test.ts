@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from './db';
 import { migrate, MIGRATIONS } from './migrate';
 import { openTestDb } from '../../testing/hub/testdb';
+import type { Loose } from '../../testing/json';
 
 let db: Db;
 beforeAll(async () => { db = await openTestDb('db'); });
@@ -21,7 +22,7 @@ describe('db and migrations', () => {
   });
 
   it('applies a new migration in order, in a transaction that rolls back on failure', async () => {
-    const extra = [...MIGRATIONS, { version: 99991, name: 'broken', up: async (q: any) => { await q.exec('CREATE TABLE half_done (x int)'); throw new Error('boom'); } }];
+    const extra = [...MIGRATIONS, { version: 99991, name: 'broken', up: async (q: Loose) => { await q.exec('CREATE TABLE half_done (x int)'); throw new Error('boom'); } }];
     await expect(migrate(db, extra)).rejects.toThrow('boom');
     expect(await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done' AND table_schema = $1`, [db.schema])).toEqual([]);
     expect(await db.query('SELECT 1 FROM schema_migrations WHERE version = 99991')).toEqual([]);

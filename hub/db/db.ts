@@ -95,7 +95,7 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
     async query<T>(sql: string, params: unknown[] = []) {
       const rows = await prepared.query<T>(sql, params, inTransaction);
       if (rows) return rows;
-      return (await q.query<T>(sql, params as any[])).rows;
+      return (await q.query<T>(sql, params)).rows;
     },
     async exec(sql: string) {
       prepared.invalidate();
@@ -141,8 +141,8 @@ function lockDataDir(dir: string): void {
   try {
     writeFileSync(file, String(process.pid), { flag: 'wx' });
     return;
-  } catch (err: any) {
-    if (err?.code !== 'EEXIST') throw err;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const owner = Number(readFileSync(file, 'utf8'));
   let alive = false;
@@ -150,8 +150,8 @@ function lockDataDir(dir: string): void {
     try {
       process.kill(owner, 0);
       alive = true;
-    } catch (e: any) {
-      alive = e?.code === 'EPERM';
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
     }
   }
   if (alive) throw new Error(`the hub data dir ${dir} is in use by process ${owner}; stop it first (or use another --data-dir)`);
@@ -162,15 +162,15 @@ function lockDataDir(dir: string): void {
 function unlockDataDir(dir: string): void {
   try {
     if (Number(readFileSync(join(dir, 'tend-hub.lock'), 'utf8')) === process.pid) rmSync(join(dir, 'tend-hub.lock'));
-  } catch {}
+  } catch {} // no lock file (or not ours): nothing to remove; the next start checks the owner anyway
 }
 
 // ---- pg (PostgreSQL server) ---------------------------------------------------
 
 const pgTypes = {
-  getTypeParser(oid: number, format?: any) {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === 20) return (v: string) => Number(v); // int8: our ids stay far below 2^53
-    return (pg.types.getTypeParser as any)(oid, format);
+    return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text');
   },
 };
 
@@ -223,6 +223,7 @@ async function openPg(url: string, schema: string, poolSize: number): Promise<Db
         await client.query('COMMIT');
         return out;
       } catch (err) {
+        // the transaction's own error is the one to throw; a connection too broken to roll back is discarded by the pool
         await client.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
@@ -232,6 +233,7 @@ async function openPg(url: string, schema: string, poolSize: number): Promise<Db
     async listen(channel, onPayload) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
+      // a LISTEN connection that fails only delays pokes: readers poll the log as well (changelog.ts)
       client.on('error', () => {});
       client.on('notification', (n) => { if (n.channel === channel) onPayload(n.payload ?? ''); });
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
@@ -239,11 +241,11 @@ async function openPg(url: string, schema: string, poolSize: number): Promise<Db
       return async () => {
         const i = listeners.indexOf(client);
         if (i >= 0) listeners.splice(i, 1);
-        await client.end().catch(() => {});
+        await client.end().catch(() => {}); // already broken: nothing left to end
       };
     },
     async close() {
-      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
+      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {}))); // already broken: nothing left to end
       await pool.end();
     },
   };

@@ -12,7 +12,7 @@ describe('planner statistics on PGlite', () => {
     const analyzed = async () => (await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_user_tables WHERE relname = 'messages' AND last_analyze IS NOT NULL`))[0].n;
     expect(await analyzed()).toBe(0);
-    const stop = startStatsRefresher(db, { firstMs: 1, intervalMs: 60_000 });
+    const stop = startStatsRefresher(db, { firstMs: 1, intervalMs: 60_000, onError: (e) => { throw e; } });
     await vi.waitFor(async () => expect(await analyzed()).toBe(1), { timeout: 20_000, interval: 50 });
     await stop();
   });

@@ -7,7 +7,7 @@
 import type { Db } from './db';
 
 /** Runs ANALYZE after firstMs, then every intervalMs (PGlite only); returns a stop function. */
-export function startStatsRefresher(db: Db, { firstMs = 30_000, intervalMs = 10 * 60_000, onError = (e: unknown) => console.error('analyze:', e) } = {}): () => Promise<void> {
+export function startStatsRefresher(db: Db, { firstMs = 30_000, intervalMs = 10 * 60_000, onError }: { firstMs?: number; intervalMs?: number; onError: (e: unknown) => void }): () => Promise<void> {
   if (db.kind !== 'pglite') return async () => {};
   let busy: Promise<unknown> | null = null;
   const run = () => { if (!busy) busy = db.exec('ANALYZE').catch(onError).finally(() => { busy = null; }); };

@@ -67,9 +67,9 @@ export class PreparedStatements {
       let messages;
       try {
         ({ messages } = await this.lite.execProtocol(message, { syncToFs: false }));
-      } catch (err: any) {
+      } catch (err) {
         // e.g. "cached plan must not change result type" after a table changed under it
-        if (err?.code === '0A000') await this.forget(text);
+        if ((err as { code?: unknown } | null)?.code === '0A000') await this.forget(text);
         if (err && typeof err === 'object') Object.assign(err, { query: text, params });
         throw err;
       }

@@ -22,10 +22,11 @@ const { dataDir } = workerData as { dataDir?: string };
 const unlisteners = new Map<string, () => Promise<void>>();
 
 /** what callers test on a database error (code, constraint…), in a form that crosses threads */
-function plainError(err: any): Record<string, unknown> {
-  const e: Record<string, unknown> = { message: String(err?.message ?? err) };
+function plainError(err: unknown): Record<string, unknown> {
+  const from = (err && typeof err === 'object' ? err : {}) as Record<string, unknown>;
+  const e: Record<string, unknown> = { message: String(from.message ?? err) };
   for (const k of ['code', 'detail', 'hint', 'constraint', 'table', 'column', 'schema', 'severity', 'position', 'where', 'routine']) {
-    if (err && err[k] !== undefined) e[k] = err[k];
+    if (from[k] !== undefined) e[k] = from[k];
   }
   return e;
 }
@@ -45,7 +46,7 @@ async function handle(m: ThreadRequest): Promise<void> {
     let rows: unknown[] | undefined;
     switch (m.op) {
       case 'query':
-        rows = (await prepared.query(m.sql, m.params, inTransaction)) ?? (await lite.query(m.sql, m.params as any[])).rows;
+        rows = (await prepared.query(m.sql, m.params, inTransaction)) ?? (await lite.query(m.sql, m.params)).rows;
         break;
       case 'exec':
         // DDL may change what a prepared statement was planned on

@@ -92,6 +92,7 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Pgl
           const failed = await began;
           if (failed) throw failed;
         } catch (err) {
+          // the transaction's own error is the one to throw; a rollback that fails leaves the worker to reset it
           await send({ op: 'rollback' }).catch(() => {});
           throw err;
         }
@@ -111,6 +112,7 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Pgl
       };
     },
     async close() {
+      // closing a database whose thread is failing: the thread is terminated below either way
       if (!dead) await send({ op: 'close' }).catch(() => {});
       await worker.terminate();
     },

@@ -13,7 +13,7 @@ describe.each([{ thread: false, where: 'in-thread' }, { thread: true, where: 'wo
     const insert = 'INSERT INTO p_probe (id, n, at, tags, data) VALUES ($1, $2, $3, $4, $5) RETURNING *';
     const rows = [];
     for (let i = 0; i < 4; i++) {
-      rows.push((await db.transaction((tx) => tx.query(insert, [`r${i}`, 9007199254740000 + i, '2024-01-02T03:04:05.678Z', ['a', `b${i}`], JSON.stringify({ i }) ])))[0]);
+      rows.push((await db.transaction((tx) => tx.query<{ id: string; n: number; at: Date; tags: string[]; data: unknown }>(insert, [`r${i}`, 9007199254740000 + i, '2024-01-02T03:04:05.678Z', ['a', `b${i}`], JSON.stringify({ i }) ])))[0]);
     }
     for (const r of rows) {
       expect(r.n).toBeTypeOf('number');

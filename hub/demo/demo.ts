@@ -51,6 +51,8 @@ export interface DemoOptions {
   answers?: InboundAnswers;
   /** print the credentials (default false; the CLI prints them) */
   log?: (line: string) => void;
+  /** where a failed replay is reported (the hub: its log) */
+  onError?: (err: unknown) => void;
 }
 
 export interface DemoInfo {
@@ -161,7 +163,7 @@ export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Prom
   let busy: Promise<unknown> | null = null;
   if (interval > 0) {
     timer = setInterval(() => {
-      if (!busy) busy = replayNext().catch((err) => console.error('demo replay:', err)).finally(() => { busy = null; });
+      if (!busy) busy = replayNext().catch((err) => options.onError?.(err)).finally(() => { busy = null; });
     }, interval);
     timer.unref?.();
   }

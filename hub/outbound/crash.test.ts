@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXStandin, xTweetCreatePayload, type XStandin } from '../connectors/standins/x';
 import { call } from '../../testing/hub/client';
+import type { Loose } from '../../testing/json';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../../testing/hub/hub-process.ts', import.meta.url));
@@ -52,8 +53,8 @@ async function waitForMessage(url: string, token: string, id: string, ok: (m: { 
   const seen: string[] = [];
   for (let i = 0; i < 600; i++) {
     const r = await call(url, 'GET', '/v1/sync/changes?since=0&limit=1000', { token });
-    const mine = (r.json?.changes ?? []).filter((c: any) => c.entity === 'message' && c.data?.id === id).map((c: any) => c.data);
-    seen.splice(0, seen.length, ...mine.map((m: any) => m.delivery));
+    const mine = (r.json?.changes ?? []).filter((c: Loose) => c.entity === 'message' && c.data?.id === id).map((c: Loose) => c.data);
+    seen.splice(0, seen.length, ...mine.map((m: Loose) => m.delivery));
     const last = mine.at(-1);
     if (last && ok(last)) return { last, states: seen };
     await new Promise((r2) => setTimeout(r2, 100)); // waiting on the hub process's state: no event crosses the process boundary

@@ -7,6 +7,7 @@ import { conversation, seedWorld, type World } from '../../testing/hub/fixtures'
 import { call, login } from '../../testing/hub/client';
 import { waitForDelivery } from '../../testing/hub/wait';
 import type { DeliveryOutcome, OutboundConnector, OutboundReply } from '../connectors/types';
+import type { Loose } from '../../testing/json';
 
 let db: Db;
 let hub: Hub;
@@ -43,7 +44,7 @@ describe('outbound dispatcher', () => {
     const id = await replyTo(c.id);
     const m = await waitForDelivery(hub, id);
     expect(m.platform_id).toBe(`sandbox-${id}`);
-    const [posted] = await db.query<any>('SELECT * FROM sandbox_posts WHERE message_id = $1', [id]);
+    const [posted] = await db.query<Loose>('SELECT * FROM sandbox_posts WHERE message_id = $1', [id]);
     const [inbound] = await db.query<{ platform_id: string }>('SELECT platform_id FROM messages WHERE id = $1', [c.message_id]);
     expect(posted).toMatchObject({ channel: 'x', account: 'brand', text: 'Sorry about that!', in_reply_to: inbound.platform_id });
     const states = await db.query<{ s: string }>(`SELECT data->>'delivery' AS s FROM changes WHERE entity = 'message' AND entity_id = $1 ORDER BY sync_id`, [id]);

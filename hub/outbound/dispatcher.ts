@@ -42,6 +42,7 @@ export interface DispatcherOptions {
   settleMs?: number;
   /** read-backs look at platform posts from this long before the first send (clock skew, ms) */
   skewMs?: number;
+  /** where failures of the dispatcher itself are reported (the hub: its log) */
   onError?: (err: unknown) => void;
   /** one line per unknown outcome and reconciliation (default: none) */
   log?: (line: string) => void;
@@ -72,11 +73,10 @@ export class Dispatcher {
     if (changes.some((c) => c.entity === 'message' && c.data.delivery === 'queued')) this.kick();
   };
 
-  constructor(private readonly log: ChangeLog, private readonly connectors: ConnectorRegistry, options: DispatcherOptions = {}) {
+  constructor(private readonly log: ChangeLog, private readonly connectors: ConnectorRegistry, options: DispatcherOptions & { onError(err: unknown): void }) {
     this.opts = {
       pollMs: 1000, leaseMs: 60_000, maxAttempts: 8, baseBackoffMs: 1000, maxBackoffMs: 5 * 60_000, maxParallel: 8,
       settleMs: 5000, skewMs: 120_000,
-      onError: (err) => console.error('dispatcher:', err),
       log: () => {},
       ...options,
     };

@@ -3,7 +3,7 @@
  * the sandbox for every channel unless replaced), sent by the dispatcher (dispatcher.ts) with
  * retries, delivery states written through the change log.
  */
-import type { HubModule } from '../api/module';
+import { logErrors, type HubLogger, type HubModule } from '../api/module';
 import { SandboxConnector } from '../connectors/sandbox';
 import type { OutboundConnector } from '../connectors/types';
 import type { ChangeLog } from '../sync/changelog';
@@ -25,12 +25,14 @@ export interface OutboundModule extends HubModule {
   dispatcher: Dispatcher | null;
 }
 
-export function outboundModule(log: ChangeLog, options: OutboundOptions = {}): OutboundModule {
+export function outboundModule(log: ChangeLog, options: OutboundOptions, logger: HubLogger): OutboundModule {
   const registry = new ConnectorRegistry();
   const sandbox = options.sandbox === false ? null : new SandboxConnector(log.db);
   if (sandbox) registry.register(sandbox);
   for (const c of options.connectors ?? []) registry.register(c);
-  const dispatcher = options.dispatcher === false ? null : new Dispatcher(log, registry, options.dispatcher);
+  const dispatcher = options.dispatcher === false ? null : new Dispatcher(log, registry, {
+    onError: logErrors(logger, 'delivery failed'), log: (line) => logger.debug(line), ...options.dispatcher,
+  });
   return {
     name: 'outbound', registry, sandbox, dispatcher,
     start: () => dispatcher?.start(),

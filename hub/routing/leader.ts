@@ -34,7 +34,8 @@ export interface RoutingLeadershipOptions {
   retryMs?: number;
   /** called on every change of leadership, one call at a time; a throwing promotion gives the lock back */
   onChange(leader: boolean): Promise<void>;
-  onError?: (err: unknown) => void;
+  /** where election problems are reported (the hub: its log) */
+  onError(err: unknown): void;
 }
 
 export class RoutingLeadership {
@@ -53,7 +54,7 @@ export class RoutingLeadership {
 
   constructor(private readonly options: RoutingLeadershipOptions) {
     this.url = options.url ?? '';
-    this.onError = options.onError ?? ((err) => console.error('[routing leader]', err));
+    this.onError = options.onError;
   }
 
   get isLeader(): boolean { return this.leading; }
@@ -77,6 +78,7 @@ export class RoutingLeadership {
     this.client = null;
     if (this.leading) await this.setLeading(false);
     await this.changes;
+    // the connection may be broken already (that is how a lock is lost): closing it then fails, harmlessly
     if (c) await c.end().catch(() => {});
   }
 
@@ -103,7 +105,7 @@ export class RoutingLeadership {
       c.on('error', (err) => this.lost(c, err));
       c.on('end', () => this.lost(c, null));
       await c.connect();
-      if (this.stopped) { await c.end().catch(() => {}); return; }
+      if (this.stopped) { await c.end().catch(this.onError); return; }
       this.client = c;
     }
     const c = this.client;
@@ -118,8 +120,9 @@ export class RoutingLeadership {
       await this.setLeading(true);
     } catch (err) {
       // could not take over cleanly: step down and give the lock back so another hub (or the next try) can
-      if (this.leading) await this.setLeading(false).catch(() => {});
-      await c.query('SELECT pg_advisory_unlock($1, $2)', [this.options.db.lockKey, LEADER_LOCK_ID]).catch(() => {});
+      // the first error is the one thrown; failures on the way back are logged
+      if (this.leading) await this.setLeading(false).catch(this.onError);
+      await c.query('SELECT pg_advisory_unlock($1, $2)', [this.options.db.lockKey, LEADER_LOCK_ID]).catch(this.onError);
       throw err;
     }
   }
@@ -151,6 +154,7 @@ export class RoutingLeadership {
   private lost(c: pg.Client, err: unknown): void {
     if (this.client !== c) return;
     this.client = null;
+    // a connection that failed cannot be ended cleanly; the error that matters is reported below
     void c.end().catch(() => {});
     if (err && !this.stopped) this.onError(err);
     if (this.leading) void this.setLeading(false).catch(this.onError);

@@ -7,7 +7,7 @@
  * (leader.ts); the others forward routing to it (proxy.ts). A Db handed in without its URL routes alone.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HubModule } from '../api/module';
+import { logErrors, type HubLogger, type HubModule } from '../api/module';
 import type { ChangeLog } from '../sync/changelog';
 import { HUB_ROUTES } from '../../shared/contract/hub-routes';
 import { registerRoutingRoutes, SECRET_HEADER } from './api';
@@ -15,7 +15,9 @@ import { RoutingLeadership } from './leader';
 import { askLeaderToCheckReply, forwardHttp } from './proxy';
 import { RoutingService, type RoutingServiceOptions } from './service';
 
-export interface RoutingModuleOptions extends RoutingServiceOptions {
+export interface RoutingModuleOptions extends Omit<RoutingServiceOptions, 'onError'> {
+  /** where routing problems are reported; default the hub's log */
+  onError?: (err: unknown) => void;
   /** how often a follower tries to take over the lead (ms, default 3000) */
   leaderRetryMs?: number;
 }
@@ -28,6 +30,8 @@ export interface RoutingModule extends HubModule {
 }
 
 export function routingModule(log: ChangeLog, options: RoutingModuleOptions & {
+  /** routing's log (the service and the leader election report their problems there) */
+  logger: HubLogger;
   /** the PostgreSQL server's URL, when several hubs may share it (leader election needs its own connection) */
   databaseUrl?: string;
   /** where other hubs reach this one; default TEND_HUB_URL, else the listen URL (0.0.0.0 → this host's name) */
@@ -35,11 +39,11 @@ export function routingModule(log: ChangeLog, options: RoutingModuleOptions & {
   /** this host's name, for a hub listening on every interface */
   hostname: () => string;
 }): RoutingModule {
-  const { databaseUrl, publicUrl, leaderRetryMs, hostname, ...serviceOptions } = options;
-  const routing = new RoutingService(log, serviceOptions);
+  const { databaseUrl, publicUrl, leaderRetryMs, hostname, logger, ...serviceOptions } = options;
+  const routing = new RoutingService(log, { ...serviceOptions, onError: serviceOptions.onError ?? logErrors(logger, 'routing failed') });
   const leadership = log.db.kind === 'pg' && databaseUrl
     ? new RoutingLeadership({
-      db: log.db, databaseUrl, retryMs: leaderRetryMs,
+      db: log.db, databaseUrl, retryMs: leaderRetryMs, onError: logErrors(logger, 'routing leader election failed'),
       onChange: (leads) => (leads ? routing.promote() : routing.demote()),
     })
     : null;

@@ -1,15 +1,17 @@
 /** supervisor: the live floor (floor.ts) and its endpoints and stream (routes.ts), with routing's live presence when routing runs. */
-import type { HubModule } from '../api/module';
+import { logErrors, type HubLogger, type HubModule } from '../api/module';
 import type { RoutingModule } from '../routing/module';
 import type { ChangeLog } from '../sync/changelog';
 import { registerSupervisorRoutes } from './routes';
 
-export function supervisorModule(log: ChangeLog, routing: RoutingModule | null): HubModule {
+export function supervisorModule(log: ChangeLog, routing: RoutingModule | null, logger: HubLogger): HubModule {
   let stop: (() => void) | null = null;
   return {
     name: 'supervisor',
     routes(app) {
-      stop = registerSupervisorRoutes(app, { log, routing: routing?.service ?? null, forwardToRoutingLeader: routing?.forwardToLeader ?? null });
+      stop = registerSupervisorRoutes(app, {
+        log, routing: routing?.service ?? null, forwardToRoutingLeader: routing?.forwardToLeader ?? null, onError: logErrors(logger, 'the floor failed'),
+      });
     },
     stop: () => stop?.(),
   };

@@ -36,7 +36,7 @@ export interface SupervisorDeps {
   throttleMs?: number;
   /** refresh without changes (ms); default 30 000 */
   refreshMs?: number;
-  onError?: (err: unknown) => void;
+  onError(err: unknown): void;
 }
 
 /** Pushes a workspace's floor to its open supervisor streams, throttled. */
@@ -89,7 +89,7 @@ class FloorPublisher {
       const floor = await computeFloor(this.deps.log.db, this.wsId, { presence: this.deps.routing ?? null });
       for (const send of this.sockets) send(floor);
     } catch (err) {
-      (this.deps.onError ?? ((e) => console.error('[supervisor]', e)))(err);
+      this.deps.onError(err);
     } finally {
       this.running = false;
     }
@@ -107,10 +107,10 @@ export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorD
 
   const onCommitted = (records: ChangeRecord[]) => {
     if (records.length === 0) { for (const p of publishers.values()) p.changed(); return; }
-    // synced rows do not all carry their workspace: with one unknown, every open floor is refreshed (throttled anyway)
+    // only agent snapshots carry their workspace: with any other change, every open floor is refreshed (throttled anyway)
     const touched = new Set<string>();
     for (const r of records) {
-      if (typeof r.data?.workspace_id !== 'string') { for (const p of publishers.values()) p.changed(); return; }
+      if (r.entity !== 'agent') { for (const p of publishers.values()) p.changed(); return; }
       touched.add(r.data.workspace_id);
     }
     for (const ws of touched) publishers.get(ws)?.changed();

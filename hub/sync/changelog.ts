@@ -14,8 +14,13 @@
  * own record. customer_id lets agents who hold the customer's history receive it too.
  */
 import { EventEmitter } from 'node:events';
+import type { Agent, Conversation, Customer, Message, Note } from '../../shared/domain';
 import type { Db, Queryable } from '../db/db';
 import { customerJson, JSON_OF, TABLE, type Entity } from './rows';
+
+/** The snapshot a change carries: the entity's row in the shape of shared/domain.ts (rows.ts builds it). */
+export interface Snapshots { conversation: Conversation; message: Message; note: Note; customer: Customer; agent: Agent }
+export type Snapshot<E extends Entity> = Snapshots[E];
 
 /**
  * A raw SQL fragment as a column value, e.g. sql('message_count + 1'). Values go in as parameters
@@ -54,19 +59,14 @@ function scopeOf(entity: Entity): { customer: string; keys: string } {
   }
 }
 
-export interface ChangeRecord {
-  sync_id: number;
-  entity: Entity;
-  keys: string[];
-  customer_id: string | null;
-  data: Record<string, any>;
-}
+/** One entry of the change log, as listeners of `committed` get it. */
+export type ChangeRecord = { [E in Entity]: { sync_id: number; entity: E; keys: string[]; customer_id: string | null; data: Snapshot<E> } }[Entity];
 
 export class Writer {
   readonly changes: ChangeRecord[] = [];
   constructor(readonly tx: Queryable) {}
 
-  query<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]> {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> {
     return this.tx.query<T>(text, params);
   }
 
@@ -75,7 +75,7 @@ export class Writer {
   }
 
   /** Inserts a row (values by column) and records it, in one statement. Returns the row snapshot. */
-  async insert(entity: Entity, values: Record<string, unknown>): Promise<Record<string, any>> {
+  async insert<E extends Entity>(entity: E, values: Record<string, unknown>): Promise<Snapshot<E>> {
     const cols = Object.keys(values).filter((c) => c !== 'sync_id');
     const params: unknown[] = [];
     const exprs = cols.map((c) => this.value(c, values[c], params));
@@ -88,7 +88,7 @@ export class Writer {
    * Inserts a customer with one identity and records it, in one statement (the change's
    * snapshot lists the identity, read from the statement's own insert).
    */
-  async insertCustomer(values: Record<string, unknown>, identity: { channel: string; handle: string; platform_user_id: string | null }): Promise<Record<string, any>> {
+  async insertCustomer(values: Record<string, unknown>, identity: { channel: string; handle: string; platform_user_id: string | null }): Promise<Customer> {
     const cols = Object.keys(values).filter((c) => c !== 'sync_id');
     const params: unknown[] = [];
     const exprs = cols.map((c) => this.value(c, values[c], params));
@@ -106,7 +106,7 @@ export class Writer {
    * Updates a row by id (undefined values are left unchanged; null writes NULL) and records it,
    * in one statement. A conversation's change also carries the scope key of its OLD state.
    */
-  async update(entity: Entity, id: string, patch: Record<string, unknown>): Promise<Record<string, any>> {
+  async update<E extends Entity>(entity: E, id: string, patch: Record<string, unknown>): Promise<Snapshot<E>> {
     const params: unknown[] = [id];
     const sets = Object.keys(patch).filter((c) => patch[c] !== undefined && c !== 'sync_id')
       .map((c) => `${c} = ${this.value(c, patch[c], params)}`);
@@ -123,7 +123,7 @@ export class Writer {
    * Appends a change with the row's full snapshot and stamps the row with its sync_id.
    * Use directly after a write done with plain SQL (e.g. agent_teams rows of an agent).
    */
-  async record(entity: Entity, id: string, extraKeys: string[] = []): Promise<Record<string, any>> {
+  async record<E extends Entity>(entity: E, id: string, extraKeys: string[] = []): Promise<Snapshot<E>> {
     return this.append(entity, `UPDATE ${TABLE[entity]} t SET sync_id = (SELECT v FROM s) WHERE t.id = $1 RETURNING t.*`,
       [id, extraKeys], '$2::text[]', `${entity} ${id} not found`);
   }
@@ -132,10 +132,10 @@ export class Writer {
    * `write` is a data-modifying statement over the row (alias t) that RETURNING t.* and uses s.v as sync_id.
    * `more.also`: further CTEs after u; `more.snapshot`: the change's data instead of the entity's JSON of u.
    */
-  private async append(entity: Entity, write: string, params: unknown[], extraKeys: string, missing: string,
-    more: { also?: string; snapshot?: string } = {}): Promise<Record<string, any>> {
+  private async append<E extends Entity>(entity: E, write: string, params: unknown[], extraKeys: string, missing: string,
+    more: { also?: string; snapshot?: string } = {}): Promise<Snapshot<E>> {
     const sc = scopeOf(entity);
-    const rows = await this.tx.query<{ sync_id: number; keys: string[]; customer_id: string | null; data: Record<string, any> }>(
+    const rows = await this.tx.query<{ sync_id: number; keys: string[]; customer_id: string | null; data: Snapshot<E> }>(
       `WITH s AS (SELECT nextval('changes_sync_id_seq') AS v),
             u AS (${write})${more.also ? `, ${more.also}` : ''}
        INSERT INTO changes (sync_id, workspace_id, entity, entity_id, customer_id, keys, data)
@@ -144,9 +144,9 @@ export class Writer {
        FROM u RETURNING sync_id, keys, customer_id, data`,
       params);
     if (!rows.length) throw new Error(missing);
-    const change: ChangeRecord = { sync_id: rows[0].sync_id, entity, keys: rows[0].keys, customer_id: rows[0].customer_id, data: rows[0].data };
-    this.changes.push(change);
-    return change.data;
+    const { sync_id, keys, customer_id, data } = rows[0];
+    this.changes.push({ sync_id, entity, keys, customer_id, data } as ChangeRecord);
+    return data;
   }
 
   private value(col: string, v: unknown, params: unknown[]): string {
@@ -188,7 +188,7 @@ export class ChangeLog {
     this.events.setMaxListeners(0);
   }
 
-  private readonly queue: Array<{ fn: (w: Writer) => Promise<unknown>; resolve: (v: any) => void; reject: (e: unknown) => void }> = [];
+  private readonly queue: Array<{ fn: (w: Writer) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
   private draining = false;
   /** most writes committed together (group commit) */
   maxBatch = 64;
@@ -203,7 +203,7 @@ export class ChangeLog {
    */
   write<T>(fn: (w: Writer) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve, reject });
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.draining) {
         this.draining = true;
         // start after the I/O callbacks of this turn: requests that arrived together are grouped

@@ -85,7 +85,7 @@ export function decodeCursor(s: string): BootstrapCursor | null {
     if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && v[0] >= 0 && typeof v[1] === 'string') {
       return { watermark: v[0], after: v[1] };
     }
-  } catch {}
+  } catch {} // not base64url JSON: an invalid cursor, refused below like any other
   return null;
 }
 

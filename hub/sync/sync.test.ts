@@ -9,6 +9,7 @@ import { call, login, ModelClient, openStream } from '../../testing/hub/client';
 import { scopeSnapshot } from './scope';
 import { ChangesPageSchema } from '../../shared/contract/hub-api';
 import { setAgentTeams } from '../accounts/admin';
+import type { Loose } from '../../testing/json';
 
 let db: Db;
 let hub: Hub;
@@ -70,7 +71,7 @@ describe('sync', () => {
       ] },
     });
     expect(moves.status).toBe(200);
-    expect(moves.json.results.every((r: any) => r.ok)).toBe(true);
+    expect(moves.json.results.every((r: Loose) => r.ok)).toBe(true);
     await call(hub.url, 'POST', '/v1/mutations', { token: at, body: { mutations: [
       { id: randomUUID(), type: 'note', args: { conversation_id: c2.id, note_id: randomUUID(), text: 'vip' } }] } });
     await call(hub.url, 'POST', '/v1/mutations', { token: bt, body: { mutations: [
@@ -172,11 +173,11 @@ describe('sync', () => {
       const r = await w.ingestor.ingest(post({ handle: 'customer1', text: 'are you there?', in_reply_to: null, visibility: 'public' }));
       await hub.log.write((wr) => wr.update('conversation', r.conversation_id, { assignee_id: w.agentA }));
       void mine;
-      const pushed = await stream.waitFor((m) => m.type === 'changes' && m.page.changes.some((c: any) => c.entity === 'message' && c.data.text === 'are you there?'));
+      const pushed = await stream.waitFor((m) => m.type === 'changes' && m.page.changes.some((c: Loose) => c.entity === 'message' && c.data.text === 'are you there?'));
       const page = ChangesPageSchema.parse(pushed.page);
       expect(page.since).toBe(max);
       const all = stream.messages.filter((m) => m.type === 'changes').flatMap((m) => m.page.changes);
-      expect(all.some((c: any) => c.entity === 'conversation' && c.data.id === theirs.id)).toBe(false);
+      expect(all.some((c: Loose) => c.entity === 'conversation' && c.data.id === theirs.id)).toBe(false);
     } finally {
       stream.close();
     }
@@ -191,7 +192,7 @@ describe('sync', () => {
       await stream.waitFor((m) => m.type === 'hello');
       await hub.log.write((wr) => wr.update('conversation', theirs.id, { tags: ['history-moved'] }));
       const m = await stream.waitFor((x) => x.type === 'changes');
-      expect(m.page.changes.map((c: any) => [c.entity, c.data.id, c.data.tags])).toEqual([['conversation', theirs.id, ['history-moved']]]);
+      expect(m.page.changes.map((c: Loose) => [c.entity, c.data.id, c.data.tags])).toEqual([['conversation', theirs.id, ['history-moved']]]);
     } finally {
       stream.close();
     }
@@ -200,7 +201,7 @@ describe('sync', () => {
   it('the stream accepts the token as a query parameter', async () => {
     const t = await login(hub.url, w.emails.a);
     const ws = new WebSocket(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream?token=${encodeURIComponent(t)}`);
-    const hello = await new Promise<any>((resolve, reject) => {
+    const hello = await new Promise<Loose>((resolve, reject) => {
       ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', since: 0 })));
       ws.on('message', (d) => { const m = JSON.parse(d.toString()); if (m.type === 'hello') resolve(m); });
       ws.once('error', reject);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNode } from '../../scripts/build';
 import { devBindingPath, type ElectronTarget } from './native-binding';
+import type { Loose } from '../../testing/json';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FAKE_ELECTRON = fileURLToPath(new URL('./testing/fake-electron.cjs', import.meta.url));
@@ -25,7 +26,7 @@ const OUT = join(ROOT, 'dist', `main-test-${process.pid}`);
 beforeAll(async () => { await buildNode(OUT); });
 afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
-interface Report { type: string; id?: number; [k: string]: any }
+interface Report { type: string; id?: number; [k: string]: Loose }
 
 /** A checkout as main.ts sees it: better-sqlite3's package.json and, unless told otherwise, a binding in the Electron folder. */
 function checkout(withBinding: boolean): string {
@@ -68,7 +69,7 @@ class MainProcess {
     return seen ? Promise.resolve(seen) : new Promise((resolve) => this.waiters.push({ match: m, resolve }));
   }
 
-  async do(what: Record<string, unknown>): Promise<any> {
+  async do(what: Record<string, unknown>): Promise<Loose> {
     const id = this.nextId++;
     const done = this.next('done', (r) => r.id === id);
     this.child.send({ ...what, id });

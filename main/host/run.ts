@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await running.close().catch(() => {});
+    await running.close().catch(() => {}); // exiting anyway: the cache is WAL, a close cut short loses nothing
     process.exit(0);
   };
   process.once('SIGINT', stop);

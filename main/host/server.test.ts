@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { DesktopService } from '../core/service';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { startWebHost, type WebHost } from './server';
+import type { Loose } from '../../testing/json';
 
 /** A recording stand-in for the core: this test is about the transport, not the core. */
 function recordingService() {
@@ -30,7 +31,7 @@ function connect(host: WebHost, opts: { token?: string; origin?: string } = {}):
   return new Promise((ok, fail) => { ws.once('open', () => ok(ws)); ws.once('error', fail); ws.once('unexpected-response', (_q, res) => fail(new Error(`HTTP ${res.statusCode}`))); });
 }
 
-function nextFrame(ws: WebSocket): Promise<any> {
+function nextFrame(ws: WebSocket): Promise<Loose> {
   return new Promise((ok) => ws.once('message', (d) => ok(JSON.parse(String(d)))));
 }
 

@@ -81,7 +81,7 @@ export async function startWorld(): Promise<World> {
       async act(agentId, m) {
         const ctx = await loadAgentContext(hub.db, agentId);
         if (!ctx) throw new Error(`agent ${agentId} unknown`);
-        const [res] = await applyMutations(hub.log, ctx, [{ id: randomUUID(), ...m }]);
+        const [res] = await applyMutations(hub.log, ctx, [{ id: randomUUID(), ...m }], { onError: (err) => { throw err; } });
         return res;
       },
       snapshot: (agentId) => scopeSnapshot(hub.db, agentId),

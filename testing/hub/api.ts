@@ -9,6 +9,6 @@ import { syncModule } from '../../hub/sync/module';
 export async function buildCoreApi(log: ChangeLog): Promise<FastifyInstance> {
   const accounts = accountsModule(log.db);
   const app = await buildServer({ authenticate: accounts.authenticate });
-  for (const m of [accounts, syncModule(log), conversationsModule(log, { ingest: {}, mutations: {} })]) await m.routes?.(app);
+  for (const m of [accounts, syncModule(log), conversationsModule(log, { ingest: {}, mutations: {}, logger: app.log })]) await m.routes?.(app);
   return app;
 }

@@ -9,6 +9,7 @@ import {
 } from '../../shared/contract/hub-api';
 import type { Conversation, Customer, Message, Note } from '../../shared/domain';
 import { PASSWORD } from './fixtures';
+import type { Loose } from '../json';
 
 export async function call(base: string, method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -19,7 +20,7 @@ export async function call(base: string, method: string, path: string, opts: { t
   if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   const res = await fetch(base + path, { method, headers, body });
   const text = await res.text();
-  let json: any = null;
+  let json: Loose = null;
   try {
     json = JSON.parse(text);
   } catch {}
@@ -138,7 +139,7 @@ function upsert<T extends Row>(map: Map<string, T>, row: T): void {
 /** Opens the change stream and collects its messages. */
 export async function openStream(base: string, token: string, since: number) {
   const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/v1/sync/stream`, { headers: { authorization: `Bearer ${token}` } });
-  const messages: any[] = [];
+  const messages: Loose[] = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (d) => {
     messages.push(JSON.parse(d.toString()));
@@ -149,7 +150,7 @@ export async function openStream(base: string, token: string, since: number) {
   return {
     messages,
     /** waits until a message matches (event-driven; the test's own timeout bounds it) */
-    async waitFor(pred: (m: any) => boolean): Promise<any> {
+    async waitFor(pred: (m: Loose) => boolean): Promise<Loose> {
       for (;;) {
         const found = messages.find(pred);
         if (found) return found;

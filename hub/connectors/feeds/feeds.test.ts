@@ -94,7 +94,7 @@ describe('feed poller', () => {
 
   it('ingests new items once, sends If-None-Match, and treats 304 as nothing new', async () => {
     const ing = createMemoryIngestor();
-    const poller = startFeedPoller({ feeds: [{ id: 'reviews', url: `${base}/reviews.rss`, channel: 'review', account: 'acme' }], ingestor: ing, autoStart: false });
+    const poller = startFeedPoller({ log: () => {}, feeds: [{ id: 'reviews', url: `${base}/reviews.rss`, channel: 'review', account: 'acme' }], ingestor: ing, autoStart: false });
     try {
       expect(await poller.pollNow('reviews')).toMatchObject({ status: 'fetched', items: 1, stored: 1 });
       expect(ing.posts[0]).toMatchObject({ channel: 'review', account: 'acme', platform_id: 'r1', permalink: 'https://reviews.example/r/r1', author: { handle: 'Piotr N.' }, text: 'Late parcel\n\nTwo weeks late\nRated 1 of 5 & never again', created_at: '2024-04-29T10:00:00.000Z' });
@@ -112,14 +112,14 @@ describe('feed poller', () => {
   it('uses If-Modified-Since, and dedupes through the Ingestor when its state is lost', async () => {
     const ing = createMemoryIngestor();
     const feeds = [{ id: 'reddit', url: `${base}/reddit.atom`, channel: 'reddit' as const, account: 'acme' }];
-    const p1 = startFeedPoller({ feeds, ingestor: ing, autoStart: false });
+    const p1 = startFeedPoller({ log: () => {}, feeds, ingestor: ing, autoStart: false });
     expect(await p1.pollNow('reddit')).toMatchObject({ stored: 1 });
     expect(await p1.pollNow('reddit')).toMatchObject({ status: 'not_modified' });
     expect(requests[1].headers['if-modified-since']).toBe(LAST_MODIFIED);
     await p1.stop();
     expect(ing.posts[0]).toMatchObject({ channel: 'reddit', platform_id: 't3_1cheq9x', author: { handle: 'throwaway_42', platform_user_id: 'https://www.reddit.com/user/throwaway_42' } });
     // a fresh poller with empty state fetches again; the Ingestor's dedupe keeps one copy
-    const p2 = startFeedPoller({ feeds, ingestor: ing, stateStore: memoryFeedStateStore(), autoStart: false });
+    const p2 = startFeedPoller({ log: () => {}, feeds, ingestor: ing, stateStore: memoryFeedStateStore(), autoStart: false });
     expect(await p2.pollNow('reddit')).toMatchObject({ status: 'fetched', stored: 0, duplicates: 1 });
     await p2.stop();
     expect(ing.posts).toHaveLength(1);
@@ -129,14 +129,14 @@ describe('feed poller', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tend-feeds-'));
     const ing = createMemoryIngestor();
     const feeds = [{ id: 'reviews/acme', url: `${base}/reviews.rss`, channel: 'review' as const, account: 'acme' }];
-    const p1 = startFeedPoller({ feeds, ingestor: ing, stateStore: fileFeedStateStore(dir), autoStart: false });
+    const p1 = startFeedPoller({ log: () => {}, feeds, ingestor: ing, stateStore: fileFeedStateStore(dir), autoStart: false });
     expect(await p1.pollNow('reviews/acme')).toMatchObject({ stored: 1 });
     await p1.stop();
-    const p2 = startFeedPoller({ feeds, ingestor: ing, stateStore: fileFeedStateStore(dir), autoStart: false });
+    const p2 = startFeedPoller({ log: () => {}, feeds, ingestor: ing, stateStore: fileFeedStateStore(dir), autoStart: false });
     expect(await p2.pollNow('reviews/acme')).toMatchObject({ status: 'not_modified' });
     await p2.stop();
     writeFileSync(join(dir, 'reviews%2Facme.json'), '{ broken');
-    const p3 = startFeedPoller({ feeds, ingestor: ing, stateStore: fileFeedStateStore(dir), autoStart: false });
+    const p3 = startFeedPoller({ log: () => {}, feeds, ingestor: ing, stateStore: fileFeedStateStore(dir), autoStart: false });
     expect(await p3.pollNow('reviews/acme')).toMatchObject({ status: 'fetched', stored: 0, duplicates: 1 });
     await p3.stop();
     expect(ing.posts).toHaveLength(1);
@@ -148,6 +148,7 @@ describe('feed poller', () => {
     let done!: () => void;
     const bothPolled = new Promise<void>((r) => { done = r; });
     const poller = startFeedPoller({
+      log: () => {},
       feeds: [
         { id: 'broken', url: `${base}/broken`, channel: 'forum', account: 'acme', intervalMs: 1000 },
         { id: 'reviews', url: `${base}/reviews.rss`, channel: 'review', account: 'acme', intervalMs: 1000 },
@@ -163,9 +164,9 @@ describe('feed poller', () => {
 
   it('refuses bad feed configuration with the reason', () => {
     const ing = createMemoryIngestor();
-    expect(() => startFeedPoller({ feeds: [{ id: 'a', url: 'ftp://x', channel: 'rss', account: 'a' }], ingestor: ing, autoStart: false })).toThrow(/url/);
-    expect(() => startFeedPoller({ feeds: [{ id: 'a', url: 'https://x', channel: 'x' as never, account: 'a' }], ingestor: ing, autoStart: false })).toThrow(/channel/);
+    expect(() => startFeedPoller({ log: () => {}, feeds: [{ id: 'a', url: 'ftp://x', channel: 'rss', account: 'a' }], ingestor: ing, autoStart: false })).toThrow(/url/);
+    expect(() => startFeedPoller({ log: () => {}, feeds: [{ id: 'a', url: 'https://x', channel: 'x' as never, account: 'a' }], ingestor: ing, autoStart: false })).toThrow(/channel/);
     const dup = { id: 'a', url: 'https://x', channel: 'rss' as const, account: 'a' };
-    expect(() => startFeedPoller({ feeds: [dup, dup], ingestor: ing, autoStart: false })).toThrow(/used twice/);
+    expect(() => startFeedPoller({ log: () => {}, feeds: [dup, dup], ingestor: ing, autoStart: false })).toThrow(/used twice/);
   });
 });

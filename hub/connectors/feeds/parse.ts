@@ -195,7 +195,7 @@ export function parseFeed(input: string | Uint8Array, contentType?: string | nul
   }
   // Entity declarations can expand without bound ("billion laughs"); feeds never need them.
   if (/<!ENTITY/i.test(xml)) throw new FeedParseError('feed declares XML entities; refused');
-  let doc: Record<string, any>;
+  let doc: Record<string, unknown>;
   try {
     doc = parser.parse(xml, true);
   } catch (e) {

@@ -79,8 +79,8 @@ export interface FeedPollerOptions {
   maxBytes?: number;
   /** start polling right away (default) or only when pollNow is called */
   autoStart?: boolean;
-  /** where failures, skipped items and warnings are logged, one line each (default console.warn) */
-  log?: (line: string) => void;
+  /** where failures, skipped items and warnings are logged, one line each (the hub: its log) */
+  log: (line: string) => void;
 }
 
 export interface FeedPoller {
@@ -163,7 +163,7 @@ export function startFeedPoller(opts: FeedPollerOptions): FeedPoller {
   const doFetch = opts.fetch ?? fetch;
   const now = opts.now ?? (() => new Date());
   const maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
-  const log = opts.log ?? ((line: string) => console.warn(line));
+  const log = opts.log;
   const stats: FeedStats = { polls: 0, errors: 0, stored: 0, duplicates: 0, skipped: 0, undated: 0 };
   const timers = new Map<string, NodeJS.Timeout>();
   const inFlight = new Map<string, Promise<PollResult>>();

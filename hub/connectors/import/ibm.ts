@@ -38,7 +38,8 @@ export function parseIbmCare(input: unknown, options: IbmParseOptions = {}): Ibm
   if (!Array.isArray(data)) throw new Error('IBM care JSON must be a list of conversations');
   const threads: IbmThread[] = [];
   const skipped: IbmParseResult['skipped'] = [];
-  data.forEach((entry: any, index) => {
+  // an entry as the file has it, read field by field below
+  data.forEach((entry: { dialogHeader?: Record<string, unknown>; dialogContent?: unknown; agentURL?: { tweet_ID?: unknown; url_utterance?: unknown } } | null, index) => {
     const header = entry?.dialogHeader;
     const company = str(header?.company);
     const content = entry?.dialogContent;
@@ -61,12 +62,13 @@ export function parseIbmCare(input: unknown, options: IbmParseOptions = {}): Ibm
       prev = id;
     }
     const final = entry?.agentURL;
-    if (options.includeFinalAnswer !== false && str(final?.tweet_ID) && typeof final?.url_utterance === 'string') {
+    const finalId = str(final?.tweet_ID);
+    if (options.includeFinalAnswer !== false && finalId && typeof final?.url_utterance === 'string') {
       const start = Date.parse(str(header?.conversationDateTime) ?? '');
       const duration = parseDuration(header?.duration);
       const lastAt = Date.parse(posts[posts.length - 1].created_at);
       const at = Number.isNaN(start) || duration === null ? lastAt + 60_000 : Math.max(start + duration, lastAt + 1000);
-      posts.push(post(company, final.tweet_ID, company, final.url_utterance, new Date(at).toISOString(), prev, true));
+      posts.push(post(company, finalId, company, final.url_utterance, new Date(at).toISOString(), prev, true));
     }
     threads.push({ session_id: str(header?.sessionID) ?? `ibm-${index}`, company, posts });
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { metaSignature } from '../signatures';
 import { createMemoryIngestor, type MemoryIngestor } from '../memory-ingestor';
 import { registerWebhooks } from '../webhooks';
+import type { Loose } from '../../../testing/json';
 
 const APP_SECRET = 'meta-app-secret-for-tests';
 const VERIFY = 'verify-me-please';
@@ -101,7 +102,7 @@ describe('Meta deliveries', () => {
   });
 
   it('accepts a comment without `from` (commenter not visible to the app) as an anonymous author', async () => {
-    const p = structuredClone(pageComment) as any;
+    const p = structuredClone(pageComment) as Loose;
     delete p.entry[0].changes[0].value.from;
     expect((await post(p)).statusCode).toBe(200);
     expect(ing.posts[0].author).toEqual({ platform_user_id: null, handle: 'facebook-user', name: 'Facebook user', followers: null, verified: false, location: null });
@@ -119,7 +120,7 @@ describe('Meta deliveries', () => {
   it('normalizes Messenger messages threaded by participant, echoes as the brand', async () => {
     await post(pageMessage);
     const echo = structuredClone(pageMessage);
-    echo.entry[0].messaging[0] = { sender: { id: PAGE }, recipient: { id: '6789012345' }, timestamp: 1458692753000, message: { mid: 'm_echo_1', text: 'Yes, how can we help?', is_echo: true } as any };
+    echo.entry[0].messaging[0] = { sender: { id: PAGE }, recipient: { id: '6789012345' }, timestamp: 1458692753000, message: { mid: 'm_echo_1', text: 'Yes, how can we help?', is_echo: true } as Loose };
     await post(echo);
     expect(ing.posts.map((p) => [p.visibility, p.thread_key, p.from_brand])).toEqual([['private', '6789012345', false], ['private', '6789012345', true]]);
     expect(ing.posts[0].created_at).toBe(new Date(1458692752478).toISOString());
@@ -141,7 +142,7 @@ describe('Meta deliveries', () => {
   });
 
   it('refuses the whole delivery when one change is invalid: nothing partly stored', async () => {
-    const p = structuredClone(pageComment) as any;
+    const p = structuredClone(pageComment) as Loose;
     p.entry.push({ id: PAGE, time: 1520383572, changes: [{ field: 'feed', value: { item: 'comment', verb: 'add', post_id: `${PAGE}_99`, message: 'no comment id' } }] });
     const res = await post(p);
     expect(res.statusCode).toBe(400);

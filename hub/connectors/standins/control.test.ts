@@ -13,12 +13,13 @@ import { createMemoryIngestor } from '../memory-ingestor';
 import { loadConnectorConfig } from '../config';
 import { registerWebhooks } from '../webhooks';
 import { xTweetCreatePayload } from './x';
+import type { Loose } from '../../../testing/json';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const child = spawn(process.execPath, ['--import', 'tsx', CLI], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 let info: { x: string; meta: string; brand: { x: string; page: string }; env: Record<string, string> };
-const j = async (url: string, init?: RequestInit) => { const r = await fetch(url, init); return { status: r.status, body: await r.json() as any }; };
+const j = async (url: string, init?: RequestInit) => { const r = await fetch(url, init); return { status: r.status, body: await r.json() as Loose }; };
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) => j(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
 beforeAll(async () => {

@@ -67,7 +67,8 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
       if (parts[0] !== version) return graphError(400, `Unknown version ${parts[0]}`, 2635);
       if (call.method === 'GET') return read(parts.slice(1), call.query);
       if (call.method !== 'POST') return graphError(400, `Unsupported ${call.method} request.`, 100, 'GraphMethodException');
-      const body = call.body as Record<string, any> | null;
+      // the fields the Graph API reads, not checked yet
+      const body = call.body as { message?: unknown; recipient?: { id?: unknown }; messaging_type?: unknown } | null;
 
       if (parts.length === 3 && (parts[2] === 'comments' || parts[2] === 'replies') && parts[1] !== 'me') {
         if (!body || typeof body.message !== 'string' || !body.message) return graphError(400, '(#100) The parameter message is required', 100);
@@ -78,10 +79,12 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
       if (parts.length === 3 && parts[1] === 'me' && parts[2] === 'messages') {
         if (!body || typeof body.recipient?.id !== 'string') return graphError(400, '(#100) param recipient must be non-empty.', 100);
         if (body.messaging_type !== 'RESPONSE' && body.messaging_type !== 'UPDATE' && body.messaging_type !== 'MESSAGE_TAG') return graphError(400, '(#100) param messaging_type is invalid', 100);
-        if (typeof body.message?.text !== 'string' || !body.message.text) return graphError(400, '(#100) param message must be non-empty.', 100);
+        const text = (body.message as { text?: unknown } | undefined)?.text;
+        if (typeof text !== 'string' || !text) return graphError(400, '(#100) param message must be non-empty.', 100);
         const id = `m_standin_${seq++}`;
-        messages.push({ id, conversation_id: `t_${body.recipient.id}`, user_id: body.recipient.id, message: body.message.text, from: page, created_time: graphTime() });
-        return { status: 200, body: { recipient_id: body.recipient.id, message_id: id } };
+        const to = body.recipient.id;
+        messages.push({ id, conversation_id: `t_${to}`, user_id: to, message: text, from: page, created_time: graphTime() });
+        return { status: 200, body: { recipient_id: to, message_id: id } };
       }
       return graphError(400, `Unknown path components: /${parts.slice(1).join('/')}`, 2500);
     },

@@ -218,6 +218,6 @@ export async function postDelivery(url: string, payload: unknown, headers: Recor
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof payload === 'string' ? payload : JSON.stringify(payload) });
   const text = await res.text();
   let body: unknown = text;
-  try { body = JSON.parse(text); } catch {}
+  try { body = JSON.parse(text); } catch {} // not JSON: the stand-in sees the raw text, as the platform would
   return { status: res.status, body };
 }

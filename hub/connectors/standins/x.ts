@@ -75,7 +75,8 @@ export async function startXStandin(opts: XStandinOptions): Promise<XStandin> {
       if (!authorized) return problem(401, 'Unauthorized', 'Unauthorized');
       if (call.method === 'GET') return read(call.path, call.query);
       if (call.method !== 'POST') return problem(405, 'Method Not Allowed', `${call.method} not supported`);
-      const body = call.body as Record<string, any> | null;
+      // the fields X reads, not checked yet
+      const body = call.body as { text?: unknown; reply?: { in_reply_to_tweet_id?: string } } | null;
 
       if (call.path === '/2/tweets') {
         if (!body || typeof body.text !== 'string' || body.text.length === 0) return problem(400, 'Invalid Request', 'text must be a non-empty string');

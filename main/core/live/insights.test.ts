@@ -16,10 +16,11 @@ import { SyncApplier } from '../sync/apply';
 import { agent, conversation, customer } from '../../../testing/desktop/fixtures';
 import type { HubInsight } from '../../../shared/contract/routing';
 import { request } from '../service';
+import type { Loose } from '../../../testing/json';
 
 const T = Date.parse('2026-03-01T10:00:00.000Z');
 let insights: HubInsight[];
-const calls: Array<{ method: string; url: string; body: any }> = [];
+const calls: Array<{ method: string; url: string; body: Loose }> = [];
 /** what the core asked of routing (the sync engine also polls the stand-in) */
 const routingCalls = () => calls.filter((c) => c.url.startsWith('/v1/routing/'));
 let server: Server;

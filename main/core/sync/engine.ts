@@ -76,7 +76,7 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     this.halt();
-    await this.running?.catch(() => {});
+    await this.running?.catch(() => {}); // a cycle's failure was already handled (and logged) by the cycle itself
     this.setOnline(false);
   }
 
@@ -249,6 +249,7 @@ export class SyncEngine {
         if (this.stopped) return;
         cursor = page.next_cursor;
         // fetch the next page while this one is written
+        // (its failure is awaited and handled at the top of the loop; the catch only keeps it from being "unhandled" meanwhile)
         if (cursor !== null) { next = client.bootstrap(cursor, this.opts.pageLimit); next.catch(() => {}); }
         this.applier.applyBootstrapPage(page);
         // The lowest watermark is safe: changes after it are replayed, and newest wins.
