@@ -51,12 +51,20 @@ export type AnalyzePost = (post: NormalizedPost) => Analysis | Promise<Analysis>
 
 export interface RouteInput {
   workspace_id: string;
+  /** the id the new conversation is written with */
+  conversation_id: string;
   post: NormalizedPost;
   analysis: Analysis;
   customer_id: string;
+  /** what routing rules may read of the customer (from ingest's own lookup: no extra round trip) */
+  customer: { tier: string | null; followers: number | null };
   default_team_id: string | null;
 }
 export interface RouteDecision {
+  /**
+   * the team queue the conversation is written to; null: not routed yet, so in nobody's queue (and on
+   * no desktop) until routing places it after the commit (a hub that does not run routing itself)
+   */
   team_id: string | null;
   assignee_id?: string | null;
   priority?: Priority;
@@ -64,7 +72,10 @@ export interface RouteDecision {
   first_response_due_at?: string | null;
   resolution_due_at?: string | null;
 }
-/** Where a new conversation queues (hub/routing). */
+/**
+ * Where a new conversation queues (hub/routing): called once, inside the write transaction, so the
+ * conversation's first stored (and synced) state is its routed state. Must not touch the database.
+ */
 export type RoutePost = (input: RouteInput) => RouteDecision | Promise<RouteDecision>;
 
 /**
@@ -82,6 +93,8 @@ export interface IngestHooks {
   /** the analysis hook of a workspace (its own learned models) */
   analyzerFor?(workspaceId: string): AnalyzePost;
   route?: RoutePost;
+  /** before the write: a promise when `route` cannot decide for the workspace yet (routing loads it, once); null when it can */
+  routeReady?(workspaceId: string): Promise<void> | null;
   answers?: InboundAnswers;
 }
 

@@ -29,7 +29,7 @@ export interface EvalCase extends AnsweredConversation {
 export function loadCases(file: string, format?: 'twcs' | 'ibm'): EvalCase[] {
   const fmt = format ?? (/\.json$/i.test(file) ? 'ibm' : 'twcs');
   let buf: Buffer;
-  try { buf = readFileSync(file); } catch (e: any) { throw new Error(`cannot read ${file}: ${e.code ?? e.message}`, { cause: e }); }
+  try { buf = readFileSync(file); } catch (e) { throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e }); }
   const threads: Array<{ brand: string; id: string; posts: NormalizedPost[] }> = fmt === 'ibm'
     ? parseIbmCare(buf.toString('utf8')).threads.map((t) => ({ brand: t.company, id: `${file}#${t.session_id}`, posts: t.posts }))
     : parseTwcs(buf).threads.map((t) => ({ brand: t.account, id: `${file}#${t.root}`, posts: t.posts }));

@@ -38,7 +38,7 @@ export const routeToDefaultQueue: RoutePost = (input) => ({
   first_response_due_at: new Date(Date.parse(input.post.created_at) + 3600_000).toISOString(),
 });
 
-type FoundCustomer = { customer_id: string; followers: number | null; verified: boolean };
+type FoundCustomer = { customer_id: string; followers: number | null; verified: boolean; tier: string | null };
 
 /** A post this hub will never store: not readable, or a brand post that answers no known post. */
 export class IngestError extends PostRejected {
@@ -51,6 +51,8 @@ export interface HubIngestorOptions {
   workspaceId: string;
   analyzePost?: AnalyzePost;
   route?: RoutePost;
+  /** see IngestHooks.routeReady */
+  routeReady?: (workspaceId: string) => Promise<void> | null;
   /** team for new conversations; default: the workspace's first support team by name */
   defaultTeamId?: string | null;
   /** inbound posts that answer a question the hub asked (hub/metrics: surveys); default none */
@@ -86,6 +88,9 @@ export class HubIngestor implements Ingestor {
     const recent = this.recent.get(`${post.channel}\u0000${post.platform_id}`);
     if (recent) return { status: 'duplicate', ...recent };
     const analysis = post.from_brand ? {} : await this.analyzePost(post);
+    // once per workspace (routing loads it), so the routing decision can be made inside the write
+    const routing = this.options.routeReady?.(ws);
+    if (routing) await routing;
     const accountKey = `${post.channel}\u0000${post.account}`;
     let accountId = this.accounts.get(accountKey);
     if (!accountId) {
@@ -110,6 +115,7 @@ export class HubIngestor implements Ingestor {
       }
 
       const customerId = await this.customerFor(w, post, look.customer);
+      const customer = { tier: look.customer?.tier ?? null, followers: post.author.followers ?? look.customer?.followers ?? null };
       let conversationId = parent;
       // a private message joins the open conversation with the participant (or a resolved one awaiting an answer)
       if (!conversationId && post.visibility === 'private' && post.thread_key) {
@@ -125,7 +131,7 @@ export class HubIngestor implements Ingestor {
       const messageId = randomUUID();
       if (!conversationId) {
         // a new conversation is inserted in its final state: one statement instead of insert + update
-        conversationId = await this.openConversation(w, post, analysis, customerId, account);
+        conversationId = await this.openConversation(w, post, analysis, customerId, customer, account);
         await this.insertInbound(w, post, conversationId, messageId);
         return this.stored(post, conversationId, messageId);
       }
@@ -236,7 +242,8 @@ export class HubIngestor implements Ingestor {
     return id;
   }
 
-  private async openConversation(w: Writer, post: NormalizedPost, analysis: Analysis, customerId: string, accountId: string): Promise<string> {
+  private async openConversation(w: Writer, post: NormalizedPost, analysis: Analysis, customerId: string,
+    customer: { tier: string | null; followers: number | null }, accountId: string): Promise<string> {
     const ws = this.options.workspaceId;
     let defaultTeam = this.options.defaultTeamId ?? null;
     if (defaultTeam === null) {
@@ -246,8 +253,8 @@ export class HubIngestor implements Ingestor {
       }
       defaultTeam = this.defaultTeam.id;
     }
-    const decision = await this.route({ workspace_id: ws, post, analysis, customer_id: customerId, default_team_id: defaultTeam });
     const id = randomUUID();
+    const decision = await this.route({ workspace_id: ws, conversation_id: id, post, analysis, customer_id: customerId, customer, default_team_id: defaultTeam });
     await w.insert('conversation', {
       id, workspace_id: ws, channel: post.channel, channel_account_id: accountId, customer_id: customerId,
       thread_key: post.visibility === 'private' ? (post.thread_key ?? post.author.platform_user_id ?? post.author.handle) : (post.thread_key ?? null),
@@ -269,10 +276,10 @@ const LOOKUP_SQL = `SELECT (SELECT coalesce(json_agg(json_build_object('platform
                    'answer_open', $WAITING)), '[]'::json)
                   FROM messages m WHERE m.workspace_id = $1 AND m.channel = $2 AND m.platform_id = ANY($3::text[])) AS known,
                 coalesce(
-                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified)
+                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified, 'tier', c.tier)
                      FROM customer_identities i JOIN customers c ON c.id = i.customer_id
                     WHERE $4::text IS NOT NULL AND i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id = $4 LIMIT 1),
-                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified)
+                  (SELECT json_build_object('customer_id', i.customer_id, 'followers', c.followers, 'verified', c.verified, 'tier', c.tier)
                      FROM customer_identities i JOIN customers c ON c.id = i.customer_id
                     WHERE $4::text IS NULL AND i.workspace_id = $1 AND i.channel = $2 AND i.platform_user_id IS NULL AND lower(i.handle) = lower($5) LIMIT 1)
                 ) AS customer,

@@ -46,8 +46,9 @@ export interface DemoOptions {
   /** data file (default hub/demo/data/ibm_twitter_care.json) */
   dataFile?: string;
   analyzePost?: AnalyzePost;
-  /** default: brands go to Billing or Care by a stable hash (with routing on, routing then takes over) */
+  /** with routing on, routing's hook (each new conversation is routed once); without, brands go to Billing or Care by a stable hash */
   route?: RoutePost;
+  routeReady?: (workspaceId: string) => Promise<void> | null;
   answers?: InboundAnswers;
   /** print the credentials (default false; the CLI prints them) */
   log?: (line: string) => void;
@@ -90,7 +91,7 @@ export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Prom
     team_id: teamOfCompany(input.post.account),
     first_response_due_at: new Date(Date.parse(input.post.created_at) + 3600_000).toISOString(),
   }));
-  const ingestor = new HubIngestor(log, { workspaceId: DEMO_WORKSPACE_ID, analyzePost: options.analyzePost, route, answers: options.answers });
+  const ingestor = new HubIngestor(log, { workspaceId: DEMO_WORKSPACE_ID, analyzePost: options.analyzePost, route, routeReady: options.routeReady, answers: options.answers });
 
   const [exists] = await db.query('SELECT 1 FROM workspaces WHERE id = $1', [DEMO_WORKSPACE_ID]);
   let seeded = false;

@@ -14,9 +14,9 @@ export function demoModule(log: ChangeLog, options: DemoOptions, hooks: IngestHo
     name: 'demo',
     get info() { return info; },
     async start() {
-      // the demo keeps its own team choice (by company); analysis and survey answers are the hub's
+      // analysis, routing (when on) and survey answers are the hub's; without routing the demo picks a team by company
       info = await startDemo(log, {
-        analyzePost: hooks.analyzerFor?.(DEMO_WORKSPACE_ID), answers: hooks.answers,
+        analyzePost: hooks.analyzerFor?.(DEMO_WORKSPACE_ID), route: hooks.route, routeReady: hooks.routeReady, answers: hooks.answers,
         onError: logErrors(logger, 'demo replay failed'), ...options,
       });
     },

@@ -338,8 +338,12 @@ export class RoutingEngine {
 
   // ---------------------------------------------------------------- conversations
 
-  /** A new conversation enters routing, or an existing one's attributes change (priority, analysis). */
-  upsertConversation(input: RoutableConversationInput): void {
+  /**
+   * A new conversation enters routing, or an existing one's attributes change (priority, analysis).
+   * `decided`: the rule `preview` chose for it when it was written (the ingest hook), so a new
+   * conversation is routed by that one decision and lands where its first stored row already is.
+   */
+  upsertConversation(input: RoutableConversationInput, decided?: { rule_id: string | null }): void {
     const parsed = RoutableConversationSchema.safeParse(input);
     if (!parsed.success) throw new RoutingError('invalid_input', `conversation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const c = parsed.data;
@@ -361,7 +365,7 @@ export class RoutingEngine {
       sla: { policy: null, start, firstRespondedAt: null, awaitingSince: start, pause: { since: null, intervals: [] }, dues: { first_response_due: null, next_response_due: null, resolution_due: null }, version: 0, warned: new Set(), breached: new Set() },
     };
     this.convs.set(c.id, cs);
-    this.route(cs);
+    this.route(cs, decided);
     this.dispatch();
   }
 
@@ -960,9 +964,14 @@ export class RoutingEngine {
     return { moved, skipped };
   }
 
-  /** Run the rules and put the conversation in its first target (or a department's insight list). */
-  private route(cs: ConvState): void {
-    const rule: Rule | null = firstMatchingRule(this.rules, cs.c);
+  /**
+   * Run the rules (or take the decision made at ingest, while its rule still exists) and put the
+   * conversation in its first target (or a department's insight list).
+   */
+  private route(cs: ConvState, decided?: { rule_id: string | null }): void {
+    const rule: Rule | null = decided === undefined ? firstMatchingRule(this.rules, cs.c)
+      : decided.rule_id === null ? null
+        : this.rules.find((r) => r.rule.id === decided.rule_id)?.rule ?? firstMatchingRule(this.rules, cs.c);
     cs.ruleId = rule?.id ?? null;
     cs.targets = rule ? rule.targets : [{ queue_id: this.config.default_queue_id, priority: 0, timeout_seconds: null }];
     cs.excluded.clear();

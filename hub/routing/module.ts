@@ -54,7 +54,7 @@ export function routingModule(log: ChangeLog, options: RoutingModuleOptions & {
     leadership,
     forwardToLeader: leadership ? (req, reply) => (routing.isLeader ? null : forwardHttp(() => leadership.leader(), req, reply)) : null,
     routes: (app) => registerRoutingRoutes(app, { routing, leadership }),
-    ingest: { route: routing.routePost },
+    ingest: { route: routing.routePost, routeReady: routing.routeReady },
     mutations: {
       // the collision check runs inside the write transaction: load the workspace's routing (or ask the leader) before
       prepare: (agent, replies) => routing.prepareReplyChecks(agent.workspace_id, agent.id, replies),

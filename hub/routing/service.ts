@@ -5,8 +5,11 @@
  * - Input: the change log. Every committed change is consumed (new conversations, status and
  *   assignment changes made by mutations, inbound messages, agents' public replies, agent records),
  *   so no other module has to call routing explicitly. Changes this service wrote itself are skipped.
- * - Ingest hook: `routePost` tells the ingestor which team's queue and which SLA due times a new
- *   conversation gets (same rules as the engine, via `preview`), so the first row is already right.
+ * - Ingest hook: `routePost` decides, once, which team's queue and which SLA due times a new
+ *   conversation gets (the engine's `preview`), so its first stored and synced row is its routed
+ *   state; when the change arrives the engine places it by that same decision. A hub that cannot
+ *   decide at once (a follower, or a workspace not loaded yet) writes it unrouted (no team: on no
+ *   desktop) and the leader routes it when it reads the change, so a desktop still sees one change.
  * - Output: engine events become conversation updates through the change log (so desktops sync
  *   assignee, team, priority and due times), rows in routing_events / agent_presence / sla_flags /
  *   insights, and pushes to connected desktops (offers, presence, collision, SLA alerts) at once,
@@ -21,10 +24,9 @@
 import type { Queryable } from '../db/db';
 import type { ChangeLog, ChangeRecord } from '../sync/changelog';
 import type { RouteDecision, RouteInput, RoutePost } from '../api/module';
-import type { Priority } from '../../shared/domain';
-import { PrioritySchema } from '../../shared/domain';
+import { PrioritySchema, type Agent, type Analysis, type Channel, type Conversation, type ConversationStatus, type Priority } from '../../shared/domain';
 import { CollisionTracker, type CollisionEvent } from './collision';
-import { RoutingEngine, type Insight, type RoutingEvent, type RuleMove } from './engine';
+import { RoutingEngine, type Insight, type RoutingEvent, type RuleMove, type SlaKind } from './engine';
 import { RoutingError } from './errors';
 import { DEFAULT_ACTIVITIES, type RoutingConfigInput, type RoutableConversationInput } from './schemas';
 import type { RoutingPush } from '../../shared/contract/routing';
@@ -40,8 +42,8 @@ export interface RoutingServiceOptions {
   defaultCapacity?: Record<string, number>;
   /** how long engine output may wait to be written together (ms); default 25 */
   flushDelayMs?: number;
-  /** log routing problems (default: console.error) */
-  onError?: (err: unknown) => void;
+  /** where routing problems are reported (the hub: its log) */
+  onError(err: unknown): void;
 }
 
 interface TeamRow { id: string; name: string; kind: 'support' | 'department' }
@@ -59,8 +61,8 @@ export class RoutingService {
   private readonly workspaces = new Map<string, Promise<WorkspaceRouting>>();
   private readonly ready = new Map<string, WorkspaceRouting>();
   private readonly convWorkspace = new Map<string, string>();
-  /** customer → workspace, learnt from the ingest hook, so new conversations need no lookup query */
-  private readonly customerWorkspace = new Map<string, string>();
+  /** new conversations routed by the ingest hook, until their change arrives: the decision and what it read of the customer */
+  private readonly decided = new Map<string, { rule_id: string | null; customer: { tier: string | null; followers: number | null } }>();
   private readonly subscribers = new Set<Subscriber>();
   private readonly own = new WeakSet<object>();
   private chain: Promise<void> = Promise.resolve();
@@ -92,9 +94,9 @@ export class RoutingService {
   private askLeader: ((input: ReplyCheckInput) => Promise<ReplyCheck>) | null = null;
   private readonly leaderChecks = new Map<string, { check: ReplyCheck; until: number }>();
 
-  constructor(readonly log: ChangeLog, private readonly options: RoutingServiceOptions = {}) {
+  constructor(readonly log: ChangeLog, private readonly options: RoutingServiceOptions) {
     this.now = options.now ?? Date.now;
-    this.onError = options.onError ?? ((err) => console.error('[routing]', err));
+    this.onError = options.onError;
   }
 
   private readonly onCommitted = (records: ChangeRecord[]) => {
@@ -246,13 +248,13 @@ export class RoutingService {
     collision.onEvent = (e) => this.onCollisionEvent(ws, e);
 
     // agents start offline; conversations are loaded; then presence is restored (so nothing is offered twice)
-    const agents = await db.query<{ j: any }>(`SELECT json_build_object('id', a.id, 'name', a.name, 'role', a.role, 'skills', a.skills, 'capacity', a.capacity,
+    const agents = await db.query<{ j: Agent }>(`SELECT json_build_object('id', a.id, 'name', a.name, 'role', a.role, 'skills', a.skills, 'capacity', a.capacity,
       'team_ids', coalesce((SELECT json_agg(at.team_id) FROM agent_teams at WHERE at.agent_id = a.id), '[]'::json)) AS j FROM agents a WHERE a.workspace_id = $1`, [wsId]);
     for (const { j } of agents) this.upsertAgent(ws, j);
     // Conversations come back as they stand (restored, never routed again: a restart changes nothing a
     // user can see). Only one routing has never placed (no routing_state row) and nobody holds goes
     // through the rules, as a new arrival would.
-    const convs = await db.query<any>(`
+    const convs = await db.query<StoredConversation & RoutedRow>(`
       SELECT c.id, c.channel, c.priority, c.status, c.assignee_id, c.team_id, c.analysis, c.subject, c.snippet, c.created_at, c.first_response_at, c.last_inbound_at,
              cu.tier, cu.followers, f.warned, f.breached, f.conversation_id AS flags_id, f.paused_since, f.pauses,
              (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'outbound' AND m.visibility = 'public') AS last_reply_at,
@@ -263,6 +265,7 @@ export class RoutingService {
       this.convWorkspace.set(c.id, wsId);
       try {
         this.place(engine, c, { tier: c.tier, followers: c.followers });
+        this.decided.delete(c.id); // written before this load read it: placed as it is stored
         const lastIn = c.last_inbound_at ? new Date(c.last_inbound_at).getTime() : null;
         const lastOut = c.last_reply_at ? new Date(c.last_reply_at).getTime() : null;
         engine.restoreClock(c.id, {
@@ -276,7 +279,7 @@ export class RoutingService {
       } catch (err) { this.onError(err); }
     }
     // every open insight can be closed, also one whose conversation went on to care after a follow-up
-    for (const i of await db.query<any>(`SELECT ${INSIGHT_COLUMNS('i')} FROM insights i WHERE i.workspace_id = $1 AND i.status = 'open'`, [wsId])) {
+    for (const i of await db.query<InsightRow>(`SELECT ${INSIGHT_COLUMNS('i')} FROM insights i WHERE i.workspace_id = $1 AND i.status = 'open'`, [wsId])) {
       try { engine.restoreInsight(insightOf(i)); } catch (err) { this.onError(err); }
     }
     const presence = await db.query<{ agent_id: string; activity_id: string }>('SELECT agent_id, activity_id FROM agent_presence WHERE workspace_id = $1', [wsId]);
@@ -287,7 +290,7 @@ export class RoutingService {
     return ws;
   }
 
-  private upsertAgent(ws: WorkspaceRouting, j: any): void {
+  private upsertAgent(ws: WorkspaceRouting, j: Pick<Agent, 'id' | 'name' | 'role' | 'skills' | 'capacity' | 'team_ids'>): void {
     const capacity = j.capacity && Object.keys(j.capacity).length ? j.capacity : (this.options.defaultCapacity ?? { '*': 3 });
     const skills = Object.fromEntries(Object.entries(j.skills ?? {}).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
     try {
@@ -299,9 +302,14 @@ export class RoutingService {
    * A conversation the engine does not hold yet, from its row (+ ROUTED_COLUMNS): restored where it
    * stands when routing placed it before or someone holds it; else a new arrival, through the rules.
    */
-  private place(engine: RoutingEngine, c: any, extra: { tier: string | null; followers: number | null }, status?: string): void {
+  private place(engine: RoutingEngine, c: PlaceableRow, extra: { tier: string | null; followers: number | null }, status?: ConversationStatus,
+    decided?: { rule_id: string | null }): void {
     const attrs = attributes(c, extra);
-    const insight = c.ins_id ? insightOf({ id: c.ins_id, conversation_id: c.id, department_id: c.ins_dept, rule_id: c.ins_rule, opened_at: c.ins_opened, status: c.ins_status, closed_at: c.ins_closed, closed_by: c.ins_closed_by, resolution: c.ins_resolution }) : null;
+    // with an insight (ins_id), its row's other columns are there too (ROUTED_JOINS)
+    const insight = c.ins_id ? insightOf({
+      id: c.ins_id, conversation_id: c.id, department_id: c.ins_dept!, rule_id: c.ins_rule ?? null, opened_at: c.ins_opened!, status: c.ins_status!,
+      closed_at: c.ins_closed ?? null, closed_by: c.ins_closed_by ?? null, resolution: c.ins_resolution ?? null,
+    }) : null;
     if (c.routed || (c.assignee_id && engine.hasAgent(c.assignee_id)) || (insight && insight.department_id === c.team_id)) {
       engine.restoreConversation(attrs, {
         status: status ?? c.status, team_id: c.team_id, assignee_id: c.assignee_id,
@@ -310,7 +318,7 @@ export class RoutingService {
       });
       return;
     }
-    engine.upsertConversation(attrs);
+    engine.upsertConversation(attrs, decided);
     if ((status ?? c.status) !== 'open') engine.setStatus(c.id, status ?? c.status);
   }
 
@@ -400,7 +408,7 @@ export class RoutingService {
   async closeInsight(wsId: string, insightId: string, agentId: string, resolution: string): Promise<Insight> {
     const ws = await this.workspace(wsId);
     if (!ws.engine.insight(insightId)) {
-      const [row] = await this.log.db.query<any>(`SELECT ${INSIGHT_COLUMNS('i')} FROM insights i WHERE i.id = $1 AND i.workspace_id = $2`, [insightId, wsId]);
+      const [row] = await this.log.db.query<InsightRow>(`SELECT ${INSIGHT_COLUMNS('i')} FROM insights i WHERE i.id = $1 AND i.workspace_id = $2`, [insightId, wsId]);
       if (row) ws.engine.restoreInsight(insightOf(row));
     }
     const closed = ws.engine.closeInsight(insightId, agentId, resolution);
@@ -411,7 +419,7 @@ export class RoutingService {
   /** A workspace's insights as stored: every open one and those closed in the last 30 days, newest first. */
   async listInsights(wsId: string, departmentId?: string): Promise<Insight[]> {
     await this.flush();
-    const rows = await this.log.db.query<any>(
+    const rows = await this.log.db.query<InsightRow>(
       `SELECT ${INSIGHT_COLUMNS('i')} FROM insights i
         WHERE i.workspace_id = $1 AND ($2::text IS NULL OR i.department_id = $2) AND i.conversation_id IS NOT NULL
           AND (i.status = 'open' OR i.closed_at > now() - interval '30 days')
@@ -443,7 +451,8 @@ export class RoutingService {
    */
   async prepareReplyChecks(workspaceId: string, agentId: string, replies: Array<{ conversation_id: string; seen_up_to: number | null; confirm_token: string | null }>): Promise<void> {
     if (!replies.length) return;
-    if (this.leading) { await this.workspace(workspaceId).catch(() => {}); return; }
+    // a workspace that cannot load lets replies go out unchecked (see above); why is logged
+    if (this.leading) { await this.workspace(workspaceId).catch(this.onError); return; }
     if (!this.askLeader) return;
     const now = this.now();
     for (const [k, v] of this.leaderChecks) if (v.until <= now) this.leaderChecks.delete(k);
@@ -459,56 +468,60 @@ export class RoutingService {
 
   /**
    * Called by the ingestor inside its write transaction: it must not touch the database (PGlite has
-   * one connection, and the new customer row is not visible outside the transaction anyway).
-   * A workspace not loaded yet gets the default team now and is routed when the change arrives.
+   * one connection, and the new customer row is not visible outside the transaction anyway). The
+   * decision is kept until the conversation's change arrives, and the engine places it by it.
+   * A follower (no engine) or a workspace not loaded yet: the conversation is written unrouted and
+   * routed when the change arrives.
    */
   readonly routePost: RoutePost = (input: RouteInput): RouteDecision => {
-    if (this.customerWorkspace.size > 200_000) this.customerWorkspace.clear();
-    this.customerWorkspace.set(input.customer_id, input.workspace_id);
-    // a follower has no engine: the leader routes the conversation when it reads the change
-    if (!this.leading) return { team_id: input.default_team_id };
+    if (!this.leading) return { team_id: null };
     const ws = this.ready.get(input.workspace_id);
     if (!ws) {
       void this.workspace(input.workspace_id).catch(this.onError);
-      return { team_id: input.default_team_id };
+      return { team_id: null };
     }
-    const a = input.analysis as any;
-    const p = ws.engine.preview({
-      id: 'preview', channel: input.post.channel, priority: priorityOf(a?.priority),
-      language: lang(a?.language), intent: str(a?.intent), topic: str(a?.topic),
-      sentiment_label: str(a?.sentiment?.label), sentiment: num(a?.sentiment?.score, -1, 1),
-      customer_tier: null, followers: input.post.author.followers ?? null,
-      text: input.post.text.slice(0, 100_000), created_at: Date.parse(input.post.created_at) || this.now(),
-    });
+    const p = ws.engine.preview(attributes({
+      id: input.conversation_id, channel: input.post.channel, priority: input.analysis.priority ?? null, analysis: input.analysis,
+      subject: null, snippet: null, text: input.post.text, created_at: input.post.created_at,
+    }, input.customer));
+    if (this.decided.size > 10_000) this.decided.clear(); // decisions of writes that rolled back; the rest are routed as loaded
+    this.decided.set(input.conversation_id, { rule_id: p.rule_id, customer: input.customer });
+    this.convWorkspace.set(input.conversation_id, input.workspace_id);
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     return { team_id: p.team_id, priority: p.priority, first_response_due_at: iso(p.dues.first_response_due), resolution_due_at: iso(p.dues.resolution_due) };
+  };
+
+  /**
+   * The ingest hook's readiness, before a post's write: the leader loads a workspace it has not loaded
+   * yet (once; a load that fails is logged and the post is written unrouted, routed when it loads).
+   * A follower has nothing to load: its posts are written unrouted.
+   */
+  readonly routeReady = (workspaceId: string): Promise<void> | null => {
+    if (!this.leading || this.ready.has(workspaceId)) return null;
+    return this.workspace(workspaceId).then(() => undefined, this.onError);
   };
 
   // ---------------------------------------------------------------- change-log consumer
 
   private async consume(records: ChangeRecord[]): Promise<void> {
-    // customers written in the same commit carry tier and followers; the ingest hook told us their workspace
-    const customers = new Map<string, { tier: string | null; followers: number | null }>();
-    for (const r of records) if (r.entity === 'customer') customers.set(r.data.id, { tier: r.data.tier ?? null, followers: r.data.followers ?? null });
+    // conversations routed by the ingest hook bring their workspace and customer; others are looked up
     const extra = new Map<string, { tier: string | null; followers: number | null }>();
     for (const r of records) {
-      if (r.entity !== 'conversation' || this.convWorkspace.has(r.data.id)) continue;
-      const ws = this.customerWorkspace.get(r.data.customer_id);
-      const cu = customers.get(r.data.customer_id);
-      if (ws && cu) { this.convWorkspace.set(r.data.id, ws); extra.set(r.data.id, cu); }
+      const d = r.entity === 'conversation' ? this.decided.get(r.data.id) : undefined;
+      if (d) extra.set(r.data.id, d.customer);
     }
-    const unknown = records.filter((r) => r.entity === 'conversation' && !this.convWorkspace.has(r.data.id)).map((r) => r.data.id as string);
+    const unknown = records.flatMap((r) => (r.entity === 'conversation' && !this.convWorkspace.has(r.data.id) ? [r.data.id] : []));
     if (unknown.length) {
       const rows = await this.log.db.query<{ id: string; workspace_id: string; tier: string | null; followers: number | null }>(
         'SELECT c.id, c.workspace_id, cu.tier, cu.followers FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ANY($1)', [unknown]);
       for (const r of rows) { this.convWorkspace.set(r.id, r.workspace_id); extra.set(r.id, r); }
     }
     // conversations the engine does not hold (new, or reopened after it was resolved): where routing placed them before
-    const placed = new Map<string, any>();
+    const placed = new Map<string, RoutedRow & { id: string }>();
     const absent = [...new Set(records.filter((r) => r.entity === 'conversation' && r.data.status !== 'resolved' && this.convWorkspace.has(r.data.id)
       && !this.ready.get(this.convWorkspace.get(r.data.id)!)?.engine.hasConversation(r.data.id)).map((r) => r.data.id as string))];
     if (absent.length) {
-      const rows = await this.log.db.query<any>(`SELECT c.id, ${ROUTED_COLUMNS} FROM conversations c ${ROUTED_JOINS} WHERE c.id = ANY($1)`, [absent]);
+      const rows = await this.log.db.query<RoutedRow & { id: string }>(`SELECT c.id, ${ROUTED_COLUMNS} FROM conversations c ${ROUTED_JOINS} WHERE c.id = ANY($1)`, [absent]);
       for (const row of rows) placed.set(row.id, row);
     }
     const created = new Set<string>();
@@ -516,7 +529,7 @@ export class RoutingService {
       try {
         if (r.entity === 'agent') {
           const ws = await this.workspace(r.data.workspace_id);
-          if (r.data.team_ids?.some((t: string) => !ws.teams.some((x) => x.id === t))) await this.reloadTeams(ws);
+          if (r.data.team_ids?.some((t) => !ws.teams.some((x) => x.id === t))) await this.reloadTeams(ws);
           this.upsertAgent(ws, r.data);
         } else if (r.entity === 'conversation') {
           const wsId = this.convWorkspace.get(r.data.id);
@@ -524,12 +537,14 @@ export class RoutingService {
           const ws = await this.workspace(wsId);
           const p = placed.get(r.data.id);
           if (!ws.engine.hasConversation(r.data.id) && !p?.routed) created.add(r.data.id);
-          this.applyConversation(ws, r.data, extra.get(r.data.id), p);
+          const decided = this.decided.get(r.data.id);
+          this.decided.delete(r.data.id);
+          this.applyConversation(ws, r.data, extra.get(r.data.id), p, decided && { rule_id: decided.rule_id });
         } else if (r.entity === 'message') {
           const wsId = this.convWorkspace.get(r.data.conversation_id);
           if (!wsId || created.has(r.data.conversation_id)) continue;
           const ws = await this.workspace(wsId);
-          const id = r.data.conversation_id as string;
+          const id = r.data.conversation_id;
           if (!ws.engine.hasConversation(id)) continue;
           const at = Date.parse(r.data.created_at) || this.now();
           if (r.data.direction === 'inbound') {
@@ -550,11 +565,13 @@ export class RoutingService {
 
   /**
    * A conversation row changed outside routing: bring the engine in line with it. One the engine does
-   * not hold: a new arrival goes through the rules (the ingest hook already queued it by them); one
-   * routing placed before (`placed.routed`: it was resolved, and is open again) is restored as it was
-   * and reopened (to its owner, else its team's queue: engine.followUp), never routed by the rules again.
+   * not hold: a new arrival goes by the ingest hook's decision when it made one (routing once), else
+   * through the rules; one routing placed before (`placed.routed`: it was resolved, and is open again)
+   * is restored as it was and reopened (to its owner, else its team's queue: engine.followUp), never
+   * routed by the rules again.
    */
-  private applyConversation(ws: WorkspaceRouting, row: any, extra?: { tier: string | null; followers: number | null }, placed?: any): void {
+  private applyConversation(ws: WorkspaceRouting, row: Conversation, extra?: { tier: string | null; followers: number | null },
+    placed?: RoutedRow, decided?: { rule_id: string | null }): void {
     const e = ws.engine;
     const prev = ws.known.get(row.id);
     ws.known.set(row.id, { assignee: row.assignee_id, status: row.status, priority: row.priority });
@@ -566,7 +583,7 @@ export class RoutingService {
         if (e.conversationView(row.id).state !== 'insight') e.setStatus(row.id, row.status, { owner: row.assignee_id });
         return;
       }
-      this.place(e, { ...row, ...(placed ?? {}) }, attrs);
+      this.place(e, { ...row, ...(placed ?? {}) }, attrs, undefined, decided);
       return;
     }
     const view = e.conversationView(row.id);
@@ -722,7 +739,7 @@ export class RoutingService {
           const ownIds = () => { if (this.isShared) for (const c of w.changes) this.ownIds.add(c.sync_id); };
           if (patches.size) {
             // only what differs from the row is written: most patches repeat what the ingest hook already stored
-            const rows = await w.query<Record<string, any>>(
+            const rows = await w.query<{ id: string; assignee_id: string | null } & Record<string, unknown>>(
               `SELECT id, team_id, assignee_id, priority, first_response_due_at, next_response_due_at, resolution_due_at
                  FROM conversations WHERE id = ANY($1)`, [[...patches.keys()]]);
             const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? new Date(v).toISOString() : v ?? null);
@@ -825,14 +842,37 @@ function priorityOf(v: unknown): Priority {
   return PrioritySchema.safeParse(v).success ? (v as Priority) : 'normal';
 }
 
-function attributes(row: any, extra: { tier: string | null; followers: number | null }): RoutableConversationInput {
-  const a = row.analysis ?? {};
+/** What routing reads of a conversation: its row (synced or stored), or a new post (`text`: the whole post). */
+interface RoutableRow {
+  id: string; channel: Channel; priority: string | null; analysis: Analysis | null;
+  subject: string | null; snippet: string | null; text?: string; created_at: string | Date | null;
+}
+
+/** A conversation as a workspace's load reads it, with its customer and its SLA flags. */
+interface StoredConversation extends RoutableRow {
+  priority: string; status: ConversationStatus; assignee_id: string | null; team_id: string | null; first_response_at: Date | null; last_inbound_at: Date | null;
+  tier: string | null; followers: number | null; warned: SlaKind[] | null; breached: SlaKind[] | null;
+  flags_id: string | null; paused_since: Date | null; pauses: Array<[number, number]> | null; last_reply_at: Date | null;
+}
+
+/** Routing's record of a conversation (ROUTED_COLUMNS): where it placed it, and its latest insight. */
+interface RoutedRow {
+  routed: boolean; rs_queue: string | null; rs_rule: string | null; rs_index: number | null; rs_entered: Date | string | null;
+  ins_id: string | null; ins_dept: string | null; ins_rule: string | null; ins_opened: Date | string | null; ins_status: 'open' | 'closed' | null;
+  ins_closed: Date | string | null; ins_closed_by: string | null; ins_resolution: string | null;
+}
+
+/** A conversation routing is to hold: its row, with routing's record when there is one. */
+type PlaceableRow = RoutableRow & { status: ConversationStatus; team_id: string | null; assignee_id: string | null } & Partial<RoutedRow>;
+
+function attributes(row: RoutableRow, extra: { tier: string | null; followers: number | null }): RoutableConversationInput {
+  const a: Analysis = row.analysis ?? {};
   return {
     id: row.id, channel: row.channel, priority: priorityOf(row.priority),
     language: lang(a.language), intent: str(a.intent), topic: str(a.topic),
     sentiment_label: str(a.sentiment?.label), sentiment: num(a.sentiment?.score, -1, 1),
     customer_tier: extra.tier ?? null, followers: extra.followers ?? null,
-    text: `${row.subject ?? ''} ${row.snippet ?? ''}`.slice(0, 100_000),
+    text: (row.text ?? `${row.subject ?? ''} ${row.snippet ?? ''}`).slice(0, 100_000),
     created_at: row.created_at ? new Date(row.created_at).getTime() : undefined,
   };
 }
@@ -847,7 +887,13 @@ const ROUTED_JOINS = `LEFT JOIN routing_state rs ON rs.conversation_id = c.id
 const INSIGHT_COLUMNS = (i: string) => `${i}.id, ${i}.conversation_id, ${i}.department_id, ${i}.rule_id, ${i}.opened_at, ${i}.status, ${i}.closed_at, ${i}.closed_by, ${i}.resolution`;
 
 /** An insights row as the engine's Insight (times in ms). */
-function insightOf(r: any): Insight {
+/** An insights row (INSIGHT_COLUMNS) as the database gives it. */
+interface InsightRow {
+  id: string; conversation_id: string; department_id: string; rule_id: string | null; opened_at: Date | string;
+  status: 'open' | 'closed'; closed_at: Date | string | null; closed_by: string | null; resolution: string | null;
+}
+
+function insightOf(r: InsightRow): Insight {
   const ms = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).getTime());
   return {
     id: r.id, conversation_id: r.conversation_id, department_id: r.department_id, rule_id: r.rule_id ?? null,

@@ -50,14 +50,14 @@ const offerFor = (conv: string) => pushes.find((m): m is Extract<RoutingPush, { 
 describe('routing service shared by several hubs', () => {
   let waiting = '';
 
-  it('a follower routes nothing: the default team, no engine, reply checks answered by the leader', async () => {
+  it('a follower routes nothing: a new conversation waits unrouted (in no queue, on no desktop) for the leader; no engine; reply checks answered by the leader', async () => {
     expect(routing.isLeader).toBe(false);
     const ingest = new HubIngestor(log, { workspaceId: w.ws, defaultTeamId: w.teamB, route: routing.routePost });
     const got = await ingest.ingest(post({ handle: 'early', text: 'ingested on a follower' }));
     waiting = got.conversation_id;
     await routing.settled();
-    const [c] = await db.query<{ team_id: string; assignee_id: string | null }>('SELECT team_id, assignee_id FROM conversations WHERE id = $1', [waiting]);
-    expect(c).toEqual({ team_id: w.teamB, assignee_id: null });
+    const [c] = await db.query<{ team_id: string | null; assignee_id: string | null }>('SELECT team_id, assignee_id FROM conversations WHERE id = $1', [waiting]);
+    expect(c).toEqual({ team_id: null, assignee_id: null });
     expect(routing.loadedWorkspaces()).toEqual([]);
     expect(await db.query('SELECT 1 FROM routing_events')).toHaveLength(0);
 
@@ -78,6 +78,9 @@ describe('routing service shared by several hubs', () => {
     expect(routing.loadedWorkspaces()).toEqual([w.ws]);
     const ws = await routing.workspace(w.ws);
     await until('the waiting conversation to be offered to A', () => offerFor(waiting));
+    await routing.settled();
+    // routed by the leader into the default queue: its first state any desktop sees
+    expect((await db.query<{ team_id: string | null }>('SELECT team_id FROM conversations WHERE id = $1', [waiting]))[0].team_id).toBe(w.teamA);
     ws.engine.accept(waiting, w.agentA);
 
     // a post committed without this service's hook (another hub's ingest) is consumed from the log
