@@ -39,14 +39,6 @@ export async function createSession(q: Queryable, agentId: string): Promise<stri
   return token;
 }
 
-/** The agent id a bearer token belongs to, or null (unknown or expired). */
-export async function agentForToken(q: Queryable, token: string): Promise<string | null> {
-  if (!token || token.length > 200) return null;
-  const [row] = await q.query<{ agent_id: string }>(
-    'SELECT agent_id FROM sessions WHERE token_hash = $1 AND expires_at > now()', [hashToken(token)]);
-  return row?.agent_id ?? null;
-}
-
 /** The agent (with their teams) a bearer token belongs to, or null (unknown or expired): one statement per request. */
 export async function agentContextForToken(q: Queryable, token: string): Promise<AgentContext | null> {
   if (!token || token.length > 200) return null;
