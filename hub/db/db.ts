@@ -3,13 +3,14 @@
  * default: a data dir on disk or in memory) and a PostgreSQL server through `pg` (DATABASE_URL).
  * Rows come back with int8 as JS numbers and timestamptz as Date on both engines.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { PreparedStatements } from './pglite-prepared';
 import { openPgliteThread, type PgliteThread } from './pglite-thread';
+import { ensurePrivateDataDir, keepTreePrivate, PRIVATE_FILE_MODE, tightenTreeSync } from './private-files';
 import type { Queryable } from './queryable';
 
 export type { Queryable } from './queryable';
@@ -58,9 +59,23 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
 async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
   const dir = options.memory || !options.dataDir ? undefined : options.dataDir;
   if (dir) {
-    mkdirSync(dir, { recursive: true });
+    // 0700 before PGlite writes anything, refused when others can write it (private-files.ts)
+    ensurePrivateDataDir(dir);
     lockDataDir(dir);
   }
+  // PGlite makes its files 0666: tightened once open, every minute, and at close
+  let stopKeeping = () => {};
+  const opened = () => {
+    if (!dir) return;
+    tightenTreeSync(dir);
+    stopKeeping = keepTreePrivate(dir);
+  };
+  const closed = () => {
+    if (!dir) return;
+    stopKeeping();
+    tightenTreeSync(dir);
+    unlockDataDir(dir);
+  };
   if (options.thread ?? process.env.TEND_PGLITE_THREAD !== '0') {
     let t: PgliteThread;
     try {
@@ -69,13 +84,14 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
       if (dir) unlockDataDir(dir);
       throw err;
     }
+    opened();
     if (schema !== 'public') await t.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
     return {
       kind: 'pglite', schema, lockKey: lockKeyOf(schema),
       query: t.query, exec: t.exec, transaction: t.transaction, listen: t.listen,
       async close() {
         await t.close();
-        if (dir) unlockDataDir(dir);
+        closed();
       },
     };
   }
@@ -86,6 +102,7 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
     if (dir) unlockDataDir(dir);
     throw err;
   }
+  opened();
   if (schema !== 'public') {
     await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   }
@@ -127,7 +144,7 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
     },
     async close() {
       if (!lite.closed) await lite.close();
-      if (dir) unlockDataDir(dir);
+      closed();
     },
   };
 }
@@ -139,7 +156,7 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
 function lockDataDir(dir: string): void {
   const file = join(dir, 'tend-hub.lock');
   try {
-    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    writeFileSync(file, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE_MODE });
     return;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -156,7 +173,7 @@ function lockDataDir(dir: string): void {
   }
   if (alive) throw new Error(`the hub data dir ${dir} is in use by process ${owner}; stop it first (or use another --data-dir)`);
   if (owner === process.pid) throw new Error(`the hub data dir ${dir} is already open in this process`);
-  writeFileSync(file, String(process.pid)); // left by a process that died
+  writeFileSync(file, String(process.pid), { mode: PRIVATE_FILE_MODE }); // left by a process that died
 }
 
 function unlockDataDir(dir: string): void {

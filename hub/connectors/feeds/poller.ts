@@ -9,7 +9,7 @@
  * forum topic (Discourse, phpBB, a Reddit post's comments) share a thread key (topics.ts), so the
  * hub threads them into one conversation.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { backoffDelay } from '../../../shared/backoff';
@@ -114,9 +114,12 @@ export function fileFeedStateStore(dir: string): FeedStateStore {
       }
     },
     async save(id, state) {
-      await mkdir(dir, { recursive: true });
+      // private whatever the umask (the hub's data dir is; hub/db/private-files.ts)
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await chmod(dir, 0o700);
       const tmp = `${file(id)}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(state));
+      await writeFile(tmp, JSON.stringify(state), { mode: 0o600 });
+      await chmod(tmp, 0o600);
       await rename(tmp, file(id));
     },
   };
