@@ -31,21 +31,30 @@ export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions
   let workspace = options.workspace;
   const ingestors = new Map<string, Ingestor>();
   // the workspace is looked up on the first post, so a hub may start before any workspace exists
+  const target = async (): Promise<Ingestor> => {
+    if (!workspace) {
+      const [first] = await db.query<{ id: string }>('SELECT id FROM workspaces ORDER BY created_at, id LIMIT 1');
+      if (!first) throw new Error('no workspace to ingest into: create one or set TEND_WORKSPACE');
+      workspace = first.id;
+    }
+    let ing = ingestors.get(workspace);
+    if (!ing) {
+      // the configured brand accounts, so the Ingestor knows the brand's posts (it learns more from them)
+      if (config.brands?.length) await seedBrandAccounts(db, workspace, config.brands);
+      ing = options.ingestor(workspace);
+      ingestors.set(workspace, ing);
+    }
+    return ing;
+  };
   const ingestor: Ingestor = {
-    async ingest(post) {
-      if (!workspace) {
-        const [first] = await db.query<{ id: string }>('SELECT id FROM workspaces ORDER BY created_at, id LIMIT 1');
-        if (!first) throw new Error('no workspace to ingest into: create one or set TEND_WORKSPACE');
-        workspace = first.id;
-      }
-      let ing = ingestors.get(workspace);
-      if (!ing) {
-        // the configured brand accounts, so the Ingestor knows the brand's posts (it learns more from them)
-        if (config.brands?.length) await seedBrandAccounts(db, workspace, config.brands);
-        ing = options.ingestor(workspace);
-        ingestors.set(workspace, ing);
-      }
-      return ing.ingest(post);
+    ingest: async (post) => (await target()).ingest(post),
+    // a webhook delivery in batches, one transaction each (the intake's)
+    async ingestMany(posts) {
+      const ing = await target();
+      if (ing.ingestMany) return ing.ingestMany(posts);
+      const out: Array<Awaited<ReturnType<Ingestor['ingest']>> | Error> = [];
+      for (const p of posts) out.push(await ing.ingest(p).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+      return out;
     },
   };
   for (const c of createOutboundConnectors(config)) options.register(c);

@@ -43,6 +43,12 @@ export interface IngestResult {
 export interface Ingestor {
   /** throws PostRejected for a post it will never store; any other error is worth retrying */
   ingest(post: NormalizedPost): Promise<IngestResult>;
+  /**
+   * Several posts in order, committed together (the hub's: one transaction for a batch). Each
+   * answer is the post's result or why it was refused (a rule's refusal, or an error of its own).
+   * Without it, posts are ingested one by one.
+   */
+  ingestMany?(posts: NormalizedPost[]): Promise<Array<IngestResult | Error>>;
 }
 
 /**

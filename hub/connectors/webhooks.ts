@@ -8,6 +8,11 @@
  * Every refusal (401/400/413) and every post the Ingestor rejects by rule is logged with its
  * reason and counted (`stats`, and `GET {prefix}/stats` behind the hub's agent auth): nothing is
  * dropped silently.
+ *
+ * Backpressure (intake.ts): a signed delivery goes through a bounded intake queue and is answered
+ * 200 once all its posts are committed; when the hub is behind, it is answered 503 with Retry-After
+ * at once (X and Meta redeliver) and nothing of it is stored. Overload refusals are counted, and
+ * logged at most once a second.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from '../api/errors';
@@ -15,9 +20,10 @@ import type { BrandAccount } from './types';
 import { normalizeMetaDelivery } from './meta/payload';
 import { createProfileLookup, type MetaGraphConfig, type ProfileLookup } from './meta/profiles';
 import { decodeUtf8Strict, parseJsonExact } from './json';
+import { IngestIntake, type IntakeOptions } from './intake';
 import { isPostRejection, PayloadError } from './normalized';
 import { headerValue, metaSignature, timingSafeEqualStrings, xCrcResponseToken, xSignature } from './signatures';
-import type { Ingestor, NormalizedPost } from './types';
+import type { IngestResult, Ingestor, NormalizedPost } from './types';
 import { normalizeXDelivery } from './x/payload';
 
 declare module 'fastify' {
@@ -51,6 +57,8 @@ export interface WebhookConfig {
   prefix?: string;
   /** largest delivery accepted, default 1 MiB */
   bodyLimit?: number;
+  /** the bounds of the intake queue (intake.ts; default 1,000 posts waiting, 2 s of expected wait, batches of 100) */
+  intake?: IntakeOptions;
 }
 
 export interface WebhookDeps {
@@ -64,6 +72,8 @@ export interface WebhookDeps {
   stats?: WebhookStats;
   /** sender names for Messenger / Instagram ids (default: through the Graph API when config.metaGraph is set) */
   profiles?: ProfileLookup | null;
+  /** the bounded intake queue in front of the Ingestor (default: one over `ingestor` with `config.intake`) */
+  intake?: IngestIntake;
 }
 
 /** What the webhooks did since start: deliveries stored, refused (by HTTP code and reason) and posts rejected by rule. */
@@ -101,19 +111,17 @@ function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-async function ingestAll(ingestor: Ingestor, posts: NormalizedPost[]): Promise<Omit<DeliveryResult, 'rejected'> & { rejected: Rejection[] }> {
+/** A delivery's answers, in order: stored, duplicate, or refused by rule. Any other error fails the delivery (500: redelivered). */
+function tally(posts: NormalizedPost[], answers: Array<IngestResult | Error>): Omit<DeliveryResult, 'rejected'> & { rejected: Rejection[] } {
   const result = { received: posts.length, stored: 0, duplicates: 0, rejected: [] as Rejection[] };
-  for (const p of posts) {
-    try {
-      const r = await ingestor.ingest(p);
-      if (r.status === 'stored') result.stored++;
-      else result.duplicates++;
-    } catch (e) {
+  answers.forEach((r, i) => {
+    if (r instanceof Error) {
       // a rule says never: answer 200 so the platform does not redeliver it forever
-      if (!isPostRejection(e)) throw e;
-      result.rejected.push({ platform_id: p.platform_id, reason: e.message, code: rejectionCode(e) });
-    }
-  }
+      if (!isPostRejection(r)) throw r;
+      result.rejected.push({ platform_id: posts[i].platform_id, reason: r.message, code: rejectionCode(r) });
+    } else if (r.status === 'stored') result.stored++;
+    else result.duplicates++;
+  });
   return result;
 }
 
@@ -138,11 +146,28 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
   const bodyLimit = config.bodyLimit ?? 1024 * 1024;
   const stats = deps.stats ?? createWebhookStats();
   const log = deps.log ?? ((line: string) => app.log.warn(line));
+  const intake = deps.intake ?? new IngestIntake(ingestor, config.intake);
   const refuse = (reply: FastifyReply, source: string, status: number, code: string, message: string) => {
     const key = `${status} ${code}`;
     stats.refused[key] = (stats.refused[key] ?? 0) + 1;
     log(`webhooks: ${source} delivery refused, ${key}: ${message}`);
     return fail(reply, status, code, message);
+  };
+  // overload refusals come by the hundred a second: counted each, logged once a second
+  let overloadLoggedAt = 0;
+  let overloadUnlogged = 0;
+  const overloaded = (reply: FastifyReply, source: string, busy: { retryAfterS: number; reason: string }) => {
+    const key = '503 overloaded';
+    stats.refused[key] = (stats.refused[key] ?? 0) + 1;
+    overloadUnlogged++;
+    const now = Date.now();
+    if (now - overloadLoggedAt >= 1000) {
+      log(`webhooks: overloaded, ${overloadUnlogged} ${source} deliveries refused with 503 since the last line (${busy.reason}); the platform redelivers`);
+      overloadLoggedAt = now;
+      overloadUnlogged = 0;
+    }
+    return reply.code(503).header('retry-after', String(busy.retryAfterS))
+      .send(apiError('overloaded', `the hub is behind (${busy.reason}): deliver again in ${busy.retryAfterS} s`));
   };
 
   await app.register(async (scope) => {
@@ -162,7 +187,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       }
       throw err;
     });
-    scope.get(`${prefix}/stats`, async () => stats);
+    scope.get(`${prefix}/stats`, async () => ({ ...stats, in_flight: intake.inFlight }));
 
     const names = config.accountNames ?? {};
     const named = (posts: NormalizedPost[]) => posts.map((p) => (names[p.account] ? { ...p, account: names[p.account] } : p));
@@ -185,6 +210,9 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
     ) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (!verify(raw)) return refuse(reply, source, 401, 'bad_signature', 'missing or invalid webhook signature');
+      // full already: refused before the body is even parsed
+      const busy = intake.full();
+      if (busy) return overloaded(reply, source, busy);
       const text = decodeUtf8Strict(raw);
       if (text === null) return refuse(reply, source, 400, 'invalid_encoding', 'the body is not valid UTF-8');
       const json = parseJson(text);
@@ -196,7 +224,9 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
         if (e instanceof PayloadError) return refuse(reply, source, 400, 'invalid_payload', e.message);
         throw e;
       }
-      const result = await ingestAll(ingestor, posts);
+      const admitted = intake.submit(posts);
+      if (!admitted.ok) return overloaded(reply, source, admitted);
+      const result = tally(posts, await admitted.results);
       stats.deliveries++;
       stats.stored += result.stored;
       stats.duplicates += result.duplicates;

@@ -82,97 +82,154 @@ export class HubIngestor implements Ingestor {
 
   async ingest(post: NormalizedPost): Promise<IngestResult> {
     checkPost(post);
-    const ws = this.options.workspaceId;
     // redeliveries of posts stored recently are answered without analysis or a transaction;
-    // the check inside the transaction below is the authoritative one
-    const recent = this.recent.get(`${post.channel}\u0000${post.platform_id}`);
-    if (recent) return { status: 'duplicate', ...recent };
+    // the check inside the transaction is the authoritative one
+    const recent = this.recentOf(post);
+    if (recent) return recent;
     const analysis = post.from_brand ? {} : await this.analyzePost(post);
-    // once per workspace (routing loads it), so the routing decision can be made inside the write
-    const routing = this.options.routeReady?.(ws);
+    await this.routingReady();
+    const account = await this.accountOf(post);
+    const result = await this.log.write((w) => this.writePost(w, post, analysis, account));
+    this.remember(post, result);
+    return result;
+  }
+
+  /**
+   * Many posts (one webhook delivery) in order, in one transaction: one commit for all of them
+   * instead of one each. If any post throws (a rule's refusal, a failing statement), the batch is
+   * rolled back and each post is ingested alone, so only that one fails: the same answers as one by
+   * one. Answers in the order of `posts`.
+   */
+  async ingestMany(posts: NormalizedPost[]): Promise<Array<IngestResult | Error>> {
+    const out: Array<IngestResult | Error | null> = posts.map(() => null);
+    const todo: Array<{ i: number; post: NormalizedPost; analysis: Analysis; account: string }> = [];
+    for (const [i, post] of posts.entries()) {
+      try {
+        checkPost(post);
+        const recent = this.recentOf(post);
+        if (recent) { out[i] = recent; continue; }
+        todo.push({ i, post, analysis: post.from_brand ? {} : await this.analyzePost(post), account: await this.accountOf(post) });
+      } catch (err) {
+        out[i] = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    if (todo.length) {
+      await this.routingReady();
+      const results = await this.log.write(async (w) => {
+        const rs: IngestResult[] = [];
+        for (const t of todo) rs.push(await this.writePost(w, t.post, t.analysis, t.account));
+        return rs;
+      }).catch(() => null); // rare (an orphan brand post, a failing statement): below, each post alone
+      if (results) {
+        for (const [k, t] of todo.entries()) {
+          out[t.i] = results[k];
+          this.remember(t.post, results[k]);
+        }
+      } else {
+        for (const t of todo) out[t.i] = await this.ingest(t.post).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      }
+    }
+    return out as Array<IngestResult | Error>;
+  }
+
+  /** Once per workspace (routing loads it), so the routing decision can be made inside the write. */
+  private async routingReady(): Promise<void> {
+    const routing = this.options.routeReady?.(this.options.workspaceId);
     if (routing) await routing;
+  }
+
+  private recentOf(post: NormalizedPost): IngestResult | null {
+    const recent = this.recent.get(`${post.channel}\u0000${post.platform_id}`);
+    return recent ? { status: 'duplicate', ...recent } : null;
+  }
+
+  private async accountOf(post: NormalizedPost): Promise<string> {
     const accountKey = `${post.channel}\u0000${post.account}`;
     let accountId = this.accounts.get(accountKey);
     if (!accountId) {
-      accountId = await ensureChannelAccount(this.log.db, ws, post.channel, post.account);
+      accountId = await ensureChannelAccount(this.log.db, this.options.workspaceId, post.channel, post.account);
       this.accounts.set(accountKey, accountId);
     }
-    const account = accountId;
-    return this.log.write(async (w) => {
-      // one round trip (LOOKUP_SQL): round trips are what a serialized writer pays for
-      const ids = post.in_reply_to ? [post.platform_id, post.in_reply_to] : [post.platform_id];
-      const [look] = await w.query<{ known: Array<{ platform_id: string; id: string; conversation_id: string; answer_open: boolean }>; customer: FoundCustomer | null; is_brand: boolean }>(
-        this.lookupSql, [ws, post.channel, ids, post.author.platform_user_id ?? null, post.author.handle]);
-      const known = look.known;
-      const again = known.find((k) => k.platform_id === post.platform_id);
-      if (again) return { status: 'duplicate', conversation_id: again.conversation_id, message_id: again.id };
-      const parentRow = post.in_reply_to ? known.find((k) => k.platform_id === post.in_reply_to) ?? null : null;
-      const parent = parentRow?.conversation_id ?? null;
-      // a brand account's post is the brand's, whoever delivered it; the brand's accounts are learned from it
-      if (post.from_brand || look.is_brand) {
-        await learnBrand(w, ws, post);
-        return this.storeBrandPost(w, { ...post, from_brand: true }, parent);
-      }
-
-      const customerId = await this.customerFor(w, post, look.customer);
-      const customer = { tier: look.customer?.tier ?? null, followers: post.author.followers ?? look.customer?.followers ?? null };
-      let conversationId = parent;
-      // a private message joins the open conversation with the participant (or a resolved one awaiting an answer)
-      if (!conversationId && post.visibility === 'private' && post.thread_key) {
-        const [open] = await w.query<{ id: string }>(this.openThreadSql, [ws, post.channel, post.thread_key]);
-        conversationId = open?.id ?? null;
-      }
-      // a post of a forum topic joins the topic's conversation, whatever its state (a new post reopens it)
-      if (!conversationId && post.visibility === 'public' && post.thread_key) {
-        const [topic] = await w.query<{ id: string }>(TOPIC_SQL, [ws, post.channel, post.thread_key]);
-        conversationId = topic?.id ?? null;
-      }
-      const existing = conversationId;
-      const messageId = randomUUID();
-      if (!conversationId) {
-        // a new conversation is inserted in its final state: one statement instead of insert + update
-        conversationId = await this.openConversation(w, post, analysis, customerId, customer, account);
-        await this.insertInbound(w, post, conversationId, messageId);
-        return this.stored(post, conversationId, messageId);
-      }
-      // an answer to a question asked after a resolve (a survey) is recorded and does not reopen the conversation;
-      // its score also goes onto the conversation (analysis.csat / analysis.effort), so it syncs to the desktops
-      // and shows in the customer's history
-      let surveyAnswer = false;
-      let surveyScore: { kind: string; score: number } | null = null;
-      const answers = this.options.answers;
-      if (existing !== null && answers) {
-        const open = existing === parent ? parentRow!.answer_open
-          : ((await w.query<{ open: boolean }>(`SELECT ${answers.waitingSql('$1')} AS open`, [existing]))[0].open);
-        if (open) {
-          surveyScore = await answers.record(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text });
-          surveyAnswer = surveyScore !== null;
-        }
-      }
-      await this.insertInbound(w, post, conversationId, messageId);
-      // a customer writing again reopens the conversation and wakes it from snooze
-      await w.update('conversation', conversationId, {
-        status: surveyAnswer ? undefined : sql(`CASE WHEN status IN ('resolved', 'snoozed', 'pending') THEN 'open' ELSE status END`),
-        snoozed_until: surveyAnswer ? undefined : null,
-        resolved_at: surveyAnswer ? undefined : null,
-        last_message_at: sql('greatest(last_message_at, $?::timestamptz)', new Date(post.created_at).toISOString()),
-        last_inbound_at: sql(`greatest(coalesce(last_inbound_at, '-infinity'), $?::timestamptz)`, new Date(post.created_at).toISOString()),
-        snippet: post.text.slice(0, 200),
-        message_count: sql('message_count + 1'),
-        // a survey answer keeps the conversation's analysis and adds its score; any other post brings its own
-        analysis: surveyScore && Number.isFinite(surveyScore.score)
-          ? sql(`analysis || jsonb_build_object('${surveyScore.kind === 'csat' ? 'csat' : 'effort'}', ${Number(surveyScore.score)})`)
-          : Object.keys(analysis).length ? analysis : undefined,
-        updated_at: sql('now()'),
-      });
-      return this.stored(post, conversationId, messageId);
-    });
+    return accountId;
   }
 
-  private stored(post: NormalizedPost, conversationId: string, messageId: string): IngestResult {
-    if (this.recent.size >= 10_000) this.recent.clear();
-    this.recent.set(`${post.channel}\u0000${post.platform_id}`, { conversation_id: conversationId, message_id: messageId });
+  /** One post inside a write: stored, threaded, linked to its customer; or found to be a duplicate. */
+  private async writePost(w: Writer, post: NormalizedPost, analysis: Analysis, account: string): Promise<IngestResult> {
+    const ws = this.options.workspaceId;
+    // one round trip (LOOKUP_SQL): round trips are what a serialized writer pays for
+    const ids = post.in_reply_to ? [post.platform_id, post.in_reply_to] : [post.platform_id];
+    const [look] = await w.query<{ known: Array<{ platform_id: string; id: string; conversation_id: string; answer_open: boolean }>; customer: FoundCustomer | null; is_brand: boolean }>(
+      this.lookupSql, [ws, post.channel, ids, post.author.platform_user_id ?? null, post.author.handle]);
+    const known = look.known;
+    const again = known.find((k) => k.platform_id === post.platform_id);
+    if (again) return { status: 'duplicate', conversation_id: again.conversation_id, message_id: again.id };
+    const parentRow = post.in_reply_to ? known.find((k) => k.platform_id === post.in_reply_to) ?? null : null;
+    const parent = parentRow?.conversation_id ?? null;
+    // a brand account's post is the brand's, whoever delivered it; the brand's accounts are learned from it
+    if (post.from_brand || look.is_brand) {
+      await learnBrand(w, ws, post);
+      return this.storeBrandPost(w, { ...post, from_brand: true }, parent);
+    }
+
+    const customerId = await this.customerFor(w, post, look.customer);
+    const customer = { tier: look.customer?.tier ?? null, followers: post.author.followers ?? look.customer?.followers ?? null };
+    let conversationId = parent;
+    // a private message joins the open conversation with the participant (or a resolved one awaiting an answer)
+    if (!conversationId && post.visibility === 'private' && post.thread_key) {
+      const [open] = await w.query<{ id: string }>(this.openThreadSql, [ws, post.channel, post.thread_key]);
+      conversationId = open?.id ?? null;
+    }
+    // a post of a forum topic joins the topic's conversation, whatever its state (a new post reopens it)
+    if (!conversationId && post.visibility === 'public' && post.thread_key) {
+      const [topic] = await w.query<{ id: string }>(TOPIC_SQL, [ws, post.channel, post.thread_key]);
+      conversationId = topic?.id ?? null;
+    }
+    const existing = conversationId;
+    const messageId = randomUUID();
+    if (!conversationId) {
+      // a new conversation is inserted in its final state: one statement instead of insert + update
+      conversationId = await this.openConversation(w, post, analysis, customerId, customer, account);
+      await this.insertInbound(w, post, conversationId, messageId);
+      return { status: 'stored', conversation_id: conversationId, message_id: messageId };
+    }
+    // an answer to a question asked after a resolve (a survey) is recorded and does not reopen the conversation;
+    // its score also goes onto the conversation (analysis.csat / analysis.effort), so it syncs to the desktops
+    // and shows in the customer's history
+    let surveyAnswer = false;
+    let surveyScore: { kind: string; score: number } | null = null;
+    const answers = this.options.answers;
+    if (existing !== null && answers) {
+      const open = existing === parent ? parentRow!.answer_open
+        : ((await w.query<{ open: boolean }>(`SELECT ${answers.waitingSql('$1')} AS open`, [existing]))[0].open);
+      if (open) {
+        surveyScore = await answers.record(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text });
+        surveyAnswer = surveyScore !== null;
+      }
+    }
+    await this.insertInbound(w, post, conversationId, messageId);
+    // a customer writing again reopens the conversation and wakes it from snooze
+    await w.update('conversation', conversationId, {
+      status: surveyAnswer ? undefined : sql(`CASE WHEN status IN ('resolved', 'snoozed', 'pending') THEN 'open' ELSE status END`),
+      snoozed_until: surveyAnswer ? undefined : null,
+      resolved_at: surveyAnswer ? undefined : null,
+      last_message_at: sql('greatest(last_message_at, $?::timestamptz)', new Date(post.created_at).toISOString()),
+      last_inbound_at: sql(`greatest(coalesce(last_inbound_at, '-infinity'), $?::timestamptz)`, new Date(post.created_at).toISOString()),
+      snippet: post.text.slice(0, 200),
+      message_count: sql('message_count + 1'),
+      // a survey answer keeps the conversation's analysis and adds its score; any other post brings its own
+      analysis: surveyScore && Number.isFinite(surveyScore.score)
+        ? sql(`analysis || jsonb_build_object('${surveyScore.kind === 'csat' ? 'csat' : 'effort'}', ${Number(surveyScore.score)})`)
+        : Object.keys(analysis).length ? analysis : undefined,
+      updated_at: sql('now()'),
+    });
     return { status: 'stored', conversation_id: conversationId, message_id: messageId };
+  }
+
+  /** After the commit only: a post remembered from a write that was rolled back would be answered 'duplicate' and lost. */
+  private remember(post: NormalizedPost, r: IngestResult): void {
+    if (r.status !== 'stored') return;
+    if (this.recent.size >= 10_000) this.recent.clear();
+    this.recent.set(`${post.channel}\u0000${post.platform_id}`, { conversation_id: r.conversation_id, message_id: r.message_id });
   }
 
   private async insertInbound(w: Writer, post: NormalizedPost, conversationId: string, messageId: string): Promise<void> {
