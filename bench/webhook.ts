@@ -7,6 +7,8 @@
  * The sender runs in a worker thread (as a platform would send from elsewhere), the hub on the main thread.
  *
  *   npx tsx bench/webhook.ts [--rate 200] [--seconds 15] [--warmup 2] [--sql-profile] [--timeline]   (DATABASE_URL for a PostgreSQL server)
+ *   npx tsx bench/webhook.ts --ceiling [--rates 50,100,200,400,800] [--step-seconds 20] [--conversations 100000] [--desktops 50]
+ *     steps the rate on a realistic hub with backpressure (bench/webhook-ceiling.ts)
  * --sql-profile also prints the statements that took the most database time (ms per post);
  * --timeline the worst half-second windows (by send time) and their slowest answer.
  * Prints JSON lines.
@@ -26,7 +28,17 @@ import type { Loose } from '../testing/json';
 const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '2' },
   'sql-profile': { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false },
+  ceiling: { type: 'boolean', default: false }, rates: { type: 'string', default: '50,100,200,400,800' },
+  'step-seconds': { type: 'string', default: '20' }, conversations: { type: 'string', default: '100000' }, desktops: { type: 'string', default: '50' },
 } });
+if (values.ceiling) {
+  const { runCeiling } = await import('./webhook-ceiling');
+  await runCeiling({
+    rates: values.rates.split(',').map(Number), stepSeconds: Number(values['step-seconds']),
+    conversations: Number(values.conversations), desktops: Number(values.desktops),
+  });
+  process.exit(0);
+}
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
