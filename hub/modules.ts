@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { accountsModule } from './accounts/module';
+import { adminModule } from './admin/module';
 import { analysisModule } from './analysis/module';
 import type { AnalysisService } from './analysis/service';
 import { composeHooks, logErrors, type HubLogger, type HubModule, type IngestHooks } from './api/module';
@@ -87,7 +88,14 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     ingestor: conversations.ingestor, register: (c) => outbound.registry.register(c), dataDir: core.dataDir, logger: logger('connectors'),
   }) : null;
   const demo = options.demo ? demoModule(log, options.demo === true ? {} : options.demo, hooks.ingest, logger('demo')) : null;
-  const modules = [dbModule(db, logger('db')), accounts, syncModule(log), analysis, metrics, routing, supervisor, conversations, outbound, connectors, demo]
+  const admin = adminModule(log, {
+    presence: routing?.service ?? null,
+    // until the audit log exists (issue 11), admin changes are not recorded
+    audit: async () => {},
+    endSessions: async (w, agentId) => { await w.query('DELETE FROM sessions WHERE agent_id = $1', [agentId]); },
+    teamsChanged: (workspaceId) => { void routing?.service.teamsChanged(workspaceId).catch(logErrors(logger('admin'), 'reloading the teams failed')); },
+  });
+  const modules = [dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, metrics, routing, supervisor, conversations, outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, demo, hooks: { ingest: hooks.ingest } };
 }

@@ -13,6 +13,22 @@ export async function createWorkspace(q: Queryable, name: string, id: string = r
   return id;
 }
 
+/** The support team and the four departments the care cycle routes insights to (all renameable in the app). */
+export const DEFAULT_TEAMS: Array<{ name: string; kind: 'support' | 'department' }> = [
+  { name: 'Support', kind: 'support' },
+  { name: 'Product quality', kind: 'department' },
+  { name: 'Store operations', kind: 'department' },
+  { name: 'Product management', kind: 'department' },
+  { name: 'Loyalty', kind: 'department' },
+];
+
+/** A new workspace as a care team starts it: a support team and the five destinations of the care cycle (`DEFAULT_TEAMS`). */
+export async function createWorkspaceWithDefaults(q: Queryable, name: string, id: string = randomUUID()): Promise<string> {
+  await createWorkspace(q, name, id);
+  for (const t of DEFAULT_TEAMS) await createTeam(q, id, t.name, t.kind);
+  return id;
+}
+
 export async function createTeam(q: Queryable, workspaceId: string, name: string, kind: 'support' | 'department' = 'support',
   id: string = randomUUID()): Promise<string> {
   await q.query('INSERT INTO teams (id, workspace_id, name, kind) VALUES ($1, $2, $3, $4)', [id, workspaceId, name, kind]);

@@ -2,13 +2,13 @@
  * `npm run hub -- import <file> [--workspace <id>] [--data-dir .tend/hub] [--format twcs|ibm] [--dry-run] …`
  * Opens the hub's database (DATABASE_URL wins over --data-dir) and imports through the hub's
  * Ingestor into a workspace: --workspace, else the only/first workspace, else a new "Default"
- * workspace with a "Care" team. Everything after the hub options goes to the importer.
+ * workspace with a "Support" team and the four departments of the care cycle. Everything after the hub options goes to the importer.
  */
 import { openDb } from '../db/db';
 import { migrate } from '../db/migrate';
 import { ChangeLog } from '../sync/changelog';
 import { HubIngestor } from '../conversations/ingest';
-import { createTeam, createWorkspace } from '../accounts/admin';
+import { createWorkspaceWithDefaults } from '../accounts/admin';
 import { runImport } from '../connectors/import/cli';
 import { AnalysisService } from '../analysis/service';
 import { PgModelStore } from '../analysis/pg-store';
@@ -34,9 +34,8 @@ export async function run(argv: string[]): Promise<number> {
       workspace = first?.id ?? null;
     }
     if (!workspace) {
-      workspace = await createWorkspace(db, 'Default');
-      await createTeam(db, workspace, 'Care');
-      console.log(`created workspace "Default" (${workspace}) with a "Care" team`);
+      workspace = await createWorkspaceWithDefaults(db, 'Default');
+      console.log(`created workspace "Default" (${workspace}) with a "Support" team and the departments of the care cycle`);
     } else if (!(await db.query('SELECT 1 FROM workspaces WHERE id = $1', [workspace])).length) {
       console.error(`no workspace ${workspace}`);
       return 2;

@@ -305,7 +305,7 @@ export class HubIngestor implements Ingestor {
     let defaultTeam = this.options.defaultTeamId ?? null;
     if (defaultTeam === null) {
       if (!this.defaultTeam || this.defaultTeam.id === null || Date.now() - this.defaultTeam.at > 30_000) {
-        const [t] = await w.query<{ id: string }>(`SELECT id FROM teams WHERE workspace_id = $1 AND kind = 'support' ORDER BY created_at, name LIMIT 1`, [ws]);
+        const [t] = await w.query<{ id: string }>(`SELECT id FROM teams WHERE workspace_id = $1 AND kind = 'support' AND archived_at IS NULL ORDER BY created_at, name LIMIT 1`, [ws]);
         this.defaultTeam = { id: t?.id ?? null, at: Date.now() };
       }
       defaultTeam = this.defaultTeam.id;

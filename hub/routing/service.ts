@@ -558,6 +558,14 @@ export class RoutingService {
     }
   }
 
+  /** The workspace's teams changed (created, renamed, archived): its queues follow at once. */
+  async teamsChanged(wsId: string): Promise<void> {
+    const ws = this.ready.get(wsId);
+    if (!ws) return;
+    this.chain = this.chain.then(() => this.reloadTeams(ws)).catch(this.onError);
+    await this.chain;
+  }
+
   private async reloadTeams(ws: WorkspaceRouting): Promise<void> {
     ws.teams = await teamsOf(this.log.db, ws.id);
     ws.engine.setConfig(withTeams(ws.engine.getConfig(), ws.teams));
@@ -813,14 +821,16 @@ export function withTeams(config: RoutingConfigInput | null, teams: TeamRow[]): 
       { id: 'default', first_response_seconds: 3600, next_response_seconds: 3600, resolution_seconds: 24 * 3600, on_breach: [{ type: 'raise_priority' }] },
     ],
   };
-  const queues = [...(base.queues ?? [])];
+  // an archived team's queue leaves with it (archiving is refused while work or rules still use it)
+  const live = new Set(teams.map((t) => t.id));
+  const queues = (base.queues ?? []).filter((q) => live.has(q.team_id));
   for (const t of teams) if (!queues.some((q) => q.team_id === t.id)) queues.push({ id: `q-${t.id}`, team_id: t.id, match: [] });
   return { ...base, teams: teams.map((t) => ({ id: t.id, name: t.name, kind: t.kind })), queues };
 }
 
 /** A workspace's teams, oldest first: withTeams takes the first support team as the default queue. */
 function teamsOf(db: Queryable, wsId: string): Promise<TeamRow[]> {
-  return db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 ORDER BY created_at, name, id', [wsId]);
+  return db.query<TeamRow>('SELECT id, name, kind FROM teams WHERE workspace_id = $1 AND archived_at IS NULL ORDER BY created_at, name, id', [wsId]);
 }
 
 function checkKey(i: ReplyCheckInput): string {

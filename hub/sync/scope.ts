@@ -19,11 +19,13 @@ export interface AgentContext {
   name: string;
   role: 'agent' | 'supervisor' | 'admin';
   team_ids: string[];
+  /** signed in with a temporary password: only the form that replaces it works (hub/admin) */
+  must_change_password?: boolean;
 }
 
 /** The AgentContext columns of agent row `a`. */
 export const agentContextColumns = (a: string) =>
-  `${a}.id, ${a}.workspace_id, ${a}.name, ${a}.role,
+  `${a}.id, ${a}.workspace_id, ${a}.name, ${a}.role, ${a}.must_change_password,
    coalesce(array(SELECT team_id FROM agent_teams WHERE agent_id = ${a}.id ORDER BY team_id), '{}') AS team_ids`;
 
 export async function loadAgentContext(q: Queryable, agentId: string): Promise<AgentContext | null> {

@@ -12,6 +12,7 @@ export const HUB_MODULES = {
   sync: ['db'],
   api: ['db', 'sync', 'connectors'],
   accounts: ['db', 'sync'],
+  admin: ['db', 'sync', 'accounts'],
   connectors: ['db'],
   conversations: ['db', 'sync', 'accounts', 'connectors'],
   outbound: ['db', 'sync', 'connectors'],

@@ -1,0 +1,188 @@
+/**
+ * Teams, departments and people through the admin endpoints, as the admin screens use them:
+ * changes take effect at once (routing's queues, an agent's desktop scope, sign-in), bad input
+ * and refused changes write nothing, supervisors change only what their role allows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type Hub } from '../hub';
+import type { Db } from '../db/db';
+import { openTestDb } from '../../testing/hub/testdb';
+import { call, login } from '../../testing/hub/client';
+import { conversation, PASSWORD, seedWorld, type World } from '../../testing/hub/fixtures';
+import { createAgent, createWorkspaceWithDefaults } from '../accounts/admin';
+
+let db: Db;
+let hub: Hub;
+let w: World;
+let admin: string, boss: string, agentA: string;
+
+beforeAll(async () => {
+  db = await openTestDb('admin');
+  hub = await startHub({ database: db, routing: { tickMs: 50 }, outbound: { dispatcher: false }, channels: false });
+  w = await seedWorld(hub.log);
+  await createAgent(hub.log, { workspaceId: w.ws, email: 'root@test.tend', name: 'Root', password: PASSWORD, role: 'admin' });
+  [admin, boss, agentA] = await Promise.all([login(hub.url, 'root@test.tend'), login(hub.url, w.emails.supervisor), login(hub.url, w.emails.a)]);
+});
+afterAll(async () => {
+  await hub?.close();
+  await db?.close();
+});
+
+const api = (token: string, method: string, path: string, body?: unknown) => call(hub.url, method, path, { token, body });
+
+describe('teams and departments', () => {
+  it('a new workspace starts with a support team and the four departments of the care cycle', async () => {
+    const ws = await createWorkspaceWithDefaults(db, 'Fresh');
+    const teams = await db.query<{ name: string; kind: string }>('SELECT name, kind FROM teams WHERE workspace_id = $1 ORDER BY name', [ws]);
+    expect(teams).toEqual([
+      { name: 'Loyalty', kind: 'department' }, { name: 'Product management', kind: 'department' },
+      { name: 'Product quality', kind: 'department' }, { name: 'Store operations', kind: 'department' }, { name: 'Support', kind: 'support' },
+    ]);
+  });
+
+  it('an admin creates and renames a department; routing has its queue at once', async () => {
+    const made = await api(admin, 'POST', '/v1/admin/teams', { name: 'Store operations', kind: 'department' });
+    expect(made.status).toBe(200);
+    expect(made.json.team).toMatchObject({ name: 'Store operations', kind: 'department', archived: false, members: 0 });
+    const id = made.json.team.id as string;
+    await expect.poll(async () => (await api(boss, 'GET', '/v1/routing/config')).json.config.queues.some((q: { team_id: string }) => q.team_id === id)).toBe(true);
+
+    const renamed = await api(admin, 'PUT', `/v1/admin/teams/${id}`, { name: 'Stores' });
+    expect(renamed.json.team.name).toBe('Stores');
+    await expect.poll(async () => (await api(boss, 'GET', '/v1/routing/config')).json.config.teams.find((t: { id: string }) => t.id === id)?.name).toBe('Stores');
+    const list = await api(boss, 'GET', '/v1/admin/teams');
+    expect(list.json.teams.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['Team A', 'Team B', 'Stores']));
+  });
+
+  it('refuses a duplicate name, an empty one, and agents and supervisors changing teams', async () => {
+    const before = (await api(admin, 'GET', '/v1/admin/teams')).json.teams.length;
+    expect((await api(admin, 'POST', '/v1/admin/teams', { name: 'team a', kind: 'support' })).json.error.code).toBe('name_taken');
+    expect((await api(admin, 'POST', '/v1/admin/teams', { name: '  ', kind: 'support' })).status).toBe(400);
+    expect((await api(admin, 'POST', '/v1/admin/teams', { name: 'X', kind: 'sales' })).status).toBe(400);
+    expect((await api(boss, 'POST', '/v1/admin/teams', { name: 'Boss team', kind: 'support' })).status).toBe(403);
+    expect((await api(agentA, 'GET', '/v1/admin/teams')).status).toBe(403);
+    expect((await api(admin, 'GET', '/v1/admin/teams')).json.teams.length).toBe(before);
+  });
+
+  it('archiving says why not while work or routing uses the team; an empty one archives and its members leave it', async () => {
+    // routing settles first: the conversation then stays in Team B's queue
+    const c = await conversation(hub.log, w, { team: w.teamB });
+    await hub.routing!.settled();
+    await hub.log.write((wr) => wr.update('conversation', c.id, { team_id: w.teamB, assignee_id: null }).then(() => {}));
+    const refused = await api(admin, 'POST', `/v1/admin/teams/${w.teamB}/archive`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toMatch(/1 open conversation belongs to it/);
+    expect((await api(admin, 'GET', '/v1/admin/teams')).json.teams.find((t: { id: string }) => t.id === w.teamB).archived).toBe(false);
+
+    const spare = (await api(admin, 'POST', '/v1/admin/teams', { name: 'Spare', kind: 'support' })).json.team.id as string;
+    await api(admin, 'PUT', `/v1/admin/agents/${w.agentB}`, { team_ids: [w.teamB, spare] });
+    // a rule sends posts there: refused, naming the rule
+    const cfg = (await api(boss, 'GET', '/v1/routing/config')).json.config;
+    const rule = { id: 'to-spare', name: 'VIP to spare', filters: [{ field: 'customer_tier', op: 'in', values: ['vip'] }], targets: [{ queue_id: `q-${spare}` }] };
+    expect((await api(boss, 'PUT', '/v1/routing/rules', { rules: [...cfg.rules, rule] })).status).toBe(200);
+    const byRule = await api(admin, 'POST', `/v1/admin/teams/${spare}/archive`);
+    expect(byRule.json.error.message).toMatch(/"VIP to spare"/);
+    expect((await api(boss, 'PUT', '/v1/routing/rules', { rules: cfg.rules })).status).toBe(200);
+
+    const done = await api(admin, 'POST', `/v1/admin/teams/${spare}/archive`);
+    expect(done.status).toBe(200);
+    expect(done.json.team).toMatchObject({ archived: true, members: 0 });
+    const b = (await api(admin, 'GET', '/v1/admin/agents')).json.agents.find((a: { id: string }) => a.id === w.agentB);
+    expect(b.team_ids).toEqual([w.teamB]);
+    await expect.poll(async () => (await api(boss, 'GET', '/v1/routing/config')).json.config.teams.some((t: { id: string }) => t.id === spare)).toBe(false);
+    // archived teams take nobody
+    expect((await api(admin, 'PUT', `/v1/admin/agents/${w.agentB}`, { team_ids: [spare] })).json.error.message).toMatch(/archived/);
+    const back = await api(admin, 'POST', `/v1/admin/teams/${spare}/restore`);
+    expect(back.json.team.archived).toBe(false);
+  });
+});
+
+describe('people', () => {
+  it('an admin adds a person with a temporary password; it opens nothing but the password change', async () => {
+    const made = await api(admin, 'POST', '/v1/admin/agents', {
+      email: 'New.Person@Test.tend', name: 'New Person', role: 'agent', team_ids: [w.teamA],
+      skills: { 'topic:billing': 7 }, capacity: { x: 4, '*': 2 }, languages: { en: 9, pl: 6 },
+      access: { kind: 'password', password: 'temporary-1' },
+    });
+    expect(made.status).toBe(200);
+    expect(made.json.agent).toMatchObject({
+      email: 'new.person@test.tend', role: 'agent', team_ids: [w.teamA], skills: { 'topic:billing': 7 }, languages: { en: 9, pl: 6 },
+      must_change_password: true, invite_pending: false, load: { open: 0, capacity: 6 },
+    });
+    expect(made.json.invite).toBeNull();
+    // languages are routing skills
+    const [row] = await db.query<{ skills: Record<string, number> }>('SELECT skills FROM agents WHERE id = $1', [made.json.agent.id]);
+    expect(row.skills).toEqual({ 'topic:billing': 7, 'language:en': 9, 'language:pl': 6 });
+
+    const tok = await login(hub.url, 'new.person@test.tend', 'temporary-1');
+    expect((await api(tok, 'GET', '/v1/account')).json).toEqual({ must_change_password: true });
+    const blocked = await api(tok, 'GET', '/v1/sync/bootstrap');
+    expect(blocked.status).toBe(403);
+    expect(blocked.json.error.code).toBe('password_change_required');
+    expect((await api(tok, 'POST', '/v1/account/password', { current_password: 'nope', new_password: 'my own password' })).status).toBe(403);
+    expect((await api(tok, 'POST', '/v1/account/password', { current_password: 'temporary-1', new_password: 'short' })).status).toBe(400);
+    expect((await api(tok, 'POST', '/v1/account/password', { current_password: 'temporary-1', new_password: 'my own password' })).json).toEqual({ ok: true });
+    expect((await api(tok, 'GET', '/v1/sync/bootstrap')).status).toBe(200);
+    expect((await call(hub.url, 'POST', '/v1/auth/login', { body: { email: 'new.person@test.tend', password: 'temporary-1' } })).status).toBe(401);
+    await login(hub.url, 'new.person@test.tend', 'my own password');
+  });
+
+  it('an invitation is a one-time sign-up link', async () => {
+    const made = await api(admin, 'POST', '/v1/admin/agents', { email: 'invited@test.tend', name: 'Invited', access: { kind: 'invite' } });
+    expect(made.json.agent.invite_pending).toBe(true);
+    const token = made.json.invite.token as string;
+    // nobody signs in before accepting
+    expect((await call(hub.url, 'POST', '/v1/auth/login', { body: { email: 'invited@test.tend', password: 'none$invited' } })).status).toBe(401);
+    const accepted = await call(hub.url, 'POST', '/v1/auth/invite', { body: { token, password: 'chosen password' } });
+    expect(accepted.json).toEqual({ email: 'invited@test.tend' });
+    expect((await call(hub.url, 'POST', '/v1/auth/invite', { body: { token, password: 'another password' } })).json.error.code).toBe('invite_invalid');
+    const tok = await login(hub.url, 'invited@test.tend', 'chosen password');
+    expect((await api(tok, 'GET', '/v1/account')).json.must_change_password).toBe(false);
+    expect((await api(admin, 'GET', '/v1/admin/agents')).json.agents.find((a: { email: string }) => a.email === 'invited@test.tend').invite_pending).toBe(false);
+  });
+
+  it('refuses a taken e-mail, unknown teams and bad skills, writing nothing', async () => {
+    const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM agents'))[0].n;
+    const n = await count();
+    const base = { name: 'X', access: { kind: 'invite' } };
+    expect((await api(admin, 'POST', '/v1/admin/agents', { ...base, email: w.emails.a })).json.error.code).toBe('email_taken');
+    expect((await api(admin, 'POST', '/v1/admin/agents', { ...base, email: 'x1@test.tend', team_ids: ['nope'] })).json.error.message).toMatch(/unknown team/);
+    expect((await api(admin, 'POST', '/v1/admin/agents', { ...base, email: 'x2@test.tend', skills: { billing: 11 } })).status).toBe(400);
+    expect((await api(admin, 'POST', '/v1/admin/agents', { ...base, email: 'x3@test.tend', languages: { English: 3 } })).status).toBe(400);
+    expect((await api(admin, 'POST', '/v1/admin/agents', { ...base, email: 'not an email' })).status).toBe(400);
+    expect((await api(admin, 'POST', '/v1/admin/agents', { ...base, email: 'x4@test.tend', access: { kind: 'password', password: 'short' } })).status).toBe(400);
+    expect((await api(boss, 'POST', '/v1/admin/agents', { ...base, email: 'x5@test.tend' })).status).toBe(403);
+    expect(await count()).toBe(n);
+  });
+
+  it("a supervisor changes an agent's teams and skills (the agent's desktop follows), not names or roles", async () => {
+    const ok = await api(boss, 'PUT', `/v1/admin/agents/${w.agentA}`, { team_ids: [w.teamA, w.teamB], skills: { 'topic:refund': 5 }, capacity: { x: 5 } });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.json.agent).toMatchObject({ team_ids: [w.teamA, w.teamB].sort(), skills: { 'topic:refund': 5 }, capacity: { x: 5 } });
+    // the agent's own record synced: /v1/me (and the sync stream) carry the new teams
+    expect((await api(agentA, 'GET', '/v1/me')).json.agent.team_ids).toEqual([w.teamA, w.teamB].sort());
+    expect((await api(boss, 'PUT', `/v1/admin/agents/${w.agentA}`, { role: 'admin' })).status).toBe(403);
+    expect((await api(boss, 'PUT', `/v1/admin/agents/${w.agentA}`, { name: 'Renamed' })).status).toBe(403);
+    expect((await api(agentA, 'PUT', `/v1/admin/agents/${w.agentA}`, { skills: {} })).status).toBe(403);
+  });
+
+  it('lists presence and load; an admin cannot demote the last admin', async () => {
+    await hub.routing!.workspace(w.ws);
+    expect((await api(agentA, 'PUT', '/v1/routing/presence', { activity_id: 'available' })).status).toBe(200);
+    await conversation(hub.log, w, { assignee: w.agentA });
+    const a = (await api(boss, 'GET', '/v1/admin/agents')).json.agents.find((x: { id: string }) => x.id === w.agentA);
+    expect(a.presence).toMatchObject({ activity_id: 'available', label: 'Available', routable: true });
+    expect(a.load.open).toBeGreaterThanOrEqual(1);
+    const root = (await api(admin, 'GET', '/v1/admin/agents')).json.agents.find((x: { email: string }) => x.email === 'root@test.tend');
+    expect((await api(admin, 'PUT', `/v1/admin/agents/${root.id}`, { role: 'agent' })).json.error.code).toBe('last_admin');
+  });
+
+  it('resetting access ends the sessions and gives a new temporary password', async () => {
+    const tokB = await login(hub.url, w.emails.b);
+    const r = await api(admin, 'POST', `/v1/admin/agents/${w.agentB}/reset`, { kind: 'password', password: 'temporary-2' });
+    expect(r.json.agent.must_change_password).toBe(true);
+    expect((await api(tokB, 'GET', '/v1/me')).status).toBe(401);
+    expect((await call(hub.url, 'POST', '/v1/auth/login', { body: { email: w.emails.b, password: PASSWORD } })).status).toBe(401);
+    await login(hub.url, w.emails.b, 'temporary-2');
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The admin endpoints (shared/contract/admin.ts ADMIN_ROUTES): teams and departments, people, and
+ * the caller's own account (the temporary password they must change, a sign-up link's password).
+ * Every route parses its request with the table's schemas; refusals are HttpErrors and change nothing.
+ * Each change an admin or supervisor makes is written to the audit log (`audit`).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { ADMIN_ROUTES, type AdminRoute, type AdminRouteName } from '../../shared/contract/admin';
+import type { Role } from '../../shared/domain';
+import { verifyPassword, hashPassword } from '../accounts/auth';
+import { HttpError, parseRequest } from '../api/errors';
+import { agentOf } from '../api/module';
+import type { ChangeLog, Writer } from '../sync/changelog';
+import type { AgentContext } from '../sync/scope';
+import { acceptInvite, createPerson, getAgent, listAgents, resetAccess, updatePerson, type PresenceSource } from './people';
+import { createTeam, getTeam, listTeams, renameTeam, setArchived } from './teams';
+
+/** One audit entry (hub/accounts keeps the log). */
+export interface AdminAudit {
+  workspace_id: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type?: string | null;
+  target_id?: string | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AdminRouteDeps {
+  log: ChangeLog;
+  presence?: PresenceSource | null;
+  /** records an admin change in the audit log */
+  audit(entry: AdminAudit): Promise<void>;
+  /** ends every session of an agent, inside the write that took their access away */
+  endSessions(w: Writer, agentId: string): Promise<void>;
+  /** after the commit: close the agent's open streams (their sessions ended) */
+  afterSessionsEnded?(agentId: string): void;
+  /** teams of a workspace changed (routing reloads its queues) */
+  teamsChanged?(workspaceId: string): void;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+interface Input<R extends AdminRoute> { params: Out<R['params']>; query: Out<R['query']>; body: Out<R['body']> }
+
+/** Registers a row of the table: the request's parts parsed with its schemas, once. */
+function serve<N extends AdminRouteName>(app: FastifyInstance, name: N,
+  handler: (req: FastifyRequest, input: Input<(typeof ADMIN_ROUTES)[N]>) => unknown): void {
+  const route: AdminRoute = ADMIN_ROUTES[name];
+  app.route({
+    method: route.method,
+    url: route.path,
+    config: { public: route.public === true },
+    handler: (req) => handler(req, {
+      params: route.params ? parseRequest(route.params, req.params, 'path') : undefined,
+      query: route.query ? parseRequest(route.query, req.query, 'query') : undefined,
+      body: route.body ? parseRequest(route.body, req.body ?? {}, 'request') : undefined,
+    } as Input<(typeof ADMIN_ROUTES)[N]>),
+  });
+}
+
+const ROLE_RANK: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };
+function atLeast(req: FastifyRequest, role: Role, what: string): AgentContext {
+  const a = agentOf(req);
+  if (ROLE_RANK[a.role] < ROLE_RANK[role]) throw new HttpError(403, 'forbidden', `${what} is for ${role === 'admin' ? 'admins' : 'supervisors and admins'}`);
+  return a;
+}
+
+/** Routes a person who must change their temporary password may still call. */
+const WHILE_PASSWORD_CHANGE = new Set(['/v1/account', '/v1/account/password', '/v1/me', '/v1/auth/logout']);
+
+export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
+  const { log } = deps;
+  const db = log.db;
+  const presence = deps.presence ?? null;
+  const audit = (req: FastifyRequest, a: AgentContext, action: string, target: { type: string; id: string } | null, details: Record<string, unknown> = {}) =>
+    deps.audit({ workspace_id: a.workspace_id, actor_id: a.id, actor_name: a.name, action, target_type: target?.type ?? null, target_id: target?.id ?? null, ip: req.ip ?? null, details });
+
+  // A temporary password opens nothing but the form that replaces it.
+  app.addHook('preHandler', async (req) => {
+    if (req.agent?.must_change_password && !WHILE_PASSWORD_CHANGE.has(req.routeOptions.url ?? '')) {
+      throw new HttpError(403, 'password_change_required', 'choose your own password first (you signed in with a temporary one)');
+    }
+  });
+
+  // ---- teams and departments
+  serve(app, 'adminTeams', async (req) => ({ teams: await listTeams(db, atLeast(req, 'supervisor', 'Teams').workspace_id) }));
+  serve(app, 'adminCreateTeam', async (req, { body }) => {
+    const a = atLeast(req, 'admin', 'Creating a team');
+    const team = await createTeam(db, a.workspace_id, body.name, body.kind);
+    deps.teamsChanged?.(a.workspace_id);
+    await audit(req, a, 'team.created', { type: 'team', id: team.id }, { name: team.name, kind: team.kind });
+    return { team };
+  });
+  serve(app, 'adminRenameTeam', async (req, { params, body }) => {
+    const a = atLeast(req, 'admin', 'Renaming a team');
+    const { team, from } = await renameTeam(db, a.workspace_id, params.id, body.name);
+    deps.teamsChanged?.(a.workspace_id);
+    if (from !== team.name) await audit(req, a, 'team.renamed', { type: 'team', id: team.id }, { from, to: team.name });
+    return { team };
+  });
+  for (const archived of [true, false]) {
+    serve(app, archived ? 'adminArchiveTeam' : 'adminRestoreTeam', async (req, { params }) => {
+      const a = atLeast(req, 'admin', archived ? 'Archiving a team' : 'Restoring a team');
+      const before = await getTeam(db, a.workspace_id, params.id);
+      const { team, removed } = await setArchived(log, a.workspace_id, params.id, archived);
+      if (before.archived !== archived) {
+        deps.teamsChanged?.(a.workspace_id);
+        await audit(req, a, archived ? 'team.archived' : 'team.restored', { type: 'team', id: team.id }, { name: team.name, ...(archived ? { members_removed: removed } : {}) });
+      }
+      return { team };
+    });
+  }
+
+  // ---- people
+  serve(app, 'adminAgents', async (req) => ({ agents: await listAgents(db, atLeast(req, 'supervisor', 'People').workspace_id, presence) }));
+  serve(app, 'adminCreateAgent', async (req, { body }) => {
+    const a = atLeast(req, 'admin', 'Adding people');
+    const { id, invite } = await createPerson(log, a.workspace_id, body, a.id);
+    await audit(req, a, 'agent.created', { type: 'agent', id }, { email: body.email, name: body.name, role: body.role, team_ids: body.team_ids, access: body.access.kind });
+    return { agent: await getAgent(db, a.workspace_id, id, presence), invite };
+  });
+  serve(app, 'adminUpdateAgent', async (req, { params, body }) => {
+    const a = atLeast(req, 'supervisor', "Changing a person's teams and skills");
+    const changes = await updatePerson(log, a.workspace_id, params.id, body, a);
+    if (Object.keys(changes).length) {
+      await audit(req, a, changes.role ? 'agent.role_changed' : changes.team_ids ? 'agent.teams_changed' : 'agent.updated', { type: 'agent', id: params.id },
+        Object.fromEntries(Object.entries(changes).map(([k, [from, to]]) => [k, { from, to }])));
+    }
+    return { agent: await getAgent(db, a.workspace_id, params.id, presence), invite: null };
+  });
+  serve(app, 'adminResetAgent', async (req, { params, body }) => {
+    const a = atLeast(req, 'admin', 'Resetting access');
+    const invite = await resetAccess(log, a.workspace_id, params.id, body, a.id, deps.endSessions);
+    deps.afterSessionsEnded?.(params.id);
+    await audit(req, a, 'agent.access_reset', { type: 'agent', id: params.id }, { access: body.kind });
+    return { agent: await getAgent(db, a.workspace_id, params.id, presence), invite };
+  });
+
+  // ---- the caller's own account
+  serve(app, 'account', async (req) => ({ must_change_password: agentOf(req).must_change_password === true }));
+  serve(app, 'changePassword', async (req, { body }) => {
+    const a = agentOf(req);
+    const [row] = await db.query<{ password_hash: string }>('SELECT password_hash FROM agents WHERE id = $1', [a.id]);
+    if (!row || !(await verifyPassword(body.current_password, row.password_hash))) throw new HttpError(403, 'wrong_password', 'the current password is not right');
+    if (body.new_password === body.current_password) throw new HttpError(400, 'invalid', 'choose a password other than the one you have');
+    await db.query('UPDATE agents SET password_hash = $2, must_change_password = false WHERE id = $1', [a.id, await hashPassword(body.new_password)]);
+    await audit(req, a, 'account.password_changed', { type: 'agent', id: a.id });
+    return { ok: true as const };
+  });
+  // where a sign-up link points: the code stays in the address's # part, which a browser never sends
+  app.get('/join', { config: { public: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('x-content-type-options', 'nosniff').send(JOIN_PAGE));
+  serve(app, 'acceptInvite', async (req, { body }) => {
+    const who = await acceptInvite(log, body.token, body.password);
+    await deps.audit({ workspace_id: who.workspace_id, actor_id: who.agent_id, actor_name: who.email, action: 'account.invite_accepted', target_type: 'agent', target_id: who.agent_id, ip: req.ip ?? null });
+    return { email: who.email };
+  });
+}
+
+const JOIN_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Join Tend</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"></head>
+<body style="font: 16px/1.5 system-ui, sans-serif; max-width: 36em; margin: 4em auto; padding: 0 1em">
+<h1>You are invited to Tend</h1>
+<p>Open the Tend app, choose <strong>I have a sign-up link</strong> on the sign-in screen, and paste this page's whole address
+(with the part after <code>#</code>). Then choose your password.</p>
+<p>The link works once. If it has expired, ask your admin for a new one.</p>
+</body></html>`;

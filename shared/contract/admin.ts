@@ -1,0 +1,177 @@
+/**
+ * Workspace administration over the wire (issue 12): the hub's /v1/admin/* and /v1/account/*
+ * routes as one table (method, path, schemas), the way shared/contract keeps every hub route.
+ * The hub serves these rows (hub/admin and the modules that own each setting); the desktop core
+ * calls them through the one desktop request `admin.call`, which names a row, so the renderer's
+ * admin screens are typed end to end and no screen spells a path.
+ *
+ * Who may: admins change everything here; supervisors read every screen and change what their
+ * role allows (an agent's teams, skills, capacity and languages); agents only their own account.
+ * A refusal is the hub's ApiError (403 forbidden, 404 not_found, 409 with the reason, 400 invalid).
+ */
+import { z } from 'zod';
+import { RoleSchema } from '../domain';
+
+/** One route: method, Fastify-style path (`:id`), the request parts' schemas and the answer's. */
+export interface AdminRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response: z.ZodType;
+  /** no session (accepting an invitation) */
+  public?: true;
+}
+
+const Id = z.string().min(1).max(200);
+const IdParams = z.object({ id: Id });
+const Name = z.string().trim().min(1, 'give a name').max(200);
+
+// ---- teams and departments --------------------------------------------------------------------
+
+export const TeamKindSchema = z.enum(['support', 'department']);
+export const AdminTeamSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** support teams answer customers; departments (product quality, store operations…) receive insights */
+  kind: TeamKindSchema,
+  archived: z.boolean(),
+  /** people in it */
+  members: z.number().int(),
+  /** open conversations waiting unassigned in its queue (support) or open insights (department) */
+  waiting: z.number().int(),
+  created_at: z.string(),
+});
+export type AdminTeam = z.infer<typeof AdminTeamSchema>;
+export const TeamsResponseSchema = z.object({ teams: z.array(AdminTeamSchema) });
+export const TeamResponseSchema = z.object({ team: AdminTeamSchema });
+export const CreateTeamSchema = z.object({ name: Name, kind: TeamKindSchema }).strict();
+export const RenameTeamSchema = z.object({ name: Name }).strict();
+
+// ---- people -----------------------------------------------------------------------------------
+
+/** Skill keys as routing reads them: `topic:billing`, `channel:x`, `tier:vip`… (languages are kept apart, below). */
+const SkillKey = z.string().trim().min(1).max(100).regex(/^[a-z0-9_:.-]+$/i, 'a skill is letters, digits and : . _ -');
+export const SkillsSchema = z.record(SkillKey, z.number().int().min(1).max(10));
+/** open conversations at once per channel; `*` = every channel not listed */
+export const CapacitySchema = z.record(z.string().min(1).max(40), z.number().int().min(0).max(1000));
+/** languages an agent answers in (BCP 47 primary tags such as en, pl, pt), each with a level 1–10 */
+export const LanguagesSchema = z.record(z.string().regex(/^[a-z]{2,3}$/, 'a language is a two- or three-letter code such as en or pl'), z.number().int().min(1).max(10));
+
+export const PresenceInfoSchema = z.object({ activity_id: z.string(), label: z.string(), routable: z.boolean(), since: z.string().nullable() });
+export const AdminAgentSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  team_ids: z.array(z.string()),
+  skills: z.record(z.string(), z.number()),
+  capacity: z.record(z.string(), z.number()),
+  languages: z.record(z.string(), z.number()),
+  disabled: z.boolean(),
+  /** signs in with a temporary password and must choose their own first */
+  must_change_password: z.boolean(),
+  /** invited, has not accepted yet */
+  invite_pending: z.boolean(),
+  presence: PresenceInfoSchema.nullable(),
+  /** open conversations assigned now, and the capacity over every channel (null: unlimited/unknown) */
+  load: z.object({ open: z.number().int(), capacity: z.number().int().nullable() }),
+  created_at: z.string(),
+});
+export type AdminAgent = z.infer<typeof AdminAgentSchema>;
+export const AgentsResponseSchema = z.object({ agents: z.array(AdminAgentSchema) });
+
+/** How a new person gets in: a one-time sign-up link, or a temporary password they must change at first sign-in. */
+export const AccessSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('invite') }).strict(),
+  z.object({ kind: z.literal('password'), password: z.string().min(8, 'a temporary password has at least 8 characters').max(200) }).strict(),
+]);
+export const InviteSchema = z.object({ token: z.string(), expires_at: z.string() });
+export type Invite = z.infer<typeof InviteSchema>;
+
+export const CreateAgentSchema = z.object({
+  email: z.string().trim().toLowerCase().email('give an e-mail address').max(320),
+  name: Name,
+  role: RoleSchema.default('agent'),
+  team_ids: z.array(Id).max(50).default([]),
+  skills: SkillsSchema.default({}),
+  capacity: CapacitySchema.default({}),
+  languages: LanguagesSchema.default({}),
+  access: AccessSchema,
+}).strict();
+export const UpdateAgentSchema = z.object({
+  name: Name.optional(),
+  role: RoleSchema.optional(),
+  team_ids: z.array(Id).max(50).optional(),
+  skills: SkillsSchema.optional(),
+  capacity: CapacitySchema.optional(),
+  languages: LanguagesSchema.optional(),
+}).strict();
+export const AgentResponseSchema = z.object({ agent: AdminAgentSchema, invite: InviteSchema.nullable() });
+
+// ---- the caller's own account -----------------------------------------------------------------
+
+export const NEW_PASSWORD_MIN = 8;
+const NewPassword = z.string().min(NEW_PASSWORD_MIN, `a password has at least ${NEW_PASSWORD_MIN} characters`).max(200);
+export const AccountResponseSchema = z.object({ must_change_password: z.boolean() });
+export const ChangePasswordSchema = z.object({ current_password: z.string().min(1).max(1024), new_password: NewPassword }).strict();
+export const AcceptInviteSchema = z.object({ token: z.string().min(10).max(200), password: NewPassword }).strict();
+export const AcceptInviteResponseSchema = z.object({ email: z.string() });
+
+// ---- the table --------------------------------------------------------------------------------
+
+const Ok = z.object({ ok: z.literal(true) });
+
+export const ADMIN_ROUTES = {
+  adminTeams: { method: 'GET', path: '/v1/admin/teams', response: TeamsResponseSchema },
+  adminCreateTeam: { method: 'POST', path: '/v1/admin/teams', body: CreateTeamSchema, response: TeamResponseSchema },
+  adminRenameTeam: { method: 'PUT', path: '/v1/admin/teams/:id', params: IdParams, body: RenameTeamSchema, response: TeamResponseSchema },
+  adminArchiveTeam: { method: 'POST', path: '/v1/admin/teams/:id/archive', params: IdParams, response: TeamResponseSchema },
+  adminRestoreTeam: { method: 'POST', path: '/v1/admin/teams/:id/restore', params: IdParams, response: TeamResponseSchema },
+
+  adminAgents: { method: 'GET', path: '/v1/admin/agents', response: AgentsResponseSchema },
+  adminCreateAgent: { method: 'POST', path: '/v1/admin/agents', body: CreateAgentSchema, response: AgentResponseSchema },
+  adminUpdateAgent: { method: 'PUT', path: '/v1/admin/agents/:id', params: IdParams, body: UpdateAgentSchema, response: AgentResponseSchema },
+  /** a new temporary password or a new sign-up link; the person's sessions end */
+  adminResetAgent: { method: 'POST', path: '/v1/admin/agents/:id/reset', params: IdParams, body: AccessSchema, response: AgentResponseSchema },
+
+  account: { method: 'GET', path: '/v1/account', response: AccountResponseSchema },
+  changePassword: { method: 'POST', path: '/v1/account/password', body: ChangePasswordSchema, response: Ok },
+  acceptInvite: { method: 'POST', path: '/v1/auth/invite', body: AcceptInviteSchema, response: AcceptInviteResponseSchema, public: true },
+} as const satisfies Record<string, AdminRoute>;
+
+export type AdminRouteName = keyof typeof ADMIN_ROUTES;
+export const ADMIN_ROUTE_NAMES = Object.keys(ADMIN_ROUTES) as [AdminRouteName, ...AdminRouteName[]];
+
+type In<S> = S extends z.ZodType ? z.input<S> : never;
+/** What a caller passes for a route: its path parameters and body, as the schemas take them. */
+export type AdminCall<N extends AdminRouteName> =
+  (typeof ADMIN_ROUTES[N] extends { params: z.ZodType } ? { params: In<typeof ADMIN_ROUTES[N]['params']> } : { params?: never })
+  & (typeof ADMIN_ROUTES[N] extends { query: z.ZodType } ? { query?: In<typeof ADMIN_ROUTES[N]['query']> } : { query?: never })
+  & (typeof ADMIN_ROUTES[N] extends { body: z.ZodType } ? { body: In<typeof ADMIN_ROUTES[N]['body']> } : { body?: never });
+export type AdminAnswer<N extends AdminRouteName> = z.output<typeof ADMIN_ROUTES[N]['response']>;
+
+/** The path of a route with its parameters filled in (each encoded). */
+export function adminPath(route: AdminRoute, params?: Record<string, string>): string {
+  return route.path.replace(/:([a-z_]+)/g, (_m, k: string) => {
+    const v = params?.[k];
+    if (v === undefined) throw new Error(`${route.path}: missing path parameter ${k}`);
+    return encodeURIComponent(v);
+  });
+}
+
+/** The one-time sign-up link the admin hands over: the hub's address, `/join`, and the code after `#` (never sent to a server by a browser). */
+export function inviteLink(hubUrl: string, token: string): string {
+  return `${hubUrl.replace(/\/+$/, '')}/join#${token}`;
+}
+
+/** The hub and the code of a sign-up link, or why it is not one. */
+export function parseInviteLink(link: string): { hub_url: string; token: string } | { error: string } {
+  let u: URL;
+  try { u = new URL(link.trim()); } catch { return { error: 'paste the whole sign-up link, starting with http:// or https://' }; }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return { error: 'a sign-up link starts with http:// or https://' };
+  const token = decodeURIComponent(u.hash.replace(/^#/, '').replace(/^invite=/, ''));
+  if (token.length < 10) return { error: 'the link has no sign-up code: copy all of it, with the part after #' };
+  return { hub_url: `${u.origin}${u.pathname.replace(/\/join\/?$/, '').replace(/\/+$/, '')}`, token };
+}
