@@ -6,7 +6,7 @@ import { openTestDb } from '../../testing/hub/testdb';
 import { call, login } from '../../testing/hub/client';
 import { parseIbmCare, parseDuration } from '../connectors/import/ibm';
 import { BootstrapPageSchema } from '../../shared/contract/hub-api';
-import { DEMO_AGENTS, DEMO_PASSWORD } from './demo';
+import { DEMO_AGENTS, DEMO_PASSWORD, DEMO_TEAMS } from './demo';
 
 describe('IBM care parser', () => {
   const raw = readFileSync(new URL('./data/ibm_twitter_care.json', import.meta.url), 'utf8');
@@ -46,7 +46,7 @@ describe('demo hub', () => {
   let hub: Hub;
   beforeAll(async () => {
     db = await openTestDb('demo');
-    hub = await startHub({ database: db, demo: { seed: 30, replayIntervalMs: 0 } });
+    hub = await startHub({ database: db, routing: { tickMs: 50 }, demo: { seed: 60, replayIntervalMs: 0 } });
   });
   afterAll(async () => {
     await hub?.close();
@@ -70,5 +70,15 @@ describe('demo hub', () => {
     expect(await hub.demo!.replayNext()).toBeGreaterThan(0);
     const [{ n: after }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations');
     expect(after).toBe(before + 1);
+  });
+
+  it('seeds the five destinations of the care cycle, and its rules route real demo posts to each department', async () => {
+    await hub.routing!.settled();
+    const teams = await db.query<{ id: string; name: string; kind: string }>(`SELECT id, name, kind FROM teams WHERE workspace_id = 'demo' ORDER BY created_at, id`);
+    expect(teams.map((t) => t.name)).toEqual(expect.arrayContaining(['Care', 'Product quality', 'Store operations', 'Product management', 'Loyalty']));
+    const insights = await db.query<{ department_id: string; n: number }>(
+      `SELECT department_id, count(*)::int AS n FROM insights WHERE workspace_id = 'demo' GROUP BY department_id`);
+    const byDept = Object.fromEntries(insights.map((r) => [r.department_id, r.n]));
+    for (const t of DEMO_TEAMS.filter((x) => x.kind === 'department')) expect(byDept[t.id], t.name).toBeGreaterThan(0);
   });
 });

@@ -26,16 +26,47 @@ export const DEMO_AGENTS = [
   { id: 'agent-admin', email: 'admin@demo.tend', name: 'Demo Admin', role: 'admin', teams: [] },
 ] as const;
 
-const DEMO_BILLING_RULE = {
-  id: 'demo-billing', name: 'Billing, refunds and accounts to Billing & accounts',
-  filters: [{ field: 'topic' as const, op: 'in' as const, values: ['billing', 'refund', 'account'] }],
-  targets: [{ queue_id: 'q-team-billing' }],
-};
+/**
+ * The demo's routing: the four departments of the care cycle each receive the real demo posts
+ * that concern them (as insights), billing questions go to Billing & accounts, the rest to Care.
+ * Each rule matches some of the seeded conversations and more of the replayed ones.
+ */
+export const DEMO_RULES = [
+  {
+    id: 'demo-stores', name: 'Stores and branches to Store operations',
+    filters: [{ field: 'keywords' as const, op: 'any' as const, values: ['store', 'stores', 'branch', 'branches', 'lobbies', 'employees'] }],
+    targets: [{ queue_id: 'q-team-stores' }],
+  },
+  {
+    id: 'demo-defects', name: 'Crashes and defects to Product quality',
+    filters: [{ field: 'topic' as const, op: 'in' as const, values: ['product_defect'] }],
+    targets: [{ queue_id: 'q-team-quality' }],
+  },
+  {
+    id: 'demo-ideas', name: 'Suggestions to Product management',
+    filters: [{ field: 'keywords' as const, op: 'any' as const, values: ['please add', 'suggestion', 'feature', 'features', 'bring back', 'why did you remove'] }],
+    targets: [{ queue_id: 'q-team-product' }],
+  },
+  {
+    id: 'demo-loyalty', name: 'Loyal customers and rewards to Loyalty',
+    filters: [{ field: 'keywords' as const, op: 'any' as const, values: ['loyal', 'loyalty', 'rewards', 'points', 'for years', 'long time customer', 'longtime customer'] }],
+    targets: [{ queue_id: 'q-team-loyalty' }],
+  },
+  {
+    id: 'demo-billing', name: 'Billing, refunds and accounts to Billing & accounts',
+    filters: [{ field: 'topic' as const, op: 'in' as const, values: ['billing', 'refund', 'account'] }],
+    targets: [{ queue_id: 'q-team-billing' }],
+  },
+];
 
-const TEAMS: Array<{ id: string; name: string; kind: 'support' | 'department' }> = [
+/** Two support teams and the four departments of the care cycle. */
+export const DEMO_TEAMS: Array<{ id: string; name: string; kind: 'support' | 'department' }> = [
   { id: 'team-care', name: 'Care', kind: 'support' },
   { id: 'team-billing', name: 'Billing & accounts', kind: 'support' },
   { id: 'team-quality', name: 'Product quality', kind: 'department' },
+  { id: 'team-stores', name: 'Store operations', kind: 'department' },
+  { id: 'team-product', name: 'Product management', kind: 'department' },
+  { id: 'team-loyalty', name: 'Loyalty', kind: 'department' },
 ];
 
 export interface DemoOptions {
@@ -98,18 +129,18 @@ export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Prom
   if (!exists) {
     seeded = true;
     await createWorkspace(db, 'Tend demo', DEMO_WORKSPACE_ID);
-    for (const t of TEAMS) await createTeam(db, DEMO_WORKSPACE_ID, t.name, t.kind, t.id);
-    // with routing on: billing, refund and account questions go to Billing & accounts, the rest to Care
+    for (const t of DEMO_TEAMS) await createTeam(db, DEMO_WORKSPACE_ID, t.name, t.kind, t.id);
+    // with routing on: the departments get what concerns them, billing questions go to Billing & accounts, the rest to Care
     const [routingOn] = await db.query<{ ok: boolean }>(`SELECT to_regclass('routing_config') IS NOT NULL AS ok`);
     if (routingOn.ok) {
-      const config = { ...withTeams(null, TEAMS), rules: [DEMO_BILLING_RULE] };
+      const config = { ...withTeams(null, DEMO_TEAMS), rules: DEMO_RULES };
       await db.query('INSERT INTO routing_config (workspace_id, config, updated_by) VALUES ($1, $2, $3) ON CONFLICT (workspace_id) DO NOTHING',
         [DEMO_WORKSPACE_ID, JSON.stringify(config), 'agent-admin']);
     }
     for (const a of DEMO_AGENTS) {
       await createAgent(log, {
         id: a.id, workspaceId: DEMO_WORKSPACE_ID, email: a.email, name: a.name, password: DEMO_PASSWORD,
-        role: a.role, teamIds: [...a.teams], skills: { en: 3, x: 3 }, capacity: { x: 8 },
+        role: a.role, teamIds: [...a.teams], skills: { 'language:en': 3, 'channel:x': 3 }, capacity: { x: 8 },
       });
     }
     const now = Date.now();
