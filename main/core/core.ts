@@ -8,6 +8,9 @@ import type {
   DesktopEvent, DesktopEventName, DesktopRequestName, DesktopResponse, ParsedDesktopRequest, SessionStatus,
 } from '../../shared/contract/desktop';
 import type { MutationArgs, MutationType } from '../../shared/contract/hub-api';
+import { ADMIN_ROUTES, adminPath, parseInviteLink } from '../../shared/contract/admin';
+import type { LoginResponseSchema, MeResponseSchema } from '../../shared/contract/hub-api';
+import type { z } from 'zod';
 import type { Conversation } from '../../shared/domain';
 import { checkpointWhenIdle, openCache, type Db } from './db/open';
 import { getDraft, saveDraft } from './drafts';
@@ -66,6 +69,8 @@ export class LocalDesktopService implements DesktopService {
   private readonly events = new EventEmitter();
   private closed = false;
   private closedDb = false;
+  /** signed in with a temporary password: held in memory until the person chooses their own (never stored) */
+  private pendingPassword: { url: string; email: string; login: z.infer<typeof LoginResponseSchema>; me: z.infer<typeof MeResponseSchema> } | null = null;
 
   constructor(readonly options: CoreOptions) {
     this.db = openCache(options.dataDir, { nativeBinding: options.nativeBinding });
@@ -146,7 +151,10 @@ export class LocalDesktopService implements DesktopService {
   private readonly handlers: { [N in DesktopRequestName]: Handler<N> } = {
     'session.status': () => this.status(),
     'session.login': (r) => this.login(r.hub_url, r.email, r.password),
-    'session.logout': () => this.logout(),
+    'session.logout': () => { this.pendingPassword = null; return this.logout(); },
+    'session.changePassword': (r) => this.changePassword(r.current_password, r.new_password),
+    'session.acceptInvite': (r) => this.acceptInvite(r.link, r.password),
+    'admin.call': (r) => this.online.admin(r.route, r) as Promise<Record<string, unknown>>,
     'inbox.list': (r) => inboxList(this.db, r),
     'inbox.counts': () => inboxCounts(this.db),
     'conversation.get': (r) => conversationGet(this.db, r.id, this.applier.meta.get('agent'), this.engine.online),
@@ -285,6 +293,7 @@ export class LocalDesktopService implements DesktopService {
       last_sync_id: m.get('last_sync_id'),
       syncing: this.engine.syncing,
       token_storage: this.applier.meta.tokens.description,
+      password_change: this.pendingPassword ? { email: this.pendingPassword.email } : null,
     };
   }
 
@@ -293,16 +302,60 @@ export class LocalDesktopService implements DesktopService {
     if (!url) throw new CoreError('invalid', 'no hub URL given');
     checkHubUrl(url, this.options.allowInsecureHub);
     const client = new HubClient(url);
-    let login, me;
+    let login, me, mustChange;
+    this.pendingPassword = null;
     try {
       login = await client.login(email, password);
       client.setToken(login.token);
       me = await client.me();
+      mustChange = (await client.call(ADMIN_ROUTES.account, {})
+        .catch((err: unknown) => { if (err instanceof HubRequestError && err.status === 404) return { must_change_password: false }; throw err; })).must_change_password;
     } catch (err) {
-      if (err instanceof HubRequestError) throw new CoreError(err.status === 401 ? 'unauthorized' : err.code, err.message);
-      if (err instanceof NetworkError) throw new CoreError('offline', err.message);
-      throw err;
+      throw hubError(err);
     }
+    if (mustChange) {
+      // nothing is stored or synced until the person has chosen their own password
+      this.pendingPassword = { url, email: me.agent.email, login, me };
+      const status = this.status();
+      this.emit('session.changed', status);
+      return status;
+    }
+    return this.establish(url, login, me);
+  }
+
+  /** A new password: finishes a sign-in with a temporary password, or changes the signed-in agent's own. */
+  private async changePassword(current: string, next: string): Promise<SessionStatus> {
+    const pending = this.pendingPassword;
+    const session = this.applier.meta.get('session');
+    const where = pending ? { url: pending.url, token: pending.login.token } : session ? { url: session.hub_url, token: session.token } : null;
+    if (!where) throw new CoreError('not_logged_in', 'sign in first');
+    const route = ADMIN_ROUTES.changePassword;
+    try {
+      await new HubClient(where.url, where.token).call(route, { body: { current_password: current, new_password: next } });
+    } catch (err) {
+      throw hubError(err);
+    }
+    if (!pending) return this.status();
+    this.pendingPassword = null;
+    return this.establish(pending.url, pending.login, pending.me);
+  }
+
+  /** A one-time sign-up link: the person's chosen password is set on the hub, then they are signed in with it. */
+  private async acceptInvite(link: string, password: string): Promise<SessionStatus> {
+    const parsed = parseInviteLink(link);
+    if ('error' in parsed) throw new CoreError('invalid', parsed.error);
+    checkHubUrl(parsed.hub_url, this.options.allowInsecureHub);
+    const route = ADMIN_ROUTES.acceptInvite;
+    let email: string;
+    try {
+      ({ email } = await new HubClient(parsed.hub_url).call(route, { body: { token: parsed.token, password } }));
+    } catch (err) {
+      throw hubError(err);
+    }
+    return this.login(parsed.hub_url, email, password);
+  }
+
+  private async establish(url: string, login: z.infer<typeof LoginResponseSchema>, me: z.infer<typeof MeResponseSchema>): Promise<SessionStatus> {
     await this.engine.stop();
     const m = this.applier.meta;
     const previous = m.get('agent');
@@ -413,4 +466,11 @@ export class LocalDesktopService implements DesktopService {
 function signatureOf(name: string | undefined): string | null {
   const initials = (name ?? '').split(/\s+/).filter(Boolean).map((w) => w[0]!.toUpperCase()).join('').slice(0, 3);
   return initials ? `^${initials}` : null;
+}
+
+/** A hub's refusal or absence as the desk shows it. */
+function hubError(err: unknown): unknown {
+  if (err instanceof HubRequestError) return new CoreError(err.status === 401 ? 'unauthorized' : err.code, err.message);
+  if (err instanceof NetworkError) return new CoreError('offline', err.message);
+  return err;
 }

@@ -9,6 +9,7 @@ import {
   AgentSchema, ChannelSchema, ConversationSchema, ConversationStatusSchema, CustomerSchema,
   MessageSchema, NoteSchema, PrioritySchema, TeamSchema, VisibilitySchema,
 } from '../domain';
+import { ADMIN_ROUTE_NAMES } from './admin';
 import { MutationArgsSchemas, RejectionCodeSchema } from './hub-api';
 import { ActivitySchema, AgentViewSchema, CollisionActivitySchema, ConflictSchema, MetricsReportSchema, RoutingPushSchema } from './routing';
 import { FloorSchema } from './supervisor';
@@ -51,6 +52,8 @@ export const SessionStatusSchema = z.object({
   syncing: z.boolean(),
   /** where the session token is kept at rest, for the About box (encrypted by the system's secret store, or not and why) */
   token_storage: z.object({ encrypted: z.boolean(), detail: z.string() }).optional(),
+  /** signed in with a temporary password: they choose their own (session.changePassword) before anything else */
+  password_change: z.object({ email: z.string() }).nullable().optional(),
 });
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
@@ -111,6 +114,16 @@ export const DesktopRequests = {
     res: SessionStatusSchema,
   },
   'session.logout': { req: z.object({}), res: ok },
+  /** the caller's new password: finishes a sign-in with a temporary password, or changes it while signed in */
+  'session.changePassword': {
+    req: z.object({ current_password: z.string().min(1).max(1024), new_password: z.string().min(1).max(200) }),
+    res: SessionStatusSchema,
+  },
+  /** a one-time sign-up link (`<hub>/join#<token>`) and the password the person chooses; signs them in */
+  'session.acceptInvite': {
+    req: z.object({ link: z.string().trim().min(1).max(2000), password: z.string().min(1).max(200) }),
+    res: SessionStatusSchema,
+  },
 
   'inbox.list': {
     req: z.object({
@@ -216,6 +229,20 @@ export const DesktopRequests = {
   'insights.close': {
     req: z.object({ id: z.string().min(1).max(200), resolution: z.string().trim().min(1, 'say what was done').max(10_000) }),
     res: z.object({ insight: InsightItemSchema }),
+  },
+
+  /**
+   * Workspace administration (online only): one row of shared/contract/admin.ts ADMIN_ROUTES, with its
+   * path parameters, query and body; the core checks the body with the row's schema and the answer with its response schema.
+   */
+  'admin.call': {
+    req: z.object({
+      route: z.enum(ADMIN_ROUTE_NAMES),
+      params: z.record(z.string(), z.string().max(500)).optional(),
+      query: z.record(z.string(), z.string().max(2000)).optional(),
+      body: z.unknown().optional(),
+    }),
+    res: z.object({}).catchall(z.unknown()),
   },
 
   'outbox.retry': { req: z.object({ id: z.string() }), res: ok },
