@@ -20,6 +20,8 @@ import { useWindowTitle } from './app/title';
 
 // recharts is heavy: only supervisors who open the floor load it.
 const Floor = lazy(() => import('./features/Floor').then((m) => ({ default: m.Floor })));
+// administration is for supervisors and admins, now and then
+const AdminView = lazy(() => import('./features/admin/AdminView').then((m) => ({ default: m.AdminView })));
 
 /** Narrow windows (and 150 % zoom) start without the customer card, giving its room to the thread; ] brings it back. */
 const NARROW = '(max-width: 1100px)';
@@ -48,6 +50,8 @@ function Workspace() {
         <main className="panes floor-view"><Suspense fallback={<section className="pane floor" aria-label="Floor" aria-busy="true" />}><Floor /></Suspense></main>
       ) : view === 'insights' ? (
         <main className="panes floor-view"><InsightsView /></main>
+      ) : view === 'admin' ? (
+        <main className="panes floor-view"><Suspense fallback={<section className="pane floor" aria-label="Administration" aria-busy="true" />}><AdminView /></Suspense></main>
       ) : (
         <main className={`panes${showQueue ? '' : ' no-queue'}${showCustomer ? '' : ' no-customer'}`}>
           {showQueue && <Inbox />}

@@ -14,7 +14,7 @@ import { whyNothingToPull } from './pull';
 import { nextTheme, setTheme, THEME_LABEL, THEME_SETTING, type ThemeChoice } from './theme';
 import type { CommandId } from './keymap';
 import { focusInbox, nav } from './nav';
-import { useUi } from './store';
+import { useUi, type AdminScreen } from './store';
 
 type Tab = 'mine' | 'team' | 'snoozed' | 'resolved';
 const SORTS = ['sla', 'priority', 'age'] as const;
@@ -163,6 +163,13 @@ export function run(id: CommandId): void {
       if (useUi.getState().view === 'inbox') focusInbox();
       return;
     }
+    case 'view.admin': {
+      const role = queryClient.getQueryData<{ agent: { role: string } | null }>(keys.session)?.agent?.role;
+      if (role !== 'supervisor' && role !== 'admin') { ui.announce('Administration is for supervisors and admins'); return; }
+      ui.set({ view: ui.view === 'admin' ? 'inbox' : 'admin', adminFocus: true });
+      if (useUi.getState().view === 'inbox') focusInbox();
+      return;
+    }
     case 'offer.accept': case 'offer.reject':
       answerFirstOffer(id === 'offer.accept');
       return;
@@ -192,4 +199,12 @@ async function pullRefusal(): Promise<string> {
     // presence needs the hub; without it, say what is known
     return `Nothing to take${teamWaiting ? ` although ${teamWaiting} wait in the team queue` : ''}: ${(e as Error).message}`;
   }
+}
+
+/** Opens an administration screen (from the palette): supervisors and admins. */
+export function openAdmin(screen: AdminScreen): void {
+  const ui = useUi.getState();
+  const role = queryClient.getQueryData<{ agent: { role: string } | null }>(keys.session)?.agent?.role;
+  if (role !== 'supervisor' && role !== 'admin') { ui.announce('Administration is for supervisors and admins'); return; }
+  ui.set({ view: 'admin', adminScreen: screen, adminFocus: true });
 }

@@ -17,7 +17,7 @@ export type CommandId =
   | 'inbox.sort.cycle' | 'inbox.filter' | 'outbox.retry' | 'customer.history' | 'settings.open'
   | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve'
   | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me'
-  | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary';
+  | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary' | 'view.admin';
 
 export interface CommandDef {
   id: CommandId;
@@ -48,6 +48,7 @@ export const COMMANDS: CommandDef[] = [
   { id: 'view.floor', label: 'Supervisor floor (supervisors)', keys: ['Shift+F'] },
   { id: 'view.insights', label: 'Department insights (supervisors, department teams); x closes one', keys: ['Shift+I'] },
   { id: 'metrics.me', label: 'My figures', keys: ['Shift+M'] },
+  { id: 'view.admin', label: 'Administration: teams, people… (supervisors and admins)', keys: [] },
   { id: 'search.open', label: 'Search messages', keys: ['/'] },
   { id: 'palette.open', label: 'Command palette', keys: ['$mod+K'] },
   { id: 'help.shortcuts', label: 'Keyboard shortcuts', keys: ['?'] },

@@ -5,13 +5,18 @@ import type { Channel } from '../../../shared/domain';
 
 export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter'
   | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures';
-/** The main view: the agent's workspace, the supervisor's floor, or department insights. */
-export type View = 'inbox' | 'floor' | 'insights';
+/** The main view: the agent's workspace, the supervisor's floor, department insights, or administration. */
+export type View = 'inbox' | 'floor' | 'insights' | 'admin';
+/** The administration screens (features/admin), each reachable from the palette. */
+export type AdminScreen = 'teams' | 'people';
 export type ComposerMode = 'reply' | 'note';
 export type Sort = 'sla' | 'priority' | 'age';
 
 interface UiState {
   view: View;
+  adminScreen: AdminScreen;
+  /** the admin screen's list should take the focus once it is on screen (opened from the palette, or Enter in the screen list) */
+  adminFocus: boolean;
   tab: InboxTab;
   sort: Sort;
   channel: Channel | undefined;
@@ -45,6 +50,8 @@ let toastId = 0;
 
 export const useUi = create<UiState>((set) => ({
   view: 'inbox',
+  adminScreen: 'teams',
+  adminFocus: false,
   tab: 'mine',
   sort: 'sla',
   channel: undefined,

@@ -3,7 +3,7 @@ import { useDeferredValue, useState } from 'react';
 import { ChannelSchema, PrioritySchema } from '../../../shared/domain';
 import { act } from '../api/mutations';
 import { keys, queryClient, useFloor, usePresence, useSearch, useSession, useSetting } from '../api/queries';
-import { leaveList, recordUse, run } from '../app/actions';
+import { leaveList, openAdmin, recordUse, run } from '../app/actions';
 import { CHANNEL_LABEL, clockTime, isMac } from '../app/format';
 import { COMMANDS, effectiveKeys, formatCombo, type CommandId } from '../app/keymap';
 import { focusInbox } from '../app/nav';
@@ -15,6 +15,7 @@ import { AgentPicker, type AgentChoice } from './AgentPicker';
 import { LabelPicker, ReasonDialog } from './Labels';
 import { MyFigures, PresencePicker } from './Presence';
 import { useCanned } from './Settings';
+import { screensFor } from './admin/screens';
 
 const close = () => useUi.getState().open(null);
 const conversationId = () => useUi.getState().selectedId!;
@@ -24,9 +25,11 @@ function Palette() {
   const { value: usage } = useSetting<Record<string, number>>('palette.usage', {});
   const canned = useCanned();
   const hasConversation = !!useUi((s) => s.selectedId);
+  const role = useSession().data?.agent?.role;
   const keyOf = (id: CommandId) => effectiveKeys(id, overrides).map((k) => formatCombo(k, isMac)).join(' / ');
   const items: PickItem[] = [
     ...COMMANDS.filter((c) => c.id !== 'palette.open').map((c) => ({ id: c.id, label: c.label, hint: <kbd>{keyOf(c.id)}</kbd> })),
+    ...screensFor(role).map((sc) => ({ id: `admin:${sc.id}`, label: `Administration: ${sc.label}` })),
     ...(hasConversation ? canned.map((c) => ({ id: `canned:${c.shortcode}`, label: `Insert canned: ${c.title}`, hint: <kbd>;{c.shortcode}</kbd> })) : []),
   ];
   // Most used first (learned), then the usual order.
@@ -36,6 +39,7 @@ function Palette() {
     <ListPicker label="Command palette" placeholder="Type a command…" items={items} onClose={close} onPick={(it) => {
       close();
       recordUse(it.id);
+      if (it.id.startsWith('admin:')) { openAdmin(it.id.slice(6) as never); return; }
       if (it.id.startsWith('canned:')) {
         const c = canned.find((x) => `canned:${x.shortcode}` === it.id)!;
         useUi.getState().focusComposer('reply');

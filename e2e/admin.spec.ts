@@ -1,0 +1,227 @@
+/**
+ * Running a care team without curl (issue 12), keyboard only, against the real demo hub: an admin
+ * opens each administration screen from the palette, changes something, and the hub's API shows
+ * the change. New people get in with a temporary password or a one-time sign-up link. Every screen
+ * is screenshot in light and dark under e2e/artifacts/ and checked by axe.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { expectAccessible } from './support/axe';
+import { answerPresenceAtSignIn, signIn } from './support/sign-in';
+import { ARTIFACTS, hubApi, readState, startExtraHost } from './support/stack';
+
+test.describe.configure({ mode: 'serial' });
+
+type Host = Awaited<ReturnType<typeof startExtraHost>>;
+let host: Host;
+let page: Page;
+let admin: Awaited<ReturnType<typeof hubApi>>;
+const unique = (word: string) => `${word} ${Date.now().toString(36)}`;
+
+test.beforeAll(async ({ browser }) => {
+  host = await startExtraHost('admin');
+  page = await (await browser.newContext()).newPage();
+  admin = await hubApi('admin@demo.tend');
+});
+test.afterAll(async () => {
+  await page?.context().close();
+  await host?.stop();
+});
+
+/** Ctrl+K, a screen's name, Enter: the screen is shown with the keyboard in its list. */
+async function openScreen(p: Page, name: string): Promise<void> {
+  await p.keyboard.press('ControlOrMeta+K');
+  await p.keyboard.type(`Administration: ${name}`);
+  await p.keyboard.press('Enter');
+  await expect(p.getByRole('region', { name })).toBeVisible();
+}
+
+/** Moves the list's selection with `key` (j or k) until the option named `name` is selected. */
+async function moveTo(p: Page, list: ReturnType<Page['getByRole']>, name: RegExp, key: 'j' | 'k'): Promise<void> {
+  const target = list.getByRole('option', { name, selected: true });
+  for (let i = 0; i < 60 && (await target.count()) === 0; i++) await p.keyboard.press(key);
+  await expect(target).toHaveCount(1);
+}
+
+/** The screen in light and dark, checked by axe in both. */
+async function shoot(p: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await p.emulateMedia({ colorScheme: scheme });
+    await p.screenshot({ path: join(ARTIFACTS, `admin-${name}-${scheme}.png`) });
+    await expectAccessible(p, `${name} (${scheme})`);
+  }
+  await p.emulateMedia({ colorScheme: 'light' });
+}
+
+test('teams and departments: the five destinations, a new department created and renamed by keyboard', async () => {
+  await signIn(page, host.appUrl, 'admin@demo.tend');
+  await openScreen(page, 'Teams and departments');
+  const list = page.getByRole('listbox', { name: 'Teams and departments' });
+  await expect(list).toBeFocused();
+  for (const name of ['Care', 'Product quality', 'Store operations', 'Product management', 'Loyalty']) {
+    await expect(list.getByRole('option', { name: new RegExp(`^${name},`) })).toBeVisible();
+  }
+  await shoot(page, 'teams');
+
+  const name = unique('Returns desk');
+  await page.keyboard.press('n');
+  const dialog = page.getByRole('dialog', { name: 'New team or department' });
+  await expect(dialog.getByLabel('Name')).toBeFocused();
+  await page.keyboard.type(name);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ArrowDown'); // Kind: department
+  await expect(dialog.getByRole('radio', { name: /Department/ })).toBeChecked();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(dialog).toBeHidden();
+  await expect.poll(async () => (await admin('GET', '/v1/admin/teams')).teams.find((t: { name: string }) => t.name === name)?.kind).toBe('department');
+  const created = list.getByRole('option', { name: new RegExp(`^${name}, department`) });
+  await expect(created).toBeVisible();
+
+  // to it with j, Enter renames
+  await expect(list).toBeFocused();
+  for (let i = 0; i < 20 && (await created.getAttribute('aria-selected')) !== 'true'; i++) await page.keyboard.press('j');
+  await expect(created).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  const rename = page.getByRole('dialog', { name: `Rename ${name}` });
+  await expect(rename.getByLabel('Name')).toBeFocused();
+  await page.keyboard.type(`${name} and exchanges`);
+  await page.keyboard.press('Enter');
+  await expect(rename).toBeHidden();
+  await expect.poll(async () => (await admin('GET', '/v1/admin/teams')).teams.some((t: { name: string }) => t.name === `${name} and exchanges`)).toBe(true);
+
+  // a and it is archived (nothing uses it); the hub says so
+  await expect(list).toBeFocused();
+  await page.keyboard.press('a');
+  await expect.poll(async () => (await admin('GET', '/v1/admin/teams')).teams.find((t: { name: string }) => t.name === `${name} and exchanges`)?.archived).toBe(true);
+  // Care has work and rules: archiving it is refused with the reasons, and it stays
+  await moveTo(page, list, /^Care,/, 'k');
+  await page.keyboard.press('a');
+  await expect(page.getByRole('region', { name: 'Teams and departments' }).getByRole('alert')).toContainText('cannot be archived');
+  expect((await admin('GET', '/v1/admin/teams')).teams.find((t: { name: string }) => t.name === 'Care').archived).toBe(false);
+});
+
+test('people: an admin adds an agent with a temporary password; the agent must choose their own at first sign-in', async ({ browser }) => {
+  await openScreen(page, 'People');
+  const list = page.getByRole('listbox', { name: 'People' });
+  await expect(list).toBeFocused();
+  await expect(list.getByRole('option', { name: /^Ana Kowalski, agent, ana@demo.tend/ })).toBeVisible();
+  await shoot(page, 'people');
+
+  const email = `dana.${Date.now().toString(36)}@demo.tend`;
+  await page.keyboard.press('n');
+  const dialog = page.getByRole('dialog', { name: 'Add a person' });
+  await expect(dialog.getByLabel('E-mail')).toBeFocused();
+  await page.keyboard.type(email);
+  await dialog.getByLabel('Name').focus();
+  await page.keyboard.type('Dana Novak');
+  await dialog.getByRole('checkbox', { name: /^Care/ }).focus();
+  await page.keyboard.press('Space');
+  await dialog.getByLabel('Languages and level (1–10)').focus();
+  await page.keyboard.type('en 9, pl 7');
+  await dialog.getByLabel('Capacity per channel').focus();
+  await page.keyboard.type('x 4, * 2');
+  await dialog.getByRole('radio', { name: /temporary password/ }).focus();
+  await page.keyboard.press('Space');
+  await dialog.getByLabel('Temporary password (8 characters or more)').focus();
+  await page.keyboard.type('first-day-pass');
+  await shoot(page, 'people-add');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const handover = page.getByRole('dialog', { name: 'Access for Dana Novak' });
+  await expect(handover).toContainText('temporary password');
+  await page.keyboard.press('Enter');
+
+  const onHub = async () => (await admin('GET', '/v1/admin/agents')).agents.find((a: { email: string }) => a.email === email);
+  await expect.poll(async () => (await onHub())?.must_change_password).toBe(true);
+  const dana = await onHub();
+  expect(dana).toMatchObject({ name: 'Dana Novak', role: 'agent', languages: { en: 9, pl: 7 }, capacity: { x: 4, '*': 2 }, team_ids: ['team-care'] });
+
+  // Dana's first sign-in: the temporary password opens only the form that replaces it
+  const danaHost = await startExtraHost('dana');
+  const p = await (await browser.newContext()).newPage();
+  try {
+    await p.goto(danaHost.appUrl);
+    await p.getByLabel('Hub URL').fill(readState().hubUrl);
+    await p.getByLabel('Email').fill(email);
+    await p.getByLabel('Password').fill('first-day-pass');
+    await p.keyboard.press('Enter');
+    const form = p.getByRole('form', { name: 'Choose your password' });
+    await expect(form).toBeVisible();
+    await expect(form.getByLabel('Temporary password')).toBeFocused();
+    await shoot(p, 'choose-password');
+    await p.keyboard.type('first-day-pass');
+    await p.keyboard.press('Tab');
+    await p.keyboard.type('dana has her own');
+    await p.keyboard.press('Tab');
+    await p.keyboard.type('dana has her own');
+    await p.keyboard.press('Enter');
+    await answerPresenceAtSignIn(p);
+    await expect(p.getByRole('listbox', { name: 'Conversations' })).toBeVisible();
+    await expect.poll(async () => (await onHub())?.must_change_password).toBe(false);
+  } finally {
+    await p.context().close();
+    await danaHost.stop();
+  }
+});
+
+test('people: a one-time sign-up link; the invited person joins with it and chooses a password', async ({ browser }) => {
+  const list = page.getByRole('listbox', { name: 'People' });
+  await list.focus();
+  const email = `eli.${Date.now().toString(36)}@demo.tend`;
+  await page.keyboard.press('n');
+  const dialog = page.getByRole('dialog', { name: 'Add a person' });
+  await page.keyboard.type(email);
+  await dialog.getByLabel('Name').focus();
+  await page.keyboard.type('Eli Moreau');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const handover = page.getByRole('dialog', { name: 'Access for Eli Moreau' });
+  const linkField = handover.getByLabel('Sign-up link');
+  await expect(linkField).toBeFocused();
+  const link = await linkField.inputValue();
+  expect(link).toMatch(/\/join#\S{20,}$/);
+  await shoot(page, 'people-invite');
+  await page.keyboard.press('Escape');
+  await expect(list.getByRole('option', { name: /^Eli Moreau, .*invited, not signed up yet/ })).toBeVisible();
+
+  const eliHost = await startExtraHost('eli');
+  const p = await (await browser.newContext()).newPage();
+  try {
+    await p.goto(eliHost.appUrl);
+    await p.getByRole('button', { name: 'I have a sign-up link' }).click();
+    const join = p.getByRole('form', { name: 'Join with a sign-up link' });
+    await expect(join.getByLabel('Sign-up link')).toBeFocused();
+    await p.keyboard.type(link);
+    await p.keyboard.press('Tab');
+    await p.keyboard.type('eli chose this');
+    await p.keyboard.press('Tab');
+    await p.keyboard.type('eli chose this');
+    await p.keyboard.press('Enter');
+    await answerPresenceAtSignIn(p);
+    await expect(p.getByRole('listbox', { name: 'Conversations' })).toBeVisible();
+  } finally {
+    await p.context().close();
+    await eliHost.stop();
+  }
+  await expect.poll(async () => (await admin('GET', '/v1/admin/agents')).agents.find((a: { email: string }) => a.email === email)?.invite_pending).toBe(false);
+});
+
+test("a supervisor sees the people and changes an agent's languages, not their role", async ({ browser }) => {
+  const samHost = await startExtraHost('sam-admin');
+  const p = await (await browser.newContext()).newPage();
+  try {
+    await signIn(p, samHost.appUrl, 'sam@demo.tend');
+    await openScreen(p, 'People');
+    await expect(p.getByRole('button', { name: /Add a person/ })).toHaveCount(0);
+    const list = p.getByRole('listbox', { name: 'People' });
+    await moveTo(p, list, /^Ben Osei,/, 'j');
+    await p.keyboard.press('Enter');
+    const dialog = p.getByRole('dialog', { name: 'Edit Ben Osei' });
+    await expect(dialog.getByLabel('Role')).toBeDisabled();
+    await dialog.getByLabel('Languages and level (1–10)').fill('en 8, es 5');
+    await p.keyboard.press('ControlOrMeta+Enter');
+    await expect(dialog).toBeHidden();
+    await expect.poll(async () => (await admin('GET', '/v1/admin/agents')).agents.find((a: { id: string }) => a.id === 'agent-ben')?.languages).toEqual({ en: 8, es: 5 });
+  } finally {
+    await p.context().close();
+    await samHost.stop();
+  }
+});

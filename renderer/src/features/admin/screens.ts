@@ -1,0 +1,12 @@
+/** The administration screens: who sees each, and how the palette names it. Supervisors see every screen and change what their role allows. */
+import type { Role } from '../../../../shared/domain';
+import type { AdminScreen } from '../../app/store';
+
+export interface ScreenDef { id: AdminScreen; label: string; roles: Role[] }
+
+export const ADMIN_SCREENS: ScreenDef[] = [
+  { id: 'teams', label: 'Teams and departments', roles: ['supervisor', 'admin'] },
+  { id: 'people', label: 'People', roles: ['supervisor', 'admin'] },
+];
+
+export const screensFor = (role: Role | undefined): ScreenDef[] => ADMIN_SCREENS.filter((s) => role && s.roles.includes(role));
