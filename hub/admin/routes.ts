@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ADMIN_ROUTES, type AdminRoute, type AdminRouteName } from '../../shared/contract/admin';
+import { HUB_ROUTES } from '../../shared/contract/hub-routes';
 import type { Role } from '../../shared/domain';
 import { verifyPassword, hashPassword } from '../accounts/auth';
 import { HttpError, parseRequest } from '../api/errors';
@@ -68,7 +69,7 @@ function atLeast(req: FastifyRequest, role: Role, what: string): AgentContext {
 }
 
 /** Routes a person who must change their temporary password may still call. */
-const WHILE_PASSWORD_CHANGE = new Set(['/v1/account', '/v1/account/password', '/v1/me', '/v1/auth/logout']);
+const WHILE_PASSWORD_CHANGE = new Set<string>([ADMIN_ROUTES.account.path, ADMIN_ROUTES.changePassword.path, HUB_ROUTES.me.path]);
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const { log } = deps;

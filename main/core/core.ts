@@ -8,7 +8,7 @@ import type {
   DesktopEvent, DesktopEventName, DesktopRequestName, DesktopResponse, ParsedDesktopRequest, SessionStatus,
 } from '../../shared/contract/desktop';
 import type { MutationArgs, MutationType } from '../../shared/contract/hub-api';
-import { ADMIN_ROUTES, adminPath, parseInviteLink } from '../../shared/contract/admin';
+import { ADMIN_ROUTES, parseInviteLink } from '../../shared/contract/admin';
 import type { LoginResponseSchema, MeResponseSchema } from '../../shared/contract/hub-api';
 import type { z } from 'zod';
 import type { Conversation } from '../../shared/domain';
