@@ -118,7 +118,7 @@ export interface MutationHooks {
   /** before the write transaction, may read the database (e.g. load the workspace's routing); gets the batch's public replies */
   prepare?(agent: AgentContext, replies: PublicReply[]): Promise<void>;
   /** public replies: hub/routing's collision check; synchronous, runs inside the transaction */
-  checkReplyCollision?(input: { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token: string | null }): ReplyCollisionCheck;
+  checkReplyCollision?(input: { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token: string | null; assignee_id: string | null }): ReplyCollisionCheck;
   /** after the commit of a fresh correct_label: the workspace's model learns the customer's text */
   learnLabel?(workspaceId: string, correction: { text: string; task: LabelTask; label: string }): Promise<void>;
   /** after the commit of a fresh resolve (e.g. surveys) */

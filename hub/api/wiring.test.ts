@@ -154,8 +154,9 @@ describe('reply collision', () => {
     expect(later.json.results[0].ok).toBe(true);
   });
 
-  it('a live composing claim of another agent warns too; private notes to the team are never checked', async () => {
-    const conv = await conversation(hub.log, w, { assignee: w.agentA, handle: 'claimed' });
+  it('a live composing claim of another agent warns too (not the assignee: a claim never holds them back); private notes to the team are never checked', async () => {
+    // unassigned in A's team: A may reply, and is not its assignee
+    const conv = await conversation(hub.log, w, { handle: 'claimed', team: w.teamA });
     const claim = await call(hub.url, 'POST', '/v1/routing/collision/claim', { token: tokBoss, body: { conversation_id: conv.id } });
     expect(claim.status).toBe(200);
     const r = await mutate(tokA, [{ type: 'reply', args: { conversation_id: conv.id, message_id: randomUUID(), text: 'hi', visibility: 'public', seen_up_to: new Date().toISOString() } }]);

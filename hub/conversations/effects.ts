@@ -81,6 +81,7 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
         const check = hooks.checkReplyCollision({
           workspace_id: conv.workspace_id, conversation_id: conv.id, agent_id: agent.id,
           seen_up_to: a.seen_up_to ? Date.parse(a.seen_up_to) : null, confirm_token: a.confirm_collision ?? null,
+          assignee_id: conv.assignee_id,
         });
         if (check.decision === 'warn') {
           return { id, ok: false, error: { code: 'collision', message: check.message, details: { conflicts: check.conflicts, confirm_token: check.confirm_token } } };

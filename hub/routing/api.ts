@@ -16,6 +16,7 @@ import { StreamClientMessageSchema, type RoutingPush } from '../../shared/contra
 import { HttpError } from '../api/errors';
 import { agentOf } from '../api/module';
 import { serve, serveStream } from '../api/route';
+import type { Queryable } from '../db/db';
 import type { AgentContext } from '../sync/scope';
 import { RoutingError, type RoutingErrorCode } from './errors';
 import type { RoutingService, WorkspaceRouting } from './service';
@@ -37,8 +38,32 @@ function toHttp(err: unknown): unknown {
   return err;
 }
 
+/**
+ * May this agent reply to the conversation (so claim it, or show as viewing or typing on it)? Its
+ * assignee; while unassigned, its team's members; supervisors and admins of its workspace. The
+ * agent's teams are read now (they may have changed since the stream opened). Null: no such conversation.
+ */
+export async function mayReply(db: Queryable, a: AgentContext, conversationId: string): Promise<boolean | null> {
+  const [c] = await db.query<{ assignee_id: string | null; in_team: boolean }>(
+    `SELECT c.assignee_id, EXISTS (SELECT 1 FROM agent_teams t WHERE t.agent_id = $3 AND t.team_id = c.team_id) AS in_team
+     FROM conversations c WHERE c.id = $1 AND c.workspace_id = $2`, [conversationId, a.workspace_id, a.id]);
+  if (!c) return null;
+  if (a.role !== 'agent') return true;
+  return c.assignee_id === a.id || (c.assignee_id === null && c.in_team);
+}
+
+const NOT_YOURS = 'you may not reply to this conversation (it is assigned to someone else, or outside your teams), so you cannot claim it or show as viewing or typing on it';
+
 export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDeps): void {
   const { routing, leadership } = deps;
+  const db = routing.log.db;
+  const mustMayReply = async (a: AgentContext, conversationId: string) => {
+    const may = await mayReply(db, a, conversationId);
+    if (may === null) throw new HttpError(404, 'not_found', `conversation ${conversationId} not found`);
+    if (!may) throw new HttpError(403, 'forbidden', NOT_YOURS);
+  };
+  /** routing streams open per agent on this hub: when the last one closes, their viewing, typing and claims end */
+  const openStreams = new Map<string, number>();
   const findLeader = () => leadership!.leader();
   const follower = () => !!leadership && !routing.isLeader;
   const supervisorOnly = (a: AgentContext) => {
@@ -144,12 +169,14 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     return { insight: await routing.closeInsight(ws.id, params.id, a.id, body.resolution) };
   }));
 
-  serve(app, HUB_ROUTES.heartbeat, (req, { body }, reply) => withWs(req, reply, (ws, a) => {
+  serve(app, HUB_ROUTES.heartbeat, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
+    await mustMayReply(a, body.conversation_id);
     ws.collision.heartbeat(body.conversation_id, a.id, body.activity);
     return { agents: ws.collision.presence(body.conversation_id) };
   }));
 
-  serve(app, HUB_ROUTES.claim, (req, { body }, reply) => withWs(req, reply, (ws, a) => {
+  serve(app, HUB_ROUTES.claim, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
+    await mustMayReply(a, body.conversation_id);
     const r = ws.collision.claim(body.conversation_id, a.id);
     if (!r.ok) throw new HttpError(409, 'claim_held', `${r.held_by.agent_id} is composing a reply on this conversation`, { held_by: r.held_by });
     return { claim: r.claim };
@@ -188,17 +215,36 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     });
     let ws: WorkspaceRouting | null = null;
     routing.workspace(a.workspace_id).then((w) => { ws = w; }, (err) => send({ type: 'error', code: 'unavailable', message: String(err?.message ?? err) }));
+    openStreams.set(a.id, (openStreams.get(a.id) ?? 0) + 1);
+    const refused = new Set<string>(); // told once per conversation, not at every heartbeat
+    let queue: Promise<void> = Promise.resolve(); // one message after the other: a leave never overtakes the heartbeat before it
+    let gone = false;
     socket.on('message', (raw) => {
       let msg: unknown;
       try { msg = JSON.parse(raw.toString()); } catch { send({ type: 'error', code: 'malformed_json', message: 'messages must be JSON' }); return; }
       const r = StreamClientMessageSchema.safeParse(msg);
       if (!r.success) { send({ type: 'error', code: 'invalid', message: 'expected {"type":"heartbeat","conversation_id","activity"} or {"type":"leave","conversation_id"}' }); return; }
       if (!ws) return;
-      if (r.data.type === 'heartbeat') ws.collision.heartbeat(r.data.conversation_id, a.id, r.data.activity);
-      else ws.collision.leave(r.data.conversation_id, a.id);
+      const w = ws;
+      const m = r.data;
+      queue = queue.then(async () => {
+        if (m.type === 'leave') { w.collision.leave(m.conversation_id, a.id); return; }
+        const may = await mayReply(db, a, m.conversation_id);
+        if (gone) return; // the stream closed meanwhile: its agent may be gone
+        if (may) { w.collision.heartbeat(m.conversation_id, a.id, m.activity); return; }
+        if (refused.has(m.conversation_id)) return;
+        refused.add(m.conversation_id);
+        send({ type: 'error', code: may === null ? 'not_found' : 'forbidden', message: may === null ? `conversation ${m.conversation_id} not found` : NOT_YOURS });
+      }).catch((err) => send({ type: 'error', code: 'unavailable', message: String(err?.message ?? err) }));
     });
     socket.on('close', () => {
+      gone = true;
       unsubscribe();
+      const left = (openStreams.get(a.id) ?? 1) - 1;
+      if (left > 0) { openStreams.set(a.id, left); return; }
+      openStreams.delete(a.id);
+      // after the messages still being handled; unless another stream of the agent opened meanwhile
+      void queue.then(() => { if (!openStreams.has(a.id)) ws?.collision.leaveAll(a.id); });
     });
   });
 }

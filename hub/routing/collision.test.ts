@@ -61,6 +61,29 @@ describe('collision control', () => {
     expect(t.checkReply({ conversation_id: 'c1', agent_id: 'ana', seen_up_to: 0 })).toMatchObject({ decision: 'send' });
   });
 
+  it('a claim never holds back the assignee; others are still warned', () => {
+    const { t, now } = setup();
+    t.heartbeat('c1', 'sam', 'typing'); // a supervisor composing on ana's conversation
+    expect(t.checkReply({ conversation_id: 'c1', agent_id: 'ana', seen_up_to: now(), assignee_id: 'ana' })).toEqual({ decision: 'send', confirmed_conflicts: [] });
+    expect(t.checkReply({ conversation_id: 'c1', agent_id: 'bob', seen_up_to: now(), assignee_id: 'ana' })).toMatchObject({ decision: 'warn' });
+    // a reply that landed meanwhile still warns the assignee: it could be a duplicate
+    t.recordReply('c1', 'sam', 'm-sam', now() + 1);
+    expect(t.checkReply({ conversation_id: 'c1', agent_id: 'ana', seen_up_to: now(), assignee_id: 'ana' }))
+      .toMatchObject({ decision: 'warn', conflicts: [{ kind: 'replied_meanwhile', agent_id: 'sam' }] });
+  });
+
+  it('an agent whose desktop went away views, types and claims nothing any more', () => {
+    const { t, events } = setup();
+    t.heartbeat('c1', 'ana', 'typing');
+    t.heartbeat('c2', 'ana', 'viewing');
+    t.heartbeat('c2', 'bob', 'viewing');
+    t.leaveAll('ana');
+    expect(t.claimOf('c1')).toBeNull();
+    expect(t.presence('c1')).toEqual([]);
+    expect(t.presence('c2').map((p) => p.agent_id)).toEqual(['bob']);
+    expect(events.at(-1)).toMatchObject({ type: 'collision.presence', conversation_id: 'c2' });
+  });
+
   it('refuses bad input clearly', () => {
     const { t } = setup();
     expect(() => t.heartbeat('c1', 'ana', 'dancing' as never)).toThrow(RoutingError);

@@ -3,6 +3,12 @@
  * and the check the hub's reply mutation runs so that a reply that could duplicate another
  * agent's is never sent silently.
  *
+ * Who may signal: only agents who may reply to the conversation (its assignee, its team while it
+ * is unassigned, supervisors and admins) may claim it or show as viewing or typing on it; the routes
+ * check that (api.ts `mayReply`) before anything reaches the tracker. A claim lasts `claimTtlMs`
+ * after its last renewal (typing renews it), is dropped when its agent's last stream closes, and
+ * never holds back the conversation's assignee: the assignee is only warned about replies.
+ *
  * Reply check protocol:
  *   1. The desktop sends the reply with `seen_up_to` (the newest message time it showed the agent).
  *   2. The hub calls `checkReply`. Conflicts: another agent holds a live composing claim, or another
@@ -123,12 +129,14 @@ export class CollisionTracker {
    * The check the hub's reply mutation calls before it stores a public reply.
    * `seenUpTo`: newest message time (ms) the agent had on screen; `confirmToken`: from a previous warning.
    */
-  checkReply(input: { conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token?: string | null }): ReplyCheck {
+  checkReply(input: { conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token?: string | null; assignee_id?: string | null }): ReplyCheck {
     const now = this.now();
     const s = this.convs.get(input.conversation_id);
     const conflicts: Conflict[] = [];
+    // the conversation is the assignee's: someone else's claim never holds their reply back
+    const isAssignee = !!input.assignee_id && input.assignee_id === input.agent_id;
     if (s) {
-      if (s.claim && s.claim.agent_id !== input.agent_id && s.claim.expires_at > now) conflicts.push({ kind: 'claimed_by_other', agent_id: s.claim.agent_id, expires_at: s.claim.expires_at });
+      if (s.claim && !isAssignee && s.claim.agent_id !== input.agent_id && s.claim.expires_at > now) conflicts.push({ kind: 'claimed_by_other', agent_id: s.claim.agent_id, expires_at: s.claim.expires_at });
       for (const r of s.replies) {
         if (r.agent_id !== input.agent_id && (input.seen_up_to === null || r.at > input.seen_up_to)) conflicts.push({ kind: 'replied_meanwhile', agent_id: r.agent_id, message_id: r.message_id, at: r.at });
       }
@@ -149,6 +157,11 @@ export class CollisionTracker {
     s.replies.push({ agent_id: agentId, message_id: messageId, at: at ?? this.now() });
     if (s.replies.length > 20) s.replies.shift();
     if (s.claim?.agent_id === agentId) this.release(conversationId, agentId);
+  }
+
+  /** An agent's desktop went away (their last stream closed): they view, type and claim nothing any more. */
+  leaveAll(agentId: string): void {
+    for (const [id, s] of [...this.convs]) if (s.presence.has(agentId) || s.claim?.agent_id === agentId) this.leave(id, agentId);
   }
 
   /** Drop expired presence and claims (call about once a second); emits the changes. */

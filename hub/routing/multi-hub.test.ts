@@ -167,8 +167,9 @@ describe.skipIf(!TEST_DATABASE_URL)('routing with two hubs on one PostgreSQL sch
 
   it('after the leader closes, hub two takes over from the database and offers a new post', async () => {
     const tokA = await login(two.url, w.emails.a);
-    const old = await stream(two.url, tokA);
     // the forwarded stream is piped both ways: a heartbeat sent through hub two comes back from the leader
+    // (the supervisor's: only who may reply to a conversation may show as viewing it)
+    const old = await stream(two.url, await login(two.url, w.emails.supervisor));
     const viewed = await conversation(one.log, w, { assignee: w.supervisor, handle: 'viewed' });
     old.ws.send(JSON.stringify({ type: 'heartbeat', conversation_id: viewed.id, activity: 'viewing' }));
     await old.next((m) => m.type === 'collision' && m.conversation_id === viewed.id);

@@ -32,7 +32,8 @@ import { DEFAULT_ACTIVITIES, type RoutingConfigInput, type RoutableConversationI
 import type { RoutingPush } from '../../shared/contract/routing';
 import type { ReplyCheck } from './collision';
 
-export type ReplyCheckInput = { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token?: string | null };
+/** `assignee_id`: the conversation's assignee as the reply's transaction reads it; omitted, routing's own view is used. */
+export type ReplyCheckInput = { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token?: string | null; assignee_id?: string | null };
 
 export interface RoutingServiceOptions {
   now?: () => number;
@@ -440,7 +441,9 @@ export class RoutingService {
     }
     const ws = this.ready.get(input.workspace_id);
     if (!ws) return { decision: 'send' as const, confirmed_conflicts: [] };
-    return ws.collision.checkReply(input);
+    const assignee = input.assignee_id !== undefined ? input.assignee_id
+      : ws.engine.hasConversation(input.conversation_id) ? ws.engine.conversationView(input.conversation_id).assignee_id : null;
+    return ws.collision.checkReply({ ...input, assignee_id: assignee });
   }
 
   /**

@@ -56,7 +56,7 @@ export const CheckReplySchema = z.object({
 /** A follower hub asks the routing leader about a reply (authenticated by the leader's secret, not a session). */
 export const InternalCheckSchema = z.object({
   workspace_id: z.string().min(1).max(200), conversation_id: z.string().min(1).max(200), agent_id: z.string().min(1).max(200),
-  seen_up_to: z.number().nullable(), confirm_token: z.string().max(2000).nullable().optional(),
+  seen_up_to: z.number().nullable(), confirm_token: z.string().max(2000).nullable().optional(), assignee_id: z.string().max(200).nullable().optional(),
 }).strict();
 
 export const PresenceResponseSchema = z.object({ activities: z.array(ActivitySchema), agents: z.array(AgentViewSchema) });
