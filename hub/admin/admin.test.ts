@@ -186,3 +186,40 @@ describe('people', () => {
     await login(hub.url, w.emails.b, 'temporary-2');
   });
 });
+
+describe('SLA policies and business hours', () => {
+  it('a holiday added to a policy\'s calendar moves the due time of waiting work and of the preview', async () => {
+    const original = (await api(boss, 'GET', '/v1/routing/config')).json.config;
+    const allWeek = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+    const office = { id: 'office', name: 'Office', time_zone: 'UTC', hours: allWeek, holidays: [] as string[] };
+    const policy = { id: 'x-first', name: 'X', priorities: [], channels: ['x'], calendar_id: 'office', first_response_seconds: 3600, warn_at: 0.8 };
+    const save = async (holidays: string[]) => {
+      const r = await api(admin, 'PUT', '/v1/routing/config', { ...original, calendars: [{ ...office, holidays }], sla_policies: [policy, ...original.sla_policies] });
+      expect(r.status, r.text).toBe(200);
+    };
+    await save([]);
+    const c = await conversation(hub.log, w);
+    await hub.routing!.settled();
+    const due = async () => (await db.query<{ due: Date | null }>('SELECT first_response_due_at AS due FROM conversations WHERE id = $1', [c.id]))[0].due?.getTime() ?? null;
+    await expect.poll(due).not.toBeNull();
+    const before = (await due())!;
+    const preview = await api(boss, 'POST', '/v1/routing/sla/preview', { priority: 'normal', channel: 'x' });
+    expect(preview.json).toMatchObject({ policy_id: 'x-first', calendar_id: 'office', open_now: true });
+    expect(preview.json.first_response_due - preview.json.at).toBe(3600_000);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = Date.parse(`${today}T00:00:00Z`) + 86_400_000;
+    await save([today]);
+    await expect.poll(due).toBeGreaterThanOrEqual(tomorrow);
+    expect((await due())!).toBeGreaterThan(before);
+    const closed = (await api(boss, 'POST', '/v1/routing/sla/preview', { priority: 'normal', channel: 'x' })).json;
+    expect(closed).toMatchObject({ policy_id: 'x-first', open_now: false, first_response_due: tomorrow + 3600_000 });
+
+    // bad input changes nothing; agents may not ask
+    expect((await api(admin, 'PUT', '/v1/routing/config', { ...original, calendars: [{ ...office, time_zone: 'Mars/Olympus' }], sla_policies: [policy] })).status).toBe(400);
+    expect((await api(boss, 'GET', '/v1/routing/config')).json.config.calendars[0].holidays).toEqual([today]);
+    expect((await api(boss, 'POST', '/v1/routing/sla/preview', { priority: 'someday', channel: 'x' })).status).toBe(400);
+    expect((await api(agentA, 'POST', '/v1/routing/sla/preview', { priority: 'normal', channel: 'x' })).status).toBe(403);
+    expect((await api(admin, 'PUT', '/v1/routing/config', original)).status).toBe(200);
+  });
+});

@@ -13,6 +13,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HUB_ROUTES, HUB_STREAMS } from '../../shared/contract/hub-routes';
 import { StreamClientMessageSchema, type RoutingPush } from '../../shared/contract/routing';
+import { ADMIN_ROUTES } from '../../shared/contract/admin';
 import { HttpError } from '../api/errors';
 import { agentOf } from '../api/module';
 import { serve, serveStream } from '../api/route';
@@ -120,6 +121,12 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
   serve(app, HUB_ROUTES.applyRules, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
     return routing.applyRules(ws.id, body.rules_version, body.conversation_ids);
+  }));
+
+  // when a post arriving now would be due, under the saved policies and calendars (the SLA screen's preview)
+  serve(app, ADMIN_ROUTES.slaPreview, (req, { body }, reply) => withWs(req, reply, (ws, a) => {
+    supervisorOnly(a);
+    return ws.engine.slaPreview(body.priority, body.channel);
   }));
 
   serve(app, HUB_ROUTES.presence, (req, _input, reply) => withWs(req, reply, (ws, a) => ({

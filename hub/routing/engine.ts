@@ -12,7 +12,7 @@
  *    no pending offer, below capacity on its channel, in the queue's team, with the skills,
  *    and who has not rejected or missed it in the current target.
  */
-import { ChannelSchema, PRIORITY_RANK, type ConversationStatus, type Priority } from '../../shared/domain';
+import { ChannelSchema, PRIORITY_RANK, type Channel, type ConversationStatus, type Priority } from '../../shared/domain';
 import { ALWAYS_OPEN, BusinessCalendar } from './calendar';
 import { RoutingError } from './errors';
 import { pausedDue, validPauseState, type Pause, type PauseState } from './sla-clock';
@@ -612,6 +612,24 @@ export class RoutingEngine {
       }
     }
     return { queue_id: qs.q.id, team_id: qs.team.id, team_kind: qs.team.kind, rule_id: rule?.id ?? null, priority: c.priority, dues };
+  }
+
+  /**
+   * The SLA a post of this priority and channel arriving at `at` would get: the first policy that
+   * matches, its calendar, whether that calendar is open at `at`, and each target's due time as if
+   * the clock started then (the admin screen's preview; nothing changes).
+   */
+  slaPreview(priority: Priority, channel: Channel, at: number = this.now()): {
+    at: number; policy_id: string | null; calendar_id: string | null; open_now: boolean;
+    first_response_due: number | null; next_response_due: number | null; resolution_due: number | null;
+  } {
+    const p = this.config.sla_policies.find((x) => (x.priorities.length === 0 || x.priorities.includes(priority)) && (x.channels.length === 0 || x.channels.includes(channel))) ?? null;
+    const cal = p ? this.calendarOf(p) : this.alwaysOpen;
+    const due = (secs: number | null) => (p && secs ? cal.addBusinessTime(at, secs * 1000) : null);
+    return {
+      at, policy_id: p?.id ?? null, calendar_id: p?.calendar_id ?? null, open_now: cal.isOpen(at),
+      first_response_due: due(p?.first_response_seconds ?? null), next_response_due: due(p?.next_response_seconds ?? null), resolution_due: due(p?.resolution_seconds ?? null),
+    };
   }
 
   unassign(conversationId: string): void {

@@ -10,7 +10,7 @@
  * A refusal is the hub's ApiError (403 forbidden, 404 not_found, 409 with the reason, 400 invalid).
  */
 import { z } from 'zod';
-import { RoleSchema } from '../domain';
+import { ChannelSchema, PrioritySchema, RoleSchema } from '../domain';
 
 /** One route: method, Fastify-style path (`:id`), the request parts' schemas and the answer's. */
 export interface AdminRoute {
@@ -119,6 +119,55 @@ export const ChangePasswordSchema = z.object({ current_password: z.string().min(
 export const AcceptInviteSchema = z.object({ token: z.string().min(10).max(200), password: NewPassword }).strict();
 export const AcceptInviteResponseSchema = z.object({ email: z.string() });
 
+// ---- SLA policies and business hours (the routing configuration's calendars and sla_policies) ----
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
+/** A business-hours calendar as hub/routing/calendar.ts keeps it: weekly windows in an IANA time zone, and holidays (local dates). */
+export const AdminCalendarSchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  time_zone: z.string(),
+  hours: z.record(z.string(), z.array(z.tuple([HHMM, HHMM]))),
+  holidays: z.array(z.string()),
+});
+export type AdminCalendar = z.infer<typeof AdminCalendarSchema>;
+export const AdminSlaPolicySchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  /** empty = any */
+  priorities: z.array(PrioritySchema),
+  channels: z.array(ChannelSchema),
+  /** null: the clock runs day and night */
+  calendar_id: z.string().nullable(),
+  first_response_seconds: z.number().nullable(),
+  next_response_seconds: z.number().nullable(),
+  resolution_seconds: z.number().nullable(),
+  warn_at: z.number(),
+  on_breach: z.array(z.object({ type: z.string() }).catchall(z.unknown())),
+});
+export type AdminSlaPolicy = z.infer<typeof AdminSlaPolicySchema>;
+/** The routing configuration (GET/PUT /v1/routing/config): the admin screens read and change their parts and send the whole back. */
+export const RoutingConfigViewSchema = z.object({
+  calendars: z.array(AdminCalendarSchema),
+  sla_policies: z.array(AdminSlaPolicySchema),
+}).catchall(z.unknown());
+export type RoutingConfigView = z.infer<typeof RoutingConfigViewSchema>;
+export const RoutingConfigResponseSchema = z.object({ config: RoutingConfigViewSchema });
+export const SlaPreviewRequestSchema = z.object({ priority: PrioritySchema, channel: ChannelSchema }).strict();
+/** A post of that priority and channel arriving now: the policy that applies, whether its calendar is open, and its due times (ms since the epoch). */
+export const SlaPreviewSchema = z.object({
+  policy_id: z.string().nullable(),
+  calendar_id: z.string().nullable(),
+  open_now: z.boolean(),
+  at: z.number(),
+  first_response_due: z.number().nullable(),
+  next_response_due: z.number().nullable(),
+  resolution_due: z.number().nullable(),
+});
+export type SlaPreview = z.infer<typeof SlaPreviewSchema>;
+
 // ---- the table --------------------------------------------------------------------------------
 
 const Ok = z.object({ ok: z.literal(true) });
@@ -135,6 +184,11 @@ export const ADMIN_ROUTES = {
   adminUpdateAgent: { method: 'PUT', path: '/v1/admin/agents/:id', params: IdParams, body: UpdateAgentSchema, response: AgentResponseSchema },
   /** a new temporary password or a new sign-up link; the person's sessions end */
   adminResetAgent: { method: 'POST', path: '/v1/admin/agents/:id/reset', params: IdParams, body: AccessSchema, response: AgentResponseSchema },
+
+  /** the routing configuration (hub/routing): the SLA screen changes its calendars and sla_policies */
+  routingConfig: { method: 'GET', path: '/v1/routing/config', response: RoutingConfigResponseSchema },
+  saveRoutingConfig: { method: 'PUT', path: '/v1/routing/config', body: RoutingConfigViewSchema, response: RoutingConfigResponseSchema },
+  slaPreview: { method: 'POST', path: '/v1/routing/sla/preview', body: SlaPreviewRequestSchema, response: SlaPreviewSchema },
 
   account: { method: 'GET', path: '/v1/account', response: AccountResponseSchema },
   changePassword: { method: 'POST', path: '/v1/account/password', body: ChangePasswordSchema, response: Ok },
