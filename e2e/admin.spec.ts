@@ -22,6 +22,7 @@ test.beforeAll(async ({ browser }) => {
   host = await startExtraHost('admin');
   page = await (await browser.newContext()).newPage();
   admin = await hubApi('admin@demo.tend');
+  await signIn(page, host.appUrl, 'admin@demo.tend');
 });
 test.afterAll(async () => {
   await page?.context().close();
@@ -54,7 +55,6 @@ async function shoot(p: Page, name: string): Promise<void> {
 }
 
 test('teams and departments: the five destinations, a new department created and renamed by keyboard', async () => {
-  await signIn(page, host.appUrl, 'admin@demo.tend');
   await openScreen(page, 'Teams and departments');
   const list = page.getByRole('listbox', { name: 'Teams and departments' });
   await expect(list).toBeFocused();
@@ -224,4 +224,90 @@ test("a supervisor sees the people and changes an agent's languages, not their r
     await p.context().close();
     await samHost.stop();
   }
+});
+
+test('SLA and business hours: a calendar and a policy made by keyboard; a holiday (typed, and imported from .ics) moves the due time', async () => {
+  await openScreen(page, 'SLA and business hours');
+  const policies = page.getByRole('listbox', { name: 'SLA policies' });
+  await expect(policies).toBeFocused();
+  const preview = async () => (await admin('POST', '/v1/routing/sla/preview', { priority: 'normal', channel: 'rss' })) as { policy_id: string | null; open_now: boolean; at: number; first_response_due: number | null };
+  const config = async () => (await admin('GET', '/v1/routing/config')).config as { calendars: Array<{ id: string; name?: string; holidays: string[] }>; sla_policies: Array<{ id: string; name?: string; channels: string[]; calendar_id: string | null; first_response_seconds: number | null }> };
+
+  // a calendar open day and night in UTC
+  const calName = unique('Feeds desk hours');
+  await page.keyboard.press('c');
+  const calDialog = page.getByRole('dialog', { name: 'New calendar' });
+  await expect(calDialog.getByLabel('Name')).toBeFocused();
+  await page.keyboard.type(calName);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('UTC');
+  for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']) {
+    await calDialog.getByLabel(day, { exact: true }).focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('00:00-24:00');
+  }
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(calDialog).toBeHidden();
+  await expect.poll(async () => (await config()).calendars.find((c) => c.name === calName)?.holidays).toEqual([]);
+  const calId = (await config()).calendars.find((c) => c.name === calName)!.id;
+
+  // a policy for feeds on it, first response within 1 h
+  const policyName = unique('Feeds');
+  await policies.focus();
+  await page.keyboard.press('n');
+  const polDialog = page.getByRole('dialog', { name: 'New SLA policy' });
+  await expect(polDialog.getByLabel('Name')).toBeFocused();
+  await page.keyboard.type(policyName);
+  await polDialog.getByRole('checkbox', { name: 'Feed' }).focus();
+  await page.keyboard.press('Space');
+  await polDialog.getByLabel('Business hours').selectOption({ label: `${calName} (UTC)` });
+  await polDialog.getByLabel('First response within').focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('1h');
+  await shoot(page, 'sla-policy');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(polDialog).toBeHidden();
+  await expect.poll(async () => (await config()).sla_policies[0]).toMatchObject({ name: policyName, channels: ['rss'], calendar_id: calId, first_response_seconds: 3600 });
+  const open = await preview();
+  expect(open).toMatchObject({ policy_id: (await config()).sla_policies[0]!.id, open_now: true });
+  expect(open.first_response_due! - open.at).toBe(3_600_000);
+
+  // the preview on the screen says the same
+  const region = page.getByRole('region', { name: 'SLA and business hours' });
+  const result = region.getByRole('region', { name: 'Preview' }).getByRole('status', { name: 'Preview result' });
+  await region.getByRole('region', { name: 'Preview' }).getByLabel('Channel', { exact: true }).selectOption('rss');
+  await expect(result).toContainText(policyName);
+  await expect(result).toContainText('open now');
+  await shoot(page, 'sla');
+
+  // a holiday typed, and today's date from an .ics file: the calendar is closed now and the due time moves to tomorrow
+  const today = new Date().toISOString().slice(0, 10);
+  const calendars = region.getByRole('listbox', { name: 'Calendars' });
+  await calendars.focus();
+  await moveTo(page, calendars, new RegExp(`^${calName},`), 'j');
+  await page.keyboard.press('Enter');
+  const edit = page.getByRole('dialog', { name: `Edit calendar ${calName}` });
+  await edit.getByLabel('Holidays (one date a line, YYYY-MM-DD)').focus();
+  await page.keyboard.type('2030-12-25');
+  await edit.getByLabel('Holidays file (.ics)').setInputFiles({
+    name: 'holidays.ics', mimeType: 'text/calendar',
+    buffer: Buffer.from(`BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:${today.replace(/-/g, '')}\r\nSUMMARY:Feeds day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`),
+  });
+  await expect(edit).toContainText('holidays.ics: 1 holiday added');
+  await edit.getByLabel('Holidays (one date a line, YYYY-MM-DD)').focus();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(edit).toBeHidden();
+  await expect.poll(async () => (await config()).calendars.find((c) => c.id === calId)?.holidays).toEqual([today, '2030-12-25']);
+  const closed = await preview();
+  expect(closed.open_now).toBe(false);
+  expect(closed.first_response_due).toBe(Date.parse(`${today}T00:00:00Z`) + 86_400_000 + 3_600_000);
+  await expect(result).toContainText('closed now');
+
+  // the policy removed by keyboard: feeds are due day and night again
+  await policies.focus();
+  await moveTo(page, policies, new RegExp(`^${policyName},`), 'k');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await config()).sla_policies.some((p) => p.name === policyName)).toBe(false);
 });

@@ -8,10 +8,11 @@ import { useSession } from '../../api/queries';
 import { useUi, type AdminScreen } from '../../app/store';
 import { People } from './People';
 import { screensFor } from './screens';
+import { Sla } from './Sla';
 import { Teams } from './Teams';
 import './admin.css';
 
-const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { teams: Teams, people: People };
+const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { teams: Teams, people: People, sla: Sla };
 
 export function AdminView() {
   const role = useSession().data?.agent?.role;

@@ -57,6 +57,8 @@ export function Field(props: { label: string; hint?: ReactNode; error?: string |
 /** A dialog holding a form: Enter in a one-line field or Ctrl/Cmd+Enter anywhere saves; Esc cancels; a refusal stays on screen with the input. */
 export function FormDialog(props: {
   label: string; submit: string; onSubmit(): void; onClose(): void; busy?: boolean; error?: ApiError | string | null; children: ReactNode; wide?: boolean; danger?: boolean;
+  /** a confirmation with nothing to fill in: the keyboard starts on the submit button, so Enter confirms */
+  focusSubmit?: boolean;
 }) {
   const error = typeof props.error === 'string' ? props.error : props.error?.message ?? null;
   return (
@@ -68,7 +70,7 @@ export function FormDialog(props: {
         {error && <p className="error" role="alert">{error}</p>}
         <div className="dialog-actions">
           <button type="button" onClick={props.onClose}>Cancel</button>
-          <button type="submit" className={props.danger ? 'danger' : 'primary'} disabled={props.busy}>{props.busy ? 'Saving…' : props.submit}</button>
+          <button type="submit" className={props.danger ? 'danger' : 'primary'} disabled={props.busy} data-autofocus={props.focusSubmit || undefined}>{props.busy ? 'Saving…' : props.submit}</button>
         </div>
       </form>
     </Dialog>

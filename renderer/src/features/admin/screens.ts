@@ -7,6 +7,7 @@ export interface ScreenDef { id: AdminScreen; label: string; roles: Role[] }
 export const ADMIN_SCREENS: ScreenDef[] = [
   { id: 'teams', label: 'Teams and departments', roles: ['supervisor', 'admin'] },
   { id: 'people', label: 'People', roles: ['supervisor', 'admin'] },
+  { id: 'sla', label: 'SLA and business hours', roles: ['supervisor', 'admin'] },
 ];
 
 export const screensFor = (role: Role | undefined): ScreenDef[] => ADMIN_SCREENS.filter((s) => role && s.roles.includes(role));
