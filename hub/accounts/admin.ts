@@ -7,9 +7,15 @@ import type { Queryable } from '../db/db';
 import type { ChangeLog } from '../sync/changelog';
 import { hashPassword } from './auth';
 import type { Channel, Role } from '../../shared/domain';
+import { DEFAULT_CANNED } from '../../shared/text/canned';
 
+/** A workspace, with the starter set of team canned responses. */
 export async function createWorkspace(q: Queryable, name: string, id: string = randomUUID()): Promise<string> {
   await q.query('INSERT INTO workspaces (id, name) VALUES ($1, $2)', [id, name]);
+  for (const c of DEFAULT_CANNED) {
+    await q.query('INSERT INTO canned_responses (id, workspace_id, owner_id, shortcode, title, text) VALUES ($1, $2, NULL, $3, $4, $5)',
+      [randomUUID(), id, c.shortcode, c.title, c.text]);
+  }
   return id;
 }
 

@@ -223,3 +223,39 @@ describe('SLA policies and business hours', () => {
     expect((await api(admin, 'PUT', '/v1/routing/config', original)).status).toBe(200);
   });
 });
+
+describe('canned responses and an agent\'s own settings', () => {
+  it('the team\'s set (starter set included) and each agent\'s own; supervisors change the team\'s; usage counts', async () => {
+    const list = async (tok: string) => (await api(tok, 'GET', '/v1/canned')).json.canned as Array<{ id: string; shortcode: string; scope: string; uses: number; text: string }>;
+    expect((await list(agentA)).map((c) => c.shortcode)).toEqual(expect.arrayContaining(['thanks', 'refund', 'bye']));
+    const mine = await api(agentA, 'POST', '/v1/canned', { shortcode: 'ship', title: 'Shipping', text: 'Hi {{customer.first_name}}, it ships today.', scope: 'personal' });
+    expect(mine.status, mine.text).toBe(200);
+    expect(mine.json.canned).toMatchObject({ shortcode: 'ship', scope: 'personal', uses: 0 });
+    // nobody else sees A's own, not even an admin; A cannot change the team's
+    expect((await list(admin)).some((c) => c.shortcode === 'ship')).toBe(false);
+    expect((await api(agentA, 'POST', '/v1/canned', { shortcode: 'team1', title: 'T', text: 'x', scope: 'team' })).status).toBe(403);
+    const thanks = (await list(agentA)).find((c) => c.shortcode === 'thanks')!;
+    expect((await api(agentA, 'PUT', `/v1/canned/${thanks.id}`, { text: 'changed' })).status).toBe(403);
+    expect((await api(agentA, 'POST', '/v1/canned', { shortcode: 'thanks', title: 'Mine', text: 'x', scope: 'personal' })).json.error.code).toBe('shortcode_taken');
+    expect((await api(agentA, 'POST', '/v1/canned', { shortcode: 'Bad Code', title: 'x', text: 'x', scope: 'personal' })).status).toBe(400);
+    // a supervisor edits the team's; everyone sees it
+    expect((await api(boss, 'PUT', `/v1/canned/${thanks.id}`, { text: 'Thanks {{customer.first_name}}!' })).json.canned.text).toBe('Thanks {{customer.first_name}}!');
+    expect((await list(agentA)).find((c) => c.id === thanks.id)!.text).toBe('Thanks {{customer.first_name}}!');
+    // usage
+    await api(agentA, 'POST', `/v1/canned/${thanks.id}/used`);
+    await api(boss, 'POST', `/v1/canned/${thanks.id}/used`);
+    expect((await list(agentA)).find((c) => c.id === thanks.id)!.uses).toBe(2);
+    // delete: own yes, another agent's no (not even visible)
+    expect((await api(boss, 'DELETE', `/v1/canned/${mine.json.canned.id}`)).status).toBe(404);
+    expect((await api(agentA, 'DELETE', `/v1/canned/${mine.json.canned.id}`)).json).toEqual({ ok: true });
+    expect((await list(agentA)).some((c) => c.shortcode === 'ship')).toBe(false);
+  });
+
+  it('the keymap belongs to the agent: saved from one desktop, read on any other; not another agent\'s', async () => {
+    expect((await api(agentA, 'PUT', '/v1/account/settings/keymap', { value: { 'nav.next': ['n'] } })).json).toEqual({ ok: true });
+    const again = await login(hub.url, w.emails.a);
+    expect((await api(again, 'GET', '/v1/account/settings')).json.settings).toEqual({ keymap: { 'nav.next': ['n'] } });
+    expect((await api(boss, 'GET', '/v1/account/settings')).json.settings).toEqual({});
+    expect((await api(agentA, 'PUT', '/v1/account/settings/theme', { value: 'dark' })).status).toBe(400);
+  });
+});

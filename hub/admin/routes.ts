@@ -15,6 +15,7 @@ import { agentOf } from '../api/module';
 import type { ChangeLog, Writer } from '../sync/changelog';
 import type { AgentContext } from '../sync/scope';
 import { acceptInvite, createPerson, getAgent, listAgents, resetAccess, updatePerson, type PresenceSource } from './people';
+import { agentSettings, cannedUsed, createCanned, deleteCanned, listCanned, saveAgentSetting, updateCanned } from './canned';
 import { createTeam, getTeam, listTeams, renameTeam, setArchived } from './teams';
 
 /** One audit entry (hub/accounts keeps the log). */
@@ -138,6 +139,30 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     await audit(req, a, 'agent.access_reset', { type: 'agent', id: params.id }, { access: body.kind });
     return { agent: await getAgent(db, a.workspace_id, params.id, presence), invite };
   });
+
+  // ---- canned responses (the team's and the caller's own) and the caller's own settings
+  serve(app, 'canned', async (req) => ({ canned: await listCanned(db, agentOf(req)) }));
+  serve(app, 'createCanned', async (req, { body }) => {
+    const a = agentOf(req);
+    const canned = await createCanned(db, a, body);
+    if (canned.scope === 'team') await audit(req, a, 'canned.created', { type: 'canned', id: canned.id }, { shortcode: canned.shortcode });
+    return { canned };
+  });
+  serve(app, 'updateCanned', async (req, { params, body }) => {
+    const a = agentOf(req);
+    const canned = await updateCanned(db, a, params.id, body);
+    if (canned.scope === 'team') await audit(req, a, 'canned.updated', { type: 'canned', id: canned.id }, { shortcode: canned.shortcode });
+    return { canned };
+  });
+  serve(app, 'deleteCanned', async (req, { params }) => {
+    const a = agentOf(req);
+    const gone = await deleteCanned(db, a, params.id);
+    if (gone.team) await audit(req, a, 'canned.deleted', { type: 'canned', id: params.id }, { shortcode: gone.shortcode });
+    return { ok: true as const };
+  });
+  serve(app, 'cannedUsed', async (req, { params }) => { await cannedUsed(db, agentOf(req), params.id); return { ok: true as const }; });
+  serve(app, 'agentSettings', async (req) => ({ settings: await agentSettings(db, agentOf(req).id) }));
+  serve(app, 'saveAgentSetting', async (req, { params, body }) => { await saveAgentSetting(db, agentOf(req).id, params.key, body.value); return { ok: true as const }; });
 
   // ---- the caller's own account
   serve(app, 'account', async (req) => ({ must_change_password: agentOf(req).must_change_password === true }));

@@ -12,6 +12,7 @@ import { ADMIN_ROUTES, parseInviteLink } from '../../shared/contract/admin';
 import type { LoginResponseSchema, MeResponseSchema } from '../../shared/contract/hub-api';
 import type { z } from 'zod';
 import type { Conversation } from '../../shared/domain';
+import { AgentSettings, isAgentSetting } from './agent-settings';
 import { checkpointWhenIdle, openCache, type Db } from './db/open';
 import { getDraft, saveDraft } from './drafts';
 import { CoreError } from './errors';
@@ -30,7 +31,7 @@ import { checkHubUrl } from './hub-url';
 import { FileTokenStore, type TokenProtection } from './session-token';
 import { HandleTimeTracker, type HandleTimeOptions } from './handle-time';
 import { DesktopAssist } from './assist/assist';
-import { CannedResponsesSchema, DEFAULT_CANNED } from '../../shared/text/canned';
+import { DEFAULT_CANNED } from '../../shared/text/canned';
 
 export interface CoreOptions {
   dataDir: string;
@@ -66,6 +67,8 @@ export class LocalDesktopService implements DesktopService {
   readonly handleTime: HandleTimeTracker;
   /** suggested replies and handover summaries from the cache (offline) */
   readonly assist: DesktopAssist;
+  /** the keymap and canned responses follow the person (hub), cached per agent */
+  readonly agentSettings: AgentSettings;
   private readonly events = new EventEmitter();
   private closed = false;
   private closedDb = false;
@@ -108,6 +111,7 @@ export class LocalDesktopService implements DesktopService {
       this.outbox.enqueue([{ type: 'record_handle_time', args: { ...span }, conversation_id: span.conversation_id }]);
       this.engine.kick();
     }, options.handleTime);
+    this.agentSettings = new AgentSettings(this.db, this.online, () => this.applier.meta.get('agent')?.id ?? null);
     this.engine.start();
     this.startLive();
   }
@@ -247,11 +251,15 @@ export class LocalDesktopService implements DesktopService {
       this.afterLocalChange(null);
       return { ok: true };
     },
+    'canned.list': () => this.agentSettings.canned(),
+    'canned.used': async (r) => { await this.agentSettings.used(r.id); return { ok: true }; },
     'settings.get': (r) => {
+      if (isAgentSetting(r.key)) return { value: this.agentSettings.get(r.key) };
       const raw = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(r.key) as string | undefined;
       return { value: raw === undefined ? null : JSON.parse(raw) };
     },
-    'settings.set': (r) => {
+    'settings.set': async (r) => {
+      if (isAgentSetting(r.key)) { await this.agentSettings.set(r.key, r.value); return { ok: true }; }
       this.db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
         .run(r.key, JSON.stringify(r.value ?? null));
       return { ok: true };
@@ -271,11 +279,9 @@ export class LocalDesktopService implements DesktopService {
     return note_id;
   }
 
-  /** The workspace's canned responses (settings 'canned.responses', else the defaults), for the suggestions. */
+  /** The agent's canned responses as last read from the hub (the team's and their own), else the defaults, for the suggestions. */
   private cannedForAssist() {
-    const raw = this.db.prepare("SELECT value FROM settings WHERE key = 'canned.responses'").pluck().get() as string | undefined;
-    const parsed = raw === undefined ? null : CannedResponsesSchema.safeParse(JSON.parse(raw));
-    const list = parsed?.success ? parsed.data : DEFAULT_CANNED;
+    const list = this.agentSettings.cachedCanned() ?? DEFAULT_CANNED;
     return list.map((c) => ({ id: c.shortcode, shortcode: c.shortcode, title: c.title, body: c.text }));
   }
 
@@ -376,6 +382,8 @@ export class LocalDesktopService implements DesktopService {
       m.set('agents', me.agents);
       if (!sameAgent) m.set('needs_bootstrap', true);
     })();
+    // the person's own keymap from the hub (their changes made offline go up first)
+    await this.agentSettings.signedIn();
     this.engine.start();
     this.startLive();
     const status = this.status();

@@ -168,6 +168,39 @@ export const SlaPreviewSchema = z.object({
 });
 export type SlaPreview = z.infer<typeof SlaPreviewSchema>;
 
+// ---- canned responses and an agent's own settings ----------------------------------------------
+
+/** A canned response as the hub keeps it: the team's (supervisors and admins change those) or the caller's own. */
+export const CannedItemSchema = z.object({
+  id: z.string(),
+  shortcode: z.string(),
+  title: z.string(),
+  text: z.string(),
+  scope: z.enum(['team', 'personal']),
+  /** times it was inserted, by anyone (team) or by its owner (personal) */
+  uses: z.number().int(),
+  updated_at: z.string(),
+});
+export type CannedItem = z.infer<typeof CannedItemSchema>;
+export const CannedListSchema = z.object({ canned: z.array(CannedItemSchema) });
+const CannedFields = {
+  shortcode: z.string().trim().regex(/^[a-z0-9_-]{1,32}$/, 'a shortcode is 1 to 32 of a-z, 0-9, _ and -'),
+  title: z.string().trim().min(1, 'give a title').max(100),
+  text: z.string().min(1, 'give the text').max(5000),
+};
+export const CreateCannedSchema = z.object({ ...CannedFields, scope: z.enum(['team', 'personal']) }).strict();
+export const UpdateCannedSchema = z.object(CannedFields).partial().strict();
+export const CannedOneSchema = z.object({ canned: CannedItemSchema });
+
+/** What an agent chooses for themselves and takes to any desktop they sign in on. */
+export const AGENT_SETTING_KEYS = ['keymap', 'palette.usage'] as const;
+export type AgentSettingKey = (typeof AGENT_SETTING_KEYS)[number];
+export const AgentSettingsSchema = z.object({ settings: z.record(z.string(), z.unknown()) });
+export const AgentSettingParams = z.object({ key: z.enum(AGENT_SETTING_KEYS) });
+/** a setting's value: any JSON up to 64 kB (the keymap is a few hundred bytes) */
+export const AgentSettingBody = z.object({ value: z.unknown() }).strict()
+  .refine((b) => JSON.stringify(b.value ?? null).length <= 65_536, 'a setting is at most 64 kB');
+
 // ---- the table --------------------------------------------------------------------------------
 
 const Ok = z.object({ ok: z.literal(true) });
@@ -189,6 +222,15 @@ export const ADMIN_ROUTES = {
   routingConfig: { method: 'GET', path: '/v1/routing/config', response: RoutingConfigResponseSchema },
   saveRoutingConfig: { method: 'PUT', path: '/v1/routing/config', body: RoutingConfigViewSchema, response: RoutingConfigResponseSchema },
   slaPreview: { method: 'POST', path: '/v1/routing/sla/preview', body: SlaPreviewRequestSchema, response: SlaPreviewSchema },
+
+  canned: { method: 'GET', path: '/v1/canned', response: CannedListSchema },
+  createCanned: { method: 'POST', path: '/v1/canned', body: CreateCannedSchema, response: CannedOneSchema },
+  updateCanned: { method: 'PUT', path: '/v1/canned/:id', params: IdParams, body: UpdateCannedSchema, response: CannedOneSchema },
+  deleteCanned: { method: 'DELETE', path: '/v1/canned/:id', params: IdParams, response: Ok },
+  /** one insertion of a canned response (its usage count) */
+  cannedUsed: { method: 'POST', path: '/v1/canned/:id/used', params: IdParams, response: Ok },
+  agentSettings: { method: 'GET', path: '/v1/account/settings', response: AgentSettingsSchema },
+  saveAgentSetting: { method: 'PUT', path: '/v1/account/settings/:key', params: AgentSettingParams, body: AgentSettingBody, response: Ok },
 
   account: { method: 'GET', path: '/v1/account', response: AccountResponseSchema },
   changePassword: { method: 'POST', path: '/v1/account/password', body: ChangePasswordSchema, response: Ok },

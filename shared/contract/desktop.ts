@@ -9,7 +9,7 @@ import {
   AgentSchema, ChannelSchema, ConversationSchema, ConversationStatusSchema, CustomerSchema,
   MessageSchema, NoteSchema, PrioritySchema, TeamSchema, VisibilitySchema,
 } from '../domain';
-import { ADMIN_ROUTE_NAMES } from './admin';
+import { ADMIN_ROUTE_NAMES, CannedItemSchema } from './admin';
 import { MutationArgsSchemas, RejectionCodeSchema } from './hub-api';
 import { ActivitySchema, AgentViewSchema, CollisionActivitySchema, ConflictSchema, MetricsReportSchema, RoutingPushSchema } from './routing';
 import { FloorSchema } from './supervisor';
@@ -244,6 +244,11 @@ export const DesktopRequests = {
     }),
     res: z.object({}).catchall(z.unknown()),
   },
+
+  /** the team's canned responses and the agent's own (from the hub, or as last read when offline) */
+  'canned.list': { req: z.object({}), res: z.object({ canned: z.array(CannedItemSchema), offline: z.boolean() }) },
+  /** one insertion of a canned response, for its usage count */
+  'canned.used': { req: z.object({ id: z.string().min(1).max(200) }), res: ok },
 
   'outbox.retry': { req: z.object({ id: z.string() }), res: ok },
   /**
