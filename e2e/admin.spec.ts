@@ -311,3 +311,50 @@ test('SLA and business hours: a calendar and a policy made by keyboard; a holida
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await config()).sla_policies.some((p) => p.name === policyName)).toBe(false);
 });
+
+test("canned responses: the team's, made by keyboard with a preview; an agent's ;shortcode expands it and the hub counts the use", async ({ browser }) => {
+  await openScreen(page, 'Canned responses');
+  const list = page.getByRole('listbox', { name: 'Canned responses' });
+  await expect(list).toBeFocused();
+  await expect(list.getByRole('option', { name: /^;thanks, .*the team's/ })).toBeVisible();
+  const code = `late${Date.now().toString(36)}`;
+  await page.keyboard.press('n');
+  const dialog = page.getByRole('dialog', { name: 'New canned response' });
+  await expect(dialog.getByLabel('Shortcode')).toBeFocused();
+  await page.keyboard.type(code);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Parcel late');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Hi {{customer.first_name}}, your parcel is on its way. ^{{agent.initials}}');
+  // the preview fills the variables (no conversation open: an example customer)
+  await expect(dialog.getByRole('region', { name: 'Canned preview' })).toContainText('Hi Maria, your parcel is on its way. ^DA');
+  await shoot(page, 'canned-new');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(dialog).toBeHidden();
+  const onHub = async (api = admin) => ((await api('GET', '/v1/canned')).canned as Array<{ shortcode: string; scope: string; uses: number }>).find((c) => c.shortcode === code);
+  await expect.poll(async () => (await onHub())?.scope).toBe('team');
+  await expect(list.getByRole('option', { name: new RegExp(`^;${code}, Parcel late, the team's, used 0 times`) })).toBeVisible();
+  await shoot(page, 'canned');
+
+  // Ben, an agent, types ;code and space in a reply: it expands with his customer's name, and the hub counts it
+  const benHost = await startExtraHost('ben-canned');
+  const p = await (await browser.newContext()).newPage();
+  try {
+    await signIn(p, benHost.appUrl, 'ben@demo.tend');
+    const conversations = p.getByRole('listbox', { name: 'Conversations' });
+    await expect(conversations).toBeFocused();
+    await expect(p.getByRole('region', { name: 'Conversation' }).getByRole('heading', { level: 1 })).not.toBeEmpty();
+    await p.keyboard.press('r');
+    const composer = p.getByRole('textbox', { name: /Public reply|Private message/ });
+    await expect(composer).toBeFocused();
+    await p.keyboard.type(`;${code} `);
+    await expect(composer).toHaveValue(/^Hi \S+, your parcel is on its way\. \^BO $/);
+    await expect.poll(async () => (await onHub())?.uses).toBe(1);
+    await p.keyboard.press('ControlOrMeta+A');
+    await p.keyboard.press('Delete');
+    await expect(composer).toHaveValue('');
+  } finally {
+    await p.context().close();
+    await benHost.stop();
+  }
+});

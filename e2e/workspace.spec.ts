@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { expectAccessible } from './support/axe';
 import { answerPresenceAtSignIn } from './support/sign-in';
-import { ARTIFACTS, readState, restartHost, sandboxPosts, startHub, stopHub } from './support/stack';
+import { ARTIFACTS, hubApi, readState, restartHost, sandboxPosts, startHub, stopHub } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -157,6 +157,10 @@ test('remaps a shortcut and uses it', async () => {
   await expect(settings.getByRole('button', { name: 'Press the new shortcut for Resolve' })).toBeFocused();
   await page.keyboard.press('x');
   await expect(settings.getByRole('status').filter({ hasText: 'Resolve: X' })).toBeVisible();
+  // the keymap is Ana's, kept on the hub: any desktop she signs in on has it, nobody else's does
+  const ana = await hubApi('ana@demo.tend');
+  await expect.poll(async () => (await ana('GET', '/v1/account/settings')).settings.keymap?.['conversation.resolve']).toBeTruthy();
+  expect((await (await hubApi('ben@demo.tend'))('GET', '/v1/account/settings')).settings.keymap).toBeUndefined();
   await page.keyboard.press('Escape');
   await expect(settings).toHaveCount(0);
 

@@ -3,6 +3,7 @@
  * `role=agent|supervisor`. The fake core (the same one the component tests use) answers every
  * request from renderer/src/testing/world.ts; the page's clock is frozen at NOW by the test.
  */
+import { DEFAULT_CANNED } from '../../shared/text/canned';
 import { core } from '../src/testing/fake-core';
 import { customerHistory, floor, insights, NOW, session, thread, world } from '../src/testing/world';
 
@@ -31,6 +32,9 @@ core.handle('search', ({ query }) => ({
 }));
 core.handle('settings.get', ({ key }) => ({ value: settings.get(key) ?? null }));
 core.handle('settings.set', ({ key, value }) => { settings.set(key, value); return { ok: true }; });
+// the team's canned responses, as a new workspace's hub holds them
+core.handle('canned.list', () => ({ canned: DEFAULT_CANNED.map((c) => ({ ...c, id: `canned-${c.shortcode}`, scope: 'team' as const, uses: 0, updated_at: new Date(NOW).toISOString() })), offline: false }));
+core.handle('canned.used', () => ({ ok: true }));
 core.handle('draft.save', () => ({ ok: true }));
 core.handle('collision.heartbeat', () => ({ ok: true }));
 core.handle('conversation.markRead', () => ({ ok: true }));

@@ -15,6 +15,8 @@ import { nextTheme, setTheme, THEME_LABEL, THEME_SETTING, type ThemeChoice } fro
 import type { CommandId } from './keymap';
 import { focusInbox, nav } from './nav';
 import { useUi, type AdminScreen } from './store';
+import { ADMIN_SCREENS, screensFor } from '../features/admin/screens';
+import type { Role } from '../../../shared/domain';
 
 type Tab = 'mine' | 'team' | 'snoozed' | 'resolved';
 const SORTS = ['sla', 'priority', 'age'] as const;
@@ -164,8 +166,10 @@ export function run(id: CommandId): void {
       return;
     }
     case 'view.admin': {
-      const role = queryClient.getQueryData<{ agent: { role: string } | null }>(keys.session)?.agent?.role;
-      if (role !== 'supervisor' && role !== 'admin') { ui.announce('Administration is for supervisors and admins'); return; }
+      const role = queryClient.getQueryData<{ agent: { role: Role } | null }>(keys.session)?.agent?.role;
+      const screens = screensFor(role);
+      if (!screens.length) { ui.announce('Sign in first'); return; }
+      if (!screens.some((s) => s.id === ui.adminScreen)) ui.set({ adminScreen: screens[0]!.id });
       ui.set({ view: ui.view === 'admin' ? 'inbox' : 'admin', adminFocus: true });
       if (useUi.getState().view === 'inbox') focusInbox();
       return;
@@ -201,10 +205,11 @@ async function pullRefusal(): Promise<string> {
   }
 }
 
-/** Opens an administration screen (from the palette): supervisors and admins. */
+/** Opens an administration screen (from the palette or Settings), when the person's role has it. */
 export function openAdmin(screen: AdminScreen): void {
   const ui = useUi.getState();
-  const role = queryClient.getQueryData<{ agent: { role: string } | null }>(keys.session)?.agent?.role;
-  if (role !== 'supervisor' && role !== 'admin') { ui.announce('Administration is for supervisors and admins'); return; }
+  const role = queryClient.getQueryData<{ agent: { role: Role } | null }>(keys.session)?.agent?.role;
+  const def = ADMIN_SCREENS.find((s) => s.id === screen);
+  if (!def || !role || !def.roles.includes(role)) { ui.announce(`${def?.label ?? 'That screen'} is for ${def?.roles.join(' and ') ?? 'nobody'}`); return; }
   ui.set({ view: 'admin', adminScreen: screen, adminFocus: true });
 }

@@ -48,7 +48,7 @@ export const COMMANDS: CommandDef[] = [
   { id: 'view.floor', label: 'Supervisor floor (supervisors)', keys: ['Shift+F'] },
   { id: 'view.insights', label: 'Department insights (supervisors, department teams); x closes one', keys: ['Shift+I'] },
   { id: 'metrics.me', label: 'My figures', keys: ['Shift+M'] },
-  { id: 'view.admin', label: 'Administration: teams, people… (supervisors and admins)', keys: [] },
+  { id: 'view.admin', label: 'Administration: teams, people, SLA, canned responses…', keys: [] },
   { id: 'search.open', label: 'Search messages', keys: ['/'] },
   { id: 'palette.open', label: 'Command palette', keys: ['$mod+K'] },
   { id: 'help.shortcuts', label: 'Keyboard shortcuts', keys: ['?'] },

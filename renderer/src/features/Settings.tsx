@@ -1,6 +1,8 @@
-/** Settings: the keymap (press a new shortcut; refused when unsafe or taken), canned responses, and About. */
+/** Settings: the keymap (press a new shortcut; refused when unsafe or taken; yours on every desktop), canned responses (a pointer to their screen), and About. */
 import { useState } from 'react';
-import { CannedResponsesSchema, DEFAULT_CANNED, type CannedResponse } from '../../../shared/text/canned';
+import type { CannedItem } from '../../../shared/contract/admin';
+import { useCannedList } from '../api/canned';
+import { openAdmin } from '../app/actions';
 import { saveSetting, useSetting } from '../api/queries';
 import { isMac } from '../app/format';
 import { COMMANDS, comboFromEvent, effectiveKeys, formatCombo, remap, resetKey, type CommandId } from '../app/keymap';
@@ -12,10 +14,9 @@ import { useUi } from '../app/store';
 import { Dialog } from '../components/Dialog';
 import { AboutSection } from './About';
 
-export function useCanned(): CannedResponse[] {
-  const { value } = useSetting<unknown>('canned.responses', null);
-  const parsed = CannedResponsesSchema.safeParse(value);
-  return parsed.success ? parsed.data : DEFAULT_CANNED;
+/** The team's canned responses and the agent's own (hub; the core's cache when offline). */
+export function useCanned(): CannedItem[] {
+  return useCannedList().data?.canned ?? [];
 }
 
 function KeymapEditor() {
@@ -60,40 +61,14 @@ function KeymapEditor() {
   );
 }
 
-function CannedEditor() {
+/** Canned responses live on the hub now: the screen that changes them, one key away. */
+function CannedPointer() {
   const canned = useCanned();
-  const [draft, setDraft] = useState<CannedResponse>({ shortcode: '', title: '', text: '' });
-  const [message, setMessage] = useState('');
-  const save = (next: CannedResponse[]) => {
-    const r = CannedResponsesSchema.safeParse(next);
-    if (!r.success) { setMessage(r.error.issues[0]!.message); return false; }
-    void saveSetting('canned.responses', r.data);
-    return true;
-  };
   return (
     <section aria-label="Canned responses">
       <h3>Canned responses</h3>
-      <p className="muted">Type ;shortcode in the composer. Variables: {'{{customer.first_name}}, {{customer.name}}, {{customer.handle}}, {{agent.name}}, {{agent.first_name}}, {{agent.initials}}'}</p>
-      <ul className="canned-list">
-        {canned.map((c) => (
-          <li key={c.shortcode}>
-            <strong>;{c.shortcode}</strong> {c.title} <span className="muted">{c.text}</span>{' '}
-            <button aria-label={`Delete canned response ${c.shortcode}`} onClick={() => save(canned.filter((x) => x.shortcode !== c.shortcode))}>Delete</button>
-          </li>
-        ))}
-      </ul>
-      <form className="canned-form" onSubmit={(e) => {
-        e.preventDefault();
-        if (canned.some((c) => c.shortcode === draft.shortcode)) { setMessage(`;${draft.shortcode} exists already`); return; }
-        if (save([...canned, draft])) { setDraft({ shortcode: '', title: '', text: '' }); setMessage(`Added ;${draft.shortcode}`); }
-      }}>
-        <input aria-label="Shortcode" placeholder="shortcode" value={draft.shortcode} onChange={(e) => setDraft({ ...draft, shortcode: e.target.value })} />
-        <input aria-label="Title" placeholder="Title" value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.target.value })} />
-        <textarea aria-label="Text" placeholder="Hi {{customer.first_name}}, …" value={draft.text} onChange={(e) => setDraft({ ...draft, text: e.target.value })} />
-        <button type="submit">Add canned response</button>
-        <button type="button" onClick={() => { if (save(DEFAULT_CANNED)) setMessage('Defaults restored'); }}>Restore defaults</button>
-      </form>
-      <p role="status" className="status-line">{message}</p>
+      <p className="muted">Type ;shortcode in the composer. {canned.length} available: the team&apos;s and your own, on every desktop you sign in on.</p>
+      <button type="button" onClick={() => { useUi.getState().open(null); openAdmin('canned'); }}>Edit canned responses</button>
     </section>
   );
 }
@@ -127,7 +102,7 @@ export function SettingsDialog() {
       <h2 tabIndex={-1} data-autofocus>Settings</h2>
       <Appearance />
       <KeymapEditor />
-      <CannedEditor />
+      <CannedPointer />
       <AboutSection />
       <div className="dialog-actions"><button onClick={close}>Close</button></div>
     </Dialog>

@@ -1,5 +1,5 @@
 /**
- * Administration (supervisors and admins): the screens of features/admin next to a list of them.
+ * Administration (supervisors and admins; agents see their canned responses): the screens of features/admin next to a list of them.
  * Reached from the palette ("Administration", or a screen by name). Keyboard: in the screen list
  * j/k or arrows change the screen and Enter (or Tab) goes into it; Esc in a screen goes back to the list.
  */
@@ -9,10 +9,11 @@ import { useUi, type AdminScreen } from '../../app/store';
 import { People } from './People';
 import { screensFor } from './screens';
 import { Sla } from './Sla';
+import { Canned } from './Canned';
 import { Teams } from './Teams';
 import './admin.css';
 
-const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { teams: Teams, people: People, sla: Sla };
+const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { teams: Teams, people: People, sla: Sla, canned: Canned };
 
 export function AdminView() {
   const role = useSession().data?.agent?.role;

@@ -1,4 +1,7 @@
-/** The administration screens: who sees each, and how the palette names it. Supervisors see every screen and change what their role allows. */
+/**
+ * The administration screens: who sees each, and how the palette names it. Supervisors see every
+ * screen and change what their role allows; agents see the screens about their own things.
+ */
 import type { Role } from '../../../../shared/domain';
 import type { AdminScreen } from '../../app/store';
 
@@ -8,6 +11,7 @@ export const ADMIN_SCREENS: ScreenDef[] = [
   { id: 'teams', label: 'Teams and departments', roles: ['supervisor', 'admin'] },
   { id: 'people', label: 'People', roles: ['supervisor', 'admin'] },
   { id: 'sla', label: 'SLA and business hours', roles: ['supervisor', 'admin'] },
+  { id: 'canned', label: 'Canned responses', roles: ['agent', 'supervisor', 'admin'] },
 ];
 
 export const screensFor = (role: Role | undefined): ScreenDef[] => ADMIN_SCREENS.filter((s) => role && s.roles.includes(role));

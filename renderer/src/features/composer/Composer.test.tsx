@@ -5,6 +5,7 @@ import type { DesktopRequest } from '../../../../shared/contract/desktop';
 import { useUi } from '../../app/store';
 import { core } from '../../testing/fake-core';
 import { conversation, conversationData, renderApp, type ConversationData } from '../../testing/fixtures';
+import { DEFAULT_CANNED } from '../../../../shared/text/canned';
 import { Composer } from './Composer';
 
 const field = () => screen.getByRole('textbox', { name: /Public reply|Private message|Internal note/ });
@@ -18,6 +19,11 @@ function setup(data: ConversationData = conversationData()) {
 beforeEach(() => {
   core.handle('settings.get', () => ({ value: null }));
   core.handle('settings.set', () => ({ ok: true }));
+  // the team's canned responses, as the hub keeps them (the starter set)
+  core.handle('canned.list', () => ({
+    canned: DEFAULT_CANNED.map((c) => ({ ...c, id: `id-${c.shortcode}`, scope: 'team' as const, uses: 0, updated_at: '2026-12-01T00:00:00.000Z' })), offline: false,
+  }));
+  core.handle('canned.used', () => ({ ok: true }));
   core.handle('draft.save', () => ({ ok: true }));
   core.handle('collision.heartbeat', () => ({ ok: true }));
   core.handle('reply.send', () => ({ message_id: 'm-new' }));
@@ -50,6 +56,8 @@ describe('Composer', () => {
     await user.keyboard('{Tab}');
     expect(field()).toHaveValue('Hi Maria, thanks for reaching out! Ana here, happy to help.');
     expect(screen.queryByRole('listbox', { name: 'Canned responses' })).not.toBeInTheDocument();
+    // the insertion counts a use on the hub
+    await waitFor(() => expect(core.callsOf('canned.used')).toEqual([{ id: 'id-thanks' }]));
   });
 
   it('expands an exact ;shortcode on space', async () => {
@@ -57,6 +65,7 @@ describe('Composer', () => {
     await user.click(field());
     await user.keyboard(';bye ');
     expect(field()).toHaveValue('Glad we could help, Maria. Have a great day! ^AK ');
+    await waitFor(() => expect(core.callsOf('canned.used')).toEqual([{ id: 'id-bye' }]));
   });
 
   it('counts as X counts and refuses a reply over the limit, keeping the text', async () => {

@@ -5,6 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { applyShortcode, expandCanned, type CannedResponse, type CannedContext } from '../../../../shared/text/canned';
+import { countUse } from '../../api/canned';
 import { recordUse } from '../../app/actions';
 
 export function useCannedSuggestions(opts: {
@@ -33,6 +34,7 @@ export function useCannedSuggestions(opts: {
     edit(before + expanded + text.slice(pos));
     setActive(0);
     recordUse(`canned:${item.shortcode}`);
+    countUse(item);
     caretAfter.current = before.length + expanded.length;
     el.focus();
   };
@@ -54,7 +56,13 @@ export function useCannedSuggestions(opts: {
     if (e.key === ' ') {
       // `;code` + space expands an exact shortcode.
       const r = applyShortcode(text, e.currentTarget.selectionStart, canned, ctx);
-      if (r) { e.preventDefault(); caretAfter.current = r.caret + 1; edit(r.text.slice(0, r.caret) + ' ' + r.text.slice(r.caret)); return true; }
+      if (r) {
+        e.preventDefault(); caretAfter.current = r.caret + 1; edit(r.text.slice(0, r.caret) + ' ' + r.text.slice(r.caret));
+        const code = /;([a-z0-9_-]{1,32})$/.exec(text.slice(0, e.currentTarget.selectionStart))?.[1];
+        const used = canned.find((x) => x.shortcode === code);
+        if (used) countUse(used);
+        return true;
+      }
     }
     return false;
   };

@@ -1,0 +1,23 @@
+/**
+ * Canned responses as the hub keeps them (the team's and the agent's own), read through the core,
+ * which answers from its cache when the hub is away; each insertion counts a use.
+ */
+import { useQuery } from '@tanstack/react-query';
+import type { CannedItem } from '../../../shared/contract/admin';
+import type { CannedResponse } from '../../../shared/text/canned';
+import { call } from './client';
+import { queryClient } from './query-client';
+
+export const CANNED_KEY = ['canned'] as const;
+
+export function useCannedList() {
+  return useQuery({ queryKey: CANNED_KEY, queryFn: () => call('canned.list', {}), staleTime: 60_000 });
+}
+
+/** After a change to a canned response: the composer and palette read them again. */
+export const cannedChanged = () => queryClient.invalidateQueries({ queryKey: CANNED_KEY });
+
+/** One insertion, for the usage count (a figure: lost when the hub is away). */
+export function countUse(item: CannedResponse | CannedItem): void {
+  if ('id' in item && typeof item.id === 'string') void call('canned.used', { id: item.id }).catch(() => {});
+}
