@@ -22,6 +22,8 @@ import { routingModule, type RoutingModuleOptions } from './routing/module';
 import { supervisorModule } from './supervisor/module';
 import type { ChangeLog } from './sync/changelog';
 import { syncModule } from './sync/module';
+import type { NormalizedPost } from './connectors/types';
+import type { Channel } from '../shared/domain';
 
 /** What runs in a hub: each module on or off, or its options. */
 export interface ModuleOptions {
@@ -77,6 +79,8 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   const metrics = metricsModule(log, { routes: options.metrics !== false, surveys: !!options.surveys, onError: logErrors(logger('metrics'), 'metrics failed') });
   const routing = !options.routing ? null : routingModule(log, {
     ...(typeof options.routing === 'object' ? options.routing : {}), databaseUrl: core.databaseUrl, publicUrl: core.publicUrl, hostname, logger: logger('routing'),
+    // the rules editor's try-it box analyses a pasted post as an inbound one
+    analyze: analysis ? (ws, text, channel) => analysis.service.analyzePost(ws, tryItPost(text, channel)) : undefined,
   });
   const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'));
   const hooks = composeHooks([analysis, metrics, routing].filter((m) => m !== null));
@@ -98,4 +102,12 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   const modules = [dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, metrics, routing, supervisor, conversations, outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, demo, hooks: { ingest: hooks.ingest } };
+}
+
+/** A pasted post as the analysis reads an inbound one (the try-it box; stored nowhere). */
+function tryItPost(text: string, channel: Channel): NormalizedPost {
+  return {
+    channel, account: 'try-it', platform_id: 'try-it', text, visibility: 'public', in_reply_to: null, created_at: new Date().toISOString(),
+    permalink: null, from_brand: false, author: { platform_user_id: null, handle: 'try-it', name: 'Try it', followers: null, verified: false },
+  };
 }

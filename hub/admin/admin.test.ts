@@ -259,3 +259,29 @@ describe('canned responses and an agent\'s own settings', () => {
     expect((await api(agentA, 'PUT', '/v1/account/settings/theme', { value: 'dark' })).status).toBe(400);
   });
 });
+
+describe('routing rules: the try-it box', () => {
+  it('says which rule a pasted post matches, where it goes and who could take it, under a proposal, without saving it', async () => {
+    const before = (await api(boss, 'GET', '/v1/routing/config')).json.config;
+    const proposal = [...before.rules, { id: 'try-refunds', name: 'Refunds to Team B', filters: [{ field: 'keywords', op: 'any', values: ['refund'] }], targets: [{ queue_id: `q-${w.teamB}` }] }];
+    const hit = await api(boss, 'POST', '/v1/routing/rules/try', { text: 'I still have no refund for order 8812', channel: 'x', rules: proposal });
+    expect(hit.status, hit.text).toBe(200);
+    expect(hit.json).toMatchObject({ rule_id: 'try-refunds', team_id: w.teamB, team_kind: 'support' });
+    expect(hit.json.rules.at(-1)).toMatchObject({ id: 'try-refunds', matched: true, failed: [] });
+    expect(hit.json.analysis.language).toBe('en');
+    const b = hit.json.agents.find((x: { agent_id: string }) => x.agent_id === w.agentB);
+    expect(b).toBeDefined();
+    if (!b.eligible) expect(b.why_not.length).toBeGreaterThan(0);
+
+    const miss = await api(boss, 'POST', '/v1/routing/rules/try', { text: 'Love the new app', channel: 'x', rules: proposal });
+    expect(miss.json.rule_id).toBeNull();
+    expect(miss.json.queue_id).toBe(before.default_queue_id);
+    expect(miss.json.rules.at(-1)).toMatchObject({ id: 'try-refunds', matched: false, failed: ['mentions none of refund'] });
+
+    // nothing was saved; a proposal naming an unknown queue is refused; agents may not ask
+    expect((await api(boss, 'GET', '/v1/routing/config')).json.config.rules).toEqual(before.rules);
+    expect((await api(boss, 'POST', '/v1/routing/rules/try', { text: 'x', channel: 'x', rules: [{ ...proposal.at(-1), targets: [{ queue_id: 'nowhere' }] }] })).status).toBe(400);
+    expect((await api(boss, 'POST', '/v1/routing/rules/try', { text: '', channel: 'x' })).status).toBe(400);
+    expect((await api(agentA, 'POST', '/v1/routing/rules/try', { text: 'refund', channel: 'x' })).status).toBe(403);
+  });
+});

@@ -123,6 +123,13 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     return routing.applyRules(ws.id, body.rules_version, body.conversation_ids);
   }));
 
+  // the rules editor's try-it box: where a pasted post would go under the saved rules or a proposal, and why
+  serve(app, ADMIN_ROUTES.tryRules, (req, { body }, reply) => withWs(req, reply, async (_ws, a) => {
+    supervisorOnly(a);
+    const { rules, ...post } = body;
+    return routing.tryRoute(a.workspace_id, post, rules);
+  }));
+
   // when a post arriving now would be due, under the saved policies and calendars (the SLA screen's preview)
   serve(app, ADMIN_ROUTES.slaPreview, (req, { body }, reply) => withWs(req, reply, (ws, a) => {
     supervisorOnly(a);

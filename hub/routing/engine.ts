@@ -16,7 +16,7 @@ import { ChannelSchema, PRIORITY_RANK, type Channel, type ConversationStatus, ty
 import { ALWAYS_OPEN, BusinessCalendar } from './calendar';
 import { RoutingError } from './errors';
 import { pausedDue, validPauseState, type Pause, type PauseState } from './sla-clock';
-import { compileRules, firstMatchingRule, type CompiledRule } from './rules';
+import { compileFilter, compileRules, explainFilter, firstMatchingRule, type CompiledRule } from './rules';
 import {
   PRIORITIES, RoutableConversationSchema, RoutingAgentSchema, validateConfig,
   type Activity, type EscalationAction, type Queue, type RoutableConversation, type RoutableConversationInput,
@@ -931,6 +931,60 @@ export class RoutingEngine {
    * conversations waiting in queues would move. Changes nothing. Only waiting work moves: assigned
    * conversations stay with their agent, insights with their department, resolved ones where they are.
    */
+  /**
+   * The try-it box of the rules editor: where a post with these attributes would go under `rules`
+   * (a proposal, validated like a save; default the saved rules), and why: each rule up to the one
+   * that matches with the conditions that did not hold, the queue or department, the skills its
+   * queue asks for, and each person of that team with whether they could be offered it now (and
+   * why not). Changes nothing.
+   */
+  tryRoute(input: RoutableConversationInput, rules?: unknown): TryRouteResult {
+    const parsed = RoutableConversationSchema.safeParse(input);
+    if (!parsed.success) throw new RoutingError('invalid_input', `post: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const c = parsed.data;
+    const config = rules === undefined ? this.config : this.parseConfig({ ...this.config, rules });
+    const lower = c.text.toLowerCase();
+    const steps: TryRouteResult['rules'] = [];
+    let matched: Rule | null = null;
+    for (const rule of config.rules) {
+      if (matched) { steps.push({ id: rule.id, name: rule.name, enabled: rule.enabled, matched: false, failed: [], evaluated: false }); continue; }
+      const failed = rule.filters.filter((f) => !compileFilter(f)(c, lower)).map((f) => explainFilter(f, c));
+      const ok = rule.enabled && failed.length === 0;
+      steps.push({ id: rule.id, name: rule.name, enabled: rule.enabled, matched: ok, failed, evaluated: rule.enabled });
+      if (ok) matched = rule;
+    }
+    const queueId = matched ? matched.targets[0].queue_id : config.default_queue_id;
+    const queue = config.queues.find((q) => q.id === queueId)!;
+    const team = config.teams.find((t) => t.id === queue.team_id)!;
+    const reqs = new Map<string, number>(Object.entries(queue.required_skills));
+    for (const m of queue.match) {
+      const v = m === 'language' ? c.language : m === 'channel' ? c.channel : m === 'topic' ? c.topic : c.customer_tier;
+      if (v) reqs.set(`${m}:${v.toLowerCase()}`, Math.max(reqs.get(`${m}:${v.toLowerCase()}`) ?? 1, 1));
+    }
+    const agents: TryRouteResult['agents'] = [];
+    if (team.kind === 'support') {
+      for (const ag of this.agents.values()) {
+        if (!ag.teams.has(team.id)) continue;
+        const why: string[] = [];
+        if (!ag.activity.routable) why.push(`${ag.activity.label} (not taking work)`);
+        if (ag.offer) why.push('has an offer waiting');
+        const load = ag.load.get(c.channel) ?? 0, cap = capacityOf(ag.a, c.channel);
+        if (load >= cap) why.push(cap === 0 ? `takes no ${c.channel} work (capacity 0)` : `at capacity on ${c.channel} (${load}/${cap})`);
+        for (const [k, min] of reqs) if ((ag.a.skills[k] ?? 0) < min) why.push(`lacks skill ${k}${min > 1 ? ` ≥ ${min}` : ''}`);
+        let score = 0;
+        for (const [k] of reqs) score += ag.a.skills[k] ?? 0;
+        agents.push({ agent_id: ag.a.id, name: ag.a.name, eligible: why.length === 0, why_not: why, score, idle_since: ag.idleSince });
+      }
+      agents.sort((x, y) => Number(y.eligible) - Number(x.eligible) || y.score - x.score || x.idle_since - y.idle_since || (x.agent_id < y.agent_id ? -1 : 1));
+    }
+    return {
+      rule_id: matched?.id ?? null, queue_id: queue.id, team_id: team.id, team_name: team.name, team_kind: team.kind,
+      targets: matched ? matched.targets.map((t) => ({ queue_id: t.queue_id, timeout_seconds: t.timeout_seconds })) : [{ queue_id: queue.id, timeout_seconds: null }],
+      required_skills: [...reqs].map(([skill, min]) => ({ skill, min })),
+      rules: steps, agents, offered_to: agents[0]?.eligible ? agents[0].agent_id : null,
+    };
+  }
+
   previewRules(rules?: unknown): RuleMove[] {
     const compiled = rules === undefined ? this.rules : compileRules(this.parseConfig({ ...this.config, rules }).rules);
     const out: RuleMove[] = [];
@@ -1361,4 +1415,17 @@ export function capacityOf(a: RoutingAgent, channel: string): number {
 function compareQueueKeys(a: { qkey: QueueKey }, b: { qkey: QueueKey }): number {
   const x = a.qkey, y = b.qkey;
   return x.due - y.due || y.prank - x.prank || y.tprio - x.tprio || x.seq - y.seq;
+}
+
+/** What the try-it box shows (engine.tryRoute). */
+export interface TryRouteResult {
+  rule_id: string | null;
+  queue_id: string; team_id: string; team_name: string; team_kind: 'support' | 'department';
+  targets: Array<{ queue_id: string; timeout_seconds: number | null }>;
+  required_skills: Array<{ skill: string; min: number }>;
+  /** the rules in order: the conditions that did not hold, up to the one that matched (later ones not evaluated) */
+  rules: Array<{ id: string; name: string; enabled: boolean; matched: boolean; evaluated: boolean; failed: string[] }>;
+  /** the team's people, who could be offered it first; why not for the others */
+  agents: Array<{ agent_id: string; name: string; eligible: boolean; why_not: string[]; score: number; idle_since: number }>;
+  offered_to: string | null;
 }

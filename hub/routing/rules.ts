@@ -71,3 +71,19 @@ export function firstMatchingRule(rules: CompiledRule[], c: RoutableConversation
   for (const r of rules) if (r.test(c, lower)) return r.rule;
   return null;
 }
+
+const shown = (v: unknown) => (v === null || v === undefined || v === '' ? 'unknown' : String(v));
+
+/** Why a condition did not hold for this post, in words (the try-it box). */
+export function explainFilter(f: Filter, c: RoutableConversation): string {
+  switch (f.field) {
+    case 'keywords':
+      return f.op === 'none' ? `mentions one of ${f.values.join(', ')}` : `${f.op === 'all' ? 'lacks some of' : 'mentions none of'} ${f.values.join(', ')}`;
+    case 'sentiment': case 'followers':
+      return `${f.field} ${shown(c[f.field])}, not ${f.op === 'gte' ? '≥' : '≤'} ${f.value}`;
+    case 'priority':
+      return `priority ${c.priority}, not ${f.op === 'in' ? 'one of' : f.op === 'not_in' ? 'outside' : f.op === 'gte' ? '≥' : '≤'} ${f.values.join(', ')}`;
+    default:
+      return `${f.field.replace('_', ' ')} ${shown(c[f.field])}, not ${f.op === 'in' ? 'one of' : 'outside'} ${f.values.join(', ')}`;
+  }
+}

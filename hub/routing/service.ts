@@ -45,6 +45,14 @@ export interface RoutingServiceOptions {
   flushDelayMs?: number;
   /** where routing problems are reported (the hub: its log) */
   onError(err: unknown): void;
+  /** the analysis of a pasted post, for the rules editor's try-it box (hub/analysis, given by modules.ts) */
+  analyze?: (workspaceId: string, text: string, channel: Channel) => Promise<TryAnalysis | null>;
+}
+
+/** What the try-it box needs of a post's analysis. */
+export interface TryAnalysis {
+  language?: string | null; intent?: string | null; topic?: string | null;
+  sentiment?: { label?: string; score?: number } | null; priority?: string | null;
 }
 
 interface TeamRow { id: string; name: string; kind: 'support' | 'department' }
@@ -559,6 +567,23 @@ export class RoutingService {
         }
       } catch (err) { this.onError(err); }
     }
+  }
+
+  /**
+   * Where a pasted post would go (the rules editor's try-it box): analysed as an inbound post is,
+   * then routed on paper by the engine under the saved rules or a proposal (`rules`). Nothing changes.
+   */
+  async tryRoute(wsId: string, post: { text: string; channel: Channel; priority?: Priority; followers?: number | null; customer_tier?: string | null }, rules?: unknown) {
+    const ws = await this.workspace(wsId);
+    const a = this.options.analyze ? await this.options.analyze(wsId, post.text, post.channel) : null;
+    const attrs: RoutableConversationInput = {
+      id: 'try-it', channel: post.channel, priority: post.priority ?? priorityOf(a?.priority),
+      language: lang(a?.language), intent: str(a?.intent), topic: str(a?.topic),
+      sentiment_label: str(a?.sentiment?.label), sentiment: num(a?.sentiment?.score, -1, 1),
+      customer_tier: post.customer_tier ?? null, followers: post.followers ?? null, text: post.text,
+    };
+    const { id: _id, text: _text, ...analysis } = attrs;
+    return { analysis, ...ws.engine.tryRoute(attrs, rules) };
   }
 
   /** The workspace's teams changed (created, renamed, archived): its queues follow at once. */

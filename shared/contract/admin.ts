@@ -168,6 +168,61 @@ export const SlaPreviewSchema = z.object({
 });
 export type SlaPreview = z.infer<typeof SlaPreviewSchema>;
 
+// ---- routing rules: the editor, its try-it box, versions ------------------------------------------
+
+/** A rule as hub/routing/schemas.ts keeps it (the hub validates it; the editor reads and sends it back). */
+export const AdminRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  filters: z.array(z.object({ field: z.string(), op: z.string(), values: z.array(z.union([z.string(), z.number()])).optional(), value: z.number().optional() })),
+  targets: z.array(z.object({ queue_id: z.string(), priority: z.number().optional(), timeout_seconds: z.number().nullable().optional() })),
+});
+export type AdminRule = z.infer<typeof AdminRuleSchema>;
+export const RulesConfigSchema = z.object({
+  config: z.object({
+    rules: z.array(AdminRuleSchema),
+    queues: z.array(z.object({ id: z.string(), team_id: z.string(), name: z.string().optional() }).catchall(z.unknown())),
+    teams: z.array(z.object({ id: z.string(), name: z.string(), kind: TeamKindSchema })),
+    default_queue_id: z.string(),
+  }).catchall(z.unknown()),
+  rules_version: z.number().int().optional(),
+});
+/** the hub checks each rule with its own schema (hub/routing/schemas.ts) and answers every problem */
+export const SaveRulesSchema = z.object({ rules: z.array(z.unknown()).max(500) }).strict();
+export const TryPostSchema = z.object({
+  text: z.string().trim().min(1, 'paste a post').max(10_000),
+  channel: ChannelSchema,
+  priority: PrioritySchema.optional(),
+  followers: z.number().int().min(0).nullable().optional(),
+  customer_tier: z.string().max(40).nullable().optional(),
+  /** a proposal (not saved): what the editor holds; default the saved rules */
+  rules: z.array(z.unknown()).max(500).optional(),
+}).strict();
+export const TryRouteSchema = z.object({
+  analysis: z.object({
+    channel: z.string(), priority: z.string(), language: z.string().nullable(), intent: z.string().nullable(), topic: z.string().nullable(),
+    sentiment_label: z.string().nullable(), sentiment: z.number().nullable(), customer_tier: z.string().nullable(), followers: z.number().nullable(),
+  }).catchall(z.unknown()),
+  rule_id: z.string().nullable(),
+  queue_id: z.string(), team_id: z.string(), team_name: z.string(), team_kind: TeamKindSchema,
+  targets: z.array(z.object({ queue_id: z.string(), timeout_seconds: z.number().nullable() })),
+  required_skills: z.array(z.object({ skill: z.string(), min: z.number() })),
+  rules: z.array(z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), matched: z.boolean(), evaluated: z.boolean(), failed: z.array(z.string()) })),
+  agents: z.array(z.object({ agent_id: z.string(), name: z.string(), eligible: z.boolean(), why_not: z.array(z.string()), score: z.number() }).catchall(z.unknown())),
+  offered_to: z.string().nullable(),
+});
+export type TryRoute = z.infer<typeof TryRouteSchema>;
+export const RuleVersionsSchema = z.object({
+  current: z.number().int(),
+  versions: z.array(z.object({ version: z.number().int(), changed_by: z.string().nullable(), changed_by_name: z.string().nullable().optional(), changed_at: z.string(), rules: z.number().int() }).catchall(z.unknown())),
+});
+export const RuleVersionSchema = z.object({ version: z.number().int(), rules: z.array(AdminRuleSchema) }).catchall(z.unknown());
+export const VersionParams = z.object({ version: z.string().regex(/^\d+$/) });
+export const RuleMovesSchema = z.object({ rules_version: z.number().int(), moves: z.array(z.object({ conversation_id: z.string() }).catchall(z.unknown())) });
+export const ApplyRulesSchema = z.object({ rules_version: z.number().int() }).strict();
+export const AppliedRulesSchema = z.object({ rules_version: z.number().int(), moved: z.array(z.unknown()), skipped: z.array(z.unknown()) });
+
 // ---- canned responses and an agent's own settings ----------------------------------------------
 
 /** A canned response as the hub keeps it: the team's (supervisors and admins change those) or the caller's own. */
@@ -218,6 +273,14 @@ export const ADMIN_ROUTES = {
   /** a new temporary password or a new sign-up link; the person's sessions end */
   adminResetAgent: { method: 'POST', path: '/v1/admin/agents/:id/reset', params: IdParams, body: AccessSchema, response: AgentResponseSchema },
 
+  /** the rules editor (hub/routing): rules, a try-it box, versions, moving waiting work on request */
+  routingRules: { method: 'GET', path: '/v1/routing/config', response: RulesConfigSchema },
+  saveRules: { method: 'PUT', path: '/v1/routing/rules', body: SaveRulesSchema, response: RulesConfigSchema },
+  tryRules: { method: 'POST', path: '/v1/routing/rules/try', body: TryPostSchema, response: TryRouteSchema },
+  ruleVersions: { method: 'GET', path: '/v1/routing/rules/versions', response: RuleVersionsSchema },
+  ruleVersion: { method: 'GET', path: '/v1/routing/rules/versions/:version', params: VersionParams, response: RuleVersionSchema },
+  previewRuleMoves: { method: 'POST', path: '/v1/routing/rules/preview', response: RuleMovesSchema },
+  applyRuleMoves: { method: 'POST', path: '/v1/routing/rules/apply', body: ApplyRulesSchema, response: AppliedRulesSchema },
   /** the routing configuration (hub/routing): the SLA screen changes its calendars and sla_policies */
   routingConfig: { method: 'GET', path: '/v1/routing/config', response: RoutingConfigResponseSchema },
   saveRoutingConfig: { method: 'PUT', path: '/v1/routing/config', body: RoutingConfigViewSchema, response: RoutingConfigResponseSchema },
