@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { expectAccessible } from './support/axe';
 import { answerPresenceAtSignIn, signIn } from './support/sign-in';
-import { ARTIFACTS, hubApi, readState, startExtraHost } from './support/stack';
+import { ARTIFACTS, hubApi, ingestPost, readState, startExtraHost } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -357,4 +357,61 @@ test("canned responses: the team's, made by keyboard with a preview; an agent's 
     await p.context().close();
     await benHost.stop();
   }
+});
+
+test('routing rules: the try-it box explains, a rule made by keyboard sends the next post to a department, a version restored takes it back', async () => {
+  await openScreen(page, 'Routing rules');
+  const rules = page.getByRole('listbox', { name: 'Routing rules' });
+  await expect(rules).toBeFocused();
+  await expect(rules.getByRole('option', { name: /^Stores and branches to Store operations: / })).toBeVisible();
+  const marker = `zq${Date.now().toString(36)}`;
+  const post = `Just saying hi about the ${marker} programme`;
+
+  // the try-it box: no rule matches such a post yet
+  await page.keyboard.press('t');
+  const tryIt = page.getByRole('region', { name: 'Try it', exact: true });
+  await expect(tryIt.getByLabel('Post')).toBeFocused();
+  await page.keyboard.type(post);
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(tryIt.getByRole('status', { name: 'Try it result' })).toContainText('No rule matches: it goes to Care');
+
+  // a new rule, tried before it is saved
+  await rules.focus();
+  await page.keyboard.press('n');
+  const dialog = page.getByRole('dialog', { name: 'New routing rule' });
+  await expect(dialog.getByLabel('Name')).toBeFocused();
+  await page.keyboard.type(`Programme ${marker} to Loyalty`);
+  await dialog.getByLabel('Condition 1: values').focus();
+  await page.keyboard.type(marker);
+  await dialog.getByLabel('Destination 1: team or department').selectOption({ label: 'Loyalty (department)' });
+  const tryRule = dialog.getByRole('region', { name: 'Try this rule' });
+  await tryRule.getByLabel('Post').focus();
+  await page.keyboard.type(post);
+  await tryRule.getByRole('button', { name: /^Try/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(tryRule.getByRole('status', { name: 'Try this rule result' })).toContainText(`Rule Programme ${marker} to Loyalty matches: it goes to Loyalty as an insight`);
+  await shoot(page, 'rules-edit');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(dialog).toBeHidden();
+  const config = async () => (await admin('GET', '/v1/routing/config')).config as { rules: Array<{ name: string; targets: Array<{ queue_id: string }> }> };
+  await expect.poll(async () => (await config()).rules.find((r) => r.name === `Programme ${marker} to Loyalty`)?.targets).toEqual([expect.objectContaining({ queue_id: 'q-team-loyalty' })]);
+  await shoot(page, 'rules');
+
+  // the next post saying so goes to Loyalty as an insight
+  const { conversation_id } = await ingestPost(post, `fan_${marker}`);
+  await expect.poll(async () => ((await admin('GET', '/v1/routing/insights')).insights as Array<{ conversation_id: string; department_id: string }>)
+    .find((i) => i.conversation_id === conversation_id)?.department_id).toBe('team-loyalty');
+
+  // versions: the one before is restored, and the rule is gone
+  await rules.focus();
+  await page.keyboard.press('v');
+  const versions = page.getByRole('dialog', { name: 'Rule versions' });
+  const list = versions.getByRole('listbox', { name: 'Versions' });
+  await expect(list).toBeFocused();
+  await page.keyboard.press('j');
+  await page.keyboard.press('Space');
+  await expect(list.getByRole('option', { selected: true })).toContainText('chosen');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(versions).toBeHidden();
+  await expect.poll(async () => (await config()).rules.some((r) => r.name === `Programme ${marker} to Loyalty`)).toBe(false);
 });

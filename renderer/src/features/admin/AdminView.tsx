@@ -10,10 +10,11 @@ import { People } from './People';
 import { screensFor } from './screens';
 import { Sla } from './Sla';
 import { Canned } from './Canned';
+import { Rules } from './Rules';
 import { Teams } from './Teams';
 import './admin.css';
 
-const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { teams: Teams, people: People, sla: Sla, canned: Canned };
+const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { teams: Teams, people: People, rules: Rules, sla: Sla, canned: Canned };
 
 export function AdminView() {
   const role = useSession().data?.agent?.role;
