@@ -285,3 +285,39 @@ describe('routing rules: the try-it box', () => {
     expect((await api(agentA, 'POST', '/v1/routing/rules/try', { text: 'refund', channel: 'x' })).status).toBe(403);
   });
 });
+
+describe("a customer's data", () => {
+  it('exports everything held about a customer, and erases them from the hub and from what desktops sync, keeping the conversations counted', async () => {
+    const handle = `gdpr_${Date.now().toString(36)}`;
+    const c = await conversation(hub.log, w, { handle });
+    const found = await api(admin, 'GET', `/v1/admin/customers?q=${handle}`);
+    expect(found.json.customers).toEqual([expect.objectContaining({ id: c.customer_id, handles: [`x:${handle}`], conversations: 1 })]);
+    const exported = await api(admin, 'GET', `/v1/admin/customers/${c.customer_id}/export`);
+    expect(exported.json.identities).toEqual([expect.objectContaining({ channel: 'x', handle })]);
+    expect(exported.json.conversations[0].messages[0].text).toBe(`hello from ${handle}`);
+    const inChanges = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM changes WHERE data::text LIKE $1`, [`%${handle}%`]))[0].n;
+    expect(await inChanges()).toBeGreaterThan(0);
+
+    // refused: a supervisor, and a request that does not say "erase"
+    expect((await api(boss, 'POST', `/v1/admin/customers/${c.customer_id}/erase`, { confirm: 'erase' })).status).toBe(403);
+    expect((await api(admin, 'POST', `/v1/admin/customers/${c.customer_id}/erase`, {})).status).toBe(400);
+    expect((await api(admin, 'GET', `/v1/admin/customers/${c.customer_id}/export`)).json.identities).toHaveLength(1);
+
+    const erased = await api(admin, 'POST', `/v1/admin/customers/${c.customer_id}/erase`, { confirm: 'erase' });
+    expect(erased.json).toEqual({ ok: true, conversations: 1, messages: 1 });
+    const after = (await api(admin, 'GET', `/v1/admin/customers/${c.customer_id}/export`)).json;
+    expect(after.customer.name).toBe('Erased customer');
+    expect(after.identities).toEqual([]);
+    expect(after.conversations).toHaveLength(1);
+    expect(after.conversations[0].messages[0].text).toBe('[erased]');
+    // nowhere on the hub any more, not in the log desktops sync from; an agent's sync carries the erasure
+    const left = await db.query<{ entity: string; data: unknown }>(`SELECT entity, data FROM changes WHERE data::text LIKE $1`, [`%${handle}%`]);
+    expect(left, JSON.stringify(left)).toEqual([]);
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE text LIKE $1`, [`%${handle}%`]))[0].n).toBe(0);
+    const synced = await api(agentA, 'GET', '/v1/sync/changes?since=0&limit=1000');
+    expect(synced.status).toBe(200);
+    expect(synced.text).toContain('[erased]');
+    expect(synced.text).not.toContain(handle);
+    expect((await api(admin, 'GET', `/v1/admin/customers?q=${handle}`)).json.customers).toEqual([]);
+  });
+});

@@ -16,6 +16,7 @@ import type { ChangeLog, Writer } from '../sync/changelog';
 import type { AgentContext } from '../sync/scope';
 import { acceptInvite, createPerson, getAgent, listAgents, resetAccess, updatePerson, type PresenceSource } from './people';
 import { agentSettings, cannedUsed, createCanned, deleteCanned, listCanned, saveAgentSetting, updateCanned } from './canned';
+import { eraseCustomer, exportCustomer, findCustomers } from './customers';
 import { createTeam, getTeam, listTeams, renameTeam, setArchived } from './teams';
 
 /** One audit entry (hub/accounts keeps the log). */
@@ -138,6 +139,21 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     deps.afterSessionsEnded?.(params.id);
     await audit(req, a, 'agent.access_reset', { type: 'agent', id: params.id }, { access: body.kind });
     return { agent: await getAgent(db, a.workspace_id, params.id, presence), invite };
+  });
+
+  // ---- a customer's data (admins): find, export, erase
+  serve(app, 'adminCustomers', async (req, { query }) => ({ customers: await findCustomers(db, atLeast(req, 'admin', "A customer's data").workspace_id, query.q) }));
+  serve(app, 'adminExportCustomer', async (req, { params }) => {
+    const a = atLeast(req, 'admin', "Exporting a customer's data");
+    const data = await exportCustomer(db, a.workspace_id, params.id);
+    await audit(req, a, 'customer.exported', { type: 'customer', id: params.id });
+    return data;
+  });
+  serve(app, 'adminEraseCustomer', async (req, { params }) => {
+    const a = atLeast(req, 'admin', 'Erasing a customer');
+    const counts = await eraseCustomer(log, a.workspace_id, params.id);
+    await audit(req, a, 'customer.erased', { type: 'customer', id: params.id }, counts);
+    return { ok: true as const, ...counts };
   });
 
   // ---- canned responses (the team's and the caller's own) and the caller's own settings

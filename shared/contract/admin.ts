@@ -223,6 +223,18 @@ export const RuleMovesSchema = z.object({ rules_version: z.number().int(), moves
 export const ApplyRulesSchema = z.object({ rules_version: z.number().int() }).strict();
 export const AppliedRulesSchema = z.object({ rules_version: z.number().int(), moved: z.array(z.unknown()), skipped: z.array(z.unknown()) });
 
+// ---- a customer's data: find, export, erase ------------------------------------------------------
+
+export const CustomerMatchSchema = z.object({ id: z.string(), name: z.string(), handles: z.array(z.string()), conversations: z.number().int(), last_at: z.string().nullable() });
+export type CustomerMatch = z.infer<typeof CustomerMatchSchema>;
+export const CustomerSearchSchema = z.object({ q: z.string().trim().min(1, 'type a name, a handle or an id').max(200) });
+export const CustomerMatchesSchema = z.object({ customers: z.array(CustomerMatchSchema) });
+/** everything held about one customer (profile, identities, conversations with messages, notes and survey answers, analysis) */
+export const CustomerExportSchema = z.object({ exported_at: z.string(), customer: z.record(z.string(), z.unknown()), identities: z.array(z.unknown()), conversations: z.array(z.record(z.string(), z.unknown())) });
+/** an erasure cannot be undone: the request says so in words */
+export const EraseCustomerSchema = z.object({ confirm: z.literal('erase', { error: 'send { "confirm": "erase" }: an erasure cannot be undone' }) }).strict();
+export const ErasedSchema = z.object({ ok: z.literal(true), conversations: z.number().int(), messages: z.number().int() });
+
 // ---- canned responses and an agent's own settings ----------------------------------------------
 
 /** A canned response as the hub keeps it: the team's (supervisors and admins change those) or the caller's own. */
@@ -285,6 +297,10 @@ export const ADMIN_ROUTES = {
   routingConfig: { method: 'GET', path: '/v1/routing/config', response: RoutingConfigResponseSchema },
   saveRoutingConfig: { method: 'PUT', path: '/v1/routing/config', body: RoutingConfigViewSchema, response: RoutingConfigResponseSchema },
   slaPreview: { method: 'POST', path: '/v1/routing/sla/preview', body: SlaPreviewRequestSchema, response: SlaPreviewSchema },
+
+  adminCustomers: { method: 'GET', path: '/v1/admin/customers', query: CustomerSearchSchema, response: CustomerMatchesSchema },
+  adminExportCustomer: { method: 'GET', path: '/v1/admin/customers/:id/export', params: IdParams, response: CustomerExportSchema },
+  adminEraseCustomer: { method: 'POST', path: '/v1/admin/customers/:id/erase', params: IdParams, body: EraseCustomerSchema, response: ErasedSchema },
 
   canned: { method: 'GET', path: '/v1/canned', response: CannedListSchema },
   createCanned: { method: 'POST', path: '/v1/canned', body: CreateCannedSchema, response: CannedOneSchema },
