@@ -415,3 +415,42 @@ test('routing rules: the try-it box explains, a rule made by keyboard sends the 
   await expect(versions).toBeHidden();
   await expect.poll(async () => (await config()).rules.some((r) => r.name === `Programme ${marker} to Loyalty`)).toBe(false);
 });
+
+test("a customer's data: found by handle, exported as JSON, erased from the hub by keyboard with the conversation still counted", async () => {
+  const handle = `gdpr_${Date.now().toString(36)}`;
+  const { conversation_id } = await ingestPost(`Hi, this is ${handle}, my card ends in 4242`, handle);
+  await openScreen(page, "A customer's data");
+  const find = page.getByLabel('Find a customer (name, handle or id; Enter)');
+  await expect(find).toBeFocused();
+  await page.keyboard.type(handle);
+  await page.keyboard.press('Enter');
+  const list = page.getByRole('listbox', { name: 'Customers' });
+  await expect(list).toBeFocused();
+  await expect(list.getByRole('option', { name: new RegExp(`x:${handle}, 1 conversation`) })).toBeVisible();
+  await shoot(page, 'customer');
+
+  const downloading = page.waitForEvent('download');
+  await page.keyboard.press('e');
+  const file = await downloading;
+  const exported = JSON.parse(await (await file.createReadStream()).toArray().then((parts) => Buffer.concat(parts).toString('utf8')));
+  expect(exported.identities).toEqual([expect.objectContaining({ channel: 'x', handle })]);
+  expect(exported.conversations.map((c: { id: string }) => c.id)).toEqual([conversation_id]);
+  expect(exported.conversations[0].messages[0].text).toContain(handle);
+
+  await page.keyboard.press('Delete');
+  const dialog = page.getByRole('dialog', { name: /^Erase / });
+  await expect(dialog.getByLabel('Type "erase" to confirm')).toBeFocused();
+  await page.keyboard.press('Enter'); // nothing typed: nothing happens
+  await expect(dialog).toBeVisible();
+  await page.keyboard.type('erase');
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  const customerId = exported.customer.id as string;
+  await expect.poll(async () => (await admin('GET', `/v1/admin/customers/${customerId}/export`)).identities).toEqual([]);
+  const after = await admin('GET', `/v1/admin/customers/${customerId}/export`);
+  expect(after.customer.name).toBe('Erased customer');
+  expect(after.conversations).toHaveLength(1);
+  expect(JSON.stringify(after)).not.toContain(handle);
+  // the screen reads again: nobody answers to that handle any more
+  await expect(list).toContainText(`Nobody matches "${handle}"`);
+});

@@ -12,6 +12,7 @@ export const ADMIN_SCREENS: ScreenDef[] = [
   { id: 'people', label: 'People', roles: ['supervisor', 'admin'] },
   { id: 'rules', label: 'Routing rules', roles: ['supervisor', 'admin'] },
   { id: 'sla', label: 'SLA and business hours', roles: ['supervisor', 'admin'] },
+  { id: 'customer', label: "A customer's data", roles: ['admin'] },
   { id: 'canned', label: 'Canned responses', roles: ['agent', 'supervisor', 'admin'] },
 ];
 
