@@ -8,6 +8,7 @@ import { startHub } from './hub';
 
 /** Subcommands: name → module exporting `run(argv: string[]): Promise<number>` (exit code). */
 export const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  init: () => import('./commands/init'),
   import: () => import('./commands/import'),
   report: () => import('./metrics/cli'),
 };
@@ -31,6 +32,7 @@ async function serve(argv: string[]): Promise<void> {
   if (values.help) {
     console.log('usage: npm run hub -- [--port 4100] [--host 127.0.0.1] [--data-dir .tend/hub] [--demo] [--replay-interval 20]\n' +
       '         [--no-routing] [--no-analysis] [--no-surveys]\n' +
+      '       npm run hub -- init --workspace <name> --email <admin> --name <admin name> [--time-zone <zone>]   (first run)\n' +
       '       npm run hub -- import <file> …   |   npm run hub -- report --from <date> --to <date> …\n' +
       'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite data dir.\n' +
       'Channels: TEND_X_CONSUMER_SECRET, TEND_META_APP_SECRET, TEND_FEEDS… (hub/connectors/README.md); TEND_WORKSPACE names the workspace they feed.');

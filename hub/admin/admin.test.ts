@@ -321,3 +321,29 @@ describe("a customer's data", () => {
     expect((await api(admin, 'GET', `/v1/admin/customers?q=${handle}`)).json.customers).toEqual([]);
   });
 });
+
+describe('first run', () => {
+  it('an empty hub is set up once from the app: the workspace with its destinations and its first admin; then the checklist', async () => {
+    const fresh = await openTestDb('admin-first-run');
+    const h = await startHub({ database: fresh, routing: false, outbound: { dispatcher: false }, channels: false });
+    try {
+      expect((await call(h.url, 'GET', '/v1/setup')).json).toEqual({ needed: true });
+      const body = { workspace_name: 'Acme care', time_zone: 'Europe/Warsaw', name: 'Ana K', email: 'Ana@Acme.test', password: 'first-admin-pass' };
+      expect((await call(h.url, 'POST', '/v1/setup', { body: { ...body, time_zone: 'Mars/Olympus' } })).status).toBe(400);
+      expect((await call(h.url, 'POST', '/v1/setup', { body: { ...body, password: 'short' } })).status).toBe(400);
+      expect((await call(h.url, 'GET', '/v1/setup')).json).toEqual({ needed: true });
+      expect((await call(h.url, 'POST', '/v1/setup', { body })).json).toEqual({ ok: true, email: 'ana@acme.test' });
+      expect((await call(h.url, 'GET', '/v1/setup')).json).toEqual({ needed: false });
+      // once only: nobody takes a hub over through it
+      expect((await call(h.url, 'POST', '/v1/setup', { body: { ...body, email: 'mallory@evil.test' } })).json.error.code).toBe('already_set_up');
+      const tok = await login(h.url, 'ana@acme.test', 'first-admin-pass');
+      const teams = (await call(h.url, 'GET', '/v1/admin/teams', { token: tok })).json.teams.map((t: { name: string }) => t.name);
+      expect(teams).toEqual(expect.arrayContaining(['Support', 'Product quality', 'Store operations', 'Product management', 'Loyalty']));
+      const items = (await call(h.url, 'GET', '/v1/admin/checklist', { token: tok })).json.items;
+      expect(items.map((i: { id: string; done: boolean }) => [i.id, i.done])).toEqual([['channel', false], ['people', false], ['hours', false], ['rules', false]]);
+    } finally {
+      await h.close();
+      await fresh.close();
+    }
+  });
+});

@@ -17,6 +17,8 @@ import type { AgentContext } from '../sync/scope';
 import { acceptInvite, createPerson, getAgent, listAgents, resetAccess, updatePerson, type PresenceSource } from './people';
 import { agentSettings, cannedUsed, createCanned, deleteCanned, listCanned, saveAgentSetting, updateCanned } from './canned';
 import { eraseCustomer, exportCustomer, findCustomers } from './customers';
+import { checklist } from './checklist';
+import { firstRun, setupNeeded } from './setup';
 import { createTeam, getTeam, listTeams, renameTeam, setArchived } from './teams';
 
 /** One audit entry (hub/accounts keeps the log). */
@@ -140,6 +142,15 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     await audit(req, a, 'agent.access_reset', { type: 'agent', id: params.id }, { access: body.kind });
     return { agent: await getAgent(db, a.workspace_id, params.id, presence), invite };
   });
+
+  // ---- first run (public while nobody is on the hub) and the admin's checklist
+  serve(app, 'setupStatus', async () => ({ needed: await setupNeeded(db) }));
+  serve(app, 'setup', async (req, { body }) => {
+    const done = await firstRun(log, body);
+    await deps.audit({ workspace_id: done.workspace_id, actor_id: done.agent_id, actor_name: body.email, action: 'workspace.created', target_type: 'workspace', target_id: done.workspace_id, ip: req.ip ?? null, details: { name: body.workspace_name, time_zone: body.time_zone } });
+    return { ok: true as const, email: body.email };
+  });
+  serve(app, 'adminChecklist', async (req) => ({ items: await checklist(db, atLeast(req, 'admin', 'The checklist').workspace_id) }));
 
   // ---- a customer's data (admins): find, export, erase
   serve(app, 'adminCustomers', async (req, { query }) => ({ customers: await findCustomers(db, atLeast(req, 'admin', "A customer's data").workspace_id, query.q) }));

@@ -158,6 +158,8 @@ export class LocalDesktopService implements DesktopService {
     'session.logout': () => { this.pendingPassword = null; return this.logout(); },
     'session.changePassword': (r) => this.changePassword(r.current_password, r.new_password),
     'session.acceptInvite': (r) => this.acceptInvite(r.link, r.password),
+    'session.setupNeeded': (r) => this.setupNeeded(r.hub_url),
+    'session.setup': (r) => this.setup(r),
     'admin.call': (r) => this.online.admin(r.route, r) as Promise<Record<string, unknown>>,
     'inbox.list': (r) => inboxList(this.db, r),
     'inbox.counts': () => inboxCounts(this.db),
@@ -344,6 +346,34 @@ export class LocalDesktopService implements DesktopService {
     if (!pending) return this.status();
     this.pendingPassword = null;
     return this.establish(pending.url, pending.login, pending.me);
+  }
+
+  /** Whether the hub at this address has nobody on it yet (first run). A hub without the endpoint is not new. */
+  private async setupNeeded(hubUrl: string): Promise<{ needed: boolean }> {
+    checkHubUrl(hubUrl, this.options.allowInsecureHub);
+    const route = ADMIN_ROUTES.setupStatus;
+    try {
+      return await new HubClient(hubUrl, null, 5_000).call(route, {});
+    } catch (err) {
+      if (err instanceof HubRequestError && err.status === 404) return { needed: false };
+      throw hubError(err);
+    }
+  }
+
+  /** First run: the hub creates the workspace and its first admin (checked there), then they are signed in. */
+  private async setup(r: { hub_url: string; workspace_name: string; time_zone: string; name: string; email: string; password: string }): Promise<SessionStatus> {
+    checkHubUrl(r.hub_url, this.options.allowInsecureHub);
+    const route = ADMIN_ROUTES.setup;
+    const { hub_url, ...body } = r;
+    const check = route.body.safeParse(body);
+    if (!check.success) throw new CoreError('invalid', check.error.issues.map((i) => i.message).join('; '));
+    let email: string;
+    try {
+      ({ email } = await new HubClient(hub_url).call(route, { body: check.data }));
+    } catch (err) {
+      throw hubError(err);
+    }
+    return this.login(hub_url, email, r.password);
   }
 
   /** A one-time sign-up link: the person's chosen password is set on the hub, then they are signed in with it. */

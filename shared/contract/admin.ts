@@ -25,6 +25,7 @@ export interface AdminRoute {
 }
 
 const Id = z.string().min(1).max(200);
+const NEW_PASSWORD_MIN_ = 8;
 const IdParams = z.object({ id: Id });
 const Name = z.string().trim().min(1, 'give a name').max(200);
 
@@ -235,6 +236,22 @@ export const CustomerExportSchema = z.object({ exported_at: z.string(), customer
 export const EraseCustomerSchema = z.object({ confirm: z.literal('erase', { error: 'send { "confirm": "erase" }: an erasure cannot be undone' }) }).strict();
 export const ErasedSchema = z.object({ ok: z.literal(true), conversations: z.number().int(), messages: z.number().int() });
 
+// ---- first run and the admin's checklist -----------------------------------------------------------
+
+export const SetupStatusSchema = z.object({ needed: z.boolean() });
+export const FirstRunSchema = z.object({
+  workspace_name: Name,
+  time_zone: z.string().trim().min(1, 'choose a time zone').max(100),
+  name: Name,
+  email: z.string().trim().toLowerCase().email('give an e-mail address').max(320),
+  password: z.string().min(NEW_PASSWORD_MIN_, `a password has at least ${NEW_PASSWORD_MIN_} characters`).max(200),
+}).strict();
+export const FirstRunDoneSchema = z.object({ ok: z.literal(true), email: z.string() });
+export const ChecklistSchema = z.object({
+  items: z.array(z.object({ id: z.enum(['channel', 'people', 'hours', 'rules']), label: z.string(), done: z.boolean(), detail: z.string() })),
+});
+export type Checklist = z.infer<typeof ChecklistSchema>;
+
 // ---- canned responses and an agent's own settings ----------------------------------------------
 
 /** A canned response as the hub keeps it: the team's (supervisors and admins change those) or the caller's own. */
@@ -301,6 +318,10 @@ export const ADMIN_ROUTES = {
   adminCustomers: { method: 'GET', path: '/v1/admin/customers', query: CustomerSearchSchema, response: CustomerMatchesSchema },
   adminExportCustomer: { method: 'GET', path: '/v1/admin/customers/:id/export', params: IdParams, response: CustomerExportSchema },
   adminEraseCustomer: { method: 'POST', path: '/v1/admin/customers/:id/erase', params: IdParams, body: EraseCustomerSchema, response: ErasedSchema },
+
+  setupStatus: { method: 'GET', path: '/v1/setup', response: SetupStatusSchema, public: true },
+  setup: { method: 'POST', path: '/v1/setup', body: FirstRunSchema, response: FirstRunDoneSchema, public: true },
+  adminChecklist: { method: 'GET', path: '/v1/admin/checklist', response: ChecklistSchema },
 
   canned: { method: 'GET', path: '/v1/canned', response: CannedListSchema },
   createCanned: { method: 'POST', path: '/v1/canned', body: CreateCannedSchema, response: CannedOneSchema },

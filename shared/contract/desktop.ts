@@ -119,6 +119,16 @@ export const DesktopRequests = {
     req: z.object({ current_password: z.string().min(1).max(1024), new_password: z.string().min(1).max(200) }),
     res: SessionStatusSchema,
   },
+  /** whether the hub at this address is new (nobody on it): the sign-in screen then offers to set it up */
+  'session.setupNeeded': { req: z.object({ hub_url: z.string().trim().min(1).max(2000) }), res: z.object({ needed: z.boolean() }) },
+  /** first run: the workspace and its first admin on a new hub, then signed in as that admin */
+  'session.setup': {
+    req: z.object({
+      hub_url: z.string().trim().min(1).max(2000), workspace_name: z.string().max(200), time_zone: z.string().max(100),
+      name: z.string().max(200), email: z.string().max(320), password: z.string().max(200),
+    }),
+    res: SessionStatusSchema,
+  },
   /** a one-time sign-up link (`<hub>/join#<token>`) and the password the person chooses; signs them in */
   'session.acceptInvite': {
     req: z.object({ link: z.string().trim().min(1).max(2000), password: z.string().min(1).max(200) }),
