@@ -107,6 +107,10 @@ describe('correct_label', () => {
     expect(after.reason).toContain('intent warranty_claim: corrected by Agent A');
     expect(after.reason).toContain('priority urgent: corrected by Agent A');
     expect(after.reason).toMatch(/sentiment positive: corrected by Agent A$/);
+    // "other" is an intent an agent may choose when none fits (issue 13, item 6)
+    const o = await mutate(tokA, [{ type: 'correct_label', args: { conversation_id: conv.id, task: 'intent', label: 'other' } }]);
+    expect(o.json.results[0].ok).toBe(true);
+    expect((await convRow(conv.id)).analysis).toMatchObject({ intent: 'other', reason: expect.stringMatching(/intent other: corrected by Agent A$/) });
   });
 
   it('refuses bad labels as a batch (nothing written) and corrections outside the agent scope', async () => {

@@ -149,4 +149,29 @@ describe('routing service on the hub', () => {
     expect(confirmed.json.decision).toBe('send');
     s.ws.close();
   });
+
+  it('a breach escalation that raises the priority says so in the reason, after the analysis\' own words (issue 13, item 6)', async () => {
+    const sup = await login(url, w.emails.supervisor);
+    const config = (await call(url, 'GET', '/v1/routing/config', { token: sup })).json.config;
+    const put = await call(url, 'PUT', '/v1/routing/config', { token: sup, body: {
+      ...config,
+      sla_policies: [{ id: 'fast-low', priorities: ['low'], first_response_seconds: 1, on_breach: [{ type: 'raise_priority' }] }, ...config.sla_policies.filter((p: { id: string }) => p.id !== 'fast-low')],
+    } });
+    expect(put.status).toBe(200);
+    const analyzed = new HubIngestor(log, {
+      workspaceId: w.ws, defaultTeamId: w.teamA, route: routing.routePost,
+      analyzePost: () => ({ priority: 'low', reason: 'says thanks → low priority' }),
+    });
+    const s = await stream(sup);
+    const got = await analyzed.ingest(post({ handle: 'patient_pat', text: 'thanks, whenever you can' }));
+    const conv = async () => (await db.query<{ priority: string; analysis: { reason?: string } }>('SELECT priority, analysis FROM conversations WHERE id = $1', [got.conversation_id]))[0];
+    expect((await conv()).priority).toBe('low');
+    // the routing tick breaches the 1-second target (supervisors hear of it) and raises the priority
+    await s.next((m) => m.type === 'sla' && m.event === 'breach' && m.conversation_id === got.conversation_id);
+    s.ws.close();
+    await routing.settled();
+    const after = await conv();
+    expect(after.priority).toBe('normal');
+    expect(after.analysis.reason).toBe('says thanks → low priority; priority raised to normal: first response SLA breached');
+  });
 });

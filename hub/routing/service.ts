@@ -81,6 +81,8 @@ export class RoutingService {
   readonly onError: (err: unknown) => void;
   // pending database work, flushed in one change-log write
   private patches = new Map<string, Record<string, unknown>>();
+  /** words added to a conversation's analysis reason (an escalation that raised its priority) */
+  private reasonAdds = new Map<string, string[]>();
   private eventRows: Array<Record<string, unknown>> = [];
   private presenceRows = new Map<string, { workspace_id: string; activity_id: string; at: number }>();
   private insightRows: Array<Record<string, unknown>> = [];
@@ -172,7 +174,7 @@ export class RoutingService {
 
   private dropState(): void {
     this.workspaces.clear(); this.ready.clear(); this.convWorkspace.clear(); this.ownIds.clear();
-    this.patches = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = []; this.pauseRows = new Map();
+    this.patches = new Map(); this.reasonAdds = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = []; this.pauseRows = new Map();
     this.stateRows = new Map();
   }
 
@@ -664,7 +666,18 @@ export class RoutingService {
         break;
       }
       case 'conversation.requeued': convId = e.conversation_id; agentId = e.from_agent_id; patch(convId, { assignee_id: null }); break;
-      case 'conversation.priority_changed': convId = e.conversation_id; patch(convId, { priority: e.priority }); break;
+      case 'conversation.priority_changed': {
+        convId = e.conversation_id;
+        patch(convId, { priority: e.priority });
+        // an SLA escalation raised it: the reason says so, or the header's priority contradicts the analysis' reason
+        const breached = /^sla (\w+) breached$/.exec(e.reason);
+        if (breached) {
+          const adds = this.reasonAdds.get(convId) ?? [];
+          adds.push(`priority raised to ${e.priority}: ${breached[1].replace('_', ' ')} SLA breached`);
+          this.reasonAdds.set(convId, adds);
+        }
+        break;
+      }
       case 'sla.due_changed': convId = e.conversation_id; patch(convId, { first_response_due_at: iso(e.dues.first_response_due), next_response_due_at: iso(e.dues.next_response_due), resolution_due_at: iso(e.dues.resolution_due) }); break;
       case 'sla.pause_changed': convId = e.conversation_id; this.pauseRows.set(convId, { paused_since: e.paused_since, pauses: e.pauses }); break;
       case 'presence.changed':
@@ -754,7 +767,7 @@ export class RoutingService {
 
   async flush(): Promise<void> {
     if (this.flushing) await this.flushing;
-    if (this.patches.size || this.eventRows.length || this.presenceRows.size || this.insightRows.length || this.flagRows.length || this.pauseRows.size || this.stateRows.size) {
+    if (this.patches.size || this.reasonAdds.size || this.eventRows.length || this.presenceRows.size || this.insightRows.length || this.flagRows.length || this.pauseRows.size || this.stateRows.size) {
       this.scheduleFlush();
       await this.flushing;
     }
@@ -763,29 +776,31 @@ export class RoutingService {
   private async flushLoop(): Promise<void> {
     do {
       this.flushAgain = false;
-      const patches = this.patches, events = this.eventRows, presence = this.presenceRows, insights = this.insightRows, flags = this.flagRows, pauses = this.pauseRows;
+      const patches = this.patches, reasonAdds = this.reasonAdds, events = this.eventRows, presence = this.presenceRows, insights = this.insightRows, flags = this.flagRows, pauses = this.pauseRows;
       const states = this.stateRows;
-      this.patches = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = []; this.pauseRows = new Map();
+      this.patches = new Map(); this.reasonAdds = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = []; this.pauseRows = new Map();
       this.stateRows = new Map();
-      if (!patches.size && !events.length && !presence.size && !insights.length && !flags.length && !pauses.size && !states.size) break;
+      if (!patches.size && !reasonAdds.size && !events.length && !presence.size && !insights.length && !flags.length && !pauses.size && !states.size) break;
       try {
         await this.log.write(async (w) => {
           this.own.add(w.changes);
           // shared: our own rows are skipped when the log is read (added before commit, so never read before)
           const ownIds = () => { if (this.isShared) for (const c of w.changes) this.ownIds.add(c.sync_id); };
-          if (patches.size) {
+          if (patches.size || reasonAdds.size) {
             // only what differs from the row is written: most patches repeat what the ingest hook already stored
-            const rows = await w.query<{ id: string; assignee_id: string | null } & Record<string, unknown>>(
-              `SELECT id, team_id, assignee_id, priority, first_response_due_at, next_response_due_at, resolution_due_at
-                 FROM conversations WHERE id = ANY($1)`, [[...patches.keys()]]);
+            const rows = await w.query<{ id: string; assignee_id: string | null; analysis: Record<string, unknown> | null } & Record<string, unknown>>(
+              `SELECT id, team_id, assignee_id, priority, first_response_due_at, next_response_due_at, resolution_due_at, analysis
+                 FROM conversations WHERE id = ANY($1)`, [[...new Set([...patches.keys(), ...reasonAdds.keys()])]]);
             const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? new Date(v).toISOString() : v ?? null);
             for (const row of rows) {
-              const p = { ...patches.get(row.id)! };
+              const p: Record<string, unknown> = { ...(patches.get(row.id) ?? {}) };
+              const adds = reasonAdds.get(row.id);
+              if (adds) p.analysis = withReasonAdded(row.analysis ?? {}, adds);
               const known = this.ready.get(this.convWorkspace.get(row.id) ?? '')?.known.get(row.id);
               // someone else (a mutation, an import) changed the assignment after routing last saw it: theirs
               // stands, and routing hears of it from the change log
               if (known && known.assignee !== row.assignee_id) { delete p.assignee_id; delete p.team_id; }
-              const changed = Object.fromEntries(Object.entries(p).filter(([k, v]) => !(k in row) || norm(row[k]) !== norm(v)));
+              const changed = Object.fromEntries(Object.entries(p).filter(([k, v]) => !(k in row) || k === 'analysis' || norm(row[k]) !== norm(v)));
               if (Object.keys(changed).length) await w.update('conversation', row.id, { ...changed, updated_at: new Date(this.now()).toISOString() });
               if (known && 'assignee_id' in changed) known.assignee = changed.assignee_id as string | null;
             }
@@ -937,4 +952,10 @@ function insightOf(r: InsightRow): Insight {
     id: r.id, conversation_id: r.conversation_id, department_id: r.department_id, rule_id: r.rule_id ?? null,
     opened_at: ms(r.opened_at)!, status: r.status, closed_at: ms(r.closed_at), closed_by: r.closed_by ?? null, resolution: r.resolution ?? null,
   };
+}
+
+/** The analysis with words added to its reason (kept, never replaced: the reason tells the whole story). */
+export function withReasonAdded(analysis: Record<string, unknown>, adds: string[]): Record<string, unknown> {
+  const own = typeof analysis.reason === 'string' && analysis.reason ? [analysis.reason] : [];
+  return { ...analysis, reason: [...own, ...adds].join('; ') };
 }
