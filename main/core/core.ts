@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type {
-  DesktopEvent, DesktopEventName, DesktopRequestName, DesktopResponse, ParsedDesktopRequest, SessionStatus,
+  DesktopEvent, DesktopEventName, DesktopRequestName, DesktopResponse, ParsedDesktopRequest, SessionStatus, SignOutChoice, UnsentWork,
 } from '../../shared/contract/desktop';
 import type { MutationArgs, MutationType } from '../../shared/contract/hub-api';
 import { ADMIN_ROUTES, parseInviteLink } from '../../shared/contract/admin';
@@ -32,6 +32,7 @@ import { FileTokenStore, type TokenProtection } from './session-token';
 import { HandleTimeTracker, type HandleTimeOptions } from './handle-time';
 import { DesktopAssist } from './assist/assist';
 import { DEFAULT_CANNED } from '../../shared/text/canned';
+import { keepWork, KeptWorkStore, restoreWork, unsentWork } from './kept-work';
 
 export interface CoreOptions {
   dataDir: string;
@@ -46,6 +47,15 @@ export interface CoreOptions {
   allowInsecureHub?: boolean;
   /** handle-time measuring (clock, idle cutoff, longest span): handle-time.ts */
   handleTime?: HandleTimeOptions;
+}
+
+/** How long "send first" waits for the outbox to drain before it gives the choice back to the agent. */
+const SEND_BEFORE_SIGN_OUT_MS = 20_000;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function describeUnsent(u: UnsentWork): string {
+  const parts = [u.replies && plural(u.replies, 'reply', 'replies'), u.notes && plural(u.notes, 'note'), u.changes && plural(u.changes, 'change'), u.drafts && plural(u.drafts, 'draft')];
+  return parts.filter(Boolean).join(', ');
 }
 
 type Handler<N extends DesktopRequestName> = (request: ParsedDesktopRequest<N>) => DesktopResponse<N> | Promise<DesktopResponse<N>>;
@@ -69,6 +79,8 @@ export class LocalDesktopService implements DesktopService {
   readonly assist: DesktopAssist;
   /** the keymap and canned responses follow the person (hub), cached per agent */
   readonly agentSettings: AgentSettings;
+  /** work agents kept at sign-out, apart from the cache (kept-work.ts) */
+  readonly kept: KeptWorkStore;
   private readonly events = new EventEmitter();
   private closed = false;
   private closedDb = false;
@@ -79,6 +91,8 @@ export class LocalDesktopService implements DesktopService {
     this.db = openCache(options.dataDir, { nativeBinding: options.nativeBinding });
     this.applier = new SyncApplier(this.db, new FileTokenStore(options.dataDir, options.tokenProtection));
     this.applier.meta.moveTokenOutOfCache();
+    this.kept = new KeptWorkStore(options.dataDir, options.tokenProtection);
+    this.restoreKept(); // a sign-out cut short by a crash left the agent's work in both places: merge it back
     this.outbox = new Outbox(this.db);
     this.events.setMaxListeners(0);
     this.engine = new SyncEngine(this.applier, this.outbox, {
@@ -155,7 +169,8 @@ export class LocalDesktopService implements DesktopService {
   private readonly handlers: { [N in DesktopRequestName]: Handler<N> } = {
     'session.status': () => this.status(),
     'session.login': (r) => this.login(r.hub_url, r.email, r.password),
-    'session.logout': () => { this.pendingPassword = null; return this.logout(); },
+    'session.logout': (r) => { this.pendingPassword = null; return this.logout(r.unsent); },
+    'session.unsent': () => unsentWork(this.db),
     'session.changePassword': (r) => this.changePassword(r.current_password, r.new_password),
     'session.acceptInvite': (r) => this.acceptInvite(r.link, r.password),
     'session.setupNeeded': (r) => this.setupNeeded(r.hub_url),
@@ -395,12 +410,16 @@ export class LocalDesktopService implements DesktopService {
     await this.engine.stop();
     const m = this.applier.meta;
     const previous = m.get('agent');
-    const sameAgent = previous?.id === login.agent.id && (m.get('session')?.hub_url ?? m.get('hub_url')) === url;
+    const previousHub = m.get('session')?.hub_url ?? m.get('hub_url');
+    const sameAgent = previous?.id === login.agent.id && previousHub === url;
     if (!sameAgent && previous) {
-      // the previous agent's unsent handle-time spans go with their session (see logout)
-      if (this.outbox.all().some((o) => o.state !== 'acked' && o.type !== 'record_handle_time')) {
+      // Another agent (or hub) on this desktop: whatever the previous one left unsent (their session
+      // ended without a sign-out) is kept for them, apart, before the cache is wiped for this one.
+      try {
+        if (previousHub) keepWork(this.db, this.kept, previousHub, previous.id);
+      } catch (err) {
         this.engine.start();
-        throw new CoreError('outbox_not_empty', `${previous.name}'s unsent changes are still in this desktop's outbox; log in as ${previous.email} to send them first`);
+        throw new CoreError('keep_failed', `${previous.name}'s unsent work could not be kept for them (${(err as Error).message}); nothing was changed`);
       }
       this.wipe();
     }
@@ -412,25 +431,58 @@ export class LocalDesktopService implements DesktopService {
       m.set('agents', me.agents);
       if (!sameAgent) m.set('needs_bootstrap', true);
     })();
+    const restored = this.restoreKept();
     // the person's own keymap from the hub (their changes made offline go up first)
     await this.agentSettings.signedIn();
     this.engine.start();
     this.startLive();
     const status = this.status();
     this.emit('session.changed', status);
-    return status;
+    if (restored.outbox + restored.drafts > 0) this.emit('data.changed', { conversation_ids: [], inbox: true });
+    return { ...status, restored };
   }
 
-  private async logout(): Promise<{ ok: true }> {
-    // the running handle-time span is recorded and, when the hub is reachable, sent before the session ends;
-    // spans still unsent (offline) do not hold the sign-out and are dropped with the session's data
-    this.handleTime.flush();
-    if (this.engine.online && this.outbox.pendingCount() > 0) await this.engine.syncNow();
-    if (this.outbox.pendingChanges() > 0) {
-      throw new CoreError('outbox_not_empty', `${this.outbox.pendingChanges()} change(s) are not sent yet; go online and let them send before logging out`);
+  /** The signed-in agent's kept work back into the cache (kept-work.ts); a file that cannot be read stays where it is. */
+  private restoreKept(): { outbox: number; drafts: number } {
+    const session = this.applier.meta.get('session');
+    const agent = this.applier.meta.get('agent');
+    if (!session || !agent) return { outbox: 0, drafts: 0 };
+    try {
+      return restoreWork(this.db, this.kept, session.hub_url, agent.id);
+    } catch (err) {
+      this.options.sync?.log?.(`kept work: ${(err as Error).message}`);
+      return { outbox: 0, drafts: 0 };
     }
+  }
+
+  /**
+   * Sign-out never drops work silently: with unsent changes or drafts it needs the agent's choice
+   * (session.unsent says what there is). send: the outbox goes out first (refused, nothing changed,
+   * when it cannot); keep: kept apart for this agent's next sign-in here; discard: gone.
+   * What 'send' leaves (drafts, replies the hub gave back as drafts, changes stopped on an error) is kept.
+   */
+  private async logout(choice?: SignOutChoice): Promise<{ ok: true }> {
+    // the running handle-time span is recorded first: it goes out with 'send', is kept with 'keep'
+    // (and with no choice needed), and is dropped with 'discard'; it never asks by itself (unsentWork)
+    this.handleTime.flush();
+    const unsent = unsentWork(this.db, 0);
+    if (unsent.total > 0 && !choice) {
+      throw new CoreError('unsent_work', `${describeUnsent(unsent)} not sent yet: send them first, keep them for your next sign-in on this desktop, or discard them`);
+    }
+    if (choice === 'send' && this.outbox.pendingCount() > 0) await this.sendBeforeSignOut();
+    const agent = this.applier.meta.get('agent');
+    const hub = this.applier.meta.get('session')?.hub_url ?? this.applier.meta.get('hub_url');
     this.live.stop();
     await this.engine.stop();
+    if (choice !== 'discard' && agent && hub) {
+      try {
+        keepWork(this.db, this.kept, hub, agent.id);
+      } catch (err) {
+        this.engine.start();
+        this.startLive();
+        throw new CoreError('keep_failed', `your unsent work could not be kept (${(err as Error).message}); you are still signed in and nothing was lost`);
+      }
+    }
     this.applier.meta.set('session', null); // removes the token file
     this.wipe();
     this.emit('session.changed', this.status());
@@ -438,13 +490,31 @@ export class LocalDesktopService implements DesktopService {
     return { ok: true };
   }
 
+  /** Drains the outbox now; refused (CoreError 'offline') when something is still unsent after it. */
+  private async sendBeforeSignOut(): Promise<void> {
+    const timeout = new Promise<'timeout'>((resolve) => { setTimeout(() => resolve('timeout'), SEND_BEFORE_SIGN_OUT_MS).unref(); });
+    const outcome = await Promise.race([this.engine.syncNow().then(() => 'done' as const), timeout]);
+    const left = this.outbox.pendingCount();
+    if (left === 0) return;
+    const why = outcome === 'timeout' ? 'the hub did not answer in time' : this.engine.online ? (this.engine.lastError ?? 'the hub did not take them') : 'you are offline';
+    throw new CoreError('offline', `${left} change(s) could not be sent (${why}). Keep them for your next sign-in, or discard them.`);
+  }
+
   /** Everything tied to the agent; settings (keymap, preferences) stay with the desktop. */
   private wipe(): void {
+    // What the agent typed (drafts, queued replies and notes) is overwritten in the file, not only
+    // unlinked from it (secure_delete), and the WAL frames that held it are dropped: the next agent
+    // on this desktop cannot read it from the cache file either. Kept work is in kept/ (kept-work.ts).
+    const secureDelete = this.db.pragma('secure_delete', { simple: true });
     this.db.transaction(() => {
-      for (const t of ['meta', 'conversations', 'messages', 'notes', 'customers', 'customer_scope', 'drafts', 'outbox', 'read_marks']) {
+      this.db.pragma('secure_delete = ON');
+      for (const t of ['drafts', 'outbox']) this.db.prepare(`DELETE FROM ${t}`).run();
+      this.db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
+      for (const t of ['meta', 'conversations', 'messages', 'notes', 'customers', 'customer_scope', 'read_marks']) {
         this.db.prepare(`DELETE FROM ${t}`).run();
       }
     })();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   private sendReply(r: ParsedDesktopRequest<'reply.send'>): { message_id: string } {

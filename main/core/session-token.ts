@@ -76,7 +76,7 @@ export class FileTokenStore implements TokenStore {
       return body.token;
     }
     if (!this.key || body.alg !== 'aes-256-gcm') return null; // sealed by a key we do not have: sign in again
-    try { return open(this.key, body); } catch { return null; }
+    try { return openSealed(this.key, body); } catch { return null; }
   }
 }
 
@@ -89,14 +89,18 @@ export class MemoryTokenStore implements TokenStore {
   clear() { this.token = null; }
 }
 
-function seal(key: Buffer, token: string): Pick<TokenFile, 'alg' | 'iv' | 'tag' | 'data'> {
+/** Text sealed with AES-256-GCM under the shell's key (the token here; kept work in kept-work.ts). */
+export type Sealed = Required<Pick<TokenFile, 'alg' | 'iv' | 'tag' | 'data'>>;
+
+export function seal(key: Buffer, text: string): Sealed {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+  const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
   return { alg: 'aes-256-gcm', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
 }
 
-function open(key: Buffer, body: TokenFile): string {
+/** Throws when the key is not the one that sealed it (or the bytes were changed). */
+export function openSealed(key: Buffer, body: Pick<TokenFile, 'iv' | 'tag' | 'data'>): string {
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(body.iv ?? '', 'base64'));
   decipher.setAuthTag(Buffer.from(body.tag ?? '', 'base64'));
   return Buffer.concat([decipher.update(Buffer.from(body.data ?? '', 'base64')), decipher.final()]).toString('utf8');

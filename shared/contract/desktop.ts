@@ -54,6 +54,8 @@ export const SessionStatusSchema = z.object({
   token_storage: z.object({ encrypted: z.boolean(), detail: z.string() }).optional(),
   /** signed in with a temporary password: they choose their own (session.changePassword) before anything else */
   password_change: z.object({ email: z.string() }).nullable().optional(),
+  /** session.login only: work this agent kept at an earlier sign-out on this desktop, now back in the outbox and drafts */
+  restored: z.object({ outbox: z.number().int(), drafts: z.number().int() }).optional(),
 });
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
@@ -64,6 +66,35 @@ export const InboxCountsSchema = z.object({
 });
 
 const ok = z.object({ ok: z.literal(true) });
+
+/**
+ * What signing out would leave behind (session.unsent): changes not sent yet and drafts, with a few
+ * items to recognise them. The sign-out dialog asks what to do with them (SignOutChoice).
+ */
+export const UnsentWorkSchema = z.object({
+  replies: z.number().int(),
+  notes: z.number().int(),
+  /** status, assignment, tags, priority, label corrections */
+  changes: z.number().int(),
+  drafts: z.number().int(),
+  total: z.number().int(),
+  items: z.array(z.object({
+    conversation_id: z.string(),
+    kind: z.enum(['reply', 'note', 'change', 'draft']),
+    customer_name: z.string().nullable(),
+    text: z.string().nullable(),
+    /** stopped on an error the hub gave (outbox.retry sends it again) */
+    failed: z.boolean(),
+  })),
+});
+export type UnsentWork = z.infer<typeof UnsentWorkSchema>;
+/**
+ * send: send the outbox now and sign out when it is empty (refused offline; drafts, and replies the hub
+ * gives back as drafts, are kept); keep: keep everything for this agent's next sign-in on this desktop
+ * and hub; discard: throw it away.
+ */
+export const SignOutChoiceSchema = z.enum(['send', 'keep', 'discard']);
+export type SignOutChoice = z.infer<typeof SignOutChoiceSchema>;
 
 /**
  * An insight: a post routed to a department (product quality, store operations…) that needs no
@@ -113,7 +144,9 @@ export const DesktopRequests = {
     req: z.object({ hub_url: z.url(), email: z.string().min(1), password: z.string().min(1) }),
     res: SessionStatusSchema,
   },
-  'session.logout': { req: z.object({}), res: ok },
+  /** with unsent work and no `unsent` choice it is refused with 'unsent_work' (ask with session.unsent first) */
+  'session.logout': { req: z.object({ unsent: SignOutChoiceSchema.optional() }), res: ok },
+  'session.unsent': { req: z.object({}), res: UnsentWorkSchema },
   /** the caller's new password: finishes a sign-in with a temporary password, or changes it while signed in */
   'session.changePassword': {
     req: z.object({ current_password: z.string().min(1).max(1024), new_password: z.string().min(1).max(200) }),

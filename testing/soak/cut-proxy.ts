@@ -1,0 +1,56 @@
+/**
+ * A TCP proxy between a desktop and its hub that a test can cut and restore: the network cable
+ * pulled out. Cut: every open connection is destroyed at once (a request in flight fails, the live
+ * stream drops) and new ones are closed as soon as they arrive (the desktop sees "connection reset",
+ * not a refusal it could tell apart). The target port can change (a hub restarted elsewhere).
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export class CutProxy {
+  private readonly sockets = new Set<Socket>();
+  private cutNow = false;
+  cuts = 0;
+
+  private constructor(private readonly server: Server, public targetPort: number, readonly port: number) {}
+
+  static async start(targetPort: number, port = 0): Promise<CutProxy> {
+    let proxy: CutProxy | null = null;
+    const server = createServer((client) => proxy!.accept(client));
+    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve); });
+    proxy = new CutProxy(server, targetPort, (server.address() as AddressInfo).port);
+    return proxy;
+  }
+
+  get url(): string { return `http://127.0.0.1:${this.port}`; }
+  get isCut(): boolean { return this.cutNow; }
+
+  private accept(client: Socket): void {
+    client.on('error', () => {});
+    if (this.cutNow) { client.destroy(); return; }
+    const upstream = connect(this.targetPort, '127.0.0.1');
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    client.on('close', () => { upstream.destroy(); this.sockets.delete(client); this.sockets.delete(upstream); });
+    upstream.on('close', () => { client.destroy(); this.sockets.delete(client); this.sockets.delete(upstream); });
+    this.sockets.add(client);
+    this.sockets.add(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+
+  /** Pulls the cable: open connections die now, new ones die on arrival. */
+  cut(): void {
+    this.cutNow = true;
+    this.cuts++;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  restore(): void { this.cutNow = false; }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
