@@ -182,7 +182,13 @@ export class LocalDesktopService implements DesktopService {
     'conversation.markRead': (r) => { this.requireConversation(r.id); markRead(this.db, r.id); this.changed(r.id); return { ok: true }; },
     'customer.get': (r) => customerGet(this.db, r.id),
     'search': (r) => ({ hits: searchMessages(this.db, r.query, r.limit) }),
-    'draft.save': (r) => { saveDraft(this.db, r.conversation_id, r.text, r.visibility); return { ok: true }; },
+    'draft.save': (r) => {
+      // A draft belongs to the agent signed in: after a sign-out (the cache wiped, the work kept
+      // apart) a late autosave must not leave the last keystrokes for the next agent to find.
+      this.owner();
+      saveDraft(this.db, r.conversation_id, r.text, r.visibility);
+      return { ok: true };
+    },
     'draft.get': (r) => getDraft(this.db, r.conversation_id),
     'reply.send': (r) => this.sendReply(r),
     'note.add': (r) => {

@@ -167,11 +167,14 @@ describe('sign-out with unsent work', () => {
     expect([...(await t.sandboxCounts()).values()]).toEqual([1]);
   });
 
-  it('without unsent work sign-out needs no choice', async () => {
-    const { core } = await setup();
+  it('without unsent work sign-out needs no choice; a late autosave after it leaves nothing for the next agent', async () => {
+    const { t, core, c1 } = await setup();
     await core.handle('session.logout', {});
     expect(core.status().logged_in).toBe(false);
     expect(keptFiles(core.options.dataDir)).toEqual([]);
+    await expect(core.handle('draft.save', { conversation_id: c1, text: 'last keystrokes', visibility: 'public' })).rejects.toMatchObject({ code: 'not_logged_in' });
+    await signIn(core, t, 'other');
+    expect(await core.handle('draft.get', { conversation_id: c1 })).toBeNull();
   });
 });
 

@@ -17,6 +17,7 @@ import { OfferTray } from './features/OfferTray';
 import { Toasts } from './components/Toasts';
 import { useTheme } from './app/theme';
 import { useWindowTitle } from './app/title';
+import { useSessionScreen } from './app/session';
 
 // recharts is heavy: only supervisors who open the floor load it.
 const Floor = lazy(() => import('./features/Floor').then((m) => ({ default: m.Floor })));
@@ -72,6 +73,7 @@ export function App() {
   useCoreEvents();
   useTheme();
   const session = useSession();
+  useSessionScreen(session.data);
   if (session.error) return <main className="login"><p role="alert" className="error">Cannot reach the Tend core: {session.error.message}</p></main>;
   if (!session.data) return <main className="login" aria-busy="true" />;
   return session.data.logged_in ? <Workspace /> : <Login />;

@@ -10,7 +10,7 @@ import { call, type ApiError } from './client';
 import { queryClient } from './query-client';
 
 /** Requests that only read (served by queries.ts). */
-type ReadName = 'session.status' | 'inbox.list' | 'inbox.counts' | 'conversation.get' | 'customer.get' | 'search' | 'draft.get'
+type ReadName = 'session.status' | 'session.unsent' | 'inbox.list' | 'inbox.counts' | 'conversation.get' | 'customer.get' | 'search' | 'draft.get'
   | 'presence.get' | 'floor.get' | 'metrics.me' | 'insights.list' | 'settings.get' | 'assist.suggest';
 export type ActionName = Exclude<DesktopRequestName, ReadName>;
 

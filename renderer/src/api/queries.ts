@@ -45,6 +45,10 @@ export function useCoreEvents(): void {
   }, []);
 }
 
+/** What signing out would leave behind; read fresh each time (the sign-out dialog). */
+export const unsentQuery = () => queryOptions({ queryKey: ['session', 'unsent'] as QueryKey, queryFn: () => call('session.unsent', {}), staleTime: 0 });
+export const useUnsent = () => useQuery(unsentQuery());
+
 export const useSession = () => useQuery({ queryKey: keys.session, queryFn: () => call('session.status', {}) as Promise<SessionStatus> });
 export const useCounts = (enabled: boolean) => useQuery({ queryKey: keys.counts, queryFn: () => call('inbox.counts', {}), enabled });
 

@@ -14,6 +14,7 @@ import { whyNothingToPull } from './pull';
 import { nextTheme, setTheme, THEME_LABEL, THEME_SETTING, type ThemeChoice } from './theme';
 import type { CommandId } from './keymap';
 import { focusInbox, nav } from './nav';
+import { signOut } from './session';
 import { useUi, type AdminScreen } from './store';
 import { ADMIN_SCREENS, screensFor } from '../features/admin/screens';
 import type { Role } from '../../../shared/domain';
@@ -182,6 +183,7 @@ export function run(id: CommandId): void {
       void setTheme(next).then(() => ui.announce(THEME_LABEL[next]), (e: Error) => ui.announce(e.message));
       return;
     }
+    case 'session.signOut': void signOut(); return;
     case 'composer.send': case 'composer.sendResolve': case 'composer.suggestion':
       // These live in the composer (they need its text); from elsewhere, open it.
       if (conv) ui.focusComposer('reply');

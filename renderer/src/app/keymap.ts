@@ -17,7 +17,7 @@ export type CommandId =
   | 'inbox.sort.cycle' | 'inbox.filter' | 'outbox.retry' | 'customer.history' | 'settings.open'
   | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve'
   | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me'
-  | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary' | 'view.admin';
+  | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary' | 'view.admin' | 'session.signOut';
 
 export interface CommandDef {
   id: CommandId;
@@ -62,6 +62,7 @@ export const COMMANDS: CommandDef[] = [
   { id: 'customer.history', label: 'Customer history', keys: ['c'] },
   { id: 'settings.open', label: 'Settings', keys: ['$mod+,'] },
   { id: 'theme.toggle', label: 'Theme: system, light or dark', keys: [] },
+  { id: 'session.signOut', label: 'Sign out', keys: [] },
   { id: 'pane.queue', label: 'Show or hide the queue', keys: ['['] },
   { id: 'pane.customer', label: 'Show or hide the customer panel', keys: [']'] },
   { id: 'focus.inbox', label: 'Back to the list', keys: ['Escape'] },

@@ -4,7 +4,7 @@ import type { InboxTab } from '../../../shared/contract/desktop';
 import type { Channel } from '../../../shared/domain';
 
 export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter'
-  | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures';
+  | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures' | 'sign-out';
 /** The main view: the agent's workspace, the supervisor's floor, department insights, or administration. */
 export type View = 'inbox' | 'floor' | 'insights' | 'admin';
 /** The administration screens (features/admin), each reachable from the palette. */
@@ -48,25 +48,30 @@ interface UiState {
 
 let toastId = 0;
 
-export const useUi = create<UiState>((set) => ({
-  view: 'inbox',
-  adminScreen: 'teams',
+/** Where an agent starts: nothing open, no messages. Signing out or switching agent goes back here (app/session.ts). */
+export const AGENT_START = {
+  view: 'inbox' as View,
+  adminScreen: 'teams' as AdminScreen,
   adminFocus: false,
-  tab: 'mine',
-  sort: 'sla',
+  tab: 'mine' as InboxTab,
+  sort: 'sla' as Sort,
   channel: undefined,
   tag: undefined,
   selectedId: null,
   selectedIndex: 0,
-  overlay: null,
-  composerMode: 'reply',
-  composerFocus: 0,
+  overlay: null as Overlay,
+  composerMode: 'reply' as ComposerMode,
   composerWanted: false,
   threadWanted: false,
+  announcement: '',
+  toasts: [] as UiState['toasts'],
+};
+
+export const useUi = create<UiState>((set) => ({
+  ...AGENT_START,
+  composerFocus: 0,
   showQueue: true,
   showCustomer: true,
-  announcement: '',
-  toasts: [],
   set: (p) => set(p),
   select: (id, index) => set({ selectedId: id, selectedIndex: index }),
   open: (overlay) => set({ overlay }),

@@ -8,11 +8,16 @@ import type { SessionStatus } from '../../../shared/contract/desktop';
 import { NEW_PASSWORD_MIN } from '../../../shared/contract/admin';
 import { useAction } from '../api/mutations';
 import { keys, queryClient, useSession } from '../api/queries';
+import { noteSession, restoredNotice } from '../app/session';
+import { useUi } from '../app/store';
 
 export const DEMO_HINT = 'Demo: sign in as ana@demo.tend with password "demo" (also ben@demo.tend, sam@demo.tend).';
 
 const signedIn = async (s: SessionStatus) => {
+  noteSession(s); // another agent's screen state is wiped before this one's is shown
   queryClient.setQueryData(keys.session, s);
+  const notice = restoredNotice(s);
+  if (notice) useUi.getState().announce(notice);
   await queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
 };
 
@@ -40,6 +45,7 @@ function ChoosePassword({ email }: { email: string }) {
   const [local, setLocal] = useState<string | null>(null);
   const change = useAction('session.changePassword', { onSuccess: signedIn });
   const logout = useAction('session.logout', { onSuccess: async () => { await queryClient.invalidateQueries({ queryKey: keys.session }); } });
+  // signing out here keeps whatever kept work the sign-in brought back (nothing was typed on this screen)
   const error = local ?? change.error?.message ?? null;
   return (
     <main className="login">
@@ -55,7 +61,7 @@ function ChoosePassword({ email }: { email: string }) {
         <NewPassword value={next} onChange={setNext} again={again} onAgain={setAgain} />
         {error && <p className="error" role="alert">{error}</p>}
         <button type="submit" disabled={change.isPending}>{change.isPending ? 'Saving…' : 'Save and continue'}</button>
-        <button type="button" className="link" onClick={() => logout.mutate({})}>Sign in as someone else</button>
+        <button type="button" className="link" onClick={() => logout.mutate({ unsent: 'keep' })}>Sign in as someone else</button>
       </form>
     </main>
   );

@@ -21,20 +21,28 @@ describe('Presence at sign-in (issue 13, item 4)', () => {
   it('an agent signing in Offline is asked for a presence, once a shift', async () => {
     renderApp(<Harness />);
     await waitFor(() => expect(useUi.getState().overlay).toBe('presence-start'));
-    expect(typeof settings.get('presence.asked')).toBe('number');
+    expect(typeof settings.get('presence.asked.agent-ana')).toBe('number');
     expect(core.callsOf('presence.set')).toEqual([]);
   });
 
   it('within the same shift, the presence chosen before comes back by itself', async () => {
-    settings.set('presence.last', { activity_id: 'available', at: Date.now() - 3_600_000 });
+    settings.set('presence.last.agent-ana', { activity_id: 'available', at: Date.now() - 3_600_000 });
     renderApp(<Harness />);
     await waitFor(() => expect(core.callsOf('presence.set')).toEqual([{ activity_id: 'available' }]));
     expect(useUi.getState().announcement).toBe('Presence restored: Available');
     expect(useUi.getState().overlay).toBeNull();
   });
 
+  it("another agent's presence on this desktop is theirs: not restored for this one, who is asked", async () => {
+    settings.set('presence.last.agent-ben', { activity_id: 'available', at: Date.now() - 60_000 });
+    settings.set('presence.asked.agent-ben', Date.now() - 60_000);
+    renderApp(<Harness />);
+    await waitFor(() => expect(useUi.getState().overlay).toBe('presence-start'));
+    expect(core.callsOf('presence.set')).toEqual([]);
+  });
+
   it('a presence from a former shift is not restored: the agent is asked', async () => {
-    settings.set('presence.last', { activity_id: 'available', at: Date.now() - SHIFT_MS - 60_000 });
+    settings.set('presence.last.agent-ana', { activity_id: 'available', at: Date.now() - SHIFT_MS - 60_000 });
     renderApp(<Harness />);
     await waitFor(() => expect(useUi.getState().overlay).toBe('presence-start'));
     expect(core.callsOf('presence.set')).toEqual([]);

@@ -32,8 +32,10 @@ export function PresenceStatus() {
 
 /** Within this long of the last presence an agent chose, a new sign-in restores it (the same shift). */
 export const SHIFT_MS = 12 * 3_600_000;
-const LAST = 'presence.last';
-const ASKED = 'presence.asked';
+// per agent: settings stay with the desktop, and the next agent who signs in here has a shift of their own
+const LAST = (agentId: string) => `presence.last.${agentId}`;
+const ASKED = (agentId: string) => `presence.asked.${agentId}`;
+const signedIn = () => queryClient.getQueryData<{ agent: { id: string } | null }>(keys.session)?.agent?.id ?? '';
 
 /**
  * At sign-in an agent who is Offline either gets back the presence they chose earlier in the
@@ -50,8 +52,8 @@ export function usePresenceAtSignIn(): void {
     if (me.activity_id !== 'offline') return;
     void (async () => {
       const [last, asked] = await Promise.all([
-        fetchSetting(LAST).catch(() => null),
-        fetchSetting(ASKED).catch(() => null),
+        fetchSetting(LAST(me.id)).catch(() => null),
+        fetchSetting(ASKED(me.id)).catch(() => null),
       ]) as [{ activity_id: string; at: number } | null, number | null];
       const activity = last && Date.now() - last.at < SHIFT_MS ? q.data.activities.find((a) => a.id === last.activity_id && a.id !== 'offline') : undefined;
       if (activity) {
@@ -65,7 +67,7 @@ export function usePresenceAtSignIn(): void {
         return;
       }
       if (typeof asked === 'number' && Date.now() - asked < SHIFT_MS) return;
-      void saveSetting(ASKED, Date.now()).catch(() => { /* asked again next time: harmless */ });
+      void saveSetting(ASKED(me.id), Date.now()).catch(() => { /* asked again next time: harmless */ });
       if (!useUi.getState().overlay) useUi.getState().open('presence-start');
     })();
   }, [me, q.data]);
@@ -88,7 +90,7 @@ export function PresencePicker({ agentId, agentName, onDone, atSignIn }: { agent
           void queryClient.invalidateQueries({ queryKey: keys.presence });
           void queryClient.invalidateQueries({ queryKey: keys.floor });
           useUi.getState().announce(`${agentName ? `${agentName}: ` : 'Presence: '}${it.label}`);
-          if (!agentId) void saveSetting(LAST, { activity_id: it.id, at: Date.now() }).catch(() => { /* only the restore at the next sign-in misses it */ });
+          if (!agentId) void saveSetting(LAST(signedIn()), { activity_id: it.id, at: Date.now() }).catch(() => { /* only the restore at the next sign-in misses it */ });
         }, (e) => useUi.getState().announce(e.message));
       }} />
   );

@@ -2,8 +2,7 @@
 import { CloudOff, Command, Keyboard, LogOut, RefreshCw, Send, Sprout, Wifi } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { transport } from '../api/client';
-import { useAction } from '../api/mutations';
-import { queryClient, useSession } from '../api/queries';
+import { useSession } from '../api/queries';
 import { run } from '../app/actions';
 import { isMac } from '../app/format';
 import { formatCombo } from '../app/keymap';
@@ -16,7 +15,6 @@ export function StatusBar() {
   const s = useSession().data;
   const view = useUi((u) => u.view);
   const [hostUp, setHostUp] = useState(true);
-  const logout = useAction('session.logout', { onSuccess: () => queryClient.invalidateQueries() });
   useEffect(() => transport.onConnection(setHostUp), []);
   if (!s) return null;
   const online = hostUp && s.online;
@@ -45,7 +43,8 @@ export function StatusBar() {
         <Command size={14} aria-hidden="true" /> <kbd>{formatCombo('$mod+K', isMac)}</kbd>
       </button>
       <button className="link" onClick={() => useUi.getState().open('shortcuts')} aria-label="Keyboard shortcuts"><Keyboard size={15} aria-hidden="true" /> <kbd>?</kbd></button>
-      <button className="link" disabled={logout.isPending} onClick={() => logout.mutate({})}><LogOut size={14} aria-hidden="true" /> Sign out</button>
+      {/* with work not sent it asks first (features/SignOut.tsx); never an error that only the console sees */}
+      <button className="link" onClick={() => run('session.signOut')}><LogOut size={14} aria-hidden="true" /> Sign out</button>
     </header>
   );
 }
