@@ -4,7 +4,7 @@
  * private, and comes back for the same agent and hub only; another agent signing in on the same
  * desktop never sees it; a reply kept and sent later reaches the customer once.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -179,6 +179,25 @@ describe('sign-out with unsent work', () => {
 });
 
 describe('an agent whose session ended without a sign-out', () => {
+  it('a handle-time span not sent yet never asks: sign-out goes ahead, the span is kept and goes out at the next sign-in', async () => {
+    const { t, core, c1 } = await setup();
+    proxy.cut();
+    const now = Date.now();
+    const span = { conversation_id: c1, span_id: randomUUID(), started_at: new Date(now - 42_000).toISOString(), ended_at: new Date(now).toISOString(), active_ms: 42_000 };
+    core.outbox.enqueue([{ type: 'record_handle_time', args: span, conversation_id: c1 }]);
+    core.engine.kick();
+    await core.engine.idle();
+    expect(core.status().online).toBe(false);
+    expect((await core.handle('session.unsent', {})).total).toBe(0);
+    await core.handle('session.logout', {});
+    expect(core.status().logged_in).toBe(false);
+    proxy.restore();
+    await signIn(core, t, 'me');
+    await core.engine.idle();
+    const [{ n }] = await world.hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM handle_time WHERE span_id = $1', [span.span_id]);
+    expect(n).toBe(1);
+  });
+
   it('when another agent signs in on this desktop, the first agent\'s unsent work is kept for them (not refused, not wiped)', async () => {
     const { t, core, c1, c2 } = await setup();
     await unsentWhileOffline(core, c1, c2, 'after the session ended');
