@@ -16,7 +16,7 @@ const layer = (files, patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'renderer/dist/**', 'renderer/dist-gallery/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'bench/out/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'renderer/dist/**', 'renderer/dist-gallery/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'bench/out/**', '.tend/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
