@@ -16,6 +16,6 @@ const r = spawnSync('npx', ['vitest', 'run', 'hub', ...process.argv.slice(2)], {
 if (r.status !== 0) process.exit(r.status ?? 1);
 if (process.argv.length > 2) process.exit(0); // a chosen subset of the hub suite: no slice
 // the same seeds every time; a violation prints its seed, replayed by `npm run soak -- --runs 1 --seed <seed>`
-console.log('test:pg: fault suite slice (npm run soak -- --runs 3 --seed 1)');
-const soak = spawnSync('npx', ['tsx', 'testing/soak/cli.ts', '--runs', '3', '--seed', '1', '--jobs', '2', '--quiet'], { stdio: 'inherit', env: process.env });
+console.log('test:pg: fault suite slice (npm run soak -- --runs 3 --seed 1 --ops 20)');
+const soak = spawnSync('npx', ['tsx', 'testing/soak/cli.ts', '--runs', '3', '--seed', '1', '--ops', '20', '--jobs', '3', '--quiet'], { stdio: 'inherit', env: process.env });
 process.exit(soak.status ?? 1);

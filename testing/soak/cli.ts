@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildSoak } from './build';
 import { dropOrphans, ensureTemplate } from './floor';
-import { runOnce, type RunResult } from './run';
+import { pendingDrops, runOnce, type RunResult } from './run';
 
 const { values } = parseArgs({
   options: {
@@ -101,6 +101,7 @@ async function worker(): Promise<void> {
   }
 }
 await Promise.all(Array.from({ length: Math.min(jobs, seeds.length) }, () => worker()));
+await Promise.all(pendingDrops);
 
 const all = [...done.values(), ...results];
 const faults: Record<string, number> = {};

@@ -43,6 +43,9 @@ export interface SoakEnv {
   keep?: boolean;
 }
 
+/** Run databases being dropped (teardown does not wait for them; the CLI does, before it exits). */
+export const pendingDrops = new Set<Promise<void>>();
+
 export interface Violation { seed: number; kind: string; detail: string }
 
 export interface RunResult {
@@ -192,7 +195,10 @@ export class Run {
     await Promise.all([this.x?.close(), this.meta?.close()]);
     await this.db?.end().catch(() => {});
     if (!this.env.keep) {
-      await admin(this.env.serverUrl, `DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`).catch((e: Error) => this.log(`soak: could not drop ${this.dbName}: ${e.message}`));
+      // in the background: PostgreSQL checkpoints on every DROP DATABASE (seconds on a busy server); the CLI waits for them at the end
+      const drop = admin(this.env.serverUrl, `DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`).then(() => {}, (e: Error) => this.log(`soak: could not drop ${this.dbName}: ${e.message}`));
+      pendingDrops.add(drop);
+      void drop.finally(() => pendingDrops.delete(drop));
       for (const d of this.desks) rmSync(d.dir, { recursive: true, force: true });
     } else {
       this.log(`soak: kept database ${this.dbName} and folders ${this.desks.map((d) => d.dir).join(' ')}`);
