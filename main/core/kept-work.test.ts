@@ -63,7 +63,7 @@ async function signIn(core: LocalDesktopService, t: Tenant, who: 'me' | 'other')
 /** Offline: a reply in the outbox and a draft on the other conversation. */
 async function unsentWhileOffline(core: LocalDesktopService, c1: string, c2: string, text: string) {
   proxy.cut();
-  await core.handle('reply.send', { conversation_id: c1, text, visibility: 'public' });
+  await core.handle('reply.send', { conversation_id: c1, text, visibility: 'public', resolve: false });
   await core.handle('draft.save', { conversation_id: c2, text: `draft beside ${text}`, visibility: 'public' });
   await core.engine.idle();
   expect(core.status().online).toBe(false);

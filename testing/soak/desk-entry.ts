@@ -12,6 +12,7 @@
  *   node desk.mjs <data dir>
  */
 import { LocalDesktopService } from '../../main/core/core';
+import { request } from '../../main/core/service';
 
 const dataDir = process.argv[2];
 if (!dataDir || !process.send) throw new Error('usage: fork(desk.mjs, [<data dir>]) with an IPC channel');
@@ -25,7 +26,7 @@ process.on('message', (m: Msg) => {
   void (async () => {
     try {
       let value: unknown;
-      if (m.op === 'handle') value = await core.handle(m.name as never, m.req as never);
+      if (m.op === 'handle') value = await request(core, m.name as never, m.req as never); // parsed at the edge, as the transports do
       else if (m.op === 'sync') { await core.engine.syncNow(); value = core.status(); }
       else if (m.op === 'drafts') value = core.db.prepare('SELECT conversation_id, text, rejected_code FROM drafts').all();
       else if (m.op === 'unsent') value = core.db.prepare("SELECT type, args, state, conversation_id FROM outbox WHERE state <> 'acked' ORDER BY seq").all();

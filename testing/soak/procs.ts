@@ -131,7 +131,7 @@ export class DeskProc {
     this.child = child;
   }
 
-  call<T = any>(op: 'handle' | 'sync' | 'drafts' | 'unsent' | 'conversations', extra: Record<string, unknown> = {}): Promise<T> {
+  call<T = unknown>(op: 'handle' | 'sync' | 'drafts' | 'unsent' | 'conversations', extra: Record<string, unknown> = {}): Promise<T> {
     const child = this.child;
     if (!child || !child.connected) return Promise.reject(new DeskDied());
     const id = ++this.next;
@@ -141,7 +141,7 @@ export class DeskProc {
     });
   }
 
-  handle<T = any>(name: string, req: unknown = {}): Promise<T> {
+  handle<T = unknown>(name: string, req: unknown = {}): Promise<T> {
     return this.call<T>('handle', { name, req });
   }
 
