@@ -25,7 +25,16 @@ import type { XStandin } from '../../hub/connectors/standins/x';
 import { scopeSnapshot } from '../../hub/sync/scope';
 import type { SoakAgent } from './floor';
 import type { DeskProc, HubProc } from './procs';
-import type { Post, Violation } from './run';
+
+export interface Violation { seed: number; kind: string; detail: string }
+
+export type PostKind = 'x' | 'x-dm' | 'fb' | 'messenger';
+
+export interface Post {
+  k: number; marker: string; kind: PostKind; customer: number; platformId: string;
+  /** FB: the page post the comment is under */
+  threadId: string; payload: unknown; delivered: boolean;
+}
 
 export interface WorkRec { marker: string; text: string; desk: number; agent: string; conversation: string; discarded: boolean; uncertain: boolean }
 export interface DraftRec { desk: number; agent: string; conversation: string; text: string; /** a draft.save cut by a SIGKILL: the older text is as good */ or?: string }

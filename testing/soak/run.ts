@@ -25,7 +25,7 @@ import { DEMO_PAGE_ID, DEMO_SECRETS, DEMO_X_BRAND_ID } from '../../hub/connector
 import { fbCommentPayload, messagingPayload, startMetaStandin, type MetaStandin } from '../../hub/connectors/standins/meta';
 import { startXStandin, xDirectMessagePayload, xTweetCreatePayload, type XStandin } from '../../hub/connectors/standins/x';
 import type { SoakBuild } from './build';
-import { checkRun, type Ledger } from './check';
+import { checkRun, type Ledger, type Post, type PostKind, type Violation } from './check';
 import { CutProxy } from './cut-proxy';
 import { AGENTS, admin, dbUrl, PASSWORD, RULE_SETS, runDbName, TOPICS, type SoakAgent } from './floor';
 import { CoreCallError, CpuMeter, DeskDied, DeskProc, HubProc } from './procs';
@@ -46,7 +46,6 @@ export interface SoakEnv {
 /** Run databases being dropped (teardown does not wait for them; the CLI does, before it exits). */
 export const pendingDrops = new Set<Promise<void>>();
 
-export interface Violation { seed: number; kind: string; detail: string }
 
 export interface RunResult {
   seed: number;
@@ -63,13 +62,6 @@ export interface RunResult {
   processes: number;
 }
 
-export type PostKind = 'x' | 'x-dm' | 'fb' | 'messenger';
-
-export interface Post {
-  k: number; marker: string; kind: PostKind; customer: number; platformId: string;
-  /** FB: the page post the comment is under */
-  threadId: string; payload: unknown; delivered: boolean;
-}
 
 interface Desk {
   idx: number;
