@@ -1,7 +1,7 @@
 /**
  * Whose screen this is. Signing out, or another agent signing in, clears every bit of the previous
  * agent's screen state: the open thread and customer, the lists and their filters, offers, messages,
- * toasts, and every cached read but the desktop's own settings (keymap, theme).
+ * toasts, and every cached read, settings included (the keymap and canned responses are the person's).
  *
  * Sign-out never drops work: with unsent replies, notes, changes or drafts it opens the sign-out
  * dialog (features/SignOut.tsx), which asks what to do with them.
@@ -29,7 +29,8 @@ export function noteSession(s: Pick<SessionStatus, 'logged_in' | 'agent' | 'hub_
 function forgetScreen(): void {
   useUi.setState(AGENT_START);
   useLive.setState({ offers: [], onConversation: {}, presence: {}, messages: [] });
-  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' && q.queryKey[0] !== 'setting' });
+  // settings too: the keymap and canned responses follow the person now (issue 12), not the desktop
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
 }
 
 /** At the root: the core tells when the session changes (sign-out, an expired session, a sign-in). */
