@@ -215,15 +215,22 @@ function Versions({ onDone }: { onDone(): void }) {
   const [pick, setPick] = useState<number | null>(null);
   const fetchVersion = useAdminQuery('ruleVersion', { params: { version: String(pick ?? 0) } }, { enabled: pick !== null });
   const save = useAdminAction('saveRules', { onSuccess: (r) => { onDone(); announce(`Version ${pick} restored as version ${r.rules_version ?? ''}`); } });
+  // Ctrl+Enter right after choosing, before the chosen version's rules have arrived, restores once they do
+  // (it used to be dropped silently: the dialog stayed open and nothing said why)
+  const [restoreAsked, setRestoreAsked] = useState(false);
+  const chosenRules = fetchVersion.data?.rules;
+  useEffect(() => {
+    if (restoreAsked && chosenRules && !save.isPending) { setRestoreAsked(false); save.mutate({ body: { rules: chosenRules } }); }
+  }, [restoreAsked, chosenRules, save]);
   const versions = q.data?.versions ?? [];
   // the versions arrive after the dialog opened: the keyboard goes to their list then
   const box = useRef<HTMLDivElement>(null);
   const loaded = !!q.data;
   useEffect(() => { if (loaded) box.current?.querySelector<HTMLElement>('[role="listbox"]')?.focus(); }, [loaded]);
   return (
-    <FormDialog label="Rule versions" submit={pick ? `Restore version ${pick}` : 'Restore'} wide onClose={onDone} busy={save.isPending || (pick !== null && !fetchVersion.data)}
+    <FormDialog label="Rule versions" submit={pick ? `Restore version ${pick}` : 'Restore'} wide onClose={onDone} busy={save.isPending || (restoreAsked && !fetchVersion.error)}
       error={save.error ?? q.error ?? fetchVersion.error}
-      onSubmit={() => { if (fetchVersion.data) save.mutate({ body: { rules: fetchVersion.data.rules } }); }}>
+      onSubmit={() => { if (pick !== null) setRestoreAsked(true); }}>
       <p className="muted">Every change of the rules, newest first. Restoring saves that version's rules as a new version; waiting work stays where it is.</p>
       <div ref={box}>{q.data && (
         <KeyList label="Versions" items={versions} id={(v) => String(v.version)} empty="No changes yet."
