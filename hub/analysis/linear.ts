@@ -7,6 +7,7 @@
  * `learn`s and two hubs that learned the same corrections hold the same model. AdaGrad with a
  * small L2 penalty; an example's weight (e.g. a data set's label confidence) scales its gradient.
  */
+import { mulberry32 } from '../../shared/random';
 
 export interface SparseExample {
   /** feature ids (hashed); values default to 1 */
@@ -36,17 +37,8 @@ export interface SerializedLinear {
   rows: number[][];
 }
 
-/** mulberry32: a tiny seeded PRNG, so the fit is the same on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** seeded, so the fit is the same on every machine */
+const rng = mulberry32;
 
 export class SoftmaxRegression {
   labels: string[] = [];

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { answerKey, SuggestionIndex, type AnsweredConversation } from '../../shared/assist/suggest';
 import { linksIn, normalizeReply, rougeL, rougeTokens } from '../../shared/assist/text';
+import { mulberry32 } from '../../shared/random';
 import { isMainModule } from '../analysis/main-module';
 import { sentenceEncoder } from '../analysis/embedder';
 import { parseIbmCare } from '../connectors/import/ibm';
@@ -49,16 +50,6 @@ export function loadCases(file: string, format?: 'twcs' | 'ibm'): EvalCase[] {
   return cases;
 }
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SuggestEvalResult {
   n: number; rougeL_top1: number; rougeL_top3: number; baseline_frequent_top1: number; baseline_random_top1: number; link_hit_top3: number;
