@@ -33,9 +33,22 @@ export async function openTestDb(name: string): Promise<Db> {
 const TABLES = ['sandbox_posts', 'changes', 'mutations', 'sessions', 'notes', 'messages', 'conversations', 'customer_identities',
   'customers', 'channel_accounts', 'agent_teams', 'agents', 'teams', 'workspaces'];
 
-/** Empties every table (migrations stay) and restarts sync ids. */
+/**
+ * Empties every table (migrations stay) and restarts sync ids. The hub under test keeps working in
+ * the background (routing timers, session touches), and TRUNCATE takes its locks table by table, so
+ * on PostgreSQL it can meet one of those transactions the other way round: the server then aborts
+ * one side with a deadlock (40P01). Nothing was emptied in that case, so it is simply tried again.
+ */
 export async function truncateAll(db: Db): Promise<void> {
-  await db.exec(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE; UPDATE sync_state SET retained_from = 0;`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.exec(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE; UPDATE sync_state SET retained_from = 0;`);
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '40P01' || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
 }
 
 /** Row counts of the tables a refused request must not touch. */
