@@ -4,12 +4,9 @@
  * redeliveries are stored once; a large delivery is stored in batches, one transaction each.
  * The hub is made slow by holding its database (a transaction the test keeps open), never by timing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub';
 import { openDb, type Db } from '../db/db';
@@ -20,6 +17,7 @@ import { IngestIntake } from './intake';
 import { xSignature } from './signatures';
 import { xTweetCreatePayload } from './standins/x';
 import type { IngestResult, Ingestor, NormalizedPost } from './types';
+import { hubProcesses } from '../../testing/hub/hub-processes';
 
 const SECRET = 'intake-x-secret';
 const BRAND = '3001969357';
@@ -217,28 +215,15 @@ describe('a flooded hub', () => {
 });
 
 describe('a hub killed while deliveries are queued', () => {
-  const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-  const SCRIPT = fileURLToPath(new URL('../../testing/hub/hub-process.ts', import.meta.url));
   let dir: string;
-  const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  const hubs = hubProcesses();
+  afterAll(async () => {
+    await hubs.killAll();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startHubProcess(): Promise<{ child: ChildProcess; url: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, dir], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TEND_X_CONSUMER_SECRET: SECRET },
-    });
-    children.push(child);
-    const line = await new Promise<string>((resolve, reject) => {
-      const rl = createInterface({ input: child.stdout! });
-      rl.once('line', (l) => { rl.close(); resolve(l); });
-      child.once('exit', (code) => reject(new Error(`hub process exited with ${code} before it was ready`)));
-    });
-    return { child, url: (JSON.parse(line) as { url: string }).url };
-  }
-  const exited = (child: ChildProcess) => new Promise<void>((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else child.once('exit', () => r()); });
+  const startHubProcess = () => hubs.start(dir, [], { TEND_X_CONSUMER_SECRET: SECRET });
+  const exited = hubs.exited;
 
   it('every post answered 200 before a SIGKILL is stored after the restart; redelivering everything stores each once', async () => {
     dir = mkdtempSync(join(tmpdir(), 'tend-intake-crash-'));

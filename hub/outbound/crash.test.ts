@@ -4,49 +4,27 @@
  * The reply must be on X exactly once, and the hub must show it sent with X's id, having passed
  * through 'unknown' (the lease ran out while 'sending'; it read back from X instead of re-posting).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXStandin, xTweetCreatePayload, type XStandin } from '../connectors/standins/x';
 import { call } from '../../testing/hub/client';
+import { hubProcesses } from '../../testing/hub/hub-processes';
 import type { Loose } from '../../testing/json';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCRIPT = fileURLToPath(new URL('../../testing/hub/hub-process.ts', import.meta.url));
 const AGENT = { email: 'agent@crash.tend', password: 'crash-test-password' };
 const BRAND = { id: '3001969357', username: 'AcmeCare' };
 const SECRETS = { consumer: 'crash-x-secret', token: 'crash-x-token' };
 
 let x: XStandin;
 let dir: string;
-const children: ChildProcess[] = [];
+const hubs = hubProcesses();
 
-async function startHubProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, dir, '--lease-ms', '1500'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TEND_X_CONSUMER_SECRET: SECRETS.consumer, TEND_X_BEARER_TOKEN: SECRETS.token, TEND_X_API_BASE: x.url },
-  });
-  children.push(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (l) => { rl.close(); resolve(l); });
-    child.once('exit', (code) => reject(new Error(`hub process exited with ${code} before it was ready`)));
-  });
-  return { child, url: (JSON.parse(line) as { url: string }).url };
-}
+const startHubProcess = () => hubs.start(dir, ['--lease-ms', '1500'], { TEND_X_CONSUMER_SECRET: SECRETS.consumer, TEND_X_BEARER_TOKEN: SECRETS.token, TEND_X_API_BASE: x.url });
 
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+const kill9 = hubs.kill9;
 
 /** The message's latest delivery state from the hub's change log, once `ok` says it is the one awaited. */
 async function waitForMessage(url: string, token: string, id: string, ok: (m: { delivery: string; platform_id: string | null }) => boolean) {
@@ -67,7 +45,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tend-crash-'));
 });
 afterAll(async () => {
-  for (const c of children) await kill9(c);
+  await hubs.killAll();
   x?.release();
   await x?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });

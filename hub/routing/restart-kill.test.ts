@@ -5,19 +5,15 @@
  * answered is stored, the other insight is still open with its first opened_at, no insight is made
  * twice, and the conversation an agent answered stays theirs although the new rule matches it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXStandin, xTweetCreatePayload, type XStandin } from '../connectors/standins/x';
 import { call } from '../../testing/hub/client';
+import { hubProcesses } from '../../testing/hub/hub-processes';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCRIPT = fileURLToPath(new URL('../../testing/hub/hub-process.ts', import.meta.url));
 const AGENT = { email: 'agent@crash.tend', password: 'crash-test-password' };
 const BOSS = { email: 'boss@crash.tend', password: 'crash-test-password' };
 const BRAND = { id: '3001969357', username: 'AcmeCare' };
@@ -25,28 +21,11 @@ const SECRET = 'routing-kill-x-secret';
 
 let x: XStandin;
 let dir: string;
-const children: ChildProcess[] = [];
+const hubs = hubProcesses();
 
-async function startHubProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, dir, '--routing'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TEND_X_CONSUMER_SECRET: SECRET },
-  });
-  children.push(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (l) => { rl.close(); resolve(l); });
-    child.once('exit', (code) => reject(new Error(`hub process exited with ${code} before it was ready`)));
-  });
-  return { child, url: (JSON.parse(line) as { url: string }).url };
-}
+const startHubProcess = () => hubs.start(dir, ['--routing'], { TEND_X_CONSUMER_SECRET: SECRET });
 
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+const kill9 = hubs.kill9;
 
 /** Polls the hub process until `get` gives a value (no event crosses the process boundary). */
 async function until<T>(get: () => Promise<T | null | undefined | false>, what: string): Promise<T> {
@@ -68,7 +47,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tend-routing-kill-'));
 });
 afterAll(async () => {
-  for (const c of children) await kill9(c);
+  await hubs.killAll();
   await x?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
