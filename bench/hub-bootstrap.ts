@@ -7,9 +7,9 @@
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { startHub } from '../hub/hub';
-import { openDb } from '../hub/db/db';
 import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
 import type { Loose } from '../testing/json';
+import { benchDatabase } from './support/database';
 
 const { values } = parseArgs({
   options: {
@@ -21,15 +21,7 @@ const { values } = parseArgs({
 const N = Number(values.conversations);
 const M = Number(values.messages);
 const PAGE = Number(values.page);
-const url = process.env.DATABASE_URL || undefined;
-const schema = 'bench_bootstrap';
-
-if (url) {
-  const admin = await openDb({ url, poolSize: 1 });
-  await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.close();
-}
-const hub = await startHub({ database: { url, schema: url ? schema : undefined }, outbound: { dispatcher: false } });
+const hub = await startHub({ database: await benchDatabase('bench_bootstrap'), outbound: { dispatcher: false } });
 const db = hub.db;
 const ws = await createWorkspace(db, 'Bench');
 const team = await createTeam(db, ws, 'Care');

@@ -5,20 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { startHub } from '../hub/hub';
-import { openDb } from '../hub/db/db';
 import { createTeam, createWorkspace } from '../hub/accounts/admin';
 import type { NormalizedPost } from '../hub/connectors/types';
+import { benchDatabase } from './support/database';
 
 const { values } = parseArgs({ options: { posts: { type: 'string', default: '2000' } } });
 const N = Number(values.posts);
-const url = process.env.DATABASE_URL || undefined;
-const schema = 'bench_ingest';
-if (url) {
-  const admin = await openDb({ url, poolSize: 1 });
-  await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.close();
-}
-const hub = await startHub({ database: { url, schema: url ? schema : undefined }, outbound: { dispatcher: false } });
+const hub = await startHub({ database: await benchDatabase('bench_ingest'), outbound: { dispatcher: false } });
 const ws = await createWorkspace(hub.db, 'Bench');
 await createTeam(hub.db, ws, 'Care');
 const ingestor = hub.ingestor(ws);

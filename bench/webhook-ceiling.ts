@@ -21,11 +21,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { startHub } from '../hub/hub';
-import { openDb } from '../hub/db/db';
 import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
 import { createSession } from '../hub/accounts/auth';
 import { loadConnectorConfig } from '../hub/connectors';
 import { parseIbmCare } from '../hub/connectors/import/ibm';
+import { benchDatabase } from './support/database';
 
 export interface CeilingOptions { rates: number[]; stepSeconds: number; conversations: number; desktops: number }
 
@@ -40,15 +40,8 @@ const pct = (xs: number[], f: number) => {
 };
 
 export async function runCeiling(o: CeilingOptions): Promise<void> {
-  const url = process.env.DATABASE_URL || undefined;
-  const schema = 'bench_ceiling';
-  if (url) {
-    const admin = await openDb({ url, poolSize: 1 });
-    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  }
   const hub = await startHub({
-    database: { url, schema: url ? schema : undefined }, routing: true, analysis: true, outbound: { sandbox: true },
+    database: await benchDatabase('bench_ceiling'), routing: true, analysis: true, outbound: { sandbox: true },
     channels: { ...loadConnectorConfig({ TEND_X_CONSUMER_SECRET: SECRET }), workspace: 'bench' },
   });
   const db = hub.db;

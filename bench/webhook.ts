@@ -17,13 +17,13 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { startHub } from '../hub/hub';
-import { openDb } from '../hub/db/db';
 import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
 import { loadConnectorConfig } from '../hub/connectors';
 import { xSignature } from '../hub/connectors/signatures';
 import { xTweetCreatePayload } from '../hub/connectors/standins/x';
 import { parseIbmCare } from '../hub/connectors/import/ibm';
 import type { Loose } from '../testing/json';
+import { benchDatabase } from './support/database';
 
 const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '2' },
@@ -48,15 +48,8 @@ const SECRET = 'bench-consumer-secret';
 const ibm = parseIbmCare(JSON.parse(readFileSync(new URL('../hub/demo/data/ibm_twitter_care.json', import.meta.url), 'utf8')));
 const texts = ibm.threads.flatMap((t) => t.posts.filter((p) => !p.from_brand).map((p) => p.text)).filter((t) => t.length > 0);
 
-const url = process.env.DATABASE_URL || undefined;
-const schema = 'bench_webhook';
-if (url) {
-  const admin = await openDb({ url, poolSize: 1 });
-  await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.close();
-}
 const hub = await startHub({
-  database: { url, schema: url ? schema : undefined }, routing: true, analysis: true, outbound: { sandbox: true },
+  database: await benchDatabase('bench_webhook'), routing: true, analysis: true, outbound: { sandbox: true },
   channels: loadConnectorConfig({ TEND_X_CONSUMER_SECRET: SECRET }),
 });
 const ws = await createWorkspace(hub.db, 'Bench', 'bench');
