@@ -10,8 +10,15 @@ import { queryClient } from './query-client';
 
 export const CANNED_KEY = ['canned'] as const;
 
+/**
+ * Read again every minute; while the answer came from the cache (the hub away, or too slow at
+ * sign-in), every 5 s, so the team's responses appear as soon as the hub answers.
+ */
 export function useCannedList() {
-  return useQuery({ queryKey: CANNED_KEY, queryFn: () => call('canned.list', {}), staleTime: 60_000 });
+  return useQuery({
+    queryKey: CANNED_KEY, queryFn: () => call('canned.list', {}), staleTime: 60_000,
+    refetchInterval: (q) => (q.state.data?.offline ? 5_000 : false),
+  });
 }
 
 /** After a change to a canned response: the composer and palette read them again. */
