@@ -11,8 +11,14 @@ const { url, tokens, accept } = workerData;
 const now = () => performance.timeOrigin + performance.now();
 
 async function main() {
-  await Promise.all(tokens.map((token) => new Promise((resolve, reject) => {
-    const s = new WebSocket(`${url.replace('http', 'ws')}/v1/routing/stream?token=${token}`);
+  // a stream is opened with a single-use ticket, never the session token
+  const ticketOf = async (token) => {
+    const r = await fetch(`${url}/v1/auth/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    if (r.status !== 200) throw new Error(`ticket: ${r.status} ${await r.text()}`);
+    return (await r.json()).ticket;
+  };
+  await Promise.all(tokens.map(async (token) => { const ticket = await ticketOf(token); return new Promise((resolve, reject) => {
+    const s = new WebSocket(`${url.replace('http', 'ws')}/v1/routing/stream?ticket=${encodeURIComponent(ticket)}`);
     s.on('message', (raw) => {
       const m = JSON.parse(raw.toString());
       if (m.type !== 'offer') return;
@@ -23,7 +29,7 @@ async function main() {
     });
     s.on('open', () => resolve(s));
     s.on('error', reject);
-  })));
+  }); }));
   for (const token of tokens) {
     const r = await fetch(`${url}/v1/routing/presence`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ activity_id: 'available' }) });
     if (r.status !== 200) throw new Error(`presence: ${r.status} ${await r.text()}`);

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { startHub } from '../hub/hub';
 import { openDb } from '../hub/db/db';
 import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
-import { createSession } from '../hub/accounts/auth';
+import { createSession } from '../hub/accounts/sessions';
 import { post } from '../testing/hub/fixtures';
 
 export async function runRoutingE2E(opts: { desktops?: number; rate?: number; seconds?: number; accept?: boolean; routing?: boolean } = {}): Promise<void> {
@@ -33,7 +33,7 @@ export async function runRoutingE2E(opts: { desktops?: number; rate?: number; se
     const tokens: Array<{ id: string; token: string }> = [];
     for (let i = 0; i < DESKTOPS; i++) {
       const id = await createAgent(hub.log, { workspaceId: ws, email: `agent${i}@bench.tend`, name: `Agent ${i}`, password: 'x', teamIds: [team], capacity: { '*': 1000 } });
-      tokens.push({ id, token: await createSession(hub.db, id) });
+      tokens.push({ id, token: (await createSession(hub.db, id)).token });
     }
     if (!withRouting) {
       // baseline: the hub's ingest alone at this rate (no routing module)

@@ -11,7 +11,7 @@ import { WebSocket } from 'ws';
 import { openDb } from '../hub/db/db';
 import { startHub, type StartHubOptions } from '../hub/hub';
 import { post, seedWorld } from '../testing/hub/fixtures';
-import { call, login } from '../testing/hub/client';
+import { call, login, streamUrl } from '../testing/hub/client';
 
 const { values } = parseArgs({ options: { 'retry-ms': { type: 'string', default: '3000' }, n: { type: 'string', default: '200' } } });
 const url = process.env.DATABASE_URL;
@@ -43,7 +43,7 @@ try {
   }
 
   await call(two.url, 'PUT', '/v1/routing/presence', { token: tok, body: { activity_id: 'available' } });
-  const ws = new WebSocket(`${two.url.replace('http', 'ws')}/v1/routing/stream?token=${tok}`);
+  const ws = new WebSocket(await streamUrl(two.url, '/v1/routing/stream', tok));
   await new Promise((r, j) => { ws.on('open', r); ws.on('error', j); });
   // the offer may arrive before ingest() returns
   const offeredAt = new Map<string, number>();

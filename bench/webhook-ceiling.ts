@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { startHub } from '../hub/hub';
 import { createAgent, createTeam, createWorkspace } from '../hub/accounts/admin';
-import { createSession } from '../hub/accounts/auth';
+import { createSession } from '../hub/accounts/sessions';
 import { loadConnectorConfig } from '../hub/connectors';
 import { parseIbmCare } from '../hub/connectors/import/ibm';
 import { benchDatabase } from './support/database';
@@ -81,8 +81,8 @@ export async function runCeiling(o: CeilingOptions): Promise<void> {
   await hub.routing!.settled();
   const routingWs = await hub.routing!.workspace(ws);
   for (const a of agents) routingWs.engine.setPresence(a, 'available');
-  const tokens = await Promise.all(agents.map((a) => createSession(db, a)));
-  const admin = await createSession(db, adminId);
+  const tokens = await Promise.all(agents.map(async (a) => (await createSession(db, a)).token));
+  const admin = (await createSession(db, adminId)).token;
   const watermark = await hub.log.maxSyncId();
 
   // real customer wording (IBM care set, Apache-2.0, shipped with the demo)

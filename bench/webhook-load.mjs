@@ -1,7 +1,7 @@
 /**
  * The outside world of `bench/webhook.ts --ceiling`, in its own process so the hub's CPU figure is
  * the hub's alone: 50 desktops (each a sync stream subscribed at the hub's watermark and a routing
- * stream; offers accepted over HTTP as the desktop core does) and a
+ * stream, opened with single-use tickets; offers accepted over HTTP as the desktop core does) and a
  * platform sending signed X deliveries (one tweet each) at a fixed rate, open loop: sends go out on
  * schedule whatever the answers do, so queueing and refusals show.
  *
@@ -18,9 +18,13 @@ let texts = ['my order never arrived'];
 let counter = 0;
 const sockets = [];
 
+const ticket = async (token) => {
+  const r = await fetch(`${hub}/v1/auth/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  if (r.status !== 200) throw new Error(`ticket: ${r.status} ${await r.text()}`);
+  return (await r.json()).ticket;
+};
 const open = async (path, token) => {
-  // a browser's WebSocket cannot send headers: the hub takes the session token as ?token= on an upgrade
-  const ws = new WebSocket(`${hub.replace(/^http/, 'ws')}${path}?token=${encodeURIComponent(token)}`);
+  const ws = new WebSocket(`${hub.replace(/^http/, 'ws')}${path}?ticket=${encodeURIComponent(await ticket(token))}`);
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
   sockets.push(ws);
   return ws;

@@ -4,6 +4,7 @@
  * start and stop; api/module.ts). Used by the CLI, tests, e2e and benchmarks.
  */
 import type { FastifyInstance } from 'fastify';
+import type { AccountsModule } from './accounts/module';
 import type { AnalysisService } from './analysis/service';
 import { logErrors, type HubModule } from './api/module';
 import { buildServer, type ServerOptions } from './api/server';
@@ -42,6 +43,8 @@ export interface HubContext {
 }
 
 export interface Hub {
+  /** sessions, sign-in throttling, the audit log (hub/accounts) */
+  accounts: AccountsModule;
   analysis: AnalysisService | null;
   routing: RoutingService | null;
   url: string;
@@ -68,7 +71,12 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
   // the server first: its log is the hub's; it authenticates with the accounts module once the modules exist
   const app: FastifyInstance = await buildServer({
     logger: server.logger,
-    authenticate: (token) => (parts ? parts.accounts.authenticate(token) : Promise.resolve(null)),
+    auth: {
+      session: (token) => (parts ? parts.accounts.auth.session(token) : Promise.resolve(null)),
+      ticket: (ticket) => (parts ? parts.accounts.auth.ticket(ticket) : Promise.resolve(null)),
+      streamOpened: (session, socket) => parts?.accounts.auth.streamOpened(session, socket),
+      audit: (entry) => (parts ? parts.accounts.audit(entry) : Promise.resolve()),
+    },
   });
   const onError = logErrors(app.log, 'stopping the hub');
   // at close: the server stops taking requests, then the modules stop (last started first), then the rest
@@ -103,7 +111,7 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     }
     let closed = false;
     return {
-      url, port, host, db, log, app, connectors, ingestor,
+      url, port, host, db, log, app, connectors, ingestor, accounts: parts.accounts,
       sandbox: parts.outbound.sandbox, dispatcher: parts.outbound.dispatcher, demo: parts.demo?.info ?? null,
       analysis: parts.analysis?.service ?? null, routing: parts.routing?.service ?? null,
       async close() {

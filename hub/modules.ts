@@ -4,7 +4,7 @@
  * write path are composed once, here, and handed to the write path (conversations).
  */
 import { hostname } from 'node:os';
-import { accountsModule } from './accounts/module';
+import { accountsModule, type AccountsOptions } from './accounts/module';
 import { adminModule } from './admin/module';
 import { analysisModule } from './analysis/module';
 import type { AnalysisService } from './analysis/service';
@@ -51,6 +51,8 @@ export interface ModuleOptions {
   snoozeCheckMs?: number;
   /** seed the demo workspace and replay IBM care conversations */
   demo?: boolean | DemoOptions;
+  /** session limits and sign-in throttling (default: hub/accounts/policy.ts, or TEND_SESSION_* / TEND_LOGIN_* variables) */
+  accounts?: AccountsOptions;
 }
 
 export interface HubParts {
@@ -73,7 +75,12 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   options: ModuleOptions): HubParts {
   const { db, log } = core;
   const logger = (module: string) => core.logger.child({ module });
-  const accounts = accountsModule(db);
+  // a disabled agent leaves the floor at once (routing is built below; the hook runs later)
+  let routingRef: ReturnType<typeof routingModule> | null = null;
+  const accounts = accountsModule(log, {
+    ...options.accounts,
+    onAgentDisabled: (workspaceId, agentId) => routingRef?.service.agentDisabled(workspaceId, agentId),
+  });
   const analysis = options.analysis === false ? null
     : analysisModule(db, typeof options.analysis === 'object' ? options.analysis : undefined);
   const metrics = metricsModule(log, { routes: options.metrics !== false, surveys: !!options.surveys, onError: logErrors(logger('metrics'), 'metrics failed') });
@@ -81,7 +88,9 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     ...(typeof options.routing === 'object' ? options.routing : {}), databaseUrl: core.databaseUrl, publicUrl: core.publicUrl, hostname, logger: logger('routing'),
     // the rules editor's try-it box analyses a pasted post as an inbound one
     analyze: analysis ? (ws, text, channel) => analysis.service.analyzePost(ws, tryItPost(text, channel)) : undefined,
+    streamTicket: accounts.issueTicket,
   });
+  routingRef = routing;
   const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'));
   const hooks = composeHooks([analysis, metrics, routing].filter((m) => m !== null));
   const conversations = conversationsModule(log, { ingest: hooks.ingest, mutations: hooks.mutations, snoozeCheckMs: options.snoozeCheckMs, logger: logger('conversations') });
@@ -92,11 +101,17 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     ingestor: conversations.ingestor, register: (c) => outbound.registry.register(c), dataDir: core.dataDir, logger: logger('connectors'),
   }) : null;
   const demo = options.demo ? demoModule(log, options.demo === true ? {} : options.demo, hooks.ingest, logger('demo')) : null;
+  const endedByReset = new Map<string, string[]>();
   const admin = adminModule(log, {
     presence: routing?.service ?? null,
-    // until the audit log exists (issue 11), admin changes are not recorded
-    audit: async () => {},
-    endSessions: async (w, agentId) => { await w.query('DELETE FROM sessions WHERE agent_id = $1', [agentId]); },
+    // teams, people, roles and access changes go to the audit log (hub/accounts/audit.ts)
+    audit: accounts.audit,
+    // resetting access revokes every session in the same write; their streams close once it committed
+    endSessions: async (w, agentId) => { endedByReset.set(agentId, await accounts.sessions.markRevoked(w, { agentId }, 'access reset')); },
+    afterSessionsEnded: (agentId) => {
+      accounts.sessions.closeEnded(endedByReset.get(agentId) ?? [], 'access reset', agentId);
+      endedByReset.delete(agentId);
+    },
     teamsChanged: (workspaceId) => { void routing?.service.teamsChanged(workspaceId).catch(logErrors(logger('admin'), 'reloading the teams failed')); },
   });
   const modules = [dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, metrics, routing, supervisor, conversations, outbound, connectors, demo]

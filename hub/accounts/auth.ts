@@ -1,10 +1,9 @@
 /**
- * Agent passwords (scrypt from node:crypto) and bearer sessions. The token is 32 random
- * bytes given to the client once; the hub keeps only its sha256.
+ * Agent passwords (scrypt from node:crypto) and the hash under which tokens are kept: a session
+ * token or stream ticket is 32 random bytes given to the client once; the hub keeps only its sha256
+ * (sessions.ts).
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import type { Queryable } from '../db/db';
-import { agentContextColumns, type AgentContext } from '../sync/scope';
 
 const N = 16384, R = 8, P = 1, KEYLEN = 32;
 
@@ -29,24 +28,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-const SESSION_DAYS = 30;
-
-export async function createSession(q: Queryable, agentId: string): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
-  await q.query(`INSERT INTO sessions (token_hash, agent_id, expires_at) VALUES ($1, $2, now() + interval '${SESSION_DAYS} days')`,
-    [hashToken(token), agentId]);
-  return token;
-}
-
-/** The agent (with their teams) a bearer token belongs to, or null (unknown or expired): one statement per request. */
-export async function agentContextForToken(q: Queryable, token: string): Promise<AgentContext | null> {
-  if (!token || token.length > 200) return null;
-  const [a] = await q.query<AgentContext>(
-    `SELECT ${agentContextColumns('a')} FROM sessions s JOIN agents a ON a.id = s.agent_id
-     WHERE s.token_hash = $1 AND s.expires_at > now()`, [hashToken(token)]);
-  return a ?? null;
-}
 
 /** A password check that costs the same whether or not the e-mail exists. */
 let dummyHash: Promise<string> | null = null;

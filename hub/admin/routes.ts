@@ -73,7 +73,7 @@ function atLeast(req: FastifyRequest, role: Role, what: string): AgentContext {
 }
 
 /** Routes a person who must change their temporary password may still call. */
-const WHILE_PASSWORD_CHANGE = new Set<string>([ADMIN_ROUTES.account.path, ADMIN_ROUTES.changePassword.path, HUB_ROUTES.me.path]);
+const WHILE_PASSWORD_CHANGE = new Set<string>([ADMIN_ROUTES.account.path, ADMIN_ROUTES.changePassword.path, HUB_ROUTES.me.path, HUB_ROUTES.logout.path]);
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const { log } = deps;

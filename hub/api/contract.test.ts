@@ -16,7 +16,7 @@ import { hubModules } from '../modules';
 import { ChangeLog } from '../sync/changelog';
 import { buildServer } from './server';
 import { openTestDb } from '../../testing/hub/testdb';
-import { call, login } from '../../testing/hub/client';
+import { call, login, streamUrl } from '../../testing/hub/client';
 import { conversation, seedWorld, type World } from '../../testing/hub/fixtures';
 
 let db: Db;
@@ -40,7 +40,7 @@ describe('the route table', () => {
     const served: string[] = [];
     const log = new ChangeLog(db);
     await migrate(db);
-    const app = await buildServer({ logger: false, authenticate: async () => null });
+    const app = await buildServer({ logger: false, auth: { session: async () => null, ticket: async () => null, streamOpened: () => {} } });
     const parts = hubModules({ db, log, logger: app.log }, { routing: true, metrics: true, supervisor: true, channels: false, outbound: { dispatcher: false } });
     app.addHook('onRoute', (r) => {
       for (const m of [r.method].flat()) if (m !== 'HEAD' && r.url.startsWith('/v1/')) served.push(`${m} ${r.url}`);
@@ -69,6 +69,8 @@ describe('the route table', () => {
     };
     await ask('login', null, { body: { email: w.emails.a, password: 'correct horse' } });
     await ask('me', tokA);
+    await ask('streamTicket', tokA);
+    await ask('logout', await login(hub.url, w.emails.a));
     const boot = await ask('bootstrap', tokA, { query: { limit: '10' } });
     await ask('changes', tokA, { query: { since: String(boot!.watermark) } });
     await ask('hydrate', tokA, { body: { customer_ids: [c.customer_id] } });
@@ -108,12 +110,12 @@ describe('the route table', () => {
   });
 
   it("the streams' first messages parse with the table's schemas", async () => {
-    const first = (path: string, token: string, send?: unknown) => new Promise<unknown>((resolve, reject) => {
-      const ws = new WebSocket(`${hub.url.replace('http', 'ws')}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const first = async (path: string, token: string, send?: unknown) => { const at = await streamUrl(hub.url, path, token); return new Promise<unknown>((resolve, reject) => {
+      const ws = new WebSocket(at);
       ws.once('open', () => { if (send) ws.send(JSON.stringify(send)); });
       ws.once('message', (raw) => { resolve(JSON.parse(raw.toString())); ws.close(); });
       ws.once('error', reject);
-    });
+    }); };
     const sync = await first(HUB_STREAMS.sync.path, tokA, { type: 'subscribe', since: 0 });
     expect(HUB_STREAMS.sync.websocket.server.safeParse(sync).success).toBe(true);
     const floor = await first(HUB_STREAMS.supervisor.path, tokBoss);

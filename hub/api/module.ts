@@ -6,6 +6,7 @@
  * second), and they are composed once at start, so a post pays no more than the hook itself.
  */
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import type { Analysis, Priority } from '../../shared/domain';
 import type { NormalizedPost } from '../connectors/types';
 import type { Writer } from '../sync/changelog';
@@ -15,6 +16,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** the agent of the request's session (set by the server's auth hook; null on public routes) */
     agent: AgentContext | null;
+    /** the session the request came under (its public id, never the token) */
+    session: { id: string } | null;
+    /** this hub only passed the request on (routing's follower → leader): the hub that acts records it */
+    auditedElsewhere?: boolean;
+  }
+  interface FastifyContextConfig {
+    /** a change an admin (or supervisor) makes: recorded in the audit log when it succeeds (api/server.ts) */
+    audit?: AuditedRoute;
   }
 }
 
@@ -29,6 +38,45 @@ export const logErrors = (logger: HubLogger, what: string) => (err: unknown): vo
 
 /** The authenticated agent of a request, on routes behind the auth hook. */
 export const agentOf = (req: FastifyRequest): AgentContext => req.agent as AgentContext;
+
+// ---- sessions ------------------------------------------------------------------------------------
+
+/** A live session: its public id and its agent. */
+export interface AuthSession { id: string; agent: AgentContext }
+
+/** What the server's auth hook asks of the accounts module (api/server.ts). */
+export interface ServerAuth {
+  /** the session of a bearer token (REST), or null */
+  session(token: string): Promise<AuthSession | null>;
+  /** the session of a stream ticket (WebSocket upgrades), or null; a ticket answers once */
+  ticket(ticket: string): Promise<AuthSession | null>;
+  /** a stream opened under a session: it is closed when the session ends */
+  streamOpened(session: AuthSession, socket: WebSocket): void;
+  /** records an audited route's success */
+  audit?: RecordAudit;
+}
+
+// ---- audit ---------------------------------------------------------------------------------------
+
+/**
+ * A route whose success is an audited change: `serve(app, route, handler, { audit: { action: 'routing.rules_changed', body: true } })`.
+ * The server records who, when, from where, the route's `:id` (as the target) and, with `body`, the
+ * request body (never for routes that carry secrets).
+ */
+export interface AuditedRoute { action: string; target_type?: string; body?: boolean }
+
+/** One audit log entry as a module records it (hub/accounts/audit.ts keeps them). */
+export interface AuditRecord {
+  workspace_id: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type?: string | null;
+  target_id?: string | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+export type RecordAudit = (entry: AuditRecord) => Promise<void>;
 
 export interface HubModule {
   readonly name: string;

@@ -9,17 +9,19 @@ import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import type { HubRoute, HubStream } from '../../shared/contract/hub-routes';
 import { parseRequest } from './errors';
+import type { AuditedRoute } from './module';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface RouteInput<R extends HubRoute> { params: Out<R['params']>; query: Out<R['query']>; body: Out<R['body']> }
 
 export type RouteHandler<R extends HubRoute> = (req: FastifyRequest, input: RouteInput<R>, reply: FastifyReply) => unknown;
 
-export function serve<R extends HubRoute>(app: FastifyInstance, route: R, handler: RouteHandler<R>): void {
+/** `audit`: the route's success is an admin change, written to the audit log (api/server.ts, api/module.ts AuditedRoute). */
+export function serve<R extends HubRoute>(app: FastifyInstance, route: R, handler: RouteHandler<R>, options: { audit?: AuditedRoute } = {}): void {
   app.route({
     method: route.method,
     url: route.path,
-    config: { public: route.public === true },
+    config: { public: route.public === true, ...(options.audit ? { audit: options.audit } : {}) },
     handler: (req, reply) => handler(req, {
       params: route.params ? parseRequest(route.params, req.params, 'path') : undefined,
       query: route.query ? parseRequest(route.query, req.query, 'query') : undefined,

@@ -12,7 +12,7 @@ import { startHub, type Hub } from '../hub';
 import { xSignature } from '../connectors/signatures';
 import { xTweetCreatePayload } from '../connectors/standins/x';
 import { openTestDb, writeCounts } from '../../testing/hub/testdb';
-import { call, login } from '../../testing/hub/client';
+import { call, login, streamUrl } from '../../testing/hub/client';
 import { conversation, post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { createTeam } from '../accounts/admin';
 import { loadConnectorConfig } from '../connectors';
@@ -201,7 +201,7 @@ describe('supervisor floor', () => {
   });
 
   it('the stream pushes the floor at once and again after a change', async () => {
-    const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/v1/supervisor/stream?token=${tokBoss}`);
+    const ws = new WebSocket(await streamUrl(hub.url, '/v1/supervisor/stream', tokBoss));
     const floors: Loose[] = [];
     ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'floor') floors.push(m.floor); });
     await waitFor(() => floors.length >= 1, 5000);
@@ -212,13 +212,13 @@ describe('supervisor floor', () => {
       throw new Error(`${e.message}: ${floors.length} floors, depths ${floors.map(depth).join(',')}, before ${before}`);
     });
     ws.close();
-    const agentWs = new WebSocket(`${hub.url.replace('http', 'ws')}/v1/supervisor/stream?token=${tokA}`);
+    const agentWs = new WebSocket(await streamUrl(hub.url, '/v1/supervisor/stream', tokA));
     const closed = await new Promise<number>((resolve) => agentWs.on('close', (code) => resolve(code)));
     expect(closed).toBe(4403);
   });
 
   it('a supervisor message reaches the agent on the routing stream; bad requests are refused', async () => {
-    const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/v1/routing/stream?token=${tokA}`);
+    const ws = new WebSocket(await streamUrl(hub.url, '/v1/routing/stream', tokA));
     const got: Loose[] = [];
     ws.on('message', (d) => got.push(JSON.parse(String(d))));
     await new Promise((r) => ws.on('open', r));

@@ -84,5 +84,5 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDe
     const extra = Object.keys(body).filter((k) => !['roi', 'calendar', 'sla'].includes(k));
     if (extra.length) throw new MetricsInputError(`unknown settings: ${extra.join(', ')}`);
     return updateMetricsSettings(deps.db, caller.workspace_id, body);
-  }));
+  }), { audit: { action: 'metrics.settings_changed', body: true } });
 }

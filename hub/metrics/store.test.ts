@@ -104,7 +104,9 @@ beforeAll(async () => {
   await migrate(db, withMetricsMigration());
   await seedFixture();
   // the hub's server: its auth hook (bearer tokens of `callers`) and its error envelope
-  app = await buildServer({ authenticate: async (token) => callers[token] ?? null });
+  app = await buildServer({
+    auth: { session: async (token) => (callers[token] ? { id: token, agent: callers[token] } : null), ticket: async () => null, streamOpened: () => {} },
+  });
   registerMetricsRoutes(app, { db, now: () => FIXTURE_AS_OF });
   await app.ready();
 });

@@ -24,7 +24,12 @@ import type { RoutingService, WorkspaceRouting } from './service';
 import type { RoutingLeadership } from './leader';
 import { forwardHttp, forwardStream } from './proxy';
 
-export interface RoutingRouteDeps { routing: RoutingService; leadership?: RoutingLeadership | null }
+export interface RoutingRouteDeps {
+  routing: RoutingService;
+  leadership?: RoutingLeadership | null;
+  /** a fresh stream ticket for a session: a follower forwards a desktop's stream to the leader with one (hub/accounts) */
+  streamTicket?(sessionId: string): Promise<string>;
+}
 
 export const SECRET_HEADER = 'x-tend-routing-secret';
 
@@ -89,14 +94,14 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     supervisorOnly(a);
     const { rules_version } = await routing.setConfig(a.workspace_id, body, a.id);
     return { config: ws.engine.getConfig(), rules_version };
-  }));
+  }), { audit: { action: 'routing.config_changed', body: true } });
 
   serve(app, HUB_ROUTES.setRoutingRules, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
     if (!('rules' in body)) throw new HttpError(400, 'invalid', 'send { "rules": [...] }');
     const { rules_version } = await routing.setConfig(a.workspace_id, { ...ws.engine.getConfig(), rules: body.rules }, a.id);
     return { config: ws.engine.getConfig(), rules_version };
-  }));
+  }), { audit: { action: 'routing.rules_changed', body: true } });
 
   serve(app, HUB_ROUTES.ruleVersions, (req, _input, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
@@ -121,7 +126,7 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
   serve(app, HUB_ROUTES.applyRules, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
     return routing.applyRules(ws.id, body.rules_version, body.conversation_ids);
-  }));
+  }), { audit: { action: 'routing.rules_applied', body: true } });
 
   // the rules editor's try-it box: where a pasted post would go under the saved rules or a proposal, and why
   serve(app, ADMIN_ROUTES.tryRules, (req, { body }, reply) => withWs(req, reply, async (_ws, a) => {
@@ -219,7 +224,7 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
   });
 
   serveStream(app, HUB_STREAMS.routing, (socket, req) => {
-    if (follower()) { forwardStream(findLeader, socket, req); return; }
+    if (follower()) { forwardStream(findLeader, socket, req, deps.streamTicket); return; }
     const a = agentOf(req);
     const send = (m: RoutingPush) => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m)); };
     const unsubscribe = routing.subscribe({

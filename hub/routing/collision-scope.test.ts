@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import { startHub, type Hub } from '../hub';
 import { openTestDb } from '../../testing/hub/testdb';
 import { conversation, seedWorld, type World } from '../../testing/hub/fixtures';
-import { call, login } from '../../testing/hub/client';
+import { call, login, streamUrl } from '../../testing/hub/client';
 import type { Db } from '../db/db';
 import type { WorkspaceRouting } from './service';
 
@@ -40,7 +40,7 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 async function stream(token: string) {
-  const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/v1/routing/stream?token=${encodeURIComponent(token)}`);
+  const ws = new WebSocket(await streamUrl(hub.url, '/v1/routing/stream', token));
   const errors: Array<{ code: string; message: string }> = [];
   ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'error') errors.push(m); });
   await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });

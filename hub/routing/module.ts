@@ -38,8 +38,10 @@ export function routingModule(log: ChangeLog, options: RoutingModuleOptions & {
   publicUrl?: string;
   /** this host's name, for a hub listening on every interface */
   hostname: () => string;
+  /** a fresh stream ticket for a session (hub/accounts): a follower forwards streams to the leader with it */
+  streamTicket?(sessionId: string): Promise<string>;
 }): RoutingModule {
-  const { databaseUrl, publicUrl, leaderRetryMs, hostname, logger, ...serviceOptions } = options;
+  const { databaseUrl, publicUrl, leaderRetryMs, hostname, logger, streamTicket, ...serviceOptions } = options;
   const routing = new RoutingService(log, { ...serviceOptions, onError: serviceOptions.onError ?? logErrors(logger, 'routing failed') });
   const leadership = log.db.kind === 'pg' && databaseUrl
     ? new RoutingLeadership({
@@ -53,7 +55,7 @@ export function routingModule(log: ChangeLog, options: RoutingModuleOptions & {
     service: routing,
     leadership,
     forwardToLeader: leadership ? (req, reply) => (routing.isLeader ? null : forwardHttp(() => leadership.leader(), req, reply)) : null,
-    routes: (app) => registerRoutingRoutes(app, { routing, leadership }),
+    routes: (app) => registerRoutingRoutes(app, { routing, leadership, streamTicket }),
     ingest: { route: routing.routePost, routeReady: routing.routeReady },
     mutations: {
       // the collision check runs inside the write transaction: load the workspace's routing (or ask the leader) before

@@ -10,7 +10,7 @@ import { openDb } from '../db/db';
 import { startHub, type Hub, type StartHubOptions } from '../hub';
 import { TEST_DATABASE_URL } from '../../testing/hub/testdb';
 import { conversation, post, seedWorld, type World } from '../../testing/hub/fixtures';
-import { call, login } from '../../testing/hub/client';
+import { call, login, streamUrl } from '../../testing/hub/client';
 import type { RoutingPush } from '../../shared/contract/routing';
 import { FORWARDED_HEADER } from './proxy';
 import { HUB_ROUTES } from '../../shared/contract/hub-routes';
@@ -30,9 +30,10 @@ let w: World;
 
 interface Stream { ws: WebSocket; seen: RoutingPush[]; closed: Promise<number>; next(pred: (m: RoutingPush) => boolean): Promise<RoutingPush> }
 
-function stream(base: string, token: string): Promise<Stream> {
+async function stream(base: string, token: string): Promise<Stream> {
+  const at = await streamUrl(base, '/v1/routing/stream', token);
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/routing/stream?token=${token}`);
+    const ws = new WebSocket(at);
     const seen: RoutingPush[] = [];
     const waiters: Array<{ pred: (m: RoutingPush) => boolean; resolve: (m: RoutingPush) => void }> = [];
     const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
@@ -91,6 +92,11 @@ describe.skipIf(!TEST_DATABASE_URL)('routing with two hubs on one PostgreSQL sch
 
     const tokA = await login(two.url, w.emails.a);
     const s = await stream(two.url, tokA);
+    // hub two forwards the stream to the leader with a fresh ticket of the session: an offer made before it
+    // arrives there would find nobody, so wait until the leader counts it (a supervisor's message is delivered)
+    const boss = await login(two.url, w.emails.supervisor);
+    await until('the forwarded stream to reach the leader', async () =>
+      (await call(two.url, 'POST', '/v1/supervisor/message', { token: boss, body: { agent_id: w.agentA, text: 'ready?' } })).json.delivered === 1);
     const p = await call(two.url, 'PUT', '/v1/routing/presence', { token: tokA, body: { activity_id: 'available' } });
     expect(p.status).toBe(200);
     expect(p.json.agent).toMatchObject({ id: w.agentA, activity_id: 'available', routable: true });

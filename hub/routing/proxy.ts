@@ -4,9 +4,9 @@
  *
  * - HTTP: method, path with query, JSON body and the Authorization header go to the leader; its
  *   status and body come back unchanged.
- * - WebSocket (/v1/routing/stream): a connection to the leader with the caller's token, piped both
- *   ways; when either side closes, so does the other (the desktop reconnects, and is forwarded to
- *   whichever hub leads then).
+ * - WebSocket (/v1/routing/stream): a connection to the leader with a fresh stream ticket of the
+ *   caller's session (the desktop's own ticket was used up on this hub), piped both ways; when either
+ *   side closes, so does the other (the desktop reconnects, and is forwarded to whichever hub leads then).
  * - No leader, or it does not answer: 503 `unavailable` with the reason (on the stream: an error
  *   message, then close 1013 "try again later").
  * A forwarded request carries FORWARDED_HEADER; a hub that receives one but does not lead (the
@@ -38,6 +38,7 @@ async function target(findLeader: FindLeader, req: FastifyRequest): Promise<Lead
 
 export async function forwardHttp(findLeader: FindLeader, req: FastifyRequest, reply: FastifyReply, timeoutMs = 15_000): Promise<FastifyReply> {
   const leader = await target(findLeader, req);
+  req.auditedElsewhere = true; // the leader acts, and records it
   const headers: Record<string, string> = { [FORWARDED_HEADER]: '1' };
   if (typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined && req.body !== null;
@@ -58,7 +59,8 @@ export async function forwardHttp(findLeader: FindLeader, req: FastifyRequest, r
 }
 
 /** Pipes a client's routing stream to the leader's. */
-export function forwardStream(findLeader: FindLeader, socket: WebSocket, req: FastifyRequest): void {
+export function forwardStream(findLeader: FindLeader, socket: WebSocket, req: FastifyRequest,
+  streamTicket?: (sessionId: string) => Promise<string>): void {
   const pending: Array<{ data: WebSocket.RawData; binary: boolean }> = [];
   let upstream: WebSocket | null = null;
   let closed = false;
@@ -77,11 +79,16 @@ export function forwardStream(findLeader: FindLeader, socket: WebSocket, req: Fa
   });
   socket.on('close', () => { closed = true; upstream?.close(); });
 
-  target(findLeader, req).then((leader) => {
+  const upstreamPath = async () => {
+    const u = new URL(req.url, 'http://x');
+    u.searchParams.delete('ticket');
+    if (streamTicket && req.session) u.searchParams.set('ticket', await streamTicket(req.session.id));
+    return u.pathname + u.search;
+  };
+  Promise.all([target(findLeader, req), upstreamPath()]).then(([leader, path]) => {
     if (closed) return;
     const headers: Record<string, string> = { [FORWARDED_HEADER]: '1' };
-    if (typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;
-    const up = new WebSocket(`${leader.url.replace(/^http/, 'ws')}${req.url}`, { headers });
+    const up = new WebSocket(`${leader.url.replace(/^http/, 'ws')}${path}`, { headers });
     upstream = up;
     up.on('open', () => {
       opened = true;

@@ -14,7 +14,7 @@ import { ChangeLog } from '../sync/changelog';
 import { HubIngestor } from '../conversations/ingest';
 import { openTestDb } from '../../testing/hub/testdb';
 import { post, seedWorld, type World } from '../../testing/hub/fixtures';
-import { call, login } from '../../testing/hub/client';
+import { call, login, streamUrl } from '../../testing/hub/client';
 import { RoutingService } from './service';
 import { registerRoutingRoutes } from './api';
 import type { RoutingPush } from '../../shared/contract/routing';
@@ -47,9 +47,10 @@ afterAll(async () => {
   await db?.close();
 });
 
-function stream(token: string): Promise<{ ws: WebSocket; next: (pred: (m: RoutingPush) => boolean) => Promise<RoutingPush> }> {
+async function stream(token: string): Promise<{ ws: WebSocket; next: (pred: (m: RoutingPush) => boolean) => Promise<RoutingPush> }> {
+  const at = await streamUrl(url, '/v1/routing/stream', token);
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/routing/stream?token=${token}`);
+    const ws = new WebSocket(at);
     const seen: RoutingPush[] = [];
     const waiters: Array<{ pred: (m: RoutingPush) => boolean; resolve: (m: RoutingPush) => void }> = [];
     ws.on('message', (raw) => {

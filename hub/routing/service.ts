@@ -751,6 +751,13 @@ export class RoutingService {
     return { activity_id: v.activity_id, routable: v.routable };
   }
 
+  /** An admin disabled the agent (hub/accounts): Offline at once, so nothing more is offered to them; the Offline activity decides where their conversations go. */
+  agentDisabled(wsId: string, agentId: string): void {
+    const ws = this.ready.get(wsId);
+    if (!ws || !ws.engine.hasAgent(agentId)) return;
+    try { ws.engine.endShift(agentId); } catch (err) { this.onError(err); }
+  }
+
   subscribe(s: Subscriber): () => void {
     this.subscribers.add(s);
     return () => { this.subscribers.delete(s); };

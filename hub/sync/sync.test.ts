@@ -5,7 +5,7 @@ import type { Db } from '../db/db';
 import { startHub, type Hub } from '../hub';
 import { openTestDb, truncateAll } from '../../testing/hub/testdb';
 import { conversation, post, seedWorld, type World } from '../../testing/hub/fixtures';
-import { call, login, ModelClient, openStream } from '../../testing/hub/client';
+import { call, login, ModelClient, openStream, streamUrl } from '../../testing/hub/client';
 import { scopeSnapshot } from './scope';
 import { ChangesPageSchema } from '../../shared/contract/hub-api';
 import { setAgentTeams } from '../accounts/admin';
@@ -198,9 +198,10 @@ describe('sync', () => {
     }
   });
 
-  it('the stream accepts the token as a query parameter', async () => {
+  it('a stream opens with a single-use ticket; the session token is refused in any URL', async () => {
     const t = await login(hub.url, w.emails.a);
-    const ws = new WebSocket(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream?token=${encodeURIComponent(t)}`);
+    const at = await streamUrl(hub.url, '/v1/sync/stream', t);
+    const ws = new WebSocket(at);
     const hello = await new Promise<Loose>((resolve, reject) => {
       ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', since: 0 })));
       ws.on('message', (d) => { const m = JSON.parse(d.toString()); if (m.type === 'hello') resolve(m); });
@@ -208,17 +209,35 @@ describe('sync', () => {
     });
     ws.close();
     expect(hello.agent_id).toBe(w.agentA);
+    // the same ticket again, the token as ?token= on a stream or on REST: 401
+    expect(await upgradeStatus(at)).toBe(401);
+    expect(await upgradeStatus(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream?token=${encodeURIComponent(t)}`)).toBe(401);
+    expect(await upgradeStatus(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream`, { authorization: `Bearer ${t}` })).toBe(401);
+    const rest = await call(hub.url, 'GET', `/v1/me?token=${encodeURIComponent(t)}`);
+    expect(rest.status).toBe(401);
+    expect(rest.json.error.message).toMatch(/Authorization header/);
+    expect((await call(hub.url, 'GET', '/v1/me', { token: t })).status).toBe(200);
   });
 
-  it('the stream refuses a missing token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }]) {
-      const ws = new WebSocket(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream`, { headers });
-      ws.on('error', () => {}); // the refused upgrade also surfaces as an error event
-      const status = await new Promise<number>((resolve) => {
-        ws.once('unexpected-response', (req, res) => { resolve(res.statusCode ?? 0); req.destroy(); });
-        ws.once('open', () => { resolve(101); ws.close(); });
-      });
-      expect(status).toBe(401);
-    }
+  it('a stream ticket expires unused', async () => {
+    const t = await login(hub.url, w.emails.a);
+    const r = await call(hub.url, 'POST', '/v1/auth/ticket', { token: t });
+    expect(Date.parse(r.json.expires_at) - Date.now()).toBeLessThanOrEqual(31_000);
+    await hub.db.query(`UPDATE stream_tickets SET expires_at = now() - interval '1 second'`);
+    expect(await upgradeStatus(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream?ticket=${encodeURIComponent(r.json.ticket)}`)).toBe(401);
+  });
+
+  it('the stream refuses a missing or made-up ticket', async () => {
+    for (const q of ['', '?ticket=nope']) expect(await upgradeStatus(`${hub.url.replace(/^http/, 'ws')}/v1/sync/stream${q}`)).toBe(401);
   });
 });
+
+/** The HTTP status an upgrade gets (101 when it opens). */
+function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const ws = new WebSocket(url, { headers });
+  ws.on('error', () => {}); // the refused upgrade also surfaces as an error event
+  return new Promise<number>((resolve) => {
+    ws.once('unexpected-response', (req, res) => { resolve(res.statusCode ?? 0); req.destroy(); });
+    ws.once('open', () => { resolve(101); ws.close(); });
+  });
+}

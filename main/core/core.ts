@@ -489,6 +489,13 @@ export class LocalDesktopService implements DesktopService {
         throw new CoreError('keep_failed', `your unsent work could not be kept (${(err as Error).message}); you are still signed in and nothing was lost`);
       }
     }
+    // The hub ends the session (and closes its streams everywhere) before the token is forgotten
+    // here. Offline, the hub still holds it until its idle limit (12 h by default) or an admin revokes it.
+    const session = this.applier.meta.get('session');
+    if (session) {
+      await new HubClient(session.hub_url, session.token, 5000).logout()
+        .catch((err: Error) => this.options.sync?.log?.(`sign-out: the hub did not confirm (${err.message}); the session ends at the hub's idle limit`));
+    }
     this.applier.meta.set('session', null); // removes the token file
     this.wipe();
     this.emit('session.changed', this.status());

@@ -1,6 +1,7 @@
 /**
  * A WebSocket to the hub that comes back by itself: exponential backoff with jitter
- * (shared/backoff.ts) after every close, until stopped. Messages that are not JSON are dropped.
+ * (shared/backoff.ts) after every close, until stopped. Each attempt asks for its URL anew (it
+ * carries a single-use stream ticket, hub/accounts). Messages that are not JSON are dropped.
  * The one socket of the desktop core: the sync stream (sync/engine.ts) and the live links
  * (live/link.ts: routing, supervisor) all use it.
  */
@@ -8,8 +9,8 @@ import WebSocket from 'ws';
 import { backoffDelay } from '../../shared/backoff';
 
 export interface ReconnectingSocketOptions {
-  url: string;
-  headers: Record<string, string>;
+  /** the URL of one connection attempt (with a fresh ticket); a rejection counts as a failed attempt */
+  url: () => Promise<string>;
   onMessage(msg: unknown): void;
   /** up (after open) or down (after a close, and at stop) */
   onState(up: boolean): void;
@@ -58,7 +59,18 @@ export class ReconnectingSocket {
 
   private connect(): void {
     if (this.stopped) return;
-    const ws = new WebSocket(this.opts.url, { headers: this.opts.headers });
+    this.opts.url().then((url) => { if (!this.stopped) this.open(url); }, () => this.retry());
+  }
+
+  private retry(): void {
+    if (this.stopped) return;
+    const delay = backoffDelay(this.failures++, { baseMs: this.opts.backoffBaseMs, maxMs: this.opts.backoffMaxMs });
+    this.timer = setTimeout(() => { this.timer = null; this.connect(); }, delay);
+    this.timer.unref();
+  }
+
+  private open(url: string): void {
+    const ws = new WebSocket(url);
     this.ws = ws;
     ws.on('open', () => {
       this.failures = 0;
@@ -76,10 +88,7 @@ export class ReconnectingSocket {
       if (this.ws !== ws) return;
       this.ws = null;
       this.setUp(false);
-      if (this.stopped) return;
-      const delay = backoffDelay(this.failures++, { baseMs: this.opts.backoffBaseMs, maxMs: this.opts.backoffMaxMs });
-      this.timer = setTimeout(() => { this.timer = null; this.connect(); }, delay);
-      this.timer.unref();
+      this.retry();
     });
   }
 }

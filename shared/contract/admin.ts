@@ -11,6 +11,10 @@
  */
 import { z } from 'zod';
 import { ChannelSchema, PrioritySchema, RoleSchema } from '../domain';
+import {
+  AgentStatusResponseSchema, AuditPageSchema, AuditQuerySchema, LiftLockoutRequestSchema, LiftLockoutResponseSchema,
+  LockoutListSchema, RevokeResponseSchema, SessionListSchema,
+} from './accounts';
 
 /** One route: method, Fastify-style path (`:id`), the request parts' schemas and the answer's. */
 export interface AdminRoute {
@@ -331,6 +335,19 @@ export const ADMIN_ROUTES = {
   cannedUsed: { method: 'POST', path: '/v1/canned/:id/used', params: IdParams, response: Ok },
   agentSettings: { method: 'GET', path: '/v1/account/settings', response: AgentSettingsSchema },
   saveAgentSetting: { method: 'PUT', path: '/v1/account/settings/:key', params: AgentSettingParams, body: AgentSettingBody, response: Ok },
+  // ---- access (hub/accounts, issue 11): sessions, disabling, sign-in lockouts, the audit log; admins only
+  adminAgentSessions: { method: 'GET', path: '/v1/admin/agents/:id/sessions', params: IdParams, response: SessionListSchema },
+  /** every session of the agent ends, and every stream opened under them closes */
+  adminRevokeAgentSessions: { method: 'POST', path: '/v1/admin/agents/:id/sessions/revoke', params: IdParams, response: RevokeResponseSchema },
+  adminRevokeSession: { method: 'DELETE', path: '/v1/admin/sessions/:id', params: IdParams, response: RevokeResponseSchema },
+  /** no sign-in from now on; every session revoked and every stream closed at once */
+  adminDisableAgent: { method: 'POST', path: '/v1/admin/agents/:id/disable', params: IdParams, response: AgentStatusResponseSchema },
+  adminEnableAgent: { method: 'POST', path: '/v1/admin/agents/:id/enable', params: IdParams, response: AgentStatusResponseSchema },
+  adminLockouts: { method: 'GET', path: '/v1/admin/lockouts', response: LockoutListSchema },
+  adminLiftLockout: { method: 'POST', path: '/v1/admin/lockouts/lift', body: LiftLockoutRequestSchema, response: LiftLockoutResponseSchema },
+  adminAudit: { method: 'GET', path: '/v1/admin/audit', query: AuditQuerySchema, response: AuditPageSchema },
+  /** a file: `format=csv` (default) or `json`, with the filters of adminAudit but no paging */
+  adminAuditExport: { method: 'GET', path: '/v1/admin/audit/export', query: AuditQuerySchema.omit({ before: true, limit: true }).extend({ format: z.enum(['csv', 'json']).default('csv') }), response: z.string() },
 
   account: { method: 'GET', path: '/v1/account', response: AccountResponseSchema },
   changePassword: { method: 'POST', path: '/v1/account/password', body: ChangePasswordSchema, response: Ok },

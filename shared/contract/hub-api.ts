@@ -3,7 +3,8 @@
  * Both sides parse with these schemas; neither imports the other's code. Which route takes which
  * schema is the route table, hub-routes.ts: login, me, bootstrap (paged snapshot of the agent's
  * scope), changes (paged delta), hydrate (whole history of customers entering the scope),
- * mutations (idempotent by mutation id), and the sync stream. Errors: HTTP 4xx/5xx with an ApiError body.
+ * mutations (idempotent by mutation id), and the sync stream (opened with a single-use ticket, never the
+ * session token; sessions, tickets and /v1/admin/* access schemas are in ./accounts.ts). Errors: HTTP 4xx/5xx with an ApiError body.
  */
 import { z } from 'zod';
 import {

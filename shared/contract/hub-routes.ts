@@ -6,8 +6,9 @@
  * schema. hub/api/contract.test.ts fails when a route is served that is not in the table, or the
  * other way round. No other source file spells a `/v1/...` path (lint).
  *
- * All but the `public` routes need `Authorization: Bearer <token>` (a WebSocket from a browser may
- * pass `?token=`). A refusal is a 4xx/5xx with the ApiError body of hub-api.ts.
+ * All but the `public` routes need `Authorization: Bearer <token>`, and nowhere else (a `?token=`
+ * is refused). A WebSocket upgrade carries a single-use ticket (`?ticket=`, from `streamTicket`).
+ * A refusal is a 4xx/5xx with the ApiError body of hub-api.ts.
  */
 import { z } from 'zod';
 import { LIMITS } from '../domain';
@@ -23,6 +24,7 @@ import {
   ApplyRulesSchema, PreviewRulesSchema, RulesApplyResponseSchema, RulesPreviewResponseSchema, RuleVersionResponseSchema,
   RuleVersionsResponseSchema, SetRoutingConfigResponseSchema,
 } from './routing';
+import { LogoutResponseSchema, StreamTicketSchema } from './accounts';
 import { FloorSchema, SupervisorMessageRequestSchema, SupervisorMessageResponseSchema, SupervisorStreamMessageSchema } from './supervisor';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -62,6 +64,10 @@ const MetricsSettingsSchema = z.object({ roi: z.unknown(), calendar: z.unknown()
 export const HUB_ROUTES = {
   // ---- accounts (hub/accounts)
   login: { method: 'POST', path: '/v1/auth/login', body: LoginRequestSchema, response: LoginResponseSchema, public: true },
+  /** the caller's session ends now, and every stream opened under it closes */
+  logout: { method: 'POST', path: '/v1/auth/logout', response: LogoutResponseSchema },
+  /** a single-use ticket, good for seconds, for one WebSocket upgrade (`?ticket=`): a session token never goes into a URL */
+  streamTicket: { method: 'POST', path: '/v1/auth/ticket', response: StreamTicketSchema },
   me: { method: 'GET', path: '/v1/me', response: MeResponseSchema },
 
   // ---- sync (hub/sync, hub/conversations)

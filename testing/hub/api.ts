@@ -7,8 +7,8 @@ import type { ChangeLog } from '../../hub/sync/changelog';
 import { syncModule } from '../../hub/sync/module';
 
 export async function buildCoreApi(log: ChangeLog): Promise<FastifyInstance> {
-  const accounts = accountsModule(log.db);
-  const app = await buildServer({ authenticate: accounts.authenticate });
+  const accounts = accountsModule(log);
+  const app = await buildServer({ auth: accounts.auth });
   for (const m of [accounts, syncModule(log), conversationsModule(log, { ingest: {}, mutations: {}, logger: app.log })]) await m.routes?.(app);
   return app;
 }

@@ -138,7 +138,7 @@ function upsert<T extends Row>(map: Map<string, T>, row: T): void {
 
 /** Opens the change stream and collects its messages. */
 export async function openStream(base: string, token: string, since: number) {
-  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/v1/sync/stream`, { headers: { authorization: `Bearer ${token}` } });
+  const ws = new WebSocket(await streamUrl(base, '/v1/sync/stream', token));
   const messages: Loose[] = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (d) => {
@@ -159,4 +159,11 @@ export async function openStream(base: string, token: string, since: number) {
     },
     close: () => ws.close(),
   };
+}
+
+/** A WebSocket URL for a hub stream with a fresh single-use ticket of the session (a token never goes into a URL). */
+export async function streamUrl(base: string, path: string, token: string): Promise<string> {
+  const r = await call(base, 'POST', '/v1/auth/ticket', { token });
+  if (r.status !== 200) throw new Error(`stream ticket: ${r.status} ${r.text}`);
+  return `${base.replace(/^http/, 'ws')}${path}?ticket=${encodeURIComponent(r.json.ticket)}`;
 }

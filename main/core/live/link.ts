@@ -32,10 +32,10 @@ export class LiveLink {
     this.stop();
     if (!session) return;
     const client = new HubClient(session.hub_url, session.token);
-    const common = { headers: client.authHeader(), backoffBaseMs: this.backoff.baseMs, backoffMaxMs: this.backoff.maxMs, onState: () => this.hooks.state(this.state) };
+    const common = { backoffBaseMs: this.backoff.baseMs, backoffMaxMs: this.backoff.maxMs, onState: () => this.hooks.state(this.state) };
     this.routing = new ReconnectingSocket({
       ...common,
-      url: client.streamUrl(HUB_STREAMS.routing),
+      url: () => client.streamUrl(HUB_STREAMS.routing),
       onMessage: (msg) => {
         const r = RoutingPushSchema.safeParse(msg);
         if (!r.success) { this.hooks.log?.(`routing stream: unexpected message ${JSON.stringify(msg).slice(0, 200)}`); return; }
@@ -45,7 +45,7 @@ export class LiveLink {
     if (session.role !== 'agent') {
       this.supervisor = new ReconnectingSocket({
         ...common,
-        url: client.streamUrl(HUB_STREAMS.supervisor),
+        url: () => client.streamUrl(HUB_STREAMS.supervisor),
         onMessage: (msg) => {
           const r = SupervisorStreamMessageSchema.safeParse(msg);
           if (!r.success) this.hooks.log?.(`supervisor stream: unexpected message ${r.error.message.slice(0, 200)}`);

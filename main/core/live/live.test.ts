@@ -30,6 +30,9 @@ let url: string;
 const sockets: Record<string, WebSocket[]> = { routing: [], supervisor: [] };
 const received: unknown[] = [];
 const calls: Array<{ method: string; url: string; body: unknown; auth: string | undefined }> = [];
+/** stream tickets the stand-in issued and not yet used; every upgrade request as it came */
+const tickets = new Set<string>();
+const upgrades: Array<{ url: string; auth: string | undefined }> = [];
 
 function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -43,6 +46,11 @@ beforeAll(async () => {
       const body = raw ? JSON.parse(raw) : undefined;
       calls.push({ method: req.method!, url: req.url!, body, auth: req.headers.authorization });
       if (req.headers.authorization !== 'Bearer tok') return json(res, 401, { error: { code: 'unauthorized', message: 'no' } });
+      if (req.url === '/v1/auth/ticket' && req.method === 'POST') {
+        const ticket = `t${tickets.size}-${Math.random().toString(36).slice(2)}`;
+        tickets.add(ticket);
+        return json(res, 200, { ticket, expires_at: new Date(Date.now() + 30_000).toISOString() });
+      }
       if (req.url === '/v1/routing/presence' && req.method === 'GET') {
         return json(res, 200, { activities: [{ id: 'available', label: 'Available', routable: true, requeue_assignments: false }], agents: [] });
       }
@@ -57,8 +65,12 @@ beforeAll(async () => {
   });
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
-    const kind = req.url === '/v1/routing/stream' ? 'routing' : req.url === '/v1/supervisor/stream' ? 'supervisor' : null;
-    if (!kind || req.headers.authorization !== 'Bearer tok') { socket.destroy(); return; }
+    // like the hub: a stream opens with a single-use ticket, never the token
+    upgrades.push({ url: req.url!, auth: req.headers.authorization });
+    const u = new URL(req.url!, 'http://x');
+    const kind = u.pathname === '/v1/routing/stream' ? 'routing' : u.pathname === '/v1/supervisor/stream' ? 'supervisor' : null;
+    const ticket = u.searchParams.get('ticket') ?? '';
+    if (!kind || !tickets.delete(ticket)) { socket.destroy(); return; }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets[kind]!.push(ws);
       ws.on('message', (m) => received.push(JSON.parse(m.toString())));
@@ -98,6 +110,15 @@ describe('LiveLink', () => {
     await until(() => sockets.routing!.length === before + 2 && link.state.routing);
     expect(sockets.supervisor).toHaveLength(0);
     link.stop();
+    // every upgrade carried a ticket of its own, and the token went nowhere but the ticket request's header
+    const routingUpgrades = upgrades.filter((x) => x.url.startsWith('/v1/routing/stream'));
+    expect(routingUpgrades.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(routingUpgrades.map((x) => x.url)).size).toBe(routingUpgrades.length);
+    for (const x of routingUpgrades) {
+      expect(x.url).toMatch(/\?ticket=/);
+      expect(x.url).not.toMatch(/[?&]token=/);
+      expect(x.auth).toBeUndefined();
+    }
     expect(link.send({ type: 'leave', conversation_id: 'c1' })).toBe(false);
   });
 

@@ -350,8 +350,14 @@ export class SyncEngine {
 
   private connectStream(): void {
     if (this.stopped || !this.client) return;
+    const client = this.client;
     this.stream = new ReconnectingSocket({
-      url: this.client.streamUrl(), headers: this.client.authHeader(),
+      // a fresh ticket for each attempt; a 401 means the session ended (signed out elsewhere, revoked,
+      // expired): a cycle meets the same 401 and stops everything
+      url: () => client.streamUrl().catch((err: unknown) => {
+        if (!this.stopped && err instanceof HubRequestError && err.status === 401) { this.needPull = true; this.kick(); }
+        throw err;
+      }),
       backoffBaseMs: this.opts.backoffBaseMs, backoffMaxMs: this.opts.backoffMaxMs,
       onOpen: (socket) => { socket.send({ type: 'subscribe', since: this.applier.meta.get('last_sync_id') }); },
       onState: (up) => {

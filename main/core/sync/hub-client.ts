@@ -60,6 +60,10 @@ export class HubClient {
   }
 
   login(email: string, password: string) { return this.call(HUB_ROUTES.login, { body: { email, password } }); }
+  /** Ends this session on the hub (its streams close there too). */
+  logout() { return this.call(HUB_ROUTES.logout, {}); }
+  /** A single-use ticket for one stream: the session token never goes into a URL. */
+  ticket() { return this.call(HUB_ROUTES.streamTicket, {}); }
   me() { return this.call(HUB_ROUTES.me, {}); }
   bootstrap(cursor: string | null, limit: number = LIMITS.syncPageMax) {
     return this.call(HUB_ROUTES.bootstrap, { query: { limit, ...(cursor !== null ? { cursor } : {}) } });
@@ -68,11 +72,12 @@ export class HubClient {
   hydrate(customerIds: string[]) { return this.call(HUB_ROUTES.hydrate, { body: { customer_ids: customerIds } }); }
   mutations(mutations: Mutation[]) { return this.call(HUB_ROUTES.mutations, { body: { mutations } }); }
 
-  /** The WebSocket URL of a stream of the table (default: sync). */
-  streamUrl(stream: HubStream = HUB_STREAMS.sync): string {
+  /** A stream's WebSocket URL (default: sync) with a fresh ticket; the hub accepts nothing else on an upgrade. */
+  async streamUrl(stream: HubStream = HUB_STREAMS.sync): Promise<string> {
+    const { ticket } = await this.ticket();
     const u = new URL(stream.path, this.baseUrl);
     u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+    u.searchParams.set('ticket', ticket);
     return u.toString();
   }
-  authHeader(): Record<string, string> { return this.token ? { authorization: `Bearer ${this.token}` } : {}; }
 }
