@@ -18,9 +18,9 @@ import * as m0810 from './migrations/0810-brand-identities';
 import * as m0850 from './migrations/0850-mutation-payload';
 import * as m0860 from './migrations/0860-routing-state';
 import * as m0870 from './migrations/0870-handle-time';
-import * as m0900 from './migrations/0900-security';
 import * as m0950 from './migrations/0950-admin';
 import * as m0960 from './migrations/0960-canned-settings';
+import * as m0970 from './migrations/0970-security';
 
 export interface Migration {
   version: number;
@@ -44,9 +44,9 @@ export const MIGRATIONS: Migration[] = [
   { version: 850, name: 'mutation-payload', up: m0850.up },
   { version: 860, name: 'routing-state', up: m0860.up },
   { version: 870, name: 'handle-time', up: m0870.up },
-  { version: 900, name: 'security', up: m0900.up },
   { version: 950, name: 'admin', up: m0950.up },
   { version: 960, name: 'canned-settings', up: m0960.up },
+  { version: 970, name: 'security', up: m0970.up },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {

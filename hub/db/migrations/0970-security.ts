@@ -1,5 +1,5 @@
 /**
- * 0900: sessions that end (issue 11). A session gets a public id (admins list and revoke by it,
+ * 0970: sessions that end (issue 11). A session gets a public id (admins list and revoke by it,
  * the token's hash never leaves the database), the time it was last used (idle expiry), and when
  * and why it was revoked. Agents can be disabled. Stream tickets: short-lived, single-use
  * credentials for WebSocket upgrades, so the session token never travels in a URL. Sign-in
