@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { accountsModule, type AccountsOptions } from './accounts/module';
 import { adminModule } from './admin/module';
 import { analysisModule } from './analysis/module';
+import { assistModule } from './assist/module';
 import type { AnalysisService } from './analysis/service';
 import { composeHooks, logErrors, type HubLogger, type HubModule, type IngestHooks } from './api/module';
 import { loadConnectorConfig, type ConnectorConfig } from './connectors/config';
@@ -40,6 +41,8 @@ export interface ModuleOptions {
   surveys?: boolean;
   /** /v1/supervisor/* endpoints (default true) */
   supervisor?: boolean;
+  /** /v1/assist/*: suggestions and summaries for conversations a desktop has not cached (default true) */
+  assist?: boolean;
   /**
    * webhooks, outbound connectors and feeds: a config (`workspace`: the workspace they ingest into;
    * default TEND_WORKSPACE, else the demo's, else the first), or false; default loadConnectorConfig(process.env)
@@ -114,7 +117,8 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     },
     teamsChanged: (workspaceId) => { void routing?.service.teamsChanged(workspaceId).catch(logErrors(logger('admin'), 'reloading the teams failed')); },
   });
-  const modules = [dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, metrics, routing, supervisor, conversations, outbound, connectors, demo]
+  const assist = options.assist === false ? null : assistModule(db);
+  const modules = [dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, assist, metrics, routing, supervisor, conversations, outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, demo, hooks: { ingest: hooks.ingest } };
 }

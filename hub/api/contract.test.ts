@@ -106,6 +106,8 @@ describe('the route table', () => {
     await ask('metricsMe', tokA, { query: range });
     const settings = await ask('metricsSettings', tokBoss);
     await ask('setMetricsSettings', tokBoss, { body: { sla: settings!.sla } }, 403); // admins only
+    await ask('assistSuggestions', tokA, { params: { id: c.id } });
+    await ask('assistSummary', tokA, { params: { id: c.id } });
     expect(Object.keys(HUB_ROUTES).filter((n) => !asked.has(n as HubRouteName))).toEqual([]);
   });
 

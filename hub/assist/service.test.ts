@@ -50,7 +50,7 @@ describe('suggestions on the hub', () => {
     const s = await hub.suggest('ws', 'now', { agentSignature: '-AB', now: Date.parse(t(120)) });
     expect(s.replies).toHaveLength(1);
     expect(s.replies[0].text).toBe("@tom_b Hi Tom, sorry! I've refunded the double charge on [order number]. -AB");
-    hub.recordFeedback('ws', s.replies[0].key, 'accepted');
+    await db.query("INSERT INTO assist_feedback (mutation_id, workspace_id, agent_id, conversation_id, key, action) VALUES ('f1', 'ws', 'ken', 'now', $1, 'accepted')", [s.replies[0].key]);
     expect((await hub.suggest('ws', 'now', { now: Date.parse(t(120)) })).replies[0].why).toContain('accepted 1×');
     await expect(hub.suggest('other', 'now')).rejects.toThrow(/not found/);
   });

@@ -47,25 +47,27 @@ export async function answeredConversations(db: Queryable, workspaceId: string, 
 
 export class HubAssist {
   private readonly indexes = new Map<string, { index: SuggestionIndex; version: string; builtAt: number }>();
-  private readonly feedback = new Map<string, Array<[string, FeedbackAction]>>();
 
   constructor(private readonly db: Queryable, private readonly opts: { rebuildMs?: number } = {}) {}
 
   private async index(workspaceId: string): Promise<SuggestionIndex> {
+    // rebuilt when the workspace's replies or its agents' feedback on suggestions changed
     const [v] = await this.db.query<{ v: string | null }>(
-      "SELECT max(sync_id)::text || ':' || count(*)::text AS v FROM messages WHERE workspace_id = $1 AND direction = 'outbound'", [workspaceId]);
+      `SELECT (SELECT max(sync_id)::text || ':' || count(*)::text FROM messages WHERE workspace_id = $1 AND direction = 'outbound')
+              || '/' || (SELECT count(*)::text FROM assist_feedback WHERE workspace_id = $1) AS v`, [workspaceId]);
     const version = v?.v ?? '';
     const cur = this.indexes.get(workspaceId);
     if (cur && (cur.version === version || Date.now() - cur.builtAt < (this.opts.rebuildMs ?? 0))) return cur.index;
     const index = new SuggestionIndex();
     for (const a of await answeredConversations(this.db, workspaceId)) index.add(a);
-    for (const [key, action] of this.feedback.get(workspaceId) ?? []) index.recordFeedback(key, action);
+    for (const f of await this.db.query<{ key: string; action: FeedbackAction }>(
+      'SELECT key, action FROM assist_feedback WHERE workspace_id = $1 ORDER BY recorded_at, mutation_id', [workspaceId])) index.recordFeedback(f.key, f.action);
     this.indexes.set(workspaceId, { index, version, builtAt: Date.now() });
     return index;
   }
 
   /** Suggestions for a conversation, exactly as the desktop ranks them from its cache. */
-  async suggest(workspaceId: string, conversationId: string, o: HubSuggestOptions = {}): Promise<{ replies: Suggestion[]; canned: Suggestion[]; links: Suggestion[] }> {
+  async suggest(workspaceId: string, conversationId: string, o: HubSuggestOptions = {}): Promise<{ replies: Suggestion[]; canned: Suggestion[]; links: Suggestion[]; from: number }> {
     const [conv] = await this.db.query<{ id: string; name: string | null; channel: string }>(
       'SELECT c.id, cu.name, c.channel FROM conversations c LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1 AND c.workspace_id = $2', [conversationId, workspaceId]);
     if (!conv) throw new Error(`conversation ${conversationId} not found`);
@@ -82,14 +84,7 @@ export class HubAssist {
       text, now: o.now ?? Date.now(), excludeConversationId: conversationId,
       target: { customerHandle: handle?.replace(/^@/, '') ?? null, customerName: conv.name, agentSignature: o.agentSignature ?? null, brandHandles: o.brandHandles ?? [] },
     };
-    return { replies: index.suggest(q, o.k ?? 3), canned: o.canned?.length ? suggestCanned(text, o.canned) : [], links: index.helpLinks(q) };
-  }
-
-  recordFeedback(workspaceId: string, key: string, action: FeedbackAction): void {
-    const list = this.feedback.get(workspaceId) ?? [];
-    list.push([key, action]);
-    this.feedback.set(workspaceId, list);
-    this.indexes.get(workspaceId)?.index.recordFeedback(key, action);
+    return { replies: index.suggest(q, o.k ?? 3), canned: o.canned?.length ? suggestCanned(text, o.canned, 2) : [], links: index.helpLinks(q, 2), from: index.size };
   }
 
   /** The handover summary of a conversation, and the internal note that keeps it. */

@@ -157,6 +157,16 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
       return ok({ conversation_id: conv.id, priority: a.priority });
     },
   },
+  assist_feedback: {
+    // the agent's own record of what they did with a suggestion, wherever the conversation is now
+    unscoped: true,
+    async apply({ id, w, agent, conv, ok }, a) {
+      await w.query(`INSERT INTO assist_feedback (mutation_id, workspace_id, agent_id, conversation_id, key, action)
+        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (mutation_id) DO NOTHING`,
+      [id, conv.workspace_id, agent.id, conv.id, a.key, a.action]);
+      return ok({ conversation_id: conv.id, action: a.action });
+    },
+  },
   correct_label: {
     check(a) {
       if (a.task === 'priority' && !PRIORITIES.includes(a.label)) return `correct_label: a priority is one of ${PRIORITIES.join(', ')}, got "${a.label}"`;

@@ -31,6 +31,7 @@ import { checkHubUrl } from './hub-url';
 import { FileTokenStore, type TokenProtection } from './session-token';
 import { HandleTimeTracker, type HandleTimeOptions } from './handle-time';
 import { DesktopAssist } from './assist/assist';
+import { signatureOf } from '../../shared/assist/adapt';
 import { DEFAULT_CANNED } from '../../shared/text/canned';
 import { keepWork, KeptWorkStore, restoreWork, unsentWork } from './kept-work';
 
@@ -203,7 +204,13 @@ export class LocalDesktopService implements DesktopService {
     },
     'conversation.assign': async (r) => {
       const m = { type: 'assign' as const, args: { conversation_id: r.conversation_id, assignee_id: r.assignee_id } };
-      if (!this.cached(r.conversation_id)) { await this.online.mutate(m); void this.engine.syncNow(); return { ok: true }; }
+      if (!this.cached(r.conversation_id)) {
+        // a supervisor taking over or handing on from the floor: the hub's summary is kept for the new owner first
+        if (r.assignee_id) await this.keepSummaryOnHub(r.conversation_id, (await this.online.assistSummary(r.conversation_id)).note);
+        await this.online.mutate(m);
+        void this.engine.syncNow();
+        return { ok: true };
+      }
       // a conversation changing hands gets its handover summary, kept as an internal note for the new owner
       if (r.assignee_id && r.assignee_id !== this.requireConversation(r.conversation_id).assignee_id) this.keepSummary(r.conversation_id);
       this.queue(m, { assignee_id: r.assignee_id });
@@ -258,13 +265,31 @@ export class LocalDesktopService implements DesktopService {
       return { ok: true };
     },
     'assist.suggest': (r) => {
-      this.requireConversation(r.conversation_id);
+      // not cached (a supervisor on someone else's conversation, one just offered): the hub ranks it the same way
+      if (!this.cached(r.conversation_id)) return this.online.assistSuggestions(r.conversation_id);
       const agent = this.applier.meta.get('agent') as { name?: string } | null;
-      return this.assist.suggest(r.conversation_id, { agentSignature: signatureOf(agent?.name), canned: this.cannedForAssist() });
+      const local = this.assist.suggest(r.conversation_id, { agentSignature: signatureOf(agent?.name), canned: this.cannedForAssist() });
+      // this desktop caches only its own scope: with nothing to offer from it, the hub's whole workspace may have an answer
+      if (local.replies.length || !this.engine.online) return local;
+      return this.online.assistSuggestions(r.conversation_id).catch(() => local);
     },
-    'assist.feedback': (r) => { this.assist.recordFeedback(r.key, r.action); return { ok: true }; },
-    'assist.summary': (r) => {
-      this.requireConversation(r.conversation_id);
+    'assist.feedback': (r) => {
+      this.assist.recordFeedback(r.key, r.action);
+      // the hub's ranking learns it too: queued like any change (offline too); a record, not the agent's unsent work
+      if (this.cached(r.conversation_id) && this.applier.meta.get('session')) {
+        this.outbox.enqueue([{ type: 'assist_feedback', args: { conversation_id: r.conversation_id, key: r.key, action: r.action }, conversation_id: r.conversation_id }]);
+        this.engine.kick();
+      } else {
+        void this.online.mutate({ type: 'assist_feedback', args: { conversation_id: r.conversation_id, key: r.key, action: r.action } }).catch(() => {});
+      }
+      return { ok: true };
+    },
+    'assist.summary': async (r) => {
+      if (!this.cached(r.conversation_id)) {
+        const { lines, note } = await this.online.assistSummary(r.conversation_id);
+        const note_id = r.keep ? await this.keepSummaryOnHub(r.conversation_id, note) : null;
+        return { lines, note, note_id };
+      }
       const { summary, note } = this.assist.summary(r.conversation_id);
       const note_id = r.keep ? this.keepSummary(r.conversation_id, note) : null;
       return { lines: summary.lines, note, note_id };
@@ -299,6 +324,13 @@ export class LocalDesktopService implements DesktopService {
   private keepSummary(conversationId: string, note = this.assist.summary(conversationId).note): string {
     const note_id = randomUUID();
     this.queue({ type: 'note', args: { conversation_id: conversationId, note_id, text: note } }, undefined, note_id);
+    return note_id;
+  }
+
+  /** The handover summary of a conversation outside the cache, added as an internal note on the hub at once. */
+  private async keepSummaryOnHub(conversationId: string, note: string): Promise<string> {
+    const note_id = randomUUID();
+    await this.online.mutate({ type: 'note', args: { conversation_id: conversationId, note_id, text: note } });
     return note_id;
   }
 
@@ -581,12 +613,6 @@ export class LocalDesktopService implements DesktopService {
     if (!raw) throw new CoreError('not_found', `conversation ${id} is not in the cache`);
     return JSON.parse(raw) as Conversation;
   }
-}
-
-/** An agent's sign-off for suggested replies: "^" and their initials, as the canned responses sign. */
-function signatureOf(name: string | undefined): string | null {
-  const initials = (name ?? '').split(/\s+/).filter(Boolean).map((w) => w[0]!.toUpperCase()).join('').slice(0, 3);
-  return initials ? `^${initials}` : null;
 }
 
 /** A hub's refusal or absence as the desk shows it. */

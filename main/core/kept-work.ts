@@ -20,6 +20,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, constants } from 'node:fs';
 import path from 'node:path';
 import type { UnsentWork } from '../../shared/contract/desktop';
+import { RECORD_MUTATIONS, type MutationType } from '../../shared/contract/hub-api';
 import type { Db } from './db/open';
 import { durableTransaction } from './db/open';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './db/private-files';
@@ -122,9 +123,9 @@ function syncDir(dir: string): void {
 
 /** What the sign-out dialog shows: unsent changes by kind and drafts, with a few lines to recognise them. */
 export function unsentWork(db: Db, max = 8): UnsentWork {
-  // handle-time spans (handle-time.ts) are measurements, not work the agent did: they never ask,
+  // handle-time spans (handle-time.ts) and suggestion feedback are records, not work the agent did: they never ask,
   // though they are kept and sent like the rest
-  const rows = (db.prepare(UNSENT_ROWS).all() as OutboxRow[]).filter((r) => r.type !== 'record_handle_time');
+  const rows = (db.prepare(UNSENT_ROWS).all() as OutboxRow[]).filter((r) => !RECORD_MUTATIONS.includes(r.type as MutationType));
   const drafts = db.prepare(LIVE_DRAFTS).all() as DraftRow[];
   const nameOf = db.prepare(`SELECT json_extract(cu.data, '$.name') FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?`).pluck();
   const items: UnsentWork['items'] = [];

@@ -7,7 +7,7 @@
  * (db migration 0160 refuses it), so an edited draft is queued again under a new id.
  */
 import { randomUUID } from 'node:crypto';
-import type { MutationResult, MutationType, RejectionCode } from '../../shared/contract/hub-api';
+import { RECORD_MUTATIONS, type MutationResult, type MutationType, type RejectionCode } from '../../shared/contract/hub-api';
 import type { Conversation, Visibility } from '../../shared/domain';
 import type { Db } from './db/open';
 import { durableTransaction } from './db/open';
@@ -81,9 +81,9 @@ export class Outbox {
     return this.db.prepare("SELECT count(*) FROM outbox WHERE state = 'pending'").pluck().get() as number;
   }
 
-  /** Changes the agent made that are not sent yet (the status bar's outbox; handle-time spans are not the agent's changes). */
+  /** Changes the agent made that are not sent yet (the status bar's outbox; handle-time spans and suggestion feedback are not the agent's changes). */
   pendingChanges(): number {
-    return this.db.prepare("SELECT count(*) FROM outbox WHERE state = 'pending' AND type <> 'record_handle_time'").pluck().get() as number;
+    return this.db.prepare(`SELECT count(*) FROM outbox WHERE state = 'pending' AND type NOT IN (${RECORD_MUTATIONS.map((t) => `'${t}'`).join(', ')})`).pluck().get() as number;
   }
 
   /** The next batch to send, in order. A mutation never rides in the same batch as the one it depends on. */

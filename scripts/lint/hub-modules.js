@@ -17,8 +17,8 @@ export const HUB_MODULES = {
   conversations: ['db', 'sync', 'accounts', 'connectors'],
   outbound: ['db', 'sync', 'connectors'],
   analysis: ['db', 'connectors'],
-  // suggested replies and summaries over the hub's database; its eval reads import files and embeds with analysis' encoder
-  assist: ['db', 'connectors', 'analysis'],
+  // suggested replies and summaries over the hub's database (scope from sync); its eval reads import files and embeds with analysis' encoder
+  assist: ['db', 'sync', 'connectors', 'analysis'],
   metrics: ['db', 'sync', 'routing'],
   routing: ['db', 'sync'],
   supervisor: ['db', 'sync', 'metrics', 'routing'],

@@ -100,3 +100,9 @@ export function adaptReply(reply: string, target: AdaptTarget = {}, source: Adap
   }
   return { text: body, changes };
 }
+
+/** An agent's sign-off for suggested replies: "^" and their initials, as the canned responses sign. */
+export function signatureOf(name: string | null | undefined): string | null {
+  const initials = (name ?? '').split(/\s+/).filter(Boolean).map((w) => w[0]!.toUpperCase()).join('').slice(0, 3);
+  return initials ? `^${initials}` : null;
+}

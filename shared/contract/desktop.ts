@@ -10,6 +10,7 @@ import {
   MessageSchema, NoteSchema, PrioritySchema, TeamSchema, VisibilitySchema,
 } from '../domain';
 import { ADMIN_ROUTE_NAMES, CannedItemSchema } from './admin';
+import { AssistSuggestionsSchema, FeedbackActionSchema, SuggestionKeySchema, SummaryLineSchema } from './assist';
 import { MutationArgsSchemas, RejectionCodeSchema } from './hub-api';
 import { ActivitySchema, AgentViewSchema, CollisionActivitySchema, ConflictSchema, MetricsReportSchema, RoutingPushSchema } from './routing';
 import { FloorSchema } from './supervisor';
@@ -124,19 +125,7 @@ const convId = z.string().min(1);
 /** Requests that become a mutation of the outbox take the mutation's own field schemas, so what passes here passes the hub. */
 const { reply: replyArgs, note: noteArgs, set_status: statusArgs, assign: assignArgs, tag: tagArgs, correct_label: labelArgs } = MutationArgsSchemas;
 
-/** One suggestion (shared/assist/suggest.ts), with where it came from. */
-const SuggestionSchema = z.object({
-  kind: z.enum(['reply', 'canned', 'link']), text: z.string(), key: z.string(), why: z.string(), score: z.number(),
-  changes: z.array(z.string()), sources: z.array(z.string()), sentFor: z.string().optional(),
-});
-export type AssistSuggestion = z.infer<typeof SuggestionSchema>;
-const AssistSuggestionsSchema = z.object({ replies: z.array(SuggestionSchema), canned: z.array(SuggestionSchema), links: z.array(SuggestionSchema), from: z.number().int() });
-/** One line of a handover summary (shared/assist/summary.ts). */
-const SummaryLineSchema = z.object({
-  kind: z.enum(['problem', 'done', 'open']), text: z.string(),
-  source: z.object({ messageId: z.string(), author: z.string().nullable(), at: z.string() }).nullable(), due: z.string().nullable().optional(),
-});
-export type AssistSummaryLine = z.infer<typeof SummaryLineSchema>;
+export type { AssistSuggestion, AssistSummaryLine } from './assist';
 
 export const DesktopRequests = {
   'session.status': { req: z.object({}), res: SessionStatusSchema },
@@ -302,10 +291,16 @@ export const DesktopRequests = {
    */
   'activity.report': { req: z.object({ conversation_id: z.string().min(1).max(200).nullable(), active: z.boolean() }), res: ok },
 
-  /** suggested replies, canned responses and help links for a cached conversation (shared/assist, offline) */
+  /**
+   * suggested replies, canned responses and help links: from the cache (offline too), or from the
+   * hub (same ranking) for a conversation that is not cached
+   */
   'assist.suggest': { req: z.object({ conversation_id: convId }), res: AssistSuggestionsSchema },
-  /** an agent accepted, edited or ignored a suggestion: later rankings take it into account */
-  'assist.feedback': { req: z.object({ key: z.string().min(1).max(20_000), action: z.enum(['accepted', 'edited', 'ignored']) }), res: ok },
+  /**
+   * an agent accepted, edited or ignored a suggestion: later rankings here take it into account at
+   * once, and it is queued as `assist_feedback` (works offline) so the hub's ranking learns it too
+   */
+  'assist.feedback': { req: z.object({ conversation_id: convId, key: SuggestionKeySchema, action: FeedbackActionSchema }), res: ok },
   /** the three-line handover summary; `keep` also adds it as an internal note (through the outbox) */
   'assist.summary': {
     req: z.object({ conversation_id: convId, keep: z.boolean().default(false) }),

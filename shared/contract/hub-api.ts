@@ -11,6 +11,7 @@ import {
   AgentSchema, ConversationSchema, CustomerSchema, LIMITS, MessageSchema, NoteSchema,
   ConversationStatusSchema, PrioritySchema, TeamSchema, VisibilitySchema,
 } from '../domain';
+import { FeedbackActionSchema, SuggestionKeySchema } from './assist';
 
 export const ApiErrorSchema = z.object({
   error: z.object({
@@ -127,10 +128,25 @@ export const MutationArgsSchemas = {
     task: z.enum(['sentiment', 'intent', 'topic', 'priority']),
     label: z.string().trim().min(1).max(64),
   }),
+  /**
+   * An agent accepted, edited or ignored a suggested reply (shared/assist) in this conversation;
+   * `key` is the suggestion's key. The workspace's suggestion ranking learns from it.
+   */
+  assist_feedback: z.object({
+    conversation_id: z.string().min(1),
+    key: SuggestionKeySchema,
+    action: FeedbackActionSchema,
+  }),
 } as const;
 export type MutationType = keyof typeof MutationArgsSchemas;
 export type MutationArgs<T extends MutationType> = z.infer<(typeof MutationArgsSchemas)[T]>;
 export const MUTATION_TYPES = Object.keys(MutationArgsSchemas) as MutationType[];
+/**
+ * Records a desktop keeps about the agent's work rather than changes the agent made (handle time,
+ * suggestion feedback): sent through the outbox like the rest, but not counted as unsent changes,
+ * never asked about at sign-out, and dropped (not held) when the hub refuses one.
+ */
+export const RECORD_MUTATIONS: readonly MutationType[] = ['record_handle_time', 'assist_feedback'];
 
 export const MutationSchema = z.object({
   id: z.uuid(),

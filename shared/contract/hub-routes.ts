@@ -26,6 +26,7 @@ import {
 } from './routing';
 import { LogoutResponseSchema, StreamTicketSchema } from './accounts';
 import { FloorSchema, SupervisorMessageRequestSchema, SupervisorMessageResponseSchema, SupervisorStreamMessageSchema } from './supervisor';
+import { AssistSuggestionsSchema, AssistSummarySchema } from './assist';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -113,6 +114,12 @@ export const HUB_ROUTES = {
   // ---- supervisor (hub/supervisor)
   floor: { method: 'GET', path: '/v1/supervisor/floor', response: FloorSchema },
   messageAgent: { method: 'POST', path: '/v1/supervisor/message', body: SupervisorMessageRequestSchema, response: SupervisorMessageResponseSchema },
+
+  // ---- assist (hub/assist): for conversations the desktop has not cached, the same ranking and summary it computes offline
+  /** suggested replies (over the workspace's answered conversations and its agents' feedback), canned responses and help links */
+  assistSuggestions: { method: 'GET', path: '/v1/assist/conversations/:id/suggestions', params: IdParams, response: AssistSuggestionsSchema },
+  /** the three-line handover summary and the note text that keeps it */
+  assistSummary: { method: 'GET', path: '/v1/assist/conversations/:id/summary', params: IdParams, response: AssistSummarySchema },
 
   // ---- metrics (hub/metrics); `format=csv` answers text/csv instead
   metricsReport: { method: 'GET', path: '/v1/metrics/report', query: ReportQuerySchema, response: MetricsReportSchema },

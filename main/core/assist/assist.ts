@@ -5,6 +5,9 @@
  * for conversations that are not cached.
  *
  * The index is rebuilt only when the cache's messages or conversations changed (by sync id).
+ * What the agent did with suggestions (accepted, edited, ignored) is kept in the cache's settings
+ * (the newest FEEDBACK_KEPT), so rankings here keep learning across restarts; the core also queues
+ * each one to the hub, whose ranking learns the whole team's.
  */
 import type { Conversation, Customer } from '../../../shared/domain';
 import { suggestCanned, SuggestionIndex, type AnsweredConversation, type CannedResponse, type FeedbackAction, type Suggestion } from '../../../shared/assist/suggest';
@@ -26,18 +29,31 @@ export interface SuggestOptions {
   k?: number;
 }
 
-export interface AssistSuggestions { replies: Suggestion[]; canned: Suggestion[]; links: Suggestion[]; from: number }
+export interface AssistSuggestions { replies: Suggestion[]; canned: Suggestion[]; links: Suggestion[]; from: number; computed_by: 'desktop' | 'hub' }
 
 /** How many of the newest cached conversations the index reads (bounded work on a big cache). */
 const MAX_CONVERSATIONS = 20_000;
+/** How many feedback records the desktop keeps (newest kept). */
+export const FEEDBACK_KEPT = 1_000;
+const FEEDBACK_SETTING = 'assist.feedback';
 
 export class DesktopAssist {
   private index: SuggestionIndex | null = null;
   private builtAt = '';
-  /** feedback recorded this session, replayed into every rebuilt index */
-  private readonly feedback: Array<[string, FeedbackAction]> = [];
+  /** feedback recorded on this desktop, replayed into every rebuilt index */
+  private feedback: Array<[string, FeedbackAction]> | null = null;
 
   constructor(private readonly db: Db) {}
+
+  private storedFeedback(): Array<[string, FeedbackAction]> {
+    if (!this.feedback) {
+      const raw = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(FEEDBACK_SETTING) as string | undefined;
+      let list: unknown;
+      try { list = raw ? JSON.parse(raw) : []; } catch { list = []; } // unreadable: start again rather than fail suggestions
+      this.feedback = Array.isArray(list) ? list.filter((f): f is [string, FeedbackAction] => Array.isArray(f) && typeof f[0] === 'string' && ['accepted', 'edited', 'ignored'].includes(f[1] as string)) : [];
+    }
+    return this.feedback;
+  }
 
   private version(): string {
     const m = this.db.prepare('SELECT max(sync_id) AS s, count(*) AS n FROM messages').get() as { s: number | null; n: number };
@@ -79,7 +95,7 @@ export class DesktopAssist {
     if (!this.index || v !== this.builtAt) {
       const index = new SuggestionIndex();
       for (const a of this.answered()) index.add(a);
-      for (const [key, action] of this.feedback) index.recordFeedback(key, action);
+      for (const [key, action] of this.storedFeedback()) index.recordFeedback(key, action);
       this.index = index;
       this.builtAt = v;
     }
@@ -112,12 +128,17 @@ export class DesktopAssist {
       canned: opts.canned?.length ? suggestCanned(text, opts.canned, 2) : [],
       links: index.helpLinks(q, 2),
       from: index.size,
+      computed_by: 'desktop',
     };
   }
 
-  /** An agent accepted, edited or ignored a suggestion. Kept for this session's rankings. */
+  /** An agent accepted, edited or ignored a suggestion: kept in the cache, and later rankings here take it into account. */
   recordFeedback(key: string, action: FeedbackAction): void {
-    this.feedback.push([key, action]);
+    const list = this.storedFeedback();
+    list.push([key, action]);
+    if (list.length > FEEDBACK_KEPT) list.splice(0, list.length - FEEDBACK_KEPT);
+    this.db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(FEEDBACK_SETTING, JSON.stringify(list));
+    if (list.length === FEEDBACK_KEPT) this.index = null; // an old record fell out: rebuild without it
     this.index?.recordFeedback(key, action);
   }
 

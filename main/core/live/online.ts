@@ -112,6 +112,16 @@ export class OnlineApi {
   }
 
 
+  /** Suggestions for a conversation this desktop has not cached: the hub ranks them the same way. */
+  assistSuggestions(conversationId: string): Promise<DesktopResponse<'assist.suggest'>> {
+    return this.call('suggestions for a conversation not on this desktop', (c) => c.call(HUB_ROUTES.assistSuggestions, { params: { id: conversationId } }));
+  }
+
+  /** The handover summary of a conversation this desktop has not cached. */
+  assistSummary(conversationId: string): Promise<{ lines: DesktopResponse<'assist.summary'>['lines']; note: string }> {
+    return this.call('the summary of a conversation not on this desktop', (c) => c.call(HUB_ROUTES.assistSummary, { params: { id: conversationId } }));
+  }
+
   metricsMe(from: string, to: string): Promise<DesktopResponse<'metrics.me'>> {
     return this.call('your figures', (c) => c.call(HUB_ROUTES.metricsMe, { query: { from, to } }));
   }

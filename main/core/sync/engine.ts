@@ -8,7 +8,7 @@
  * Failures put the engine offline and retry with exponential backoff and jitter; the cache
  * stays readable throughout.
  */
-import { StreamMessageSchema, type ChangesPage, type Mutation } from '../../../shared/contract/hub-api';
+import { RECORD_MUTATIONS, StreamMessageSchema, type ChangesPage, type Mutation, type MutationType } from '../../../shared/contract/hub-api';
 import { LIMITS } from '../../../shared/domain';
 import type { Outbox, OutboxRow } from '../outbox';
 import { GapError, type SyncApplier } from './apply';
@@ -220,10 +220,10 @@ export class SyncEngine {
     } else if (reused) {
       const fresh = this.outbox.requeueUnderNewId(row.id);
       this.opts.log(`outbox: ${row.type} ${row.id} refused as id_reused; queued again as ${fresh}`);
-    } else if (row.type === 'record_handle_time') {
-      // a span the hub cannot take (e.g. this desktop's clock is far off) is not worth holding the outbox for
+    } else if (RECORD_MUTATIONS.includes(row.type as MutationType)) {
+      // a record the hub cannot take (e.g. a handle-time span from a clock far off) is not worth holding the outbox for
       this.outbox.drop(row.id);
-      this.opts.log(`outbox: handle-time span ${row.id} refused (${err.code}: ${err.message}); dropped`);
+      this.opts.log(`outbox: ${row.type} ${row.id} refused (${err.code}: ${err.message}); dropped`);
     } else {
       this.outbox.markFailed(row.id, `${err.code}: ${err.message}`);
     }

@@ -53,7 +53,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   }), [data.customer, c.channel, session.data?.agent?.name]);
   const cannedList = useCannedSuggestions({ text: draft.text, field, canned, ctx, edit: change });
   const suggested = useSuggestedReplies(data);
-  const suggestionKeys = useSuggestionKeys(suggested, draft.text, change);
+  const suggestionKeys = useSuggestionKeys(c.id, suggested.replies, draft.text, change);
 
   const count = countForChannel(draft.text, c.channel, mode === 'private' ? 'private' : 'public');
   const liveWarning = mode === 'public' ? personalDataWarning(draft.text) : null;
@@ -104,7 +104,10 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
         value={draft.text} rows={4} placeholder={mode === 'note' ? 'Note for the team (not sent to the customer)' : 'Write a reply… (;shortcode for canned responses)'}
         onChange={(e) => change(e.target.value)} onKeyDown={onKeyDown} onBlur={() => { void draft.flush(); }} />
       <CannedSuggestions items={suggestions} current={current} ctx={ctx} onPick={cannedList.insert} />
-      <SuggestedReplies items={suggested} onUse={(s) => { suggestionKeys.use(s); field.current?.focus(); }} />
+      <SuggestedReplies items={suggested.replies} canned={suggested.canned} links={suggested.links}
+        onUse={(s) => { suggestionKeys.use(s); field.current?.focus(); }}
+        onCanned={(shortcode) => { const item = canned.find((x) => x.shortcode === shortcode); if (item) cannedList.insert(item); }}
+        onLink={(url) => { change(draft.text.includes(url) ? draft.text : `${draft.text.trimEnd()}${draft.text.trim() ? ' ' : ''}${url}`); field.current?.focus(); }} />
       <ComposerStatus saved={draft.saved} hasText={!!draft.text} warning={liveWarning} error={error ?? gate.refusal}
         collision={collision && (
           <span className="error collision" role="alert" aria-label="Collision warning">

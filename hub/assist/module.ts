@@ -1,0 +1,10 @@
+/** assist: suggested replies and handover summaries computed on the hub for conversations a desktop has not cached. */
+import type { HubModule } from '../api/module';
+import type { Db } from '../db/db';
+import { registerAssistRoutes } from './routes';
+import { HubAssist } from './service';
+
+export function assistModule(db: Db): HubModule & { service: HubAssist } {
+  const service = new HubAssist(db);
+  return { name: 'assist', service, routes: (app) => registerAssistRoutes(app, { db, assist: service }) };
+}
