@@ -31,6 +31,7 @@ import { checkHubUrl } from './hub-url';
 import { FileTokenStore, type TokenProtection } from './session-token';
 import { HandleTimeTracker, type HandleTimeOptions } from './handle-time';
 import { DesktopAssist } from './assist/assist';
+import { latestSummaryNote, openConversationsOf, shiftItems } from './assist/shift';
 import { signatureOf } from '../../shared/assist/adapt';
 import { DEFAULT_CANNED } from '../../shared/text/canned';
 import { keepWork, KeptWorkStore, restoreWork, unsentWork } from './kept-work';
@@ -236,7 +237,19 @@ export class LocalDesktopService implements DesktopService {
       return { ok: true };
     },
     'presence.get': () => this.online.presence(),
-    'presence.set': (r) => this.online.setPresence(r.activity_id, r.agent_id),
+    'presence.set': async (r) => {
+      const me = this.applier.meta.get('agent') as { id?: string } | null;
+      // going Offline oneself ends the shift: the open conversations get their handover summaries first (kept even if the hub refuses)
+      if (r.activity_id === 'offline' && (!r.agent_id || r.agent_id === me?.id)) this.keepShiftSummaries();
+      return this.online.setPresence(r.activity_id, r.agent_id);
+    },
+    'shift.end': async () => {
+      const kept = this.keepShiftSummaries();
+      let offline_on_hub = false;
+      try { await this.online.setPresence('offline'); offline_on_hub = true; } catch { /* offline: the summaries wait in the outbox */ }
+      return { items: this.shiftList(), kept, offline_on_hub };
+    },
+    'shift.summaries': () => ({ items: this.shiftList() }),
     'offer.accept': (r) => this.answerOffer(r, 'accept'),
     'offer.reject': (r) => this.answerOffer(r, 'reject'),
     'queue.pull': async () => {
@@ -325,6 +338,26 @@ export class LocalDesktopService implements DesktopService {
     const note_id = randomUUID();
     this.queue({ type: 'note', args: { conversation_id: conversationId, note_id, text: note } }, undefined, note_id);
     return note_id;
+  }
+
+  /** Shift end: a handover summary note on each of the agent's open conversations whose latest one does not already say it. */
+  private keepShiftSummaries(): number {
+    const me = (this.applier.meta.get('agent') as { id?: string } | null)?.id;
+    if (!me) throw new CoreError('not_logged_in', 'log in first');
+    let kept = 0;
+    for (const c of openConversationsOf(this.db, me)) {
+      const { note } = this.assist.summary(c.id);
+      if (latestSummaryNote(this.db, c.id)?.text === note) continue;
+      this.keepSummary(c.id, note);
+      kept++;
+    }
+    return kept;
+  }
+
+  private shiftList() {
+    const me = (this.applier.meta.get('agent') as { id?: string } | null)?.id;
+    if (!me) throw new CoreError('not_logged_in', 'log in first');
+    return shiftItems(this.db, me, (id) => this.assist.summary(id).note);
   }
 
   /** The handover summary of a conversation outside the cache, added as an internal note on the hub at once. */

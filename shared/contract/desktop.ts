@@ -127,6 +127,16 @@ const { reply: replyArgs, note: noteArgs, set_status: statusArgs, assign: assign
 
 export type { AssistSuggestion, AssistSummaryLine } from './assist';
 
+/** One of the agent's open conversations at shift end, with its handover summary (My shift). */
+const ShiftItemSchema = z.object({
+  conversation_id: z.string(), customer_name: z.string().nullable(), status: ConversationStatusSchema,
+  /** the latest handover summary note's text (kept at shift end, or at an earlier handover) */
+  summary: z.string(),
+  /** when that note was written (null: none kept yet; `summary` is computed now) */
+  kept_at: z.string().nullable(),
+});
+export type ShiftItem = z.infer<typeof ShiftItemSchema>;
+
 export const DesktopRequests = {
   'session.status': { req: z.object({}), res: SessionStatusSchema },
   'session.login': {
@@ -306,6 +316,15 @@ export const DesktopRequests = {
     req: z.object({ conversation_id: convId, keep: z.boolean().default(false) }),
     res: z.object({ lines: z.array(SummaryLineSchema), note: z.string(), note_id: z.string().nullable() }),
   },
+
+  /**
+   * Ending the shift: each of the agent's open conversations gets a handover summary note (through
+   * the outbox, offline too; not again when its latest summary says the same), then the agent goes
+   * Offline on the hub when it is reachable. Choosing Offline for oneself does the same.
+   */
+  'shift.end': { req: z.object({}), res: z.object({ items: z.array(ShiftItemSchema), kept: z.number().int(), offline_on_hub: z.boolean() }) },
+  /** My shift: the agent's open conversations, each with its latest handover summary */
+  'shift.summaries': { req: z.object({}), res: z.object({ items: z.array(ShiftItemSchema) }) },
 
   'settings.get': { req: z.object({ key: z.string().min(1).max(100) }), res: z.object({ value: z.unknown().nullable() }) },
   'settings.set': { req: z.object({ key: z.string().min(1).max(100), value: z.unknown() }), res: ok },

@@ -73,6 +73,21 @@ describe('assist through the core, offline', () => {
     const peek = await request(core, 'assist.summary', { conversation_id: 'c1' });
     expect(peek.note_id).toBeNull();
   });
+
+  it('at shift end, offline, each open conversation of mine gets one summary note, and My shift lists them', async () => {
+    const before = await request(core, 'shift.summaries', {});
+    expect(before.items.map((i) => [i.conversation_id, i.kept_at])).toEqual([['c1', null]]); // 'old' is resolved
+    expect(before.items[0].summary.split('\n')[1]).toBe('• Problem: hi, my parcel never arrived, can you help? [from Customer, 2026-03-01 09:30 UTC]');
+    const end = await request(core, 'shift.end', {});
+    expect(end).toMatchObject({ kept: 1, offline_on_hub: false });
+    expect(end.items[0]).toMatchObject({ conversation_id: 'c1', customer_name: 'Tom Baker', kept_at: expect.any(String), summary: before.items[0].summary });
+    // the note waits in the outbox; ending the shift again (or choosing Offline) adds no second one
+    expect((await request(core, 'shift.end', {})).kept).toBe(0);
+    await expect(request(core, 'presence.set', { activity_id: 'offline' })).rejects.toThrow(/offline/);
+    const got = await request(core, 'conversation.get', { id: 'c1' });
+    expect(got.notes.map((n) => n.text)).toEqual([before.items[0].summary]);
+    expect((await request(core, 'shift.summaries', {})).items).toEqual(end.items);
+  });
 });
 
 describe('assist against a real hub', () => {

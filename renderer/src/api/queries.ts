@@ -13,6 +13,7 @@ export { queryClient };
 
 export const keys = {
   session: ['session'] as QueryKey,
+  shift: ['shift'] as QueryKey,
   counts: ['inbox', 'counts'] as QueryKey,
   inboxPage: (f: InboxFilter, page: number) => ['inbox', 'page', f.tab, f.sort, f.channel ?? '', f.tag ?? '', page] as QueryKey,
   conversation: (id: string) => ['conversation', id] as QueryKey,
@@ -101,6 +102,8 @@ export const useInsights = (enabled = true) => useQuery({
   // pushed when opened or closed; a slow re-read covers a missed push while shown
   refetchInterval: 15_000,
 });
+/** My shift: the agent's open conversations with their handover summaries (from the cache, offline too). */
+export const useMyShift = () => useQuery({ queryKey: keys.shift, queryFn: () => call('shift.summaries', {}), staleTime: 0 });
 export const useMyFigures = () => useQuery({ queryKey: keys.myFigures, queryFn: () => call('metrics.me', {}), staleTime: 30_000 });
 
 /** Suggested replies, canned responses and help links for a conversation, computed by the core from its cache (offline too). */

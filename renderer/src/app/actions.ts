@@ -145,6 +145,15 @@ export function run(id: CommandId): void {
     case 'conversation.reason': if (conv) ui.open('reason'); return;
     case 'presence.set': ui.open('presence'); return;
     case 'metrics.me': ui.open('figures'); return;
+    case 'shift.mine': ui.open('shift'); return;
+    case 'shift.end':
+      void act('shift.end', {}).then((r) => {
+        void queryClient.invalidateQueries({ queryKey: keys.presence });
+        void queryClient.invalidateQueries({ queryKey: keys.shift });
+        ui.announce(`Shift ended: ${r.kept} handover ${r.kept === 1 ? 'summary' : 'summaries'} kept${r.offline_on_hub ? ', you are Offline' : '; the hub is not reachable, so set Offline when it is'}`);
+        ui.open('shift');
+      }, (e) => ui.announce(e instanceof ApiError ? e.message : String(e)));
+      return;
     case 'queue.pull':
       void act('queue.pull', {}).then(async (r) => {
         if (!r.conversation_id) { ui.announce(await pullRefusal()); return; }

@@ -17,7 +17,8 @@ export type CommandId =
   | 'inbox.sort.cycle' | 'inbox.filter' | 'outbox.retry' | 'customer.history' | 'settings.open'
   | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve'
   | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me'
-  | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary' | 'view.admin' | 'session.signOut';
+  | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary' | 'view.admin' | 'session.signOut'
+  | 'shift.mine' | 'shift.end';
 
 export interface CommandDef {
   id: CommandId;
@@ -70,6 +71,8 @@ export const COMMANDS: CommandDef[] = [
   { id: 'composer.sendResolve', label: 'Send and resolve', keys: ['$mod+Shift+Enter'], composerOnly: true },
   { id: 'composer.suggestion', label: 'Insert the next suggested reply (to edit, never sent by itself)', keys: ['Alt+ArrowDown'], composerOnly: true },
   { id: 'conversation.summary', label: 'Handover summary (kept as an internal note)', keys: ['Shift+H'] },
+  { id: 'shift.mine', label: 'My shift: the handover summary of each of my open conversations', keys: ['Shift+O'] },
+  { id: 'shift.end', label: 'End my shift: a handover summary on each open conversation, then Offline', keys: [] },
 ];
 
 export type KeymapOverrides = Partial<Record<CommandId, string[]>>;

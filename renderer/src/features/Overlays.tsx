@@ -14,6 +14,7 @@ import { ListPicker, type PickItem } from '../components/ListPicker';
 import { AgentPicker, type AgentChoice } from './AgentPicker';
 import { LabelPicker, ReasonDialog } from './Labels';
 import { MyFigures, PresencePicker } from './Presence';
+import { MyShift } from './MyShift';
 import { SignOutDialog } from './SignOut';
 import { useCanned } from './Settings';
 import { screensFor } from './admin/screens';
@@ -240,6 +241,7 @@ export function Overlays() {
     case 'presence': return <PresencePicker />;
     case 'presence-start': return <PresencePicker atSignIn />;
     case 'figures': return <MyFigures />;
+    case 'shift': return <MyShift />;
     case 'sign-out': return <SignOutDialog />;
     case 'settings': return null; // rendered by App (lazy settings)
     default: return null;

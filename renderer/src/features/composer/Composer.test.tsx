@@ -147,4 +147,26 @@ describe('Composer', () => {
     setup(conversationData({ conversation: conversation(), messages: [{ ...conversationData().messages[0]!, visibility: 'private' }] }));
     expect(screen.getByRole('textbox', { name: 'Private message' })).toBeVisible();
   });
+
+  it('offers the canned responses and help links that fit under the suggested replies; a click inserts one, Alt+↓ the reply', async () => {
+    const sug = (kind: 'reply' | 'canned' | 'link', text: string, extra: object = {}) => ({ kind, text, key: `${kind}:${text}`, why: `why ${kind}`, score: 1, changes: [], sources: [], ...extra });
+    core.handle('assist.suggest', () => ({
+      replies: [sug('reply', '@maria Sorry! Your refund is on its way. ^AN')],
+      canned: [sug('canned', 'Hi {{customer.first_name}}, thanks…', { sources: ['thanks'], why: 'canned "Thanks for reaching out" ("thank")' })],
+      links: [sug('link', 'https://help.example/refunds', { why: 'sent 3× for messages like this', sentFor: 'where is my refund?' })],
+      from: 12, computed_by: 'desktop' as const,
+    }));
+    core.handle('assist.feedback', () => ({ ok: true }));
+    const { user } = setup();
+    const extras = await screen.findByRole('list', { name: 'Canned responses and help links that fit' });
+    expect(extras).toHaveTextContent('sent 3× for messages like this · e.g. "where is my refund?"');
+    await user.click(within(extras).getByRole('button', { name: ';thanks' }));
+    expect(field()).toHaveValue('Hi Maria, thanks for reaching out! Ana here, happy to help.');
+    await user.click(within(extras).getByRole('button', { name: 'https://help.example/refunds' }));
+    expect(field()).toHaveValue('Hi Maria, thanks for reaching out! Ana here, happy to help. https://help.example/refunds');
+    await user.click(field());
+    await user.keyboard('{Control>}a{/Control}{Delete}{Alt>}{ArrowDown}{/Alt}');
+    expect(field()).toHaveValue('@maria Sorry! Your refund is on its way. ^AN');
+    await waitFor(() => expect(core.callsOf('assist.feedback')).toContainEqual({ conversation_id: 'c1', key: 'reply:@maria Sorry! Your refund is on its way. ^AN', action: 'accepted' }));
+  });
 });
