@@ -5,6 +5,7 @@ import { registerAssistRoutes } from './routes';
 import { HubAssist } from './service';
 
 export function assistModule(db: Db): HubModule & { service: HubAssist } {
-  const service = new HubAssist(db);
+  // a busy workspace's index is rebuilt at most once a minute (20,000 conversations read), not on every reply
+  const service = new HubAssist(db, { rebuildMs: 60_000 });
   return { name: 'assist', service, routes: (app) => registerAssistRoutes(app, { db, assist: service }) };
 }

@@ -52,6 +52,13 @@ describe('suggestions on the hub', () => {
     expect(s.replies[0].text).toBe("@tom_b Hi Tom, sorry! I've refunded the double charge on [order number]. -AB");
     await db.query("INSERT INTO assist_feedback (mutation_id, workspace_id, agent_id, conversation_id, key, action) VALUES ('f1', 'ws', 'ken', 'now', $1, 'accepted')", [s.replies[0].key]);
     expect((await hub.suggest('ws', 'now', { now: Date.parse(t(120)) })).replies[0].why).toContain('accepted 1×');
+    // each row counts once, however often the index catches up
+    expect((await hub.suggest('ws', 'now', { now: Date.parse(t(120)) })).replies[0].why).toContain('accepted 1×');
+    // an index that is not rebuilt for an hour still takes new feedback at once
+    const slow = new HubAssist(db, { rebuildMs: 3_600_000 });
+    expect((await slow.suggest('ws', 'now', { now: Date.parse(t(120)) })).replies[0].why).toContain('accepted 1×');
+    await db.query("INSERT INTO assist_feedback (mutation_id, workspace_id, agent_id, conversation_id, key, action) VALUES ('f2', 'ws', 'ken', 'now', $1, 'accepted')", [s.replies[0].key]);
+    expect((await slow.suggest('ws', 'now', { now: Date.parse(t(120)) })).replies[0].why).toContain('accepted 2×');
     await expect(hub.suggest('other', 'now')).rejects.toThrow(/not found/);
   });
 

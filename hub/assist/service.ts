@@ -1,8 +1,9 @@
 /**
  * Suggested replies and handover summaries on the hub, for conversations a desktop has not
  * cached: the same ranking core as the desktop (shared/assist), fed from PostgreSQL. One index
- * per workspace, rebuilt when the workspace's answered conversations changed (by sync id) and at
- * most every `rebuildMs`. CSAT comes from the surveys table: an answer rated below 4 is not offered.
+ * per workspace, rebuilt when the workspace's replies changed (by sync id), at most every
+ * `rebuildMs`; agents' feedback is applied to it as it arrives. CSAT comes from the surveys table:
+ * an answer rated below 4 is not offered.
  */
 import { suggestCanned, SuggestionIndex, type AnsweredConversation, type CannedResponse, type FeedbackAction, type Suggestion } from '../../shared/assist/suggest';
 import { summarize, summaryNote, type Summary, type SummaryMessage } from '../../shared/assist/summary';
@@ -45,25 +46,69 @@ export async function answeredConversations(db: Queryable, workspaceId: string, 
   }));
 }
 
-export class HubAssist {
-  private readonly indexes = new Map<string, { index: SuggestionIndex; version: string; builtAt: number }>();
+interface BuiltIndex {
+  index: SuggestionIndex;
+  /** the workspace's replies when it was built */
+  version: string;
+  builtAt: number;
+  /** feedback rows applied (mutation ids), and the newest one's time */
+  feedback: Set<string>;
+  feedbackSince: string | null;
+}
 
+export class HubAssist {
+  private readonly indexes = new Map<string, BuiltIndex>();
+  private readonly building = new Map<string, Promise<BuiltIndex>>();
+
+  /** `rebuildMs`: a workspace's index is rebuilt at most this often when its replies changed (feedback applies at once) */
   constructor(private readonly db: Queryable, private readonly opts: { rebuildMs?: number } = {}) {}
 
-  private async index(workspaceId: string): Promise<SuggestionIndex> {
-    // rebuilt when the workspace's replies or its agents' feedback on suggestions changed
+  private async version(workspaceId: string): Promise<string> {
     const [v] = await this.db.query<{ v: string | null }>(
-      `SELECT (SELECT max(sync_id)::text || ':' || count(*)::text FROM messages WHERE workspace_id = $1 AND direction = 'outbound')
-              || '/' || (SELECT count(*)::text FROM assist_feedback WHERE workspace_id = $1) AS v`, [workspaceId]);
-    const version = v?.v ?? '';
-    const cur = this.indexes.get(workspaceId);
-    if (cur && (cur.version === version || Date.now() - cur.builtAt < (this.opts.rebuildMs ?? 0))) return cur.index;
-    const index = new SuggestionIndex();
-    for (const a of await answeredConversations(this.db, workspaceId)) index.add(a);
-    for (const f of await this.db.query<{ key: string; action: FeedbackAction }>(
-      'SELECT key, action FROM assist_feedback WHERE workspace_id = $1 ORDER BY recorded_at, mutation_id', [workspaceId])) index.recordFeedback(f.key, f.action);
-    this.indexes.set(workspaceId, { index, version, builtAt: Date.now() });
-    return index;
+      "SELECT max(sync_id)::text || ':' || count(*)::text AS v FROM messages WHERE workspace_id = $1 AND direction = 'outbound'", [workspaceId]);
+    return v?.v ?? '';
+  }
+
+  private async index(workspaceId: string): Promise<SuggestionIndex> {
+    let cur = this.indexes.get(workspaceId);
+    if (!cur || (Date.now() - cur.builtAt >= (this.opts.rebuildMs ?? 0) && (await this.version(workspaceId)) !== cur.version)) cur = await this.rebuild(workspaceId);
+    else await this.catchUpFeedback(workspaceId, cur);
+    return cur.index;
+  }
+
+  /** One rebuild per workspace at a time: concurrent requests share it. */
+  private rebuild(workspaceId: string): Promise<BuiltIndex> {
+    const running = this.building.get(workspaceId);
+    if (running) return running;
+    const p = (async () => {
+      const version = await this.version(workspaceId);
+      const index = new SuggestionIndex();
+      for (const a of await answeredConversations(this.db, workspaceId)) index.add(a);
+      const built: BuiltIndex = { index, version, builtAt: Date.now(), feedback: new Set(), feedbackSince: null };
+      await this.catchUpFeedback(workspaceId, built);
+      this.indexes.set(workspaceId, built);
+      return built;
+    })().finally(() => this.building.delete(workspaceId));
+    this.building.set(workspaceId, p);
+    return p;
+  }
+
+  /**
+   * Agents' feedback (assist_feedback rows, synced from desktops) not yet in the index, each applied
+   * once. Read from a while before the newest seen: a row's recorded_at is its transaction's start.
+   */
+  private async catchUpFeedback(workspaceId: string, b: BuiltIndex): Promise<void> {
+    const rows = await this.db.query<{ mutation_id: string; key: string; action: FeedbackAction; recorded_at: unknown }>(
+      `SELECT mutation_id, key, action, recorded_at FROM assist_feedback WHERE workspace_id = $1
+       ${b.feedbackSince ? "AND recorded_at >= $2::timestamptz - interval '10 minutes'" : ''} ORDER BY recorded_at, mutation_id`,
+      b.feedbackSince ? [workspaceId, b.feedbackSince] : [workspaceId]);
+    for (const r of rows) {
+      if (b.feedback.has(r.mutation_id)) continue;
+      b.feedback.add(r.mutation_id);
+      b.index.recordFeedback(r.key, r.action);
+      const at = iso(r.recorded_at);
+      if (!b.feedbackSince || at > b.feedbackSince) b.feedbackSince = at;
+    }
   }
 
   /** Suggestions for a conversation, exactly as the desktop ranks them from its cache. */
