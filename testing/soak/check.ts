@@ -61,6 +61,8 @@ export interface CheckContext {
 }
 
 const MARKER = /\[s\d+[a-z]\d+\]/g;
+/** the first marker in a text: the driver's work is named by it (a reply sent from the composer may carry several) */
+export const MARKER_ONE = /\[s\d+[a-z]\d+\]/;
 const markersIn = (text: string) => text.match(MARKER) ?? [];
 
 export async function checkRun(ledger: Ledger, ctx: CheckContext): Promise<void> {
@@ -102,7 +104,8 @@ export async function checkRun(ledger: Ledger, ctx: CheckContext): Promise<void>
   }
   const sent = new Set<string>();
   for (const r of ledger.replies) {
-    sent.add(r.marker);
+    // a reply sent from the composer carries what was there: a draft, a refused reply or note given back
+    for (const m of markersIn(r.text)) sent.add(m);
     const n = platform.get(r.marker) ?? 0;
     const rows = hubOut.get(r.marker) ?? [];
     if (n > 1) ctx.violation('reply_twice', `reply ${r.marker} by ${r.agent} is on the platform ${n} times (hub: ${JSON.stringify(rows)})`);
@@ -123,7 +126,9 @@ export async function checkRun(ledger: Ledger, ctx: CheckContext): Promise<void>
   for (const r of ledger.notes) {
     const n = notes.get(r.marker) ?? 0;
     if (n > 1) ctx.violation('note_twice', `note ${r.marker} is stored ${n} times`);
-    if (n === 0 && !r.discarded && !r.uncertain && !inDraft(r, r.marker)) ctx.violation('note_lost', `note ${r.marker} by ${r.agent} is neither on the hub nor back as a draft`);
+    // a refused note given back to the composer may have gone out in the reply sent from it
+    const inReply = platform.has(r.marker) || hubOut.has(r.marker);
+    if (n === 0 && !r.discarded && !r.uncertain && !inReply && !inDraft(r, r.marker)) ctx.violation('note_lost', `note ${r.marker} by ${r.agent} is neither on the hub nor back as a draft`);
   }
 
   // ---- drafts: nothing typed is lost ----

@@ -12,13 +12,16 @@ export class CutProxy {
   private cutNow = false;
   cuts = 0;
 
-  private constructor(private readonly server: Server, public targetPort: number, readonly port: number) {}
+  private next = 0;
 
-  static async start(targetPort: number, port = 0): Promise<CutProxy> {
+  /** `trace`: one line per connection opened and closed (the soak's SOAK_TRACE_DIR) */
+  private constructor(private readonly server: Server, public targetPort: number, readonly port: number, private readonly trace: ((line: string) => void) | null) {}
+
+  static async start(targetPort: number, port = 0, trace: ((line: string) => void) | null = null): Promise<CutProxy> {
     let proxy: CutProxy | null = null;
     const server = createServer((client) => proxy!.accept(client));
     await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve); });
-    proxy = new CutProxy(server, targetPort, (server.address() as AddressInfo).port);
+    proxy = new CutProxy(server, targetPort, (server.address() as AddressInfo).port, trace);
     return proxy;
   }
 
@@ -29,6 +32,14 @@ export class CutProxy {
     client.on('error', () => {});
     if (this.cutNow) { client.destroy(); return; }
     const upstream = connect(this.targetPort, '127.0.0.1');
+    if (this.trace) {
+      const id = ++this.next;
+      const t = Date.now();
+      let first = '';
+      client.once('data', (d: Buffer) => { first = d.subarray(0, 60).toString('latin1').split('\r\n')[0]; });
+      this.trace(`proxy conn ${id} open`);
+      client.on('close', () => this.trace!(`proxy conn ${id} closed after ${Date.now() - t} ms (${first}; in ${client.bytesRead} B, out ${client.bytesWritten} B)`));
+    }
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
     client.on('close', () => { upstream.destroy(); this.sockets.delete(client); this.sockets.delete(upstream); });

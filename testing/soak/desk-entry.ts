@@ -17,7 +17,9 @@ import { request } from '../../main/core/service';
 const dataDir = process.argv[2];
 if (!dataDir || !process.send) throw new Error('usage: fork(desk.mjs, [<data dir>]) with an IPC channel');
 
-const core = new LocalDesktopService({ dataDir, sync: { backoffBaseMs: 50, backoffMaxMs: 400, pollMs: 10_000 } });
+// SOAK_DESK_LOG (the soak's SOAK_TRACE_DIR): the sync engine's log lines on stderr
+const log = process.env.SOAK_DESK_LOG ? (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) : undefined;
+const core = new LocalDesktopService({ dataDir, sync: { backoffBaseMs: 50, backoffMaxMs: 400, pollMs: 10_000, ...(log ? { log } : {}) } });
 const send = (m: unknown) => process.send!(m);
 
 type Msg = { id: number; op: 'handle'; name: string; req: unknown } | { id: number; op: 'sync' | 'drafts' | 'unsent' | 'conversations' | 'close' };

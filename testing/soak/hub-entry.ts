@@ -3,7 +3,7 @@
  * hub on a PostgreSQL database of its own, routing on (one leader per database), listening to and
  * posting on the X and Meta stand-ins named by the TEND_* environment, with the dispatcher's clocks
  * shortened so a run settles in seconds (a lease of 1.5 s instead of 60). Prints one JSON line
- * `{"url": …}` when it listens. SIGTERM closes it; the soak mostly SIGKILLs it.
+ * `{"soak_hub_url": …}` when it listens (its log, when TEND_LOG_LEVEL asks for one, goes to stdout too). SIGTERM closes it; the soak mostly SIGKILLs it.
  *
  *   node hub.mjs --db <postgres url> --port <port>
  */
@@ -15,19 +15,20 @@ import { SOAK_WORKSPACE } from './floor';
 const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string', default: '0' } } });
 if (!values.db) throw new Error('usage: hub.mjs --db <postgres url> --port <port>');
 
-const hub = await startHub({
+// no top-level await: the bundle is CommonJS, so its compiled code can be cached (build.ts)
+void startHub({
   database: { url: values.db },
   server: { port: Number(values.port) },
   channels: { ...loadConnectorConfig(process.env), workspace: SOAK_WORKSPACE },
   analysis: false,
   metrics: false,
-  supervisor: false,
   surveys: false,
   snoozeCheckMs: 0,
   routing: { leaderRetryMs: 1000, tickMs: 500 },
   outbound: { dispatcher: { pollMs: 500, leaseMs: 1500, settleMs: 100, baseBackoffMs: 100, maxBackoffMs: 1000 } },
-});
-process.stdout.write(JSON.stringify({ url: hub.url }) + '\n');
-const stop = () => { void hub.close().then(() => process.exit(0), () => process.exit(1)); };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+}).then((hub) => {
+  process.stdout.write(JSON.stringify({ soak_hub_url: hub.url }) + '\n');
+  const stop = () => { void hub.close().then(() => process.exit(0), () => process.exit(1)); };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}, (err: unknown) => { console.error(err); process.exit(1); });

@@ -4,8 +4,13 @@
  * run can say what it cost).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+
+/** SOAK_NODE_ARGS: extra Node flags for the run's processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to see where a run's CPU goes) */
+const NODE_ARGS = (process.env.SOAK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** a profile is written at a clean exit only: with --cpu-prof the run's end closes its processes instead of killing them */
+export const PROFILING = NODE_ARGS.some((a) => a.startsWith('--cpu-prof'));
 
 /** CPU time a live process has used so far, in ms (Linux /proc; 0 elsewhere). */
 export function cpuMsOf(pid: number | undefined): number {
@@ -43,27 +48,37 @@ export class HubProc {
   url = '';
   private stderr = '';
 
-  constructor(private readonly script: string, private readonly dbUrl: string, readonly port: number,
-    private readonly env: Record<string, string>, private readonly cpu: CpuMeter) {}
+  /** `traceFile`: everything the hub writes (its log at debug level) is appended there (SOAK_TRACE_DIR) */
+  /** `entry`: the script and its first arguments (build.ts: the loader and the bundle) */
+  constructor(private readonly entry: string[], private readonly dbUrl: string, readonly port: number,
+    private readonly env: Record<string, string>, private readonly cpu: CpuMeter, private readonly traceFile: string | null = null) {}
 
   get up(): boolean { return this.child !== null; }
 
   async start(): Promise<void> {
     if (this.child) return;
-    const child = spawn(process.execPath, [this.script, '--db', this.dbUrl, '--port', String(this.port)], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env, NODE_ENV: 'production' },
+    const child = spawn(process.execPath, [...NODE_ARGS, ...this.entry, '--db', this.dbUrl, '--port', String(this.port)], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env, NODE_ENV: 'production', ...(this.traceFile ? { TEND_LOG_LEVEL: 'debug' } : {}) },
     });
     this.cpu.starts++;
     this.stderr = '';
-    child.stderr!.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-4000); });
-    const line = await new Promise<string>((resolve, reject) => {
-      const rl = createInterface({ input: child.stdout! });
+    const trace = this.traceFile;
+    if (trace) appendFileSync(trace, `--- hub pid ${child.pid} started ${new Date().toISOString()}\n`);
+    child.stderr!.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-4000); if (trace) appendFileSync(trace, d); });
+    const rl = createInterface({ input: child.stdout! });
+    if (trace) rl.on('line', (l) => appendFileSync(trace, l + '\n'));
+    const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`hub did not start in 60 s: ${this.stderr}`)); }, 60_000);
-      rl.once('line', (l) => { clearTimeout(timer); resolve(l); });
+      // the first line with the hub's url (its log may come first at debug level)
+      const onLine = (l: string) => {
+        let v: { soak_hub_url?: string } | null = null;
+        try { v = JSON.parse(l) as { soak_hub_url?: string }; } catch { /* a log line */ }
+        if (v?.soak_hub_url) { rl.off('line', onLine); clearTimeout(timer); resolve(v.soak_hub_url); }
+      };
+      rl.on('line', onLine);
       child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`hub exited (${code ?? signal}) before it was ready: ${this.stderr.slice(-1500)}`)); });
     });
-    child.stdout!.resume();
-    this.url = (JSON.parse(line) as { url: string }).url;
+    this.url = url;
     this.child = child;
   }
 
@@ -75,6 +90,7 @@ export class HubProc {
     if (!child) return;
     this.child = null;
     this.cpu.take(child, 'hub');
+    if (this.traceFile) appendFileSync(this.traceFile, `--- hub pid ${child.pid} ${signal} ${new Date().toISOString()}\n`);
     child.kill(signal);
     if (signal === 'SIGTERM') {
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -100,16 +116,19 @@ export class DeskProc {
   private next = 0;
   private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 
-  constructor(private readonly script: string, readonly dir: string, private readonly cpu: CpuMeter) {}
+  /** `traceFile`: the core's log and stderr are appended there (SOAK_TRACE_DIR) */
+  constructor(private readonly entry: string[], readonly dir: string, private readonly cpu: CpuMeter, private readonly traceFile: string | null = null) {}
 
   get up(): boolean { return this.child !== null; }
 
   async start(): Promise<void> {
     if (this.child) return;
-    const child = fork(this.script, [this.dir], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
+    const child = fork(this.entry[0], [...this.entry.slice(1), this.dir], { execArgv: NODE_ARGS, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, NODE_ENV: 'production', ...(this.traceFile ? { SOAK_DESK_LOG: '1' } : {}) } });
     this.cpu.starts++;
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+    const trace = this.traceFile;
+    if (trace) appendFileSync(trace, `--- desktop pid ${child.pid} started ${new Date().toISOString()}\n`);
+    child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); if (trace) appendFileSync(trace, d); });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: { ready?: boolean }) => { if (m.ready) { child.off('message', onMessage); resolve(); } };
       child.on('message', onMessage);
@@ -145,11 +164,24 @@ export class DeskProc {
     return this.call<T>('handle', { name, req });
   }
 
+  /** The run's end: killed, or closed when profiling (PROFILING). */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || !PROFILING) return this.kill();
+    this.cpu.take(child, 'desktop');
+    this.child = null;
+    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.send({ id: -1, op: 'close' });
+    await waitExit(child);
+    clearTimeout(t);
+  }
+
   async kill(): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.child = null;
     this.cpu.take(child, 'desktop');
+    if (this.traceFile) appendFileSync(this.traceFile, `--- desktop pid ${child.pid} SIGKILL ${new Date().toISOString()}\n`);
     child.kill('SIGKILL');
     await waitExit(child);
   }

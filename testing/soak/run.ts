@@ -16,7 +16,7 @@
  * choice comes from the seed, so `--seed S` replays the same operations and faults in the same order;
  * what the processes do meanwhile (timers, the order of concurrent requests) can still differ.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -25,10 +25,10 @@ import { DEMO_PAGE_ID, DEMO_SECRETS, DEMO_X_BRAND_ID } from '../../hub/connector
 import { fbCommentPayload, messagingPayload, startMetaStandin, type MetaStandin } from '../../hub/connectors/standins/meta';
 import { startXStandin, xDirectMessagePayload, xTweetCreatePayload, type XStandin } from '../../hub/connectors/standins/x';
 import type { SoakBuild } from './build';
-import { checkRun, type Ledger, type Post, type PostKind, type Violation } from './check';
+import { checkRun, MARKER_ONE as MARKER, type Ledger, type Post, type PostKind, type Violation } from './check';
 import { CutProxy } from './cut-proxy';
 import { AGENTS, admin, dbUrl, PASSWORD, RULE_SETS, runDbName, TOPICS, type SoakAgent } from './floor';
-import { CoreCallError, CpuMeter, DeskDied, DeskProc, HubProc } from './procs';
+import { CoreCallError, CpuMeter, DeskDied, DeskProc, HubProc, PROFILING } from './procs';
 import { Rng } from './rng';
 
 export interface SoakEnv {
@@ -83,6 +83,22 @@ const WEIGHTS: Array<[string, number]> = [
   ['kill-desk', 3], ['kill-desk-after-send', 3], ['cut', 5], ['restore', 4], ['sign-out', 5], ['sign-in', 4], ['platform-fault', 3],
 ];
 
+/**
+ * SOAK_WEIGHTS="kill-hub-mid-send=30,cut=0" changes operation weights (to hammer at one fault while
+ * hunting a violation; the seeds then name other runs than with the default weights).
+ */
+function weights(): Array<[string, number]> {
+  const over = process.env.SOAK_WEIGHTS;
+  if (!over) return WEIGHTS;
+  const w = new Map(WEIGHTS);
+  for (const part of over.split(',')) {
+    const [k, v] = part.split('=');
+    if (!w.has(k) || !Number.isFinite(Number(v))) throw new Error(`SOAK_WEIGHTS: no operation ${k} or no number ${v}`);
+    w.set(k, Number(v));
+  }
+  return [...w];
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runOnce(seed: number, env: SoakEnv): Promise<RunResult> {
@@ -127,19 +143,33 @@ export class Run {
   private ruleSet = 0;
   private readonly runStart = Date.now();
   private readonly log: (line: string) => void;
+  /** SOAK_TRACE_DIR: the run's processes' logs and the driver's trace go to <dir>/<seed>/ */
+  private readonly traceDir: string | null;
 
   constructor(readonly seed: number, private readonly env: SoakEnv) {
     this.rng = new Rng(seed);
     this.dbName = runDbName(seed);
     this.log = env.log ?? (() => {});
     this.ledger = { seed, posts: [], replies: [], notes: [], drafts: new Map(), insights: new Map(), violations: [] };
+    this.traceDir = process.env.SOAK_TRACE_DIR ? path.join(process.env.SOAK_TRACE_DIR, String(seed)) : null;
+    if (this.traceDir) { rmSync(this.traceDir, { recursive: true, force: true }); mkdirSync(this.traceDir, { recursive: true }); }
+  }
+
+  /** One line of the driver's trace (SOAK_TRACE_DIR): what it did, when. */
+  trace(line: string): void {
+    if (this.traceDir) appendFileSync(path.join(this.traceDir, 'driver.log'), `${new Date().toISOString()} ${line}\n`);
+  }
+
+  private traceFile(name: string): string | null {
+    return this.traceDir ? path.join(this.traceDir, name) : null;
   }
 
   violation(kind: string, detail: string): void {
+    this.trace(`VIOLATION ${kind}: ${detail}`);
     this.ledger.violations.push({ seed: this.seed, kind, detail });
   }
 
-  private fault(name: string): void { this.faults[name] = (this.faults[name] ?? 0) + 1; }
+  private fault(name: string): void { this.faults[name] = (this.faults[name] ?? 0) + 1; this.trace(`fault ${name}`); }
 
   // ---- setup and teardown ---------------------------------------------------------------------
 
@@ -163,11 +193,11 @@ export class Run {
     };
     // a fixed port for the run: proxies and webhooks keep pointing at it across restarts
     const port = await freePort();
-    this.hub = new HubProc(this.env.build.hub, dbUrl(this.env.serverUrl, this.dbName), port, hubEnv, this.cpu);
+    this.hub = new HubProc([this.env.build.loader, this.env.build.hub], dbUrl(this.env.serverUrl, this.dbName), port, hubEnv, this.cpu, this.traceFile('hub.log'));
     const n = 2 + this.rng.int(2);
     for (let i = 0; i < n; i++) {
       const dir = mkdtempSync(path.join(tmpdir(), `${runDbName(this.seed)}_d${i}-`));
-      const desk: Desk = { idx: i, proc: new DeskProc(this.env.build.desk, dir, this.cpu), proxy: await CutProxy.start(port), dir, agent: null, kept: new Set(), restartIn: -1 };
+      const desk: Desk = { idx: i, proc: new DeskProc([this.env.build.loader, this.env.build.desk], dir, this.cpu, this.traceFile(`desk${i}.log`)), proxy: await CutProxy.start(port, 0, this.traceDir ? (line) => this.trace(`desk ${i} ${line}`) : null), dir, agent: null, kept: new Set(), restartIn: -1 };
       this.desks.push(desk);
     }
     // the hub and the desktops start side by side (a desktop needs the hub only to sign in)
@@ -182,11 +212,12 @@ export class Run {
   async teardown(): Promise<void> {
     this.x?.release();
     this.meta?.release();
-    await Promise.all(this.desks.map(async (d) => { await d.proc.kill(); await d.proxy.close(); }));
-    await this.hub?.kill('SIGKILL');
+    await Promise.all(this.desks.map(async (d) => { await d.proc.stop(); await d.proxy.close(); }));
+    await this.hub?.kill(PROFILING ? 'SIGTERM' : 'SIGKILL');
     await Promise.all([this.x?.close(), this.meta?.close()]);
     await this.db?.end().catch(() => {});
-    if (!this.env.keep) {
+    // with SOAK_TRACE_DIR, a run with a violation keeps its database and folders next to its trace
+    if (!this.env.keep && !(this.traceDir && this.ledger.violations.length)) {
       // in the background: PostgreSQL checkpoints on every DROP DATABASE (seconds on a busy server); the CLI waits for them at the end
       const drop = admin(this.env.serverUrl, `DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`).then(() => {}, (e: Error) => this.log(`soak: could not drop ${this.dbName}: ${e.message}`));
       pendingDrops.add(drop);
@@ -209,10 +240,12 @@ export class Run {
 
   async workload(): Promise<void> {
     const ops = this.env.ops ?? 30;
+    const table = weights();
     for (let i = 0; i < ops; i++) {
       await this.tick();
-      const op = this.rng.weighted(WEIGHTS);
+      const op = this.rng.weighted(table);
       const t = Date.now();
+      this.trace(`op ${i} ${op}`);
       try {
         await this.step(op);
       } catch (err) {
@@ -414,22 +447,34 @@ export class Run {
     if (!c) return false;
     const visibility = await this.visibilityOf(d, c.id);
     const draftKey = `${d.idx}|${d.agent.id}|${c.id}`;
-    const draft = this.ledger.drafts.get(draftKey);
-    // half the time the agent sends what they had drafted (the composer sends the draft's text)
-    const text = draft && this.rng.chance(0.5) ? draft.text : `Thanks, we are on it [s${this.seed}r${this.ledger.replies.length}]`;
-    const marker = /\[s\d+[rd]\d+\]/.exec(text)![0];
+    // What the composer shows: the agent's draft, or a reply the hub refused and gave back (its reason
+    // with it). Half the time the agent sends that as it is; else a new reply, typed while the
+    // composer's text is elsewhere (a refusal can come back while the agent sends another reply).
+    const composer = await this.composer(d, c.id);
+    this.trace(`reply desk ${d.idx} ${d.agent.id} ${c.id} composer had: ${composer ? JSON.stringify(composer) : 'none'}`);
+    const text = composer && this.rng.chance(0.5) ? composer : `Thanks, we are on it [s${this.seed}r${this.ledger.replies.length}]`;
+    const marker = MARKER.exec(text)![0];
     const entry = { marker, text, desk: d.idx, agent: d.agent.id, conversation: c.id, discarded: false, uncertain: false };
     this.ledger.replies.push(entry);
     try {
       await d.proc.handle('reply.send', { conversation_id: c.id, text, visibility, resolve });
     } catch (err) {
-      if (err instanceof DeskDied) { entry.uncertain = true; return false; }
+      if (err instanceof DeskDied) { entry.uncertain = true; this.trace(`reply ${marker} desk ${d.idx} ${d.agent.id} ${c.id}: desktop died`); return false; }
       this.ledger.replies.pop();
+      this.trace(`reply ${marker} desk ${d.idx} ${d.agent.id} ${c.id}: refused ${(err as Error).message}`);
       throw err;
     }
+    this.trace(`reply ${marker} desk ${d.idx} ${d.agent.id} ${c.id}: queued${resolve ? ' with resolve' : ''}`);
     // the draft of that conversation is gone: sent, or replaced by the reply it became
     this.ledger.drafts.delete(draftKey);
     return true;
+  }
+
+  /** The composer's text for a conversation: its draft (with a refused reply the hub gave back), or null. */
+  private async composer(d: Desk, conversationId: string): Promise<string | null> {
+    const draft = await d.proc.handle<{ text: string; rejected: { code: string } | null } | null>('draft.get', { conversation_id: conversationId });
+    if (draft?.rejected) this.trace(`composer of ${conversationId} on desk ${d.idx} holds a refused reply (${draft.rejected.code}): ${JSON.stringify(draft.text)}`);
+    return draft && draft.text.trim() !== '' ? draft.text : null;
   }
 
   private async note(): Promise<void> {
@@ -455,13 +500,17 @@ export class Run {
     const c = await this.pickConversation(d);
     if (!c) return;
     const key = `${d.idx}|${d.agent.id}|${c.id}`;
-    const text = `half a thought [s${this.seed}d${this.opsDone}]`;
+    // the agent types on in the composer: after what it shows (a draft, or a refused reply given back)
+    const before = await this.composer(d, c.id);
+    const typed = `half a thought [s${this.seed}d${this.opsDone}]`;
+    const text = before ? `${before} ${typed}` : typed;
     try {
       await d.proc.handle('draft.save', { conversation_id: c.id, text, visibility: 'public' });
       this.ledger.drafts.set(key, { desk: d.idx, agent: d.agent.id, conversation: c.id, text });
+      this.trace(`draft desk ${d.idx} ${d.agent.id} ${c.id}: ${text}`);
     } catch (err) {
       // killed mid-save: the old draft or the new one is there; the checker accepts either
-      if (err instanceof DeskDied) { this.ledger.drafts.set(key, { desk: d.idx, agent: d.agent.id, conversation: c.id, text, or: this.ledger.drafts.get(key)?.text }); return; }
+      if (err instanceof DeskDied) { this.ledger.drafts.set(key, { desk: d.idx, agent: d.agent.id, conversation: c.id, text, or: before ?? this.ledger.drafts.get(key)?.text }); return; }
       throw err;
     }
   }
@@ -471,6 +520,7 @@ export class Run {
     if (!d) return;
     const c = await this.pickConversation(d);
     if (!c) return;
+    this.trace(`${kind} desk ${d.idx} ${d.agent?.id} ${c.id}`);
     if (kind === 'resolve') {
       await d.proc.handle('conversation.setStatus', { conversation_id: c.id, status: 'resolved' });
     } else {
@@ -500,6 +550,7 @@ export class Run {
     try {
       const s = await d.proc.handle<{ restored?: { outbox: number; drafts: number } }>('session.login', { hub_url: d.proxy.url, email: agent.email, password: PASSWORD });
       d.agent = agent;
+      this.trace(`signed in ${agent.id} on desk ${d.idx}${s.restored ? ` restored ${JSON.stringify(s.restored)}` : ''}`);
       if (!existsSync(new KeptWorkStore(d.dir).fileFor(d.proxy.url, agent.id))) d.kept.delete(agent.id);
       if (s.restored && s.restored.outbox + s.restored.drafts > 0) this.fault('kept_work_restored');
       return true;
@@ -535,6 +586,7 @@ export class Run {
       await d.proc.handle('session.logout', { unsent: 'keep' });
     }
     d.agent = null;
+    this.trace(`signed out ${agent.id} on desk ${d.idx} (${pick ?? 'nothing unsent'})`);
     if (existsSync(new KeptWorkStore(d.dir).fileFor(d.proxy.url, agent.id))) d.kept.add(agent.id);
   }
 
@@ -549,7 +601,7 @@ export class Run {
     const queued = await this.reply(false, d).catch(() => false);
     const held = queued && await Promise.race([
       new Promise<boolean>((resolve) => {
-        const onCall = (c: { method: string }) => { if (c.method === 'POST') { this.x.events.off('call', onCall); this.meta.events.off('call', onCall); resolve(true); } };
+        const onCall = (c: { method: string; raw?: string }) => { if (c.method === 'POST') { this.trace(`held POST ${c.raw?.slice(0, 200)}`); this.x.events.off('call', onCall); this.meta.events.off('call', onCall); resolve(true); } };
         this.x.events.on('call', onCall);
         this.meta.events.on('call', onCall);
         if (this.x.calls.slice(before.x).some((c) => c.method === 'POST') || this.meta.calls.slice(before.meta).some((c) => c.method === 'POST')) resolve(true);
