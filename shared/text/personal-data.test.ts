@@ -28,6 +28,13 @@ describe('findPersonalData', () => {
     expect(findPersonalData('Fixed in version 2.4.1 on 2024-01-02, 3 days ago')).toEqual([]);
     expect(findPersonalData('DM us and we will help https://example.com/help')).toEqual([]);
   });
+  it('reads the digits of a link as part of its address: an archived page is not a card number', () => {
+    // 20200404042659 passes the Luhn check: the composer warned "contains a card number" on this real reply
+    const reply = 'so they can check in on this: https://web.archive.org/web/20200404042659/https://support.google.com/youtube/answer/7071292 Hope it gets resolved soon!';
+    expect(findPersonalData(reply)).toEqual([]);
+    expect(kinds('see www.example.com/orders/4111111111111111 or call')).toEqual([]);
+    expect(kinds('https://example.com/help and your card 4111 1111 1111 1111')).toEqual(['card']);
+  });
 });
 
 describe('luhnValid', () => {

@@ -11,6 +11,8 @@ export interface PersonalDataHit {
   index: number;
 }
 
+// A link's digits (an archive's timestamp, an article id) are part of its address, not a card or phone number.
+const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 // 13-19 digits, optionally grouped by spaces or dashes.
 const CARD_RE = /\b\d(?:[ -]?\d){12,18}\b/g;
@@ -31,19 +33,21 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-function overlaps(hits: PersonalDataHit[], index: number, length: number): boolean {
-  return hits.some((h) => index < h.index + h.text.length && h.index < index + length);
+function overlaps(spans: Array<{ index: number; text: string }>, index: number, length: number): boolean {
+  return spans.some((h) => index < h.index + h.text.length && h.index < index + length);
 }
 
 export function findPersonalData(text: string): PersonalDataHit[] {
   const hits: PersonalDataHit[] = [];
+  const links = [...text.matchAll(URL_RE)].map((m) => ({ text: m[0], index: m.index! }));
+  const taken = (index: number, length: number) => overlaps(hits, index, length) || overlaps(links, index, length);
   for (const m of text.matchAll(EMAIL_RE)) hits.push({ kind: 'email', text: m[0], index: m.index! });
   for (const m of text.matchAll(CARD_RE)) {
-    if (overlaps(hits, m.index!, m[0].length)) continue;
+    if (taken(m.index!, m[0].length)) continue;
     if (luhnValid(m[0].replace(/\D/g, ''))) hits.push({ kind: 'card', text: m[0], index: m.index! });
   }
   for (const m of text.matchAll(ORDER_RE)) {
-    if (overlaps(hits, m.index!, m[0].length)) continue;
+    if (taken(m.index!, m[0].length)) continue;
     // An order id must carry a digit ("order status" is not one).
     if (!/\d/.test(m[1] ?? m[0])) continue;
     hits.push({ kind: 'order', text: m[0], index: m.index! });
@@ -51,7 +55,7 @@ export function findPersonalData(text: string): PersonalDataHit[] {
   for (const m of text.matchAll(PHONE_RE)) {
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15) continue;
-    if (overlaps(hits, m.index!, m[0].length)) continue;
+    if (taken(m.index!, m[0].length)) continue;
     // Dates and times ("2024-01-02", "10.30") and plain counts are not phone numbers.
     if (/^\d{4}-\d{2}-\d{2}$/.test(m[0].trim())) continue;
     if (!/[\s.\-()+]/.test(m[0]) && digits.length < 9) continue;
