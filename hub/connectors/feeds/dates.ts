@@ -10,7 +10,14 @@ const LOCALES = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'pl', 'sv', 'da', 'nb
 
 const fold = (s: string) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\.$/, '');
 
-const MONTHS: Map<string, number> = (() => {
+/**
+ * Built on first use, not at import: the 26 locales × 12 months × 4 forms of Intl formatting cost
+ * ~0.2-0.4 s of CPU, which every hub start paid (the fault suite starts hundreds of hubs), feeds or not.
+ */
+let monthTable: Map<string, number> | null = null;
+const months = (): Map<string, number> => (monthTable ??= buildMonths());
+
+function buildMonths(): Map<string, number> {
   const m = new Map<string, number>();
   const add = (name: string, month: number) => {
     const k = fold(name);
@@ -30,7 +37,7 @@ const MONTHS: Map<string, number> = (() => {
   // short forms feeds write that Intl does not (German "Mär", "Okt", "Dez" are Intl's; these are not)
   for (const [k, v] of [['sept', 8], ['mrz', 2], ['maerz', 2], ['juni', 5], ['juli', 6]] as const) add(k, v);
   return m;
-})();
+}
 
 const ZONES: Record<string, number> = {
   gmt: 0, ut: 0, utc: 0, z: 0, wet: 0, bst: 60, ist: 60, cet: 60, mez: 60, met: 60, cest: 120, mesz: 120, eet: 120, eest: 180, msk: 180,
@@ -68,7 +75,7 @@ export function parseFeedDate(raw: string | null | undefined): string | null {
   }
   const r = RFC822.exec(s);
   if (!r) return null;
-  const month = MONTHS.get(fold(r[2]));
+  const month = months().get(fold(r[2]));
   if (month === undefined) return null;
   const off = offset(r[7]);
   if (off === null) return null;
