@@ -5,14 +5,15 @@
  *   --seed S     the first seed (default 1); with --runs 1 it replays exactly that run's operations and faults
  *   --jobs J     runs at once (default 2); each run is 4–6 processes, mostly waiting
  *   --ops K      operations per run (default 30)
- *   --state FILE one JSON line per finished run; started again with the same file it skips the seeds
- *                already done (so a long soak can stop and resume, or run in chunks)
+ *   --state FILE one JSON line per finished run; started again with the same file (and the same --runs and
+ *                --seed) it runs exactly the seeds of the range not in the file yet (a run cut by a kill runs
+ *                again) and reports all of them: a long soak can stop and resume, or run in chunks
  *   --keep       keep each run's database and folders (to look at a failing seed)
  *
  * Needs a PostgreSQL server: SOAK_DATABASE_URL, else TEST_DATABASE_URL (any database there; runs
  * create theirs from a template database made once). Prints progress on stderr, one line per
  * violation with the seed that reproduces it, and last, on stdout, one JSON line
- * {"runs", "faults", "violations", "violation_list", "seconds", "cpu_ms_per_run", …}. Exits 1 on a violation.
+ * {"runs", "faults", "violations", "violation_list", "seconds", "run_seconds_total", "cpu_ms_per_run", …}. Exits 1 on a violation.
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -64,7 +65,8 @@ const done = new Map<number, RunResult>();
 if (values.state && existsSync(values.state)) {
   for (const line of readFileSync(values.state, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    try { const r = JSON.parse(line) as RunResult; done.set(r.seed, r); } catch { /* a line cut by a kill: that run runs again */ }
+    // only this command's seeds count (a state file may hold other ranges); a line cut by a kill: that run runs again
+    try { const r = JSON.parse(line) as RunResult; if (r.seed >= first && r.seed < first + runs) done.set(r.seed, r); } catch { /* runs again */ }
   }
 }
 const seeds = Array.from({ length: runs }, (_, i) => first + i).filter((s) => !done.has(s));
@@ -77,7 +79,7 @@ const template = await ensureTemplate(serverUrl, err);
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch (e) { return (e as { code?: string }).code === 'EPERM'; } };
 const orphans = await dropOrphans(serverUrl, alive);
 if (orphans) err(`soak: dropped ${orphans} run database(s) left by a soak that was killed`);
-err(`soak: ${seeds.length} runs from seed ${first}, ${jobs} at a time, ${ops} operations each; ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+err(`soak: ${seeds.length} runs (seeds ${first}…${first + runs - 1}${done.size ? ', the rest done' : ''}), ${jobs} at a time, ${ops} operations each; ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
 const results: RunResult[] = [];
 let next = 0;
@@ -91,7 +93,7 @@ async function worker(): Promise<void> {
     const r = await runOnce(seed, { build, serverUrl: serverUrl!, template, ops, keep: values.keep, log: err });
     results.push(r);
     finished++;
-    if (values.state) appendFileSync(values.state, JSON.stringify(r) + '\n');
+    if (values.state) appendFileSync(values.state, JSON.stringify({ ...r, at: new Date().toISOString() }) + '\n');
     for (const v of r.violations) err(`VIOLATION seed=${v.seed} ${v.kind}: ${v.detail}  (replay: npm run soak -- --runs 1 --seed ${v.seed})`);
     if (!values.quiet || finished % 25 === 0 || finished === seeds.length) {
       const el = (Date.now() - started) / 1000;
@@ -117,6 +119,8 @@ const summary = {
   violation_list: violations.map((v) => ({ seed: v.seed, kind: v.kind, detail: v.detail.slice(0, 500) })),
   seeds_with_violations: [...new Set(violations.map((v) => v.seed))],
   seconds: Math.round((Date.now() - started) / 1000),
+  // every run of the range, this session and those before it (--state): the time the runs took, one after another
+  run_seconds_total: Math.round(all.reduce((a, r) => a + r.wallMs, 0) / 1000),
   // this session only: the hub and desktop processes (reaped children) and the driver itself; PostgreSQL not counted
   cpu_ms_per_run: thisSession ? Math.round((cpu1.children - cpu0.children + cpu1.self - cpu0.self) / thisSession) : null,
   children_cpu_ms_per_run: thisSession ? Math.round((cpu1.children - cpu0.children) / thisSession) : null,
