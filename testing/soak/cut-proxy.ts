@@ -1,14 +1,19 @@
 /**
  * A TCP proxy between a desktop and its hub that a test can cut and restore: the network cable
  * pulled out. Cut: every open connection is destroyed at once (a request in flight fails, the live
- * stream drops) and new ones are closed as soon as they arrive (the desktop sees "connection reset",
- * not a refusal it could tell apart). The target port can change (a hub restarted elsewhere).
+ * stream drops); new ones are accepted and get silence, as on a dead link, until the restore, which
+ * resets them (the desktop sees "connection reset", not a refusal it could tell apart, and tries
+ * again). Not a reset on arrival: Node's fetch (undici) waits for its timeout (the desktop's: 30 s)
+ * on a request whose first connection to an origin is reset before it is sent, so every run with a
+ * cut at its end stalled 30 s in the settle. The target port can change (a hub restarted elsewhere).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 export class CutProxy {
   private readonly sockets = new Set<Socket>();
+  /** connections made while cut: silence until the restore */
+  private readonly held = new Set<Socket>();
   private cutNow = false;
   cuts = 0;
 
@@ -30,7 +35,7 @@ export class CutProxy {
 
   private accept(client: Socket): void {
     client.on('error', () => {});
-    if (this.cutNow) { client.destroy(); return; }
+    if (this.cutNow) { this.held.add(client); client.on('close', () => this.held.delete(client)); return; }
     const upstream = connect(this.targetPort, '127.0.0.1');
     if (this.trace) {
       const id = ++this.next;
@@ -58,10 +63,15 @@ export class CutProxy {
     this.sockets.clear();
   }
 
-  restore(): void { this.cutNow = false; }
+  restore(): void {
+    this.cutNow = false;
+    for (const s of this.held) s.destroy();
+    this.held.clear();
+  }
 
   async close(): Promise<void> {
     this.cut();
+    this.restore();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
