@@ -53,6 +53,9 @@ interface MutationHandler<T extends MutationType> {
   apply(x: EffectContext, args: MutationArgs<T>): Promise<MutationResult>;
 }
 
+/** Channels where a public reply is a reply to the customer's post (the platform needs its id). */
+const PUBLIC_REPLY_NEEDS_A_POST: ReadonlySet<string> = new Set(['facebook', 'instagram']);
+
 const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'];
 const PRIORITIES: readonly string[] = PrioritySchema.options;
 
@@ -91,6 +94,11 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
       const [lastInbound] = await w.query<{ platform_id: string | null }>(
         `SELECT platform_id FROM messages WHERE conversation_id = $1 AND direction = 'inbound' AND visibility = $2
          ORDER BY created_at DESC, id DESC LIMIT 1`, [conv.id, a.visibility]);
+      // a public reply on Facebook or Instagram answers a comment: with none to answer (a Messenger or DM
+      // conversation) it could never be posted, so it goes back to the agent now, not failed later
+      if (a.visibility === 'public' && !lastInbound?.platform_id && PUBLIC_REPLY_NEEDS_A_POST.has(conv.channel)) {
+        return reject('invalid', `nothing public to answer in this ${conv.channel} conversation (its messages are private): send it as a private message`);
+      }
       await w.update('conversation', conv.id, {
         ...(claim ? { assignee_id: agent.id } : {}),
         first_response_at: conv.first_response_at ? undefined : sql('now()'),

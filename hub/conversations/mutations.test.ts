@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/db';
 import { startHub, type Hub } from '../hub';
 import { openTestDb, truncateAll, writeCounts } from '../../testing/hub/testdb';
-import { conversation, seedWorld, type World } from '../../testing/hub/fixtures';
+import { conversation, post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { call, login } from '../../testing/hub/client';
 import { ChangesPageSchema, MutationResultsSchema } from '../../shared/contract/hub-api';
 import { ConversationSchema, MessageSchema, type Channel } from '../../shared/domain';
@@ -99,6 +99,22 @@ describe('mutations', () => {
     expect(composer.filter(Boolean).length).toBeGreaterThan(5);
     expect(composer.filter((over) => !over).length).toBeGreaterThan(5);
     expect(results.filter((r) => !r.ok && r.error.code !== 'too_long')).toEqual([]);
+  });
+
+  it('a public reply where the platform has no public post to answer (Messenger) goes back to the agent, not failed later', async () => {
+    const r = await w.ingestor.ingest(post({ channel: 'facebook', visibility: 'private', text: 'my order is late' }));
+    await hub.log.write((wr) => wr.update('conversation', r.conversation_id, { assignee_id: w.agentA, team_id: w.teamA }));
+    const refusedId = randomUUID();
+    const [refused] = await run({ type: 'reply', args: { conversation_id: r.conversation_id, message_id: refusedId, text: 'On it', visibility: 'public' } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid', message: expect.stringContaining('send it as a private message') } });
+    expect(await db.query('SELECT 1 FROM messages WHERE id = $1', [refusedId])).toEqual([]);
+    const [sent] = await run({ type: 'reply', args: { conversation_id: r.conversation_id, message_id: randomUUID(), text: 'On it', visibility: 'private' } });
+    expect(sent.ok).toBe(true);
+    // a comment on the page: a public reply answers it
+    const comment = await w.ingestor.ingest(post({ channel: 'facebook', visibility: 'public', text: 'the kettle broke' }));
+    await hub.log.write((wr) => wr.update('conversation', comment.conversation_id, { assignee_id: w.agentA, team_id: w.teamA }));
+    const [answered] = await run({ type: 'reply', args: { conversation_id: comment.conversation_id, message_id: randomUUID(), text: 'Sorry!', visibility: 'public' } });
+    expect(answered.ok).toBe(true);
   });
 
   it('set_status, snooze, reopen, tags, priority, notes, assign back to the queue', async () => {
