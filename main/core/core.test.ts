@@ -127,22 +127,6 @@ describe('outbox', () => {
     expect(core.applier.pendingHydrations()).toEqual(['cu1']);
   });
 
-  it('a refused reply given back as the draft survives the next reply sent with other text (the refusal came while the agent sent again)', async () => {
-    await request(core, 'reply.send', { conversation_id: 'c1', text: 'First answer', visibility: 'public' });
-    const [first] = core.outbox.all();
-    core.outbox.settle([{ id: first.id, ok: false, error: { code: 'conversation_resolved', message: 'resolved meanwhile' } }]);
-    await request(core, 'reply.send', { conversation_id: 'c1', text: 'Another answer', visibility: 'public' });
-    expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toMatchObject({ text: 'First answer', rejected: { code: 'conversation_resolved' } });
-    // merged with a newer draft, the part that is sent leaves the draft and the refused text stays
-    core.outbox.settle([{ id: core.outbox.all().at(-1)!.id, ok: false, error: { code: 'conversation_resolved', message: 'resolved meanwhile' } }]);
-    expect((await request(core, 'draft.get', { conversation_id: 'c1' }))?.text).toBe('Another answer\n\nFirst answer');
-    await request(core, 'reply.send', { conversation_id: 'c1', text: 'Another answer', visibility: 'public' });
-    expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toMatchObject({ text: 'First answer', rejected: { code: 'conversation_resolved' } });
-    // sent as the composer shows it (the refused text in it, edited or not): the draft is gone
-    await request(core, 'reply.send', { conversation_id: 'c1', text: 'First answer, and sorry for the wait', visibility: 'public' });
-    expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toBeNull();
-  });
-
   it('an accepted reply stays visible as sending until its synced message arrives', async () => {
     const { message_id } = await request(core, 'reply.send', { conversation_id: 'c1', text: 'Done', visibility: 'public' });
     const [row] = core.outbox.all();

@@ -54,21 +54,8 @@ export function saveDraft(db: Db, conversationId: string, text: string, visibili
   }
 }
 
-/**
- * reply.send: the composer's text became the reply, so the draft goes. Except what the hub gave back
- * (a refused reply, restoreRejected) and is not part of what is sent now: that refusal may have come
- * back while the agent was typing or sending another reply (the soak found such a refused reply
- * deleted by the next send), so it stays as the draft, with its reason, minus the text just sent.
- */
-export function settleDraftOnSend(db: Db, conversationId: string, sent: string): void {
-  const row = db.prepare('SELECT text, rejected_code FROM drafts WHERE conversation_id = ?').get(conversationId) as { text: string; rejected_code: string | null } | undefined;
-  if (!row) return;
-  const left = row.rejected_code === null ? '' : row.text.replace(sent, '').trim();
-  if (left === '' || sent.includes(row.text.trim())) {
-    db.prepare('DELETE FROM drafts WHERE conversation_id = ?').run(conversationId);
-    return;
-  }
-  db.prepare('UPDATE drafts SET text = ?, updated_at = ? WHERE conversation_id = ?').run(left, new Date().toISOString(), conversationId);
+export function deleteDraft(db: Db, conversationId: string): void {
+  db.prepare('DELETE FROM drafts WHERE conversation_id = ?').run(conversationId);
 }
 
 /**

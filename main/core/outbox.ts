@@ -11,7 +11,7 @@ import { RECORD_MUTATIONS, type MutationResult, type MutationType, type Rejectio
 import type { Conversation, Visibility } from '../../shared/domain';
 import type { Db } from './db/open';
 import { durableTransaction } from './db/open';
-import { restoreRejected, settleDraftOnSend } from './drafts';
+import { deleteDraft, restoreRejected } from './drafts';
 import { convRow } from './sync/apply';
 import type { ScopeOwner } from './sync/scope';
 
@@ -58,7 +58,7 @@ export class Outbox {
         insert.run(randomUUID(), 'set_status', JSON.stringify({ conversation_id: conversationId, status: 'resolved' }), conversationId, null, replyId, now);
         this.applyLocally(owner, conversationId, { status: 'resolved' });
       }
-      settleDraftOnSend(this.db, conversationId, text);
+      deleteDraft(this.db, conversationId);
     });
     return { message_id: messageId };
   }

@@ -447,12 +447,12 @@ export class Run {
     if (!c) return false;
     const visibility = await this.visibilityOf(d, c.id);
     const draftKey = `${d.idx}|${d.agent.id}|${c.id}`;
-    // What the composer shows: the agent's draft, or a reply the hub refused and gave back (its reason
-    // with it). Half the time the agent sends that as it is; else a new reply, typed while the
-    // composer's text is elsewhere (a refusal can come back while the agent sends another reply).
+    // The agent sends what the composer shows: their draft, or a reply the hub refused and gave back
+    // (the composer restores it, with the reason), as it is half the time, else with more typed after it.
     const composer = await this.composer(d, c.id);
     this.trace(`reply desk ${d.idx} ${d.agent.id} ${c.id} composer had: ${composer ? JSON.stringify(composer) : 'none'}`);
-    const text = composer && this.rng.chance(0.5) ? composer : `Thanks, we are on it [s${this.seed}r${this.ledger.replies.length}]`;
+    const typed = `Thanks, we are on it [s${this.seed}r${this.ledger.replies.length}]`;
+    const text = composer === null ? typed : this.rng.chance(0.5) ? composer : `${composer} ${typed}`;
     const marker = MARKER.exec(text)![0];
     const entry = { marker, text, desk: d.idx, agent: d.agent.id, conversation: c.id, discarded: false, uncertain: false };
     this.ledger.replies.push(entry);
