@@ -101,7 +101,8 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   const channels: (ConnectorConfig & { workspace?: string }) | null = options.channels === false ? null : options.channels ?? loadConnectorConfig(process.env);
   const connectors = channels ? connectorsModule(db, {
     config: channels, workspace: channels.workspace ?? process.env.TEND_WORKSPACE ?? (options.demo ? 'demo' : null),
-    ingestor: conversations.ingestor, register: (c) => outbound.registry.register(c), dataDir: core.dataDir, logger: logger('connectors'),
+    ingestor: conversations.ingestor, register: (c) => outbound.registry.register(c), unregister: (ch) => outbound.registry.unregister(ch),
+    dataDir: core.dataDir, logger: logger('connectors'), demo: !!options.demo,
   }) : null;
   const demo = options.demo ? demoModule(log, options.demo === true ? {} : options.demo, hooks.ingest, logger('demo')) : null;
   const endedByReset = new Map<string, string[]>();
@@ -116,6 +117,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
       endedByReset.delete(agentId);
     },
     teamsChanged: (workspaceId) => { void routing?.service.teamsChanged(workspaceId).catch(logErrors(logger('admin'), 'reloading the teams failed')); },
+    channels: connectors?.channels ?? null,
   });
   const assist = options.assist === false ? null : assistModule(db);
   const modules = [dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, assist, metrics, routing, supervisor, conversations, outbound, connectors, demo]

@@ -20,6 +20,16 @@ import { eraseCustomer, exportCustomer, findCustomers } from './customers';
 import { checklist } from './checklist';
 import { firstRun, setupNeeded } from './setup';
 import { createTeam, getTeam, listTeams, renameTeam, setArchived } from './teams';
+import type { AdminChannel, ChannelsResponseSchema, ChannelInputSchema } from '../../shared/contract/admin';
+
+/** The channels connected in the app (hub/connectors/channels.ts), as this module uses them. */
+export interface ChannelAdmin {
+  list(workspaceId: string): Promise<z.output<typeof ChannelsResponseSchema>>;
+  create(workspaceId: string, input: z.output<typeof ChannelInputSchema>, by: string | null): Promise<AdminChannel>;
+  update(workspaceId: string, id: string, input: z.output<typeof ChannelInputSchema>): Promise<{ channel: AdminChannel; secrets_changed: string[] }>;
+  remove(workspaceId: string, id: string): Promise<{ kind: string; name: string }>;
+  test(workspaceId: string, id: string): Promise<{ ok: boolean; detail: string }>;
+}
 
 /** One audit entry (hub/accounts keeps the log). */
 export interface AdminAudit {
@@ -44,6 +54,8 @@ export interface AdminRouteDeps {
   afterSessionsEnded?(agentId: string): void;
   /** teams of a workspace changed (routing reloads its queues) */
   teamsChanged?(workspaceId: string): void;
+  /** the channels screen; null on a hub without channels */
+  channels?: ChannelAdmin | null;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -151,6 +163,32 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     return { ok: true as const, email: body.email };
   });
   serve(app, 'adminChecklist', async (req) => ({ items: await checklist(db, atLeast(req, 'admin', 'The checklist').workspace_id) }));
+
+  // ---- channels: accounts and feeds connected in the app (secrets never answered, never audited)
+  const channels = () => {
+    if (!deps.channels) throw new HttpError(409, 'channels_off', 'this hub runs without channels (started with channels off)');
+    return deps.channels;
+  };
+  serve(app, 'adminChannels', async (req) => channels().list(atLeast(req, 'admin', 'Channels').workspace_id));
+  serve(app, 'adminCreateChannel', async (req, { body }) => {
+    const a = atLeast(req, 'admin', 'Connecting a channel');
+    const channel = await channels().create(a.workspace_id, body, a.id);
+    await audit(req, a, 'channel.connected', { type: 'channel', id: channel.id }, { kind: channel.kind, name: channel.name, secrets_set: Object.keys(channel.secrets).filter((k) => channel.secrets[k]!.set) });
+    return { channel };
+  });
+  serve(app, 'adminUpdateChannel', async (req, { params, body }) => {
+    const a = atLeast(req, 'admin', 'Changing a channel');
+    const { channel, secrets_changed } = await channels().update(a.workspace_id, params.id, body);
+    await audit(req, a, 'channel.changed', { type: 'channel', id: channel.id }, { kind: channel.kind, name: channel.name, secrets_changed });
+    return { channel };
+  });
+  serve(app, 'adminDeleteChannel', async (req, { params }) => {
+    const a = atLeast(req, 'admin', 'Disconnecting a channel');
+    const gone = await channels().remove(a.workspace_id, params.id);
+    await audit(req, a, 'channel.disconnected', { type: 'channel', id: params.id }, { kind: gone.kind, name: gone.name });
+    return { ok: true as const };
+  });
+  serve(app, 'adminTestChannel', async (req, { params }) => channels().test(atLeast(req, 'admin', 'Testing a channel').workspace_id, params.id));
 
   // ---- a customer's data (admins): find, export, erase
   serve(app, 'adminCustomers', async (req, { query }) => ({ customers: await findCustomers(db, atLeast(req, 'admin', "A customer's data").workspace_id, query.q) }));

@@ -63,9 +63,16 @@ export interface WebhookConfig {
 
 export interface WebhookDeps {
   ingestor: Ingestor;
-  config: WebhookConfig;
+  /**
+   * the configuration, or a function giving the current one (the hub's: channels connected in the app
+   * apply without a restart). With a function, both platforms' routes are mounted and a platform
+   * without its secret answers 404 `channel_off`; with an object, such routes are not mounted.
+   */
+  config: WebhookConfig | (() => WebhookConfig);
   /** told about every accepted delivery (for logs and metrics) */
   onDelivery?: (info: { source: 'x' | 'meta'; stored: number; duplicates: number }) => void;
+  /** told about every refusal ("401 bad_signature") and post rejected by rule (its code), with the reason (a channel's health) */
+  onRefusal?: (info: { source: 'x' | 'meta'; key: string; message: string }) => void;
   /** where refusals and rejected posts are logged, one line each (default: the server's log, as warnings) */
   log?: (line: string) => void;
   /** counters to add to (default: a fresh set, readable at GET {prefix}/stats) */
@@ -141,7 +148,11 @@ function rejectionCode(e: Error): string {
 }
 
 export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps): Promise<void> {
-  const { ingestor, config } = deps;
+  const { ingestor } = deps;
+  const live = typeof deps.config === 'function';
+  const current = typeof deps.config === 'function' ? deps.config : ((c: WebhookConfig) => () => c)(deps.config);
+  // where and how much: fixed at start (the routes are mounted once)
+  const config = current();
   const prefix = config.prefix ?? '/webhooks';
   const bodyLimit = config.bodyLimit ?? 1024 * 1024;
   const stats = deps.stats ?? createWebhookStats();
@@ -151,6 +162,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
     const key = `${status} ${code}`;
     stats.refused[key] = (stats.refused[key] ?? 0) + 1;
     log(`webhooks: ${source} delivery refused, ${key}: ${message}`);
+    deps.onRefusal?.({ source: source as 'x' | 'meta', key, message });
     return fail(reply, status, code, message);
   };
   // overload refusals come by the hundred a second: counted each, logged once a second
@@ -159,6 +171,7 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
   const overloaded = (reply: FastifyReply, source: string, busy: { retryAfterS: number; reason: string }) => {
     const key = '503 overloaded';
     stats.refused[key] = (stats.refused[key] ?? 0) + 1;
+    deps.onRefusal?.({ source: source as 'x' | 'meta', key, message: busy.reason });
     overloadUnlogged++;
     const now = Date.now();
     if (now - overloadLoggedAt >= 1000) {
@@ -189,12 +202,22 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
     });
     scope.get(`${prefix}/stats`, async () => ({ ...stats, in_flight: intake.inFlight }));
 
-    const names = config.accountNames ?? {};
-    const named = (posts: NormalizedPost[]) => posts.map((p) => (names[p.account] ? { ...p, account: names[p.account] } : p));
-    const brandIds = (channel: string) => (config.brandAccounts ?? []).filter((b) => b.channel === channel && b.id).map((b) => b.id!);
-    const profiles = deps.profiles !== undefined ? deps.profiles : config.metaGraph ? createProfileLookup(config.metaGraph, { log }) : null;
+    const named = (posts: NormalizedPost[]) => {
+      const names = current().accountNames ?? {};
+      return posts.map((p) => (names[p.account] ? { ...p, account: names[p.account] } : p));
+    };
+    const brandIds = (channel: string) => (current().brandAccounts ?? []).filter((b) => b.channel === channel && b.id).map((b) => b.id!);
+    // the profile lookup (and its cache) lives as long as the Graph settings it was made with
+    let lookup: { graph: MetaGraphConfig | null | undefined; profiles: ProfileLookup | null } | null = null;
+    const profilesNow = (): ProfileLookup | null => {
+      if (deps.profiles !== undefined) return deps.profiles;
+      const graph = current().metaGraph;
+      if (!lookup || lookup.graph !== graph) lookup = { graph, profiles: graph ? createProfileLookup(graph, { log }) : null };
+      return lookup.profiles;
+    };
     /** Messenger / Instagram senders known only by their id get their name (and Instagram username) */
     const withNames = async (posts: NormalizedPost[]): Promise<NormalizedPost[]> => {
+      const profiles = profilesNow();
       if (!profiles) return posts;
       return Promise.all(posts.map(async (p) => {
         const id = p.author.platform_user_id;
@@ -233,28 +256,35 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
       for (const r of result.rejected) {
         stats.rejected[r.code] = (stats.rejected[r.code] ?? 0) + 1;
         log(`webhooks: ${source} post ${r.platform_id} rejected (${r.code}): ${r.reason}`);
+        deps.onRefusal?.({ source, key: r.code, message: r.reason });
       }
       deps.onDelivery?.({ source, stored: result.stored, duplicates: result.duplicates });
       return reply.code(200).send({ ...result, rejected: result.rejected.map(({ platform_id, reason }) => ({ platform_id, reason })) });
     };
 
-    const xSecret = config.xConsumerSecret;
-    if (xSecret) {
+    const off = (reply: FastifyReply, what: string) => fail(reply, 404, 'channel_off', `${what} is not connected on this hub`);
+    if (live || config.xConsumerSecret) {
       scope.get(`${prefix}/x`, PUBLIC, async (req, reply) => {
+        const xSecret = current().xConsumerSecret;
+        if (!xSecret) return off(reply, 'X');
         const crc = (req.query as Record<string, unknown>).crc_token;
         if (typeof crc !== 'string' || crc.length === 0 || crc.length > 1024) return fail(reply, 400, 'missing_crc_token', 'crc_token query parameter is required');
         return reply.send({ response_token: xCrcResponseToken(crc, xSecret) });
       });
-      scope.post(`${prefix}/x`, { ...PUBLIC, bodyLimit }, (req, reply) => handle('x', req, reply, (raw) => {
-        const got = headerValue(req.headers['x-twitter-webhooks-signature']);
-        return got !== null && timingSafeEqualStrings(got, xSignature(raw, xSecret));
-      }, (body) => named(normalizeXDelivery(body, { brandIds: brandIds('x') }))));
+      scope.post(`${prefix}/x`, { ...PUBLIC, bodyLimit }, (req, reply) => {
+        const xSecret = current().xConsumerSecret;
+        if (!xSecret) return off(reply, 'X');
+        return handle('x', req, reply, (raw) => {
+          const got = headerValue(req.headers['x-twitter-webhooks-signature']);
+          return got !== null && timingSafeEqualStrings(got, xSignature(raw, xSecret));
+        }, (body) => named(normalizeXDelivery(body, { brandIds: brandIds('x') })));
+      });
     }
 
-    const metaSecret = config.metaAppSecret;
-    if (metaSecret) {
-      const verifyToken = config.metaVerifyToken;
+    if (live || config.metaAppSecret) {
       scope.get(`${prefix}/meta`, PUBLIC, async (req, reply) => {
+        const { metaAppSecret, metaVerifyToken: verifyToken } = current();
+        if (!metaAppSecret) return off(reply, 'Facebook / Instagram');
         const q = req.query as Record<string, unknown>;
         const challenge = q['hub.challenge'];
         if (q['hub.mode'] !== 'subscribe' || typeof challenge !== 'string' || challenge.length === 0 || challenge.length > 1024) {
@@ -266,10 +296,14 @@ export async function registerWebhooks(app: FastifyInstance, deps: WebhookDeps):
         }
         return reply.type('text/plain').send(challenge);
       });
-      scope.post(`${prefix}/meta`, { ...PUBLIC, bodyLimit }, (req, reply) => handle('meta', req, reply, (raw) => {
-        const got = headerValue(req.headers['x-hub-signature-256']);
-        return got !== null && timingSafeEqualStrings(got, metaSignature(raw, metaSecret));
-      }, async (body) => named(await withNames(normalizeMetaDelivery(body)))));
+      scope.post(`${prefix}/meta`, { ...PUBLIC, bodyLimit }, (req, reply) => {
+        const metaSecret = current().metaAppSecret;
+        if (!metaSecret) return off(reply, 'Facebook / Instagram');
+        return handle('meta', req, reply, (raw) => {
+          const got = headerValue(req.headers['x-hub-signature-256']);
+          return got !== null && timingSafeEqualStrings(got, metaSignature(raw, metaSecret));
+        }, async (body) => named(await withNames(normalizeMetaDelivery(body))));
+      });
     }
   });
 }

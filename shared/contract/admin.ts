@@ -289,6 +289,80 @@ export const AgentSettingParams = z.object({ key: z.enum(AGENT_SETTING_KEYS) });
 export const AgentSettingBody = z.object({ value: z.unknown() }).strict()
   .refine((b) => JSON.stringify(b.value ?? null).length <= 65_536, 'a setting is at most 64 kB');
 
+// ---- channels: X, Facebook, Instagram accounts and RSS/Atom feeds connected from the app ----------
+
+export const ChannelKindSchema = z.enum(['x', 'facebook', 'instagram', 'feed']);
+export type ChannelKind = z.infer<typeof ChannelKindSchema>;
+/** The secrets of each kind: typed once, stored encrypted on the hub, never answered again (only whether set and their last 4 characters). */
+export const CHANNEL_SECRETS = {
+  x: ['consumer_secret', 'bearer_token'],
+  facebook: ['app_secret', 'verify_token', 'access_token'],
+  instagram: ['app_secret', 'verify_token', 'access_token'],
+  feed: [],
+} as const satisfies Record<ChannelKind, readonly string[]>;
+export const FEED_CHANNELS = ['rss', 'reddit', 'youtube', 'review', 'forum'] as const;
+const Url = z.string().trim().max(2000).refine((u) => { try { return /^https?:$/.test(new URL(u).protocol); } catch { return false; } }, 'give an http:// or https:// address');
+const Secret = z.string().trim().min(4, 'a secret has at least 4 characters').max(4000).optional();
+const PlatformId = z.string().trim().regex(/^[0-9]{1,30}$/, 'a platform account id is digits (the numeric id, not the handle)');
+const MetaFields = {
+  name: Name, account_id: PlatformId, api_base: Url.optional(),
+  secrets: z.object({ app_secret: Secret, verify_token: Secret, access_token: Secret }).strict().default({}),
+};
+/** What an admin types for a channel; secrets left out (or empty) keep the stored ones. */
+export const ChannelInputSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('x'), name: Name,
+    account_id: PlatformId, handle: z.string().trim().regex(/^@?[A-Za-z0-9_]{1,15}$/, 'an X handle is 1 to 15 letters, digits or _').transform((h) => h.replace(/^@/, '')),
+    api_base: Url.optional(),
+    secrets: z.object({ consumer_secret: Secret, bearer_token: Secret }).strict().default({}),
+  }).strict(),
+  z.object({ kind: z.literal('facebook'), ...MetaFields }).strict(),
+  z.object({ kind: z.literal('instagram'), ...MetaFields }).strict(),
+  z.object({
+    kind: z.literal('feed'), name: Name, url: Url, channel: z.enum(FEED_CHANNELS),
+    interval_minutes: z.number().int().min(1, 'poll at most once a minute').max(1440).default(15),
+  }).strict(),
+]);
+export type ChannelInput = z.input<typeof ChannelInputSchema>;
+export const ChannelHealthSchema = z.object({
+  /** last post received on this channel (a webhook delivery or a feed item), since the hub started */
+  last_delivery_at: z.string().nullable(),
+  /** the last failure: a refused delivery, a failed poll, a reply the platform refused */
+  last_error: z.object({ at: z.string(), message: z.string() }).nullable(),
+  /** deliveries and items refused or skipped since the hub started, by reason */
+  refused: z.record(z.string(), z.number().int()),
+  stored: z.number().int(),
+});
+export const AdminChannelSchema = z.object({
+  id: z.string(),
+  kind: ChannelKindSchema,
+  name: z.string(),
+  /** non-secret settings (account id, handle, url, feed channel, interval, API address) */
+  settings: z.record(z.string(), z.unknown()),
+  /** each secret: set or not, and its last 4 characters */
+  secrets: z.record(z.string(), z.object({ set: z.boolean(), last4: z.string().nullable() })),
+  /** the connector uses it now; false when environment variables win, or it is missing a secret */
+  active: z.boolean(),
+  /** why not active: the environment variables that win, a missing secret, a key that cannot read it */
+  inactive_reason: z.string().nullable(),
+  /** where the platform delivers (webhooks), relative to the hub's address */
+  webhook_path: z.string().nullable(),
+  health: ChannelHealthSchema,
+  updated_at: z.string(),
+});
+export type AdminChannel = z.infer<typeof AdminChannelSchema>;
+export const ChannelsResponseSchema = z.object({
+  channels: z.array(AdminChannelSchema),
+  /** channels configured by environment variables (they win over the app's): which variables, and their health */
+  environment: z.array(z.object({ kind: ChannelKindSchema, variables: z.array(z.string()), detail: z.string(), health: ChannelHealthSchema })),
+  /** the demo can send a test post through the platform stand-in */
+  demo: z.boolean(),
+  /** where the key that encrypts the secrets comes from */
+  key_source: z.string(),
+});
+export const ChannelResponseSchema = z.object({ channel: AdminChannelSchema });
+export const ChannelTestResponseSchema = z.object({ ok: z.boolean(), detail: z.string() });
+
 // ---- the table --------------------------------------------------------------------------------
 
 const Ok = z.object({ ok: z.literal(true) });
@@ -326,6 +400,14 @@ export const ADMIN_ROUTES = {
   setupStatus: { method: 'GET', path: '/v1/setup', response: SetupStatusSchema, public: true },
   setup: { method: 'POST', path: '/v1/setup', body: FirstRunSchema, response: FirstRunDoneSchema, public: true },
   adminChecklist: { method: 'GET', path: '/v1/admin/checklist', response: ChecklistSchema },
+
+  /** X, Facebook, Instagram accounts and feeds (hub/connectors: stored with their secrets encrypted, applied without a restart) */
+  adminChannels: { method: 'GET', path: '/v1/admin/channels', response: ChannelsResponseSchema },
+  adminCreateChannel: { method: 'POST', path: '/v1/admin/channels', body: ChannelInputSchema, response: ChannelResponseSchema },
+  adminUpdateChannel: { method: 'PUT', path: '/v1/admin/channels/:id', params: IdParams, body: ChannelInputSchema, response: ChannelResponseSchema },
+  adminDeleteChannel: { method: 'DELETE', path: '/v1/admin/channels/:id', params: IdParams, response: Ok },
+  /** the demo: a test post through the platform stand-in (signed as the platform signs it), or a feed polled now */
+  adminTestChannel: { method: 'POST', path: '/v1/admin/channels/:id/test', params: IdParams, response: ChannelTestResponseSchema },
 
   canned: { method: 'GET', path: '/v1/canned', response: CannedListSchema },
   createCanned: { method: 'POST', path: '/v1/canned', body: CreateCannedSchema, response: CannedOneSchema },

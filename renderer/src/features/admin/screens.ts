@@ -10,6 +10,7 @@ export interface ScreenDef { id: AdminScreen; label: string; roles: Role[] }
 export const ADMIN_SCREENS: ScreenDef[] = [
   { id: 'teams', label: 'Teams and departments', roles: ['supervisor', 'admin'] },
   { id: 'people', label: 'People', roles: ['supervisor', 'admin'] },
+  { id: 'channels', label: 'Channels', roles: ['admin'] },
   { id: 'rules', label: 'Routing rules', roles: ['supervisor', 'admin'] },
   { id: 'sla', label: 'SLA and business hours', roles: ['supervisor', 'admin'] },
   { id: 'customer', label: "A customer's data", roles: ['admin'] },
