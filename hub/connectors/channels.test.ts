@@ -90,7 +90,7 @@ describe('channels connected in the app', () => {
 
     const r = await deliverX(mention('my order never came'), 'cs-0000-x-secret');
     expect(r.status).toBe(200);
-    expect((await r.json()).stored).toBe(1);
+    expect(((await r.json()) as { stored: number }).stored).toBe(1);
     // a delivery signed with another secret is refused and counted on the channel
     expect((await deliverX(mention('forged'), 'not-the-secret')).status).toBe(401);
     expect(hub.connectors.get('x')?.channel).toBe('x');
