@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FloorSchema } from '../../shared/contract/supervisor';
 import type { Db } from '../db/db';
+import { DEFAULT_SURVEY_SETTINGS, updateMetricsSettings } from '../metrics/store';
 import { startHub, type Hub } from '../hub';
 import { xSignature } from '../connectors/signatures';
 import { xTweetCreatePayload } from '../connectors/standins/x';
@@ -254,6 +255,8 @@ describe('supervisor floor', () => {
 
 describe('surveys', () => {
   it('a resolve sends CSAT and effort questions through the channel; the answer is recorded and does not reopen', async () => {
+    // public replies chosen (the default asks only by private message where the platform allows it: hub/metrics/survey-settings.test.ts)
+    await updateMetricsSettings(db, w.ws, { surveys: { ...DEFAULT_SURVEY_SETTINGS, delivery: 'public' } });
     const conv = await conversation(hub.log, w, { assignee: w.agentA, handle: 'surveyed' });
     const r = await mutate(tokA, [{ type: 'set_status', args: { conversation_id: conv.id, status: 'resolved' } }]);
     expect(r.json.results[0].ok).toBe(true);

@@ -71,6 +71,8 @@ export class HubIngestor implements Ingestor {
   /** the statements that depend on the answers hook, built once (their text stays the same: prepared once) */
   private readonly lookupSql: string;
   private readonly openThreadSql: string;
+  /** a resolved conversation of the customer that waits for an answer asked privately (a survey sent by DM after a public thread); null without answers */
+  private readonly awaitingAnswerSql: string | null;
 
   constructor(private readonly log: ChangeLog, private readonly options: HubIngestorOptions) {
     this.analyzePost = options.analyzePost ?? analyzePostDefault;
@@ -78,6 +80,7 @@ export class HubIngestor implements Ingestor {
     const waiting = (conv: string) => (options.answers ? `(${options.answers.waitingSql(conv)})` : 'false');
     this.lookupSql = LOOKUP_SQL.replace('$WAITING', waiting('m.conversation_id'));
     this.openThreadSql = OPEN_THREAD_SQL.replace('$WAITING', waiting('c.id'));
+    this.awaitingAnswerSql = options.answers ? AWAITING_ANSWER_SQL.replace('$WAITING', waiting('c.id')) : null;
   }
 
   async ingest(post: NormalizedPost): Promise<IngestResult> {
@@ -178,6 +181,11 @@ export class HubIngestor implements Ingestor {
     if (!conversationId && post.visibility === 'private' && post.thread_key) {
       const [open] = await w.query<{ id: string }>(this.openThreadSql, [ws, post.channel, post.thread_key]);
       conversationId = open?.id ?? null;
+      // no private thread open: it may answer a question the hub asked privately after a public thread (a survey)
+      if (!conversationId && this.awaitingAnswerSql) {
+        const [asked] = await w.query<{ id: string }>(this.awaitingAnswerSql, [ws, post.channel, customerId]);
+        conversationId = asked?.id ?? null;
+      }
     }
     // a post of a forum topic joins the topic's conversation, whatever its state (a new post reopens it)
     if (!conversationId && post.visibility === 'public' && post.thread_key) {
@@ -362,6 +370,12 @@ async function learnBrand(w: Writer, ws: string, post: NormalizedPost): Promise<
 /** The open conversation of a private thread, or a resolved one that waits for an answer. */
 const OPEN_THREAD_SQL = `SELECT id FROM conversations c WHERE workspace_id = $1 AND channel = $2 AND thread_key = $3
              AND (status <> 'resolved' OR $WAITING)
+           ORDER BY last_message_at DESC LIMIT 1`;
+
+/** The customer's resolved conversation on the channel that waits for an answer (a survey asked by private message). */
+const AWAITING_ANSWER_SQL = `SELECT id FROM conversations c WHERE workspace_id = $1 AND channel = $2 AND customer_id = $3
+             AND status = 'resolved' AND $WAITING
+             AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'outbound' AND m.visibility = 'private')
            ORDER BY last_message_at DESC LIMIT 1`;
 
 function checkPost(p: NormalizedPost): void {

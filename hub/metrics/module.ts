@@ -31,7 +31,7 @@ export function metricsModule(log: ChangeLog, options: MetricsModuleOptions = {}
   let facts: MetricFactsRefresher | null = null;
   return {
     name: 'metrics',
-    routes: options.routes === false ? undefined : (app) => registerMetricsRoutes(app, { db: log.db }),
+    routes: options.routes === false ? undefined : (app) => registerMetricsRoutes(app, { db: log.db, surveysSent: !!options.surveys }),
     ingest: { answers: surveyAnswers },
     mutations: { afterResolve: options.surveys ? createSurveyHook(log) : undefined },
     // the metric facts are refreshed off the write path, in batches

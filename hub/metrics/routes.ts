@@ -3,8 +3,8 @@
  *   metricsReport   ?from&to[&by=agent|team|channel|account][&agent&team&channel][&format=json|csv]
  *                   supervisors and admins: the workspace; agents: their own conversations only
  *   metricsMe       ?from&to[&format]: an agent's own figures (for their panel)
- *   metricsSettings ROI costs, business-hours calendar, SLA targets
- *   setMetricsSettings  admins: {roi?, calendar?, sla?}, validated whole before writing
+ *   metricsSettings ROI costs, how surveys are asked, business-hours calendar, SLA targets
+ *   setMetricsSettings  admins: {roi?, surveys?, calendar?, sla?}, validated whole before writing
  * Refusals are HttpErrors (the hub's one error envelope, api/errors.ts).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -22,6 +22,8 @@ export interface MetricsRouteDeps {
   db: Queryable;
   /** "Now" for reports (tests pin it). */
   now?: () => number;
+  /** this hub sends survey questions after a resolve (the settings say how) */
+  surveysSent?: boolean;
 }
 
 function queryOf(query: Record<string, unknown>): Record<string, string | undefined> {
@@ -39,7 +41,7 @@ async function refusingBadInput<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     if (e instanceof MetricsInputError) throw new HttpError(400, 'invalid', e.message);
-    if (e instanceof Error && /^invalid (ROI settings|business calendar|SLA targets)/.test(e.message)) throw new HttpError(400, 'invalid', e.message);
+    if (e instanceof Error && /^invalid (ROI settings|business calendar|SLA targets|survey settings)/.test(e.message)) throw new HttpError(400, 'invalid', e.message);
     throw e;
   }
 }
@@ -76,13 +78,13 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDe
   serve(app, HUB_ROUTES.metricsSettings, async (req) => {
     const caller = agentOf(req);
     if (caller.role === 'agent') throw new HttpError(403, 'forbidden', 'metrics settings are for supervisors and admins');
-    return getMetricsSettings(deps.db, caller.workspace_id);
+    return { ...(await getMetricsSettings(deps.db, caller.workspace_id)), surveys_sent: deps.surveysSent ?? false };
   });
   serve(app, HUB_ROUTES.setMetricsSettings, (req, { body }) => refusingBadInput(async () => {
     const caller = agentOf(req);
     if (caller.role !== 'admin') throw new HttpError(403, 'forbidden', 'only an admin changes metrics settings');
-    const extra = Object.keys(body).filter((k) => !['roi', 'calendar', 'sla'].includes(k));
+    const extra = Object.keys(body).filter((k) => !['roi', 'calendar', 'sla', 'surveys'].includes(k));
     if (extra.length) throw new MetricsInputError(`unknown settings: ${extra.join(', ')}`);
-    return updateMetricsSettings(deps.db, caller.workspace_id, body);
+    return { ...(await updateMetricsSettings(deps.db, caller.workspace_id, body)), surveys_sent: deps.surveysSent ?? false };
   }), { audit: { action: 'metrics.settings_changed', body: true } });
 }

@@ -15,6 +15,15 @@ import { clockFor, type SlaPolicy } from './timeline';
 import type { ConversationEvent, InsightRecord, MetricConversation, MetricMessage, SurveyKind, SurveyRecord } from './types';
 import { dirtyConversationsJoin, factsColumns, flushMetricFacts } from './facts';
 import { z } from 'zod';
+import { SurveySettingsSchema, type SurveySettings } from '../../shared/contract/admin';
+
+/**
+ * By default both questions in the default words, at once, and only as a private message where the
+ * platform allows one: a public thread is not filled with two survey replies unless an admin chooses so.
+ */
+export const DEFAULT_SURVEY_SETTINGS: SurveySettings = {
+  csat: { ask: true, wording: null }, effort: { ask: true, wording: null }, delivery: 'private', delay_minutes: 0,
+};
 
 const ms = (col: string): string => `(extract(epoch from ${col}) * 1000)::float8`;
 /** Epoch milliseconds as text: compact to aggregate, exact to read back. */
@@ -22,6 +31,8 @@ const msText = (col: string): string => `((extract(epoch from ${col}) * 1000)::b
 
 export interface MetricsSettings {
   roi: RoiSettings;
+  /** how surveys are asked: wording, when, where (issue 12) */
+  surveys: SurveySettings;
   /** business hours (hub/routing/calendar.ts, the calendar SLA due times use); null: 24/7 */
   calendar: Calendar | null;
   sla: SlaPolicy;
@@ -37,10 +48,11 @@ export const SlaPolicySchema = z.object({
 }).strict();
 
 export async function getMetricsSettings(db: Queryable, workspaceId: string): Promise<MetricsSettings> {
-  const [row] = await db.query<{ roi: unknown; calendar: unknown; sla: unknown }>(
-    'SELECT roi, calendar, sla FROM metrics_settings WHERE workspace_id = $1', [workspaceId]);
+  const [row] = await db.query<{ roi: unknown; calendar: unknown; sla: unknown; surveys: unknown }>(
+    'SELECT roi, calendar, sla, surveys FROM metrics_settings WHERE workspace_id = $1', [workspaceId]);
   return {
     roi: row?.roi ? RoiSettingsSchema.parse(row.roi) : DEFAULT_ROI_SETTINGS,
+    surveys: row?.surveys ? SurveySettingsSchema.parse(row.surveys) : DEFAULT_SURVEY_SETTINGS,
     calendar: row?.calendar ? (row.calendar as Calendar) : null,
     sla: row?.sla ? SlaPolicySchema.parse(row.sla) : {},
   };
@@ -51,10 +63,16 @@ export async function getMetricsSettings(db: Queryable, workspaceId: string): Pr
  * reason and nothing is written.
  */
 export async function updateMetricsSettings(
-  db: Queryable, workspaceId: string, patch: { roi?: unknown; calendar?: unknown; sla?: unknown },
+  db: Queryable, workspaceId: string, patch: { roi?: unknown; calendar?: unknown; sla?: unknown; surveys?: unknown },
 ): Promise<MetricsSettings> {
   const current = await getMetricsSettings(db, workspaceId);
   const roi = patch.roi === undefined ? current.roi : mergeRoiSettings(current.roi, patch.roi);
+  let surveys = current.surveys;
+  if (patch.surveys !== undefined) {
+    const parsed = SurveySettingsSchema.safeParse(patch.surveys);
+    if (!parsed.success) throw new Error(`invalid survey settings: ${z.prettifyError(parsed.error)}`);
+    surveys = parsed.data;
+  }
   let calendar = current.calendar;
   if (patch.calendar !== undefined) {
     if (patch.calendar === null) calendar = null;
@@ -73,10 +91,10 @@ export async function updateMetricsSettings(
     sla = parsed.data;
   }
   await db.query(
-    `INSERT INTO metrics_settings (workspace_id, roi, calendar, sla, updated_at) VALUES ($1, $2, $3, $4, now())
-     ON CONFLICT (workspace_id) DO UPDATE SET roi = EXCLUDED.roi, calendar = EXCLUDED.calendar, sla = EXCLUDED.sla, updated_at = now()`,
-    [workspaceId, JSON.stringify(roi), calendar === null ? null : JSON.stringify(calendar), JSON.stringify(sla)]);
-  return { roi, calendar, sla };
+    `INSERT INTO metrics_settings (workspace_id, roi, calendar, sla, surveys, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+     ON CONFLICT (workspace_id) DO UPDATE SET roi = EXCLUDED.roi, calendar = EXCLUDED.calendar, sla = EXCLUDED.sla, surveys = EXCLUDED.surveys, updated_at = now()`,
+    [workspaceId, JSON.stringify(roi), calendar === null ? null : JSON.stringify(calendar), JSON.stringify(sla), JSON.stringify(surveys)]);
+  return { roi, surveys, calendar, sla };
 }
 
 export interface LoadOptions {
@@ -208,7 +226,7 @@ export interface SurveyToSend { survey_id: string; kind: SurveyKind; text: strin
  */
 export async function createSurveyRequests(
   db: Queryable, workspaceId: string, conversationId: string,
-  opts: { kinds?: SurveyKind[]; at?: number; firstName?: string | null; brand?: string | null } = {},
+  opts: { kinds?: SurveyKind[]; at?: number; firstName?: string | null; brand?: string | null; wording?: Partial<Record<SurveyKind, string | null>> } = {},
 ): Promise<SurveyToSend[]> {
   const kinds = opts.kinds ?? ['csat', 'effort'];
   const at = new Date(opts.at ?? Date.now()).toISOString();
@@ -221,7 +239,7 @@ export async function createSurveyRequests(
   for (const kind of kinds) {
     if (open.has(kind)) continue;
     const id = randomUUID();
-    const text = surveyQuestion(kind, { firstName: opts.firstName, brand: opts.brand });
+    const text = surveyQuestion(kind, { firstName: opts.firstName, brand: opts.brand, wording: opts.wording?.[kind] ?? null });
     await db.query('INSERT INTO surveys (id, workspace_id, conversation_id, kind, question, asked_at) VALUES ($1, $2, $3, $4, $5, $6)',
       [id, workspaceId, conversationId, kind, text, at]);
     out.push({ survey_id: id, kind, text });

@@ -5,16 +5,12 @@
  * Customer effort ("Net Easy"): "How easy…?" 1 (very difficult) – 5 (very easy);
  * Net Easy = % easy (4–5) − % difficult (1–2), from −100 to +100.
  */
+import { surveyText } from '../../shared/contract/admin';
 import type { SurveyKind } from './types';
 
-/** A survey question fits a single post on every channel (X counts 280). */
-export function surveyQuestion(kind: SurveyKind, opts: { firstName?: string | null; brand?: string | null } = {}): string {
-  const hi = opts.firstName ? `Thanks, ${opts.firstName}! ` : 'Thanks! ';
-  if (kind === 'csat') {
-    const who = opts.brand ? ` with ${opts.brand}` : '';
-    return `${hi}How satisfied are you with the help you got${who} today? Reply with a number from 1 (very unsatisfied) to 5 (very satisfied).`;
-  }
-  return `${hi}How easy was it to get your issue solved? Reply with a number from 1 (very difficult) to 5 (very easy).`;
+/** A survey question fits a single post on every channel (X counts 280); `wording`: the workspace's own (surveys settings). */
+export function surveyQuestion(kind: SurveyKind, opts: { firstName?: string | null; brand?: string | null; wording?: string | null } = {}): string {
+  return surveyText(kind, opts.wording ?? null, opts);
 }
 
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };

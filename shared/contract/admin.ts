@@ -363,6 +363,50 @@ export const ChannelsResponseSchema = z.object({
 export const ChannelResponseSchema = z.object({ channel: AdminChannelSchema });
 export const ChannelTestResponseSchema = z.object({ ok: z.boolean(), detail: z.string() });
 
+// ---- surveys and return on care (hub/metrics settings) ------------------------------------------
+
+export const SURVEY_DELIVERIES = ['private', 'private_else_public', 'public'] as const;
+/** A survey question's own words: {first_name} and {brand} are filled in; it must say how to answer (1 to 5). */
+const Wording = z.string().trim().min(10, 'the question is at least 10 characters').max(240, 'a question fits one post: at most 240 characters (X counts 280, with the greeting)')
+  .refine((t) => /(^|\D)1(\D|$)/.test(t) && /(^|\D)5(\D|$)/.test(t), 'say how to answer: a number from 1 to 5 (the hub reads 1–5 in the reply)')
+  .nullable();
+export const SurveySettingsSchema = z.object({
+  csat: z.object({ ask: z.boolean(), wording: Wording }).strict(),
+  effort: z.object({ ask: z.boolean(), wording: Wording }).strict(),
+  /**
+   * where the questions go: a private message where the platform allows it (X direct messages, a
+   * conversation that is private already), and else not at all (`private`) or as a public reply
+   * (`private_else_public`); or always where the customer wrote (`public`: the public reply of before)
+   */
+  delivery: z.enum(SURVEY_DELIVERIES),
+  /** minutes after the resolve (0: at once) */
+  delay_minutes: z.number().int().min(0).max(10_080, 'at most a week (10080 minutes)'),
+}).strict();
+export type SurveySettings = z.infer<typeof SurveySettingsSchema>;
+/** Return-on-care costs as hub/metrics/roi.ts reads them (the report's cost saved and care cost). */
+export const RoiSettingsViewSchema = z.object({
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
+  cost_per_contact: z.object({ phone: z.number().nonnegative(), email: z.number().nonnegative(), social: z.number().nonnegative() }).strict(),
+  call_substitution_rate: z.number().min(0).max(1),
+  call_tag: z.string().min(1).max(64),
+}).strict();
+export const MetricsSettingsViewSchema = z.object({
+  roi: RoiSettingsViewSchema, surveys: SurveySettingsSchema, calendar: z.unknown(), sla: z.unknown(),
+  /** whether this hub sends surveys at all (the CLI does unless started with --no-surveys) */
+  surveys_sent: z.boolean().optional(),
+});
+export const SaveSurveysSchema = z.object({ surveys: SurveySettingsSchema.optional(), roi: RoiSettingsViewSchema.optional() }).strict();
+/** The question as the customer reads it: the default's words, or the workspace's with {first_name} and {brand} filled in. */
+export function surveyText(kind: 'csat' | 'effort', wording: string | null, opts: { firstName?: string | null; brand?: string | null } = {}): string {
+  const hi = opts.firstName ? `Thanks, ${opts.firstName}! ` : 'Thanks! ';
+  if (wording) return `${hi}${wording.replace(/\{first_name\}/g, opts.firstName ?? 'there').replace(/\{brand\}/g, opts.brand ?? 'us')}`;
+  if (kind === 'csat') {
+    const who = opts.brand ? ` with ${opts.brand}` : '';
+    return `${hi}How satisfied are you with the help you got${who} today? Reply with a number from 1 (very unsatisfied) to 5 (very satisfied).`;
+  }
+  return `${hi}How easy was it to get your issue solved? Reply with a number from 1 (very difficult) to 5 (very easy).`;
+}
+
 // ---- the table --------------------------------------------------------------------------------
 
 const Ok = z.object({ ok: z.literal(true) });
@@ -408,6 +452,10 @@ export const ADMIN_ROUTES = {
   adminDeleteChannel: { method: 'DELETE', path: '/v1/admin/channels/:id', params: IdParams, response: Ok },
   /** the demo: a test post through the platform stand-in (signed as the platform signs it), or a feed polled now */
   adminTestChannel: { method: 'POST', path: '/v1/admin/channels/:id/test', params: IdParams, response: ChannelTestResponseSchema },
+
+  /** surveys (CSAT, Net Easy: wording, when, where) and return-on-care costs: hub/metrics settings */
+  metricsSettings: { method: 'GET', path: '/v1/metrics/settings', response: MetricsSettingsViewSchema },
+  saveMetricsSettings: { method: 'PUT', path: '/v1/metrics/settings', body: SaveSurveysSchema, response: MetricsSettingsViewSchema },
 
   canned: { method: 'GET', path: '/v1/canned', response: CannedListSchema },
   createCanned: { method: 'POST', path: '/v1/canned', body: CreateCannedSchema, response: CannedOneSchema },

@@ -60,7 +60,7 @@ export const SubscribeSchema = z.object({ type: z.literal('subscribe'), since: z
 const IdParams = z.object({ id: z.string().min(1).max(200) });
 /** Report parameters as typed (from, to, by, agent, team, channel, format): hub/metrics/params.ts reads them with its own reasons. */
 const ReportQuerySchema = z.record(z.string(), z.unknown());
-const MetricsSettingsSchema = z.object({ roi: z.unknown(), calendar: z.unknown(), sla: z.unknown() });
+const MetricsSettingsSchema = z.object({ roi: z.unknown(), surveys: z.unknown(), calendar: z.unknown(), sla: z.unknown(), surveys_sent: z.boolean().optional() });
 
 export const HUB_ROUTES = {
   // ---- accounts (hub/accounts)
@@ -125,7 +125,7 @@ export const HUB_ROUTES = {
   metricsReport: { method: 'GET', path: '/v1/metrics/report', query: ReportQuerySchema, response: MetricsReportSchema },
   metricsMe: { method: 'GET', path: '/v1/metrics/me', query: ReportQuerySchema, response: MetricsReportSchema },
   metricsSettings: { method: 'GET', path: '/v1/metrics/settings', response: MetricsSettingsSchema },
-  /** admins: {roi?, calendar?, sla?}, each validated whole before anything is written */
+  /** admins: {roi?, surveys?, calendar?, sla?}, each validated whole before anything is written */
   setMetricsSettings: { method: 'PUT', path: '/v1/metrics/settings', body: z.record(z.string(), z.unknown()), response: MetricsSettingsSchema },
 } as const satisfies Record<string, HubRoute>;
 

@@ -13,10 +13,11 @@ import { Canned } from './Canned';
 import { Channels } from './Channels';
 import { Rules } from './Rules';
 import { CustomerData } from './CustomerData';
+import { Surveys } from './Surveys';
 import { Teams } from './Teams';
 import './admin.css';
 
-const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, canned: Canned, customer: CustomerData };
+const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, canned: Canned, customer: CustomerData };
 
 export function AdminView() {
   const role = useSession().data?.agent?.role;
