@@ -49,6 +49,8 @@ async function serve(argv: string[]): Promise<void> {
   const on = [hub.analysis && 'analysis', hub.routing && 'routing', !values['no-surveys'] && 'surveys'].filter(Boolean).join(', ');
   console.log(`modules: ${on || 'none'}; webhooks under ${process.env.TEND_WEBHOOK_PREFIX ?? '/webhooks'} for the channels configured in TEND_*`);
   console.log(`tend hub listening on ${hub.url} (${databaseUrl ? 'PostgreSQL server' : `PGlite in ${values['data-dir']}`})`);
+  const [{ n }] = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agents');
+  if (n === 0) console.log(`first run: nobody is on this hub yet: open the app on ${hub.url} and create the first admin there, or run \`npm run hub -- init\``);
   const stop = async () => {
     console.log('tend hub: stopping');
     await hub.close();

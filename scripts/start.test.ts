@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { electronProblem, launchPlan } from './start';
+import { dataPlan, electronProblem, launchPlan } from './start';
 
 /** A stand-in for node_modules/electron: path.txt naming the binary, and maybe the binary. */
 function fakeElectronPackage(withBinary: boolean): string {
@@ -44,5 +44,12 @@ describe('launchPlan (what npm start opens)', () => {
       .toEqual({ kind: 'web', why: 'the Electron binary is not installed' });
     expect(await launchPlan({ web: true, electron: ready, ensureBinding })).toEqual({ kind: 'web', why: null });
     expect(asked).toBe(0);
+  });
+});
+
+describe('dataPlan (npm start -- --workspace <dir>)', () => {
+  it('the demo under .tend without --workspace, a hub without demo data in <dir>/hub with it', () => {
+    expect(dataPlan(undefined, '/r/.tend')).toMatchObject({ demo: true, hubDir: '/r/.tend/hub', desktopDir: '/r/.tend/desktop' });
+    expect(dataPlan('/srv/acme', '/r/.tend')).toMatchObject({ demo: false, hubDir: '/srv/acme/hub', desktopDir: '/srv/acme/desktop' });
   });
 });

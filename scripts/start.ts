@@ -3,14 +3,17 @@
  * then the Electron app. On the first Electron start it fetches or builds the SQLite binding for
  * Electron's ABI (scripts/electron-binding.ts). Where the Electron binary, a display or that binding
  * is missing, it says so in one line and serves the same workspace to a browser instead (the web
- * host). `--web` goes straight there.
+ * host). `--web` goes straight there. `--workspace <dir>` starts a real workspace instead of the demo:
+ * a hub without demo data in <dir>/hub (first run: the app asks for the first admin) and the
+ * desktop's data in <dir>/desktop.
  *
  *   npm start            npm run start:web            TEND_HUB_URL=http://hub:4100 npm start
+ *   npm start -- --workspace ~/tend-acme
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildNode, buildRenderer } from './build';
@@ -52,6 +55,13 @@ export async function launchPlan(o: {
   return { kind: 'electron', binary: electron.binary, binding: binding.path };
 }
 
+/** Where the hub and the desktop keep their data, and whether the hub is the demo's. */
+export function dataPlan(workspace: string | undefined, root = dataRoot): { demo: boolean; hubDir: string; desktopDir: string; label: string } {
+  if (!workspace) return { demo: true, hubDir: join(root, 'hub'), desktopDir: join(root, 'desktop'), label: 'demo hub' };
+  const dir = resolve(workspace);
+  return { demo: false, hubDir: join(dir, 'hub'), desktopDir: join(dir, 'desktop'), label: `workspace hub (${dir})` };
+}
+
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((ok) => {
     const s = createServer().once('error', () => ok(false)).listen(port, '127.0.0.1', () => s.close(() => ok(true)));
@@ -70,23 +80,30 @@ function openInBrowser(url: string): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { web: { type: 'boolean', default: false }, port: { type: 'string' } }, strict: true });
-  mkdirSync(dataRoot, { recursive: true });
+  const { values } = parseArgs({ options: { web: { type: 'boolean', default: false }, port: { type: 'string' }, workspace: { type: 'string' } }, strict: true });
+  const data = dataPlan(values.workspace);
+  // the parent only: the hub makes its own data dir (0700) on first open
+  mkdirSync(dirname(data.hubDir), { recursive: true, mode: 0o700 });
 
   const plan = await launchPlan({ web: values.web });
   await Promise.all([buildRenderer(), buildNode()]);
 
-  // A hub: the one configured, or a local demo hub with its data under .tend/hub.
+  // A hub: the one configured, or a local one: the demo's under .tend/hub, or a workspace's (--workspace)
   let hubUrl = process.env.TEND_HUB_URL || '';
   let closeHub = async () => {};
   if (!hubUrl) {
     const { startHub } = await import('../hub/hub');
     const port = (await portIsFree(4100)) ? 4100 : 0;
     // the same modules as `npm run hub -- --demo`: routing (presence, offers, collision) and CSAT surveys too
-    const hub = await startHub({ database: process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: join(dataRoot, 'hub') }, server: { port }, demo: { log: (l) => console.log(l) }, routing: true, surveys: true });
+    const hub = await startHub({
+      database: process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: data.hubDir }, server: { port },
+      demo: data.demo ? { log: (l) => console.log(l) } : false, routing: true, surveys: true,
+    });
     hubUrl = hub.url;
     closeHub = () => hub.close();
-    console.log(`demo hub: ${hub.url} (data in .tend/hub)`);
+    console.log(`${data.label}: ${hub.url} (data in ${data.hubDir})`);
+    const [{ n }] = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agents');
+    if (n === 0) console.log('First run: nobody is on this hub yet. The app asks for the first admin (e-mail, password, workspace name, time zone).');
   }
 
   if (plan.kind === 'electron') {
@@ -102,7 +119,7 @@ async function main(): Promise<void> {
   if (plan.why) console.log(`Electron cannot start here: ${plan.why}; opening the web workspace instead.`);
   const { runWebHost } = await import('../main/host/run');
   const port = values.port ? Number(values.port) : (await portIsFree(4300)) ? 4300 : 0;
-  const running = await runWebHost({ dataDir: join(dataRoot, 'desktop'), hubUrl, port, staticDir: join(root, 'renderer', 'dist') });
+  const running = await runWebHost({ dataDir: data.desktopDir, hubUrl, port, staticDir: join(root, 'renderer', 'dist') });
   console.log(`Tend workspace: ${running.host.url}`);
   console.log('Open that address in a browser (it carries this launch\'s access token). Ctrl+C stops.');
   openInBrowser(running.host.url);

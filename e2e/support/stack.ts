@@ -90,6 +90,24 @@ export async function startExtraHost(name: string): Promise<{ pid: number; appUr
   return { pid, appUrl: match[1]!, stop: () => stop(pid) };
 }
 
+/**
+ * A hub without the demo on an empty data dir (a real workspace's first run: `npm run hub`) and a
+ * desktop on it. Not in the shared state: the caller stops both.
+ */
+export async function startFreshStack(name: string): Promise<{ hubUrl: string; appUrl: string; stop(): Promise<void> }> {
+  const s = readState();
+  const hub = await spawnUntil(['hub/cli.ts', '--port', String(await freePort()), '--data-dir', join(s.runDir, `hub-${name}`), '--no-analysis'],
+    /listening on (\S+)/, `hub-${name}`);
+  try {
+    const host = await spawnUntil(['main/host/run.ts', '--data-dir', join(s.runDir, `desktop-${name}`), '--hub-url', hub.match[1]!],
+      /tend web host: (\S+)/, `host-${name}`);
+    return { hubUrl: hub.match[1]!, appUrl: host.match[1]!, stop: async () => { await stop(host.pid); await stop(hub.pid); } };
+  } catch (err) {
+    await stop(hub.pid);
+    throw err;
+  }
+}
+
 /** The hub's own row of a conversation (priority, assignee, analysis), read from its database. */
 export async function hubConversation(id: string): Promise<{ id: string; priority: string; assignee_id: string | null; analysis: Record<string, Loose> } | null> {
   const s = readState();

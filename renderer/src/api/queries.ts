@@ -51,6 +51,11 @@ export const unsentQuery = () => queryOptions({ queryKey: ['session', 'unsent'] 
 export const useUnsent = () => useQuery(unsentQuery());
 
 export const useSession = () => useQuery({ queryKey: keys.session, queryFn: () => call('session.status', {}) as Promise<SessionStatus> });
+/** Whether the hub at this address is new (nobody on it yet): the sign-in screen then asks for the first admin. */
+export const useSetupNeeded = (hubUrl: string) => useQuery({
+  queryKey: ['setupNeeded', hubUrl] as QueryKey, queryFn: () => call('session.setupNeeded', { hub_url: hubUrl }),
+  enabled: /^https?:\/\/[^\s/]+/.test(hubUrl), retry: false, staleTime: 0,
+});
 export const useCounts = (enabled: boolean) => useQuery({ queryKey: keys.counts, queryFn: () => call('inbox.counts', {}), enabled });
 
 /** Pages of the inbox around what is visible: a 100,000-row queue loads only what is on screen. */

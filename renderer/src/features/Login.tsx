@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { SessionStatus } from '../../../shared/contract/desktop';
 import { NEW_PASSWORD_MIN } from '../../../shared/contract/admin';
 import { useAction } from '../api/mutations';
-import { keys, queryClient, useSession } from '../api/queries';
+import { keys, queryClient, useSession, useSetupNeeded } from '../api/queries';
 import { noteSession, restoredNotice } from '../app/session';
 import { useUi } from '../app/store';
 
@@ -95,17 +95,70 @@ function Join({ onBack }: { onBack(): void }) {
   );
 }
 
+const ZONES: string[] = (() => { try { return Intl.supportedValuesOf('timeZone'); } catch { return ['UTC']; } })();
+const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/**
+ * First run: a hub with nobody on it yet asks for its first admin and the workspace (name, time
+ * zone); the hub creates the workspace with its support team, the four departments and the starter
+ * canned responses. The admin is signed in and lands on the checklist (Administration: Getting started).
+ */
+function FirstRun({ hubUrl, onOtherHub }: { hubUrl: string; onOtherHub(): void }) {
+  const [workspace, setWorkspace] = useState('');
+  const [zone, setZone] = useState(localZone());
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [local, setLocal] = useState<string | null>(null);
+  const setup = useAction('session.setup', {
+    onSuccess: async (s) => {
+      await signedIn(s);
+      useUi.getState().set({ view: 'admin', adminScreen: 'checklist', adminFocus: true });
+      useUi.getState().announce(`${workspace.trim()} is set up: here is what to do next`);
+    },
+  });
+  const error = local ?? setup.error?.message ?? null;
+  return (
+    <main className="login">
+      <form aria-label="Set up this hub" className="login-form" noValidate onSubmit={(e) => {
+        e.preventDefault();
+        const m = mismatch(next, again);
+        setLocal(m);
+        if (!m) setup.mutate({ hub_url: hubUrl, workspace_name: workspace, time_zone: zone, name, email, password: next });
+      }}>
+        <h1><Sprout size={24} aria-hidden="true" /> Tend</h1>
+        <p>Nobody is on the hub at <strong>{hubUrl}</strong> yet. Set up your workspace and its first admin: you.</p>
+        <label>Workspace name<input name="workspace" required autoFocus value={workspace} onChange={(e) => setWorkspace(e.target.value)} placeholder="Acme Care" /></label>
+        <label>Time zone<select name="time-zone" value={zone} onChange={(e) => setZone(e.target.value)}>
+          {(ZONES.includes(zone) ? ZONES : [zone, ...ZONES]).map((z) => <option key={z} value={z}>{z}</option>)}
+        </select></label>
+        <label>Your name<input name="name" required value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" /></label>
+        <label>Email<input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" /></label>
+        <NewPassword value={next} onChange={setNext} again={again} onAgain={setAgain} />
+        {error && <p className="error" role="alert">{error}</p>}
+        <button type="submit" disabled={setup.isPending}>{setup.isPending ? 'Setting up…' : 'Set up and sign in'}</button>
+        <button type="button" className="link" onClick={onOtherHub}>Sign in to another hub</button>
+      </form>
+    </main>
+  );
+}
+
 export function Login() {
   const session = useSession();
   const [hubUrl, setHubUrl] = useState(session.data?.hub_url ?? 'http://127.0.0.1:4100');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [joining, setJoining] = useState(false);
+  // the hub the sign-in screen opened with: when nobody is on it yet, the first-run form shows instead
+  const [checkedHub, setCheckedHub] = useState<string | null>(session.data?.hub_url ?? 'http://127.0.0.1:4100');
+  const fresh = useSetupNeeded(checkedHub ?? '');
   const login = useAction('session.login', { onSuccess: signedIn });
   const busy = login.isPending;
   const error = login.error?.message ?? null;
   if (session.data?.password_change) return <ChoosePassword email={session.data.password_change.email} />;
   if (joining) return <Join onBack={() => setJoining(false)} />;
+  if (checkedHub && fresh.data?.needed) return <FirstRun hubUrl={checkedHub} onOtherHub={() => setCheckedHub(null)} />;
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     login.mutate({ hub_url: hubUrl.trim(), email: email.trim(), password });
@@ -115,7 +168,8 @@ export function Login() {
       <form onSubmit={submit} aria-label="Sign in" className="login-form">
         <h1><Sprout size={24} aria-hidden="true" /> Tend</h1>
         <p className="muted">Sign in to your care hub.</p>
-        <label>Hub URL<input name="hub" type="url" required value={hubUrl} onChange={(e) => setHubUrl(e.target.value)} autoComplete="url" /></label>
+        <label>Hub URL<input name="hub" type="url" required value={hubUrl} onChange={(e) => setHubUrl(e.target.value)} autoComplete="url"
+          onBlur={() => { if (hubUrl.trim() !== checkedHub) setCheckedHub(hubUrl.trim()); }} /></label>
         <label>Email<input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" autoFocus /></label>
         <label>Password<input name="password" type="password" required value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" /></label>
         {error && <p className="error" role="alert">{error}</p>}

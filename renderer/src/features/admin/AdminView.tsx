@@ -10,6 +10,7 @@ import { People } from './People';
 import { screensFor } from './screens';
 import { Sla } from './Sla';
 import { Canned } from './Canned';
+import { Checklist } from './Checklist';
 import { Channels } from './Channels';
 import { Rules } from './Rules';
 import { CustomerData } from './CustomerData';
@@ -17,7 +18,7 @@ import { Surveys } from './Surveys';
 import { Teams } from './Teams';
 import './admin.css';
 
-const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, canned: Canned, customer: CustomerData };
+const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { checklist: Checklist, teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, canned: Canned, customer: CustomerData };
 
 export function AdminView() {
   const role = useSession().data?.agent?.role;

@@ -18,10 +18,17 @@ export function Screen(props: { title: string; intro: ReactNode; keys: string; a
   // arriving from the palette (or Enter in the screen list): the keyboard lands in this screen's list once it is shown
   useEffect(() => {
     if (!wanted || !props.ready) return;
-    const target = ref.current?.querySelector<HTMLElement>('[role="listbox"], [data-screen-focus]');
-    if (!target) return;
-    target.focus();
-    useUi.getState().set({ adminFocus: false });
+    let timer = 0;
+    const land = () => {
+      // a modal dialog open meanwhile (the presence question right after sign-in) keeps the keyboard: land once it closes
+      if (document.querySelector('[role="dialog"][aria-modal="true"]')) { timer = window.setTimeout(land, 100); return; }
+      const target = ref.current?.querySelector<HTMLElement>('[role="listbox"], [data-screen-focus]');
+      if (!target) return;
+      target.focus();
+      useUi.getState().set({ adminFocus: false });
+    };
+    land();
+    return () => window.clearTimeout(timer);
   }, [wanted, props.ready]);
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || !props.onKey) return;

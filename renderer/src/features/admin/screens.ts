@@ -8,6 +8,7 @@ import type { AdminScreen } from '../../app/store';
 export interface ScreenDef { id: AdminScreen; label: string; roles: Role[] }
 
 export const ADMIN_SCREENS: ScreenDef[] = [
+  { id: 'checklist', label: 'Getting started', roles: ['admin'] },
   { id: 'teams', label: 'Teams and departments', roles: ['supervisor', 'admin'] },
   { id: 'people', label: 'People', roles: ['supervisor', 'admin'] },
   { id: 'channels', label: 'Channels', roles: ['admin'] },
