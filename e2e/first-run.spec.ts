@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { openScreen, shoot } from './support/admin-screens';
 import { answerPresenceAtSignIn } from './support/sign-in';
 import { startFreshStack } from './support/stack';
+import type { Loose } from '../testing/json';
 
 let fresh: Awaited<ReturnType<typeof startFreshStack>>;
 let page: Page;
@@ -21,7 +22,7 @@ test.afterAll(async () => {
   await fresh?.stop();
 });
 
-async function hub(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; json: any }> {
+async function hub(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; json: Loose }> {
   const res = await fetch(`${fresh.hubUrl}${path}`, {
     method: init.method ?? 'GET', headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) },
     body: init.body ? JSON.stringify(init.body) : undefined,
