@@ -347,3 +347,15 @@ describe('first run', () => {
     }
   });
 });
+
+describe('disabling a person (People shows it)', () => {
+  it('a disabled person is listed disabled, cannot sign in, and is listed enabled again after enabling', async () => {
+    const disabled = await api(admin, 'POST', `/v1/admin/agents/${w.agentB}/disable`);
+    expect(disabled.status, disabled.text).toBe(200);
+    const row = async () => (await api(admin, 'GET', '/v1/admin/agents')).json.agents.find((a: { id: string }) => a.id === w.agentB);
+    expect((await row()).disabled).toBe(true);
+    expect((await call(hub.url, 'POST', '/v1/auth/login', { body: { email: w.emails.b, password: PASSWORD } })).status).toBeGreaterThanOrEqual(400);
+    expect((await api(admin, 'POST', `/v1/admin/agents/${w.agentB}/enable`)).status).toBe(200);
+    expect((await row()).disabled).toBe(false);
+  });
+});

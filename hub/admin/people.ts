@@ -31,7 +31,7 @@ interface Row {
   disabled: boolean; must_change_password: boolean; invite_pending: boolean; activity_id: string | null; since: string | null; open: number; created_at: string;
 }
 
-const SELECT = `SELECT a.id, a.email, a.name, a.role, a.skills, a.capacity, a.must_change_password,
+const SELECT = `SELECT a.id, a.email, a.name, a.role, a.skills, a.capacity, a.must_change_password, a.disabled_at IS NOT NULL AS disabled,
     coalesce(array(SELECT team_id FROM agent_teams WHERE agent_id = a.id ORDER BY team_id), '{}') AS team_ids,
     EXISTS (SELECT 1 FROM agent_invites i WHERE i.agent_id = a.id AND i.used_at IS NULL AND i.expires_at > now()) AS invite_pending,
     p.activity_id, to_char(p.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since,

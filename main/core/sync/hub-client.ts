@@ -54,7 +54,9 @@ export class HubClient {
       const e = parsed.success ? parsed.data.error : { code: `http_${res.status}`, message: text.slice(0, 200) || res.statusText };
       throw new HubRequestError(res.status, e.code, e.message);
     }
-    const parsed = schema.safeParse(json);
+    // a route answering a file (an export as CSV or JSON) takes the body as text
+    let parsed = schema.safeParse(json);
+    if (!parsed.success && schema.safeParse(text).success) parsed = schema.safeParse(text);
     if (!parsed.success) throw new HubRequestError(res.status, 'bad_response', `hub answered ${path} with an unexpected body: ${parsed.error.message.slice(0, 300)}`);
     return parsed.data;
   }

@@ -8,7 +8,7 @@ export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'as
 /** The main view: the agent's workspace, the supervisor's floor, department insights, or administration. */
 export type View = 'inbox' | 'floor' | 'insights' | 'admin';
 /** The administration screens (features/admin), each reachable from the palette. */
-export type AdminScreen = 'checklist' | 'teams' | 'people' | 'channels' | 'rules' | 'sla' | 'surveys' | 'canned' | 'customer';
+export type AdminScreen = 'checklist' | 'teams' | 'people' | 'channels' | 'rules' | 'sla' | 'surveys' | 'audit' | 'canned' | 'customer';
 export type ComposerMode = 'reply' | 'note';
 export type Sort = 'sla' | 'priority' | 'age';
 

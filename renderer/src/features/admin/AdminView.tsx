@@ -9,6 +9,7 @@ import { useUi, type AdminScreen } from '../../app/store';
 import { People } from './People';
 import { screensFor } from './screens';
 import { Sla } from './Sla';
+import { Audit } from './Audit';
 import { Canned } from './Canned';
 import { Checklist } from './Checklist';
 import { Channels } from './Channels';
@@ -18,7 +19,7 @@ import { Surveys } from './Surveys';
 import { Teams } from './Teams';
 import './admin.css';
 
-const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { checklist: Checklist, teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, canned: Canned, customer: CustomerData };
+const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { checklist: Checklist, teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, audit: Audit, canned: Canned, customer: CustomerData };
 
 export function AdminView() {
   const role = useSession().data?.agent?.role;

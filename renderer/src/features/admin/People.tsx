@@ -156,6 +156,83 @@ function describe(p: AdminAgent, teamName: (id: string) => string): string {
   return parts.join(', ');
 }
 
+/** Disabling: no sign-in from now on, and every session of the person ends at once (their desktops are signed out). */
+function Disable({ person, onDone }: { person: AdminAgent; onDone(): void }) {
+  const disable = useAdminAction('adminDisableAgent', { onSuccess: (r) => { onDone(); useUi.getState().announce(`${person.name} disabled: ${r.revoked} ${r.revoked === 1 ? 'session' : 'sessions'} ended`); } });
+  return (
+    <FormDialog label={`Disable ${person.name}?`} submit="Disable" danger focusSubmit onClose={onDone} busy={disable.isPending} error={disable.error}
+      onSubmit={() => disable.mutate({ params: { id: person.id } })}>
+      <p>{person.name} cannot sign in any more, and is signed out everywhere now. Their conversations stay; enable them again with <kbd>d</kbd>.</p>
+    </FormDialog>
+  );
+}
+
+/** A person's sessions on the hub (where and since when), each revocable (Delete), or all at once (a). */
+function Sessions({ person, onDone }: { person: AdminAgent; onDone(): void }) {
+  const q = useAdminQuery('adminAgentSessions', { params: { id: person.id } }, { refetchMs: 10_000 });
+  const [note, setNote] = useState<string | null>(null);
+  const revoke = useAdminAction('adminRevokeSession', { onSuccess: (r) => setNote(`${r.revoked} ${r.revoked === 1 ? 'session' : 'sessions'} ended, ${r.streams_closed} open ${r.streams_closed === 1 ? 'stream' : 'streams'} closed`), onError: (e) => setNote(e.message) });
+  const revokeAll = useAdminAction('adminRevokeAgentSessions', { onSuccess: (r) => setNote(`${r.revoked} ${r.revoked === 1 ? 'session' : 'sessions'} ended`), onError: (e) => setNote(e.message) });
+  const sessions = q.data?.sessions ?? [];
+  const when = (iso: string) => new Date(iso).toLocaleString();
+  return (
+    <Dialog label={`Sessions of ${person.name}`} onClose={onDone} wide>
+      <h2>Sessions of {person.name}</h2>
+      <p className="muted">j/k move · Delete end the session · a end them all · Esc close</p>
+      {q.error && <p className="error" role="alert">{q.error.message}</p>}
+      {q.data && (
+        <KeyList label="Sessions" items={sessions} id={(x) => x.id} empty="No session: signed out everywhere."
+          onAction={(key, x) => {
+            if (key === 'Delete' || key === 'Backspace') { revoke.mutate({ params: { id: x.id } }); return true; }
+            if (key === 'a') { revokeAll.mutate({ params: { id: person.id } }); return true; }
+            return false;
+          }}
+          render={(x) => (
+            <span className="admin-row" aria-label={`since ${when(x.created_at)}, last seen ${when(x.last_seen_at)}, from ${x.ip ?? 'unknown'}, ${x.streams} open streams${x.current ? ', this desktop' : ''}`}>
+              <strong>{x.user_agent?.slice(0, 40) ?? 'Desktop'}</strong>
+              <span className="muted">since {when(x.created_at)}</span>
+              <span className="muted">last seen {when(x.last_seen_at)}</span>
+              <span className="muted">{x.ip ?? ''}</span>
+              <span className="muted num">{x.streams} streams</span>
+              {x.current && <span className="tag">This desktop</span>}
+            </span>
+          )} />
+      )}
+      {note && <p className="muted" role="status">{note}</p>}
+      <div className="dialog-actions"><button type="button" onClick={onDone}>Close</button></div>
+    </Dialog>
+  );
+}
+
+/** Sign-in lockouts (too many wrong passwords for an e-mail or from an address): Enter lifts one. */
+function Lockouts() {
+  const q = useAdminQuery('adminLockouts', {}, { refetchMs: 15_000 });
+  const [note, setNote] = useState<string | null>(null);
+  const lift = useAdminAction('adminLiftLockout', { onSuccess: (r) => setNote(r.lifted ? 'Lifted: they can sign in again' : 'Nothing to lift'), onError: (e) => setNote(e.message) });
+  const list = q.data?.lockouts ?? [];
+  return (
+    <>
+      <h3 className="admin-sub">Sign-in lockouts</h3>
+      <KeyList label="Sign-in lockouts" items={list} id={(l) => `${l.kind}:${l.subject}`} empty="Nobody is locked out."
+        onAction={(key, l) => {
+          if (key !== 'Enter') return false;
+          lift.mutate({ body: l.kind === 'account' ? { email: l.subject } : { ip: l.subject } });
+          return true;
+        }}
+        render={(l) => (
+          <span className="admin-row" aria-label={`${l.subject}, ${l.kind === 'account' ? 'account' : 'address'}, ${l.failures} failed sign-ins${l.locked_until ? `, locked until ${new Date(l.locked_until).toLocaleString()}` : ''}`}>
+            <strong>{l.subject}</strong>
+            <span className="tag">{l.kind === 'account' ? 'Account' : 'Address'}</span>
+            <span className="muted num">{l.failures} failures</span>
+            <span className="muted">{l.locked_until ? `locked until ${new Date(l.locked_until).toLocaleString()}` : l.blocked_until ? `waits until ${new Date(l.blocked_until).toLocaleString()}` : ''}</span>
+            <span className="muted">Enter lifts</span>
+          </span>
+        )} />
+      {note && <p className="muted" role="status">{note}</p>}
+    </>
+  );
+}
+
 export function People() {
   const me = useSession().data?.agent;
   const isAdmin = me?.role === 'admin';
@@ -163,13 +240,15 @@ export function People() {
   const q = useAdminQuery('adminAgents', {}, { refetchMs: 10_000 });
   const teams = useAdminQuery('adminTeams', {}).data?.teams ?? [];
   const teamName = (id: string) => teams.find((t) => t.id === id)?.name ?? id;
-  const [dialog, setDialog] = useState<null | { kind: 'new' } | { kind: 'edit' | 'reset'; person: AdminAgent }>(null);
+  const [dialog, setDialog] = useState<null | { kind: 'new' } | { kind: 'edit' | 'reset' | 'disable' | 'sessions'; person: AdminAgent }>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const enable = useAdminAction('adminEnableAgent', { onSuccess: () => useUi.getState().announce('Enabled: they can sign in again'), onError: (e) => setRefusal(e.message) });
   const [handover, setHandover] = useState<null | { name: string; invite: Invite | null; password: string | null }>(null);
   const people = q.data?.agents ?? [];
   return (
     <Screen ready={!!q.data || !!q.error} title="People"
       intro="Everyone who works in this workspace, what they are doing now, and what routing knows about them: teams, languages, skills and capacity."
-      keys={isAdmin ? 'j/k move · n add a person · Enter edit · p new password or sign-up link' : 'j/k move · Enter edit teams, languages, skills and capacity'}
+      keys={isAdmin ? 'j/k move · n add a person · Enter edit · p new password or sign-up link · d disable or enable · s sessions' : 'j/k move · Enter edit teams, languages, skills and capacity'}
       actions={isAdmin && <button onClick={() => setDialog({ kind: 'new' })}>Add a person <kbd>n</kbd></button>}
       onKey={(key) => { if (key === 'n' && isAdmin) { setDialog({ kind: 'new' }); return true; } return false; }}>
       {q.error && <p className="error" role="alert">{q.error.message}</p>}
@@ -178,6 +257,14 @@ export function People() {
           onAction={(key, person) => {
             if (key === 'Enter') { setDialog({ kind: 'edit', person }); return true; }
             if (key === 'p' && isAdmin) { setDialog({ kind: 'reset', person }); return true; }
+            if (key === 'd' && isAdmin) {
+              setRefusal(null);
+              if (person.disabled) enable.mutate({ params: { id: person.id } });
+              else if (person.id === me?.id) setRefusal('You cannot disable your own account: ask another admin');
+              else setDialog({ kind: 'disable', person });
+              return true;
+            }
+            if (key === 's' && isAdmin) { setDialog({ kind: 'sessions', person }); return true; }
             return false;
           }}
           render={(p) => (
@@ -198,7 +285,11 @@ export function People() {
       )}
       {dialog?.kind === 'new' && <PersonForm person={null} onDone={() => setDialog(null)} onHandover={setHandover} />}
       {dialog?.kind === 'edit' && <PersonForm person={dialog.person} onDone={() => setDialog(null)} onHandover={setHandover} />}
+      {refusal && <p className="error" role="alert">{refusal}</p>}
+      {isAdmin && q.data && <Lockouts />}
       {dialog?.kind === 'reset' && <ResetAccess person={dialog.person} onDone={() => setDialog(null)} onHandover={setHandover} />}
+      {dialog?.kind === 'disable' && <Disable person={dialog.person} onDone={() => setDialog(null)} />}
+      {dialog?.kind === 'sessions' && <Sessions person={dialog.person} onDone={() => setDialog(null)} />}
       {handover && <Handover {...handover} onDone={() => setHandover(null)} />}
     </Screen>
   );
