@@ -142,6 +142,11 @@ describe('channels connected in the app', () => {
     expect((await deliverX(mention('anyone?'), 'cs-0000-x-secret')).status).toBe(404);
     expect(hub.connectors.get('x')?.channel ?? null).not.toBe('x');
     expect((await api(admin, 'GET', '/v1/admin/checklist')).json.items.find((i: { id: string }) => i.id === 'channel').done).toBe(true);
+    // every change is in the audit log, naming which secrets changed, never their values
+    const audit = await db.query<{ action: string; details: unknown }>(`SELECT action, details FROM audit_log WHERE action LIKE 'channel.%' ORDER BY id`);
+    expect(audit.map((a) => a.action)).toEqual(['channel.connected', 'channel.changed', 'channel.connected', 'channel.disconnected']);
+    expect(JSON.stringify(audit)).toContain('consumer_secret');
+    expect(JSON.stringify(audit)).not.toMatch(/cs-0000|bt-1111/);
   });
 });
 

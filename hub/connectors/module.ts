@@ -76,6 +76,7 @@ export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions
     },
   };
   let poller: FeedPoller | null = null;
+  let polledFeeds = '';
   let running = false;
   const startPoller = (config: ConnectorConfig) => {
     if (!config.feeds.length) return null;
@@ -101,8 +102,12 @@ export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions
         registerAll(config);
         seeded = new Set();
         if (!running) return;
+        // the poller restarts only when the feeds changed: a change to an X account does not poll every feed again
+        const feeds = JSON.stringify(config.feeds);
+        if (poller && feeds === polledFeeds) return;
         await poller?.stop();
         poller = startPoller(config);
+        polledFeeds = feeds;
       });
       applying = run.catch(() => {});
       return run;

@@ -101,5 +101,6 @@ export const AUDIT_ACTIONS = [
   'channel_account.created', 'routing.config_changed', 'routing.rules_changed', 'routing.rules_applied', 'metrics.settings_changed',
   // hub/admin (issue 12)
   'team.created', 'team.renamed', 'team.archived', 'team.restored', 'agent.updated', 'agent.role_changed', 'agent.access_reset',
-  'account.password_changed', 'account.invite_accepted',
+  'account.password_changed', 'account.invite_accepted', 'workspace.created', 'customer.exported', 'customer.erased',
+  'canned.created', 'canned.updated', 'canned.deleted', 'channel.connected', 'channel.changed', 'channel.disconnected',
 ] as const;
