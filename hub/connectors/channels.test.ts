@@ -171,3 +171,47 @@ describe('environment variables win', () => {
     }
   });
 });
+
+describe('the key across restarts', () => {
+  it('a hub restarted with the same key uses the stored secrets; with another key it says so, starts all the same, and takes them again', async () => {
+    const before = process.env.TEND_SECRETS_KEY;
+    const start = async (key: string) => {
+      process.env.TEND_SECRETS_KEY = key;
+      const h = await startHub({ database: db, outbound: { dispatcher: false }, channels: loadConnectorConfig({}) });
+      return { h, token: await login(h.url, 'root@test.tend') };
+    };
+    const signed = (url: string, secret: string) => {
+      const raw = JSON.stringify(mention(`restart check ${Math.random()}`));
+      return fetch(`${url}/webhooks/x`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': xSignature(raw, secret) }, body: raw });
+    };
+    const x = { kind: 'x', name: 'Acme Restart', account_id: '3001969357', handle: 'AcmeCare' };
+    // the environment test's X account (stored while TEND_X_* won) goes first: one X account per hub
+    await db.query(`DELETE FROM channel_connections WHERE kind = 'x'`);
+    try {
+      const a = await start(Buffer.alloc(32, 1).toString('base64'));
+      const made = await call(a.h.url, 'POST', '/v1/admin/channels', { token: a.token, body: { ...x, secrets: { consumer_secret: 'restart-secret-1' } } });
+      expect(made.status, made.text).toBe(200);
+      await a.h.close();
+
+      const b = await start(Buffer.alloc(32, 1).toString('base64'));
+      expect((await signed(b.h.url, 'restart-secret-1')).status).toBe(200);
+      await b.h.close();
+
+      const c = await start(Buffer.alloc(32, 2).toString('base64'));
+      try {
+        const [shown] = (await call(c.h.url, 'GET', '/v1/admin/channels', { token: c.token })).json.channels.filter((ch: { name: string }) => ch.name === 'Acme Restart');
+        expect(shown).toMatchObject({ active: false, inactive_reason: expect.stringMatching(/sealed with another key/) });
+        expect((await signed(c.h.url, 'restart-secret-1')).status).toBe(404);
+        // entered again, it is sealed with this hub's key and used at once
+        const again = await call(c.h.url, 'PUT', `/v1/admin/channels/${shown.id}`, { token: c.token, body: { ...x, secrets: { consumer_secret: 'restart-secret-2' } } });
+        expect(again.json.channel.active).toBe(true);
+        expect((await signed(c.h.url, 'restart-secret-2')).status).toBe(200);
+        await call(c.h.url, 'DELETE', `/v1/admin/channels/${shown.id}`, { token: c.token });
+      } finally {
+        await c.h.close();
+      }
+    } finally {
+      if (before === undefined) delete process.env.TEND_SECRETS_KEY; else process.env.TEND_SECRETS_KEY = before;
+    }
+  });
+});
