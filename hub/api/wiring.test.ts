@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FloorSchema } from '../../shared/contract/supervisor';
+import { FloorSchema, RosterSchema } from '../../shared/contract/supervisor';
 import type { Db } from '../db/db';
 import { DEFAULT_SURVEY_SETTINGS, updateMetricsSettings } from '../metrics/store';
 import { startHub, type Hub } from '../hub';
@@ -199,6 +199,35 @@ describe('supervisor floor', () => {
     expect(f2.sla.at_risk.map((x) => x.conversation_id)).toContain(soon.id);
     expect(f2.sla.breached.map((x) => x.conversation_id)).toContain(late.id);
     expect(f2.sla.at_risk.map((x) => x.conversation_id)).not.toContain(late.id);
+  });
+
+  it('every agent reads the roster: presence and load as routing knows them, for the assign pickers', async () => {
+    // Break, not Available or Offline: no offers to B, and nothing of B's requeued, for the tests after this one
+    const put = await call(hub.url, 'PUT', '/v1/routing/presence', { token: tokB, body: { activity_id: 'busy' } });
+    expect(put.status).toBe(200);
+    const r = await call(hub.url, 'GET', '/v1/supervisor/roster', { token: tokA });
+    expect(r.status).toBe(200);
+    const roster = RosterSchema.parse(r.json);
+    expect(roster.agents.map((a) => a.id).sort()).toEqual([w.agentA, w.agentB, w.supervisor].sort());
+    const b = roster.agents.find((a) => a.id === w.agentB)!;
+    expect(b).toMatchObject({ presence: 'busy', routable: false });
+    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM conversations WHERE assignee_id = $1 AND status <> 'resolved'`, [w.agentB]);
+    expect(b.open_conversations).toBe(n);
+    expect(b.capacity).toBeGreaterThan(0);
+    // a move of presence shows at once (routing's live state, not a stale row)
+    await call(hub.url, 'PUT', '/v1/routing/presence', { token: tokB, body: { activity_id: 'break' } });
+    const after = RosterSchema.parse((await call(hub.url, 'GET', '/v1/supervisor/roster', { token: tokA })).json);
+    expect(after.agents.find((a) => a.id === w.agentB)).toMatchObject({ presence: 'break', routable: false });
+    expect((await call(hub.url, 'GET', '/v1/supervisor/roster', {})).status).toBe(401);
+  });
+
+  it('replies/hour counts what each agent sent in the last hour', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentB, team: w.teamB, handle: 'rate' });
+    const before = FloorSchema.parse((await call(hub.url, 'GET', '/v1/supervisor/floor', { token: tokBoss })).json).agents.find((a) => a.id === w.agentB)!.replies_per_hour;
+    const r = await mutate(tokB, [{ type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text: 'On it', visibility: 'public' } }]);
+    expect(r.json.results[0].ok).toBe(true);
+    const floor = FloorSchema.parse((await call(hub.url, 'GET', '/v1/supervisor/floor', { token: tokBoss })).json);
+    expect(floor.agents.find((a) => a.id === w.agentB)!.replies_per_hour).toBe(before + 1);
   });
 
   it('the stream pushes the floor at once and again after a change', async () => {

@@ -3,7 +3,7 @@
  * with presence from routing when it runs. A few grouped queries over one workspace; the handle
  * time comes from the metrics report (the one definition of it) and is cached for 30 s.
  */
-import type { Floor } from '../../shared/contract/supervisor';
+import type { Floor, Roster } from '../../shared/contract/supervisor';
 import type { Queryable } from '../db/db';
 import { reportFromDb } from '../metrics/store';
 
@@ -36,6 +36,32 @@ async function handleTimes(db: Queryable, workspaceId: string, now: number): Pro
   return byAgent;
 }
 
+export type RosterEntry = Roster['agents'][number];
+
+/**
+ * Every agent of the workspace with presence and load as the hub knows them: routing's live state
+ * when it runs, else the stored presence. The floor's agent table and the assign pickers read it.
+ */
+export async function computeRoster(db: Queryable, workspaceId: string, o: FloorOptions = {}): Promise<RosterEntry[]> {
+  const agents = await db.query<{ id: string; name: string; role: string; capacity: Record<string, number>; open: number; activity: string | null }>(
+    `SELECT a.id, a.name, a.role, a.capacity,
+            (SELECT count(*)::int FROM conversations c WHERE c.workspace_id = a.workspace_id AND c.assignee_id = a.id AND c.status <> 'resolved') AS open,
+            p.activity_id AS activity
+       FROM agents a LEFT JOIN agent_presence p ON p.agent_id = a.id
+      WHERE a.workspace_id = $1 ORDER BY a.name, a.id`, [workspaceId]);
+  return agents.map((a) => {
+    const live = o.presence?.agentState(workspaceId, a.id) ?? null;
+    const activity = live?.activity_id ?? a.activity ?? 'offline';
+    const caps = Object.values(a.capacity ?? {}).filter((n) => typeof n === 'number' && n > 0);
+    return {
+      id: a.id, name: a.name, role: a.role, presence: activity,
+      routable: live ? live.routable : activity.toLowerCase() === 'available',
+      open_conversations: a.open,
+      capacity: caps.length ? caps.reduce((x, y) => x + y, 0) : (o.defaultCapacity ?? 3),
+    };
+  });
+}
+
 export async function computeFloor(db: Queryable, workspaceId: string, o: FloorOptions = {}): Promise<Floor> {
   const now = (o.now ?? Date.now)();
   const nowIso = new Date(now).toISOString();
@@ -52,12 +78,7 @@ export async function computeFloor(db: Queryable, workspaceId: string, o: FloorO
               least(CASE WHEN first_response_at IS NULL THEN first_response_due_at END, next_response_due_at, resolution_due_at) AS due
          FROM conversations WHERE workspace_id = $1 AND status <> 'resolved') x
       WHERE due IS NOT NULL AND due < $2::timestamptz ORDER BY due LIMIT 400`, [workspaceId, new Date(now + riskMs).toISOString()]);
-  const agents = await db.query<{ id: string; name: string; role: string; capacity: Record<string, number>; open: number; activity: string | null }>(
-    `SELECT a.id, a.name, a.role, a.capacity,
-            (SELECT count(*)::int FROM conversations c WHERE c.workspace_id = a.workspace_id AND c.assignee_id = a.id AND c.status <> 'resolved') AS open,
-            p.activity_id AS activity
-       FROM agents a LEFT JOIN agent_presence p ON p.agent_id = a.id
-      WHERE a.workspace_id = $1 ORDER BY a.name, a.id`, [workspaceId]);
+  const agents = await computeRoster(db, workspaceId, o);
   const hours = await db.query<{ hour: Date; inbound: number; replies: number; resolved: number; average: number | null; count: number }>(
     `WITH h AS (SELECT generate_series(date_trunc('hour', $2::timestamptz) - interval '11 hours', date_trunc('hour', $2::timestamptz), interval '1 hour') AS hour),
           m AS (SELECT date_trunc('hour', created_at) AS hour,
@@ -73,6 +94,12 @@ export async function computeFloor(db: Queryable, workspaceId: string, o: FloorO
             e.average, coalesce(e.count, 0) AS count
        FROM h LEFT JOIN m ON m.hour = h.hour LEFT JOIN e ON e.hour = h.hour ORDER BY h.hour`, [workspaceId, nowIso]);
   const handle = await handleTimes(db, workspaceId, now);
+  // replies/hour: what each agent sent in the last 60 minutes (public replies and private messages, not notes)
+  const recent = await db.query<{ author_id: string; n: number }>(
+    `SELECT author_id, count(*)::int AS n FROM messages
+      WHERE workspace_id = $1 AND direction = 'outbound' AND author_id IS NOT NULL AND created_at > $2::timestamptz
+      GROUP BY author_id`, [workspaceId, new Date(now - 3_600_000).toISOString()]);
+  const repliesLastHour = new Map(recent.map((r) => [r.author_id, r.n]));
 
   const item = (r: (typeof due)[number]) => ({
     conversation_id: r.id, subject: r.subject, due_at: iso(r.due)!, assignee_id: r.assignee_id, team_id: r.team_id, priority: r.priority,
@@ -84,18 +111,7 @@ export async function computeFloor(db: Queryable, workspaceId: string, o: FloorO
       at_risk: due.filter((r) => new Date(r.due).getTime() >= now).slice(0, 200).map(item),
       breached: due.filter((r) => new Date(r.due).getTime() < now).slice(0, 200).map(item),
     },
-    agents: agents.map((a) => {
-      const live = o.presence?.agentState(workspaceId, a.id) ?? null;
-      const activity = live?.activity_id ?? a.activity ?? 'offline';
-      const caps = Object.values(a.capacity ?? {}).filter((n) => typeof n === 'number' && n > 0);
-      return {
-        id: a.id, name: a.name, role: a.role, presence: activity,
-        routable: live ? live.routable : activity.toLowerCase() === 'available',
-        open_conversations: a.open,
-        capacity: caps.length ? caps.reduce((x, y) => x + y, 0) : (o.defaultCapacity ?? 3),
-        handle_time_s: handle.get(a.id) ?? null,
-      };
-    }),
+    agents: agents.map((a) => ({ ...a, handle_time_s: handle.get(a.id) ?? null, replies_per_hour: repliesLastHour.get(a.id) ?? 0 })),
     throughput: hours.map((h) => ({ hour: iso(h.hour)!, inbound: h.inbound, replies: h.replies, resolved: h.resolved })),
     sentiment_trend: hours.map((h) => ({ hour: iso(h.hour)!, average: h.average === null ? null : Math.round(h.average * 1000) / 1000, count: h.count })),
   };

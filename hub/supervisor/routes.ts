@@ -2,6 +2,8 @@
  * The supervisor's endpoints (supervisors and admins of the workspace; agents get 403; the rows
  * of shared/contract/hub-routes.ts):
  *   floor           -> Floor (shared/contract/supervisor.ts)
+ *   roster          -> Roster: every agent's presence and load; open to agents too (the assign
+ *                      pickers warn with it)
  *   stream (WS)     -> {type:'floor', floor} at once, then within a second of a change, at most once
  *                      a second (and every 30 s, since time alone moves SLA risk)
  *   messageAgent    {agent_id, text} -> {delivered}: pushed to the agent as
@@ -17,7 +19,7 @@ import { agentOf } from '../api/module';
 import { serve, serveStream } from '../api/route';
 import type { ChangeLog, ChangeRecord } from '../sync/changelog';
 import type { AgentContext } from '../sync/scope';
-import { computeFloor, type PresenceSource } from './floor';
+import { computeFloor, computeRoster, type PresenceSource } from './floor';
 
 export interface SupervisorMessenger {
   sendAgentMessage(wsId: string, agentId: string, msg: { from_agent_id: string; from_name: string; text: string; at: string }): number;
@@ -123,6 +125,11 @@ export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorD
     const a = supervisorOf(req);
     return computeFloor(deps.log.db, a.workspace_id, { presence: deps.routing ?? null });
   });
+
+  // agents assign too (to a colleague, back to the queue): they see who is there and how loaded, not the floor
+  serve(app, HUB_ROUTES.roster, async (req) => ({
+    agents: await computeRoster(deps.log.db, agentOf(req).workspace_id, { presence: deps.routing ?? null }),
+  }));
 
   serve(app, HUB_ROUTES.messageAgent, async (req, { body }, reply) => {
     const a = supervisorOf(req);

@@ -236,6 +236,7 @@ export class LocalDesktopService implements DesktopService {
       this.queue({ type: 'correct_label', args: { conversation_id: r.conversation_id, task: r.task, label: r.label } }, patch);
       return { ok: true };
     },
+    'roster.get': () => this.online.roster(),
     'presence.get': () => this.online.presence(),
     'presence.set': async (r) => {
       const me = this.applier.meta.get('agent') as { id?: string } | null;

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CANNED } from '../../shared/text/canned';
 import { core } from '../src/testing/fake-core';
-import { customerHistory, floor, insights, NOW, session, thread, world } from '../src/testing/world';
+import { customerHistory, floor, insights, NOW, roster, session, thread, world } from '../src/testing/world';
 
 const params = new URLSearchParams(location.search);
 const screen = params.get('screen') ?? 'inbox';
@@ -46,6 +46,7 @@ core.handle('presence.get', () => ({
   agents: [{ id: me.agent!.id, activity_id: 'available', routable: true, offer: null, assigned: world.mine.map((c) => c.id).slice(0, 7), load: { x: 3, facebook: 2, instagram: 2 }, idle_since: NOW }],
 }));
 core.handle('floor.get', () => floor);
+core.handle('roster.get', () => roster);
 core.handle('insights.list', () => ({ insights }));
 
 void import('../src/main').then(async () => {

@@ -13,7 +13,7 @@ import { ADMIN_ROUTE_NAMES, CannedItemSchema } from './admin';
 import { AssistSuggestionsSchema, FeedbackActionSchema, SuggestionKeySchema, SummaryLineSchema } from './assist';
 import { MutationArgsSchemas, RejectionCodeSchema } from './hub-api';
 import { ActivitySchema, AgentViewSchema, CollisionActivitySchema, ConflictSchema, MetricsReportSchema, RoutingPushSchema } from './routing';
-import { FloorSchema } from './supervisor';
+import { FloorSchema, RosterSchema } from './supervisor';
 
 export const InboxTabSchema = z.enum(['mine', 'team', 'snoozed', 'resolved']);
 export type InboxTab = z.infer<typeof InboxTabSchema>;
@@ -255,6 +255,8 @@ export const DesktopRequests = {
   'collision.heartbeat': { req: z.object({ conversation_id: convId, activity: z.union([CollisionActivitySchema, z.literal('leave')]) }), res: ok },
   /** supervisors and admins */
   'floor.get': { req: z.object({}), res: FloorSchema },
+  /** everyone: each agent's presence and load as the hub knows them (the assign pickers warn with it) */
+  'roster.get': { req: z.object({}), res: RosterSchema },
   'supervisor.message': { req: z.object({ agent_id: z.string().min(1), text: z.string().trim().min(1).max(2000) }), res: ok },
   /** the agent's own figures; dates YYYY-MM-DD, default the last 7 days */
   'metrics.me': {

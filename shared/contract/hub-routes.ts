@@ -25,7 +25,7 @@ import {
   RuleVersionsResponseSchema, SetRoutingConfigResponseSchema,
 } from './routing';
 import { LogoutResponseSchema, StreamTicketSchema } from './accounts';
-import { FloorSchema, SupervisorMessageRequestSchema, SupervisorMessageResponseSchema, SupervisorStreamMessageSchema } from './supervisor';
+import { FloorSchema, RosterSchema, SupervisorMessageRequestSchema, SupervisorMessageResponseSchema, SupervisorStreamMessageSchema } from './supervisor';
 import { AssistSuggestionsSchema, AssistSummarySchema } from './assist';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -113,6 +113,8 @@ export const HUB_ROUTES = {
 
   // ---- supervisor (hub/supervisor)
   floor: { method: 'GET', path: '/v1/supervisor/floor', response: FloorSchema },
+  /** every agent (not only supervisors): each agent's presence and load, for the assign pickers */
+  roster: { method: 'GET', path: '/v1/supervisor/roster', response: RosterSchema },
   messageAgent: { method: 'POST', path: '/v1/supervisor/message', body: SupervisorMessageRequestSchema, response: SupervisorMessageResponseSchema },
 
   // ---- assist (hub/assist): for conversations the desktop has not cached, the same ranking and summary it computes offline

@@ -28,12 +28,24 @@ export const FloorSchema = z.object({
     capacity: z.number().int(),
     /** average handle time today, seconds; null when nothing handled */
     handle_time_s: z.number().nullable(),
+    /** replies (public and private, not notes) the agent sent in the last 60 minutes */
+    replies_per_hour: z.number().int(),
   })),
   /** last 12 hours, oldest first */
   throughput: z.array(z.object({ hour: z.string(), inbound: z.number().int(), replies: z.number().int(), resolved: z.number().int() })),
   sentiment_trend: z.array(z.object({ hour: z.string(), average: z.number().nullable(), count: z.number().int() })),
 });
 export type Floor = z.infer<typeof FloorSchema>;
+
+/**
+ * GET /v1/supervisor/roster, for every agent of the workspace (not only supervisors): who can take
+ * a conversation, with presence and load as the hub knows them, so the assign pickers can warn
+ * before giving work to someone offline or at capacity.
+ */
+export const RosterSchema = z.object({
+  agents: z.array(FloorSchema.shape.agents.element.omit({ handle_time_s: true, replies_per_hour: true })),
+});
+export type Roster = z.infer<typeof RosterSchema>;
 
 export const SupervisorMessageRequestSchema = z.object({ agent_id: z.string().min(1), text: z.string().trim().min(1).max(2000) });
 export const SupervisorMessageResponseSchema = z.object({ delivered: z.number().int() });

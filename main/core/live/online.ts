@@ -65,6 +65,10 @@ export class OnlineApi {
     return this.call('the floor', (c) => c.call(HUB_ROUTES.floor, {}));
   }
 
+  roster(): Promise<DesktopResponse<'roster.get'>> {
+    return this.call('who is available', (c) => c.call(HUB_ROUTES.roster, {}));
+  }
+
   /**
    * A change to a conversation outside this desktop's cache (a supervisor acting from the
    * floor on someone else's conversation): sent to the hub at once, refused with the hub's reason.

@@ -22,6 +22,7 @@ export const keys = {
   setting: (key: string) => ['setting', key] as QueryKey,
   presence: ['presence'] as QueryKey,
   floor: ['floor'] as QueryKey,
+  roster: ['roster'] as QueryKey,
   insights: ['insights'] as QueryKey,
   myFigures: ['metrics', 'me'] as QueryKey,
   /** suggestions depend on the thread: the version (message count, last message) is part of the key */
@@ -102,6 +103,8 @@ export async function saveSetting(key: string, value: unknown): Promise<void> {
 export const presenceQuery = () => queryOptions({ queryKey: keys.presence, queryFn: () => call('presence.get', {}) });
 export const usePresence = (enabled = true) => useQuery({ ...presenceQuery(), enabled });
 export const useFloor = (enabled = true) => useQuery({ queryKey: keys.floor, queryFn: () => call('floor.get', {}), enabled });
+/** who can take a conversation, with presence and load; read fresh each time a picker opens */
+export const useRoster = (enabled = true) => useQuery({ queryKey: keys.roster, queryFn: () => call('roster.get', {}), enabled, staleTime: 0 });
 export const useInsights = (enabled = true) => useQuery({
   queryKey: keys.insights, queryFn: () => call('insights.list', {}), enabled,
   // pushed when opened or closed; a slow re-read covers a missed push while shown

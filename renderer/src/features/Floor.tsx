@@ -131,11 +131,12 @@ export function Floor() {
             render={(a) => {
               const load = a.capacity > 0 ? a.open_conversations / a.capacity : 0;
               return (
-                <span className="agent-row" aria-label={`${a.name}: ${a.presence}, ${a.open_conversations} of ${a.capacity} open${a.handle_time_s !== null ? `, handle time ${shortDuration(a.handle_time_s * 1000)}` : ''}`}>
+                <span className="agent-row" aria-label={`${a.name}: ${a.presence}, ${a.open_conversations} of ${a.capacity} open, ${a.replies_per_hour} replies in the last hour${a.handle_time_s !== null ? `, handle time ${shortDuration(a.handle_time_s * 1000)}` : ''}`}>
                   <Avatar name={a.name} id={a.id} size={22} />
                   <strong>{a.name}</strong>
                   <span className={`presence-label${a.routable ? ' senti-pos' : ' muted'}`}>{a.presence}</span>
                   <span className="num" title="open conversations / capacity">{a.open_conversations}/{a.capacity} <span className={`load-bar${load > 1 ? ' over' : load >= 1 ? ' full' : ''}`} aria-hidden="true"><span style={{ width: `${Math.min(100, load * 100)}%` }} /></span></span>
+                  <span className="muted num" title="replies sent in the last hour">{a.replies_per_hour}/h</span>
                   <span className="muted num" title="average handle time today">{a.handle_time_s !== null ? `AHT ${shortDuration(a.handle_time_s * 1000)}` : 'AHT —'}</span>
                 </span>
               );

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { useUi } from '../app/store';
 import { core } from '../testing/fake-core';
-import { floor, renderApp, session } from '../testing/fixtures';
+import { renderApp, roster, session } from '../testing/fixtures';
 import { Overlays } from './Overlays';
 
 describe('Search hits (issue 13, item 7)', () => {
@@ -23,8 +23,7 @@ describe('Assign and reassign show presence and load, and ask before overloading
   const supervisor = session({ agent: { ...session().agent!, id: 'agent-sam', name: 'Sam Rivera', role: 'supervisor' } });
 
   it('lists each person with presence and load; an agent on Break at 8/8 needs a confirmation', async () => {
-    core.handle('floor.get', () => floor);
-    core.handle('presence.get', () => ({ activities: [], agents: [] }));
+    core.handle('roster.get', () => roster);
     core.handle('conversation.assign', () => ({ ok: true }));
     useUi.setState({ overlay: 'assign', selectedId: 'c1', tab: 'team' });
     renderApp(<Overlays />, supervisor);
@@ -42,9 +41,25 @@ describe('Assign and reassign show presence and load, and ask before overloading
     await waitFor(() => expect(core.callsOf('conversation.assign')).toEqual([{ conversation_id: 'c1', assignee_id: 'agent-ben' }]));
   });
 
+  it('an agent (not only a supervisor) sees colleagues’ presence and load, and confirms Offline by key', async () => {
+    core.handle('roster.get', () => roster);
+    core.handle('conversation.assign', () => ({ ok: true }));
+    useUi.setState({ overlay: 'assign', selectedId: 'c1', tab: 'team' });
+    renderApp(<Overlays />); // Ana, an agent
+    const user = userEvent.setup();
+    await waitFor(() => expect(screen.getByRole('option', { name: /Sam Rivera/ })).toHaveTextContent('Offline · 0/4'));
+    expect(screen.getByRole('option', { name: /Me \(Ana Kowalski\)/ })).toHaveTextContent('Available · 7/8');
+    await user.keyboard('Sam{Enter}');
+    const confirm = screen.getByRole('dialog', { name: 'Sam Rivera is offline. Assign anyway?' });
+    expect(core.callsOf('conversation.assign')).toEqual([]);
+    await user.keyboard('n');
+    expect(confirm).not.toBeInTheDocument();
+    await user.keyboard('Sam{Enter}y');
+    await waitFor(() => expect(core.callsOf('conversation.assign')).toEqual([{ conversation_id: 'c1', assignee_id: 'agent-sam' }]));
+  });
+
   it('someone available with room is assigned at once', async () => {
-    core.handle('floor.get', () => floor);
-    core.handle('presence.get', () => ({ activities: [], agents: [] }));
+    core.handle('roster.get', () => roster);
     core.handle('conversation.assign', () => ({ ok: true }));
     useUi.setState({ overlay: 'assign', selectedId: 'c1', tab: 'team' });
     renderApp(<Overlays />, supervisor);

@@ -2,7 +2,7 @@
 import { useDeferredValue, useState } from 'react';
 import { ChannelSchema, PrioritySchema } from '../../../shared/domain';
 import { act } from '../api/mutations';
-import { keys, queryClient, useFloor, usePresence, useSearch, useSession, useSetting } from '../api/queries';
+import { keys, queryClient, useRoster, useSearch, useSession, useSetting } from '../api/queries';
 import { leaveList, openAdmin, recordUse, run } from '../app/actions';
 import { CHANNEL_LABEL, clockTime, isMac } from '../app/format';
 import { COMMANDS, effectiveKeys, formatCombo, type CommandId } from '../app/keymap';
@@ -112,22 +112,17 @@ function Snooze() {
 }
 
 /**
- * Everyone who can take a conversation, with presence and load where the hub tells them: a
- * supervisor's floor has everyone's; an agent's presence has their own only.
+ * Everyone who can take a conversation, with presence and load as the hub knows them (the
+ * roster, for agents and supervisors alike); offline from the hub, names only.
  */
 function useAgentChoices(): AgentChoice[] {
   const session = useSession().data;
   const me = session?.agent;
-  const supervisor = me?.role === 'supervisor' || me?.role === 'admin';
-  const floor = useFloor(supervisor && !!session?.online).data;
-  const presence = usePresence(!!session?.online).data;
-  const mine = presence?.agents.find((a) => a.id === me?.id);
-  const myActivity = presence?.activities.find((a) => a.id === mine?.activity_id);
+  const roster = useRoster(!!session?.online).data;
   const agents = session?.agents ?? [];
   const choices = agents.map((a): AgentChoice => {
-    const f = floor?.agents.find((x) => x.id === a.id);
+    const f = roster?.agents.find((x) => x.id === a.id);
     if (f) return { id: a.id, name: a.name, presence: f.presence, routable: f.routable, open: f.open_conversations, capacity: f.capacity };
-    if (a.id === me?.id && mine) return { id: a.id, name: a.name, presence: myActivity?.label, routable: mine.routable, open: mine.assigned.length };
     return { id: a.id, name: a.name };
   });
   // me first, as "Me (name)"

@@ -168,13 +168,18 @@ export const floor: Floor = {
     ],
   },
   agents: [
-    { id: 'agent-ana', name: 'Ana Kowalski', role: 'agent', presence: 'Available', routable: true, open_conversations: 7, capacity: 8, handle_time_s: 412 },
-    { id: 'agent-ben', name: 'Ben Osei', role: 'agent', presence: 'Break', routable: false, open_conversations: 8, capacity: 8, handle_time_s: 530 },
-    { id: 'agent-chloe', name: 'Chloé Martin', role: 'agent', presence: 'Available', routable: true, open_conversations: 3, capacity: 8, handle_time_s: 298 },
-    { id: 'agent-sam', name: 'Sam Rivera', role: 'supervisor', presence: 'Offline', routable: false, open_conversations: 0, capacity: 4, handle_time_s: null },
+    { id: 'agent-ana', name: 'Ana Kowalski', role: 'agent', presence: 'Available', routable: true, open_conversations: 7, capacity: 8, handle_time_s: 412, replies_per_hour: 9 },
+    { id: 'agent-ben', name: 'Ben Osei', role: 'agent', presence: 'Break', routable: false, open_conversations: 8, capacity: 8, handle_time_s: 530, replies_per_hour: 4 },
+    { id: 'agent-chloe', name: 'Chloé Martin', role: 'agent', presence: 'Available', routable: true, open_conversations: 3, capacity: 8, handle_time_s: 298, replies_per_hour: 12 },
+    { id: 'agent-sam', name: 'Sam Rivera', role: 'supervisor', presence: 'Offline', routable: false, open_conversations: 0, capacity: 4, handle_time_s: null, replies_per_hour: 0 },
   ],
   throughput: Array.from({ length: 12 }, (_, h) => ({ hour: iso((h - 11) * HOUR), inbound: [4, 6, 9, 14, 22, 31, 28, 25, 30, 27, 19, 12][h]!, replies: [3, 5, 8, 12, 18, 26, 27, 24, 26, 25, 20, 11][h]!, resolved: [1, 2, 5, 8, 12, 17, 19, 18, 21, 20, 16, 9][h]! })),
   sentiment_trend: Array.from({ length: 12 }, (_, h) => ({ hour: iso((h - 11) * HOUR), average: [0.1, 0.05, -0.1, -0.25, -0.3, -0.2, -0.1, 0, 0.05, 0.1, 0.15, 0.2][h]!, count: 10 })),
+};
+
+/** who can take a conversation (the roster the assign pickers read): the floor's agents without their figures */
+export const roster: DesktopResponse<'roster.get'> = {
+  agents: floor.agents.map(({ handle_time_s: _h, replies_per_hour: _r, ...a }) => a),
 };
 
 export const insights: InsightItem[] = [
