@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { expectAccessible } from './support/axe';
 import { answerPresenceAtSignIn } from './support/sign-in';
-import { ARTIFACTS, hubApi, readState, restartHost, sandboxPosts, startHub, stopHub } from './support/stack';
+import { ARTIFACTS, hubApi, ingestPost, readState, restartHost, sandboxPosts, startHub, stopHub } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -234,4 +234,54 @@ test('finds the draft after the app restarts mid-draft', async () => {
   await page.keyboard.press('r');
   await expect(composer()).toBeFocused();
   await expect(composer()).toHaveValue(`Half-written answer ${marker}`);
+});
+
+test('edits a customer\'s tags and notes, merges the profile the hub suggests, and undoes the merge (issue 13, item 9)', async () => {
+  // two new X profiles that gave the same e-mail address: one person
+  const marker = unique('twin');
+  const mail = `${marker}@example.com`;
+  await ingestPost(`Order ref${marker} never came, write to me at ${mail} please`, `${marker}_a`);
+  await ingestPost(`Same person here, from my other account: ${mail}`, `${marker}_b`);
+  await page.keyboard.press('Escape');
+  await expect(list()).toBeFocused();
+  await page.keyboard.press('/');
+  await page.keyboard.type(`ref${marker}`);
+  await expect(page.getByRole('listbox', { name: 'Search messages' }).getByRole('option', { selected: true })).toContainText(`${marker}_a`, { timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  const card = page.getByRole('complementary', { name: 'Customer' });
+  await expect(card.getByRole('heading', { level: 2 })).toHaveText(`${marker}_a`);
+  await page.keyboard.press('Escape');
+
+  // Shift+C: tags and notes
+  await page.keyboard.press('Shift+C');
+  const edit = page.getByRole('dialog', { name: `Edit ${marker}_a` });
+  await expect(edit.getByRole('textbox', { name: /Tags/ })).toBeFocused();
+  await page.keyboard.type('#late-delivery');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Asked twice about the order');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(edit).toHaveCount(0);
+  await expect(card).toContainText('#late-delivery');
+  await expect(card.getByRole('region', { name: 'Customer notes' })).toHaveText(/Asked twice about the order/);
+
+  // Shift+D: the other profile, with why; Enter, then Enter on the confirmation
+  await page.keyboard.press('Shift+D');
+  const picker = page.getByRole('dialog', { name: `Merge another profile into ${marker}_a` });
+  await expect(picker.getByRole('option', { name: new RegExp(`${marker}_b`) })).toContainText(`same e-mail ${mail}`, { timeout: 30_000 });
+  await expectAccessible(page, 'merge suggestions');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: `Merge ${marker}_b into ${marker}_a?` })).toBeVisible();
+  await page.keyboard.press('Enter');
+  const handles = card.getByRole('list', { name: 'Handles' });
+  await expect(handles).toContainText(`${marker}_b`, { timeout: 30_000 });
+  const merged = card.getByRole('region', { name: 'Merged profiles' });
+  await expect(merged).toContainText(`${marker}_b`);
+  await expect(card.getByRole('region', { name: 'Past conversations' })).toContainText('other account');
+
+  // the undo, from the card by keyboard
+  await merged.getByRole('button', { name: `Undo the merge of ${marker}_b` }).focus();
+  await page.keyboard.press('Enter');
+  await expect(handles).not.toContainText(`${marker}_b`, { timeout: 30_000 });
+  await expect(merged).toHaveCount(0);
+  await expect(card).toContainText('#late-delivery');
 });

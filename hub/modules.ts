@@ -13,6 +13,7 @@ import { composeHooks, logErrors, type HubLogger, type HubModule, type IngestHoo
 import { loadConnectorConfig, type ConnectorConfig } from './connectors/config';
 import { connectorsModule } from './connectors/module';
 import { conversationsModule } from './conversations/module';
+import { customersModule } from './customers/module';
 import type { Db } from './db/db';
 import { dbModule } from './db/module';
 import { demoModule } from './demo/module';
@@ -120,7 +121,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     channels: connectors?.channels ?? null,
   });
   const assist = options.assist === false ? null : assistModule(db);
-  const modules = [dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, assist, metrics, routing, supervisor, conversations, outbound, connectors, demo]
+  const modules = [dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, assist, metrics, routing, supervisor, conversations, customersModule(log), outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, demo, hooks: { ingest: hooks.ingest } };
 }

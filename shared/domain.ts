@@ -60,6 +60,8 @@ export const CustomerSchema = z.object({
   tier: z.string().nullable(),
   tags: z.array(z.string()),
   notes: z.string(),
+  /** merged into another profile of the same person (hub/customers); undone, null again */
+  merged_into: z.string().nullable().optional(),
   created_at: z.string(),
   sync_id: z.number().int(),
 });

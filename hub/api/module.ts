@@ -171,6 +171,8 @@ export interface MutationHooks {
   learnLabel?(workspaceId: string, correction: { text: string; task: LabelTask; label: string }): Promise<void>;
   /** after the commit of a fresh resolve (e.g. surveys) */
   afterResolve?(workspaceId: string, conversationId: string): Promise<void>;
+  /** after the commit of a fresh note that mentions colleagues ("@Ana"): hub/routing tells them at once */
+  afterMention?(workspaceId: string, mention: { conversation_id: string; note_id: string; from_agent_id: string; from_name: string; text: string; agent_ids: string[] }): Promise<void>;
 }
 
 /** The modules' hooks as the write path uses them: one owner per hook, composed once at start. */

@@ -247,6 +247,24 @@ describe('supervisor floor', () => {
     expect(closed).toBe(4403);
   });
 
+  it('a note that mentions a colleague ("@Boss") reaches them at once on the routing stream', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA, handle: 'mentioning' });
+    const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/v1/routing/stream?token=${tokBoss}`);
+    const got: any[] = [];
+    ws.on('message', (d) => got.push(JSON.parse(String(d))));
+    await new Promise((r) => ws.on('open', r));
+    // the stream is subscribed once a message to its agent is delivered
+    await waitFor(async () => (await call(hub.url, 'POST', '/v1/supervisor/message', { token: tokBoss, body: { agent_id: w.supervisor, text: 'ready?' } })).json.delivered === 1, 5000);
+    const noteId = randomUUID();
+    const r = await mutate(tokA, [{ type: 'note', args: { conversation_id: c.id, note_id: noteId, text: 'Refund over the limit, @Boss can you approve?' } }]);
+    expect(r.json.results[0].ok).toBe(true);
+    await waitFor(() => got.some((m) => m.type === 'mention'), 5000);
+    expect(got.filter((m) => m.type === 'mention')).toEqual([expect.objectContaining({
+      conversation_id: c.id, note_id: noteId, from_agent_id: w.agentA, from_name: 'Agent A', text: 'Refund over the limit, @Boss can you approve?',
+    })]);
+    ws.close();
+  });
+
   it('a supervisor message reaches the agent on the routing stream; bad requests are refused', async () => {
     const ws = new WebSocket(await streamUrl(hub.url, '/v1/routing/stream', tokA));
     const got: Loose[] = [];

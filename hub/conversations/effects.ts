@@ -13,6 +13,7 @@ import { inDirectScope } from '../../shared/scope';
 import { countForChannel } from '../../shared/text/channel-length';
 import type { LabelTask, MutationHooks } from '../api/module';
 import { sql, type Writer } from '../sync/changelog';
+import { mentionedAgents } from './mentions';
 import type { AgentContext } from '../sync/scope';
 
 /** The conversation row a mutation acts on (read inside the transaction). */
@@ -27,6 +28,7 @@ export interface ConversationRow {
   first_response_at: Date | null;
   analysis: Analysis;
   priority: string;
+  customer_id: string;
 }
 
 /** A mutation whose args passed the contract's schema: `type` and `args` agree. */
@@ -117,11 +119,21 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
     },
   },
   note: {
-    async apply({ w, agent, conv, ok }, a) {
+    async apply({ w, agent, conv, hooks, after, ok }, a) {
       await w.insert('note', {
         id: a.note_id, workspace_id: conv.workspace_id, conversation_id: conv.id,
         author_id: agent.id, author_name: agent.name, text: a.text, created_at: sql('now()'),
       });
+      // colleagues mentioned ("@Ana") hear of it at once (hub/routing pushes it to them)
+      if (hooks.afterMention && a.text.includes('@')) {
+        const agentIds = await mentionedAgents(w, conv.workspace_id, a.text, agent.id);
+        const tell = hooks.afterMention;
+        if (agentIds.length) {
+          after.push(() => tell(conv.workspace_id, {
+            conversation_id: conv.id, note_id: a.note_id, from_agent_id: agent.id, from_name: agent.name, text: a.text, agent_ids: agentIds,
+          }));
+        }
+      }
       return ok({ note_id: a.note_id, conversation_id: conv.id });
     },
   },
@@ -173,6 +185,24 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (mutation_id) DO NOTHING`,
       [id, conv.workspace_id, agent.id, conv.id, a.key, a.action]);
       return ok({ conversation_id: conv.id, action: a.action });
+    },
+  },
+  update_customer: {
+    async apply({ w, conv, ok, reject }, a) {
+      const [cu] = await w.query<{ id: string; tags: string[]; notes: string }>('SELECT id, tags, notes FROM customers WHERE id = $1', [conv.customer_id]);
+      const tags = new Set(cu.tags);
+      for (const t of a.add_tags) tags.add(t);
+      for (const t of a.remove_tags) tags.delete(t);
+      if (tags.size > LIMITS.tagsPerConversation) return reject('invalid', `a customer holds at most ${LIMITS.tagsPerConversation} tags`);
+      let notes: string | undefined;
+      if (typeof a.notes === 'string') {
+        // someone changed the notes since this agent read them: theirs and this agent's both stay
+        const moved = typeof a.notes_base === 'string' && cu.notes !== a.notes_base && cu.notes !== a.notes;
+        notes = moved ? [cu.notes, a.notes].filter((n) => n.trim()).join('\n\n') : a.notes;
+      }
+      const next = [...tags].sort();
+      await w.update('customer', cu.id, { tags: next, notes });
+      return ok({ conversation_id: conv.id, customer_id: cu.id, tags: next, notes: notes ?? cu.notes });
     },
   },
   correct_label: {

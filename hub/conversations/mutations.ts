@@ -145,7 +145,7 @@ async function applyOne(w: Writer, agent: AgentContext, m: Parsed, hooks: Mutati
     return prior.result;
   }
   const [conv] = await w.query<ConversationRow>(
-    `SELECT id, workspace_id, channel, status, assignee_id, team_id, tags, first_response_at, analysis, priority
+    `SELECT id, workspace_id, channel, status, assignee_id, team_id, tags, first_response_at, analysis, priority, customer_id
      FROM conversations WHERE id = $1 AND workspace_id = $2`, [m.args.conversation_id, agent.workspace_id]);
   if (!conv) return reject(m.id, 'not_found', `conversation ${m.args.conversation_id} not found`); // validated above; never stored
   const newId = newRowId(m);

@@ -21,6 +21,7 @@ import * as m0870 from './migrations/0870-handle-time';
 import * as m0950 from './migrations/0950-admin';
 import * as m0960 from './migrations/0960-canned-settings';
 import * as m0970 from './migrations/0970-security';
+import * as m0980 from './migrations/0980-customer-merge';
 import * as m0990 from './migrations/0990-channel-connections';
 import * as m0991 from './migrations/0991-survey-settings';
 import * as m1000 from './migrations/1000-assist-feedback';
@@ -50,6 +51,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 950, name: 'admin', up: m0950.up },
   { version: 960, name: 'canned-settings', up: m0960.up },
   { version: 970, name: 'security', up: m0970.up },
+  { version: 980, name: 'customer-merge', up: m0980.up },
   { version: 990, name: 'channel-connections', up: m0990.up },
   { version: 991, name: 'survey-settings', up: m0991.up },
   { version: 1000, name: 'assist-feedback', up: m1000.up },

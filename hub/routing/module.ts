@@ -61,6 +61,8 @@ export function routingModule(log: ChangeLog, options: RoutingModuleOptions & {
       // the collision check runs inside the write transaction: load the workspace's routing (or ask the leader) before
       prepare: (agent, replies) => routing.prepareReplyChecks(agent.workspace_id, agent.id, replies),
       checkReplyCollision: (input) => routing.checkReplyCollision(input),
+      // agents' streams are on this hub when it leads routing (a follower's mentions are not pushed)
+      afterMention: async (workspaceId, m) => { routing.sendMention(workspaceId, m); },
     },
     async start(server) {
       routing.start();

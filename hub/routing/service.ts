@@ -743,6 +743,14 @@ export class RoutingService {
     return n;
   }
 
+  /** A colleague mentioned the agents in a note: pushed on their routing streams. */
+  sendMention(wsId: string, m: { conversation_id: string; note_id: string; from_agent_id: string; from_name: string; text: string; agent_ids: string[] }): void {
+    const at = new Date(this.now()).toISOString();
+    this.push(wsId, (s) => m.agent_ids.includes(s.agentId), {
+      type: 'mention', conversation_id: m.conversation_id, note_id: m.note_id, from_agent_id: m.from_agent_id, from_name: m.from_name, text: m.text.slice(0, 500), at,
+    });
+  }
+
   /** An agent's routing view (presence, load), when the workspace is loaded and knows the agent. */
   agentState(wsId: string, agentId: string): { activity_id: string; routable: boolean } | null {
     const ws = this.ready.get(wsId);

@@ -51,7 +51,7 @@ export function customerJson(a: string, identities = 'customer_identities'): str
     'identities', coalesce((SELECT json_agg(json_build_object('channel', ci.channel, 'handle', ci.handle, 'platform_user_id', ci.platform_user_id) ORDER BY ci.id)
                    FROM ${identities} ci WHERE ci.customer_id = ${a}.id), '[]'::json),
     'location', ${a}.location, 'followers', ${a}.followers, 'verified', ${a}.verified, 'tier', ${a}.tier,
-    'tags', to_json(${a}.tags), 'notes', ${a}.notes, 'created_at', ${iso(`${a}.created_at`)}, 'sync_id', ${a}.sync_id)`;
+    'tags', to_json(${a}.tags), 'notes', ${a}.notes, 'merged_into', ${a}.merged_into, 'created_at', ${iso(`${a}.created_at`)}, 'sync_id', ${a}.sync_id)`;
 }
 
 export function agentJson(a: string): string {

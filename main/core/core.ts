@@ -11,7 +11,7 @@ import type { MutationArgs, MutationType } from '../../shared/contract/hub-api';
 import { ADMIN_ROUTES, parseInviteLink } from '../../shared/contract/admin';
 import type { LoginResponseSchema, MeResponseSchema } from '../../shared/contract/hub-api';
 import type { z } from 'zod';
-import type { Conversation } from '../../shared/domain';
+import type { Conversation, Customer } from '../../shared/domain';
 import { AgentSettings, isAgentSetting } from './agent-settings';
 import { checkpointWhenIdle, openCache, type Db } from './db/open';
 import { getDraft, saveDraft } from './drafts';
@@ -183,6 +183,11 @@ export class LocalDesktopService implements DesktopService {
     'conversation.get': (r) => conversationGet(this.db, r.id, this.applier.meta.get('agent'), this.engine.online),
     'conversation.markRead': (r) => { this.requireConversation(r.id); markRead(this.db, r.id); this.changed(r.id); return { ok: true }; },
     'customer.get': (r) => customerGet(this.db, r.id),
+    'customer.update': (r) => this.updateCustomer(r),
+    'customer.related': (r) => this.online.customerRelated(r.customer_id),
+    // the moved handles and conversations arrive through sync
+    'customer.merge': async (r) => { const res = await this.online.mergeCustomers(r.into_id, r.from_id); void this.engine.syncNow(); return res; },
+    'customer.unmerge': async (r) => { const res = await this.online.unmergeCustomers(r.merge_id); void this.engine.syncNow(); return res; },
     'search': (r) => ({ hits: searchMessages(this.db, r.query, r.limit) }),
     'draft.save': (r) => {
       // A draft belongs to the agent signed in: after a sign-out (the cache wiped, the work kept
@@ -640,6 +645,26 @@ export class LocalDesktopService implements DesktopService {
 
   private cached(id: string): boolean {
     return this.db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck().get(id) !== undefined;
+  }
+
+  /** A conversation's customer's tags and notes: queued durably, shown in the cache at once. */
+  private updateCustomer(r: { conversation_id: string; add_tags: string[]; remove_tags: string[]; notes?: string }): { ok: true } {
+    const c = this.requireConversation(r.conversation_id);
+    const raw = this.db.prepare('SELECT data FROM customers WHERE id = ?').pluck().get(c.customer_id) as string | undefined;
+    const customer = raw ? (JSON.parse(raw) as Customer) : null;
+    // what the agent started from: the hub keeps both texts if someone changed the notes meanwhile
+    const args: MutationArgs<'update_customer'> = {
+      conversation_id: r.conversation_id, add_tags: r.add_tags, remove_tags: r.remove_tags,
+      ...(r.notes === undefined ? {} : { notes: r.notes, notes_base: customer?.notes ?? null }),
+    };
+    this.owner();
+    this.outbox.enqueue([{ type: 'update_customer', args, conversation_id: r.conversation_id }], () => {
+      if (!customer) return;
+      const tags = [...new Set([...customer.tags.filter((t) => !r.remove_tags.includes(t)), ...r.add_tags])].sort();
+      this.db.prepare('UPDATE customers SET data = ? WHERE id = ?').run(JSON.stringify({ ...customer, tags, notes: r.notes ?? customer.notes }), customer.id);
+    });
+    this.afterLocalChange(r.conversation_id);
+    return { ok: true };
   }
 
   private requireConversation(id: string): Conversation {

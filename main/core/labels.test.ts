@@ -106,3 +106,25 @@ describe('acting on a conversation outside the cache (supervisor on the floor)',
     expect(core.outbox.all()).toEqual([]);
   });
 });
+
+describe('customer.update (issue 13, item 9)', () => {
+  it('shows the tags and notes in the cache at once and queues update_customer with the notes it started from', async () => {
+    await core.handle('customer.update', { conversation_id: 'c1', add_tags: ['vip'], remove_tags: [], notes: 'Prefers DMs' });
+    expect((await core.handle('customer.get', { id: 'cu1' })).customer).toMatchObject({ tags: ['vip'], notes: 'Prefers DMs' });
+    expect(core.outbox.all().map((o) => [o.type, JSON.parse(o.args)])).toEqual([['update_customer', {
+      conversation_id: 'c1', add_tags: ['vip'], remove_tags: [], notes: 'Prefers DMs', notes_base: '',
+    }]]);
+  });
+
+  it('notes the hub refuses come back as the conversation\'s note draft: nothing typed is lost', async () => {
+    await core.handle('customer.update', { conversation_id: 'c1', add_tags: [], remove_tags: [], notes: 'Allergic to nuts' });
+    const [row] = core.outbox.all();
+    core.outbox.settle([{ id: row!.id, ok: false, error: { code: 'conversation_reassigned', message: 'now with Bo' } }]);
+    expect(await core.handle('draft.get', { conversation_id: 'c1' })).toMatchObject({ text: 'Allergic to nuts', visibility: 'private' });
+  });
+
+  it('merging profiles needs the hub: offline it says so', async () => {
+    await expect(core.handle('customer.merge', { into_id: 'cu1', from_id: 'cu2' })).rejects.toMatchObject({ code: 'offline' });
+    await expect(core.handle('customer.related', { customer_id: 'cu1' })).rejects.toMatchObject({ code: 'offline' });
+  });
+});

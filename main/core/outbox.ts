@@ -132,6 +132,11 @@ export class Outbox {
         restoreRejected(this.db, row.conversation_id, args.text, args.visibility ?? 'public', code, message, details);
       } else if (row.type === 'note' && args.text !== undefined) {
         restoreRejected(this.db, row.conversation_id, args.text, 'private', code, `note refused: ${message}`);
+      } else if (row.type === 'update_customer' && typeof (args as { notes?: unknown }).notes === 'string') {
+        // customer notes the hub refused come back as a note draft, so what the agent typed is not lost
+        restoreRejected(this.db, row.conversation_id, (args as { notes: string }).notes, 'private', code, `customer notes not saved: ${message}`);
+        const customer = customerOf.get(row.conversation_id) as string | undefined;
+        if (customer) rehydrate.add(customer);
       } else {
         const customer = customerOf.get(row.conversation_id) as string | undefined;
         if (customer) rehydrate.add(customer);

@@ -47,6 +47,7 @@ core.handle('presence.get', () => ({
 }));
 core.handle('floor.get', () => floor);
 core.handle('roster.get', () => roster);
+core.handle('customer.related', () => ({ suggestions: [], merges: [] }));
 core.handle('insights.list', () => ({ insights }));
 
 void import('../src/main').then(async () => {

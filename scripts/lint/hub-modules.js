@@ -22,6 +22,8 @@ export const HUB_MODULES = {
   metrics: ['db', 'sync', 'routing'],
   routing: ['db', 'sync'],
   supervisor: ['db', 'sync', 'metrics', 'routing'],
+  // customer profiles: merges with undo, merge suggestions
+  customers: ['db', 'sync'],
   demo: ['db', 'sync', 'accounts', 'connectors', 'conversations', 'routing'],
 };
 /** What every module may import from api/: the module contract. api/server.ts is the composition's. */

@@ -14,6 +14,7 @@ import { AssistSuggestionsSchema, FeedbackActionSchema, SuggestionKeySchema, Sum
 import { MutationArgsSchemas, RejectionCodeSchema } from './hub-api';
 import { ActivitySchema, AgentViewSchema, CollisionActivitySchema, ConflictSchema, MetricsReportSchema, RoutingPushSchema } from './routing';
 import { FloorSchema, RosterSchema } from './supervisor';
+import { CustomerRelatedSchema, MergeRequestSchema, MergeResponseSchema } from './customers';
 
 export const InboxTabSchema = z.enum(['mine', 'team', 'snoozed', 'resolved']);
 export type InboxTab = z.infer<typeof InboxTabSchema>;
@@ -198,6 +199,16 @@ export const DesktopRequests = {
     }),
   },
   'conversation.markRead': { req: z.object({ id: convId }), res: ok },
+  /** the customer's tags and notes: shown in the cache at once, queued as `update_customer` (works offline) */
+  'customer.update': {
+    req: z.object({
+      conversation_id: convId,
+      add_tags: z.array(z.string().trim().min(1).max(64)).max(50).default([]),
+      remove_tags: z.array(z.string().trim().min(1).max(64)).max(50).default([]),
+      notes: z.string().max(10_000).optional(),
+    }),
+    res: ok,
+  },
   'customer.get': {
     req: z.object({ id: z.string().min(1) }),
     res: z.object({ customer: CustomerSchema, conversations: z.array(ConversationSchema) }),
@@ -257,6 +268,10 @@ export const DesktopRequests = {
   'floor.get': { req: z.object({}), res: FloorSchema },
   /** everyone: each agent's presence and load as the hub knows them (the assign pickers warn with it) */
   'roster.get': { req: z.object({}), res: RosterSchema },
+  /** profiles that may be the same person, and merges into this customer (shared/contract/customers.ts) */
+  'customer.related': { req: z.object({ customer_id: z.string().min(1).max(200) }), res: CustomerRelatedSchema },
+  'customer.merge': { req: MergeRequestSchema, res: MergeResponseSchema },
+  'customer.unmerge': { req: z.object({ merge_id: z.string().min(1).max(200) }), res: MergeResponseSchema },
   'supervisor.message': { req: z.object({ agent_id: z.string().min(1), text: z.string().trim().min(1).max(2000) }), res: ok },
   /** the agent's own figures; dates YYYY-MM-DD, default the last 7 days */
   'metrics.me': {

@@ -112,6 +112,18 @@ export const MutationArgsSchemas = {
   }),
   set_priority: z.object({ conversation_id: z.string().min(1), priority: PrioritySchema }),
   /**
+   * The tags and notes of a conversation's customer (allowed where the conversation is). `notes`
+   * replaces them; `notes_base` is what the agent started from: when someone changed them meanwhile,
+   * both texts are kept (nothing typed is lost).
+   */
+  update_customer: z.object({
+    conversation_id: z.string().min(1),
+    add_tags: z.array(tag).max(LIMITS.tagsPerConversation).default([]),
+    remove_tags: z.array(tag).max(LIMITS.tagsPerConversation).default([]),
+    notes: z.string().max(LIMITS.noteText, `notes are longer than ${LIMITS.noteText} characters`).optional(),
+    notes_base: z.string().max(LIMITS.noteText).nullable().optional(),
+  }),
+  /**
    * Handle time: one span of time the agent had the conversation open and active on a desktop
    * (main/core/handle-time.ts). `span_id` names the span: sent twice, it counts once.
    */

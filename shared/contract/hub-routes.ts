@@ -25,6 +25,7 @@ import {
   RuleVersionsResponseSchema, SetRoutingConfigResponseSchema,
 } from './routing';
 import { LogoutResponseSchema, StreamTicketSchema } from './accounts';
+import { CustomerRelatedSchema, MergeRequestSchema, MergeResponseSchema } from './customers';
 import { FloorSchema, RosterSchema, SupervisorMessageRequestSchema, SupervisorMessageResponseSchema, SupervisorStreamMessageSchema } from './supervisor';
 import { AssistSuggestionsSchema, AssistSummarySchema } from './assist';
 
@@ -122,6 +123,11 @@ export const HUB_ROUTES = {
   assistSuggestions: { method: 'GET', path: '/v1/assist/conversations/:id/suggestions', params: IdParams, response: AssistSuggestionsSchema },
   /** the three-line handover summary and the note text that keeps it */
   assistSummary: { method: 'GET', path: '/v1/assist/conversations/:id/summary', params: IdParams, response: AssistSummarySchema },
+
+  // ---- customers (hub/customers; any agent of the workspace): profiles of one person merged, with undo
+  customerRelated: { method: 'GET', path: '/v1/customers/:id/related', params: IdParams, response: CustomerRelatedSchema },
+  mergeCustomers: { method: 'POST', path: '/v1/customers/merge', body: MergeRequestSchema, response: MergeResponseSchema },
+  undoMerge: { method: 'POST', path: '/v1/customers/merges/:id/undo', params: IdParams, response: MergeResponseSchema },
 
   // ---- metrics (hub/metrics); `format=csv` answers text/csv instead
   metricsReport: { method: 'GET', path: '/v1/metrics/report', query: ReportQuerySchema, response: MetricsReportSchema },

@@ -80,6 +80,8 @@ export const RoutingPushSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('supervisor_notify'), conversation_id: z.string(), team_id: z.string(), kind: SlaKindSchema, due_at: z.number() }),
   /** a supervisor's message to this agent (POST /v1/supervisor/message) */
   z.object({ type: z.literal('agent_message'), from_agent_id: z.string(), from_name: z.string(), text: z.string(), at: z.union([z.string(), z.number()]) }),
+  /** a colleague mentioned this agent ("@Ana") in an internal note */
+  z.object({ type: z.literal('mention'), conversation_id: z.string(), note_id: z.string(), from_agent_id: z.string(), from_name: z.string(), text: z.string(), at: z.string() }),
   /** an insight for a department was opened or closed (to supervisors and the department's members) */
   z.object({ type: z.literal('insight'), event: z.enum(['created', 'closed']), insight_id: z.string(), department_id: z.string(), conversation_id: z.string().nullable() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),

@@ -81,6 +81,18 @@ export class OnlineApi {
     if (!r.ok) throw new CoreError(r.error.code, r.error.message);
   }
 
+  customerRelated(customerId: string): Promise<DesktopResponse<'customer.related'>> {
+    return this.call('profiles of the same person', (c) => c.call(HUB_ROUTES.customerRelated, { params: { id: customerId } }));
+  }
+
+  mergeCustomers(intoId: string, fromId: string): Promise<DesktopResponse<'customer.merge'>> {
+    return this.call('merging profiles', (c) => c.call(HUB_ROUTES.mergeCustomers, { body: { into_id: intoId, from_id: fromId } }));
+  }
+
+  unmergeCustomers(mergeId: string): Promise<DesktopResponse<'customer.unmerge'>> {
+    return this.call('undoing a merge', (c) => c.call(HUB_ROUTES.undoMerge, { params: { id: mergeId } }));
+  }
+
   async message(agentId: string, text: string): Promise<void> {
     this.requireSupervisor('Messaging an agent');
     await this.call('messaging an agent', (c) => c.call(HUB_ROUTES.messageAgent, { body: { agent_id: agentId, text } }));

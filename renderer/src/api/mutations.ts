@@ -11,7 +11,7 @@ import { queryClient } from './query-client';
 
 /** Requests that only read (served by queries.ts). */
 type ReadName = 'session.status' | 'session.unsent' | 'inbox.list' | 'inbox.counts' | 'conversation.get' | 'customer.get' | 'search' | 'draft.get'
-  | 'presence.get' | 'floor.get' | 'roster.get' | 'metrics.me' | 'insights.list' | 'settings.get' | 'assist.suggest' | 'session.setupNeeded';
+  | 'presence.get' | 'floor.get' | 'roster.get' | 'customer.related' | 'metrics.me' | 'insights.list' | 'settings.get' | 'assist.suggest' | 'session.setupNeeded';
 export type ActionName = Exclude<DesktopRequestName, ReadName>;
 
 const options = <N extends ActionName>(name: N) => ({

@@ -103,6 +103,12 @@ export async function saveSetting(key: string, value: unknown): Promise<void> {
 export const presenceQuery = () => queryOptions({ queryKey: keys.presence, queryFn: () => call('presence.get', {}) });
 export const usePresence = (enabled = true) => useQuery({ ...presenceQuery(), enabled });
 export const useFloor = (enabled = true) => useQuery({ queryKey: keys.floor, queryFn: () => call('floor.get', {}), enabled });
+/** profiles that may be the same person, and merges into this one (the hub's; refreshed after a merge or undo) */
+export const useCustomerRelated = (customerId: string | null, enabled = true, fresh = false) => useQuery({
+  queryKey: ['customer-related', customerId], queryFn: () => call('customer.related', { customer_id: customerId! }),
+  // the card may show what it had for a minute; the merge picker asks again when it opens
+  enabled: enabled && !!customerId, staleTime: fresh ? 0 : 60_000, retry: false,
+});
 /** who can take a conversation, with presence and load; read fresh each time a picker opens */
 export const useRoster = (enabled = true) => useQuery({ queryKey: keys.roster, queryFn: () => call('roster.get', {}), enabled, staleTime: 0 });
 export const useInsights = (enabled = true) => useQuery({

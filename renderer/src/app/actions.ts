@@ -135,6 +135,8 @@ export function run(id: CommandId): void {
       requestAnimationFrame(() => { if (!useUi.getState().overlay) document.querySelector<HTMLElement>('#customer-history button')?.focus(); });
       return;
     }
+    case 'customer.edit': if (conv) ui.open('customer-edit'); return;
+    case 'customer.merge': if (conv) ui.open('customer-merge'); return;
     case 'pane.queue': ui.set({ showQueue: !ui.showQueue }); return;
     case 'pane.customer': ui.set({ showCustomer: !ui.showCustomer }); return;
     case 'focus.inbox': focusInbox(); return;

@@ -18,7 +18,8 @@ export type CommandId =
   | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve'
   | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me'
   | 'view.insights' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary' | 'view.admin' | 'session.signOut'
-  | 'shift.mine' | 'shift.end';
+  | 'shift.mine' | 'shift.end'
+  | 'customer.edit' | 'customer.merge';
 
 export interface CommandDef {
   id: CommandId;
@@ -61,6 +62,8 @@ export const COMMANDS: CommandDef[] = [
   { id: 'inbox.filter', label: 'Filter by channel or tag', keys: ['f'] },
   { id: 'outbox.retry', label: 'Retry failed reply', keys: ['Shift+R'] },
   { id: 'customer.history', label: 'Customer history', keys: ['c'] },
+  { id: 'customer.edit', label: 'Edit the customer’s tags and notes…', keys: ['Shift+C'] },
+  { id: 'customer.merge', label: 'Merge another profile of this customer…', keys: ['Shift+D'] },
   { id: 'settings.open', label: 'Settings', keys: ['$mod+,'] },
   { id: 'theme.toggle', label: 'Theme: system, light or dark', keys: [] },
   { id: 'session.signOut', label: 'Sign out', keys: [] },

@@ -65,6 +65,10 @@ export function useLiveEvents(): void {
         useUi.getState().announce(`Message from ${p.from_name}: ${p.text}`);
         notifyAgent({ title: `Message from ${p.from_name}`, body: p.text, tag: `message-${String(p.at)}` });
       }
+      if (p.type === 'mention') {
+        useUi.getState().announce(`${p.from_name} mentioned you: ${p.text}`);
+        notifyAgent({ title: `${p.from_name} mentioned you`, body: p.text, tag: `mention-${p.note_id}` });
+      }
       if (p.type === 'sla' && p.event === 'breach') useUi.getState().announce('An SLA was breached');
       if (p.type === 'insight') {
         void queryClient.invalidateQueries({ queryKey: keys.insights });

@@ -1,7 +1,7 @@
 /**
  * New work announces itself without stealing focus: a desktop notification (when the window is
  * not in front) and, if the agent turned it on in Settings, a short sound. Offers and messages
- * from a supervisor use it; the hub does not send mentions yet.
+ * from a supervisor and mentions in colleagues' notes ("@Ana") use it.
  */
 import { keys, queryClient } from '../api/queries';
 import { platform, type NotifyOptions } from './platform';

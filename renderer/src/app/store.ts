@@ -4,7 +4,7 @@ import type { InboxTab } from '../../../shared/contract/desktop';
 import type { Channel } from '../../../shared/domain';
 
 export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter'
-  | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures' | 'sign-out' | 'shift';
+  | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures' | 'sign-out' | 'shift' | 'customer-edit' | 'customer-merge';
 /** The main view: the agent's workspace, the supervisor's floor, department insights, or administration. */
 export type View = 'inbox' | 'floor' | 'insights' | 'admin';
 /** The administration screens (features/admin), each reachable from the palette. */

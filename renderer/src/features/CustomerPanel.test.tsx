@@ -1,10 +1,11 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { useUi } from '../app/store';
 import { core } from '../testing/fake-core';
 import { conversation, conversationData, customer, iso, MIN, renderApp } from '../testing/fixtures';
 import { CustomerPanel } from './CustomerPanel';
+import { Overlays } from './Overlays';
 
 function setup() {
   const current = conversation({ id: 'c1' });
@@ -54,5 +55,71 @@ describe('CustomerPanel', () => {
     expect(await within(history).findByRole('list', { name: 'Past conversation messages' })).toHaveTextContent('still no refund');
     await user.keyboard('j');
     expect(second).toHaveFocus();
+  });
+});
+
+describe('Editing the customer and merging profiles (issue 13, item 9)', () => {
+  const other = customer({ id: 'cu9', name: 'Maria K.', identities: [{ channel: 'instagram', handle: 'maria.k', platform_user_id: '9' }], tags: ['vip'], notes: '' });
+  const merge = { id: 'mg1', into_id: 'cu1', from_id: 'cu9', from_name: 'Maria K.', identities: other.identities, conversations: 2, merged_by_name: 'Ana Kowalski', merged_at: iso(-MIN), undone_at: null };
+
+  it('Shift+C-style editor: changed tags and notes go to the core as one update of the conversation\'s customer', async () => {
+    core.handle('customer.related', () => ({ suggestions: [], merges: [] }));
+    core.handle('customer.update', () => ({ ok: true }));
+    const user = setup();
+    await screen.findByRole('heading', { level: 2, name: 'Maria Kowal' });
+    useUi.setState({ overlay: 'customer-edit' });
+    renderApp(<Overlays />);
+    const dialog = await screen.findByRole('dialog', { name: 'Edit Maria Kowal' });
+    const tags = within(dialog).getByRole('textbox', { name: /Tags/ });
+    expect(tags).toHaveValue('#refund');
+    expect(tags).toHaveFocus();
+    await user.clear(tags);
+    await user.type(tags, '#vip, late-delivery');
+    const notes = within(dialog).getByRole('textbox', { name: 'Notes' });
+    await user.clear(notes);
+    await user.type(notes, 'Prefers DMs. Order #8812{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(core.callsOf('customer.update')).toEqual([{ conversation_id: 'c1', add_tags: ['vip', 'late-delivery'], remove_tags: ['refund'], notes: 'Prefers DMs. Order #8812' }]));
+    expect(dialog).not.toBeInTheDocument();
+  });
+
+  it('a suggested profile shows why; Merge asks first, merges on Enter, and the merge can be undone from the card', async () => {
+    let merged = false;
+    core.handle('customer.related', () => (merged
+      ? { suggestions: [], merges: [merge] }
+      : { suggestions: [{ customer: other, conversations: 2, reasons: ['same e-mail maria@example.com', 'mentions @maria.k'] }], merges: [] }));
+    core.handle('customer.merge', () => { merged = true; return { merge }; });
+    core.handle('customer.unmerge', () => { merged = false; return { merge: { ...merge, undone_at: iso(0) } }; });
+    const user = setup();
+    const same = await screen.findByRole('region', { name: 'Possibly the same person' });
+    expect(same).toHaveTextContent('Maria K.');
+    expect(same).toHaveTextContent('same e-mail maria@example.com · mentions @maria.k');
+    await user.click(within(same).getByRole('button', { name: 'Merge Maria K. into Maria Kowal' }));
+    const confirm = screen.getByRole('dialog', { name: 'Merge Maria K. into Maria Kowal?' });
+    expect(within(confirm).getByRole('option', { selected: true })).toHaveTextContent('1 handle and 2 conversations of Maria K. (maria.k) join Maria Kowal');
+    expect(core.callsOf('customer.merge')).toEqual([]);
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(core.callsOf('customer.merge')).toEqual([{ into_id: 'cu1', from_id: 'cu9' }]));
+    expect(useUi.getState().toasts.at(-1)?.text).toBe('Merged Maria K. into Maria Kowal: undo in the customer card');
+    const mergedList = await screen.findByRole('region', { name: 'Merged profiles' });
+    expect(mergedList).toHaveTextContent('2 conversations · merged by Ana Kowalski');
+    await user.click(within(mergedList).getByRole('button', { name: 'Undo the merge of Maria K.' }));
+    await waitFor(() => expect(core.callsOf('customer.unmerge')).toEqual([{ merge_id: 'mg1' }]));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Merged profiles' })).not.toBeInTheDocument());
+  });
+
+  it('Shift+D lists the suggestions by key; Escape on the confirmation merges nothing', async () => {
+    core.handle('customer.related', () => ({ suggestions: [{ customer: other, conversations: 2, reasons: ['same name'] }], merges: [] }));
+    core.handle('customer.merge', () => ({ merge }));
+    const user = setup();
+    await screen.findByRole('heading', { level: 2, name: 'Maria Kowal' });
+    useUi.setState({ overlay: 'customer-merge' });
+    renderApp(<Overlays />);
+    const picker = await screen.findByRole('dialog', { name: 'Merge another profile into Maria Kowal' });
+    await waitFor(() => expect(within(picker).getByRole('option', { name: /Maria K\. \(maria\.k\)/ })).toHaveTextContent('same name'));
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('dialog', { name: 'Merge Maria K. into Maria Kowal?' })).toBeVisible();
+    await user.keyboard('{Escape}');
+    expect(screen.getByRole('dialog', { name: 'Merge another profile into Maria Kowal' })).toBeVisible();
+    expect(core.callsOf('customer.merge')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /** The customer card: who they are on each channel, and every past conversation with its outcome, openable inline. */
-import { CheckCircle2, Circle, UserRound } from 'lucide-react';
+import { CheckCircle2, Circle, Pencil, UserRound } from 'lucide-react';
 import { useDeferredValue, useState } from 'react';
 import { useConversation, useCustomer } from '../api/queries';
 import { clockTime, dateOnly, sentimentText } from '../app/format';
@@ -7,6 +7,7 @@ import { useUi } from '../app/store';
 import { Avatar } from '../components/Avatar';
 import { ChannelIcon, channelName } from '../components/ChannelIcon';
 import { EmptyState } from '../components/EmptyState';
+import { CustomerRelatedSection } from './CustomerEdit';
 import { MessageList } from './Thread';
 
 function PastConversation({ id }: { id: string }) {
@@ -49,8 +50,14 @@ export function CustomerPanel() {
         {customer.location && <><dt>Location</dt><dd>{customer.location}</dd></>}
         {customer.followers !== null && customer.followers >= 10_000 && <><dt>Reach</dt><dd>{compact.format(customer.followers)} people see a public reply</dd></>}
       </dl>
-      {customer.tags.length > 0 && <div className="tags">{customer.tags.map((t) => <span key={t} className="tag">#{t}</span>)}</div>}
+      <div className="tags">
+        {customer.tags.map((t) => <span key={t} className="tag">#{t}</span>)}
+        <button className="link edit-customer" onClick={() => useUi.getState().open('customer-edit')} aria-label={`Edit ${customer.name}’s tags and notes`} title="Edit tags and notes (Shift+C)">
+          <Pencil size={12} aria-hidden="true" /> {customer.tags.length || customer.notes ? 'Edit' : 'Add tags or notes'}
+        </button>
+      </div>
       {customer.notes && <section className="card-section" aria-label="Customer notes"><h3>Notes</h3><p className="notes">{customer.notes}</p></section>}
+      <CustomerRelatedSection customer={customer} />
       <section id="customer-history" className="card-section" aria-label="Past conversations">
         <h3>Past conversations <span className="num">{past.length}</span>{csatSummary(past)}</h3>
         {past.length === 0 && <p className="muted">None yet.</p>}

@@ -95,6 +95,15 @@ describe('Offers in a tray (issue 13, item 5)', () => {
     expect(document.title).toBe('(4) Tend · 1 offer · 3 unread');
   });
 
+  it('a colleague\u2019s mention in a note notifies the desktop and is announced', () => {
+    renderApp(<Harness />);
+    flushReact(() => core.emit('routing.push', {
+      type: 'mention', conversation_id: 'c7', note_id: 'n1', from_agent_id: 'agent-ben', from_name: 'Ben Osei', text: '@Ana can you take this one?', at: new Date().toISOString(),
+    }));
+    expect(core.notifications).toEqual([{ title: 'Ben Osei mentioned you', body: '@Ana can you take this one?', tag: 'mention-n1' }]);
+    expect(useUi.getState().announcement).toBe('Ben Osei mentioned you: @Ana can you take this one?');
+  });
+
   it('Shift+A with no offer says so', () => {
     run('offer.accept');
     expect(useUi.getState().announcement).toBe('No offer waiting');

@@ -12,6 +12,7 @@ import { useKeymap } from '../app/useHotkeys';
 import { Dialog } from '../components/Dialog';
 import { ListPicker, type PickItem } from '../components/ListPicker';
 import { AgentPicker, type AgentChoice } from './AgentPicker';
+import { CustomerEditor, MergePicker } from './CustomerEdit';
 import { LabelPicker, ReasonDialog } from './Labels';
 import { MyFigures, PresencePicker } from './Presence';
 import { MyShift } from './MyShift';
@@ -238,6 +239,8 @@ export function Overlays() {
     case 'figures': return <MyFigures />;
     case 'shift': return <MyShift />;
     case 'sign-out': return <SignOutDialog />;
+    case 'customer-edit': return <CustomerEditor />;
+    case 'customer-merge': return <MergePicker />;
     case 'settings': return null; // rendered by App (lazy settings)
     default: return null;
   }
