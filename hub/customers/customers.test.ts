@@ -33,7 +33,9 @@ afterAll(async () => {
 
 const mutate = (token: string, type: string, args: unknown) =>
   call(hub.url, 'POST', '/v1/mutations', { token, body: { mutations: [{ id: randomUUID(), type, args }] } });
-const customerRow = async (id: string) => (await db.query<any>('SELECT * FROM customers WHERE id = $1', [id]))[0];
+interface CustomerRow { tags: string[]; notes: string; merged_into: string | null }
+const customerRow = async (id: string) => (await db.query<CustomerRow>('SELECT * FROM customers WHERE id = $1', [id]))[0]!;
+const customerOf = async (conversationId: string) => (await db.query<{ customer_id: string }>('SELECT customer_id FROM conversations WHERE id = $1', [conversationId]))[0]!.customer_id;
 const related = async (id: string, token = tokA) => CustomerRelatedSchema.parse((await call(hub.url, 'GET', `/v1/customers/${id}/related`, { token })).json);
 
 describe('editing a customer', () => {
@@ -42,7 +44,7 @@ describe('editing a customer', () => {
     const r = await mutate(tokA, 'update_customer', { conversation_id: c.id, add_tags: ['vip', 'refund'], remove_tags: [], notes: 'Prefers DMs', notes_base: '' });
     expect(r.json.results[0]).toMatchObject({ ok: true });
     expect(await customerRow(c.customer_id)).toMatchObject({ tags: ['refund', 'vip'], notes: 'Prefers DMs' });
-    const [change] = await db.query<any>(`SELECT data FROM changes WHERE entity = 'customer' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [c.customer_id]);
+    const [change] = await db.query<{ data: Record<string, unknown> }>(`SELECT data FROM changes WHERE entity = 'customer' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [c.customer_id]);
     expect(change.data).toMatchObject({ tags: ['refund', 'vip'], notes: 'Prefers DMs' });
     const r2 = await mutate(tokA, 'update_customer', { conversation_id: c.id, add_tags: [], remove_tags: ['refund'] });
     expect(r2.json.results[0].ok).toBe(true);
@@ -117,16 +119,16 @@ describe('merging two profiles', () => {
     const { merge } = MergeResponseSchema.parse(res.json);
     expect(merge).toMatchObject({ into_id: keep.customer_id, from_id: dup.customer_id, from_name: 'dup_me', conversations: 1, merged_by_name: 'Agent A', undone_at: null });
     expect(merge.identities.map((i) => i.handle)).toEqual(['dup_me']);
-    expect((await db.query<any>('SELECT customer_id FROM conversations WHERE id = $1', [dup.id]))[0].customer_id).toBe(keep.customer_id);
+    expect(await customerOf(dup.id)).toBe(keep.customer_id);
     expect(await customerRow(keep.customer_id)).toMatchObject({ tags: ['vip', 'refund'], notes: 'Kept notes\n\nDup notes', merged_into: null });
     expect((await customerRow(dup.customer_id)).merged_into).toBe(keep.customer_id);
     // desktops hear of it: the moved conversation and the kept customer with both handles
-    const changes = await db.query<any>('SELECT entity, entity_id, data FROM changes WHERE sync_id > $1 ORDER BY sync_id', [since]);
-    expect(changes.find((c) => c.entity === 'conversation' && c.entity_id === dup.id).data.customer_id).toBe(keep.customer_id);
-    expect(changes.filter((c) => c.entity === 'customer' && c.entity_id === keep.customer_id).at(-1).data.identities.map((i: any) => i.handle).sort()).toEqual(['dup_me', 'keep_me']);
+    const changes = await db.query<{ entity: string; entity_id: string; data: { customer_id?: string; identities?: Array<{ handle: string }> } }>('SELECT entity, entity_id, data FROM changes WHERE sync_id > $1 ORDER BY sync_id', [since]);
+    expect(changes.find((c) => c.entity === 'conversation' && c.entity_id === dup.id)!.data.customer_id).toBe(keep.customer_id);
+    expect(changes.filter((c) => c.entity === 'customer' && c.entity_id === keep.customer_id).at(-1)!.data.identities!.map((i) => i.handle).sort()).toEqual(['dup_me', 'keep_me']);
     // the next post by the merged handle is the kept customer's
     const next = await w.ingestor.ingest(post({ handle: 'dup_me', text: 'me again' }));
-    expect((await db.query<any>('SELECT customer_id FROM conversations WHERE id = $1', [next.conversation_id]))[0].customer_id).toBe(keep.customer_id);
+    expect(await customerOf(next.conversation_id)).toBe(keep.customer_id);
     // listed with the kept customer; a merged profile is never suggested or merged again
     expect((await related(keep.customer_id)).merges.map((m) => m.id)).toEqual([merge.id]);
     const again = await call(hub.url, 'POST', '/v1/customers/merge', { token: tokA, body: { into_id: keep.customer_id, from_id: dup.customer_id } });
@@ -135,7 +137,7 @@ describe('merging two profiles', () => {
     const undo = await call(hub.url, 'POST', `/v1/customers/merges/${merge.id}/undo`, { token: tokB });
     expect(undo.status).toBe(200);
     expect(MergeResponseSchema.parse(undo.json).merge.undone_at).not.toBeNull();
-    expect((await db.query<any>('SELECT customer_id FROM conversations WHERE id = $1', [dup.id]))[0].customer_id).toBe(dup.customer_id);
+    expect(await customerOf(dup.id)).toBe(dup.customer_id);
     expect(await customerRow(keep.customer_id)).toMatchObject({ tags: ['vip'], notes: 'Kept notes' });
     expect(await customerRow(dup.customer_id)).toMatchObject({ tags: ['refund'], notes: 'Dup notes', merged_into: null });
     const idents = await db.query<{ handle: string; customer_id: string }>('SELECT handle, customer_id FROM customer_identities WHERE handle = ANY($1)', [['dup_me', 'keep_me']]);
