@@ -101,6 +101,11 @@ describe('the route table', () => {
     await ask('internalCheckReply', null, { body: { workspace_id: w.ws, conversation_id: c.id, agent_id: w.agentA, seen_up_to: null } }, 503); // one hub: no leader secret
     await ask('floor', tokBoss);
     await ask('messageAgent', tokBoss, { body: { agent_id: w.agentA, text: 'hello' } });
+    await ask('roster', tokA);
+    const other = await conversation(hub.log, w, { assignee: w.agentA, handle: 'contract-other' });
+    await ask('customerRelated', tokA, { params: { id: c.customer_id } });
+    const merged = await ask('mergeCustomers', tokA, { body: { into_id: c.customer_id, from_id: other.customer_id } });
+    await ask('undoMerge', tokA, { params: { id: merged!.merge.id } });
     const range = { from: '2026-11-01', to: '2026-11-30' };
     await ask('metricsReport', tokBoss, { query: range });
     await ask('metricsMe', tokA, { query: range });
