@@ -320,6 +320,42 @@ describe("a customer's data", () => {
     expect(synced.text).not.toContain(handle);
     expect((await api(admin, 'GET', `/v1/admin/customers?q=${handle}`)).json.customers).toEqual([]);
   });
+
+  it('a person whose profiles were merged (hub/customers) is exported and erased whole; the merged-away profile is refused with the kept one named', async () => {
+    const tag = Date.now().toString(36);
+    const [keepH, dupH, deepH] = [`keep_${tag}`, `dup_${tag}`, `deep_${tag}`];
+    const keep = await conversation(hub.log, w, { handle: keepH });
+    const dup = await conversation(hub.log, w, { handle: dupH });
+    const deep = await conversation(hub.log, w, { handle: deepH });
+    // deep was merged into dup, then dup into keep: one person with three profiles
+    expect((await api(agentA, 'POST', '/v1/customers/merge', { into_id: dup.customer_id, from_id: deep.customer_id })).status).toBe(200);
+    expect((await api(agentA, 'POST', '/v1/customers/merge', { into_id: keep.customer_id, from_id: dup.customer_id })).status).toBe(200);
+
+    const exported = (await api(admin, 'GET', `/v1/admin/customers/${keep.customer_id}/export`)).json;
+    expect(exported.identities.map((i: { handle: string }) => i.handle).sort()).toEqual([deepH, dupH, keepH].sort());
+    expect(exported.conversations).toHaveLength(3);
+    expect(exported.merged_profiles.map((c: { id: string }) => c.id).sort()).toEqual([dup.customer_id, deep.customer_id].sort());
+    expect(exported.merges).toHaveLength(2);
+
+    // the merged-away profile: refused, naming the kept one, nothing written
+    const refused = await api(admin, 'POST', `/v1/admin/customers/${dup.customer_id}/erase`, { confirm: 'erase' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toContain(keepH);
+    expect((await api(admin, 'GET', `/v1/admin/customers/${keep.customer_id}/export`)).json.identities).toHaveLength(3);
+
+    const erased = await api(admin, 'POST', `/v1/admin/customers/${keep.customer_id}/erase`, { confirm: 'erase' });
+    expect(erased.json).toEqual({ ok: true, conversations: 3, messages: 3 });
+    for (const h of [keepH, dupH, deepH]) {
+      const left = await db.query<{ entity: string }>(`SELECT entity FROM changes WHERE data::text LIKE $1`, [`%${h}%`]);
+      expect(left, `${h}: ${JSON.stringify(left)}`).toEqual([]);
+    }
+    const rows = await db.query<{ name: string; tags: string[] }>('SELECT name, tags FROM customers WHERE id = ANY($1)', [[keep.customer_id, dup.customer_id, deep.customer_id]]);
+    expect(rows.map((r) => r.name)).toEqual(['Erased customer', 'Erased customer', 'Erased customer']);
+    // the merges' records (what the kept profiles were before) are gone: nothing left to undo
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customer_merges WHERE into_id = ANY($1)', [[keep.customer_id, dup.customer_id]]))[0].n).toBe(0);
+    const related = await api(agentA, 'GET', `/v1/customers/${keep.customer_id}/related`);
+    expect(related.json).toEqual({ suggestions: [], merges: [] });
+  });
 });
 
 describe('first run', () => {

@@ -5,13 +5,18 @@
  * log's snapshots (which desktops sync from) and, at their next sync, from every desktop's cache;
  * the conversations stay, with their labels and times, so reports still count them. The erasure is
  * written to the audit log by the caller (who, when, which customer).
+ * A person's profiles merged into one (hub/customers) are one person here: the export lists the
+ * merged profiles and the merges, and the erasure takes every profile merged into the customer and
+ * the merges' records (they hold what the kept profile was before); a profile that was merged away
+ * is refused with the name of the one that holds its handles and conversations now.
  */
+import { ERASED_CUSTOMER_NAME } from '../../shared/contract/customers';
 import { HttpError } from '../api/errors';
 import type { Queryable } from '../db/db';
 import type { ChangeLog } from '../sync/changelog';
 
 export const ERASED = '[erased]';
-const ERASED_NAME = 'Erased customer';
+const ERASED_NAME = ERASED_CUSTOMER_NAME;
 
 export interface CustomerMatch { id: string; name: string; handles: string[]; conversations: number; last_at: string | null }
 
@@ -33,6 +38,14 @@ async function customerRow(q: Queryable, workspaceId: string, id: string): Promi
   return c;
 }
 
+/** This customer and every profile merged into it, a merge of merges too (hub/customers/merge.ts). */
+async function mergedTree(q: Queryable, id: string): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `WITH RECURSIVE tree(id) AS (SELECT $1::text UNION SELECT c.id FROM customers c JOIN tree t ON c.merged_into = t.id)
+     SELECT id FROM tree`, [id]);
+  return rows.map((r) => r.id);
+}
+
 /** Everything the hub holds about one customer, as JSON. */
 export async function exportCustomer(q: Queryable, workspaceId: string, id: string): Promise<Record<string, unknown>> {
   const { sync_id: _s, ...customer } = await customerRow(q, workspaceId, id);
@@ -48,9 +61,18 @@ export async function exportCustomer(q: Queryable, workspaceId: string, id: stri
     q.query<{ conversation_id: string }>('SELECT conversation_id, kind, question, asked_at, answered_at, answer_text, score FROM surveys WHERE conversation_id = ANY($1) ORDER BY asked_at', [ids]),
   ]) : [[], [], []];
   const of = <T extends { conversation_id: string }>(rows: T[], cid: string) => rows.filter((r) => r.conversation_id === cid).map(({ conversation_id: _c, ...r }) => r);
+  // profiles of the same person merged into this one (their handles and conversations are above now), and the merges
+  const others = (await mergedTree(q, id)).filter((c) => c !== id);
+  const mergedProfiles = others.length
+    ? (await q.query<Record<string, unknown>>('SELECT * FROM customers WHERE id = ANY($1) ORDER BY id', [others])).map(({ sync_id: _s, ...c }) => c) : [];
+  const merges = await q.query(
+    // what a kept profile was before a merge is this person's only when the kept profile is one of theirs
+    `SELECT id, into_id, from_id, CASE WHEN into_id = ANY($2) THEN into_before END AS into_before_merge, merged_at, undone_at FROM customer_merges
+      WHERE workspace_id = $1 AND (into_id = ANY($2) OR from_id = ANY($2)) ORDER BY merged_at, id`, [workspaceId, [id, ...others]]);
   return {
     exported_at: new Date().toISOString(), customer, identities,
     conversations: conversations.map((c) => ({ ...c, messages: of(messages, c.id), notes: of(notes, c.id), surveys: of(surveys, c.id) })),
+    merged_profiles: mergedProfiles, merges,
   };
 }
 
@@ -63,7 +85,13 @@ export async function eraseCustomer(log: ChangeLog, workspaceId: string, id: str
   await customerRow(log.db, workspaceId, id);
   let counts = { conversations: 0, messages: 0 };
   await log.write(async (w) => {
-    const convs = (await w.query<{ id: string }>('SELECT id FROM conversations WHERE workspace_id = $1 AND customer_id = $2', [workspaceId, id])).map((r) => r.id);
+    const [me] = await w.query<{ merged_into: string | null; into_name: string | null }>(
+      'SELECT c.merged_into, k.name AS into_name FROM customers c LEFT JOIN customers k ON k.id = c.merged_into WHERE c.id = $1', [id]);
+    if (me?.merged_into) {
+      throw new HttpError(409, 'merged', `this profile was merged into ${me.into_name ?? 'another'} (${me.merged_into}), which holds its handles and conversations now: erase that one (it takes this one too)`);
+    }
+    const people = await mergedTree(w, id);
+    const convs = (await w.query<{ id: string }>('SELECT id FROM conversations WHERE workspace_id = $1 AND customer_id = ANY($2)', [workspaceId, people])).map((r) => r.id);
     const msgs = convs.length
       ? (await w.query<{ id: string }>(`SELECT id FROM messages WHERE conversation_id = ANY($1) AND direction = 'inbound'`, [convs])).map((r) => r.id) : [];
     // the platform's id stays (a redelivered post is still known as one already held); the author's name and link go
@@ -73,8 +101,10 @@ export async function eraseCustomer(log: ChangeLog, workspaceId: string, id: str
       await w.update('conversation', c, { subject: '', snippet: ERASED });
     }
     if (convs.length) await w.query('UPDATE surveys SET answer_text = NULL WHERE conversation_id = ANY($1) AND answer_text IS NOT NULL', [convs]);
-    await w.query('DELETE FROM customer_identities WHERE customer_id = $1', [id]);
-    await w.update('customer', id, { name: ERASED_NAME, location: null, followers: null, verified: false, tier: null, tags: [], notes: '' });
+    await w.query('DELETE FROM customer_identities WHERE customer_id = ANY($1)', [people]);
+    for (const p of people) await w.update('customer', p, { name: ERASED_NAME, location: null, followers: null, verified: false, tier: null, tags: [], notes: '' });
+    // a merge's record holds the kept profile's tags and notes from before it, and the handles it moved: it goes, and cannot be undone
+    await w.query('DELETE FROM customer_merges WHERE into_id = ANY($1)', [people]);
     // what desktops sync from: the log's older snapshots of these rows lose the text too
     if (msgs.length) {
       await w.query(`UPDATE changes SET data = data || jsonb_build_object('text', $2::text, 'author_id', NULL, 'author_name', $3::text, 'permalink', NULL)
@@ -85,7 +115,7 @@ export async function eraseCustomer(log: ChangeLog, workspaceId: string, id: str
         WHERE entity = 'conversation' AND entity_id = ANY($1) AND data ? 'snippet'`, [convs, ERASED]);
     }
     await w.query(`UPDATE changes SET data = data || jsonb_build_object('name', $2::text, 'identities', '[]'::jsonb, 'location', NULL, 'followers', NULL, 'notes', '', 'tags', '[]'::jsonb)
-      WHERE entity = 'customer' AND entity_id = $1`, [id, ERASED_NAME]);
+      WHERE entity = 'customer' AND entity_id = ANY($1)`, [people, ERASED_NAME]);
     counts = { conversations: convs.length, messages: msgs.length };
   });
   return counts;

@@ -4,7 +4,7 @@
  * other's messages ("it's @maria.k on Instagram"). Read from the customer's own inbound messages,
  * then one pass over the other customers' inbound messages that contain one of those words.
  */
-import type { MergeSuggestion } from '../../shared/contract/customers';
+import { ERASED_CUSTOMER_NAME, type MergeSuggestion } from '../../shared/contract/customers';
 import type { Customer } from '../../shared/domain';
 import type { Queryable } from '../db/db';
 import { customerJson } from '../sync/rows';
@@ -37,7 +37,7 @@ export async function mergeSuggestions(db: Queryable, workspaceId: string, custo
   const add = (id: string, why: string) => { if (id !== customerId) reasons.set(id, (reasons.get(id) ?? new Set()).add(why)); };
 
   const name = me.name.trim().toLowerCase();
-  if (telling(name)) {
+  if (telling(name) && me.name !== ERASED_CUSTOMER_NAME) {
     for (const r of await db.query<{ id: string }>(
       `SELECT id FROM customers WHERE workspace_id = $1 AND id <> $2 AND merged_into IS NULL AND lower(btrim(name)) = $3 LIMIT 50`,
       [workspaceId, customerId, name])) add(r.id, 'same name');

@@ -11,6 +11,9 @@
 import { z } from 'zod';
 import { CustomerSchema, IdentitySchema } from '../domain';
 
+/** The name an erased customer keeps (hub/admin/customers.ts); such a profile is never suggested as the same person. */
+export const ERASED_CUSTOMER_NAME = 'Erased customer';
+
 export const MergeSchema = z.object({
   id: z.string(),
   into_id: z.string(),
