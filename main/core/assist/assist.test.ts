@@ -74,3 +74,27 @@ describe('handover summary from the cache', () => {
     expect(text.startsWith('Handover summary\n• Problem:')).toBe(true);
   });
 });
+
+describe('the index follows the cache', () => {
+  it('answers synced since, and a customer history hydrated (which moves no sync watermark), are suggested from at the next ask', () => {
+    const a = new DesktopAssist(db);
+    const now = Date.parse(at(160));
+    expect(a.suggest('now', { now }).from).toBe(3);
+    const applier = new SyncApplier(db);
+    applier.applyChangesPage({ since: 10, to: 13, has_more: false, reset: false, changes: [
+      { sync_id: 11, entity: 'conversation', op: 'upsert', data: conversation({ id: 'synced', customer_id: 'tom', status: 'resolved', resolved_at: at(90), sync_id: 11 }) },
+      { sync_id: 12, entity: 'message', op: 'upsert', data: message({ id: 's1', conversation_id: 'synced', author_id: '@tom_b', text: 'my order never shipped', created_at: at(80), sync_id: 12 }) },
+      { sync_id: 13, entity: 'message', op: 'upsert', data: message({ id: 's2', conversation_id: 'synced', direction: 'outbound', author_id: 'ag-ken', author_name: 'Ken', text: '@tom_b It ships today. -KC', delivery: 'sent', created_at: at(85), sync_id: 13 }) },
+    ] });
+    expect(a.suggest('now', { now }).from).toBe(4);
+    applier.applyHydrate(['tom'], {
+      conversations: [conversation({ id: 'hydrated', customer_id: 'tom', status: 'resolved', resolved_at: at(70), sync_id: 5 })],
+      messages: [
+        message({ id: 'h1', conversation_id: 'hydrated', author_id: '@tom_b', text: 'the app will not let me log in', created_at: at(60), sync_id: 6 }),
+        message({ id: 'h2', conversation_id: 'hydrated', direction: 'outbound', author_id: 'ag-ken', author_name: 'Ken', text: '@tom_b Try resetting your password. -KC', delivery: 'sent', created_at: at(65), sync_id: 7 }),
+      ],
+      notes: [], customers: [],
+    });
+    expect(a.suggest('now', { now }).from).toBe(5);
+  });
+});
