@@ -12,11 +12,13 @@ export function shortDuration(ms: number): string {
 }
 
 // One date format everywhere: "14:05" today, "6 Dec, 14:05" this year, "6 Dec 2025" before.
+// Use these, not toLocaleDateString/toLocaleTimeString or new Date(…).toLocaleString() on the spot.
 // Formatters are costly to create (toLocaleTimeString builds one per call): make them once.
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 const DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 const WEEKDAY = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+const WEEKDAY_TIME = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 let todayKey = '';
 let todayStart = 0;
 let todayUntil = 0;
@@ -50,6 +52,9 @@ export const dateOnly = (iso: string): string => {
   const t = Date.parse(iso);
   return new Date(t).getFullYear() === thisYear ? DAY.format(t) : DATE.format(t);
 };
+
+/** A moment whose weekday matters (a due time against business hours): "Mon, 7 Dec, 14:05". */
+export const weekdayTime = (ms: number): string => WEEKDAY_TIME.format(ms);
 
 /** The key of a local day, for grouping messages by day. */
 export function dayKey(iso: string): string {

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CustomerMatch } from '../../../../shared/contract/admin';
 import { adminCall, useAdminAction, useAdminQuery } from '../../api/admin';
+import { dateOnly } from '../../app/format';
 import { useUi } from '../../app/store';
 import { KeyList } from '../../components/KeyList';
 import { Field, FormDialog, Screen } from './parts';
@@ -82,7 +83,7 @@ export function CustomerData() {
               <strong>{c.name}</strong>
               <span className="muted">{c.handles.join(', ')}</span>
               <span className="muted num">{c.conversations} conversation{c.conversations === 1 ? '' : 's'}</span>
-              {c.last_at && <span className="muted num">last {new Date(c.last_at).toLocaleDateString()}</span>}
+              {c.last_at && <span className="muted num">last {dateOnly(c.last_at)}</span>}
             </span>
           )} />
       )}</div>

@@ -11,6 +11,7 @@ import { inviteLink } from '../../../../shared/contract/admin';
 import type { Role } from '../../../../shared/domain';
 import { useAdminAction, useAdminQuery } from '../../api/admin';
 import { useSession } from '../../api/queries';
+import { clockTime } from '../../app/format';
 import { useUi } from '../../app/store';
 import { Avatar } from '../../components/Avatar';
 import { Dialog } from '../../components/Dialog';
@@ -30,7 +31,7 @@ function Handover({ name, invite, password, onDone }: { name: string; invite: In
       <h2>Access for {name}</h2>
       {link ? (
         <>
-          <p>Send {name} this sign-up link. It works once, until {new Date(invite!.expires_at).toLocaleDateString()}: they paste it on Tend&apos;s sign-in screen (“I have a sign-up link”) and choose their password.</p>
+          <p>Send {name} this sign-up link. It works once, until {clockTime(invite!.expires_at)}: they paste it on Tend&apos;s sign-in screen (“I have a sign-up link”) and choose their password.</p>
           <input aria-label="Sign-up link" readOnly value={link} data-autofocus onFocus={(e) => e.target.select()} className="admin-secret" />
           <p className="muted">It is not shown again. A new one can be made with p on the person.</p>
         </>

@@ -13,7 +13,7 @@ import type { AdminRule, TryRoute } from '../../../../shared/contract/admin';
 import { ChannelSchema, PrioritySchema, type Channel, type Priority } from '../../../../shared/domain';
 import { useAdminAction, useAdminQuery } from '../../api/admin';
 import { useConversation, useSession } from '../../api/queries';
-import { CHANNEL_LABEL } from '../../app/format';
+import { CHANNEL_LABEL, clockTime } from '../../app/format';
 import { useUi } from '../../app/store';
 import { KeyList } from '../../components/KeyList';
 import { Field, FormDialog, Screen } from './parts';
@@ -239,7 +239,7 @@ function Versions({ onDone }: { onDone(): void }) {
             <span className="admin-row" aria-label={`version ${v.version}${v.version === q.data!.current ? ' (current)' : ''}, ${v.rules} rules, by ${v.changed_by_name ?? v.changed_by ?? 'the system'}, ${v.changed_at}`}>
               <strong>v{v.version}</strong>{v.version === q.data!.current && <span className="tag">current</span>}
               <span>{v.rules} rules</span><span className="muted">{v.changed_by_name ?? v.changed_by ?? '—'}</span>
-              <span className="muted num">{new Date(v.changed_at).toLocaleString()}</span>
+              <span className="muted num">{clockTime(v.changed_at)}</span>
               {pick === v.version && <span className="tag warn">chosen</span>}
             </span>
           )} />

@@ -15,7 +15,7 @@ import { parseIcsHolidays } from '../../../../shared/calendar/ics';
 import { ChannelSchema, PrioritySchema, type Channel, type Priority } from '../../../../shared/domain';
 import { useAdminAction, useAdminQuery } from '../../api/admin';
 import { useSession } from '../../api/queries';
-import { CHANNEL_LABEL } from '../../app/format';
+import { CHANNEL_LABEL, weekdayTime } from '../../app/format';
 import { useUi } from '../../app/store';
 import { KeyList } from '../../components/KeyList';
 import { Field, FormDialog, Screen } from './parts';
@@ -40,7 +40,7 @@ function useSave(onDone?: () => void) {
   return useAdminAction('saveRoutingConfig', { onSuccess: () => onDone?.() });
 }
 
-const when = (t: number | null) => (t === null ? '—' : new Date(t).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }));
+const when = (t: number | null) => (t === null ? '—' : weekdayTime(t));
 function inHowLong(t: number | null, from: number): string {
   if (t === null) return 'no target';
   const m = Math.round((t - from) / 60_000);
