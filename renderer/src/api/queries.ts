@@ -5,6 +5,7 @@
 import { queryOptions, useQueries, useQuery, type QueryKey } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { DesktopRequest, SessionStatus } from '../../../shared/contract/desktop';
+import { CANNED_KEY } from './canned';
 import { call, transport } from './client';
 import { act } from './mutations';
 import { queryClient } from './query-client';
@@ -41,7 +42,14 @@ export function useCoreEvents(): void {
       for (const id of conversation_ids) void queryClient.invalidateQueries({ queryKey: keys.conversation(id) });
       if (conversation_ids.length) void queryClient.invalidateQueries({ queryKey: ['customer'] });
     });
-    const offSession = transport.on('session.changed', (s) => queryClient.setQueryData(keys.session, s));
+    const offSession = transport.on('session.changed', (s) => {
+      const was = queryClient.getQueryData<SessionStatus>(keys.session);
+      queryClient.setQueryData(keys.session, s);
+      // the hub is back: what the core could only answer from its cache meanwhile is asked again
+      // (right after a sign-in the canned responses are read before the hub answers, and ;shortcode
+      // would find none until they went stale a minute later)
+      if ((s as SessionStatus).online && was && !was.online) void queryClient.invalidateQueries({ queryKey: CANNED_KEY });
+    });
     const offConn = transport.onConnection((up) => { if (up) void queryClient.invalidateQueries(); });
     return () => { offData(); offSession(); offConn(); };
   }, []);

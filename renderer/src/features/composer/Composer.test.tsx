@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { DesktopRequest } from '../../../../shared/contract/desktop';
 import { useUi } from '../../app/store';
 import { core } from '../../testing/fake-core';
-import { conversation, conversationData, renderApp, type ConversationData } from '../../testing/fixtures';
+import { conversation, conversationData, renderApp, session, type ConversationData } from '../../testing/fixtures';
+import { useCoreEvents } from '../../api/queries';
 import { DEFAULT_CANNED } from '../../../../shared/text/canned';
 import { Composer } from './Composer';
 
@@ -66,6 +67,24 @@ describe('Composer', () => {
     await user.keyboard(';bye ');
     expect(field()).toHaveValue('Glad we could help, Maria. Have a great day! ^AK ');
     await waitFor(() => expect(core.callsOf('canned.used')).toEqual([{ id: 'id-bye' }]));
+  });
+
+  it('a ;shortcode typed after the hub comes back expands, though the canned responses were first read while it was away', async () => {
+    const team = DEFAULT_CANNED.map((c) => ({ ...c, id: `id-${c.shortcode}`, scope: 'team' as const, uses: 0, updated_at: '2026-12-01T00:00:00.000Z' }));
+    let hubUp = false;
+    core.handle('canned.list', () => (hubUp ? { canned: team, offline: false } : { canned: [], offline: true }));
+    const data = conversationData();
+    useUi.setState({ selectedId: data.conversation.id });
+    function Events() { useCoreEvents(); return null; }
+    renderApp(<><Events /><Composer data={data} /></>, session({ online: false }));
+    const user = userEvent.setup();
+    await waitFor(() => expect(core.callsOf('canned.list')).toHaveLength(1));
+    hubUp = true;
+    flushReact(() => core.emit('session.changed', session({ online: true })));
+    await waitFor(() => expect(core.callsOf('canned.list')).toHaveLength(2));
+    await user.click(field());
+    await user.keyboard(';bye ');
+    await waitFor(() => expect(field()).toHaveValue('Glad we could help, Maria. Have a great day! ^AK '));
   });
 
   it('counts as X counts and refuses a reply over the limit, keeping the text', async () => {
