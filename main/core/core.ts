@@ -98,7 +98,7 @@ export class LocalDesktopService implements DesktopService {
     this.outbox = new Outbox(this.db);
     this.events.setMaxListeners(0);
     this.engine = new SyncEngine(this.applier, this.outbox, {
-      dataChanged: (ids, inbox) => this.emit('data.changed', { conversation_ids: ids, inbox }),
+      dataChanged: (ids, inbox, customers) => this.emit('data.changed', customers?.length ? { conversation_ids: ids, inbox, customer_ids: customers } : { conversation_ids: ids, inbox }),
       statusChanged: () => this.emit('session.changed', this.status()),
       idle: () => { if (!this.closed) checkpointWhenIdle(this.db); },
       unauthorized: () => {

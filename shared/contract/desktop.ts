@@ -357,7 +357,8 @@ export const DESKTOP_REQUEST_NAMES = Object.keys(DesktopRequests) as DesktopRequ
 
 export const DesktopEvents = {
   /** Data in the cache changed (sync applied, local mutation queued/acked). */
-  'data.changed': z.object({ conversation_ids: z.array(z.string()), inbox: z.boolean() }),
+  /** customer_ids: profiles that changed without a conversation of theirs changing (another agent's tags and notes, a merge undone) */
+  'data.changed': z.object({ conversation_ids: z.array(z.string()), inbox: z.boolean(), customer_ids: z.array(z.string()).optional() }),
   'session.changed': SessionStatusSchema,
   /** a routing push from the hub (offers, presence, who is viewing/typing, SLA events, supervisor messages) */
   'routing.push': RoutingPushSchema,

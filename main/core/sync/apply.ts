@@ -23,6 +23,8 @@ export class GapError extends Error {
 
 export interface ApplyResult {
   conversationIds: string[];
+  /** customers whose profile changed (tags, notes, handles, a merge): their cards show it */
+  customerIds: string[];
   /** customers that entered the scope and whose history must be fetched (hydrate) */
   toHydrate: string[];
   /** the agent's teams changed or the hub asked for it: bootstrap again */
@@ -115,14 +117,14 @@ export class SyncApplier {
     return this.db.transaction(() => {
       const owner = this.owner();
       const gen = this.meta.get('bootstrap_gen');
-      const ids = this.upsertEntities(page, owner, gen, true).conversationIds;
+      const { conversationIds: ids, customerIds } = this.upsertEntities(page, owner, gen, true);
       // Writes only note messages for the full-text index (migration 0110); a bootstrap never idles
       // between pages, so each page indexes what it wrote (and anything waiting) before it commits.
       indexPending(this.db);
       // Writes do not merge full-text segments (migration 0060: that waits for idle, off the change
       // pages' latency); a bootstrap never idles between pages, so it merges as it goes, in step with what it wrote.
       if (page.messages.length > 0) this.s.ftsMerge.run(page.messages.length);
-      return { conversationIds: ids, toHydrate: [], needsBootstrap: false };
+      return { conversationIds: ids, customerIds, toHydrate: [], needsBootstrap: false };
     })();
   }
 
@@ -159,7 +161,7 @@ export class SyncApplier {
       if (page.since !== since) throw new GapError(since, page.since);
       if (page.reset) {
         this.meta.set('needs_bootstrap', true);
-        return { conversationIds: [], toHydrate: [], needsBootstrap: true };
+        return { conversationIds: [], customerIds: [], toHydrate: [], needsBootstrap: true };
       }
       const owner = this.owner();
       const gen = this.meta.get('bootstrap_gen');
@@ -174,14 +176,14 @@ export class SyncApplier {
           case 'agent': if (this.applyAgent(ch.data)) needsBootstrap = true; break;
         }
       }
-      const { conversationIds, customers } = this.upsertEntities(entities, owner, gen, false);
+      const { conversationIds, customerIds, customers } = this.upsertEntities(entities, owner, gen, false);
       const toHydrate = this.pruneAndScope(customers);
       // The full-text index of new and pruned messages waits for idle (search reads the waiting
       // ones directly) unless the backlog has grown past its bound.
       indexPendingIfOver(this.db);
       this.meta.set('last_sync_id', page.to);
       if (needsBootstrap) this.meta.set('needs_bootstrap', true);
-      return { conversationIds, toHydrate, needsBootstrap };
+      return { conversationIds, customerIds, toHydrate, needsBootstrap };
     })();
   }
 
@@ -190,12 +192,12 @@ export class SyncApplier {
     return this.db.transaction(() => {
       const owner = this.owner();
       const gen = this.meta.get('bootstrap_gen');
-      const { conversationIds, customers } = this.upsertEntities(result, owner, gen, false);
+      const { conversationIds, customerIds: changed, customers } = this.upsertEntities(result, owner, gen, false);
       for (const id of customerIds) customers.set(id, CHECK);
       const toHydrate = this.pruneAndScope(customers);
       for (const id of customerIds) this.s.markHydrated.run(id);
       indexPendingIfOver(this.db);
-      return { conversationIds, toHydrate: toHydrate.filter((id) => !customerIds.includes(id)), needsBootstrap: false };
+      return { conversationIds, customerIds: changed, toHydrate: toHydrate.filter((id) => !customerIds.includes(id)), needsBootstrap: false };
     })();
   }
 
@@ -263,7 +265,7 @@ export class SyncApplier {
       if (touch && r.changes === 0) this.s.touchCustomer.run(gen, c.id);
       touched(c.id, CHECK);
     }
-    return { conversationIds: [...new Set(conversationIds)], customers };
+    return { conversationIds: [...new Set(conversationIds)], customerIds: e.customers.map((c) => c.id), customers };
   }
 
   /** Writes the row unless the cache holds a newer one; returns the keys it wrote, or null. */

@@ -19,7 +19,7 @@ import { HubClient, HubRequestError, NetworkError } from './hub-client';
 const sameTeams = (a: string[], b: string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
 
 export interface EngineHooks {
-  dataChanged(conversationIds: string[], inbox: boolean): void;
+  dataChanged(conversationIds: string[], inbox: boolean, customerIds?: string[]): void;
   statusChanged(): void;
   /** nothing left to do for now (the core checkpoints the WAL here) */
   idle?(): void;
@@ -280,7 +280,7 @@ export class SyncEngine {
       if (page.to <= at && !page.reset) continue;
       if (page.since !== at || page.reset) { this.needPull = true; return; }
       const res = this.applier.applyChangesPage(page);
-      this.hooks.dataChanged(res.conversationIds, true);
+      this.hooks.dataChanged(res.conversationIds, true, res.customerIds);
       if (res.needsBootstrap || page.has_more) { this.needPull = true; this.again = true; return; }
     }
   }
@@ -296,7 +296,8 @@ export class SyncEngine {
       if (this.stopped || this.outbox.pendingCount() > 0) { this.again = true; return; }
       try {
         const res = this.applier.applyChangesPage(page);
-        if (res.conversationIds.length) this.hooks.dataChanged(res.conversationIds, true);
+        // a page of customers only (another agent's tags and notes, a merge undone) changes their cards
+        if (res.conversationIds.length || res.customerIds.length) this.hooks.dataChanged(res.conversationIds, true, res.customerIds);
         if (res.needsBootstrap) {
           // A hub that answers reset right after a fresh bootstrap would loop us forever: back off instead.
           if (++resets > 2) throw new Error('the hub asks for a new bootstrap again and again (its watermark is behind its change log)');
@@ -330,7 +331,7 @@ export class SyncEngine {
       // a change queued meanwhile shows optimistically: send it before writing the hub's rows over it
       if (this.outbox.pendingCount() > 0) { this.again = true; return; }
       const res = this.applier.applyHydrate(ids, result);
-      this.hooks.dataChanged(res.conversationIds, true);
+      this.hooks.dataChanged(res.conversationIds, true, res.customerIds);
     } catch (err) {
       if (!(err instanceof HubRequestError) || err.status === 401) throw err;
       if (ids.length > 1) {

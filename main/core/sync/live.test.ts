@@ -160,3 +160,16 @@ async function cacheEqualsHub(): Promise<void> {
   await core.engine.syncNow();
   expect(cacheEntities(core.db)).toEqual(await t.snapshot(t.agents.me));
 }
+
+it('a change to a customer alone (tags edited on another desktop) says which customer changed, so the card shows it', async () => {
+  await login();
+  await when(() => core.engine.online);
+  const p = await t.post({ handle: '@cara', text: 'tag me please' });
+  await when(hasConversation(p.conversation_id));
+  const customerId = (await request(core, 'conversation.get', { id: p.conversation_id })).conversation.customer_id;
+  const told: string[] = [];
+  core.on('data.changed', (e) => { told.push(...(e.customer_ids ?? [])); });
+  await t.act(t.agents.me, { type: 'update_customer', args: { conversation_id: p.conversation_id, add_tags: ['vip'], remove_tags: [] } });
+  await when(() => told.includes(customerId));
+  expect((await request(core, 'customer.get', { id: customerId })).customer.tags).toEqual(['vip']);
+});

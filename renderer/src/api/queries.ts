@@ -37,10 +37,12 @@ export const PAGE_SIZE = 200;
 export function useCoreEvents(): void {
   useEffect(() => {
     const offData = transport.on('data.changed', (p) => {
-      const { conversation_ids, inbox } = p as { conversation_ids: string[]; inbox: boolean };
+      const { conversation_ids, inbox, customer_ids } = p as { conversation_ids: string[]; inbox: boolean; customer_ids?: string[] };
       if (inbox) void queryClient.invalidateQueries({ queryKey: ['inbox'] });
       for (const id of conversation_ids) void queryClient.invalidateQueries({ queryKey: keys.conversation(id) });
-      if (conversation_ids.length) void queryClient.invalidateQueries({ queryKey: ['customer'] });
+      if (conversation_ids.length || customer_ids?.length) void queryClient.invalidateQueries({ queryKey: ['customer'] });
+      // the thread's header shows the customer too
+      if (customer_ids?.length) void queryClient.invalidateQueries({ queryKey: ['conversation'] });
     });
     const offSession = transport.on('session.changed', (s) => {
       const was = queryClient.getQueryData<SessionStatus>(keys.session);

@@ -1,7 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act as flushReact, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { useUi } from '../app/store';
+import { useCoreEvents } from '../api/queries';
 import { core } from '../testing/fake-core';
 import { conversation, conversationData, customer, iso, MIN, renderApp } from '../testing/fixtures';
 import { CustomerPanel } from './CustomerPanel';
@@ -35,6 +36,21 @@ describe('CustomerPanel', () => {
     expect(panel).toHaveTextContent('VIP');
     expect(panel).toHaveTextContent('#refund');
     expect(within(panel).getByRole('region', { name: 'Customer notes' })).toHaveTextContent('Prefers DMs');
+  });
+
+  it('shows a change to the customer alone (tags another desktop edited) when the core says that customer changed', async () => {
+    const current = conversation({ id: 'c1' });
+    let tags = ['refund'];
+    core.handle('conversation.get', () => conversationData({ conversation: current }));
+    core.handle('customer.get', () => ({ customer: customer({ tags }), conversations: [current] }));
+    useUi.setState({ selectedId: 'c1' });
+    function Events() { useCoreEvents(); return null; }
+    renderApp(<><Events /><CustomerPanel /></>);
+    const panel = await screen.findByRole('complementary', { name: 'Customer' });
+    await waitFor(() => expect(panel).toHaveTextContent('#refund'));
+    tags = ['refund', 'late-delivery'];
+    flushReact(() => core.emit('data.changed', { conversation_ids: [], inbox: true, customer_ids: [customer().id] }));
+    await waitFor(() => expect(panel).toHaveTextContent('#late-delivery'));
   });
 
   it('lists past conversations (not the open one) newest first, with their outcome and the CSAT average', async () => {
