@@ -249,7 +249,7 @@ describe('supervisor floor', () => {
 
   it('a note that mentions a colleague ("@Boss") reaches them at once on the routing stream', async () => {
     const c = await conversation(hub.log, w, { assignee: w.agentA, handle: 'mentioning' });
-    const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/v1/routing/stream?token=${tokBoss}`);
+    const ws = new WebSocket(await streamUrl(hub.url, '/v1/routing/stream', tokBoss));
     const got: Loose[] = [];
     ws.on('message', (d) => got.push(JSON.parse(String(d))));
     await new Promise((r) => ws.on('open', r));
