@@ -5,7 +5,8 @@
  * resets them (the desktop sees "connection reset", not a refusal it could tell apart, and tries
  * again). Not a reset on arrival: Node's fetch (undici) waits for its timeout (the desktop's: 30 s)
  * on a request whose first connection to an origin is reset before it is sent, so every run with a
- * cut at its end stalled 30 s in the settle. The target port can change (a hub restarted elsewhere).
+ * cut at its end stalled 30 s in the settle. For the same reason a connection to a hub that is down is
+ * reset only once its request has arrived. The target port can change (a hub restarted elsewhere).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -45,17 +46,29 @@ export class CutProxy {
       this.trace(`proxy conn ${id} open`);
       client.on('close', () => this.trace!(`proxy conn ${id} closed after ${Date.now() - t} ms (${first}; in ${client.bytesRead} B, out ${client.bytesWritten} B)`));
     }
-    upstream.on('error', () => client.destroy());
+    // the hub is down (refused): reset the desktop once its request is in, as a hub that died on it would;
+    // a reset before the request (see the top) would stall a fresh desktop's fetch for its 30 s timeout
+    upstream.on('error', () => {
+      client.unpipe(upstream);
+      const reset = () => setTimeout(() => client.destroy(), 20).unref(); // read, then closed
+      client.on('data', reset);
+      client.resume();
+      if (client.bytesRead > 0) reset();
+      setTimeout(() => client.destroy(), 2000).unref();
+    });
     client.on('error', () => upstream.destroy());
     client.on('close', () => { upstream.destroy(); this.sockets.delete(client); this.sockets.delete(upstream); });
-    upstream.on('close', () => { client.destroy(); this.sockets.delete(client); this.sockets.delete(upstream); });
+    let reached = false;
+    upstream.once('connect', () => { reached = true; });
+    // the hub went away: so does the desktop's connection (one that never reached it: the error above)
+    upstream.on('close', () => { if (reached) client.destroy(); this.sockets.delete(upstream); });
     this.sockets.add(client);
     this.sockets.add(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
   }
 
-  /** Pulls the cable: open connections die now, new ones die on arrival. */
+  /** Pulls the cable: open connections die now, new ones get silence until the restore. */
   cut(): void {
     this.cutNow = true;
     this.cuts++;
