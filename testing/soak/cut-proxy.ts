@@ -1,20 +1,17 @@
 /**
  * A TCP proxy between a desktop and its hub that a test can cut and restore: the network cable
  * pulled out. Cut: every open connection is destroyed at once (a request in flight fails, the live
- * stream drops); new ones are accepted and get silence, as on a dead link, until the restore, which
- * resets them (the desktop sees "connection reset", not a refusal it could tell apart, and tries
- * again). Not a reset on arrival: Node's fetch (undici) waits for its timeout (the desktop's: 30 s)
- * on a request whose first connection to an origin is reset before it is sent, so every run with a
- * cut at its end stalled 30 s in the settle. For the same reason a connection to a hub that is down is
- * reset only once its request has arrived. The target port can change (a hub restarted elsewhere).
+ * stream drops) and new ones are reset as they arrive (the desktop sees "connection reset", not a
+ * refusal it could tell apart), but only once their request has been read: Node's fetch (undici)
+ * waits for its timeout (the desktop's: 30 s) when a fresh desktop's first connection is closed
+ * before its request was read, which stalled runs 30 s in their settle. A connection to a hub that is
+ * down is reset the same way. The target port can change (a hub restarted elsewhere).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 export class CutProxy {
   private readonly sockets = new Set<Socket>();
-  /** connections made while cut: silence until the restore */
-  private readonly held = new Set<Socket>();
   private cutNow = false;
   cuts = 0;
 
@@ -36,7 +33,7 @@ export class CutProxy {
 
   private accept(client: Socket): void {
     client.on('error', () => {});
-    if (this.cutNow) { this.held.add(client); client.on('close', () => this.held.delete(client)); return; }
+    if (this.cutNow) { resetOnceRead(client); return; }
     const upstream = connect(this.targetPort, '127.0.0.1');
     if (this.trace) {
       const id = ++this.next;
@@ -46,16 +43,8 @@ export class CutProxy {
       this.trace(`proxy conn ${id} open`);
       client.on('close', () => this.trace!(`proxy conn ${id} closed after ${Date.now() - t} ms (${first}; in ${client.bytesRead} B, out ${client.bytesWritten} B)`));
     }
-    // the hub is down (refused): reset the desktop once its request is in, as a hub that died on it would;
-    // a reset before the request (see the top) would stall a fresh desktop's fetch for its 30 s timeout
-    upstream.on('error', () => {
-      client.unpipe(upstream);
-      const reset = () => setTimeout(() => client.destroy(), 20).unref(); // read, then closed
-      client.on('data', reset);
-      client.resume();
-      if (client.bytesRead > 0) reset();
-      setTimeout(() => client.destroy(), 2000).unref();
-    });
+    // the hub is down (refused): reset the desktop once its request is in, as a hub that died on it would
+    upstream.on('error', () => { client.unpipe(upstream); resetOnceRead(client); });
     client.on('error', () => upstream.destroy());
     client.on('close', () => { upstream.destroy(); this.sockets.delete(client); this.sockets.delete(upstream); });
     let reached = false;
@@ -68,7 +57,7 @@ export class CutProxy {
     upstream.pipe(client);
   }
 
-  /** Pulls the cable: open connections die now, new ones get silence until the restore. */
+  /** Pulls the cable: open connections die now, new ones are reset once their request is read. */
   cut(): void {
     this.cutNow = true;
     this.cuts++;
@@ -76,15 +65,19 @@ export class CutProxy {
     this.sockets.clear();
   }
 
-  restore(): void {
-    this.cutNow = false;
-    for (const s of this.held) s.destroy();
-    this.held.clear();
-  }
+  restore(): void { this.cutNow = false; }
 
   async close(): Promise<void> {
     this.cut();
-    this.restore();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** Reads what the desktop sends, then resets the connection (never before its request is in; 2 s at most). */
+function resetOnceRead(client: Socket): void {
+  const reset = () => setTimeout(() => client.destroy(), 20).unref();
+  client.on('data', reset);
+  client.resume();
+  if (client.bytesRead > 0) reset();
+  setTimeout(() => client.destroy(), 2000).unref();
 }
