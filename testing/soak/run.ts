@@ -483,6 +483,7 @@ export class Run {
     const c = await this.pickConversation(d);
     if (!c) return;
     const marker = `[s${this.seed}n${this.ledger.notes.length}]`;
+    this.trace(`note ${marker} desk ${d.idx} ${d.agent.id} ${c.id}`);
     const entry = { marker, text: `internal: checked the order ${marker}`, desk: d.idx, agent: d.agent.id, conversation: c.id, discarded: false, uncertain: false };
     this.ledger.notes.push(entry);
     try {
