@@ -2,7 +2,8 @@
  * First run in the app (issue 12): a hub started without the demo on an empty data dir. The app asks
  * for the first admin and the workspace (keyboard only), refuses bad input without creating anything,
  * signs the admin in and lands on the checklist; connecting a channel from there ticks its item, as
- * the hub's checklist says too. Screenshots light and dark under e2e/artifacts/.
+ * the hub's checklist says too. A sign-in locked out by wrong passwords is lifted from People.
+ * Screenshots light and dark under e2e/artifacts/.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { openScreen, shoot } from './support/admin-screens';
@@ -14,7 +15,8 @@ let fresh: Awaited<ReturnType<typeof startFreshStack>>;
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  fresh = await startFreshStack('first-run');
+  // a lockout after 3 wrong passwords, so the test can make one at once (this hub is the test's own)
+  fresh = await startFreshStack('first-run', { TEND_LOGIN_LOCKOUT_AFTER: '3' });
   page = await (await browser.newContext()).newPage();
 });
 test.afterAll(async () => {
@@ -97,4 +99,16 @@ test('first run: the first admin sets the workspace up from the app and lands on
 
   await openScreen(page, 'Getting started');
   await expect(list.getByRole('option', { name: /^Connect a channel, done: 1 channel account/ })).toBeVisible();
+
+  // three wrong passwords lock an e-mail out; People lists it and Enter lifts it
+  for (let i = 0; i < 3; i++) await hub('/v1/auth/login', { method: 'POST', body: { email: 'olga@acme.example', password: `wrong-${i}` } });
+  await expect.poll(async () => (await hub('/v1/admin/lockouts', { token })).json.lockouts.some((l: { subject: string; locked_until: string | null }) => l.subject === 'olga@acme.example' && l.locked_until)).toBe(true);
+  await openScreen(page, 'People');
+  const lockouts = page.getByRole('listbox', { name: 'Sign-in lockouts' });
+  await expect(lockouts.getByRole('option', { name: /^olga@acme\.example, account, 3 failed sign-ins, locked until/ })).toBeVisible();
+  await lockouts.focus();
+  await shoot(page, 'people-lockouts');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await hub('/v1/admin/lockouts', { token })).json.lockouts.some((l: { subject: string }) => l.subject === 'olga@acme.example')).toBe(false);
+  expect((await hub('/v1/auth/login', { method: 'POST', body: { email: 'olga@acme.example', password: 'olga-first-admin' } })).status).toBe(200);
 });

@@ -42,11 +42,11 @@ export function freePort(): Promise<number> {
  * Spawns a detached process logging to a file (it outlives whoever started it: setup, test
  * worker) and resolves with its pid and the first log match of `ready`.
  */
-async function spawnUntil(args: string[], ready: RegExp, name: string): Promise<{ pid: number; match: RegExpExecArray }> {
+async function spawnUntil(args: string[], ready: RegExp, name: string, env?: Record<string, string>): Promise<{ pid: number; match: RegExpExecArray }> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const logFile = join(ARTIFACTS, `${name}-${Date.now()}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(TSX, args, { cwd: ROOT, stdio: ['ignore', fd, fd], detached: true });
+  const child = spawn(TSX, args, { cwd: ROOT, stdio: ['ignore', fd, fd], detached: true, env: env ? { ...process.env, ...env } : process.env });
   closeSync(fd);
   child.unref();
   let exited: number | null = null;
@@ -92,12 +92,12 @@ export async function startExtraHost(name: string): Promise<{ pid: number; appUr
 
 /**
  * A hub without the demo on an empty data dir (a real workspace's first run: `npm run hub`) and a
- * desktop on it. Not in the shared state: the caller stops both.
+ * desktop on it, the hub with `env` added to its environment. Not in the shared state: the caller stops both.
  */
-export async function startFreshStack(name: string): Promise<{ hubUrl: string; appUrl: string; stop(): Promise<void> }> {
+export async function startFreshStack(name: string, env?: Record<string, string>): Promise<{ hubUrl: string; appUrl: string; stop(): Promise<void> }> {
   const s = readState();
   const hub = await spawnUntil(['hub/cli.ts', '--port', String(await freePort()), '--data-dir', join(s.runDir, `hub-${name}`), '--no-analysis'],
-    /listening on (\S+)/, `hub-${name}`);
+    /listening on (\S+)/, `hub-${name}`, env);
   try {
     const host = await spawnUntil(['main/host/run.ts', '--data-dir', join(s.runDir, `desktop-${name}`), '--hub-url', hub.match[1]!],
       /tend web host: (\S+)/, `host-${name}`);
