@@ -738,14 +738,28 @@ async function hubFetch(hub: HubProc, method: string, p: string, token: string |
   }
 }
 
+/**
+ * The run's hub port, kept across the hub's restarts. It is taken below the kernel's ephemeral
+ * range: a port from that range (what listen(0) gives) can be handed to any outgoing connection
+ * (a pg client, a desktop's fetch) while the hub is down, and its restart then failed with
+ * EADDRINUSE (seed 2 of the CI slice). Ports handed out by this process are not handed out again.
+ */
+const handedOut = new Set<number>();
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+  const { readFileSync } = await import('node:fs');
+  let low = 32768;
+  try { low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low; } catch { /* not Linux: the usual default */ }
+  const from = Math.max(1024, low - 12000);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    if (handedOut.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) { handedOut.add(port); return port; }
+  }
+  throw new Error(`no free port between ${from} and ${low - 1}`);
 }
