@@ -8,7 +8,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from './support/sign-in';
-import { startExtraHost } from './support/stack';
+import { join } from 'node:path';
+import { ARTIFACTS, startExtraHost } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -58,11 +59,6 @@ async function layoutProblems(page: Page, keys: KeyText[]): Promise<string[]> {
   return page.evaluate((keys) => {
     const problems: string[] = [];
     const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
-    const lineHeight = (el: Element) => {
-      const cs = getComputedStyle(el);
-      const lh = parseFloat(cs.lineHeight);
-      return Number.isFinite(lh) ? lh : parseFloat(cs.fontSize) * 1.45;
-    };
     const doc = document.documentElement;
     if (doc.scrollWidth > window.innerWidth) problems.push(`the page scrolls sideways: ${doc.scrollWidth}px of content in a ${window.innerWidth}px window`);
 
@@ -95,17 +91,22 @@ async function layoutProblems(page: Page, keys: KeyText[]): Promise<string[]> {
           const ov = getComputedStyle(a).overflowX;
           if (ov === 'visible') continue;
           const clip = a.getBoundingClientRect();
-          // a scrolling list may scroll its rows sideways only if it says so; a clipping box cuts
+          // a box that does not show its overflow (hidden, or scrolled) hides what runs past its edges
           if (box.right > clip.right + 0.5 || box.left < clip.left - 0.5) {
             problems.push(`${key.what} is cut by its ${a.className ? `.${String(a.className).split(' ')[0]}` : a.tagName.toLowerCase()}: "${shown}" (${Math.round(box.left)}–${Math.round(box.right)}px, visible ${Math.round(clip.left)}–${Math.round(clip.right)}px)`);
             break;
           }
         }
-        // wrapped: taller than one line of its own text (with room for a control's padding and border)
-        const cs = getComputedStyle(el);
-        const chrome = parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom) + parseFloat(cs.borderTopWidth) + parseFloat(cs.borderBottomWidth);
-        const inner = Math.max(lineHeight(el), ...[...el.querySelectorAll('svg, img, .avatar, kbd, .count, .load-bar')].map((c) => c.getBoundingClientRect().height));
-        if (box.height - chrome > inner * 1.5 + 1) problems.push(`${key.what} wraps onto ${Math.round((box.height - chrome) / lineHeight(el))} lines: "${shown}"`);
+        // wrapped: its text laid out on more than one line (icons, bars and padding do not count)
+        const tops = new Set<number>();
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (!n.textContent?.trim()) continue;
+          const range = document.createRange();
+          range.selectNodeContents(n);
+          for (const r of range.getClientRects()) if (r.width > 0 && ![...tops].some((top) => Math.abs(top - r.top) < r.height / 2)) tops.add(r.top);
+        }
+        if (tops.size > 1) problems.push(`${key.what} wraps onto ${tops.size} lines: "${shown}"`);
       }
     }
     return [...new Set(problems)];
@@ -164,10 +165,12 @@ test('the inbox and composer keep their key text whole at every size', async () 
     await resize(ana, size);
     expect.soft(await layoutProblems(ana, INBOX), `inbox + composer at ${size.name}`).toEqual([]);
   }
+  await ana.screenshot({ path: join(ARTIFACTS, 'viewport-inbox-zoom-150.png') });
 });
 test('the Floor keeps its key text whole at every size', async () => {
   for (const size of SIZES) {
     await resize(sam, size);
     expect.soft(await layoutProblems(sam, FLOOR), `Floor at ${size.name}`).toEqual([]);
   }
+  await sam.screenshot({ path: join(ARTIFACTS, 'viewport-floor-zoom-150.png') });
 });
