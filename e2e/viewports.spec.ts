@@ -6,6 +6,9 @@
  * label and count, names are not shortened or clipped, and the page never scrolls sideways.
  * A failure names the element and its text, as a user would see it.
  */
+// the measuring runs in the page (page.evaluate): it needs the DOM's types, which the Node project leaves out
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from './support/sign-in';
 import { join } from 'node:path';
