@@ -9,12 +9,10 @@
 // the measuring runs in the page (page.evaluate): it needs the DOM's types, which the Node project leaves out
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signIn } from './support/sign-in';
 import { join } from 'node:path';
 import { ARTIFACTS, startExtraHost } from './support/stack';
-
-test.describe.configure({ mode: 'serial' });
 
 interface Size { name: string; width: number; height: number; scale?: number }
 const SIZES: Size[] = [
@@ -128,52 +126,50 @@ async function resize(page: Page, size: Size): Promise<void> {
   await page.evaluate(() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
 }
 
-type Host = Awaited<ReturnType<typeof startExtraHost>>;
-let anaHost: Host;
-let samHost: Host;
-let ana: Page;
-let sam: Page;
-
-test.beforeAll(async ({ browser }) => {
-  [anaHost, samHost] = await Promise.all([startExtraHost('viewport-ana'), startExtraHost('viewport-sam')]);
-  ana = await (await browser.newContext()).newPage();
-  sam = await (await browser.newContext()).newPage();
-});
-test.afterAll(async () => {
-  await ana?.context().close();
-  await sam?.context().close();
-  await Promise.all([anaHost?.stop(), samHost?.stop()]);
-});
-
-test('an agent signs in and opens the composer; a supervisor signs in and opens the Floor', async () => {
-  await Promise.all([signIn(ana, anaHost.appUrl, 'ana@demo.tend'), signIn(sam, samHost.appUrl, 'sam@demo.tend')]);
-  const list = ana.getByRole('listbox', { name: 'Conversations' });
-  await expect(list.getByRole('option').first()).toBeVisible();
-  await expect(ana.getByRole('region', { name: 'Conversation' }).getByRole('heading', { level: 1 })).not.toBeEmpty();
-  // the counts are their own query: every tab shows its number before anything is measured
-  for (const name of ['Mine', 'Team queue', 'Snoozed', 'Resolved']) await expect(ana.getByRole('tab', { name: new RegExp(`^${name} \\d+$`) })).toBeVisible();
-  await list.focus();
-  await ana.keyboard.press('r');
-  await expect(ana.getByRole('textbox', { name: /Public reply|Private message|Internal note/ })).toBeFocused();
-
-  await sam.keyboard.press('Shift+F');
-  const floor = sam.getByRole('region', { name: 'Floor' });
-  await expect(floor.getByRole('listbox', { name: 'Agents' }).getByRole('option').first()).toBeVisible();
-  await expect(floor.getByRole('table', { name: 'Queues' })).toBeVisible();
-});
-
-// every size is checked and reported (soft), so one failure shows the whole picture
-test('the inbox and composer keep their key text whole at every size', async () => {
-  for (const size of SIZES) {
-    await resize(ana, size);
-    expect.soft(await layoutProblems(ana, INBOX), `inbox + composer at ${size.name}`).toEqual([]);
+/** A desktop of its own (web host + core) with `email` signed in, for the length of `body`. */
+async function asUser(browser: Browser, name: string, email: string, body: (page: Page) => Promise<void>): Promise<void> {
+  const host = await startExtraHost(`${name}-${Date.now().toString(36)}`);
+  const page = await (await browser.newContext()).newPage();
+  try {
+    await signIn(page, host.appUrl, email);
+    await body(page);
+  } finally {
+    await page.context().close();
+    await host.stop();
   }
-  await ana.screenshot({ path: join(ARTIFACTS, 'viewport-inbox-zoom-150.png') });
+}
+
+// Each screen on its own desktop, every size checked and reported (soft): one failure shows the whole picture.
+test('an agent\'s inbox and composer keep their key text whole at every size', async ({ browser }) => {
+  await asUser(browser, 'viewport-ana', 'ana@demo.tend', async (ana) => {
+    const list = ana.getByRole('listbox', { name: 'Conversations' });
+    await expect(list.getByRole('option').first()).toBeVisible();
+    await expect(ana.getByRole('region', { name: 'Conversation' }).getByRole('heading', { level: 1 })).not.toBeEmpty();
+    // the counts are their own query: every tab shows its number before anything is measured
+    for (const name of ['Mine', 'Team queue', 'Snoozed', 'Resolved']) await expect(ana.getByRole('tab', { name: new RegExp(`^${name} \\d+$`) })).toBeVisible();
+    await list.focus();
+    await ana.keyboard.press('r');
+    await expect(ana.getByRole('textbox', { name: /Public reply|Private message|Internal note/ })).toBeFocused();
+
+    for (const size of SIZES) {
+      await resize(ana, size);
+      expect.soft(await layoutProblems(ana, INBOX), `inbox + composer at ${size.name}`).toEqual([]);
+    }
+    await ana.screenshot({ path: join(ARTIFACTS, 'viewport-inbox-zoom-150.png') });
+  });
 });
-test('the Floor keeps its key text whole at every size', async () => {
-  for (const size of SIZES) {
-    await resize(sam, size);
-    expect.soft(await layoutProblems(sam, FLOOR), `Floor at ${size.name}`).toEqual([]);
-  }
-  await sam.screenshot({ path: join(ARTIFACTS, 'viewport-floor-zoom-150.png') });
+
+test('the supervisor\'s Floor keeps its key text whole at every size', async ({ browser }) => {
+  await asUser(browser, 'viewport-sam', 'sam@demo.tend', async (sam) => {
+    await sam.keyboard.press('Shift+F');
+    const floor = sam.getByRole('region', { name: 'Floor' });
+    await expect(floor.getByRole('listbox', { name: 'Agents' }).getByRole('option').first()).toBeVisible();
+    await expect(floor.getByRole('table', { name: 'Queues' })).toBeVisible();
+
+    for (const size of SIZES) {
+      await resize(sam, size);
+      expect.soft(await layoutProblems(sam, FLOOR), `Floor at ${size.name}`).toEqual([]);
+    }
+    await sam.screenshot({ path: join(ARTIFACTS, 'viewport-floor-zoom-150.png') });
+  });
 });
