@@ -156,6 +156,14 @@ test('an agent\'s inbox and composer keep their key text whole at every size', a
       expect.soft(await layoutProblems(ana, INBOX), `inbox + composer at ${size.name}`).toEqual([]);
     }
     await ana.screenshot({ path: join(ARTIFACTS, 'viewport-inbox-zoom-150.png') });
+    // narrow, the customer card starts closed; ] brings it back, and the queue still reads whole
+    await ana.keyboard.press('Escape');
+    await expect(list).toBeFocused();
+    await ana.keyboard.press(']');
+    await expect(ana.getByRole('complementary', { name: 'Customer' })).toBeVisible();
+    await resize(ana, SIZES.at(-1)!);
+    expect.soft(await layoutProblems(ana, INBOX), `inbox with the customer card opened (]) at ${SIZES.at(-1)!.name}`).toEqual([]);
+    await ana.screenshot({ path: join(ARTIFACTS, 'viewport-inbox-card-zoom-150.png') });
   });
 });
 
