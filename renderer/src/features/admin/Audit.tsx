@@ -10,6 +10,7 @@ import { useAdminQuery, adminCall } from '../../api/admin';
 import { useUi } from '../../app/store';
 import { KeyList } from '../../components/KeyList';
 import { Field, Screen } from './parts';
+import { clockTime } from '../../app/format';
 
 const announce = (t: string) => useUi.getState().announce(t);
 const GROUPS: Array<[string, string]> = [['', 'Everything'], ['auth.', 'Sign-ins and sign-outs'], ['agent.', 'People'], ['session.', 'Sessions'], ['team.', 'Teams'],
@@ -76,8 +77,8 @@ export function Audit() {
         <KeyList label="Audit entries" items={entries} id={(e) => String(e.id)} empty="Nothing recorded that matches."
           onAction={(key) => onKey(key)}
           render={(e) => (
-            <span className="admin-row" aria-label={`${e.action} by ${e.actor_name ?? 'nobody known'}${e.target_id ? ` on ${e.target_type ?? ''} ${e.target_id}` : ''}, ${new Date(e.at).toLocaleString()}`}>
-              <span className="muted num">{new Date(e.at).toLocaleString()}</span>
+            <span className="admin-row" aria-label={`${e.action} by ${e.actor_name ?? 'nobody known'}${e.target_id ? ` on ${e.target_type ?? ''} ${e.target_id}` : ''}, ${clockTime(e.at)}`}>
+              <span className="muted num">{clockTime(e.at)}</span>
               <strong>{e.action}</strong>
               <span>{e.actor_name ?? '—'}</span>
               <span className="muted">{e.target_type ? `${e.target_type} ${e.target_id ?? ''}` : ''}</span>

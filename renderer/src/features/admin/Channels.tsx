@@ -11,6 +11,7 @@ import { useAdminAction, useAdminQuery } from '../../api/admin';
 import { useUi } from '../../app/store';
 import { KeyList } from '../../components/KeyList';
 import { Field, FormDialog, Screen } from './parts';
+import { clockTime } from '../../app/format';
 
 const announce = (t: string) => useUi.getState().announce(t);
 const KIND_LABEL: Record<ChannelKind, string> = { x: 'X', facebook: 'Facebook Page', instagram: 'Instagram', feed: 'RSS/Atom feed' };
@@ -19,7 +20,7 @@ const SECRET_LABEL: Record<string, string> = {
   app_secret: 'App secret (checks Meta deliveries)', verify_token: 'Verify token (typed in the Meta app’s webhook settings)', access_token: 'Page access token (posts replies)',
 };
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
+const when = (iso: string | null) => (iso ? clockTime(iso) : 'never');
 
 function ChannelForm({ channel, onDone }: { channel: AdminChannel | null; onDone(): void }) {
   const [kind, setKind] = useState<ChannelKind>(channel?.kind ?? 'x');

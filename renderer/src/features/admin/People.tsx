@@ -175,7 +175,7 @@ function Sessions({ person, onDone }: { person: AdminAgent; onDone(): void }) {
   const revoke = useAdminAction('adminRevokeSession', { onSuccess: (r) => setNote(`${r.revoked} ${r.revoked === 1 ? 'session' : 'sessions'} ended, ${r.streams_closed} open ${r.streams_closed === 1 ? 'stream' : 'streams'} closed`), onError: (e) => setNote(e.message) });
   const revokeAll = useAdminAction('adminRevokeAgentSessions', { onSuccess: (r) => setNote(`${r.revoked} ${r.revoked === 1 ? 'session' : 'sessions'} ended`), onError: (e) => setNote(e.message) });
   const sessions = q.data?.sessions ?? [];
-  const when = (iso: string) => new Date(iso).toLocaleString();
+  const when = (iso: string) => clockTime(iso);
   return (
     <Dialog label={`Sessions of ${person.name}`} onClose={onDone} wide>
       <h2>Sessions of {person.name}</h2>
@@ -221,11 +221,11 @@ function Lockouts() {
           return true;
         }}
         render={(l) => (
-          <span className="admin-row" aria-label={`${l.subject}, ${l.kind === 'account' ? 'account' : 'address'}, ${l.failures} failed sign-ins${l.locked_until ? `, locked until ${new Date(l.locked_until).toLocaleString()}` : ''}`}>
+          <span className="admin-row" aria-label={`${l.subject}, ${l.kind === 'account' ? 'account' : 'address'}, ${l.failures} failed sign-ins${l.locked_until ? `, locked until ${clockTime(l.locked_until)}` : ''}`}>
             <strong>{l.subject}</strong>
             <span className="tag">{l.kind === 'account' ? 'Account' : 'Address'}</span>
             <span className="muted num">{l.failures} failures</span>
-            <span className="muted">{l.locked_until ? `locked until ${new Date(l.locked_until).toLocaleString()}` : l.blocked_until ? `waits until ${new Date(l.blocked_until).toLocaleString()}` : ''}</span>
+            <span className="muted">{l.locked_until ? `locked until ${clockTime(l.locked_until)}` : l.blocked_until ? `waits until ${clockTime(l.blocked_until)}` : ''}</span>
             <span className="muted">Enter lifts</span>
           </span>
         )} />
