@@ -220,7 +220,12 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
     }
     // a workspace that cannot load answers 'send' below (routing being down must not stop replies); its error is logged
     await routing.workspace(body.workspace_id).catch(routing.onError);
-    return routing.checkReplyCollision(body);
+    // the follower asks before its write, without the conversation's assignee; the leader's engine may
+    // not have loaded a conversation that is new, so the assignee is read here: someone else's claim
+    // must never hold back the assignee's reply (a supervisor's claim did, while leadership settled)
+    const [conv] = await db.query<{ assignee_id: string | null }>(
+      'SELECT assignee_id FROM conversations WHERE id = $1 AND workspace_id = $2', [body.conversation_id, body.workspace_id]);
+    return routing.checkReplyCollision({ ...body, assignee_id: conv ? conv.assignee_id : undefined });
   });
 
   serveStream(app, HUB_STREAMS.routing, (socket, req) => {
