@@ -131,7 +131,7 @@ async function asUser(browser: Browser, name: string, email: string, body: (page
   const host = await startExtraHost(`${name}-${Date.now().toString(36)}`);
   const page = await (await browser.newContext()).newPage();
   try {
-    await signIn(page, host.appUrl, email);
+    await signIn(page, host.appUrl, email, { presenceMayBeRestored: true });
     await body(page);
   } finally {
     await page.context().close();

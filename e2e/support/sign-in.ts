@@ -2,7 +2,7 @@
 import { expect, type Page } from '@playwright/test';
 import { readState } from './stack';
 
-export async function signIn(p: Page, appUrl: string, email: string): Promise<void> {
+export async function signIn(p: Page, appUrl: string, email: string, opts: { presenceMayBeRestored?: boolean } = {}): Promise<void> {
   await p.goto(appUrl);
   await expect(p.getByRole('form', { name: 'Sign in' })).toBeVisible();
   // Email has focus; the hub URL field comes first in the tab order.
@@ -16,7 +16,21 @@ export async function signIn(p: Page, appUrl: string, email: string): Promise<vo
   await p.keyboard.type('demo');
   await p.keyboard.press('Enter');
   await expect(p.getByRole('status', { name: 'Online' })).toBeVisible();
-  await answerPresenceAtSignIn(p);
+  if (opts.presenceMayBeRestored) await answerPresenceUnlessRestored(p);
+  else await answerPresenceAtSignIn(p);
+}
+
+/**
+ * For a spec that may run after another signed the same person in this shift: the desk then restores
+ * their last presence (and says so) instead of asking.
+ */
+export async function answerPresenceUnlessRestored(p: Page): Promise<void> {
+  const ask = p.getByRole('dialog', { name: 'Start your shift: set your presence' });
+  await expect(ask.or(p.getByText(/Presence restored:|Presence: (?!Offline)\S/)).first()).toBeAttached();
+  if (await ask.isVisible()) {
+    await p.keyboard.press('Escape');
+    await expect(ask).toBeHidden();
+  }
 }
 
 /** The demo agents start Offline: the desk asks for a presence at sign-in. Escape stays Offline (no offers during the test). */
