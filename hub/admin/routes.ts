@@ -11,7 +11,7 @@ import { HUB_ROUTES } from '../../shared/contract/hub-routes';
 import type { Role } from '../../shared/domain';
 import { verifyPassword, hashPassword } from '../accounts/auth';
 import { HttpError, parseRequest } from '../api/errors';
-import { agentOf } from '../api/module';
+import { agentOf, type AuditRecord } from '../api/module';
 import type { ChangeLog, Writer } from '../sync/changelog';
 import type { AgentContext } from '../sync/scope';
 import { acceptInvite, createPerson, getAgent, listAgents, resetAccess, updatePerson, type PresenceSource } from './people';
@@ -31,23 +31,12 @@ export interface ChannelAdmin {
   test(workspaceId: string, id: string): Promise<{ ok: boolean; detail: string }>;
 }
 
-/** One audit entry (hub/accounts keeps the log). */
-export interface AdminAudit {
-  workspace_id: string | null;
-  actor_id: string | null;
-  actor_name: string | null;
-  action: string;
-  target_type?: string | null;
-  target_id?: string | null;
-  ip?: string | null;
-  details?: Record<string, unknown>;
-}
 
 export interface AdminRouteDeps {
   log: ChangeLog;
   presence?: PresenceSource | null;
   /** records an admin change in the audit log */
-  audit(entry: AdminAudit): Promise<void>;
+  audit(entry: AuditRecord): Promise<void>;
   /** ends every session of an agent, inside the write that took their access away */
   endSessions(w: Writer, agentId: string): Promise<void>;
   /** after the commit: close the agent's open streams (their sessions ended) */
