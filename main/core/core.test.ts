@@ -121,10 +121,45 @@ describe('outbox', () => {
     const draft = await request(core, 'draft.get', { conversation_id: 'c1' });
     expect(draft?.text).toContain('First answer');
     expect(draft?.text).toContain('Second thought');
-    expect(draft?.rejected).toEqual({ code: 'conversation_reassigned', message: 'now with Bo' });
+    expect(draft?.rejected).toEqual({ code: 'conversation_reassigned', message: 'now with Bo', id: reply.id });
     // the dependent resolve is dropped with it, and the conversation's history is fetched again
     expect(core.outbox.all().find((r) => r.id === resolve.id)).toBeUndefined();
     expect(core.applier.pendingHydrations()).toEqual(['cu1']);
+  });
+
+  // Soak seed 10098: a refusal came back between the composer reading the draft and the agent sending
+  // another reply; the send deleted the draft, and with it the refused text the agent never saw.
+  it('a refusal that comes back while the agent sends another reply stays as the draft', async () => {
+    await request(core, 'note.add', { conversation_id: 'c1', text: 'Check the courier first' });
+    const [note] = core.outbox.all();
+    // the composer shows no draft, the agent writes a reply; the note's refusal lands before the send
+    const composer = await request(core, 'draft.get', { conversation_id: 'c1' });
+    expect(composer).toBeNull();
+    core.outbox.settle([{ id: note.id, ok: false, error: { code: 'conversation_reassigned', message: 'now with Bo' } }]);
+    await request(core, 'reply.send', { conversation_id: 'c1', text: 'On its way', visibility: 'public', refusal_seen: null });
+    const draft = await request(core, 'draft.get', { conversation_id: 'c1' });
+    expect(draft).toMatchObject({ text: 'Check the courier first', rejected: { code: 'conversation_reassigned', id: note.id } });
+    // once the composer has shown it, sending it clears the draft
+    await request(core, 'reply.send', { conversation_id: 'c1', text: draft!.text, visibility: 'public', refusal_seen: note.id });
+    expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toBeNull();
+  });
+
+  it('an autosave from a composer that has not shown a refusal yet keeps the refused text first', async () => {
+    await request(core, 'draft.save', { conversation_id: 'c1', text: 'Hello', visibility: 'public' });
+    await request(core, 'reply.send', { conversation_id: 'c2', text: 'Refunded', visibility: 'public' });
+    await request(core, 'reply.send', { conversation_id: 'c1', text: 'Hello', visibility: 'public', refusal_seen: null });
+    const reply = core.outbox.all().find((r) => r.conversation_id === 'c1')!;
+    core.outbox.settle([{ id: reply.id, ok: false, error: { code: 'conversation_resolved', message: 'resolved by Bo' } }]);
+    // keystrokes typed before the composer re-read the draft: each save keeps the refused text, once
+    await request(core, 'draft.save', { conversation_id: 'c1', text: 'Also', visibility: 'public', refusal_seen: null });
+    await request(core, 'draft.save', { conversation_id: 'c1', text: 'Also, sorry', visibility: 'public', refusal_seen: null });
+    expect((await request(core, 'draft.get', { conversation_id: 'c1' }))?.text).toBe('Hello\n\nAlso, sorry');
+    // the composer shows it (names the refusal): its text is the draft from then on
+    await request(core, 'draft.save', { conversation_id: 'c1', text: 'Sorry', visibility: 'public', refusal_seen: reply.id });
+    expect((await request(core, 'draft.get', { conversation_id: 'c1' }))?.text).toBe('Sorry');
+    // a caller that does not name refusals (older desk) behaves as before: its save is the draft
+    await request(core, 'draft.save', { conversation_id: 'c1', text: 'Plain', visibility: 'public' });
+    expect((await request(core, 'draft.get', { conversation_id: 'c1' }))?.text).toBe('Plain');
   });
 
   it('an accepted reply stays visible as sending until its synced message arrives', async () => {

@@ -193,7 +193,7 @@ export class LocalDesktopService implements DesktopService {
       // A draft belongs to the agent signed in: after a sign-out (the cache wiped, the work kept
       // apart) a late autosave must not leave the last keystrokes for the next agent to find.
       this.owner();
-      saveDraft(this.db, r.conversation_id, r.text, r.visibility);
+      saveDraft(this.db, r.conversation_id, r.text, r.visibility, r.refusal_seen);
       return { ok: true };
     },
     'draft.get': (r) => getDraft(this.db, r.conversation_id),
@@ -606,7 +606,7 @@ export class LocalDesktopService implements DesktopService {
     // What the agent had on screen lets the hub warn when someone else answered meanwhile.
     const seen = r.seen_up_to ?? this.newestSynced(r.conversation_id);
     const collision = { ...(seen ? { seen_up_to: seen } : {}), ...(r.confirm_collision ? { confirm_collision: r.confirm_collision } : {}) };
-    const result = this.outbox.queueReply(this.owner(), r.conversation_id, r.text, r.visibility, r.resolve, collision);
+    const result = this.outbox.queueReply(this.owner(), r.conversation_id, r.text, r.visibility, r.resolve, collision, r.refusal_seen);
     this.afterLocalChange(r.conversation_id);
     return result;
   }

@@ -11,7 +11,7 @@ import { RECORD_MUTATIONS, type MutationResult, type MutationType, type Rejectio
 import type { Conversation, Visibility } from '../../shared/domain';
 import type { Db } from './db/open';
 import { durableTransaction } from './db/open';
-import { deleteDraft, restoreRejected } from './drafts';
+import { restoreRejected, takeDraftForSend, type RefusalSeen } from './drafts';
 import { convRow } from './sync/apply';
 import type { ScopeOwner } from './sync/scope';
 
@@ -46,7 +46,7 @@ export class Outbox {
 
   /** reply.send: the draft becomes an outbox reply (plus a resolve when asked) in one durable commit. */
   queueReply(owner: ScopeOwner, conversationId: string, text: string, visibility: Visibility, resolve: boolean,
-    collision: { seen_up_to?: string | null; confirm_collision?: string | null } = {}): { message_id: string } {
+    collision: { seen_up_to?: string | null; confirm_collision?: string | null } = {}, refusalSeen?: RefusalSeen): { message_id: string } {
     const messageId = randomUUID();
     const replyId = randomUUID();
     const insert = this.db.prepare(`INSERT INTO outbox(id, type, args, conversation_id, message_id, depends_on, created_at)
@@ -58,7 +58,7 @@ export class Outbox {
         insert.run(randomUUID(), 'set_status', JSON.stringify({ conversation_id: conversationId, status: 'resolved' }), conversationId, null, replyId, now);
         this.applyLocally(owner, conversationId, { status: 'resolved' });
       }
-      deleteDraft(this.db, conversationId);
+      takeDraftForSend(this.db, conversationId, text, refusalSeen);
     });
     return { message_id: messageId };
   }
@@ -129,12 +129,12 @@ export class Outbox {
       del.run(row.id);
       const args = JSON.parse(row.args) as { text?: string; visibility?: Visibility };
       if (row.type === 'reply' && args.text !== undefined) {
-        restoreRejected(this.db, row.conversation_id, args.text, args.visibility ?? 'public', code, message, details);
+        restoreRejected(this.db, row.conversation_id, args.text, args.visibility ?? 'public', code, message, details, row.id);
       } else if (row.type === 'note' && args.text !== undefined) {
-        restoreRejected(this.db, row.conversation_id, args.text, 'private', code, `note refused: ${message}`);
+        restoreRejected(this.db, row.conversation_id, args.text, 'private', code, `note refused: ${message}`, undefined, row.id);
       } else if (row.type === 'update_customer' && typeof (args as { notes?: unknown }).notes === 'string') {
         // customer notes the hub refused come back as a note draft, so what the agent typed is not lost
-        restoreRejected(this.db, row.conversation_id, (args as { notes: string }).notes, 'private', code, `customer notes not saved: ${message}`);
+        restoreRejected(this.db, row.conversation_id, (args as { notes: string }).notes, 'private', code, `customer notes not saved: ${message}`, undefined, row.id);
         const customer = customerOf.get(row.conversation_id) as string | undefined;
         if (customer) rehydrate.add(customer);
       } else {

@@ -38,8 +38,17 @@ export const DraftSchema = z.object({
     /** 'collision': what the hub saw, and the token that sends the reply anyway (reply.send confirm_collision) */
     conflicts: z.array(ConflictSchema).optional(),
     confirm_token: z.string().optional(),
+    /** this refusal, for `refusal_seen` (draft.save, reply.send) */
+    id: z.string().optional(),
   }).nullable(),
 });
+
+/**
+ * The newest refusal (Draft.rejected.id) the agent's composer has shown, null for none: a refusal
+ * that came back after it is kept in the draft, never overwritten by a save or dropped by a send.
+ * Left out, the caller is taken to have seen every refusal.
+ */
+const refusalSeen = z.string().max(200).nullable().optional();
 export type Draft = z.infer<typeof DraftSchema>;
 
 export const SessionStatusSchema = z.object({
@@ -224,7 +233,7 @@ export const DesktopRequests = {
   },
 
   'draft.save': {
-    req: z.object({ conversation_id: convId, text: z.string().max(10_000), visibility: VisibilitySchema }),
+    req: z.object({ conversation_id: convId, text: z.string().max(10_000), visibility: VisibilitySchema, refusal_seen: refusalSeen }),
     res: ok,
   },
   'draft.get': { req: z.object({ conversation_id: convId }), res: DraftSchema.nullable() },
@@ -237,6 +246,7 @@ export const DesktopRequests = {
       seen_up_to: z.iso.datetime().optional(),
       /** the token of a 'collision' refusal: the agent saw the warning and sends anyway */
       confirm_collision: z.string().min(1).max(2000).optional(),
+      refusal_seen: refusalSeen,
     }),
     res: z.object({ message_id: z.string() }),
   },

@@ -449,7 +449,7 @@ export class Run {
     const draftKey = `${d.idx}|${d.agent.id}|${c.id}`;
     // The agent sends what the composer shows: their draft, or a reply the hub refused and gave back
     // (the composer restores it, with the reason), as it is half the time, else with more typed after it.
-    const composer = await this.composer(d, c.id);
+    const { text: composer, refusalSeen } = await this.composer(d, c.id);
     this.trace(`reply desk ${d.idx} ${d.agent.id} ${c.id} composer had: ${composer ? JSON.stringify(composer) : 'none'}`);
     const typed = `Thanks, we are on it [s${this.seed}r${this.ledger.replies.length}]`;
     const text = composer === null ? typed : this.rng.chance(0.5) ? composer : `${composer} ${typed}`;
@@ -457,7 +457,7 @@ export class Run {
     const entry = { marker, text, desk: d.idx, agent: d.agent.id, conversation: c.id, discarded: false, uncertain: false };
     this.ledger.replies.push(entry);
     try {
-      await d.proc.handle('reply.send', { conversation_id: c.id, text, visibility, resolve });
+      await d.proc.handle('reply.send', { conversation_id: c.id, text, visibility, resolve, refusal_seen: refusalSeen });
     } catch (err) {
       if (err instanceof DeskDied) { entry.uncertain = true; this.trace(`reply ${marker} desk ${d.idx} ${d.agent.id} ${c.id}: desktop died`); return false; }
       this.ledger.replies.pop();
@@ -471,10 +471,11 @@ export class Run {
   }
 
   /** The composer's text for a conversation: its draft (with a refused reply the hub gave back), or null. */
-  private async composer(d: Desk, conversationId: string): Promise<string | null> {
-    const draft = await d.proc.handle<{ text: string; rejected: { code: string } | null } | null>('draft.get', { conversation_id: conversationId });
+  /** What the composer shows, and the refusal it shows (a save or send names it, as the desk's composer does). */
+  private async composer(d: Desk, conversationId: string): Promise<{ text: string | null; refusalSeen: string | null }> {
+    const draft = await d.proc.handle<{ text: string; rejected: { code: string; id?: string } | null } | null>('draft.get', { conversation_id: conversationId });
     if (draft?.rejected) this.trace(`composer of ${conversationId} on desk ${d.idx} holds a refused reply (${draft.rejected.code}): ${JSON.stringify(draft.text)}`);
-    return draft && draft.text.trim() !== '' ? draft.text : null;
+    return { text: draft && draft.text.trim() !== '' ? draft.text : null, refusalSeen: draft?.rejected?.id ?? null };
   }
 
   private async note(): Promise<void> {
@@ -502,11 +503,11 @@ export class Run {
     if (!c) return;
     const key = `${d.idx}|${d.agent.id}|${c.id}`;
     // the agent types on in the composer: after what it shows (a draft, or a refused reply given back)
-    const before = await this.composer(d, c.id);
+    const { text: before, refusalSeen } = await this.composer(d, c.id);
     const typed = `half a thought [s${this.seed}d${this.opsDone}]`;
     const text = before ? `${before} ${typed}` : typed;
     try {
-      await d.proc.handle('draft.save', { conversation_id: c.id, text, visibility: 'public' });
+      await d.proc.handle('draft.save', { conversation_id: c.id, text, visibility: 'public', refusal_seen: refusalSeen });
       this.ledger.drafts.set(key, { desk: d.idx, agent: d.agent.id, conversation: c.id, text });
       this.trace(`draft desk ${d.idx} ${d.agent.id} ${c.id}: ${text}`);
     } catch (err) {

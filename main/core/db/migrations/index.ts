@@ -11,6 +11,7 @@ import messagesKeyedByConversation from './0120-messages-keyed-by-conversation';
 import inboxSlaOrderByMerge from './0130-inbox-sla-order-by-merge';
 import pruneMessagesWhenIdle from './0140-prune-messages-when-idle';
 import outboxPayloadBound from './0160-outbox-payload-bound';
+import draftRefusalUnseen from './0170-draft-refusal-unseen';
 
 export interface Migration { version: number; name: string; up: (db: Database) => void }
 
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 130, name: 'inbox-sla-order-by-merge', up: inboxSlaOrderByMerge },
   { version: 140, name: 'prune-messages-when-idle', up: pruneMessagesWhenIdle },
   { version: 160, name: 'outbox-payload-bound', up: outboxPayloadBound },
+  { version: 170, name: 'draft-refusal-unseen', up: draftRefusalUnseen },
 ];

@@ -37,7 +37,7 @@ describe('Composer', () => {
     await user.click(field());
     await user.keyboard('Hello Maria');
     await waitFor(() => expect(screen.getByRole('status', { name: 'Draft state' })).toHaveTextContent('Draft saved'));
-    expect(core.callsOf('draft.save').at(-1)).toEqual({ conversation_id: 'c1', text: 'Hello Maria', visibility: 'public' });
+    expect(core.callsOf('draft.save').at(-1)).toEqual({ conversation_id: 'c1', text: 'Hello Maria', visibility: 'public', refusal_seen: null });
   });
 
   it('keeps the last keystrokes when the conversation closes before the save is due', async () => {
@@ -160,6 +160,19 @@ describe('Composer', () => {
     rerender(<Composer data={refused} />);
     expect(await screen.findByRole('alert')).toHaveTextContent('The hub refused this reply: the conversation was resolved meanwhile');
     expect(field()).toHaveValue('My answer');
+  });
+
+  it('names the refusal it shows when it saves and sends, so the core keeps one that came back after', async () => {
+    const data = conversationData();
+    const { rerender, user } = setup(data);
+    const refused = { ...data, draft: { conversation_id: 'c1', text: 'My answer', visibility: 'public' as const, updated_at: new Date().toISOString(), rejected: { code: 'conversation_resolved' as const, message: 'resolved meanwhile', id: 'refusal-1' } } };
+    rerender(<Composer data={refused} />);
+    await waitFor(() => expect(field()).toHaveValue('My answer'));
+    await user.click(field());
+    await user.keyboard(' again');
+    await waitFor(() => expect(core.callsOf('draft.save').at(-1)).toMatchObject({ text: 'My answer again', refusal_seen: 'refusal-1' }));
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(core.callsOf('reply.send')).toEqual([expect.objectContaining({ text: 'My answer again', refusal_seen: 'refusal-1' })]));
   });
 
   it('says which type of reply it is from the conversation (a DM answers privately)', () => {

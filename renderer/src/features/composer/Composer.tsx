@@ -38,8 +38,10 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const field = useRef<HTMLTextAreaElement>(null);
   const refocus = () => requestAnimationFrame(() => field.current?.focus());
 
-  const draft = useDraftAutosave(c.id, data.draft?.text ?? '');
-  const gate = useCollisionGate(data.draft, (text) => { draft.restore(text); setError(null); });
+  // the newest refusal on screen: the core keeps a newer one (it came back while the agent typed or sent)
+  const refusalSeen = useRef<string | null>(data.draft?.rejected?.id ?? null);
+  const draft = useDraftAutosave(c.id, data.draft?.text ?? '', () => refusalSeen.current);
+  const gate = useCollisionGate(data.draft, (text, id) => { refusalSeen.current = id; draft.restore(text); setError(null); });
   const change = (next: string) => {
     draft.edit(next, mode);
     setError(null);
@@ -59,7 +61,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const liveWarning = mode === 'public' ? personalDataWarning(draft.text) : null;
   const sender = useSendReply({
     data, mode, text: draft.text, count,
-    gateArgs: () => gate.args(data.messages),
+    gateArgs: () => ({ ...gate.args(data.messages), refusal_seen: refusalSeen.current }),
     beforeSend: draft.drop,
     sent: (resolved) => { draft.clear(); gate.clear(); if (!resolved) field.current?.focus(); },
     failed: setError,

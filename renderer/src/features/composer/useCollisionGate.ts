@@ -25,8 +25,8 @@ export function collisionText(c: Collision, agents: Array<{ id: string; name: st
   return c.conflicts.map((x) => (x.kind === 'claimed_by_other' ? `${name(x.agent_id)} is writing a reply` : `${name(x.agent_id)} already replied`)).join('; ');
 }
 
-/** `onRefused` gets the text back when a refusal arrives while the composer is open. */
-export function useCollisionGate(draft: Draft, onRefused: (text: string) => void) {
+/** `onRefused` gets the text back (and the refusal's id) when a refusal arrives while the composer is open. */
+export function useCollisionGate(draft: Draft, onRefused: (text: string, refusalId: string | null) => void) {
   const [collision, setCollision] = useState<Collision | null>(collisionOf(draft));
   const [refusal, setRefusal] = useState<string | null>(refusalText(draft));
   const stamp = useRef(refusalKey(draft));
@@ -34,7 +34,7 @@ export function useCollisionGate(draft: Draft, onRefused: (text: string) => void
     // A refusal that arrives while the composer is open brings the text back with its reason.
     if (!draft?.rejected || refusalKey(draft) === stamp.current) return;
     stamp.current = refusalKey(draft);
-    onRefused(draft.text);
+    onRefused(draft.text, draft.rejected.id ?? null);
     setCollision(collisionOf(draft));
     setRefusal(refusalText(draft));
   }, [draft]);

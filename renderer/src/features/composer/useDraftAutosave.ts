@@ -11,7 +11,8 @@ export type Mode = Visibility | 'note';
 export type SaveState = 'idle' | 'saving' | 'saved';
 export const DRAFT_DEBOUNCE_MS = 300;
 
-export function useDraftAutosave(conversationId: string, initialText: string) {
+/** `refusalSeen` names the newest refusal the composer has shown (a newer one is kept by the core, never overwritten). */
+export function useDraftAutosave(conversationId: string, initialText: string, refusalSeen: () => string | null = () => null) {
   const [text, setText] = useState(initialText);
   const [saved, setSaved] = useState<SaveState>(initialText ? 'saved' : 'idle');
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -30,7 +31,7 @@ export function useDraftAutosave(conversationId: string, initialText: string) {
   const schedule = (next: string, mode: Mode) => {
     if (mode === 'note') return;
     setSaved('saving');
-    pending.current = () => act('draft.save', { conversation_id: conversationId, text: next, visibility: mode })
+    pending.current = () => act('draft.save', { conversation_id: conversationId, text: next, visibility: mode, refusal_seen: refusalSeen() })
       .then(() => { if (pending.current === null) setSaved('saved'); }, () => setSaved('idle'));
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => { void flush(); }, DRAFT_DEBOUNCE_MS);

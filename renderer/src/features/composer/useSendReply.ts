@@ -23,7 +23,7 @@ export interface PendingConfirm { resolve: boolean; warning: string }
 export function useSendReply(opts: {
   data: Data; mode: Mode; text: string; count: ChannelCount;
   /** the extra reply.send fields of the collision gate */
-  gateArgs(): { seen_up_to?: string; confirm_collision?: string };
+  gateArgs(): { seen_up_to?: string; confirm_collision?: string; refusal_seen?: string | null };
   beforeSend(): void; sent(resolved: boolean): void; failed(message: string): void;
 }) {
   const [confirm, setConfirm] = useState<PendingConfirm | null>(null);
