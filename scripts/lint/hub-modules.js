@@ -25,6 +25,8 @@ export const HUB_MODULES = {
   // customer profiles: merges with undo, merge suggestions
   customers: ['db', 'sync'],
   demo: ['db', 'sync', 'accounts', 'connectors', 'conversations', 'routing'],
+  // crisis and spike detection (issue 15); its eval replays import files through analysis
+  spikes: ['connectors', 'analysis'],
 };
 /** What every module may import from api/: the module contract. api/server.ts is the composition's. */
 const CONTRACT = new Set(['hub/api/module', 'hub/api/errors', 'hub/api/route']);
