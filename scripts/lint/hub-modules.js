@@ -27,6 +27,8 @@ export const HUB_MODULES = {
   demo: ['db', 'sync', 'accounts', 'connectors', 'conversations', 'routing'],
   // crisis and spike detection (issue 15); its eval replays import files through analysis
   spikes: ['connectors', 'analysis'],
+  // volume forecast and required agents (issue 15); its eval reads import files
+  staffing: ['connectors', 'analysis'],
 };
 /** What every module may import from api/: the module contract. api/server.ts is the composition's. */
 const CONTRACT = new Set(['hub/api/module', 'hub/api/errors', 'hub/api/route']);
