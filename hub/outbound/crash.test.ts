@@ -79,5 +79,6 @@ describe('hub SIGKILLed while X holds the reply\'s POST', () => {
     expect(states).toContain('unknown');
     expect(states.slice(-2)).toEqual(['unknown', 'sent']);
     await kill9(child);
-  });
+    // two hub starts (PGlite initdb and recovery) plus the lease: ~15 s quiet, near a minute on a loaded 2-core CI machine
+  }, 180_000);
 });
