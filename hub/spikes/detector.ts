@@ -15,10 +15,9 @@
  * Pure and incremental: `observe` one post at a time, in time order (replayed history or live posts).
  */
 import { searchTerms } from '../../shared/assist/text';
+import { HOUR_MS, INTERVAL_MS, WEEK_HOURS, hourOfWeek } from '../../shared/calendar/week';
 
-export const INTERVAL_MS = 15 * 60_000;
-const HOUR_MS = 3_600_000;
-const WEEK_HOURS = 168;
+export { INTERVAL_MS } from '../../shared/calendar/week';
 
 export interface SpikePost {
   id: string;
@@ -103,10 +102,6 @@ const breadth = (key: string): number => (key === 'all' ? 0 : key.startsWith('ch
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 /** A post's distinct search terms of three letters or more (the words that can name what grew). */
 const termsOf = (text: string): string[] => [...new Set(searchTerms(text).filter((t) => t.length >= 3))];
-const hourOfWeek = (at: number) => {
-  const d = new Date(at);
-  return (d.getUTCDay() * 24 + d.getUTCHours()) % WEEK_HOURS;
-};
 
 export class SpikeDetector {
   private readonly opts: SpikeOptions;

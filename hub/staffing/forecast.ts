@@ -6,9 +6,8 @@
  * forecast (a workspace growing 20 % a month is not forecast at last month's level).
  */
 
-export const INTERVAL_MS = 15 * 60_000;
-const HOUR_MS = 3_600_000;
-const WEEK_HOURS = 168;
+import { HOUR_MS, INTERVAL_MS, WEEK_HOURS, hourOfWeek } from '../../shared/calendar/week';
+export { INTERVAL_MS } from '../../shared/calendar/week';
 
 export interface ForecastOptions {
   /** days of recent history the trend correction compares with the seasonal model */
@@ -24,10 +23,6 @@ export const DEFAULT_FORECAST_OPTIONS: ForecastOptions = { trendDays: 7, trendBo
 export interface Arrival { at: number; channel: string }
 export interface IntervalForecast { start: number; channel: string; expected: number }
 
-const hourOfWeek = (at: number) => {
-  const d = new Date(at);
-  return d.getUTCDay() * 24 + d.getUTCHours();
-};
 
 export class SeasonalForecast {
   private readonly opts: ForecastOptions;
