@@ -19,7 +19,8 @@ export const RoleSchema = z.enum(['agent', 'supervisor', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
 
 /** 'unknown': the platform may or may not have the reply (the hub died, a timeout, a reset after the request left); the hub reads back from the platform before anything is sent again. */
-export const DeliveryStateSchema = z.enum(['received', 'queued', 'sending', 'sent', 'failed', 'unknown']);
+/** 'cancelled': never sent and never will be (a survey whose conversation was reopened before it was due). */
+export const DeliveryStateSchema = z.enum(['received', 'queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled']);
 export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
 
 export const VisibilitySchema = z.enum(['public', 'private']);

@@ -169,8 +169,11 @@ export interface MutationHooks {
   checkReplyCollision?(input: { workspace_id: string; conversation_id: string; agent_id: string; seen_up_to: number | null; confirm_token: string | null; assignee_id: string | null }): ReplyCollisionCheck;
   /** after the commit of a fresh correct_label: the workspace's model learns the customer's text */
   learnLabel?(workspaceId: string, correction: { text: string; task: LabelTask; label: string }): Promise<void>;
-  /** after the commit of a fresh resolve (e.g. surveys) */
-  afterResolve?(workspaceId: string, conversationId: string): Promise<void>;
+  /**
+   * inside the transaction of a fresh resolve, after the conversation is written (e.g. surveys: the
+   * questions are queued in the same commit as the resolve, so no crash can keep one and lose the other)
+   */
+  onResolve?(w: Writer, workspaceId: string, conversationId: string): Promise<void>;
   /** after the commit of a fresh note that mentions colleagues ("@Ana"): hub/routing tells them at once */
   afterMention?(workspaceId: string, mention: { conversation_id: string; note_id: string; from_agent_id: string; from_name: string; text: string; agent_ids: string[] }): Promise<void>;
 }

@@ -25,6 +25,7 @@ import * as m0980 from './migrations/0980-customer-merge';
 import * as m0990 from './migrations/0990-channel-connections';
 import * as m0991 from './migrations/0991-survey-settings';
 import * as m1000 from './migrations/1000-assist-feedback';
+import * as m1020 from './migrations/1020-held-for-resolution';
 
 export interface Migration {
   version: number;
@@ -55,6 +56,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 990, name: 'channel-connections', up: m0990.up },
   { version: 991, name: 'survey-settings', up: m0991.up },
   { version: 1000, name: 'assist-feedback', up: m1000.up },
+  { version: 1020, name: 'held-for-resolution', up: m1020.up },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {

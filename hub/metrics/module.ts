@@ -20,7 +20,7 @@ export interface MetricsModuleOptions {
 
 /** An inbound post to a conversation with an open survey may be its answer. */
 export const surveyAnswers: InboundAnswers = {
-  waitingSql: (conversationId) => `EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = ${conversationId} AND s.answered_at IS NULL)`,
+  waitingSql: (conversationId) => `EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = ${conversationId} AND s.answered_at IS NULL AND s.cancelled_at IS NULL)`,
   async record(w, post) {
     const answer = await recordSurveyAnswer(w, post);
     return answer && { kind: answer.kind, score: answer.score };
@@ -33,7 +33,7 @@ export function metricsModule(log: ChangeLog, options: MetricsModuleOptions = {}
     name: 'metrics',
     routes: options.routes === false ? undefined : (app) => registerMetricsRoutes(app, { db: log.db, surveysSent: !!options.surveys }),
     ingest: { answers: surveyAnswers },
-    mutations: { afterResolve: options.surveys ? createSurveyHook(log) : undefined },
+    mutations: { onResolve: options.surveys ? createSurveyHook() : undefined },
     // the metric facts are refreshed off the write path, in batches
     start() { facts = startMetricFactsRefresher(log.db, { onError: options.onError }); },
     stop: () => facts?.stop(),

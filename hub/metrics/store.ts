@@ -188,7 +188,7 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
 
   const surveys = await db.query<SurveyRecord>(`
     SELECT s.conversation_id, s.kind, ${ms('s.asked_at')} AS asked_at, ${ms('s.answered_at')} AS answered_at, s.score
-    FROM surveys s JOIN conversations c ON c.id = s.conversation_id WHERE ${where}`, surveyParams);
+    FROM surveys s JOIN conversations c ON c.id = s.conversation_id WHERE ${where} AND s.cancelled_at IS NULL`, surveyParams);
 
   const insights = await db.query<InsightRecord>(`
     SELECT id, department_id, conversation_id, ${ms('opened_at')} AS created_at, ${ms('closed_at')} AS closed_at
@@ -234,7 +234,7 @@ export async function createSurveyRequests(
   if (!conv) throw new Error(`unknown conversation "${conversationId}"`);
   if (conv.status !== 'resolved') throw new Error(`conversation ${conversationId} is ${conv.status}: surveys are asked after a resolve`);
   const open = new Set((await db.query<{ kind: SurveyKind }>(
-    'SELECT kind FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL', [conversationId])).map((r) => r.kind));
+    'SELECT kind FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL AND cancelled_at IS NULL', [conversationId])).map((r) => r.kind));
   const out: SurveyToSend[] = [];
   for (const kind of kinds) {
     if (open.has(kind)) continue;
@@ -259,7 +259,7 @@ export async function recordSurveyAnswer(
   db: Queryable, message: { conversation_id: string; message_id: string; at: number; text: string },
 ): Promise<{ survey_id: string; kind: SurveyKind; score: number } | null> {
   const pending = await db.query<{ id: string; conversation_id: string; kind: SurveyKind; asked_at: number }>(
-    `SELECT id, conversation_id, kind, ${ms('asked_at')} AS asked_at FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL`,
+    `SELECT id, conversation_id, kind, ${ms('asked_at')} AS asked_at FROM surveys WHERE conversation_id = $1 AND answered_at IS NULL AND cancelled_at IS NULL`,
     [message.conversation_id]);
   const match = matchSurveyAnswer(pending, { conversation_id: message.conversation_id, at: message.at, text: message.text });
   if (!match) return null;

@@ -20,11 +20,14 @@
  *             (sending) | the platform cannot be read: stays unknown, checked again with backoff.
  *   A connector without reconcile that is idempotent by message id (the sandbox) is simply sent again;
  *   one that is neither stays unknown with a message asking a person to look.
+ *   queued | failed | not found on read-back → cancelled, for a message held for one resolution of its
+ *             conversation (a survey) when that resolution is over (reopened, or resolved again): held.ts.
  */
 import type { ChangeLog, ChangeRecord, Writer } from '../sync/changelog';
 import { sql } from '../sync/changelog';
 import type { DeliveryOutcome, OutboundConnector, OutboundReply, PlatformMatch } from '../connectors/types';
 import type { ConnectorRegistry } from './registry';
+import { cancelEndedHolds, cancelHeld } from './held';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff';
 import type { Channel } from '../../shared/domain';
 
@@ -55,6 +58,8 @@ interface Claimed extends OutboundReply {
   from: 'queued' | 'failed' | 'sending' | 'unknown';
   send_started_at: Date | null;
   workspace_id: string;
+  /** held for a resolution of its conversation that is over (held.ts): not to be sent (again) */
+  hold_ended: boolean;
 }
 
 const CHANNEL_NAMES: Partial<Record<Channel, string>> = { x: 'X', facebook: 'Facebook', instagram: 'Instagram' };
@@ -153,6 +158,8 @@ export class Dispatcher {
 
   private async claim(busyLanes: string[], limit: number): Promise<Claimed[]> {
     return this.log.write(async (w) => {
+      // a survey whose conversation was reopened since its resolve is cancelled before anything is claimed
+      await cancelEndedHolds(w);
       // the earliest due message of each lane that is not busy here
       const due = await w.query<{ id: string }>(
         `SELECT id FROM (
@@ -169,6 +176,7 @@ export class Dispatcher {
         const [row] = await w.query<Claimed & { delivery: Claimed['from'] }>(
           `SELECT m.id AS message_id, m.conversation_id, m.channel, ca.handle AS account, m.visibility, m.text, m.in_reply_to,
                   m.attempts, m.delivery, m.send_started_at, m.workspace_id, m.channel || ':' || coalesce(c.channel_account_id, '') AS lane,
+                  (m.for_resolved_at IS NOT NULL AND c.resolved_at IS DISTINCT FROM m.for_resolved_at) AS hold_ended,
                   (SELECT ci.platform_user_id FROM customer_identities ci
                    WHERE ci.customer_id = c.customer_id AND ci.channel = m.channel ORDER BY ci.id LIMIT 1) AS recipient
            FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -204,6 +212,11 @@ export class Dispatcher {
     if (m.from === 'sending' || m.from === 'unknown') {
       const verdict = await this.reconcile(m, connector);
       if (verdict === 'settled') return;
+      // not on the platform, and its conversation was reopened meanwhile: it is not sent at all
+      if (m.hold_ended) {
+        await this.log.write((w) => cancelHeld(w, m.message_id));
+        return;
+      }
       // not on the platform: send it (again), visibly
       await this.log.write((w) => w.update('message', m.message_id, { delivery: 'sending', delivery_error: null }));
     }

@@ -1,5 +1,5 @@
 /** The conversation: header with the analysis, then every message and internal note in time order, by day. */
-import { AlertTriangle, Check, Clock, Inbox as InboxIcon, Loader, WifiOff } from 'lucide-react';
+import { AlertTriangle, Ban, Check, Clock, Inbox as InboxIcon, Loader, WifiOff } from 'lucide-react';
 import { Fragment, useEffect, useRef } from 'react';
 import type { DesktopResponse, ThreadMessage } from '../../../shared/contract/desktop';
 import type { Note } from '../../../shared/domain';
@@ -26,10 +26,12 @@ export function deliveryLabel(m: ThreadMessage): { text: string; state: string }
   if (m.delivery === 'sent') return { text: 'sent', state: 'sent' };
   // the hub lost track of a send (crash, timeout): it checks the platform before sending again
   if (m.delivery === 'unknown') return { text: `checking whether it was posted${m.delivery_error ? `: ${m.delivery_error}` : ''}`, state: 'unknown' };
+  // a survey whose conversation was reopened before it was due: never sent (the hub says why)
+  if (m.delivery === 'cancelled') return { text: m.delivery_error ?? 'not sent', state: 'cancelled' };
   return { text: m.delivery, state: m.delivery };
 }
 
-const DELIVERY_ICON = { sent: Check, waiting: WifiOff, sending: Loader, failed: AlertTriangle } as const;
+const DELIVERY_ICON = { sent: Check, waiting: WifiOff, sending: Loader, failed: AlertTriangle, cancelled: Ban } as const;
 
 function Delivery({ m }: { m: ThreadMessage }) {
   const d = deliveryLabel(m);
