@@ -73,6 +73,11 @@ export interface OutboundReply {
   in_reply_to: string | null;
   /** recipient platform user id (private messages) */
   recipient: string | null;
+  /**
+   * A private message to a customer who wrote a public comment (Facebook, Instagram): Meta's private reply
+   * to this comment (Send API `recipient: {comment_id}`), not a message to `recipient`. Null otherwise.
+   */
+  comment_id?: string | null;
 }
 
 export type DeliveryOutcome =

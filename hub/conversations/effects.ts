@@ -11,6 +11,7 @@ import type { MutationArgs, MutationResult, MutationType, RejectionCode } from '
 import { LIMITS, PrioritySchema, type Analysis, type Channel } from '../../shared/domain';
 import { inDirectScope } from '../../shared/scope';
 import { countForChannel } from '../../shared/text/channel-length';
+import { PRIVATE_REPLY_CHANNELS, privateReplyProblem } from '../../shared/private-replies';
 import type { LabelTask, MutationHooks } from '../api/module';
 import { sql, type Writer } from '../sync/changelog';
 import { mentionedAgents } from './mentions';
@@ -57,6 +58,16 @@ interface MutationHandler<T extends MutationType> {
 
 /** Channels where a public reply is a reply to the customer's post (the platform needs its id). */
 const PUBLIC_REPLY_NEEDS_A_POST: ReadonlySet<string> = new Set(['facebook', 'instagram']);
+/**
+ * The customer's last public comment in a conversation, and whether it has had its one private reply
+ * (one sent, or on its way; a cancelled or finally failed one used nothing).
+ */
+const LAST_COMMENT_SQL = `
+  SELECT i.platform_id, (extract(epoch from i.created_at) * 1000)::float8 AS created_ms,
+         EXISTS (SELECT 1 FROM messages o WHERE o.conversation_id = i.conversation_id AND o.direction = 'outbound' AND o.visibility = 'private'
+                    AND o.in_reply_to = i.platform_id AND o.delivery <> 'cancelled' AND NOT (o.delivery = 'failed' AND o.next_attempt_at IS NULL)) AS replied
+    FROM messages i WHERE i.conversation_id = $1 AND i.direction = 'inbound' AND i.visibility = 'public' AND i.platform_id IS NOT NULL
+   ORDER BY i.created_at DESC, i.id DESC LIMIT 1`;
 
 const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'];
 const PRIORITIES: readonly string[] = PrioritySchema.options;
@@ -101,6 +112,17 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
       if (a.visibility === 'public' && !lastInbound?.platform_id && PUBLIC_REPLY_NEEDS_A_POST.has(conv.channel)) {
         return reject('invalid', `nothing public to answer in this ${conv.channel} conversation (its messages are private): send it as a private message`);
       }
+      // a private message to a customer who only commented in public is Meta's private reply to their
+      // last comment: one per comment, within 7 days (shared/private-replies.ts)
+      let inReplyTo = lastInbound?.platform_id ?? null;
+      if (a.visibility === 'private' && !inReplyTo && PRIVATE_REPLY_CHANNELS.has(conv.channel)) {
+        const [comment] = await w.query<{ platform_id: string; created_ms: number; replied: boolean }>(LAST_COMMENT_SQL, [conv.id]);
+        if (comment) {
+          const problem = privateReplyProblem(conv.channel, { created_at: comment.created_ms, replied: comment.replied }, Date.now());
+          if (problem) return reject('invalid', problem);
+          inReplyTo = comment.platform_id;
+        }
+      }
       await w.update('conversation', conv.id, {
         ...(claim ? { assignee_id: agent.id } : {}),
         first_response_at: conv.first_response_at ? undefined : sql('now()'),
@@ -113,7 +135,7 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
       await w.insert('message', {
         id: a.message_id, workspace_id: conv.workspace_id, conversation_id: conv.id, channel: conv.channel,
         direction: 'outbound', visibility: a.visibility, author_id: agent.id, author_name: agent.name, text: a.text,
-        in_reply_to: lastInbound?.platform_id ?? null, delivery: 'queued', next_attempt_at: sql('now()'), created_at: sql('now()'),
+        in_reply_to: inReplyTo, delivery: 'queued', next_attempt_at: sql('now()'), created_at: sql('now()'),
       });
       return ok({ message_id: a.message_id, conversation_id: conv.id, assigned: claim });
     },

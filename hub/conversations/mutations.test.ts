@@ -84,14 +84,18 @@ describe('mutations', () => {
       ['instagram', 'public', 2200], ['instagram', 'private', 2200]] as const) {
       for (const text of texts(limit)) cases.push({ channel, visibility, text });
     }
-    const convs = new Map<Channel, string>();
-    for (const channel of new Set(cases.map((c) => c.channel))) {
+    // private replies go into a private conversation (on Facebook and Instagram a private message to a commenter
+    // is the one private reply their comment allows: private-replies.test.ts)
+    const convs = new Map<string, string>();
+    for (const key of new Set(cases.map((c) => `${c.channel}:${c.visibility}`))) {
+      const [channel, visibility] = key.split(':');
       const c = await conversation(hub.log, w, { assignee: w.agentA });
       await hub.log.write((wr) => wr.update('conversation', c.id, { channel }));
-      convs.set(channel, c.id);
+      await db.query('UPDATE messages SET visibility = $2 WHERE conversation_id = $1', [c.id, visibility]);
+      convs.set(key, c.id);
     }
     const results = await run(...cases.map((c) => ({
-      type: 'reply', args: { conversation_id: convs.get(c.channel)!, message_id: randomUUID(), text: c.text, visibility: c.visibility },
+      type: 'reply', args: { conversation_id: convs.get(`${c.channel}:${c.visibility}`)!, message_id: randomUUID(), text: c.text, visibility: c.visibility },
     })));
     const composer = cases.map((c) => countForChannel(c.text, c.channel, c.visibility).over);
     const hubRefused = results.map((r) => !r.ok && r.error.code === 'too_long');

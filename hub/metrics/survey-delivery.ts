@@ -6,10 +6,11 @@
  * `queued` until then), and where:
  *   - a conversation that is private already is asked privately;
  *   - a public one is asked by a private message where the platform allows one to this customer
- *     (X direct messages, to the customer's user id; the sandbox), else, by default, not at all:
- *     a public reply only when the admin chose it (`private_else_public`, or `public` = always
- *     where the customer wrote). Facebook and Instagram private replies to comments are not
- *     supported by the connectors yet, so public comments there are asked only publicly, if chosen.
+ *     (X direct messages, to the customer's user id; the sandbox; on Facebook and Instagram Meta's
+ *     private reply to the customer's last comment, which is one message within 7 days of the comment:
+ *     so only the first question goes, and none privately when the comment had its private reply or
+ *     will be too old when the question is due), else, by default, not at all: a public reply only
+ *     when the admin chose it (`private_else_public`, or `public` = always where the customer wrote).
  * Survey answers come back through ingest (recordSurveyAnswer), which keeps them from reopening; a
  * private answer finds the conversation that waits for it (hub/conversations/ingest.ts).
  *
@@ -22,11 +23,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '../../shared/domain';
+import { PRIVATE_REPLY_CHANNELS, privateReplyProblem } from '../../shared/private-replies';
 import { sql, type Writer } from '../sync/changelog';
 import { attachSurveyMessage, createSurveyRequests, getMetricsSettings } from './store';
 import type { SurveyKind } from './types';
 
-/** Channels whose connectors can message a customer privately when they wrote in public. */
+/** Channels whose connectors can message a customer privately when they wrote in public, by user id (Meta's go through the comment). */
 const PRIVATE_FROM_PUBLIC: ReadonlySet<Channel> = new Set<Channel>(['x', 'sandbox']);
 
 export function createSurveyHook(): (w: Writer, workspaceId: string, conversationId: string) => Promise<void> {
@@ -50,15 +52,30 @@ export function createSurveyHook(): (w: Writer, workspaceId: string, conversatio
     const settings = (await getMetricsSettings(w, workspaceId)).surveys;
     const kinds = (['csat', 'effort'] as SurveyKind[]).filter((k) => settings[k].ask);
     if (!kinds.length) return;
-    const [last] = await w.query<{ visibility: 'public' | 'private'; platform_id: string | null }>(
-      `SELECT visibility, platform_id FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY created_at DESC, id DESC LIMIT 1`, [conversationId]);
+    const [last] = await w.query<{ visibility: 'public' | 'private'; platform_id: string | null; created_ms: number; replied: boolean }>(
+      `SELECT i.visibility, i.platform_id, (extract(epoch from i.created_at) * 1000)::float8 AS created_ms,
+              EXISTS (SELECT 1 FROM messages o WHERE o.conversation_id = i.conversation_id AND o.direction = 'outbound' AND o.visibility = 'private'
+                         AND o.in_reply_to = i.platform_id AND o.delivery <> 'cancelled' AND NOT (o.delivery = 'failed' AND o.next_attempt_at IS NULL)) AS replied
+         FROM messages i WHERE i.conversation_id = $1 AND i.direction = 'inbound' ORDER BY i.created_at DESC, i.id DESC LIMIT 1`, [conversationId]);
     if (!last) return;
-    let visibility: 'public' | 'private';
-    if (last.visibility === 'private' || settings.delivery !== 'public' && PRIVATE_FROM_PUBLIC.has(conv.channel) && (conv.user_id || conv.channel === 'sandbox')) visibility = 'private';
-    else if (settings.delivery === 'private') return; // no private way to this customer, and no public reply chosen
-    else visibility = 'public';
-    const firstName = conv.name ? conv.name.trim().split(/\s+/)[0] : null;
     const delayMs = settings.delay_minutes * 60_000;
+    let visibility: 'public' | 'private';
+    // the post a question answers: a public reply's comment, the last private message, or, for Meta's private
+    // reply to a comment, that comment; an X direct message answers no post
+    let inReplyTo: string | null = last.platform_id;
+    // Facebook and Instagram: one private reply to the comment, within 7 days of it (when the question goes out)
+    const commentReply = last.visibility === 'public' && PRIVATE_REPLY_CHANNELS.has(conv.channel) && last.platform_id !== null
+      && privateReplyProblem(conv.channel, { created_at: last.created_ms, replied: last.replied }, Date.now() + delayMs) === null;
+    if (last.visibility === 'private') visibility = 'private';
+    else if (settings.delivery !== 'public' && commentReply) visibility = 'private';
+    else if (settings.delivery !== 'public' && PRIVATE_FROM_PUBLIC.has(conv.channel) && (conv.user_id || conv.channel === 'sandbox')) {
+      visibility = 'private';
+      inReplyTo = null;
+    } else if (settings.delivery === 'private') return; // no private way to this customer, and no public reply chosen
+    else visibility = 'public';
+    // a private reply to a comment is one message: the first question asked (CSAT before Net Easy) goes alone
+    if (visibility === 'private' && last.visibility === 'public' && commentReply) kinds.splice(1);
+    const firstName = conv.name ? conv.name.trim().split(/\s+/)[0] : null;
     const asks = await createSurveyRequests(w, workspaceId, conversationId, {
       kinds, firstName, brand: conv.account, at: Date.now() + delayMs,
       wording: { csat: settings.csat.wording, effort: settings.effort.wording },
@@ -68,8 +85,7 @@ export function createSurveyHook(): (w: Writer, workspaceId: string, conversatio
       await w.insert('message', {
         id, workspace_id: workspaceId, conversation_id: conversationId, channel: conv.channel, direction: 'outbound',
         visibility, author_id: null, author_name: conv.account ?? 'survey', text: ask.text,
-        // a private message answers no public post
-        in_reply_to: visibility === 'public' || last.visibility === 'private' ? last.platform_id : null, delivery: 'queued',
+        in_reply_to: inReplyTo, delivery: 'queued',
         next_attempt_at: sql(delayMs ? `now() + interval '${settings.delay_minutes} minutes'` : 'now()'), created_at: sql('now()'),
         // sent only while the conversation stays in this resolution (hub/outbound/held.ts); copied in SQL,
         // to the microsecond (a JavaScript Date would keep milliseconds only, and never match again)

@@ -60,6 +60,8 @@ interface Claimed extends OutboundReply {
   workspace_id: string;
   /** held for a resolution of its conversation that is over (held.ts): not to be sent (again) */
   hold_ended: boolean;
+  /** the visibility of the customer's post it answers (in_reply_to): a private message answering a public comment is a private reply */
+  answers: 'public' | 'private' | null;
 }
 
 const CHANNEL_NAMES: Partial<Record<Channel, string>> = { x: 'X', facebook: 'Facebook', instagram: 'Instagram' };
@@ -177,6 +179,8 @@ export class Dispatcher {
           `SELECT m.id AS message_id, m.conversation_id, m.channel, ca.handle AS account, m.visibility, m.text, m.in_reply_to,
                   m.attempts, m.delivery, m.send_started_at, m.workspace_id, m.channel || ':' || coalesce(c.channel_account_id, '') AS lane,
                   (m.for_resolved_at IS NOT NULL AND c.resolved_at IS DISTINCT FROM m.for_resolved_at) AS hold_ended,
+                  (SELECT i.visibility FROM messages i WHERE i.conversation_id = m.conversation_id AND i.direction = 'inbound'
+                     AND i.platform_id = m.in_reply_to LIMIT 1) AS answers,
                   (SELECT ci.platform_user_id FROM customer_identities ci
                    WHERE ci.customer_id = c.customer_id AND ci.channel = m.channel ORDER BY ci.id LIMIT 1) AS recipient
            FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -333,5 +337,6 @@ function toReply(m: Claimed): OutboundReply {
   return {
     message_id: m.message_id, conversation_id: m.conversation_id, channel: m.channel as Channel, account: m.account,
     visibility: m.visibility, text: m.text, in_reply_to: m.in_reply_to, recipient: m.recipient,
+    comment_id: m.visibility === 'private' && m.answers === 'public' ? m.in_reply_to : null,
   };
 }

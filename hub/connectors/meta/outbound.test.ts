@@ -36,6 +36,28 @@ describe('Meta outbound against the stand-in', () => {
     expect(g.calls[0]).toMatchObject({ path: '/v21.0/me/messages', body: { recipient: { id: '6789012345' }, messaging_type: 'RESPONSE', message: { text: 'Hi Ana' } } });
   });
 
+  it('answers a commenter privately with Meta\'s private reply: POST /v21.0/me/messages {recipient:{comment_id}}, once per comment, within 7 days', async () => {
+    const now = Date.now();
+    g.knownComments.set('99_2001', { id: '99_2001', from_id: '6789012399', created_at: now - 3_600_000, private_reply: null });
+    g.knownComments.set('17865799348089111', { id: '17865799348089111', from_id: '5566778899', created_at: now - 60_000, private_reply: null });
+    g.knownComments.set('99_2002', { id: '99_2002', from_id: '6789012398', created_at: now - 8 * 24 * 3_600_000, private_reply: null });
+    const fb = await connector().send(reply({ visibility: 'private', in_reply_to: '99_2001', comment_id: '99_2001', recipient: '6789012399', text: 'How satisfied were you? 1-5' }));
+    expect(fb).toMatchObject({ ok: true, platform_id: expect.stringMatching(/^m_/) });
+    expect(g.calls[0]).toMatchObject({ method: 'POST', path: '/v21.0/me/messages', body: { recipient: { comment_id: '99_2001' }, message: { text: 'How satisfied were you? 1-5' } } });
+    expect(g.messages.at(-1)).toMatchObject({ user_id: '6789012399', comment_id: '99_2001' });
+    const ig = await connector({ channel: 'instagram' }).send(reply({ channel: 'instagram', account: '17841400000000001', visibility: 'private', in_reply_to: '17865799348089111', comment_id: '17865799348089111', recipient: '5566778899' }));
+    expect(ig.ok).toBe(true);
+    expect(g.calls[1]).toMatchObject({ path: '/v21.0/me/messages', body: { recipient: { comment_id: '17865799348089111' } } });
+    expect(g.calls[1].headers.authorization).toBe('Bearer ig-token');
+
+    // the platform's rules, in their words and the rule's: permanent, never retried
+    const again = await connector().send(reply({ visibility: 'private', comment_id: '99_2001', recipient: '6789012399' }));
+    expect(again).toEqual({ ok: false, retryable: false, error: 'Facebook allows one private reply per comment, and this comment already has one (HTTP 400: (#10900) Activity already replied to)' });
+    const late = await connector().send(reply({ visibility: 'private', comment_id: '99_2002', recipient: '6789012398' }));
+    expect(late).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/^Facebook allows a private reply to a comment only within 7 days of it \(HTTP 400: \(#10\) This message is sent outside of allowed window/) });
+    expect(g.calls).toHaveLength(4);
+  });
+
   it('surfaces a Graph API error message as a permanent failure', async () => {
     const out = await connector({ accessToken: 'expired' }).send(reply({}));
     expect(out).toEqual({ ok: false, error: 'HTTP 401: Invalid OAuth access token.', retryable: false });

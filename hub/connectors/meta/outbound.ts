@@ -4,6 +4,12 @@
  *   Instagram public → POST {graphBase}/{version}/{comment-id}/replies  {message}   → {id}
  *   private (both)   → POST {graphBase}/{version}/me/messages
  *                        {recipient:{id}, messaging_type:'RESPONSE', message:{text}} → {recipient_id, message_id}
+ *   private reply to a public comment (both; Meta's "private replies"; the customer may never have written in private)
+ *                    → POST {graphBase}/{version}/me/messages {recipient:{comment_id}, message:{text}} → {recipient_id, message_id}
+ *                      One per comment, within 7 days of it: Graph refuses a second with (#10900) "Activity already
+ *                      replied to", a late one with (#10) "…outside of allowed window"; both are permanent and
+ *                      explained (the hub checks the rules first: shared/private-replies.ts). The legacy edge
+ *                      POST /{comment-id}/private_replies was removed after Graph API v3.2.
  * The page (or Instagram account) access token goes in the Authorization header.
  *
  * Reconciling a send whose outcome is unknown (the Graph API has no idempotency key), reading back:
@@ -36,6 +42,20 @@ function readId(json: unknown, field: 'id' | 'message_id'): string {
   const id = (json as Record<string, unknown> | null)?.[field];
   if (typeof id !== 'string' || !id) throw new Error(`no ${field}`);
   return id;
+}
+
+const NAMES = { facebook: 'Facebook', instagram: 'Instagram' } as const;
+
+/** Graph's refusals of a private reply, in the words of the rule they enforce (the platform's own words kept). */
+function explainPrivateReply(out: DeliveryOutcome, channel: 'facebook' | 'instagram'): DeliveryOutcome {
+  if (out.ok || out.retryable) return out;
+  if (/#10900\b|already replied/i.test(out.error)) {
+    return { ...out, error: `${NAMES[channel]} allows one private reply per comment, and this comment already has one (${out.error})` };
+  }
+  if (/allowed window|#10903\b/i.test(out.error)) {
+    return { ...out, error: `${NAMES[channel]} allows a private reply to a comment only within 7 days of it (${out.error})` };
+  }
+  return out;
 }
 
 /** The connector for one Meta channel (config.channel, default facebook). */
@@ -123,6 +143,11 @@ export function createMetaConnector(config: MetaConnectorConfig, deps: HttpDeps 
           const id = readId(json, 'id');
           return { platform_id: id, permalink: reply.channel === 'facebook' ? `https://www.facebook.com/${id}` : null };
         }, policy, deps);
+      }
+      if (reply.comment_id) {
+        const body = { recipient: { comment_id: reply.comment_id }, message: { text: reply.text } };
+        const out = await sendWithRetry({ method: 'POST', url: joinUrl(base, '/me/messages'), headers, body }, (json) => ({ platform_id: readId(json, 'message_id') }), policy, deps);
+        return explainPrivateReply(out, channel);
       }
       if (!reply.recipient) return { ok: false, error: 'a private message needs a recipient id', retryable: false };
       const url = joinUrl(base, '/me/messages');

@@ -4,6 +4,10 @@
  * soak suite. It checks the access token and the request shapes, answers in Graph API shapes, keeps
  * what was posted, and signs deliveries with the app secret (X-Hub-Signature-256).
  *   POST /{v}/{comment-id}/comments (Facebook), POST /{v}/{comment-id}/replies (Instagram), POST /{v}/me/messages
+ *   (also /{v}/{page-id|ig-id}/messages), with {recipient:{id}} or, Meta's private reply to a comment,
+ *   {recipient:{comment_id}}: only to a comment this stand-in delivered (it learns them from its webhook
+ *   deliveries), one per comment ((#10900) Activity already replied to) and within 7 days of the comment
+ *   ((#10) … outside of allowed window), as the Graph API refuses them
  *   GET  /{v}/me, GET /{v}/{comment-id}/comments|replies, GET /{v}/me/conversations?platform&user_id,
  *        GET /{v}/{conversation-id}/messages, GET /{v}/{user-id}?fields=… (profiles set with setProfile)
  * Faults and the control routes (/_standin/…): server.ts.
@@ -25,7 +29,14 @@ export interface MetaStandinOptions {
 }
 
 export interface GraphComment { id: string; parent_id: string; edge: 'comments' | 'replies'; message: string; from: { id: string; name: string }; created_time: string }
-export interface GraphMessage { id: string; conversation_id: string; user_id: string; message: string; from: { id: string; name: string }; created_time: string }
+export interface GraphMessage {
+  id: string; conversation_id: string; user_id: string; message: string; from: { id: string; name: string }; created_time: string;
+  /** a private reply: the comment it answers */
+  comment_id?: string;
+}
+/** A customer's comment as the platform holds it (learned from the webhooks this stand-in delivered). */
+export interface KnownComment { id: string; from_id: string; created_at: number; private_reply: string | null }
+const PRIVATE_REPLY_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface MetaStandin extends StandinServer {
   /** what the Graph API holds: replies and messages posted through it, oldest first */
@@ -33,6 +44,8 @@ export interface MetaStandin extends StandinServer {
   messages: GraphMessage[];
   /** what GET /{user-id} answers (Messenger: first_name, last_name; Instagram: name, username) */
   setProfile(userId: string, profile: Record<string, string>): void;
+  /** customers' comments delivered through this stand-in, by id: what a private reply may answer */
+  knownComments: Map<string, KnownComment>;
   deliver(hubWebhookUrl: string, payload: unknown, opts?: { secret?: string; unsigned?: boolean }): Promise<{ status: number; body: unknown }>;
   /** subscribes as Meta does: true if the hub echoes the challenge */
   verifySubscription(hubWebhookUrl: string, verifyToken: string): Promise<boolean>;
@@ -53,13 +66,32 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
   const comments: GraphComment[] = [];
   const messages: GraphMessage[] = [];
   const profiles = new Map<string, Record<string, string>>();
+  const knownComments = new Map<string, KnownComment>();
+  /** the platform holds the comments it sends webhooks about */
+  const learn = (raw: string) => {
+    let p: { object?: unknown; entry?: Array<{ time?: number; changes?: Array<{ field?: string; value?: Record<string, unknown> }> }> };
+    try { p = JSON.parse(raw); } catch { return; }
+    for (const e of p?.entry ?? []) {
+      for (const ch of e.changes ?? []) {
+        const v = ch.value ?? {};
+        const from = (v.from as { id?: unknown } | undefined)?.id;
+        if (typeof from !== 'string') continue;
+        if (p.object === 'page' && ch.field === 'feed' && v.item === 'comment' && v.verb === 'add' && typeof v.comment_id === 'string') {
+          knownComments.set(v.comment_id, { id: v.comment_id, from_id: from, created_at: Number(v.created_time) * 1000, private_reply: null });
+        } else if (p.object === 'instagram' && ch.field === 'comments' && typeof v.id === 'string') {
+          knownComments.set(v.id, { id: v.id, from_id: from, created_at: Number(e.time) * 1000, private_reply: null });
+        }
+      }
+    }
+  };
   const server = await startStandinServer({
     deliver: (url, payload) => {
       const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
+      learn(raw);
       return postDelivery(url, raw, { 'x-hub-signature-256': metaSignature(raw, opts.appSecret) });
     },
     posts: () => ({ comments, messages }),
-    clear: () => { comments.length = 0; messages.length = 0; },
+    clear: () => { comments.length = 0; messages.length = 0; knownComments.clear(); },
     route(call) {
       const auth = typeof call.headers.authorization === 'string' ? call.headers.authorization.replace(/^Bearer /, '') : call.query.access_token;
       if (!auth || !opts.accessTokens.includes(auth)) return graphError(401, 'Invalid OAuth access token.', 190);
@@ -68,13 +100,28 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
       if (call.method === 'GET') return read(parts.slice(1), call.query);
       if (call.method !== 'POST') return graphError(400, `Unsupported ${call.method} request.`, 100, 'GraphMethodException');
       // the fields the Graph API reads, not checked yet
-      const body = call.body as { message?: unknown; recipient?: { id?: unknown }; messaging_type?: unknown } | null;
+      const body = call.body as { message?: unknown; recipient?: { id?: unknown; comment_id?: unknown }; messaging_type?: unknown } | null;
 
       if (parts.length === 3 && (parts[2] === 'comments' || parts[2] === 'replies') && parts[1] !== 'me') {
         if (!body || typeof body.message !== 'string' || !body.message) return graphError(400, '(#100) The parameter message is required', 100);
         const id = parts[2] === 'comments' ? `${parts[1].split('_')[0]}_${seq++}` : String(17_800_000_000_000_000 + seq++);
         comments.push({ id, parent_id: parts[1], edge: parts[2], message: body.message, from: page, created_time: graphTime() });
         return { status: 200, body: { id } };
+      }
+      if (parts.length === 3 && (parts[1] === 'me' || parts[1] === page.id || parts[1] === igAccount.id) && parts[2] === 'messages' && typeof body?.recipient?.comment_id === 'string') {
+        // Meta's private reply to a comment
+        const text = (body.message as { text?: unknown } | undefined)?.text;
+        if (typeof text !== 'string' || !text) return graphError(400, '(#100) param message must be non-empty.', 100);
+        const comment = knownComments.get(body.recipient.comment_id);
+        if (!comment) return graphError(400, `(#100) No matching comment was found for recipient comment_id ${body.recipient.comment_id}`, 100);
+        if (comment.private_reply) return graphError(400, '(#10900) Activity already replied to', 10900);
+        if (Date.now() - comment.created_at > PRIVATE_REPLY_WINDOW_MS) {
+          return { status: 400, body: { error: { message: '(#10) This message is sent outside of allowed window.', type: 'OAuthException', code: 10, error_subcode: 2018278, fbtrace_id: 'standin' } } };
+        }
+        const id = `m_standin_${seq++}`;
+        comment.private_reply = id;
+        messages.push({ id, conversation_id: `t_${comment.from_id}`, user_id: comment.from_id, message: text, from: page, created_time: graphTime(), comment_id: comment.id });
+        return { status: 200, body: { recipient_id: comment.from_id, message_id: id } };
       }
       if (parts.length === 3 && parts[1] === 'me' && parts[2] === 'messages') {
         if (!body || typeof body.recipient?.id !== 'string') return graphError(400, '(#100) param recipient must be non-empty.', 100);
@@ -121,9 +168,11 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
     ...server,
     comments,
     messages,
+    knownComments,
     setProfile(userId, profile) { profiles.set(userId, profile); },
     deliver(hubWebhookUrl, payload, o = {}) {
       const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
+      learn(raw);
       const headers: Record<string, string> = o.unsigned ? {} : { 'x-hub-signature-256': metaSignature(raw, o.secret ?? opts.appSecret) };
       return postDelivery(hubWebhookUrl, raw, headers);
     },

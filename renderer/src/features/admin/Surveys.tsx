@@ -14,7 +14,7 @@ import { Field, Screen } from './parts';
 
 const announce = (t: string) => useUi.getState().announce(t);
 const DELIVERY_LABEL: Record<(typeof SURVEY_DELIVERIES)[number], string> = {
-  private: 'A private message where the platform allows it (X direct messages, private conversations); otherwise not asked',
+  private: 'A private message where the platform allows it (X direct messages, private replies to Facebook and Instagram comments, private conversations); otherwise not asked',
   private_else_public: 'A private message where the platform allows it, otherwise a public reply',
   public: 'Always where the customer wrote (a public reply to a public post)',
 };
