@@ -28,7 +28,8 @@ function where(workspaceId: string, f: Omit<AuditQuery, 'limit'>): { sql: string
   if (f.from) add((n) => `at >= ${n}::timestamptz`, new Date(f.from).toISOString());
   if (f.to) add((n) => `at < ${n}::timestamptz`, new Date(f.to).toISOString());
   if (f.action) {
-    if (f.action.endsWith('.')) add((n) => `starts_with(action, ${n})`, f.action);
+    // a group (`channel.`) also holds its kinds' actions (`channel_account.created`)
+    if (f.action.endsWith('.')) add((n) => `(starts_with(action, ${n}) OR starts_with(action, left(${n}, -1) || '_'))`, f.action);
     else add((n) => `action = ${n}`, f.action);
   }
   if (f.actor_id) add((n) => `actor_id = ${n}`, f.actor_id);

@@ -5,7 +5,7 @@
  * never by sleeping.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent } from './admin';
+import { createAgent, ensureChannelAccount } from './admin';
 import { startHub, type Hub } from '../hub';
 import { openTestDb } from '../../testing/hub/testdb';
 import { PASSWORD, seedWorld, type World } from '../../testing/hub/fixtures';
@@ -177,6 +177,13 @@ describe('the audit log', () => {
     expect(all.length).toBe(total.n);
     expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((x, y) => x - y));
     expect((await call(hub.url, 'GET', '/v1/admin/audit/export?format=xml', { token: admin })).status).toBe(400);
+  });
+
+  it('a group filter holds its kinds\' actions: Channels (channel.) lists a channel account created by a post', async () => {
+    await ensureChannelAccount(db, w.ws, 'x', 'AcmeCare');
+    await db.query(`INSERT INTO audit_log (workspace_id, actor_name, action, details) VALUES ($1, 'Admin', 'channel.connected', '{}'), ($1, 'Admin', 'channels_report.viewed', '{}')`, [w.ws]);
+    const page = AuditPageSchema.parse((await call(hub.url, 'GET', '/v1/admin/audit?action=channel.&limit=100', { token: admin })).json);
+    expect(new Set(page.entries.map((e) => e.action))).toEqual(new Set(['channel_account.created', 'channel.connected']));
   });
 
   it('a value that a spreadsheet would run as a formula is exported as text', async () => {
