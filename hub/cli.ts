@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startHub } from './hub';
+import { secretsKeyProblem } from './connectors/secret-box';
 
 /** Subcommands: name → module exporting `run(argv: string[]): Promise<number>` (exit code). */
 export const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
@@ -34,13 +35,15 @@ async function serve(argv: string[]): Promise<void> {
       '         [--no-routing] [--no-analysis] [--no-surveys]\n' +
       '       npm run hub -- init --workspace <name> --email <admin> --name <admin name> [--time-zone <zone>]   (first run)\n' +
       '       npm run hub -- import <file> …   |   npm run hub -- report --from <date> --to <date> …\n' +
-      'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite data dir.\n' +
+      'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite data dir; it needs TEND_SECRETS_KEY or TEND_SECRETS_KEY_FILE (the key channel secrets are sealed with).\n' +
       'Channels: TEND_X_CONSUMER_SECRET, TEND_META_APP_SECRET, TEND_FEEDS… (hub/connectors/README.md); TEND_WORKSPACE names the workspace they feed.');
     return;
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const databaseUrl = process.env.DATABASE_URL || undefined;
+  const keyProblem = secretsKeyProblem(process.env, { databaseUrl });
+  if (keyProblem) throw new Error(keyProblem);
   const hub = await startHub({
     server: { port, host: values.host }, database: databaseUrl ? { url: databaseUrl } : { dataDir: values['data-dir'] },
     demo: values.demo ? { replayIntervalMs: Number(values['replay-interval']) * 1000, log: (l) => console.log(l) } : false,

@@ -93,6 +93,9 @@ async function main(): Promise<void> {
   let closeHub = async () => {};
   if (!hubUrl) {
     const { startHub } = await import('../hub/hub');
+    // on a PostgreSQL server channel secrets need a key that outlives this process (as `npm run hub` asks)
+    const keyProblem = (await import('../hub/connectors/secret-box')).secretsKeyProblem(process.env, { databaseUrl: process.env.DATABASE_URL || undefined });
+    if (keyProblem) throw new Error(keyProblem);
     const port = (await portIsFree(4100)) ? 4100 : 0;
     // the same modules as `npm run hub -- --demo`: routing (presence, offers, collision) and CSAT surveys too
     const hub = await startHub({
