@@ -195,12 +195,20 @@ describe('the key across restarts', () => {
 
       const b = await start(Buffer.alloc(32, 1).toString('base64'));
       expect((await signed(b.h.url, 'restart-secret-1')).status).toBe(200);
+      const health = async (h: Hub, token: string) => (await call(h.url, 'GET', '/v1/admin/channels', { token })).json.channels.find((ch: { name: string }) => ch.name === 'Acme Restart').health;
+      const seen = await health(b.h, b.token);
+      expect(seen).toMatchObject({ last_delivery_at: expect.any(String), stored: 1 });
       await b.h.close();
+      const restartedAfter = new Date().toISOString();
 
       const c = await start(Buffer.alloc(32, 2).toString('base64'));
       try {
         const [shown] = (await call(c.h.url, 'GET', '/v1/admin/channels', { token: c.token })).json.channels.filter((ch: { name: string }) => ch.name === 'Acme Restart');
         expect(shown).toMatchObject({ active: false, inactive_reason: expect.stringMatching(/sealed with another key/) });
+        // health is the running hub's: after the restart it says since when it counts, not that nothing ever came
+        expect(shown.health).toMatchObject({ last_delivery_at: null, stored: 0 });
+        expect(shown.health.counted_since > restartedAfter).toBe(true);
+        expect(seen.counted_since < restartedAfter).toBe(true);
         expect((await signed(c.h.url, 'restart-secret-1')).status).toBe(404);
         // entered again, it is sealed with this hub's key and used at once
         const again = await call(c.h.url, 'PUT', `/v1/admin/channels/${shown.id}`, { token: c.token, body: { ...x, secrets: { consumer_secret: 'restart-secret-2' } } });

@@ -49,9 +49,15 @@ const GRAPH = 'https://graph.facebook.com';
 /** Health counters of one source (x, meta, or a feed), since the hub started. */
 class HealthBook {
   private readonly books = new Map<string, Health>();
+  /**
+   * Health is counted by the running hub, in memory (a write per webhook delivery would cost the ingest
+   * path its speed): after a restart it starts again, and says since when, so "no post" reads as "none
+   * since the hub started", never as "never".
+   */
+  private readonly since = new Date().toISOString();
   of(key: string): Health {
     let h = this.books.get(key);
-    if (!h) { h = { last_delivery_at: null, last_error: null, refused: {}, stored: 0 }; this.books.set(key, h); }
+    if (!h) { h = { last_delivery_at: null, last_error: null, refused: {}, stored: 0, counted_since: this.since }; this.books.set(key, h); }
     return h;
   }
   delivered(key: string, stored: number): void { const h = this.of(key); h.last_delivery_at = new Date().toISOString(); h.stored += stored; }

@@ -332,6 +332,8 @@ export const ChannelHealthSchema = z.object({
   /** deliveries and items refused or skipped since the hub started, by reason */
   refused: z.record(z.string(), z.number().int()),
   stored: z.number().int(),
+  /** when this hub started counting (its start): health is held by the running hub, so what came before is not known */
+  counted_since: z.string(),
 });
 export const AdminChannelSchema = z.object({
   id: z.string(),

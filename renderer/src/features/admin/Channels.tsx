@@ -20,7 +20,8 @@ const SECRET_LABEL: Record<string, string> = {
   app_secret: 'App secret (checks Meta deliveries)', verify_token: 'Verify token (typed in the Meta app’s webhook settings)', access_token: 'Page access token (posts replies)',
 };
 
-const when = (iso: string | null) => (iso ? clockTime(iso) : 'never');
+/** A time of the channel's health; none: none since the hub started counting (health is not kept across a hub restart) */
+const when = (iso: string | null, h: AdminChannel['health']) => (iso ? clockTime(iso) : `none since ${clockTime(h.counted_since)}`);
 
 function ChannelForm({ channel, onDone }: { channel: AdminChannel | null; onDone(): void }) {
   const [kind, setKind] = useState<ChannelKind>(channel?.kind ?? 'x');
@@ -120,11 +121,11 @@ export function Channels() {
             return false;
           }}
           render={(c) => (
-            <span className="admin-row" aria-label={`${c.name}, ${KIND_LABEL[c.kind]}, ${c.active ? 'in use' : `not in use: ${c.inactive_reason}`}, last post ${when(c.health.last_delivery_at)}, refused ${refusals(c.health)}`}>
+            <span className="admin-row" aria-label={`${c.name}, ${KIND_LABEL[c.kind]}, ${c.active ? 'in use' : `not in use: ${c.inactive_reason}`}, last post ${when(c.health.last_delivery_at, c.health)}, refused ${refusals(c.health)}`}>
               <strong>{c.name}</strong>
               <span className="tag">{KIND_LABEL[c.kind]}</span>
               {c.active ? <span className="tag kind-department">In use</span> : <span className="tag warn" title={c.inactive_reason ?? ''}>Not in use</span>}
-              <span className="muted">last post {when(c.health.last_delivery_at)}</span>
+              <span className="muted">last post {when(c.health.last_delivery_at, c.health)}</span>
               <span className="muted num">{c.health.stored} stored</span>
               <span className="muted admin-teams">{c.kind === 'feed' ? String(c.settings.url) : Object.entries(c.secrets).map(([k, v]) => `${k.replace(/_/g, ' ')} ${v.set ? `…${v.last4}` : 'not set'}`).join(' · ')}</span>
             </span>
@@ -134,12 +135,13 @@ export function Channels() {
       {channels.length > 0 && (
         <>
           <h3 className="admin-sub">Health</h3>
+          <p className="muted">Counted by the hub since it started ({clockTime(channels[0]!.health.counted_since)}): posts and refusals before a hub restart are not known here.</p>
           <dl className="admin-dues" aria-label="Channel health">
             {channels.flatMap((c) => [
               <dt key={`${c.id}-n`}>{c.name}</dt>,
               <dd key={`${c.id}-h`}>
                 {c.active ? '' : `Not in use: ${c.inactive_reason}. `}
-                Last post {when(c.health.last_delivery_at)}. Last error: {c.health.last_error ? `${c.health.last_error.message} (${when(c.health.last_error.at)})` : 'none'}. Refused: {refusals(c.health)}.
+                Last post {when(c.health.last_delivery_at, c.health)}. Last error: {c.health.last_error ? `${c.health.last_error.message} (${clockTime(c.health.last_error.at)})` : 'none'}. Refused: {refusals(c.health)}.
                 {c.webhook_path ? ` Platform delivers to ${c.webhook_path} on this hub.` : ''}
               </dd>,
             ])}
@@ -151,7 +153,7 @@ export function Channels() {
           <h3 className="admin-sub">Set by the hub’s environment (wins over the app)</h3>
           <ul aria-label="Channels from environment variables">
             {q.data.environment.map((e, i) => (
-              <li key={i}>{e.detail}: {e.variables.join(', ')}. Last post {when(e.health.last_delivery_at)}; refused: {refusals(e.health)}.</li>
+              <li key={i}>{e.detail}: {e.variables.join(', ')}. Last post {when(e.health.last_delivery_at, e.health)}; refused: {refusals(e.health)} (since {clockTime(e.health.counted_since)}).</li>
             ))}
           </ul>
         </>
