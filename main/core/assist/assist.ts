@@ -78,7 +78,8 @@ export class DesktopAssist {
     const out: AnsweredConversation[] = [];
     for (const c of convs) {
       const rows = msgs.all(c.id) as MsgRow[];
-      const first = rows.findIndex((m) => m.direction === 'outbound' && m.delivery !== 'failed');
+      // the first answer that reached the customer (a failed or cancelled message never did)
+      const first = rows.findIndex((m) => m.direction === 'outbound' && m.delivery !== 'failed' && m.delivery !== 'cancelled');
       if (first <= 0) continue;
       const before = rows.slice(0, first).filter((m) => m.direction === 'inbound');
       if (!before.length) continue;
