@@ -45,6 +45,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await hub.dispatcher!.idle();
+  meta.clearFaults();
   meta.calls.length = 0;
   await updateMetricsSettings(db, w.ws, { surveys: { csat: { ask: true, wording: null }, effort: { ask: true, wording: null }, delivery: 'private', delay_minutes: 0 } });
 });
@@ -124,6 +125,18 @@ describe('an agent\'s private message to a commenter', () => {
     const pub = randomUUID();
     expect(await mutate('reply', { conversation_id: c.conversation, message_id: pub, text: 'We have written to you privately', visibility: 'public' })).toMatchObject({ ok: true });
     await waitForDelivery(hub, pub);
+  });
+
+  it('exactly once under a fault: Graph makes the private reply and answers 500; the hub reads it back instead of replying again', async () => {
+    const c = await comments('facebook');
+    meta.addFault({ method: 'POST', path: '^/v21.0/me/messages$', fault: { kind: 'status-after', status: 500 } });
+    const id = randomUUID();
+    expect(await mutate('reply', { conversation_id: c.conversation, message_id: id, text: 'We are on it, Ana', visibility: 'private' })).toMatchObject({ ok: true });
+    const m = await waitForDelivery(hub, id, ['sent', 'failed']);
+    const mine = meta.messages.filter((x) => x.comment_id === c.commentId);
+    expect(mine).toHaveLength(1);
+    expect(m).toMatchObject({ delivery: 'sent', platform_id: mine[0]!.id });
+    expect(meta.calls.filter((k) => k.method === 'POST')).toHaveLength(1);
   });
 
   it('to a comment older than 7 days: refused with the reason', async () => {
