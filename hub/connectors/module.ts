@@ -15,7 +15,8 @@ import { fileFeedStateStore, memoryFeedStateStore, startFeedPoller, type FeedPol
 import type { Channel } from '../../shared/domain';
 import { ChannelSettings } from './channels';
 import type { Ingestor, OutboundConnector } from './types';
-import { registerWebhooks } from './webhooks';
+import { IngestIntake } from './intake';
+import { createWebhookStats, registerWebhooks, type WebhookStats } from './webhooks';
 
 export interface ConnectorsModuleOptions {
   config: ConnectorConfig;
@@ -35,7 +36,15 @@ export interface ConnectorsModuleOptions {
   logger: HubLogger;
 }
 
-export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions): HubModule & { channels: ChannelSettings } {
+export interface ConnectorsModule extends HubModule {
+  channels: ChannelSettings;
+  /** webhook deliveries counted so far, and posts waiting to be stored (the hub's metrics, hub/ops) */
+  webhooks(): WebhookStats & { inFlight: number };
+}
+
+export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions): ConnectorsModule {
+  const stats = createWebhookStats();
+  let intake: IngestIntake | null = null;
   let workspace = options.workspace;
   const ingestors = new Map<string, Ingestor>();
   const log = (line: string) => options.logger.warn(line);
@@ -121,10 +130,12 @@ export function connectorsModule(db: Queryable, options: ConnectorsModuleOptions
   return {
     name: 'connectors',
     channels,
+    webhooks: () => ({ ...stats, inFlight: intake?.inFlight ?? 0 }),
     routes: async (app) => {
       channels.attach(app);
+      intake = new IngestIntake(ingestor, channels.current().webhooks.intake);
       await app.register(registerWebhooks, {
-        ingestor, config: () => channels.current().webhooks, log,
+        ingestor, config: () => channels.current().webhooks, log, stats, intake,
         onDelivery: ({ source, stored }) => channels.health.delivered(source, stored),
         onRefusal: ({ source, key, message }) => channels.health.failed(source, key, message),
       });

@@ -23,9 +23,18 @@ export interface Db extends Queryable {
   readonly lockKey: number;
   /** runs fn in one transaction (pass `tx` down: code inside must not call db.* directly) */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** what the database side is doing, for the hub's metrics (hub/ops): read, never waited on */
+  stats?(): DbStats;
   /** LISTEN on a channel; returns an unlisten function */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface DbStats {
+  /** PGlite in its thread: milliseconds that thread has spent working since it started */
+  busyMs?: number;
+  /** PostgreSQL server: the pool's connections, and queries waiting for one */
+  pool?: { total: number; idle: number; waiting: number };
 }
 
 export interface OpenDbOptions {
@@ -88,7 +97,7 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
     if (schema !== 'public') await t.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
     return {
       kind: 'pglite', schema, lockKey: lockKeyOf(schema),
-      query: t.query, exec: t.exec, transaction: t.transaction, listen: t.listen,
+      query: t.query, exec: t.exec, transaction: t.transaction, listen: t.listen, stats: () => ({ busyMs: t.busyMs() }),
       async close() {
         await t.close();
         closed();
@@ -224,6 +233,7 @@ async function openPg(url: string, schema: string, poolSize: number): Promise<Db
     schema,
     lockKey: lockKeyOf(schema),
     ...viaPool,
+    stats: () => ({ pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       const tx: Queryable = {

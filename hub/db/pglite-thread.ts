@@ -22,6 +22,8 @@ export interface PgliteThread extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** milliseconds the database thread has spent working (its event loop's active time) */
+  busyMs(): number;
 }
 
 export async function openPgliteThread(dataDir: string | undefined): Promise<PgliteThread> {
@@ -111,6 +113,7 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Pgl
         if (!dead) await send({ op: 'unlisten', channel });
       };
     },
+    busyMs: () => worker.performance.eventLoopUtilization().active,
     async close() {
       // closing a database whose thread is failing: the thread is terminated below either way
       if (!dead) await send({ op: 'close' }).catch(() => {});

@@ -133,6 +133,12 @@ export class RoutingService {
     this.askLeader = askLeader;
   }
 
+  /** engine events since this hub started, by type (offer.created, offer.expired, …): the hub's metrics (hub/ops) */
+  readonly eventCounts = new Map<string, number>();
+
+  /** Several hubs, leading: the last change of the log consumed (routing's lag is the log's head minus this); else null. */
+  get consumedSyncId(): number | null { return this.isShared && this.leading ? this.cursor : null; }
+
   /** Whether this service runs the engines (always, unless shared and not promoted). */
   get isLeader(): boolean { return this.leading; }
 
@@ -641,6 +647,7 @@ export class RoutingService {
   // ---------------------------------------------------------------- engine output
 
   private onEngineEvent(ws: WorkspaceRouting, e: RoutingEvent): void {
+    this.eventCounts.set(e.type, (this.eventCounts.get(e.type) ?? 0) + 1);
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     const patch = (id: string, p: Record<string, unknown>) => this.patches.set(id, { ...(this.patches.get(id) ?? {}), ...p });
     let agentId: string | null = null, convId: string | null = null;
