@@ -36,7 +36,8 @@ async function serve(argv: string[]): Promise<void> {
       '       npm run hub -- init --workspace <name> --email <admin> --name <admin name> [--time-zone <zone>]   (first run)\n' +
       '       npm run hub -- import <file> …   |   npm run hub -- report --from <date> --to <date> …\n' +
       'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite data dir; it needs TEND_SECRETS_KEY or TEND_SECRETS_KEY_FILE (the key channel secrets are sealed with).\n' +
-      'Channels: TEND_X_CONSUMER_SECRET, TEND_META_APP_SECRET, TEND_FEEDS… (hub/connectors/README.md); TEND_WORKSPACE names the workspace they feed.');
+      'Channels: TEND_X_CONSUMER_SECRET, TEND_META_APP_SECRET, TEND_FEEDS… (hub/connectors/README.md); TEND_WORKSPACE names the workspace they feed.\n' +
+      'Load balancers: GET /healthz, GET /readyz. Prometheus: GET /metrics with an admin\'s token or TEND_METRICS_TOKEN, or TEND_METRICS_PORT (docs/deploy.md).');
     return;
   }
   const port = Number(values.port);
@@ -52,6 +53,7 @@ async function serve(argv: string[]): Promise<void> {
   const on = [hub.analysis && 'analysis', hub.routing && 'routing', !values['no-surveys'] && 'surveys'].filter(Boolean).join(', ');
   console.log(`modules: ${on || 'none'}; webhooks under ${process.env.TEND_WEBHOOK_PREFIX ?? '/webhooks'} for the channels configured in TEND_*`);
   console.log(`tend hub listening on ${hub.url} (${databaseUrl ? 'PostgreSQL server' : `PGlite in ${values['data-dir']}`})`);
+  if (hub.metricsUrl) console.log(`metrics (Prometheus, no credentials) on ${hub.metricsUrl}`);
   const [{ n }] = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agents');
   if (n === 0) console.log(`first run: nobody is on this hub yet: open the app on ${hub.url} and create the first admin there, or run \`npm run hub -- init\``);
   const stop = async () => {

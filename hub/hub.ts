@@ -59,6 +59,8 @@ export interface Hub {
   /** an Ingestor for a workspace, with this hub's hooks (analysis, routing, survey answers) */
   ingestor(workspaceId: string): HubIngestor;
   demo: DemoInfo | null;
+  /** where /metrics is served without credentials (TEND_METRICS_PORT), or null (hub/ops) */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -113,7 +115,7 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     return {
       url, port, host, db, log, app, connectors, ingestor, accounts: parts.accounts,
       sandbox: parts.outbound.sandbox, dispatcher: parts.outbound.dispatcher, demo: parts.demo?.info ?? null,
-      analysis: parts.analysis?.service ?? null, routing: parts.routing?.service ?? null,
+      analysis: parts.analysis?.service ?? null, routing: parts.routing?.service ?? null, metricsUrl: parts.ops.metricsUrl(),
       async close() {
         if (closed) return;
         closed = true;

@@ -19,6 +19,8 @@ import { dbModule } from './db/module';
 import { demoModule } from './demo/module';
 import type { DemoOptions } from './demo/demo';
 import { metricsModule } from './metrics/module';
+import { MIGRATIONS } from './db/migrate';
+import { opsModule, opsOptionsFromEnv, type OpsOptions } from './ops/module';
 import { outboundModule, type OutboundOptions } from './outbound/module';
 import { routingModule, type RoutingModuleOptions } from './routing/module';
 import { supervisorModule } from './supervisor/module';
@@ -57,6 +59,8 @@ export interface ModuleOptions {
   demo?: boolean | DemoOptions;
   /** session limits and sign-in throttling (default: hub/accounts/policy.ts, or TEND_SESSION_* / TEND_LOGIN_* variables) */
   accounts?: AccountsOptions;
+  /** /metrics: a scraper's token, a port of its own (default TEND_METRICS_TOKEN, TEND_METRICS_PORT, TEND_METRICS_HOST) */
+  ops?: OpsOptions;
 }
 
 export interface HubParts {
@@ -68,6 +72,7 @@ export interface HubParts {
   analysis: ReturnType<typeof analysisModule> | null;
   routing: ReturnType<typeof routingModule> | null;
   demo: ReturnType<typeof demoModule> | null;
+  ops: ReturnType<typeof opsModule>;
   hooks: { ingest: IngestHooks };
 }
 
@@ -121,9 +126,21 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     channels: connectors?.channels ?? null,
   });
   const assist = options.assist === false ? null : assistModule(db);
-  const modules = [dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, assist, metrics, routing, supervisor, conversations, customersModule(log), outbound, connectors, demo]
+  // health, readiness and metrics read the other modules when asked (hub/ops)
+  const ops = opsModule({
+    db, latestMigration: MIGRATIONS.at(-1)!.version, logger: logger('ops'),
+    session: (token) => accounts.auth.session(token),
+    routingLeader: !routing ? null : async () => {
+      if (routing.service.isLeader) return 'this hub';
+      return (await routing.leadership?.leader())?.url ?? null;
+    },
+    routing: () => (routing ? { leader: routing.service.isLeader, events: routing.service.eventCounts, consumedSyncId: routing.service.consumedSyncId } : null),
+    webhooks: () => connectors?.webhooks() ?? null,
+  }, options.ops ?? opsOptionsFromEnv(process.env));
+  // ops first: its request timer sees every route
+  const modules = [ops, dbModule(db, logger('db')), accounts, admin, syncModule(log), analysis, assist, metrics, routing, supervisor, conversations, customersModule(log), outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
-  return { modules, accounts, conversations, outbound, analysis, routing, demo, hooks: { ingest: hooks.ingest } };
+  return { modules, accounts, conversations, outbound, analysis, routing, demo, ops, hooks: { ingest: hooks.ingest } };
 }
 
 /** A pasted post as the analysis reads an inbound one (the try-it box; stored nowhere). */

@@ -29,6 +29,8 @@ export const HUB_MODULES = {
   spikes: ['connectors', 'analysis'],
   // volume forecast and required agents (issue 15); its eval reads import files
   staffing: ['connectors', 'analysis'],
+  // health checks, readiness and Prometheus metrics: what it reads of the others comes in as arguments (modules.ts)
+  ops: ['db'],
 };
 /** What every module may import from api/: the module contract. api/server.ts is the composition's. */
 const CONTRACT = new Set(['hub/api/module', 'hub/api/errors', 'hub/api/route']);
