@@ -12,6 +12,8 @@ export const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promi
   init: () => import('./commands/init'),
   import: () => import('./commands/import'),
   report: () => import('./metrics/cli'),
+  backup: () => import('./commands/backup'),
+  restore: async () => ({ run: (await import('./commands/backup')).restore }),
 };
 
 async function serve(argv: string[]): Promise<void> {
@@ -35,6 +37,7 @@ async function serve(argv: string[]): Promise<void> {
       '         [--no-routing] [--no-analysis] [--no-surveys]\n' +
       '       npm run hub -- init --workspace <name> --email <admin> --name <admin name> [--time-zone <zone>]   (first run)\n' +
       '       npm run hub -- import <file> …   |   npm run hub -- report --from <date> --to <date> …\n' +
+      '       npm run hub -- backup <file> [--data-dir .tend/hub]   |   npm run hub -- restore <file> [--data-dir .tend/hub] [--force]\n' +
       'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite data dir; it needs TEND_SECRETS_KEY or TEND_SECRETS_KEY_FILE (the key channel secrets are sealed with).\n' +
       'Channels: TEND_X_CONSUMER_SECRET, TEND_META_APP_SECRET, TEND_FEEDS… (hub/connectors/README.md); TEND_WORKSPACE names the workspace they feed.\n' +
       'Load balancers: GET /healthz, GET /readyz. Prometheus: GET /metrics with an admin\'s token or TEND_METRICS_TOKEN, or TEND_METRICS_PORT (docs/deploy.md).');

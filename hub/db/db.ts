@@ -23,6 +23,11 @@ export interface Db extends Queryable {
   readonly lockKey: number;
   /** runs fn in one transaction (pass `tx` down: code inside must not call db.* directly) */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * PGlite: the data dir as a gzipped tar (PGlite's dumpDataDir after a CHECKPOINT), taken between two
+   * transactions, so it holds every committed write and nothing half-done (backup.ts). Absent on a server: pg_dump.
+   */
+  backup?(): Promise<Uint8Array>;
   /** what the database side is doing, for the hub's metrics (hub/ops): read, never waited on */
   stats?(): DbStats;
   /** LISTEN on a channel; returns an unlisten function */
@@ -97,7 +102,7 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
     if (schema !== 'public') await t.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
     return {
       kind: 'pglite', schema, lockKey: lockKeyOf(schema),
-      query: t.query, exec: t.exec, transaction: t.transaction, listen: t.listen, stats: () => ({ busyMs: t.busyMs() }),
+      query: t.query, exec: t.exec, transaction: t.transaction, listen: t.listen, stats: () => ({ busyMs: t.busyMs() }), backup: t.dump,
       async close() {
         await t.close();
         closed();
@@ -147,6 +152,10 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
         }
       });
     },
+    async backup() {
+      await lite.exec('CHECKPOINT');
+      return new Uint8Array(await (await lite.dumpDataDir('gzip')).arrayBuffer());
+    },
     async listen(channel, onPayload) {
       const unsub = await lite.listen(channel, onPayload);
       return async () => { await unsub(); };
@@ -158,36 +167,48 @@ async function openPglite(options: OpenDbOptions, schema: string): Promise<Db> {
   };
 }
 
+/** The lock file in a PGlite data dir: the pid of the process that has it open. */
+export const DATA_DIR_LOCK = 'tend-hub.lock';
+
+/** The live process that has a PGlite data dir open (this one included), or null. */
+export function dataDirOwner(dir: string): number | null {
+  let owner: number;
+  try {
+    owner = Number(readFileSync(join(dir, DATA_DIR_LOCK), 'utf8'));
+  } catch {
+    return null; // no lock file: nobody
+  }
+  if (!Number.isInteger(owner) || owner <= 0) return null;
+  if (owner === process.pid) return owner;
+  try {
+    process.kill(owner, 0);
+    return owner;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? owner : null;
+  }
+}
+
 /**
  * PGlite is a single-process database: two processes on one data dir corrupt it. A lock file
  * with the owner's pid refuses a second opener while the first is alive.
  */
 function lockDataDir(dir: string): void {
-  const file = join(dir, 'tend-hub.lock');
+  const file = join(dir, DATA_DIR_LOCK);
   try {
     writeFileSync(file, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE_MODE });
     return;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  const owner = Number(readFileSync(file, 'utf8'));
-  let alive = false;
-  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid) {
-    try {
-      process.kill(owner, 0);
-      alive = true;
-    } catch (e) {
-      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  }
-  if (alive) throw new Error(`the hub data dir ${dir} is in use by process ${owner}; stop it first (or use another --data-dir)`);
+  const owner = dataDirOwner(dir);
   if (owner === process.pid) throw new Error(`the hub data dir ${dir} is already open in this process`);
+  if (owner !== null) throw new Error(`the hub data dir ${dir} is in use by process ${owner}; stop it first (or use another --data-dir)`);
   writeFileSync(file, String(process.pid), { mode: PRIVATE_FILE_MODE }); // left by a process that died
 }
 
 function unlockDataDir(dir: string): void {
   try {
-    if (Number(readFileSync(join(dir, 'tend-hub.lock'), 'utf8')) === process.pid) rmSync(join(dir, 'tend-hub.lock'));
+    if (Number(readFileSync(join(dir, DATA_DIR_LOCK), 'utf8')) === process.pid) rmSync(join(dir, DATA_DIR_LOCK));
   } catch {} // no lock file (or not ours): nothing to remove; the next start checks the owner anyway
 }
 

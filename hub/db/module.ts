@@ -1,13 +1,25 @@
-/** db: the database (PGlite in-process or in a worker thread, or a PostgreSQL server), migrations, and planner statistics kept fresh on PGlite. */
+/**
+ * db: the database (PGlite in-process or in a worker thread, or a PostgreSQL server), migrations, planner
+ * statistics kept fresh on PGlite, and, for a PGlite data dir, backups while the hub runs (backup.ts).
+ */
 import { logErrors, type HubLogger, type HubModule } from '../api/module';
+import { serveBackups } from './backup';
 import type { Db } from './db';
 import { startStatsRefresher } from './maintenance';
 
-export function dbModule(db: Db, logger: HubLogger): HubModule {
+export function dbModule(db: Db, logger: HubLogger, dataDir?: string): HubModule {
   let stop: (() => Promise<void>) | null = null;
+  let stopBackups: (() => Promise<void>) | null = null;
   return {
     name: 'db',
-    start() { stop = startStatsRefresher(db, { onError: logErrors(logger, 'ANALYZE failed') }); },
-    stop: () => stop?.(),
+    async start() {
+      stop = startStatsRefresher(db, { onError: logErrors(logger, 'ANALYZE failed') });
+      // `npm run hub -- backup` asks this hub, which holds the data dir
+      if (db.kind === 'pglite' && dataDir && db.backup) stopBackups = await serveBackups(dataDir, db.backup, (m) => logger.warn(m));
+    },
+    async stop() {
+      await stopBackups?.();
+      await stop?.();
+    },
   };
 }

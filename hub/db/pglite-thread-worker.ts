@@ -14,7 +14,7 @@ import { PreparedStatements } from './pglite-prepared';
 export type ThreadRequest =
   | { id: number; op: 'query'; sql: string; params: unknown[] }
   | { id: number; op: 'exec'; sql: string }
-  | { id: number; op: 'begin' | 'commit' | 'rollback' | 'close' }
+  | { id: number; op: 'begin' | 'commit' | 'rollback' | 'close' | 'dump' }
   | { id: number; op: 'listen' | 'unlisten'; channel: string };
 
 const port = parentPort!;
@@ -66,6 +66,13 @@ async function handle(m: ThreadRequest): Promise<void> {
       case 'close':
         if (lite && !lite.closed) await lite.close();
         break;
+      case 'dump': {
+        // everything committed is in the data files, so the copy opens without replaying the log
+        await lite.exec('CHECKPOINT');
+        const bytes = new Uint8Array(await (await lite.dumpDataDir('gzip')).arrayBuffer());
+        port.postMessage({ id: m.id, rows: [bytes] }, [bytes.buffer]);
+        return;
+      }
     }
     port.postMessage({ id: m.id, rows });
   } catch (err) {

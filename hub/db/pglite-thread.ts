@@ -22,6 +22,8 @@ export interface PgliteThread extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** the data dir as a gzipped tar, between two transactions (Db.backup) */
+  dump(): Promise<Uint8Array>;
   /** milliseconds the database thread has spent working (its event loop's active time) */
   busyMs(): number;
 }
@@ -114,6 +116,12 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Pgl
       };
     },
     busyMs: () => worker.performance.eventLoopUtilization().active,
+    async dump() {
+      // sent right after the running transaction ends, before the next begins (the worker runs requests in order)
+      while (inTx) await txEnd;
+      const [bytes] = await send({ op: 'dump' });
+      return bytes as Uint8Array;
+    },
     async close() {
       // closing a database whose thread is failing: the thread is terminated below either way
       if (!dead) await send({ op: 'close' }).catch(() => {});
