@@ -16,6 +16,7 @@ import { openDb } from './db';
 import { MIGRATIONS } from './migrate';
 import { allRows, missingRows, seedEveryRecord, type EveryRecord, type TableRows } from '../../testing/hub/records';
 import { post } from '../../testing/hub/fixtures';
+import { TEST_DATABASE_URL } from '../../testing/hub/testdb';
 
 const USER_TABLES = ['workspaces', 'teams', 'agents', 'agent_teams', 'customers', 'customer_identities', 'conversations', 'messages', 'notes', 'mutations', 'changes'];
 const only = (rows: TableRows) => Object.fromEntries(USER_TABLES.map((t) => [t, rows[t]]));
@@ -35,7 +36,11 @@ function tree(dir: string): string[] {
     .map((e) => { const p = join(e.parentPath, e.name); return `${p.slice(dir.length)} ${statSync(p).size} ${readFileSync(p).toString('base64').length}`; }).sort();
 }
 
+// PGlite data dirs only: the PostgreSQL run (test:pg) would repeat the same PGlite test
+const pglite = !TEST_DATABASE_URL;
+
 beforeAll(async () => {
+  if (!pglite) return;
   root = mkdtempSync(join(tmpdir(), 'tend-bk-'));
   dataDir = join(root, 'hub');
   hub = await startHub({ database: { dataDir }, channels: false, outbound: { dispatcher: false }, server: { logger: false } });
@@ -44,10 +49,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await hub?.close();
-  rmSync(root, { recursive: true, force: true });
+  if (root) rmSync(root, { recursive: true, force: true });
 });
 
-describe('backup and restore of a PGlite data dir', () => {
+describe.skipIf(!pglite)('backup and restore of a PGlite data dir', () => {
   it('a backup taken while the hub stores posts restores everything written before it, and each post meanwhile whole or not at all', async () => {
     const file = join(root, 'running.tar.gz');
     // posts keep arriving while the backup is taken
