@@ -7,6 +7,7 @@
  * { id, error }. Notifications go out as { notify: channel, payload }. Statements that repeat
  * run prepared (pglite-prepared.ts), as in the in-thread adapter.
  */
+import { writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PreparedStatements } from './pglite-prepared';
@@ -36,12 +37,30 @@ let prepared!: PreparedStatements;
 let inTransaction = false;
 const ready = PGlite.create(dataDir ? { dataDir } : {}).then((db) => { lite = db; prepared = new PreparedStatements(db); });
 
+// TEND_PGLITE_PROFILE=<file>: the thread's time per statement text (calls, ms, rows), written to <file> on close.
+// For benchmarks: it is time on this thread, so what each statement costs the database, queueing excluded.
+const profileFile = process.env.TEND_PGLITE_PROFILE || null;
+const profile = new Map<string, { calls: number; ms: number; rows: number }>();
+
 let chain: Promise<unknown> = ready;
 port.on('message', (m: ThreadRequest) => {
-  chain = chain.then(() => handle(m), () => handle(m));
+  const run = profileFile ? () => profiled(m) : () => handle(m);
+  chain = chain.then(run, run);
 });
 
-async function handle(m: ThreadRequest): Promise<void> {
+async function profiled(m: ThreadRequest): Promise<void> {
+  // written before the close is answered: the main thread then terminates this thread
+  if (m.op === 'close') writeFileSync(profileFile!, JSON.stringify([...profile].map(([sql, v]) => ({ sql, ...v })).sort((a, b) => b.ms - a.ms)));
+  const t = performance.now();
+  let rows = 0;
+  await handle(m, (n) => { rows = n; });
+  const key = m.op === 'query' || m.op === 'exec' ? m.sql.replace(/\s+/g, ' ').slice(0, 160) : m.op;
+  const e = profile.get(key) ?? { calls: 0, ms: 0, rows: 0 };
+  e.calls++; e.ms += performance.now() - t; e.rows += rows;
+  profile.set(key, e);
+}
+
+async function handle(m: ThreadRequest, counted?: (rows: number) => void): Promise<void> {
   try {
     let rows: unknown[] | undefined;
     switch (m.op) {
@@ -75,6 +94,7 @@ async function handle(m: ThreadRequest): Promise<void> {
       }
     }
     port.postMessage({ id: m.id, rows });
+    counted?.(rows?.length ?? 0);
   } catch (err) {
     port.postMessage({ id: m.id, error: plainError(err) });
   }
