@@ -535,12 +535,15 @@ export class RoutingService {
         'SELECT c.id, c.workspace_id, cu.tier, cu.followers FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ANY($1)', [unknown]);
       for (const r of rows) { this.convWorkspace.set(r.id, r.workspace_id); extra.set(r.id, r); }
     }
-    // conversations the engine does not hold (new, or reopened after it was resolved): where routing placed them before
+    // conversations the engine does not hold (new, or reopened after it was resolved): where routing placed them before.
+    // One the ingest hook decided on is new (its id was drawn in that write): routing has no record of it, so it is
+    // not looked up (that query cost more than the rest of the post's routing)
     const placed = new Map<string, RoutedRow & { id: string }>();
     const absent = [...new Set(records.filter((r) => r.entity === 'conversation' && r.data.status !== 'resolved' && this.convWorkspace.has(r.data.id)
       && !this.ready.get(this.convWorkspace.get(r.data.id)!)?.engine.hasConversation(r.data.id)).map((r) => r.data.id as string))];
-    if (absent.length) {
-      const rows = await this.log.db.query<RoutedRow & { id: string }>(`SELECT c.id, ${ROUTED_COLUMNS} FROM conversations c ${ROUTED_JOINS} WHERE c.id = ANY($1)`, [absent]);
+    for (const id of absent) if (this.decided.has(id)) placed.set(id, unrouted(id));
+    if (absent.length > placed.size) {
+      const rows = await this.log.db.query<RoutedRow & { id: string }>(`SELECT c.id, ${ROUTED_COLUMNS} FROM conversations c ${ROUTED_JOINS} WHERE c.id = ANY($1)`, [absent.filter((id) => !placed.has(id))]);
       for (const row of rows) placed.set(row.id, row);
     }
     const created = new Set<string>();
@@ -956,6 +959,13 @@ function attributes(row: RoutableRow, extra: { tier: string | null; followers: n
 const ROUTED_COLUMNS = `rs.conversation_id IS NOT NULL AS routed, rs.queue_id AS rs_queue, rs.rule_id AS rs_rule, rs.target_index AS rs_index, rs.entered_at AS rs_entered,
   li.id AS ins_id, li.department_id AS ins_dept, li.rule_id AS ins_rule, li.opened_at AS ins_opened, li.status AS ins_status,
   li.closed_at AS ins_closed, li.closed_by AS ins_closed_by, li.resolution AS ins_resolution`;
+/** Routing's record of a conversation it never placed: what ROUTED_COLUMNS read for it. */
+function unrouted(id: string): RoutedRow & { id: string } {
+  return {
+    id, routed: false, rs_queue: null, rs_rule: null, rs_index: null, rs_entered: null,
+    ins_id: null, ins_dept: null, ins_rule: null, ins_opened: null, ins_status: null, ins_closed: null, ins_closed_by: null, ins_resolution: null,
+  };
+}
 const ROUTED_JOINS = `LEFT JOIN routing_state rs ON rs.conversation_id = c.id
   LEFT JOIN LATERAL (SELECT * FROM insights i WHERE i.conversation_id = c.id ORDER BY i.opened_at DESC, i.id DESC LIMIT 1) li ON true`;
 
