@@ -17,6 +17,7 @@ import type { ChangeLog, ChangeRecord } from './changelog';
 import { agentKeys, changesPage, loadAgentContext, scopeCustomers } from './scope';
 
 const PAGE = 1000;
+const CUSTOMERS_REREAD_MS = 60_000;
 
 export function attachStream(app: FastifyInstance, log: ChangeLog): void {
   serveStream(app, HUB_STREAMS.sync, (socket, req) => {
@@ -29,6 +30,16 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
     // what the last pump saw of the scope: lets a commit that cannot concern this agent skip the read
     let keys = new Set(agentKeys(agent));
     let customers = new Set<string>();
+    // the customer set is read again only when the agent's teams change, or once a minute (it only
+    // grows in between: see onCommit). Reading it on every pump cost each desktop a scan of its whole
+    // direct scope per commit, the largest part of a stored post's CPU on a hub with 50 desktops
+    let customersOf: string | null = null; // the teams it was read for
+    let customersAt = 0;
+    // the agent's record (teams, role) is read again only after a change of it: every such write
+    // records the agent (key g:<agent>), and a poke from another hub (no records) may hide one
+    let ctx = agent;
+    let ctxStale = true;
+    const selfKey = `g:${agent.id}`;
 
     const send = (m: StreamMessage | string) => {
       if (!closed && socket.readyState === socket.OPEN) socket.send(typeof m === 'string' ? m : JSON.stringify(m));
@@ -44,9 +55,17 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
       try {
         do {
           again = false;
-          const ctx = (await loadAgentContext(log.db, agent.id)) ?? agent;
-          keys = new Set(agentKeys(ctx));
-          customers = await scopeCustomers(log.db, ctx);
+          if (ctxStale) {
+            ctxStale = false; // a change of the agent during the read marks it again
+            ctx = (await loadAgentContext(log.db, agent.id).catch((err: unknown) => { ctxStale = true; throw err; })) ?? agent;
+            keys = new Set(agentKeys(ctx));
+          }
+          const teams = ctx.team_ids.join(',');
+          if (teams !== customersOf || Date.now() - customersAt > CUSTOMERS_REREAD_MS) {
+            customersOf = teams;
+            customersAt = Date.now();
+            customers = await scopeCustomers(log.db, ctx);
+          }
           for (;;) {
             if (clientSince === null || closed) break;
             const page = await changesPage(log.db, ctx, readFrom, PAGE);
@@ -72,9 +91,20 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
     };
 
     // A change that enters the scope carries this agent's key, so a stale customer set never
-    // hides a relevant change; an empty list (poke from another hub) always reads.
-    const concerns = (changes: ChangeRecord[]) => changes.length === 0 || changes.some((c) =>
-      c.keys.some((k) => keys.has(k)) || (c.customer_id !== null && customers.has(c.customer_id)));
+    // hides a relevant change; its customer joins the set at once, so the customer's other
+    // conversations concern this agent from then on. An empty list (poke from another hub) always reads.
+    const concerns = (changes: ChangeRecord[]) => {
+      let hit = changes.length === 0;
+      if (hit) ctxStale = true;
+      for (const c of changes) {
+        if (c.keys.includes(selfKey)) ctxStale = true;
+        if (c.keys.some((k) => keys.has(k))) {
+          hit = true;
+          if (c.customer_id !== null) customers.add(c.customer_id);
+        } else if (c.customer_id !== null && customers.has(c.customer_id)) hit = true;
+      }
+      return hit;
+    };
     const onCommit = (changes: ChangeRecord[]) => { if (concerns(changes)) void pump(); };
     log.events.on('committed', onCommit);
     const ping = setInterval(() => { if (socket.readyState === socket.OPEN) socket.ping(); }, 25_000);

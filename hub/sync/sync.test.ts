@@ -198,6 +198,42 @@ describe('sync', () => {
     }
   });
 
+  it("the stream pushes history of a customer who joined my scope after I subscribed (the pump does not re-read the scope's customers)", async () => {
+    await conversation(hub.log, w, { handle: 'mine-first', assignee: w.agentA });
+    const later = await conversation(hub.log, w, { handle: 'joins', assignee: w.agentB, team: w.teamB });
+    const theirs = await conversation(hub.log, w, { handle: 'joins', assignee: w.agentB, team: w.teamB });
+    const t = await login(hub.url, w.emails.a);
+    const stream = await openStream(hub.url, t, (await hub.log.maxSyncId()));
+    try {
+      await stream.waitFor((m) => m.type === 'hello');
+      // a first pump reads the customers of my scope: 'joins' is not among them yet
+      await hub.log.write((wr) => wr.update('conversation', later.id, { assignee_id: w.agentA, team_id: w.teamA }));
+      await stream.waitFor((m) => m.type === 'changes' && m.page.changes.some((c: Loose) => c.data.id === later.id));
+      // their other conversation, still B's, changes: it is my customer's history now
+      await hub.log.write((wr) => wr.update('conversation', theirs.id, { tags: ['history-after-join'] }));
+      const m = await stream.waitFor((x) => x.type === 'changes' && x.page.changes.some((c: Loose) => c.data.id === theirs.id));
+      expect(m.page.changes.find((c: Loose) => c.data.id === theirs.id).data.tags).toEqual(['history-after-join']);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it("the stream follows the agent's teams: after joining a team, that team's queue is pushed", async () => {
+    const queued = await conversation(hub.log, w, { handle: 'queued-b', team: w.teamB });
+    const t = await login(hub.url, w.emails.a);
+    const stream = await openStream(hub.url, t, (await hub.log.maxSyncId()));
+    try {
+      await stream.waitFor((m) => m.type === 'hello');
+      await setAgentTeams(hub.log, w.agentA, [w.teamA, w.teamB]);
+      await stream.waitFor((m) => m.type === 'changes' && m.page.changes.some((c: Loose) => c.entity === 'agent'));
+      await hub.log.write((wr) => wr.update('conversation', queued.id, { tags: ['queue-b'] }));
+      const m = await stream.waitFor((x) => x.type === 'changes' && x.page.changes.some((c: Loose) => c.data.id === queued.id));
+      expect(m.page.changes.find((c: Loose) => c.data.id === queued.id).data.tags).toEqual(['queue-b']);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('a stream opens with a single-use ticket; the session token is refused in any URL', async () => {
     const t = await login(hub.url, w.emails.a);
     const at = await streamUrl(hub.url, '/v1/sync/stream', t);
