@@ -7,6 +7,10 @@
  * compact JSON of counts. On short posts with word + char n-grams it matches online logistic
  * regression within a point (measured on held-out airline tweets and Bitext utterances).
  */
+import { FeatureTable } from './feature-table';
+
+/** most features the log cache holds before it starts over (each post adds its unseen char-grams) */
+const LOG_CACHE_MAX = 1 << 19;
 
 export interface SerializedClassifier {
   kind: 'multinomial-nb';
@@ -36,9 +40,10 @@ export class NaiveBayes {
   private counts = new Map<number, number[]>();
   /**
    * log P(feature | label) per feature, computed on first use and dropped on every learn: a post
-   * is scored with one lookup and L additions per feature instead of L logarithms.
+   * is scored with one lookup and L additions per feature instead of L logarithms. A feature the
+   * model never saw is cached as null (no evidence), so it is not looked up in `counts` again.
    */
-  private logCache = new Map<number, Float64Array>();
+  private logCache = new FeatureTable<Float64Array | null>();
   private logPrior: Float64Array | null = null;
   private logDenom: Float64Array | null = null;
 
@@ -76,7 +81,7 @@ export class NaiveBayes {
   }
 
   private invalidate(): void {
-    if (this.logCache.size) this.logCache = new Map();
+    if (this.logCache.size) this.logCache = new FeatureTable();
     this.logPrior = null;
     this.logDenom = null;
   }
@@ -98,15 +103,18 @@ export class NaiveBayes {
       }
     }
     const s = Array.from(this.logPrior);
+    if (this.logCache.size > LOG_CACHE_MAX) this.logCache = new FeatureTable();
     for (const f of features) {
       let lr = this.logCache.get(f);
-      if (!lr) {
+      if (lr === undefined) {
         const row = this.counts.get(f);
-        if (!row) continue; // unseen features carry no evidence for any label
-        lr = new Float64Array(L);
-        for (let c = 0; c < L; c++) lr[c] = Math.log(row[c] + a) - this.logDenom[c];
+        if (row) {
+          lr = new Float64Array(L);
+          for (let c = 0; c < L; c++) lr[c] = Math.log(row[c] + a) - this.logDenom[c];
+        } else lr = null;
         this.logCache.set(f, lr);
       }
+      if (lr === null) continue; // unseen features carry no evidence for any label
       if (seen) seen.known++;
       for (let c = 0; c < L; c++) s[c] += lr[c];
     }

@@ -8,6 +8,7 @@
  * small L2 penalty; an example's weight (e.g. a data set's label confidence) scales its gradient.
  */
 import { mulberry32 } from '../../shared/random';
+import { FeatureTable } from './feature-table';
 
 export interface SparseExample {
   /** feature ids (hashed); values default to 1 */
@@ -44,6 +45,8 @@ export class SoftmaxRegression {
   labels: string[] = [];
   private bias: Float64Array = new Float64Array(0);
   private weights = new Map<number, Float32Array>();
+  /** the weights again, for predict's lookups (a Map lookup per feature was most of predict's time); built on first use */
+  private lookup: FeatureTable<Float32Array> | null = null;
 
   get size(): number { return this.weights.size; }
 
@@ -58,7 +61,7 @@ export class SoftmaxRegression {
     const weights = new Map<number, Float32Array>();
     const g2 = new Map<number, Float32Array>();
     const gb2 = new Float64Array(L).fill(1e-8);
-    if (L < 2) { this.weights = weights; return this; }
+    if (L < 2) { this.weights = weights; this.lookup = null; return this; }
     const order = [...examples].sort((a, b) => a.key - b.key || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
     const rand = rng(opts.seed ?? 1);
     const p = new Float64Array(L);
@@ -93,6 +96,7 @@ export class SoftmaxRegression {
       }
     }
     this.weights = weights;
+    this.lookup = null;
     return this;
   }
 
@@ -120,9 +124,14 @@ export class SoftmaxRegression {
   predict(ids: Int32Array, vals?: Float32Array): { probabilities: Record<string, number>; known: number } | null {
     const L = this.labels.length;
     if (L < 2) return null;
+    if (!this.lookup) {
+      this.lookup = new FeatureTable(this.weights.size);
+      for (const [f, w] of this.weights) this.lookup.set(f, w);
+    }
+    const lookup = this.lookup;
     const rows: Array<Float32Array | undefined> = new Array(ids.length);
     let known = 0;
-    for (let k = 0; k < ids.length; k++) { const w = this.weights.get(ids[k]); rows[k] = w; if (w) known++; }
+    for (let k = 0; k < ids.length; k++) { const w = lookup.get(ids[k]); rows[k] = w; if (w) known++; }
     const p = new Float64Array(L);
     this.probsInto(rows, vals, p);
     const probabilities: Record<string, number> = {};
