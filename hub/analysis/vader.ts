@@ -53,13 +53,18 @@ const has = (o: Record<string, number>, k: string) => Object.prototype.hasOwnPro
 const isUpper = (w: string) => w.length > 0 && /^[^a-z]*[A-Z]+[^a-z]*$/.test(w);
 const negated = (w: string) => NEGATE.has(w) || w.includes("n't");
 
+/** the characters PUNC_LIST's marks are made of: a token that neither starts nor ends with one has none stuck to it */
+const PUNC_CHARS = new Set(PUNC_LIST.join(''));
+
 /** Tokens as vaderSentiment-js yields them: whitespace split, 2+ chars, one stuck punctuation mark peeled off. */
 function wordsAndEmoticons(text: string): string[] {
-  const bare = new Set(text.replace(REMOVE_PUNCTUATION, '').split(/\s/).filter((w) => w.length > 1));
+  let bare: Set<string> | null = null; // built only when a token has punctuation at an edge
   const out: string[] = [];
   for (const t of text.split(/\s/)) {
     if (t.length <= 1) continue;
     let word = t;
+    if (!PUNC_CHARS.has(t[0]) && !PUNC_CHARS.has(t[t.length - 1])) { out.push(word); continue; }
+    bare ??= new Set(text.replace(REMOVE_PUNCTUATION, '').split(/\s/).filter((w) => w.length > 1));
     for (const p of PUNC_LIST) {
       if (t.length <= p.length) continue;
       if (t.startsWith(p) && bare.has(t.slice(p.length))) { word = t.slice(p.length); break; }
@@ -70,8 +75,7 @@ function wordsAndEmoticons(text: string): string[] {
   return out;
 }
 
-function scalarIncDec(word: string, valence: number, capDiff: boolean): number {
-  const lower = word.toLowerCase();
+function scalarIncDec(word: string, lower: string, valence: number, capDiff: boolean): number {
   if (!has(BOOSTER, lower)) return 0;
   let scalar = BOOSTER[lower];
   if (valence < 0) scalar *= -1;
@@ -107,25 +111,25 @@ function idiomsCheck(valence: number, w: string[], i: number): number {
   return valence;
 }
 
-function leastCheck(valence: number, w: string[], i: number): number {
-  if (i > 1 && w[i - 1].toLowerCase() === 'least' && !LEXICON.has('least')) {
-    if (w[i - 2].toLowerCase() !== 'at' && w[i - 2].toLowerCase() !== 'very') valence *= N_SCALAR;
-  } else if (i > 0 && w[i - 1].toLowerCase() === 'least' && !LEXICON.has('least')) {
+function leastCheck(valence: number, lw: string[], i: number): number {
+  if (i > 1 && lw[i - 1] === 'least' && !LEXICON.has('least')) {
+    if (lw[i - 2] !== 'at' && lw[i - 2] !== 'very') valence *= N_SCALAR;
+  } else if (i > 0 && lw[i - 1] === 'least' && !LEXICON.has('least')) {
     valence *= N_SCALAR;
   }
   return valence;
 }
 
-function valenceOf(w: string[], i: number, capDiff: boolean): number {
+/** `lw`: the words in lower case (each is looked up several times) */
+function valenceOf(w: string[], lw: string[], i: number, capDiff: boolean): number {
   const item = w[i];
-  const lower = item.toLowerCase();
-  const base = LEXICON.get(lower);
+  const base = LEXICON.get(lw[i]);
   if (base === undefined) return 0;
   let valence = base;
   if (isUpper(item) && capDiff) valence += valence > 0 ? C_INCR : -C_INCR;
   for (let startI = 0; startI < 3; startI++) {
-    if (i > startI && !LEXICON.has(w[i - (startI + 1)].toLowerCase())) {
-      let s = scalarIncDec(w[i - (startI + 1)], valence, capDiff);
+    if (i > startI && !LEXICON.has(lw[i - (startI + 1)])) {
+      let s = scalarIncDec(w[i - (startI + 1)], lw[i - (startI + 1)], valence, capDiff);
       if (startI === 1 && s !== 0) s *= 0.95;
       else if (startI === 2 && s !== 0) s *= 0.9;
       valence += s;
@@ -133,7 +137,7 @@ function valenceOf(w: string[], i: number, capDiff: boolean): number {
       if (startI === 2) valence = idiomsCheck(valence, w, i);
     }
   }
-  return leastCheck(valence, w, i);
+  return leastCheck(valence, lw, i);
 }
 
 /** VADER's compound score in −1..1, rounded to 4 places as the original does. */
@@ -149,11 +153,12 @@ export function vaderScores(text: string): VaderScores {
   let caps = 0;
   for (const x of w) if (isUpper(x)) caps++;
   const capDiff = w.length - caps > 0 && w.length - caps < w.length;
+  const lw = w.map((x) => x.toLowerCase());
   const sentiments: number[] = [];
   for (let i = 0; i < w.length; i++) {
-    const lower = w[i].toLowerCase();
-    if ((i < w.length - 1 && lower === 'kind' && w[i + 1].toLowerCase() === 'of') || has(BOOSTER, lower)) { sentiments.push(0); continue; }
-    sentiments.push(valenceOf(w, i, capDiff));
+    const lower = lw[i];
+    if ((i < w.length - 1 && lower === 'kind' && lw[i + 1] === 'of') || has(BOOSTER, lower)) { sentiments.push(0); continue; }
+    sentiments.push(valenceOf(w, lw, i, capDiff));
   }
   let butIndex = w.indexOf('but');
   if (butIndex === -1) butIndex = w.indexOf('BUT');
