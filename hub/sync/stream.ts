@@ -35,6 +35,10 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
     // direct scope per commit, the largest part of a stored post's CPU on a hub with 50 desktops
     let customersOf: string | null = null; // the teams it was read for
     let customersAt = 0;
+    // another hub's commit comes as a poke without records: what it changed may have brought a
+    // customer into the scope, so the set is read again
+    let customersStale = false;
+    let addedDuringRead: Set<string> | null = null;
     // the agent's record (teams, role) is read again only after a change of it: every such write
     // records the agent (key g:<agent>), and a poke from another hub (no records) may hide one
     let ctx = agent;
@@ -61,10 +65,23 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
             keys = new Set(agentKeys(ctx));
           }
           const teams = ctx.team_ids.join(',');
-          if (teams !== customersOf || Date.now() - customersAt > CUSTOMERS_REREAD_MS) {
+          if (customersStale || teams !== customersOf || Date.now() - customersAt > CUSTOMERS_REREAD_MS) {
+            customersStale = false;
             customersOf = teams;
             customersAt = Date.now();
-            customers = await scopeCustomers(log.db, ctx);
+            // customers a commit adds while the set is read (onCommit) are kept: the read may predate that commit
+            const added = new Set<string>();
+            addedDuringRead = added;
+            try {
+              const fresh = await scopeCustomers(log.db, ctx);
+              for (const c of added) fresh.add(c);
+              customers = fresh;
+            } catch (err) {
+              customersStale = true; // read again on the next pump
+              throw err;
+            } finally {
+              addedDuringRead = null;
+            }
           }
           for (;;) {
             if (clientSince === null || closed) break;
@@ -95,12 +112,12 @@ export function attachStream(app: FastifyInstance, log: ChangeLog): void {
     // conversations concern this agent from then on. An empty list (poke from another hub) always reads.
     const concerns = (changes: ChangeRecord[]) => {
       let hit = changes.length === 0;
-      if (hit) ctxStale = true;
+      if (hit) { ctxStale = true; customersStale = true; }
       for (const c of changes) {
         if (c.keys.includes(selfKey)) ctxStale = true;
         if (c.keys.some((k) => keys.has(k))) {
           hit = true;
-          if (c.customer_id !== null) customers.add(c.customer_id);
+          if (c.customer_id !== null) { customers.add(c.customer_id); addedDuringRead?.add(c.customer_id); }
         } else if (c.customer_id !== null && customers.has(c.customer_id)) hit = true;
       }
       return hit;
