@@ -9,8 +9,11 @@
  */
 import { FeatureTable } from './feature-table';
 
-/** most features the log cache holds before it starts over (each post adds its unseen char-grams) */
-const LOG_CACHE_MAX = 1 << 19;
+/**
+ * Most features the log cache holds before it starts over: every post adds the features the model
+ * never saw (rare char-grams), so it is bounded by the model's own size, as the cache of seen ones is.
+ */
+const logCacheMax = (modelFeatures: number) => Math.max(1 << 18, 2 * modelFeatures);
 
 export interface SerializedClassifier {
   kind: 'multinomial-nb';
@@ -103,7 +106,7 @@ export class NaiveBayes {
       }
     }
     const s = Array.from(this.logPrior);
-    if (this.logCache.size > LOG_CACHE_MAX) this.logCache = new FeatureTable();
+    if (this.logCache.size + features.length > logCacheMax(this.counts.size)) this.logCache = new FeatureTable();
     for (const f of features) {
       let lr = this.logCache.get(f);
       if (lr === undefined) {
