@@ -1,17 +1,19 @@
 /**
  * The admin endpoints (shared/contract/admin.ts ADMIN_ROUTES): teams and departments, people, and
  * the caller's own account (the temporary password they must change, a sign-up link's password).
- * Every route parses its request with the table's schemas; refusals are HttpErrors and change nothing.
+ * Every row is served by the hub's one `serve` (hub/api/route.ts), as every other module's: the request
+ * parsed with the row's schemas, once; refusals are HttpErrors and change nothing.
  * Each change an admin or supervisor makes is written to the audit log (`audit`).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { ADMIN_ROUTES, type AdminRoute, type AdminRouteName } from '../../shared/contract/admin';
+import { ADMIN_ROUTES } from '../../shared/contract/admin';
 import { HUB_ROUTES } from '../../shared/contract/hub-routes';
 import type { Role } from '../../shared/domain';
 import { verifyPassword, hashPassword } from '../accounts/auth';
-import { HttpError, parseRequest } from '../api/errors';
+import { HttpError } from '../api/errors';
 import { agentOf, type AuditRecord } from '../api/module';
+import { serve } from '../api/route';
 import type { ChangeLog, Writer } from '../sync/changelog';
 import type { AgentContext } from '../sync/scope';
 import { acceptInvite, createPerson, getAgent, listAgents, resetAccess, updatePerson, type PresenceSource } from './people';
@@ -47,25 +49,6 @@ export interface AdminRouteDeps {
   channels?: ChannelAdmin | null;
 }
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
-interface Input<R extends AdminRoute> { params: Out<R['params']>; query: Out<R['query']>; body: Out<R['body']> }
-
-/** Registers a row of the table: the request's parts parsed with its schemas, once. */
-function serve<N extends AdminRouteName>(app: FastifyInstance, name: N,
-  handler: (req: FastifyRequest, input: Input<(typeof ADMIN_ROUTES)[N]>) => unknown): void {
-  const route: AdminRoute = ADMIN_ROUTES[name];
-  app.route({
-    method: route.method,
-    url: route.path,
-    config: { public: route.public === true },
-    handler: (req) => handler(req, {
-      params: route.params ? parseRequest(route.params, req.params, 'path') : undefined,
-      query: route.query ? parseRequest(route.query, req.query, 'query') : undefined,
-      body: route.body ? parseRequest(route.body, req.body ?? {}, 'request') : undefined,
-    } as Input<(typeof ADMIN_ROUTES)[N]>),
-  });
-}
-
 const ROLE_RANK: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };
 function atLeast(req: FastifyRequest, role: Role, what: string): AgentContext {
   const a = agentOf(req);
@@ -91,15 +74,15 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   });
 
   // ---- teams and departments
-  serve(app, 'adminTeams', async (req) => ({ teams: await listTeams(db, atLeast(req, 'supervisor', 'Teams').workspace_id) }));
-  serve(app, 'adminCreateTeam', async (req, { body }) => {
+  serve(app, ADMIN_ROUTES.adminTeams, async (req) => ({ teams: await listTeams(db, atLeast(req, 'supervisor', 'Teams').workspace_id) }));
+  serve(app, ADMIN_ROUTES.adminCreateTeam, async (req, { body }) => {
     const a = atLeast(req, 'admin', 'Creating a team');
     const team = await createTeam(db, a.workspace_id, body.name, body.kind);
     deps.teamsChanged?.(a.workspace_id);
     await audit(req, a, 'team.created', { type: 'team', id: team.id }, { name: team.name, kind: team.kind });
     return { team };
   });
-  serve(app, 'adminRenameTeam', async (req, { params, body }) => {
+  serve(app, ADMIN_ROUTES.adminRenameTeam, async (req, { params, body }) => {
     const a = atLeast(req, 'admin', 'Renaming a team');
     const { team, from } = await renameTeam(db, a.workspace_id, params.id, body.name);
     deps.teamsChanged?.(a.workspace_id);
@@ -107,7 +90,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     return { team };
   });
   for (const archived of [true, false]) {
-    serve(app, archived ? 'adminArchiveTeam' : 'adminRestoreTeam', async (req, { params }) => {
+    serve(app, archived ? ADMIN_ROUTES.adminArchiveTeam : ADMIN_ROUTES.adminRestoreTeam, async (req, { params }) => {
       const a = atLeast(req, 'admin', archived ? 'Archiving a team' : 'Restoring a team');
       const before = await getTeam(db, a.workspace_id, params.id);
       const { team, removed } = await setArchived(log, a.workspace_id, params.id, archived);
@@ -120,14 +103,14 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   }
 
   // ---- people
-  serve(app, 'adminAgents', async (req) => ({ agents: await listAgents(db, atLeast(req, 'supervisor', 'People').workspace_id, presence) }));
-  serve(app, 'adminCreateAgent', async (req, { body }) => {
+  serve(app, ADMIN_ROUTES.adminAgents, async (req) => ({ agents: await listAgents(db, atLeast(req, 'supervisor', 'People').workspace_id, presence) }));
+  serve(app, ADMIN_ROUTES.adminCreateAgent, async (req, { body }) => {
     const a = atLeast(req, 'admin', 'Adding people');
     const { id, invite } = await createPerson(log, a.workspace_id, body, a.id);
     await audit(req, a, 'agent.created', { type: 'agent', id }, { email: body.email, name: body.name, role: body.role, team_ids: body.team_ids, access: body.access.kind });
     return { agent: await getAgent(db, a.workspace_id, id, presence), invite };
   });
-  serve(app, 'adminUpdateAgent', async (req, { params, body }) => {
+  serve(app, ADMIN_ROUTES.adminUpdateAgent, async (req, { params, body }) => {
     const a = atLeast(req, 'supervisor', "Changing a person's teams and skills");
     const changes = await updatePerson(log, a.workspace_id, params.id, body, a);
     if (Object.keys(changes).length) {
@@ -136,7 +119,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     }
     return { agent: await getAgent(db, a.workspace_id, params.id, presence), invite: null };
   });
-  serve(app, 'adminResetAgent', async (req, { params, body }) => {
+  serve(app, ADMIN_ROUTES.adminResetAgent, async (req, { params, body }) => {
     const a = atLeast(req, 'admin', 'Resetting access');
     const invite = await resetAccess(log, a.workspace_id, params.id, body, a.id, deps.endSessions);
     deps.afterSessionsEnded?.(params.id);
@@ -145,49 +128,49 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   });
 
   // ---- first run (public while nobody is on the hub) and the admin's checklist
-  serve(app, 'setupStatus', async () => ({ needed: await setupNeeded(db) }));
-  serve(app, 'setup', async (req, { body }) => {
+  serve(app, ADMIN_ROUTES.setupStatus, async () => ({ needed: await setupNeeded(db) }));
+  serve(app, ADMIN_ROUTES.setup, async (req, { body }) => {
     const done = await firstRun(log, body);
     await deps.audit({ workspace_id: done.workspace_id, actor_id: done.agent_id, actor_name: body.email, action: 'workspace.created', target_type: 'workspace', target_id: done.workspace_id, ip: req.ip ?? null, details: { name: body.workspace_name, time_zone: body.time_zone } });
     return { ok: true as const, email: body.email };
   });
-  serve(app, 'adminChecklist', async (req) => ({ items: await checklist(db, atLeast(req, 'admin', 'The checklist').workspace_id) }));
+  serve(app, ADMIN_ROUTES.adminChecklist, async (req) => ({ items: await checklist(db, atLeast(req, 'admin', 'The checklist').workspace_id) }));
 
   // ---- channels: accounts and feeds connected in the app (secrets never answered, never audited)
   const channels = () => {
     if (!deps.channels) throw new HttpError(409, 'channels_off', 'this hub runs without channels (started with channels off)');
     return deps.channels;
   };
-  serve(app, 'adminChannels', async (req) => channels().list(atLeast(req, 'admin', 'Channels').workspace_id));
-  serve(app, 'adminCreateChannel', async (req, { body }) => {
+  serve(app, ADMIN_ROUTES.adminChannels, async (req) => channels().list(atLeast(req, 'admin', 'Channels').workspace_id));
+  serve(app, ADMIN_ROUTES.adminCreateChannel, async (req, { body }) => {
     const a = atLeast(req, 'admin', 'Connecting a channel');
     const channel = await channels().create(a.workspace_id, body, a.id);
     await audit(req, a, 'channel.connected', { type: 'channel', id: channel.id }, { kind: channel.kind, name: channel.name, secrets_set: Object.keys(channel.secrets).filter((k) => channel.secrets[k]!.set) });
     return { channel };
   });
-  serve(app, 'adminUpdateChannel', async (req, { params, body }) => {
+  serve(app, ADMIN_ROUTES.adminUpdateChannel, async (req, { params, body }) => {
     const a = atLeast(req, 'admin', 'Changing a channel');
     const { channel, secrets_changed } = await channels().update(a.workspace_id, params.id, body);
     await audit(req, a, 'channel.changed', { type: 'channel', id: channel.id }, { kind: channel.kind, name: channel.name, secrets_changed });
     return { channel };
   });
-  serve(app, 'adminDeleteChannel', async (req, { params }) => {
+  serve(app, ADMIN_ROUTES.adminDeleteChannel, async (req, { params }) => {
     const a = atLeast(req, 'admin', 'Disconnecting a channel');
     const gone = await channels().remove(a.workspace_id, params.id);
     await audit(req, a, 'channel.disconnected', { type: 'channel', id: params.id }, { kind: gone.kind, name: gone.name });
     return { ok: true as const };
   });
-  serve(app, 'adminTestChannel', async (req, { params }) => channels().test(atLeast(req, 'admin', 'Testing a channel').workspace_id, params.id));
+  serve(app, ADMIN_ROUTES.adminTestChannel, async (req, { params }) => channels().test(atLeast(req, 'admin', 'Testing a channel').workspace_id, params.id));
 
   // ---- a customer's data (admins): find, export, erase
-  serve(app, 'adminCustomers', async (req, { query }) => ({ customers: await findCustomers(db, atLeast(req, 'admin', "A customer's data").workspace_id, query.q) }));
-  serve(app, 'adminExportCustomer', async (req, { params }) => {
+  serve(app, ADMIN_ROUTES.adminCustomers, async (req, { query }) => ({ customers: await findCustomers(db, atLeast(req, 'admin', "A customer's data").workspace_id, query.q) }));
+  serve(app, ADMIN_ROUTES.adminExportCustomer, async (req, { params }) => {
     const a = atLeast(req, 'admin', "Exporting a customer's data");
     const data = await exportCustomer(db, a.workspace_id, params.id);
     await audit(req, a, 'customer.exported', { type: 'customer', id: params.id });
     return data;
   });
-  serve(app, 'adminEraseCustomer', async (req, { params }) => {
+  serve(app, ADMIN_ROUTES.adminEraseCustomer, async (req, { params }) => {
     const a = atLeast(req, 'admin', 'Erasing a customer');
     const counts = await eraseCustomer(log, a.workspace_id, params.id);
     await audit(req, a, 'customer.erased', { type: 'customer', id: params.id }, counts);
@@ -195,32 +178,32 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   });
 
   // ---- canned responses (the team's and the caller's own) and the caller's own settings
-  serve(app, 'canned', async (req) => ({ canned: await listCanned(db, agentOf(req)) }));
-  serve(app, 'createCanned', async (req, { body }) => {
+  serve(app, ADMIN_ROUTES.canned, async (req) => ({ canned: await listCanned(db, agentOf(req)) }));
+  serve(app, ADMIN_ROUTES.createCanned, async (req, { body }) => {
     const a = agentOf(req);
     const canned = await createCanned(db, a, body);
     if (canned.scope === 'team') await audit(req, a, 'canned.created', { type: 'canned', id: canned.id }, { shortcode: canned.shortcode });
     return { canned };
   });
-  serve(app, 'updateCanned', async (req, { params, body }) => {
+  serve(app, ADMIN_ROUTES.updateCanned, async (req, { params, body }) => {
     const a = agentOf(req);
     const canned = await updateCanned(db, a, params.id, body);
     if (canned.scope === 'team') await audit(req, a, 'canned.updated', { type: 'canned', id: canned.id }, { shortcode: canned.shortcode });
     return { canned };
   });
-  serve(app, 'deleteCanned', async (req, { params }) => {
+  serve(app, ADMIN_ROUTES.deleteCanned, async (req, { params }) => {
     const a = agentOf(req);
     const gone = await deleteCanned(db, a, params.id);
     if (gone.team) await audit(req, a, 'canned.deleted', { type: 'canned', id: params.id }, { shortcode: gone.shortcode });
     return { ok: true as const };
   });
-  serve(app, 'cannedUsed', async (req, { params }) => { await cannedUsed(db, agentOf(req), params.id); return { ok: true as const }; });
-  serve(app, 'agentSettings', async (req) => ({ settings: await agentSettings(db, agentOf(req).id) }));
-  serve(app, 'saveAgentSetting', async (req, { params, body }) => { await saveAgentSetting(db, agentOf(req).id, params.key, body.value); return { ok: true as const }; });
+  serve(app, ADMIN_ROUTES.cannedUsed, async (req, { params }) => { await cannedUsed(db, agentOf(req), params.id); return { ok: true as const }; });
+  serve(app, ADMIN_ROUTES.agentSettings, async (req) => ({ settings: await agentSettings(db, agentOf(req).id) }));
+  serve(app, ADMIN_ROUTES.saveAgentSetting, async (req, { params, body }) => { await saveAgentSetting(db, agentOf(req).id, params.key, body.value); return { ok: true as const }; });
 
   // ---- the caller's own account
-  serve(app, 'account', async (req) => ({ must_change_password: agentOf(req).must_change_password === true }));
-  serve(app, 'changePassword', async (req, { body }) => {
+  serve(app, ADMIN_ROUTES.account, async (req) => ({ must_change_password: agentOf(req).must_change_password === true }));
+  serve(app, ADMIN_ROUTES.changePassword, async (req, { body }) => {
     const a = agentOf(req);
     const [row] = await db.query<{ password_hash: string }>('SELECT password_hash FROM agents WHERE id = $1', [a.id]);
     if (!row || !(await verifyPassword(body.current_password, row.password_hash))) throw new HttpError(403, 'wrong_password', 'the current password is not right');
@@ -231,7 +214,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
   });
   // where a sign-up link points: the code stays in the address's # part, which a browser never sends
   app.get('/join', { config: { public: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('x-content-type-options', 'nosniff').send(JOIN_PAGE));
-  serve(app, 'acceptInvite', async (req, { body }) => {
+  serve(app, ADMIN_ROUTES.acceptInvite, async (req, { body }) => {
     const who = await acceptInvite(log, body.token, body.password);
     await deps.audit({ workspace_id: who.workspace_id, actor_id: who.agent_id, actor_name: who.email, action: 'account.invite_accepted', target_type: 'agent', target_id: who.agent_id, ip: req.ip ?? null });
     return { email: who.email };
