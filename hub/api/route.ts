@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
-import type { HubRoute, HubStream } from '../../shared/contract/hub-routes';
+import type { HubRoute, HubStream } from '../../shared/contract/route';
 import { parseRequest } from './errors';
 import type { AuditedRoute } from './module';
 

@@ -9,18 +9,11 @@
  * those customers who would otherwise have phoned. Defaults and their sources: README.md.
  */
 import { z } from 'zod';
+import { RoiPatchSchema, RoiSettingsViewSchema } from '../../shared/contract/admin';
 import type { Channel } from '../../shared/domain';
 
-export const RoiSettingsSchema = z.object({
-  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
-  cost_per_contact: z.object({
-    phone: z.number().nonnegative(),
-    email: z.number().nonnegative(),
-    social: z.number().nonnegative(),
-  }).strict(),
-  call_substitution_rate: z.number().min(0).max(1),
-  call_tag: z.string().min(1).max(64),
-}).strict();
+/** The costs as the settings route answers them (shared/contract/admin.ts): one schema for the hub and the surveys screen. */
+export const RoiSettingsSchema = RoiSettingsViewSchema;
 export type RoiSettings = z.infer<typeof RoiSettingsSchema>;
 
 /** Defaults, cited in hub/metrics/README.md ("Return on care: defaults and sources"). */
@@ -36,9 +29,7 @@ export const DEFAULT_ROI_SETTINGS: RoiSettings = {
 
 /** Validates a partial update against the current settings; throws with the reason, changing nothing. */
 export function mergeRoiSettings(current: RoiSettings, patch: unknown): RoiSettings {
-  const partial = RoiSettingsSchema.partial().extend({
-    cost_per_contact: RoiSettingsSchema.shape.cost_per_contact.partial().optional(),
-  }).strict().safeParse(patch);
+  const partial = RoiPatchSchema.safeParse(patch);
   if (!partial.success) throw new Error(`invalid ROI settings: ${z.prettifyError(partial.error)}`);
   const p = partial.data;
   return RoiSettingsSchema.parse({

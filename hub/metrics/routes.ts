@@ -83,8 +83,6 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDe
   serve(app, HUB_ROUTES.setMetricsSettings, (req, { body }) => refusingBadInput(async () => {
     const caller = agentOf(req);
     if (caller.role !== 'admin') throw new HttpError(403, 'forbidden', 'only an admin changes metrics settings');
-    const extra = Object.keys(body).filter((k) => !['roi', 'calendar', 'sla', 'surveys'].includes(k));
-    if (extra.length) throw new MetricsInputError(`unknown settings: ${extra.join(', ')}`);
     return { ...(await updateMetricsSettings(deps.db, caller.workspace_id, body)), surveys_sent: deps.surveysSent ?? false };
   }), { audit: { action: 'metrics.settings_changed', body: true } });
 }

@@ -98,7 +98,6 @@ export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRouteDe
 
   serve(app, HUB_ROUTES.setRoutingRules, (req, { body }, reply) => withWs(req, reply, async (ws, a) => {
     supervisorOnly(a);
-    if (!('rules' in body)) throw new HttpError(400, 'invalid', 'send { "rules": [...] }');
     const { rules_version } = await routing.setConfig(a.workspace_id, { ...ws.engine.getConfig(), rules: body.rules }, a.id);
     return { config: ws.engine.getConfig(), rules_version };
   }), { audit: { action: 'routing.rules_changed', body: true } });

@@ -1,9 +1,12 @@
 /**
  * Workspace administration over the wire (issue 12): the hub's /v1/admin/* and /v1/account/*
- * routes as one table (method, path, schemas), the way shared/contract keeps every hub route.
+ * routes, and the admin screens' own routing and setup routes, as one table (method, path, schemas)
+ * of the same rows as HUB_ROUTES (route.ts). A route is in one table only: the routing
+ * configuration, rule versions and metrics settings the screens also change are HUB_ROUTES rows.
  * The hub serves these rows (hub/admin and the modules that own each setting); the desktop core
- * calls them through the one desktop request `admin.call`, which names a row, so the renderer's
- * admin screens are typed end to end and no screen spells a path.
+ * calls them, and those HUB_ROUTES rows, through the one desktop request `admin.call`
+ * (admin-call.ts), which names a row, so the renderer's admin screens are typed end to end and no
+ * screen spells a path.
  *
  * Who may: admins change everything here; supervisors read every screen and change what their
  * role allows (an agent's teams, skills, capacity and languages); agents only their own account.
@@ -11,22 +14,12 @@
  */
 import { z } from 'zod';
 import { ChannelSchema, PrioritySchema, RoleSchema } from '../domain';
+import type { HubRoute } from './route';
+import { TeamKindSchema } from './routing';
 import {
   AgentStatusResponseSchema, AuditPageSchema, AuditQuerySchema, LiftLockoutRequestSchema, LiftLockoutResponseSchema,
   LockoutListSchema, RevokeResponseSchema, SessionListSchema,
 } from './accounts';
-
-/** One route: method, Fastify-style path (`:id`), the request parts' schemas and the answer's. */
-export interface AdminRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  response: z.ZodType;
-  /** no session (accepting an invitation) */
-  public?: true;
-}
 
 const Id = z.string().min(1).max(200);
 const NEW_PASSWORD_MIN_ = 8;
@@ -35,7 +28,6 @@ const Name = z.string().trim().min(1, 'give a name').max(200);
 
 // ---- teams and departments --------------------------------------------------------------------
 
-export const TeamKindSchema = z.enum(['support', 'department']);
 export const AdminTeamSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -124,42 +116,8 @@ export const ChangePasswordSchema = z.object({ current_password: z.string().min(
 export const AcceptInviteSchema = z.object({ token: z.string().min(10).max(200), password: NewPassword }).strict();
 export const AcceptInviteResponseSchema = z.object({ email: z.string() });
 
-// ---- SLA policies and business hours (the routing configuration's calendars and sla_policies) ----
+// ---- SLA preview (the routing configuration's calendars and sla_policies are routing.ts RoutingConfigViewSchema) ----
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
-/** A business-hours calendar as hub/routing/calendar.ts keeps it: weekly windows in an IANA time zone, and holidays (local dates). */
-export const AdminCalendarSchema = z.object({
-  id: z.string(),
-  name: z.string().optional(),
-  time_zone: z.string(),
-  hours: z.record(z.string(), z.array(z.tuple([HHMM, HHMM]))),
-  holidays: z.array(z.string()),
-});
-export type AdminCalendar = z.infer<typeof AdminCalendarSchema>;
-export const AdminSlaPolicySchema = z.object({
-  id: z.string(),
-  name: z.string().optional(),
-  /** empty = any */
-  priorities: z.array(PrioritySchema),
-  channels: z.array(ChannelSchema),
-  /** null: the clock runs day and night */
-  calendar_id: z.string().nullable(),
-  first_response_seconds: z.number().nullable(),
-  next_response_seconds: z.number().nullable(),
-  resolution_seconds: z.number().nullable(),
-  warn_at: z.number(),
-  on_breach: z.array(z.object({ type: z.string() }).catchall(z.unknown())),
-});
-export type AdminSlaPolicy = z.infer<typeof AdminSlaPolicySchema>;
-/** The routing configuration (GET/PUT /v1/routing/config): the admin screens read and change their parts and send the whole back. */
-export const RoutingConfigViewSchema = z.object({
-  calendars: z.array(AdminCalendarSchema),
-  sla_policies: z.array(AdminSlaPolicySchema),
-}).catchall(z.unknown());
-export type RoutingConfigView = z.infer<typeof RoutingConfigViewSchema>;
-export const RoutingConfigResponseSchema = z.object({ config: RoutingConfigViewSchema });
 export const SlaPreviewRequestSchema = z.object({ priority: PrioritySchema, channel: ChannelSchema }).strict();
 /** A post of that priority and channel arriving now: the policy that applies, whether its calendar is open, and its due times (ms since the epoch). */
 export const SlaPreviewSchema = z.object({
@@ -173,28 +131,8 @@ export const SlaPreviewSchema = z.object({
 });
 export type SlaPreview = z.infer<typeof SlaPreviewSchema>;
 
-// ---- routing rules: the editor, its try-it box, versions ------------------------------------------
+// ---- routing rules: the editor's try-it box (the rules, their versions and moves are HUB_ROUTES rows) ----
 
-/** A rule as hub/routing/schemas.ts keeps it (the hub validates it; the editor reads and sends it back). */
-export const AdminRuleSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  enabled: z.boolean(),
-  filters: z.array(z.object({ field: z.string(), op: z.string(), values: z.array(z.union([z.string(), z.number()])).optional(), value: z.number().optional() })),
-  targets: z.array(z.object({ queue_id: z.string(), priority: z.number().optional(), timeout_seconds: z.number().nullable().optional() })),
-});
-export type AdminRule = z.infer<typeof AdminRuleSchema>;
-export const RulesConfigSchema = z.object({
-  config: z.object({
-    rules: z.array(AdminRuleSchema),
-    queues: z.array(z.object({ id: z.string(), team_id: z.string(), name: z.string().optional() }).catchall(z.unknown())),
-    teams: z.array(z.object({ id: z.string(), name: z.string(), kind: TeamKindSchema })),
-    default_queue_id: z.string(),
-  }).catchall(z.unknown()),
-  rules_version: z.number().int().optional(),
-});
-/** the hub checks each rule with its own schema (hub/routing/schemas.ts) and answers every problem */
-export const SaveRulesSchema = z.object({ rules: z.array(z.unknown()).max(500) }).strict();
 export const TryPostSchema = z.object({
   text: z.string().trim().min(1, 'paste a post').max(10_000),
   channel: ChannelSchema,
@@ -218,16 +156,6 @@ export const TryRouteSchema = z.object({
   offered_to: z.string().nullable(),
 });
 export type TryRoute = z.infer<typeof TryRouteSchema>;
-export const RuleVersionsSchema = z.object({
-  current: z.number().int(),
-  versions: z.array(z.object({ version: z.number().int(), changed_by: z.string().nullable(), changed_by_name: z.string().nullable().optional(), changed_at: z.string(), rules: z.number().int() }).catchall(z.unknown())),
-});
-export const RuleVersionSchema = z.object({ version: z.number().int(), rules: z.array(AdminRuleSchema) }).catchall(z.unknown());
-export const VersionParams = z.object({ version: z.string().regex(/^\d+$/) });
-export const RuleMovesSchema = z.object({ rules_version: z.number().int(), moves: z.array(z.object({ conversation_id: z.string() }).catchall(z.unknown())) });
-export const ApplyRulesSchema = z.object({ rules_version: z.number().int() }).strict();
-export const AppliedRulesSchema = z.object({ rules_version: z.number().int(), moved: z.array(z.unknown()), skipped: z.array(z.unknown()) });
-
 // ---- a customer's data: find, export, erase ------------------------------------------------------
 
 export const CustomerMatchSchema = z.object({ id: z.string(), name: z.string(), handles: z.array(z.string()), conversations: z.number().int(), last_at: z.string().nullable() });
@@ -392,12 +320,24 @@ export const RoiSettingsViewSchema = z.object({
   call_substitution_rate: z.number().min(0).max(1),
   call_tag: z.string().min(1).max(64),
 }).strict();
+/** A change of some of the costs: the hub merges it into the ones it has (hub/metrics/roi.ts). */
+export const RoiPatchSchema = RoiSettingsViewSchema.partial().extend({ cost_per_contact: RoiSettingsViewSchema.shape.cost_per_contact.partial().optional() }).strict();
 export const MetricsSettingsViewSchema = z.object({
   roi: RoiSettingsViewSchema, surveys: SurveySettingsSchema, calendar: z.unknown(), sla: z.unknown(),
   /** whether this hub sends surveys at all (the CLI does unless started with --no-surveys) */
   surveys_sent: z.boolean().optional(),
 });
-export const SaveSurveysSchema = z.object({ surveys: SurveySettingsSchema.optional(), roi: RoiSettingsViewSchema.optional() }).strict();
+/**
+ * PUT /v1/metrics/settings: the parts to change, each checked whole before anything is written (the
+ * hub merges `roi` into the costs it has, so any of them may be left out; `calendar` and `sla` are
+ * the metrics' own and checked by hub/metrics/store.ts).
+ */
+export const MetricsSettingsBodySchema = z.object({
+  roi: RoiPatchSchema.optional(),
+  surveys: SurveySettingsSchema.optional(),
+  calendar: z.unknown().optional(),
+  sla: z.unknown().optional(),
+}).strict();
 /** The question as the customer reads it: the default's words, or the workspace's with {first_name} and {brand} filled in. */
 export function surveyText(kind: 'csat' | 'effort', wording: string | null, opts: { firstName?: string | null; brand?: string | null } = {}): string {
   const hi = opts.firstName ? `Thanks, ${opts.firstName}! ` : 'Thanks! ';
@@ -426,17 +366,8 @@ export const ADMIN_ROUTES = {
   /** a new temporary password or a new sign-up link; the person's sessions end */
   adminResetAgent: { method: 'POST', path: '/v1/admin/agents/:id/reset', params: IdParams, body: AccessSchema, response: AgentResponseSchema },
 
-  /** the rules editor (hub/routing): rules, a try-it box, versions, moving waiting work on request */
-  routingRules: { method: 'GET', path: '/v1/routing/config', response: RulesConfigSchema },
-  saveRules: { method: 'PUT', path: '/v1/routing/rules', body: SaveRulesSchema, response: RulesConfigSchema },
+  /** the rules editor's try-it box and the SLA screen's preview (hub/routing); the rules and SLA policies themselves are HUB_ROUTES rows */
   tryRules: { method: 'POST', path: '/v1/routing/rules/try', body: TryPostSchema, response: TryRouteSchema },
-  ruleVersions: { method: 'GET', path: '/v1/routing/rules/versions', response: RuleVersionsSchema },
-  ruleVersion: { method: 'GET', path: '/v1/routing/rules/versions/:version', params: VersionParams, response: RuleVersionSchema },
-  previewRuleMoves: { method: 'POST', path: '/v1/routing/rules/preview', response: RuleMovesSchema },
-  applyRuleMoves: { method: 'POST', path: '/v1/routing/rules/apply', body: ApplyRulesSchema, response: AppliedRulesSchema },
-  /** the routing configuration (hub/routing): the SLA screen changes its calendars and sla_policies */
-  routingConfig: { method: 'GET', path: '/v1/routing/config', response: RoutingConfigResponseSchema },
-  saveRoutingConfig: { method: 'PUT', path: '/v1/routing/config', body: RoutingConfigViewSchema, response: RoutingConfigResponseSchema },
   slaPreview: { method: 'POST', path: '/v1/routing/sla/preview', body: SlaPreviewRequestSchema, response: SlaPreviewSchema },
 
   adminCustomers: { method: 'GET', path: '/v1/admin/customers', query: CustomerSearchSchema, response: CustomerMatchesSchema },
@@ -455,9 +386,6 @@ export const ADMIN_ROUTES = {
   /** the demo: a test post through the platform stand-in (signed as the platform signs it), or a feed polled now */
   adminTestChannel: { method: 'POST', path: '/v1/admin/channels/:id/test', params: IdParams, response: ChannelTestResponseSchema },
 
-  /** surveys (CSAT, Net Easy: wording, when, where) and return-on-care costs: hub/metrics settings */
-  metricsSettings: { method: 'GET', path: '/v1/metrics/settings', response: MetricsSettingsViewSchema },
-  saveMetricsSettings: { method: 'PUT', path: '/v1/metrics/settings', body: SaveSurveysSchema, response: MetricsSettingsViewSchema },
 
   canned: { method: 'GET', path: '/v1/canned', response: CannedListSchema },
   createCanned: { method: 'POST', path: '/v1/canned', body: CreateCannedSchema, response: CannedOneSchema },
@@ -484,27 +412,9 @@ export const ADMIN_ROUTES = {
   account: { method: 'GET', path: '/v1/account', response: AccountResponseSchema },
   changePassword: { method: 'POST', path: '/v1/account/password', body: ChangePasswordSchema, response: Ok },
   acceptInvite: { method: 'POST', path: '/v1/auth/invite', body: AcceptInviteSchema, response: AcceptInviteResponseSchema, public: true },
-} as const satisfies Record<string, AdminRoute>;
+} as const satisfies Record<string, HubRoute>;
 
 export type AdminRouteName = keyof typeof ADMIN_ROUTES;
-export const ADMIN_ROUTE_NAMES = Object.keys(ADMIN_ROUTES) as [AdminRouteName, ...AdminRouteName[]];
-
-type In<S> = S extends z.ZodType ? z.input<S> : never;
-/** What a caller passes for a route: its path parameters and body, as the schemas take them. */
-export type AdminCall<N extends AdminRouteName> =
-  (typeof ADMIN_ROUTES[N] extends { params: z.ZodType } ? { params: In<typeof ADMIN_ROUTES[N]['params']> } : { params?: never })
-  & (typeof ADMIN_ROUTES[N] extends { query: z.ZodType } ? { query?: In<typeof ADMIN_ROUTES[N]['query']> } : { query?: never })
-  & (typeof ADMIN_ROUTES[N] extends { body: z.ZodType } ? { body: In<typeof ADMIN_ROUTES[N]['body']> } : { body?: never });
-export type AdminAnswer<N extends AdminRouteName> = z.output<typeof ADMIN_ROUTES[N]['response']>;
-
-/** The path of a route with its parameters filled in (each encoded). */
-export function adminPath(route: AdminRoute, params?: Record<string, string>): string {
-  return route.path.replace(/:([a-z_]+)/g, (_m, k: string) => {
-    const v = params?.[k];
-    if (v === undefined) throw new Error(`${route.path}: missing path parameter ${k}`);
-    return encodeURIComponent(v);
-  });
-}
 
 /** The one-time sign-up link the admin hands over: the hub's address, `/join`, and the code after `#` (never sent to a server by a browser). */
 export function inviteLink(hubUrl: string, token: string): string {

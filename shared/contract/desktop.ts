@@ -9,7 +9,8 @@ import {
   AgentSchema, ChannelSchema, ConversationSchema, ConversationStatusSchema, CustomerSchema,
   MessageSchema, NoteSchema, PrioritySchema, TeamSchema, VisibilitySchema,
 } from '../domain';
-import { ADMIN_ROUTE_NAMES, CannedItemSchema } from './admin';
+import { CannedItemSchema } from './admin';
+import { ADMIN_CALL_NAMES } from './admin-call';
 import { AssistSuggestionsSchema, FeedbackActionSchema, SuggestionKeySchema, SummaryLineSchema } from './assist';
 import { MutationArgsSchemas, RejectionCodeSchema } from './hub-api';
 import { ActivitySchema, AgentViewSchema, CollisionActivitySchema, ConflictSchema, MetricsReportSchema, RoutingPushSchema } from './routing';
@@ -301,12 +302,12 @@ export const DesktopRequests = {
   },
 
   /**
-   * Workspace administration (online only): one row of shared/contract/admin.ts ADMIN_ROUTES, with its
+   * Workspace administration (online only): one row of shared/contract/admin-call.ts ADMIN_CALL_ROUTES, with its
    * path parameters, query and body; the core checks the body with the row's schema and the answer with its response schema.
    */
   'admin.call': {
     req: z.object({
-      route: z.enum(ADMIN_ROUTE_NAMES),
+      route: z.enum(ADMIN_CALL_NAMES),
       params: z.record(z.string(), z.string().max(500)).optional(),
       query: z.record(z.string(), z.string().max(2000)).optional(),
       body: z.unknown().optional(),

@@ -1,10 +1,12 @@
 /**
  * The hub's HTTP and WebSocket routes as one table: method, path, and the schemas of each request
- * part and of the answer. The hub serves exactly these (hub/api/route.ts `serve` registers a
- * handler for a row and parses the request with its schemas); the desktop's HubClient calls them
- * through the same rows (main/core/sync/hub-client.ts `call`) and parses each answer with the row's
- * schema. hub/api/contract.test.ts fails when a route is served that is not in the table, or the
- * other way round. No other source file spells a `/v1/...` path (lint).
+ * part and of the answer (a row is a route.ts HubRoute). The hub serves exactly these and the
+ * administration's ADMIN_ROUTES (admin.ts) (hub/api/route.ts `serve` registers a handler for a row
+ * and parses the request with its schemas); the desktop's HubClient calls them through the same rows
+ * (main/core/sync/hub-client.ts `call`) and parses each answer with the row's schema, so each route
+ * has one schema per part that every reader shares. hub/api/contract.test.ts fails when a route is
+ * served that is not in a table, or the other way round; route-tables.test.ts when a method
+ * and path is in two rows. No other source file spells a `/v1/...` path (lint).
  *
  * All but the `public` routes need `Authorization: Bearer <token>`, and nowhere else (a `?token=`
  * is refused). A WebSocket upgrade carries a single-use ticket (`?ticket=`, from `streamTicket`).
@@ -22,34 +24,14 @@ import {
   OfferAnswerSchema, PresenceRequestSchema, PresenceResponseSchema, PresenceSetResponseSchema, PullResponseSchema,
   QueuesResponseSchema, ReplyCheckSchema, RoutingConfigResponseSchema, RoutingPushSchema, StreamClientMessageSchema,
   ApplyRulesSchema, PreviewRulesSchema, RulesApplyResponseSchema, RulesPreviewResponseSchema, RuleVersionResponseSchema,
-  RuleVersionsResponseSchema, SetRoutingConfigResponseSchema,
+  RuleVersionsResponseSchema, SetRoutingConfigResponseSchema, SetRoutingConfigSchema, SetRoutingRulesSchema,
 } from './routing';
 import { LogoutResponseSchema, StreamTicketSchema } from './accounts';
 import { CustomerRelatedSchema, MergeRequestSchema, MergeResponseSchema } from './customers';
 import { FloorSchema, RosterSchema, SupervisorMessageRequestSchema, SupervisorMessageResponseSchema, SupervisorStreamMessageSchema } from './supervisor';
 import { AssistSuggestionsSchema, AssistSummarySchema } from './assist';
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface HubRoute {
-  method: HttpMethod;
-  /** Fastify's form: `:name` for a path parameter */
-  path: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** the answer (2xx, JSON) */
-  response: z.ZodType;
-  /** no session: login, and hub-to-hub calls that carry their own secret */
-  public?: true;
-}
-
-/** A WebSocket: what the hub sends and what the client may send. */
-export interface HubStream {
-  method: 'GET';
-  path: string;
-  websocket: { server: z.ZodType; client: z.ZodType };
-}
+import { MetricsSettingsBodySchema, MetricsSettingsViewSchema } from './admin';
+import type { HubRoute, HubStream } from './route';
 
 const SyncId = z.coerce.number().int().refine(Number.isSafeInteger, 'since is out of range');
 export const BootstrapQuerySchema = z.object({
@@ -61,7 +43,6 @@ export const SubscribeSchema = z.object({ type: z.literal('subscribe'), since: z
 const IdParams = z.object({ id: z.string().min(1).max(200) });
 /** Report parameters as typed (from, to, by, agent, team, channel, format): hub/metrics/params.ts reads them with its own reasons. */
 const ReportQuerySchema = z.record(z.string(), z.unknown());
-const MetricsSettingsSchema = z.object({ roi: z.unknown(), surveys: z.unknown(), calendar: z.unknown(), sla: z.unknown(), surveys_sent: z.boolean().optional() });
 
 export const HUB_ROUTES = {
   // ---- accounts (hub/accounts)
@@ -85,8 +66,8 @@ export const HUB_ROUTES = {
    * never moves live work: new rules route new arrivals; a change of the rules is stored as a new
    * version (who, when), the first change also stores the rules it replaced as version 1.
    */
-  setRoutingConfig: { method: 'PUT', path: '/v1/routing/config', body: z.record(z.string(), z.unknown()), response: SetRoutingConfigResponseSchema },
-  setRoutingRules: { method: 'PUT', path: '/v1/routing/rules', body: z.object({ rules: z.unknown() }), response: SetRoutingConfigResponseSchema },
+  setRoutingConfig: { method: 'PUT', path: '/v1/routing/config', body: SetRoutingConfigSchema, response: SetRoutingConfigResponseSchema },
+  setRoutingRules: { method: 'PUT', path: '/v1/routing/rules', body: SetRoutingRulesSchema, response: SetRoutingConfigResponseSchema },
   /** supervisors and admins: every version of the rules, newest first */
   ruleVersions: { method: 'GET', path: '/v1/routing/rules/versions', response: RuleVersionsResponseSchema },
   ruleVersion: { method: 'GET', path: '/v1/routing/rules/versions/:version', params: z.object({ version: z.string().max(20) }), response: RuleVersionResponseSchema },
@@ -132,9 +113,10 @@ export const HUB_ROUTES = {
   // ---- metrics (hub/metrics); `format=csv` answers text/csv instead
   metricsReport: { method: 'GET', path: '/v1/metrics/report', query: ReportQuerySchema, response: MetricsReportSchema },
   metricsMe: { method: 'GET', path: '/v1/metrics/me', query: ReportQuerySchema, response: MetricsReportSchema },
-  metricsSettings: { method: 'GET', path: '/v1/metrics/settings', response: MetricsSettingsSchema },
+  /** supervisors and admins: return-on-care costs, how surveys are asked (CSAT, Net Easy: wording, when, where), business hours, SLA targets */
+  metricsSettings: { method: 'GET', path: '/v1/metrics/settings', response: MetricsSettingsViewSchema },
   /** admins: {roi?, surveys?, calendar?, sla?}, each validated whole before anything is written */
-  setMetricsSettings: { method: 'PUT', path: '/v1/metrics/settings', body: z.record(z.string(), z.unknown()), response: MetricsSettingsSchema },
+  setMetricsSettings: { method: 'PUT', path: '/v1/metrics/settings', body: MetricsSettingsBodySchema, response: MetricsSettingsViewSchema },
 } as const satisfies Record<string, HubRoute>;
 
 export const HUB_STREAMS = {
@@ -147,20 +129,3 @@ export const HUB_STREAMS = {
 } as const satisfies Record<string, HubStream>;
 
 export type HubRouteName = keyof typeof HUB_ROUTES;
-
-type Part<S> = S extends z.ZodType ? z.input<S> : never;
-/** What a caller passes for a route: its path parameters, query and body, as the schemas take them. */
-export type RouteCall<R extends HubRoute> =
-  (R['params'] extends z.ZodType ? { params: Part<R['params']> } : { params?: never })
-  & (R['query'] extends z.ZodType ? { query?: Part<R['query']> } : { query?: never })
-  & (R['body'] extends z.ZodType ? { body: Part<R['body']> } : { body?: never });
-export type RouteResponse<R extends HubRoute> = z.output<R['response']>;
-
-/** The path of a route with its parameters filled in (each URL-encoded). */
-export function routePath(route: { path: string }, params: Record<string, string> = {}): string {
-  return route.path.replace(/:([a-z_]+)/g, (_, name: string) => {
-    const v = params[name];
-    if (v === undefined) throw new Error(`${route.path}: parameter ${name} is missing`);
-    return encodeURIComponent(v);
-  });
-}

@@ -4,6 +4,7 @@
  * agent's own figures (/v1/metrics/me). Which route takes which is the route table, hub-routes.ts.
  */
 import { z } from 'zod';
+import { ChannelSchema, PrioritySchema } from '../domain';
 
 export const OfferSchema = z.object({
   id: z.string(), conversation_id: z.string(), agent_id: z.string(),
@@ -109,10 +110,64 @@ export const ReplyCheckSchema = z.discriminatedUnion('decision', [
 ]);
 export type ReplyCheck = z.infer<typeof ReplyCheckSchema>;
 export const ClaimResponseSchema = z.object({ claim: ClaimSchema });
-/** The workspace's routing configuration (hub/routing/schemas.ts validates it); the desktop reads the rules' names. */
-export const RoutingConfigResponseSchema = z.object({
-  config: z.object({ rules: z.array(z.object({ id: z.string(), name: z.string() }).catchall(z.unknown())) }).catchall(z.unknown()),
+// ---- the routing configuration: GET/PUT /v1/routing/config, PUT /v1/routing/rules ----------------
+// One answer for every reader: the desktop core reads the rules' names, the rules editor the rules,
+// queues and teams, the SLA screen the calendars and SLA policies (which it changes and sends back
+// whole). hub/routing/schemas.ts is what the hub checks a new configuration with.
+
+/** support teams answer customers; departments (product quality, store operations…) receive insights */
+export const TeamKindSchema = z.enum(['support', 'department']);
+/** A rule as hub/routing/schemas.ts keeps it (the hub validates it; the editor reads and sends it back). */
+export const AdminRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  filters: z.array(z.object({ field: z.string(), op: z.string(), values: z.array(z.union([z.string(), z.number()])).optional(), value: z.number().optional() })),
+  targets: z.array(z.object({ queue_id: z.string(), priority: z.number().optional(), timeout_seconds: z.number().nullable().optional() })),
 });
+export type AdminRule = z.infer<typeof AdminRuleSchema>;
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
+/** A business-hours calendar as hub/routing/calendar.ts keeps it: weekly windows in an IANA time zone, and holidays (local dates). */
+export const AdminCalendarSchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  time_zone: z.string(),
+  hours: z.record(z.string(), z.array(z.tuple([HHMM, HHMM]))),
+  holidays: z.array(z.string()),
+});
+export type AdminCalendar = z.infer<typeof AdminCalendarSchema>;
+export const AdminSlaPolicySchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  /** empty = any */
+  priorities: z.array(PrioritySchema),
+  channels: z.array(ChannelSchema),
+  /** null: the clock runs day and night */
+  calendar_id: z.string().nullable(),
+  first_response_seconds: z.number().nullable(),
+  next_response_seconds: z.number().nullable(),
+  resolution_seconds: z.number().nullable(),
+  warn_at: z.number(),
+  on_breach: z.array(z.object({ type: z.string() }).catchall(z.unknown())),
+});
+export type AdminSlaPolicy = z.infer<typeof AdminSlaPolicySchema>;
+/** The workspace's routing configuration as the hub answers it; the rest (activities, offer timeout) passes through, so a screen can send the whole back. */
+export const RoutingConfigViewSchema = z.object({
+  rules: z.array(AdminRuleSchema),
+  queues: z.array(z.object({ id: z.string(), team_id: z.string(), name: z.string().optional() }).catchall(z.unknown())),
+  teams: z.array(z.object({ id: z.string(), name: z.string(), kind: TeamKindSchema })),
+  default_queue_id: z.string(),
+  calendars: z.array(AdminCalendarSchema),
+  sla_policies: z.array(AdminSlaPolicySchema),
+}).catchall(z.unknown());
+export type RoutingConfigView = z.infer<typeof RoutingConfigViewSchema>;
+export const RoutingConfigResponseSchema = z.object({ config: RoutingConfigViewSchema });
+/** PUT /v1/routing/config: a whole configuration, checked by the hub with hub/routing/schemas.ts (every problem answered at once, as invalid_config) */
+export const SetRoutingConfigSchema = z.record(z.string(), z.unknown());
+/** PUT /v1/routing/rules: the rules in their order; the hub checks each rule with its own schema (hub/routing/schemas.ts) and answers every problem */
+export const SetRoutingRulesSchema = z.object({ rules: z.array(z.unknown()).max(500) }).strict();
 /** PUT /v1/routing/config and /v1/routing/rules: the configuration and the rules' version now (a change of the rules is a new version) */
 export const SetRoutingConfigResponseSchema = RoutingConfigResponseSchema.extend({ rules_version: z.number().int() });
 export const QueuesResponseSchema = z.object({ depths: z.record(z.string(), z.number()), order: z.record(z.string(), z.array(z.string())) });
@@ -178,4 +233,4 @@ export const RuleVersionsResponseSchema = z.object({
   })),
 });
 /** GET /v1/routing/rules/versions/:version */
-export const RuleVersionResponseSchema = z.object({ version: z.number().int(), rules: z.array(z.unknown()), changed_by: z.string().nullable(), changed_at: z.string() });
+export const RuleVersionResponseSchema = z.object({ version: z.number().int(), rules: z.array(AdminRuleSchema), changed_by: z.string().nullable(), changed_at: z.string() });

@@ -43,7 +43,14 @@ beforeAll(async () => {
         Object.assign(i, { status: 'closed', closed_at: T + 60_000, closed_by: 'ag-sup', resolution: body.resolution });
         return json(200, { insight: i });
       }
-      if (req.url === '/v1/routing/config') return json(200, { config: { rules: [{ id: 'defects', name: 'Product defects to quality', filters: [], targets: [] }], queues: [] } });
+      if (req.url === '/v1/routing/config') {
+        // a whole configuration, as the hub answers it (the core parses it with the route's one schema)
+        return json(200, { config: {
+          rules: [{ id: 'defects', name: 'Product defects to quality', enabled: true, filters: [], targets: [{ queue_id: 'q-quality' }] }],
+          queues: [{ id: 'q-quality', team_id: 'product-quality' }], teams: [{ id: 'product-quality', name: 'Product quality', kind: 'department' }],
+          default_queue_id: 'q-quality', calendars: [], sla_policies: [],
+        } });
+      }
       json(503, { error: { code: 'unavailable', message: 'not in this stand-in' } });
     });
   });

@@ -9,7 +9,8 @@ import type { Mutation } from '../../../shared/contract/hub-api';
 import { HUB_ROUTES } from '../../../shared/contract/hub-routes';
 import type { CollisionActivity, HubInsight } from '../../../shared/contract/routing';
 import type { Agent } from '../../../shared/domain';
-import { ADMIN_ROUTES, adminPath, type AdminRoute, type AdminRouteName } from '../../../shared/contract/admin';
+import { ADMIN_CALL_ROUTES, type AdminCallName } from '../../../shared/contract/admin-call';
+import { routePath, type HubRoute } from '../../../shared/contract/route';
 import { CoreError } from '../errors';
 import { HubClient, HubRequestError, NetworkError } from '../sync/hub-client';
 
@@ -112,18 +113,18 @@ export class OnlineApi {
   }
 
   /**
-   * One admin route (shared/contract/admin.ts): the body checked with the row's schema before it
+   * One row the admin screens call (shared/contract/admin-call.ts): the body checked with the row's schema before it
    * leaves (a refusal names the field), the answer parsed with the row's response schema.
    */
-  async admin(name: AdminRouteName, input: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown }): Promise<unknown> {
-    const route: AdminRoute = ADMIN_ROUTES[name];
+  async admin(name: AdminCallName, input: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown }): Promise<unknown> {
+    const route: HubRoute = ADMIN_CALL_ROUTES[name];
     let body: unknown;
     if (route.body) {
       const check = route.body.safeParse(input.body ?? {});
       if (!check.success) throw new CoreError('invalid', check.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
       body = input.body ?? {};
     }
-    try { adminPath(route, input.params); } catch (e) { throw new CoreError('invalid', (e as Error).message); }
+    try { routePath(route, input.params); } catch (e) { throw new CoreError('invalid', (e as Error).message); }
     return this.call('administration', (c) => c.call(route, { params: input.params, query: input.query, body } as never));
   }
 

@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import { ApiErrorSchema, type Mutation } from '../../../shared/contract/hub-api';
-import { HUB_ROUTES, HUB_STREAMS, routePath, type HubRoute, type HubStream, type RouteCall, type RouteResponse } from '../../../shared/contract/hub-routes';
+import { HUB_ROUTES, HUB_STREAMS } from '../../../shared/contract/hub-routes';
+import { routePath, type HubRoute, type HubStream, type RouteCall, type RouteResponse } from '../../../shared/contract/route';
 import { LIMITS } from '../../../shared/domain';
 
 /** The hub could not be reached, or answered 5xx: retry later. */

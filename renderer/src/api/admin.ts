@@ -1,21 +1,21 @@
 /**
- * The admin screens' reads and changes: each names a row of shared/contract/admin.ts, so its input
+ * The admin screens' reads and changes: each names a row of shared/contract/admin-call.ts, so its input
  * and answer are typed by the table (the core checks both). Every change re-reads every admin view:
  * one person's new team changes the team list's counts too, and admin screens are small.
  */
 import { useMutation, useQuery, type UseMutationOptions } from '@tanstack/react-query';
-import type { AdminAnswer, AdminCall, AdminRouteName } from '../../../shared/contract/admin';
+import type { AdminAnswer, AdminCall, AdminCallName } from '../../../shared/contract/admin-call';
 import { call, type ApiError } from './client';
 import { queryClient } from './query-client';
 
-export function adminCall<N extends AdminRouteName>(route: N, input: AdminCall<N>): Promise<AdminAnswer<N>> {
+export function adminCall<N extends AdminCallName>(route: N, input: AdminCall<N>): Promise<AdminAnswer<N>> {
   return call('admin.call', { route, ...(input as { params?: Record<string, string>; query?: Record<string, string>; body?: unknown }) }) as Promise<AdminAnswer<N>>;
 }
 
-export const adminKey = (route: AdminRouteName, input?: unknown) => ['admin', route, input ?? null];
+export const adminKey = (route: AdminCallName, input?: unknown) => ['admin', route, input ?? null];
 
 /** A read, kept fresh by re-reading on every admin change (and every `refetchMs` when given, for live figures such as presence). */
-export function useAdminQuery<N extends AdminRouteName>(route: N, input: AdminCall<N>, opts: { enabled?: boolean; refetchMs?: number } = {}) {
+export function useAdminQuery<N extends AdminCallName>(route: N, input: AdminCall<N>, opts: { enabled?: boolean; refetchMs?: number } = {}) {
   return useQuery<AdminAnswer<N>, ApiError>({
     queryKey: adminKey(route, input),
     queryFn: () => adminCall(route, input),
@@ -25,10 +25,10 @@ export function useAdminQuery<N extends AdminRouteName>(route: N, input: AdminCa
   });
 }
 
-type Extra<N extends AdminRouteName> = Omit<UseMutationOptions<AdminAnswer<N>, ApiError, AdminCall<N>>, 'mutationKey' | 'mutationFn'>;
+type Extra<N extends AdminCallName> = Omit<UseMutationOptions<AdminAnswer<N>, ApiError, AdminCall<N>>, 'mutationKey' | 'mutationFn'>;
 
 /** A change: pending and error state for the form; on success every admin view reads again. */
-export function useAdminAction<N extends AdminRouteName>(route: N, extra?: Extra<N>) {
+export function useAdminAction<N extends AdminCallName>(route: N, extra?: Extra<N>) {
   return useMutation<AdminAnswer<N>, ApiError, AdminCall<N>>({
     mutationKey: ['admin', route],
     mutationFn: (input) => adminCall(route, input),

@@ -9,7 +9,8 @@
  * m move waiting work, t the try-it box.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { AdminRule, TryRoute } from '../../../../shared/contract/admin';
+import type { TryRoute } from '../../../../shared/contract/admin';
+import type { AdminRule, RoutingConfigView } from '../../../../shared/contract/routing';
 import { ChannelSchema, PrioritySchema, type Channel, type Priority } from '../../../../shared/domain';
 import { useAdminAction, useAdminQuery } from '../../api/admin';
 import { useConversation, useSession } from '../../api/queries';
@@ -20,7 +21,7 @@ import { Field, FormDialog, Screen } from './parts';
 
 const announce = (t: string) => useUi.getState().announce(t);
 type Filter = AdminRule['filters'][number];
-type Config = { rules: AdminRule[]; queues: Array<{ id: string; team_id: string; name?: string }>; teams: Array<{ id: string; name: string; kind: 'support' | 'department' }>; default_queue_id: string };
+type Config = RoutingConfigView;
 
 const FIELDS: Array<{ id: string; label: string; ops: Array<[string, string]>; numeric?: boolean; hint: string }> = [
   { id: 'keywords', label: 'Text', ops: [['any', 'mentions any of'], ['all', 'mentions all of'], ['none', 'mentions none of']], hint: 'refund, money back' },
@@ -134,7 +135,7 @@ function RuleForm({ config, rule, onDone }: { config: Config; rule: AdminRule | 
   })));
   const [local, setLocal] = useState<string | null>(null);
   const [newId] = useState(() => `rule-${Date.now().toString(36)}`);
-  const save = useAdminAction('saveRules', { onSuccess: (r) => { onDone(); announce(`Rule ${name} saved as version ${r.rules_version ?? ''}: new posts follow it; waiting work stays (m moves it)`); } });
+  const save = useAdminAction('setRoutingRules', { onSuccess: (r) => { onDone(); announce(`Rule ${name} saved as version ${r.rules_version}: new posts follow it; waiting work stays (m moves it)`); } });
   const build = (): AdminRule | string => {
     if (!name.trim()) return 'Give the rule a name';
     const out: Filter[] = [];
@@ -214,7 +215,7 @@ function Versions({ onDone }: { onDone(): void }) {
   const q = useAdminQuery('ruleVersions', {});
   const [pick, setPick] = useState<number | null>(null);
   const fetchVersion = useAdminQuery('ruleVersion', { params: { version: String(pick ?? 0) } }, { enabled: pick !== null });
-  const save = useAdminAction('saveRules', { onSuccess: (r) => { onDone(); announce(`Version ${pick} restored as version ${r.rules_version ?? ''}`); } });
+  const save = useAdminAction('setRoutingRules', { onSuccess: (r) => { onDone(); announce(`Version ${pick} restored as version ${r.rules_version}`); } });
   // Ctrl+Enter right after choosing, before the chosen version's rules have arrived, restores once they do
   // (it used to be dropped silently: the dialog stayed open and nothing said why)
   const [restoreAsked, setRestoreAsked] = useState(false);
@@ -250,8 +251,8 @@ function Versions({ onDone }: { onDone(): void }) {
 }
 
 function MoveWaiting({ onDone }: { onDone(): void }) {
-  const preview = useAdminQuery('previewRuleMoves', {});
-  const apply = useAdminAction('applyRuleMoves', { onSuccess: (r) => { onDone(); announce(`${r.moved.length} waiting conversation${r.moved.length === 1 ? '' : 's'} moved`); } });
+  const preview = useAdminQuery('previewRules', { body: {} });
+  const apply = useAdminAction('applyRules', { onSuccess: (r) => { onDone(); announce(`${r.moved.length} waiting conversation${r.moved.length === 1 ? '' : 's'} moved`); } });
   const n = preview.data?.moves.length ?? 0;
   return (
     <FormDialog label="Move waiting work" submit={n ? `Move ${n}` : 'Nothing to move'} focusSubmit onClose={onDone} busy={apply.isPending || !preview.data} error={apply.error ?? preview.error}
@@ -264,13 +265,13 @@ function MoveWaiting({ onDone }: { onDone(): void }) {
 export function Rules() {
   const role = useSession().data?.agent?.role;
   const canChange = role === 'admin' || role === 'supervisor';
-  const q = useAdminQuery('routingRules', {});
-  const config = q.data?.config as Config | undefined;
+  const q = useAdminQuery('routingConfig', {});
+  const config = q.data?.config;
   const tryRef = useRef<HTMLDivElement>(null);
   const [dialog, setDialog] = useState<null | { kind: 'edit'; rule: AdminRule | null } | { kind: 'remove'; rule: AdminRule } | { kind: 'versions' } | { kind: 'move' }>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
-  const save = useAdminAction('saveRules', { onError: (e) => setRefusal(e.message) });
-  const saveList = (rules: AdminRule[], what: string) => save.mutate({ body: { rules } }, { onSuccess: (r) => { setDialog(null); announce(`${what}: version ${r.rules_version ?? ''}`); } });
+  const save = useAdminAction('setRoutingRules', { onError: (e) => setRefusal(e.message) });
+  const saveList = (rules: AdminRule[], what: string) => save.mutate({ body: { rules } }, { onSuccess: (r) => { setDialog(null); announce(`${what}: version ${r.rules_version}`); } });
   return (
     <Screen ready={!!q.data || !!q.error} title="Routing rules"
       intro="The first rule whose conditions all hold decides where a new post goes: a support team's queue, or a department as an insight. A post no rule matches goes to the default queue. Saving never moves work already waiting unless you ask (m)."

@@ -10,7 +10,7 @@
 import { useRef, useState } from 'react';
 import {
   WEEKDAYS, type AdminCalendar, type AdminSlaPolicy, type RoutingConfigView, type Weekday,
-} from '../../../../shared/contract/admin';
+} from '../../../../shared/contract/routing';
 import { parseIcsHolidays } from '../../../../shared/calendar/ics';
 import { ChannelSchema, PrioritySchema, type Channel, type Priority } from '../../../../shared/domain';
 import { useAdminAction, useAdminQuery } from '../../api/admin';
@@ -37,7 +37,7 @@ function newId(name: string, taken: string[]): string {
 
 /** Saves a new configuration (the whole of it: the hub checks it all); the dialog closes on success. */
 function useSave(onDone?: () => void) {
-  return useAdminAction('saveRoutingConfig', { onSuccess: () => onDone?.() });
+  return useAdminAction('setRoutingConfig', { onSuccess: () => onDone?.() });
 }
 
 const when = (t: number | null) => (t === null ? '—' : weekdayTime(t));
@@ -252,8 +252,8 @@ export function Sla() {
   const [dialog, setDialog] = useState<null | { kind: 'policy'; policy: AdminSlaPolicy | null } | { kind: 'calendar'; calendar: AdminCalendar | null }
     | { kind: 'remove-policy'; policy: AdminSlaPolicy } | { kind: 'remove-calendar'; calendar: AdminCalendar }>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
-  const move = useAdminAction('saveRoutingConfig', { onError: (e) => setRefusal(e.message) });
-  const remove = useAdminAction('saveRoutingConfig', { onSuccess: () => { setDialog(null); announce('Removed'); } });
+  const move = useAdminAction('setRoutingConfig', { onError: (e) => setRefusal(e.message) });
+  const remove = useAdminAction('setRoutingConfig', { onSuccess: () => { setDialog(null); announce('Removed'); } });
   const close = () => { setDialog(null); remove.reset(); };
   return (
     <Screen ready={!!q.data || !!q.error} title="SLA and business hours"

@@ -29,7 +29,7 @@ export function Surveys() {
   const q = useAdminQuery('metricsSettings', {});
   const [form, setForm] = useState<Form | null>(null);
   const [local, setLocal] = useState<string | null>(null);
-  const save = useAdminAction('saveMetricsSettings', { onSuccess: () => announce('Surveys and costs saved: they apply from the next resolve and report') });
+  const save = useAdminAction('setMetricsSettings', { onSuccess: () => announce('Surveys and costs saved: they apply from the next resolve and report') });
   useEffect(() => {
     if (!q.data || form) return;
     const { surveys: s, roi } = q.data;

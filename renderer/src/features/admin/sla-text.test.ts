@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WEEKDAYS } from '../../../../shared/contract/admin';
+import { WEEKDAYS } from '../../../../shared/contract/routing';
 import { formatDuration, parseDates, parseDuration, parseWindows, weekSummary } from './sla-text';
 
 describe('what the SLA screen reads', () => {

@@ -2,7 +2,7 @@
  * What an admin types on the SLA screen, read and written back: durations ("1h 30m", "2d", "45m")
  * and a day's opening hours ("09:00-12:30, 13:30-17:00", empty = closed).
  */
-import type { AdminCalendar, Weekday } from '../../../../shared/contract/admin';
+import type { AdminCalendar, Weekday } from '../../../../shared/contract/routing';
 
 const UNIT: Record<string, number> = { d: 86_400, h: 3_600, m: 60, s: 1 };
 
