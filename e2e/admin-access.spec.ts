@@ -6,27 +6,19 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { openScreen, shoot } from './support/admin-screens';
-import { answerPresenceAtSignIn, signIn } from './support/sign-in';
-import { hubApi, readState, startExtraHost } from './support/stack';
+import { adminSession, openScreen, shoot, type HubApi } from './support/admin-screens';
+import { answerPresenceAtSignIn } from './support/sign-in';
+import { readState, startExtraHost } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
 
-let adminHost: Awaited<ReturnType<typeof startExtraHost>>;
 let agentHost: Awaited<ReturnType<typeof startExtraHost>>;
 let page: Page;
-let admin: Awaited<ReturnType<typeof hubApi>>;
+let admin: HubApi;
 const PASSWORD = 'erin-password-1';
 
-test.beforeAll(async ({ browser }) => {
-  adminHost = await startExtraHost('access-admin');
-  page = await (await browser.newContext()).newPage();
-  admin = await hubApi('admin@demo.tend');
-  await signIn(page, adminHost.appUrl, 'admin@demo.tend');
-});
+adminSession('access-admin', (s) => ({ page, admin } = s));
 test.afterAll(async () => {
-  await page?.context().close();
-  await adminHost?.stop();
   await agentHost?.stop();
 });
 

@@ -6,26 +6,14 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
-import { openScreen, shoot } from './support/admin-screens';
-import { signIn } from './support/sign-in';
-import { hubApi, hubMessages, readState, startExtraHost } from './support/stack';
+import { adminSession, openScreen, shoot, type HubApi } from './support/admin-screens';
+import { hubMessages, readState } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
 
-let host: Awaited<ReturnType<typeof startExtraHost>>;
 let page: Page;
-let admin: Awaited<ReturnType<typeof hubApi>>;
-
-test.beforeAll(async ({ browser }) => {
-  host = await startExtraHost('channels');
-  page = await (await browser.newContext()).newPage();
-  admin = await hubApi('admin@demo.tend');
-  await signIn(page, host.appUrl, 'admin@demo.tend');
-});
-test.afterAll(async () => {
-  await page?.context().close();
-  await host?.stop();
-});
+let admin: HubApi;
+adminSession('channels', (s) => ({ page, admin } = s));
 
 const SECRET = 'e2e-consumer-secret-4321';
 /** A mention delivered to the hub's X webhook, signed as X signs it. */

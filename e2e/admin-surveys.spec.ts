@@ -5,26 +5,13 @@
  * reason and change nothing. Screenshots light and dark under e2e/artifacts/.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { openScreen, shoot } from './support/admin-screens';
-import { signIn } from './support/sign-in';
-import { hubApi, startExtraHost } from './support/stack';
+import { adminSession, openScreen, shoot, type HubApi } from './support/admin-screens';
 
 test.describe.configure({ mode: 'serial' });
 
-let host: Awaited<ReturnType<typeof startExtraHost>>;
 let page: Page;
-let admin: Awaited<ReturnType<typeof hubApi>>;
-
-test.beforeAll(async ({ browser }) => {
-  host = await startExtraHost('surveys');
-  page = await (await browser.newContext()).newPage();
-  admin = await hubApi('admin@demo.tend');
-  await signIn(page, host.appUrl, 'admin@demo.tend');
-});
-test.afterAll(async () => {
-  await page?.context().close();
-  await host?.stop();
-});
+let admin: HubApi;
+adminSession('surveys', (s) => ({ page, admin } = s));
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const report = async () => (await admin('GET', `/v1/metrics/report?from=${day(-30)}&to=${day(1)}`)).total.roi;

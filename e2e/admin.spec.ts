@@ -5,53 +5,22 @@
  * is screenshot in light and dark under e2e/artifacts/ and checked by axe.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { join } from 'node:path';
-import { expectAccessible } from './support/axe';
+import { adminSession, openScreen, shoot, type HubApi } from './support/admin-screens';
 import { answerPresenceAtSignIn, signIn } from './support/sign-in';
-import { ARTIFACTS, hubApi, ingestPost, readState, startExtraHost } from './support/stack';
+import { ingestPost, readState, startExtraHost } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
 
-type Host = Awaited<ReturnType<typeof startExtraHost>>;
-let host: Host;
 let page: Page;
-let admin: Awaited<ReturnType<typeof hubApi>>;
+let admin: HubApi;
+adminSession('admin', (s) => ({ page, admin } = s));
 const unique = (word: string) => `${word} ${Date.now().toString(36)}`;
-
-test.beforeAll(async ({ browser }) => {
-  host = await startExtraHost('admin');
-  page = await (await browser.newContext()).newPage();
-  admin = await hubApi('admin@demo.tend');
-  await signIn(page, host.appUrl, 'admin@demo.tend');
-});
-test.afterAll(async () => {
-  await page?.context().close();
-  await host?.stop();
-});
-
-/** Ctrl+K, a screen's name, Enter: the screen is shown with the keyboard in its list. */
-async function openScreen(p: Page, name: string): Promise<void> {
-  await p.keyboard.press('ControlOrMeta+K');
-  await p.keyboard.type(`Administration: ${name}`);
-  await p.keyboard.press('Enter');
-  await expect(p.getByRole('region', { name })).toBeVisible();
-}
 
 /** Moves the list's selection with `key` (j or k) until the option named `name` is selected. */
 async function moveTo(p: Page, list: ReturnType<Page['getByRole']>, name: RegExp, key: 'j' | 'k'): Promise<void> {
   const target = list.getByRole('option', { name, selected: true });
   for (let i = 0; i < 60 && (await target.count()) === 0; i++) await p.keyboard.press(key);
   await expect(target).toHaveCount(1);
-}
-
-/** The screen in light and dark, checked by axe in both. */
-async function shoot(p: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await p.emulateMedia({ colorScheme: scheme });
-    await p.screenshot({ path: join(ARTIFACTS, `admin-${name}-${scheme}.png`) });
-    await expectAccessible(p, `${name} (${scheme})`);
-  }
-  await p.emulateMedia({ colorScheme: 'light' });
 }
 
 test('teams and departments: the five destinations, a new department created and renamed by keyboard', async () => {
