@@ -6,12 +6,10 @@
  * label and count, names are not shortened or clipped, and the page never scrolls sideways.
  * A failure names the element and its text, as a user would see it.
  */
-// the measuring runs in the page (page.evaluate): it needs the DOM's types, which the Node project leaves out
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signIn } from './support/sign-in';
 import { join } from 'node:path';
+import type { PageElement, PageNode, PageWindow } from './support/page-dom';
 import { ARTIFACTS, startExtraHost } from './support/stack';
 
 interface Size { name: string; width: number; height: number; scale?: number }
@@ -58,18 +56,22 @@ const FLOOR: KeyText[] = [
  */
 async function layoutProblems(page: Page, keys: KeyText[]): Promise<string[]> {
   return page.evaluate((keys) => {
+    // runs in the page: the browser's globals, typed by support/page-dom.ts
+    const w = globalThis as unknown as PageWindow;
+    const { document } = w;
     const problems: string[] = [];
-    const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const text = (el: PageNode) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const isSelect = (el: PageElement) => el.tagName === 'SELECT';
     const doc = document.documentElement;
-    if (doc.scrollWidth > window.innerWidth) problems.push(`the page scrolls sideways: ${doc.scrollWidth}px of content in a ${window.innerWidth}px window`);
+    if (doc.scrollWidth > w.innerWidth) problems.push(`the page scrolls sideways: ${doc.scrollWidth}px of content in a ${w.innerWidth}px window`);
 
     const bar = document.querySelector('.statusbar');
     if (!bar) problems.push('no status bar');
     else {
       // one line: every item sits on the bar's single row, and the bar is no taller than that row
-      const items = [...bar.children].filter((c) => (c as HTMLElement).offsetWidth > 0);
+      const items = [...bar.children].filter((c) => c.offsetWidth > 0);
       const row = Math.max(...items.map((c) => c.getBoundingClientRect().height));
-      const pad = parseFloat(getComputedStyle(bar).paddingTop) + parseFloat(getComputedStyle(bar).paddingBottom) + parseFloat(getComputedStyle(bar).borderBottomWidth);
+      const pad = parseFloat(w.getComputedStyle(bar).paddingTop) + parseFloat(w.getComputedStyle(bar).paddingBottom) + parseFloat(w.getComputedStyle(bar).borderBottomWidth);
       const barBox = bar.getBoundingClientRect();
       const minTop = Math.min(...items.map((c) => c.getBoundingClientRect().top));
       for (const c of items) {
@@ -79,17 +81,17 @@ async function layoutProblems(page: Page, keys: KeyText[]): Promise<string[]> {
     }
 
     for (const key of keys) {
-      for (const el of document.querySelectorAll<HTMLElement>(key.selector)) {
+      for (const el of document.querySelectorAll(key.selector)) {
         if (el.offsetWidth === 0 && el.offsetHeight === 0) continue; // not shown (e.g. a tab's empty count while loading)
         const t = text(el);
-        if (!t && !(el instanceof HTMLSelectElement)) continue;
-        const shown = el instanceof HTMLSelectElement ? el.selectedOptions[0]?.text ?? '' : t;
+        if (!t && !isSelect(el)) continue;
+        const shown = isSelect(el) ? el.selectedOptions?.[0]?.text ?? '' : t;
         if (key.fullText && !key.fullText.test(shown)) problems.push(`${key.what} is shortened: "${shown}"`);
-        if (el.scrollWidth > el.clientWidth + 0.5 && !(el instanceof HTMLSelectElement)) problems.push(`${key.what} is cut (…): "${shown}" needs ${el.scrollWidth}px, has ${el.clientWidth}px`);
+        if (el.scrollWidth > el.clientWidth + 0.5 && !isSelect(el)) problems.push(`${key.what} is cut (…): "${shown}" needs ${el.scrollWidth}px, has ${el.clientWidth}px`);
         const box = el.getBoundingClientRect();
-        if (box.right > window.innerWidth + 0.5 || box.left < -0.5) problems.push(`${key.what} runs off the window: "${shown}" (${Math.round(box.left)}–${Math.round(box.right)}px of ${window.innerWidth}px)`);
+        if (box.right > w.innerWidth + 0.5 || box.left < -0.5) problems.push(`${key.what} runs off the window: "${shown}" (${Math.round(box.left)}–${Math.round(box.right)}px of ${w.innerWidth}px)`);
         for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-          const ov = getComputedStyle(a).overflowX;
+          const ov = w.getComputedStyle(a).overflowX;
           if (ov === 'visible') continue;
           const clip = a.getBoundingClientRect();
           // a box that does not show its overflow (hidden, or scrolled) hides what runs past its edges
@@ -100,7 +102,7 @@ async function layoutProblems(page: Page, keys: KeyText[]): Promise<string[]> {
         }
         // wrapped: its text laid out on more than one line (icons, bars and padding do not count)
         const tops = new Set<number>();
-        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        const walker = document.createTreeWalker(el, w.NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
           if (!n.textContent?.trim()) continue;
           const range = document.createRange();
@@ -122,8 +124,14 @@ async function resize(page: Page, size: Size): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setDeviceMetricsOverride', { width: size.width, height: size.height, deviceScaleFactor: size.scale, mobile: false });
   }
-  await expect.poll(() => page.evaluate(() => [window.innerWidth, window.devicePixelRatio])).toEqual([size.width, size.scale ?? 1]);
-  await page.evaluate(() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
+  await expect.poll(() => page.evaluate(() => {
+    const w = globalThis as unknown as PageWindow;
+    return [w.innerWidth, w.devicePixelRatio];
+  })).toEqual([size.width, size.scale ?? 1]);
+  await page.evaluate(() => {
+    const w = globalThis as unknown as PageWindow;
+    return w.document.fonts.ready.then(() => new Promise((r) => w.requestAnimationFrame(() => w.requestAnimationFrame(r))));
+  });
 }
 
 /** A desktop of its own (web host + core) with `email` signed in, for the length of `body`. */
