@@ -47,7 +47,7 @@ async function mergedTree(q: Queryable, id: string): Promise<string[]> {
 }
 
 /** Everything the hub holds about one customer, as JSON. */
-export async function exportCustomer(q: Queryable, workspaceId: string, id: string): Promise<Record<string, unknown>> {
+export async function exportCustomer(q: Queryable, workspaceId: string, id: string) {
   const { sync_id: _s, ...customer } = await customerRow(q, workspaceId, id);
   const identities = await q.query('SELECT channel, handle, platform_user_id, created_at FROM customer_identities WHERE customer_id = $1 ORDER BY id', [id]);
   const conversations = await q.query<Record<string, unknown> & { id: string }>(

@@ -156,13 +156,13 @@ export interface AgentView {
   id: string; activity_id: string; routable: boolean; offer: Offer | null;
   assigned: string[]; load: Record<string, number>; idle_since: number;
 }
-export interface ConversationView {
+export type ConversationView = {
   id: string; status: ConversationStatus; state: RouteState; priority: Priority; queue_id: string; team_id: string;
   rule_id: string | null; target_index: number; assignee_id: string | null; offer: Offer | null; dues: SlaDues;
   breached: SlaKind[];
   /** when the resolution / next-response clocks paused (pending, snoozed), or null while they run */
   sla_paused_since: number | null;
-}
+};
 
 export class RoutingEngine {
   private readonly now: () => number;

@@ -28,7 +28,7 @@ import { PrioritySchema, type Agent, type Analysis, type Channel, type Conversat
 import { CollisionTracker, type CollisionEvent } from './collision';
 import { RoutingEngine, type Insight, type RoutingEvent, type RuleMove, type SlaKind } from './engine';
 import { RoutingError } from './errors';
-import { DEFAULT_ACTIVITIES, type RoutingConfigInput, type RoutableConversationInput } from './schemas';
+import { DEFAULT_ACTIVITIES, type RoutingConfigInput, type RoutableConversationInput, type Rule } from './schemas';
 import type { RoutingPush } from '../../shared/contract/routing';
 import type { ReplyCheck } from './collision';
 
@@ -339,7 +339,6 @@ export class RoutingService {
     if ((status ?? c.status) !== 'open') engine.setStatus(c.id, status ?? c.status);
   }
 
-  /** Save a new configuration for a workspace (validated by the engine first; refused = nothing saved). */
   /**
    * Save a new configuration for a workspace (validated by the engine first; refused = nothing saved).
    * New rules apply to new arrivals only: nothing waiting or assigned moves (see previewRules/applyRules).
@@ -393,8 +392,9 @@ export class RoutingService {
     return rows.map((r) => ({ ...r, changed_at: new Date(r.changed_at).toISOString() }));
   }
 
-  async ruleVersion(wsId: string, version: number): Promise<{ version: number; rules: unknown[]; changed_by: string | null; changed_at: string } | null> {
-    const [r] = await this.log.db.query<{ version: number; rules: unknown[]; changed_by: string | null; changed_at: Date }>(
+  async ruleVersion(wsId: string, version: number): Promise<{ version: number; rules: Rule[]; changed_by: string | null; changed_at: string } | null> {
+    // each version's rules were the engine's validated configuration's
+    const [r] = await this.log.db.query<{ version: number; rules: Rule[]; changed_by: string | null; changed_at: Date }>(
       'SELECT version, rules, changed_by, changed_at FROM routing_rule_versions WHERE workspace_id = $1 AND version = $2', [wsId, version]);
     return r ? { ...r, changed_at: new Date(r.changed_at).toISOString() } : null;
   }
@@ -587,12 +587,12 @@ export class RoutingService {
   async tryRoute(wsId: string, post: { text: string; channel: Channel; priority?: Priority; followers?: number | null; customer_tier?: string | null }, rules?: unknown) {
     const ws = await this.workspace(wsId);
     const a = this.options.analyze ? await this.options.analyze(wsId, post.text, post.channel) : null;
-    const attrs: RoutableConversationInput = {
+    const attrs = {
       id: 'try-it', channel: post.channel, priority: post.priority ?? priorityOf(a?.priority),
       language: lang(a?.language), intent: str(a?.intent), topic: str(a?.topic),
       sentiment_label: str(a?.sentiment?.label), sentiment: num(a?.sentiment?.score, -1, 1),
       customer_tier: post.customer_tier ?? null, followers: post.followers ?? null, text: post.text,
-    };
+    } satisfies RoutableConversationInput;
     const { id: _id, text: _text, ...analysis } = attrs;
     return { analysis, ...ws.engine.tryRoute(attrs, rules) };
   }
