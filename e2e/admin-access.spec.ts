@@ -7,7 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { adminSession, openScreen, shoot, type HubApi } from './support/admin-screens';
-import { answerPresenceAtSignIn } from './support/sign-in';
+import { signIn } from './support/sign-in';
 import { readState, startExtraHost } from './support/stack';
 
 test.describe.configure({ mode: 'serial' });
@@ -30,18 +30,7 @@ test('access: a person disabled from People is signed out on their desktop at on
   const erinId = made.agent.id as string;
   agentHost = await startExtraHost('access-erin');
   const erin = await (await browser.newContext()).newPage();
-  await erin.goto(agentHost.appUrl);
-  await expect(erin.getByLabel('Email')).toBeFocused();
-  await erin.keyboard.press('Shift+Tab');
-  await erin.keyboard.press('ControlOrMeta+A');
-  await erin.keyboard.type(readState().hubUrl);
-  await erin.keyboard.press('Tab');
-  await erin.keyboard.type(email);
-  await erin.keyboard.press('Tab');
-  await erin.keyboard.type(PASSWORD);
-  await erin.keyboard.press('Enter');
-  await expect(erin.getByRole('status', { name: 'Online' })).toBeVisible();
-  await answerPresenceAtSignIn(erin);
+  await signIn(erin, agentHost.appUrl, email, { password: PASSWORD });
 
   // People: to Erin, s shows her session
   await openScreen(page, 'People');

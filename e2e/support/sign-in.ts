@@ -1,8 +1,8 @@
-/** Signing in as a demo user with the keyboard only, as a new agent would (shared by the specs). */
+/** Signing in as a demo user (password "demo" unless given) with the keyboard only, as a new agent would (shared by the specs). */
 import { expect, type Page } from '@playwright/test';
 import { readState } from './stack';
 
-export async function signIn(p: Page, appUrl: string, email: string, opts: { presenceMayBeRestored?: boolean } = {}): Promise<void> {
+export async function signIn(p: Page, appUrl: string, email: string, opts: { presenceMayBeRestored?: boolean; password?: string } = {}): Promise<void> {
   await p.goto(appUrl);
   await expect(p.getByRole('form', { name: 'Sign in' })).toBeVisible();
   // Email has focus; the hub URL field comes first in the tab order.
@@ -13,7 +13,7 @@ export async function signIn(p: Page, appUrl: string, email: string, opts: { pre
   await p.keyboard.press('Tab');
   await p.keyboard.type(email);
   await p.keyboard.press('Tab');
-  await p.keyboard.type('demo');
+  await p.keyboard.type(opts.password ?? 'demo');
   await p.keyboard.press('Enter');
   await expect(p.getByRole('status', { name: 'Online' })).toBeVisible();
   if (opts.presenceMayBeRestored) await answerPresenceUnlessRestored(p);
