@@ -7,9 +7,13 @@ import { parse } from 'csv-parse/sync';
 
 export type Row = Record<string, unknown>;
 
+/** A command's input file, or an error that names it and why it cannot be read (ENOENT, EACCES…). */
+export function readInputFile(file: string): Buffer {
+  try { return readFileSync(file); } catch (e) { throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e }); }
+}
+
 export function readRows(file: string): Row[] {
-  let buf: Buffer;
-  try { buf = readFileSync(file); } catch (e) { throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e }); }
+  const buf = readInputFile(file);
   if (/\.jsonl?$|\.ndjson$/i.test(file)) return parseJsonLines(buf.toString('utf8'), file);
   return parseCsv(buf, file);
 }

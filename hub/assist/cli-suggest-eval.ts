@@ -9,11 +9,11 @@
  * earlier reply (seeded). Last line JSON:
  * {"n","rougeL_top1","rougeL_top3","baseline_frequent_top1","baseline_random_top1","link_hit_top3"}.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { answerKey, SuggestionIndex, type AnsweredConversation } from '../../shared/assist/suggest';
 import { linksIn, normalizeReply, rougeL, rougeTokens } from '../../shared/assist/text';
 import { mulberry32 } from '../../shared/random';
+import { readInputFile } from '../analysis/input';
 import { isMainModule } from '../analysis/main-module';
 import { sentenceEncoder } from '../analysis/embedder';
 import { parseIbmCare } from '../connectors/import/ibm';
@@ -29,8 +29,7 @@ export interface EvalCase extends AnsweredConversation {
 /** First-brand-reply cases of a file: the customer's words before the brand's first answer, and that answer. */
 export function loadCases(file: string, format?: 'twcs' | 'ibm'): EvalCase[] {
   const fmt = format ?? (/\.json$/i.test(file) ? 'ibm' : 'twcs');
-  let buf: Buffer;
-  try { buf = readFileSync(file); } catch (e) { throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e }); }
+  const buf = readInputFile(file);
   const threads: Array<{ brand: string; id: string; posts: NormalizedPost[] }> = fmt === 'ibm'
     ? parseIbmCare(buf.toString('utf8')).threads.map((t) => ({ brand: t.company, id: `${file}#${t.session_id}`, posts: t.posts }))
     : parseTwcs(buf).threads.map((t) => ({ brand: t.account, id: `${file}#${t.root}`, posts: t.posts }));

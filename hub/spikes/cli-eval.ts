@@ -7,9 +7,9 @@
  * {"posts","brands","alerts","by_severity","alerts_per_1000_posts","options"}. So a team can tune the
  * thresholds on its own history before trusting the alerts on the Floor.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../analysis/analyzer';
+import { readInputFile } from '../analysis/input';
 import { isMainModule } from '../analysis/main-module';
 import { parseTwcs } from '../connectors/import/twcs';
 import { DEFAULT_SPIKE_OPTIONS, SpikeDetector, type SpikeAlert, type SpikeOptions } from './detector';
@@ -40,8 +40,7 @@ export function runSpikeEval(argv: string[], log: (s: string) => void = console.
     minZ: num(values['min-z'], 'min-z', d.minZ), minWeeks: num(values['min-weeks'], 'min-weeks', d.minWeeks),
     warmupMs: num(values['warmup-hours'], 'warmup-hours', d.warmupMs / 3_600_000) * 3_600_000, keywords: !values['no-keywords'],
   };
-  let buf: Buffer;
-  try { buf = readFileSync(values.data); } catch (e) { throw new Error(`cannot read ${values.data}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e }); }
+  const buf = readInputFile(values.data);
   const { threads } = parseTwcs(buf);
   const posts = threads.flatMap((t) => t.posts.filter((p) => !p.from_brand).map((p) => ({ brand: t.account, post: p })))
     .sort((a, b) => a.post.created_at.localeCompare(b.post.created_at) || a.post.platform_id.localeCompare(b.post.platform_id));

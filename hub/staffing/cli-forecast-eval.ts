@@ -8,8 +8,8 @@
  * {"conversations","history_from","split_at","until","hours","model":{mape,wape,peak_error,peak_hour_offset},
  *  "baseline_same_hour_last_week":{…},"trend":{channel: factor}}.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readInputFile } from '../analysis/input';
 import { isMainModule } from '../analysis/main-module';
 import { parseTwcs } from '../connectors/import/twcs';
 import { scoreHourly, SeasonalForecast, type Arrival, type ForecastError } from './forecast';
@@ -35,8 +35,7 @@ export function runForecastEval(argv: string[], log: (s: string) => void = conso
   const split = num(values.split, 'split', 0.75, 0.99);
   const horizonDays = num(values['horizon-days'], 'horizon-days', 7);
   const trendDays = num(values['trend-days'], 'trend-days', 7);
-  let buf: Buffer;
-  try { buf = readFileSync(values.data); } catch (e) { throw new Error(`cannot read ${values.data}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e }); }
+  const buf = readInputFile(values.data);
   const arrivals: Arrival[] = parseTwcs(buf).threads
     .map((t) => t.posts.filter((p) => !p.from_brand).sort((a, b) => a.created_at.localeCompare(b.created_at))[0])
     .filter((p) => p !== undefined)
