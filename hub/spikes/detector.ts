@@ -78,6 +78,9 @@ export interface SpikeAlert {
   merged_into?: string;
 }
 
+/** A post with its terms, worked out once when it arrives (every key the post counts for reads them). */
+type SeenPost = SpikePost & { terms: string[] };
+
 interface KeyState {
   /** posts of this key per hour of week, all time (for the seasonal mean) */
   slotCount: Float64Array;
@@ -85,7 +88,7 @@ interface KeyState {
   firstAt: number;
   /** the current interval */
   interval: number;
-  posts: SpikePost[];
+  posts: SeenPost[];
   /** term counts of the key's history (closed intervals) and their sum */
   terms: Map<string, number>;
   termTotal: number;
@@ -118,12 +121,13 @@ export class SpikeDetector {
     if (this.startedAt === null) this.startedAt = post.at;
     const interval = Math.floor(post.at / INTERVAL_MS);
     const terms = termsOf(post.text);
+    const seen: SeenPost = { ...post, terms };
     const keys = new Set(['all', ...post.keys, ...(this.opts.keywords ? terms.map((t) => `keyword:${t}`) : [])]);
     const candidates: Array<{ key: string; state: KeyState; expected: number; z: number; ratio: number }> = [];
     for (const key of keys) {
       const s = this.stateOf(key, post.at);
       if (s.interval !== interval) this.closeInterval(s, interval);
-      s.posts.push(post);
+      s.posts.push(seen);
       const observed = s.posts.length;
       const expected = this.expected(s, post.at);
       const z = (observed - expected) / Math.sqrt(Math.max(expected, 0.25));
@@ -177,7 +181,7 @@ export class SpikeDetector {
     for (const p of s.posts) {
       s.slotCount[hourOfWeek(p.at)] += 1;
       s.total += 1;
-      for (const t of termsOf(p.text)) { s.terms.set(t, (s.terms.get(t) ?? 0) + 1); s.termTotal += 1; }
+      for (const t of p.terms) { s.terms.set(t, (s.terms.get(t) ?? 0) + 1); s.termTotal += 1; }
       if (p.sentiment !== undefined) { s.sentimentSum += p.sentiment; s.sentimentN += 1; }
     }
     // an alert lasts while consecutive intervals stay over the threshold
@@ -252,7 +256,7 @@ export class SpikeDetector {
   private grownTerms(s: KeyState): SpikeAlert['terms'] {
     const now = new Map<string, number>();
     let total = 0;
-    for (const p of s.posts) for (const t of termsOf(p.text)) { now.set(t, (now.get(t) ?? 0) + 1); total += 1; }
+    for (const p of s.posts) for (const t of p.terms) { now.set(t, (now.get(t) ?? 0) + 1); total += 1; }
     const vocab = s.terms.size + now.size + 1;
     return [...now].filter(([, c]) => c >= 2)
       .map(([term, count]) => ({ term, count, growth: round(Math.log((count + 0.5) / (total + 0.5 * vocab)) - Math.log(((s.terms.get(term) ?? 0) + 0.5) / (s.termTotal + 0.5 * vocab))) }))
