@@ -74,7 +74,7 @@ test('access: a person disabled from People is signed out on their desktop at on
   await page.keyboard.press('/');
   await expect(page.getByLabel('What')).toBeFocused();
   await page.getByLabel('What').selectOption({ label: 'People' });
-  await expect(entries.getByRole('option', { name: /^agent\.disabled by Demo Admin on agent / })).toBeVisible();
+  await expect(entries.getByRole('option', { name: /^agent\.disabled by Demo Admin on agent Erin Access, / })).toBeVisible();
   await expect(entries.getByRole('option', { name: /^auth\./ })).toHaveCount(0);
   await shoot(page, 'audit');
   await entries.focus();

@@ -18,8 +18,21 @@ export async function recordAudit(q: Queryable, e: AuditRecord): Promise<void> {
       JSON.stringify(e.details ?? {})]);
 }
 
+/**
+ * What the entry is about, by name as it is now (an id means nothing to the admin reading the log):
+ * a person, team, channel or customer of the same workspace, a canned response by its shortcode.
+ * Null when it is gone (a customer erased) or has no name (an e-mail or an address is its own name).
+ */
+const TARGET_NAME = `CASE audit_log.target_type
+    WHEN 'agent' THEN (SELECT t.name FROM agents t WHERE t.id = audit_log.target_id)
+    WHEN 'team' THEN (SELECT t.name FROM teams t WHERE t.id = audit_log.target_id)
+    WHEN 'channel' THEN (SELECT t.name FROM channel_connections t WHERE t.id = audit_log.target_id)
+    WHEN 'customer' THEN (SELECT t.name FROM customers t WHERE t.id = audit_log.target_id)
+    WHEN 'canned' THEN (SELECT t.shortcode FROM canned_responses t WHERE t.id = audit_log.target_id)
+    WHEN 'workspace' THEN (SELECT t.name FROM workspaces t WHERE t.id = audit_log.target_id)
+  END`;
 const COLUMNS = `id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, workspace_id, actor_id, actor_name,
-                 action, target_type, target_id, ip, details`;
+                 action, target_type, target_id, ${TARGET_NAME} AS target_name, ip, details`;
 
 function where(workspaceId: string, f: Omit<AuditQuery, 'limit'>): { sql: string; params: unknown[] } {
   const params: unknown[] = [workspaceId];
@@ -61,7 +74,7 @@ export async function* auditEntries(q: Queryable, workspaceId: string, f: Omit<A
   }
 }
 
-const CSV_COLUMNS = ['id', 'at', 'workspace_id', 'actor_id', 'actor_name', 'action', 'target_type', 'target_id', 'ip', 'details'] as const;
+const CSV_COLUMNS = ['id', 'at', 'workspace_id', 'actor_id', 'actor_name', 'action', 'target_type', 'target_id', 'target_name', 'ip', 'details'] as const;
 
 /** RFC 4180 field; a leading = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. */
 function csvField(v: unknown): string {

@@ -149,6 +149,9 @@ describe('the audit log', () => {
     const changed = page.entries.find((e) => e.action === 'routing.rules_changed')!;
     expect(changed).toMatchObject({ actor_id: adminId, actor_name: 'Admin', workspace_id: w.ws });
     expect(changed.details).toMatchObject({ method: 'PUT', path: '/v1/routing/rules', body: { rules: [] } });
+    // what an entry is about reads by name, not by id
+    const created = page.entries.find((e) => e.action === 'agent.created' && e.target_id === adminId)!;
+    expect(created).toMatchObject({ target_type: 'agent', target_name: 'Admin' });
     const failed = page.entries.find((e) => e.action === 'auth.login_failed' && e.details.reason === 'unknown_email')!;
     expect(failed).toMatchObject({ workspace_id: null, actor_id: null });
     expect(failed.ip).toBeTruthy();
@@ -168,7 +171,7 @@ describe('the audit log', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="tend-audit-\d{4}-\d\d-\d\d\.csv"/);
     const lines = (await csv.text()).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('id,at,workspace_id,actor_id,actor_name,action,target_type,target_id,ip,details');
+    expect(lines[0]).toBe('id,at,workspace_id,actor_id,actor_name,action,target_type,target_id,target_name,ip,details');
     const [n] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.login_failed'`);
     expect(lines.length - 1).toBe(n.n);
     const json = await fetch(`${hub.url}/v1/admin/audit/export?format=json`, { headers: { authorization: `Bearer ${admin}` } });

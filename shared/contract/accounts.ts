@@ -74,6 +74,8 @@ export const AuditEntrySchema = z.object({
   action: z.string(),
   target_type: z.string().nullable(),
   target_id: z.string().nullable(),
+  /** the target's name as it is now (a person, team, channel, customer, canned shortcode); null when gone or unnamed */
+  target_name: z.string().nullable(),
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
 });

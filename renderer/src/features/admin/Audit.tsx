@@ -77,11 +77,11 @@ export function Audit() {
         <KeyList label="Audit entries" items={entries} id={(e) => String(e.id)} empty="Nothing recorded that matches."
           onAction={(key) => onKey(key)}
           render={(e) => (
-            <span className="admin-row" aria-label={`${e.action} by ${e.actor_name ?? 'nobody known'}${e.target_id ? ` on ${e.target_type ?? ''} ${e.target_id}` : ''}, ${clockTime(e.at)}`}>
+            <span className="admin-row" aria-label={`${e.action} by ${e.actor_name ?? 'nobody known'}${e.target_id ? ` on ${e.target_type ?? ''} ${e.target_name ?? e.target_id}` : ''}, ${clockTime(e.at)}`}>
               <span className="muted num">{clockTime(e.at)}</span>
               <strong>{e.action}</strong>
               <span>{e.actor_name ?? '—'}</span>
-              <span className="muted">{e.target_type ? `${e.target_type} ${e.target_id ?? ''}` : ''}</span>
+              <span className="muted" title={e.target_id ?? undefined}>{e.target_type ? `${e.target_type} ${e.target_name ?? e.target_id ?? ''}` : ''}</span>
               <span className="muted">{e.ip ?? ''}</span>
               <span className="muted admin-teams">{Object.keys(e.details).length ? JSON.stringify(e.details) : ''}</span>
             </span>
