@@ -83,13 +83,9 @@ describe('collision signals only from agents who may reply', () => {
   });
 
   it('a supervisor\'s claim never holds back the assignee, but still warns someone else who may reply', async () => {
-    // A's conversation: routing places the new conversation first, then it is assigned to A. (Assigned before
-    // routing has placed it, the placement can still land after the assignment and undo it for a moment:
-    // a race of its own, seen here as changes null → A → null → A; see the closing note of 2026-12-07.)
-    const mine = await conversation(hub.log, w, { handle: 'scope-assignee', team: w.teamA });
-    await until(() => routing.known.has(mine.id));
-    await hub.log.write(async (wr) => { await wr.update('conversation', mine.id, { assignee_id: w.agentA }); });
-    await until(() => routing.known.get(mine.id)?.assignee === w.agentA);
+    // A's conversation, assigned at once: routing's placement of it, written later, never undoes the assignment
+    // (placement-race.test.ts forces that order; here it used to leave a gap, null → A → null → A, where A's reply met the claim)
+    const mine = await conversation(hub.log, w, { handle: 'scope-assignee', assignee: w.agentA });
     expect((await call(hub.url, 'POST', '/v1/routing/collision/claim', { token: tok.boss, body: { conversation_id: mine.id } })).status).toBe(200);
     expect((await reply(tok.a, mine.id)).json.results[0]).toMatchObject({ ok: true });
     // an unassigned conversation of A's team: the supervisor's claim warns A, who is not (yet) its assignee

@@ -57,8 +57,14 @@ export interface TryAnalysis {
 
 interface TeamRow { id: string; name: string; kind: 'support' | 'department' }
 
+/**
+ * What routing knows a conversation's row to be: the newest version it consumed from the change log
+ * or wrote itself (`sync_id`), with its owner (assignee, team), status and priority.
+ */
+export interface KnownConversation { assignee: string | null; team: string | null; status: string; priority: string; syncId: number }
+
 export class WorkspaceRouting {
-  readonly known = new Map<string, { assignee: string | null; status: string; priority: string }>();
+  readonly known = new Map<string, KnownConversation>();
   constructor(readonly id: string, readonly engine: RoutingEngine, readonly collision: CollisionTracker, public teams: TeamRow[]) {}
 }
 
@@ -91,6 +97,11 @@ export class RoutingService {
   private flagRows: Array<{ conversation_id: string; warned: string[]; breached: string[] }> = [];
   /** SLA pause state per conversation (the engine sends the whole state each time: last wins) */
   private pauseRows = new Map<string, { paused_since: number | null; pauses: Array<readonly [number, number]> }>();
+  /**
+   * Conversation patches that met a row changed by someone else since routing last read it (a change not
+   * consumed yet): held back, whole, until that change is consumed (applyConversation), then written on top of it.
+   */
+  private deferred = new Map<string, { patch?: Record<string, unknown>; adds?: string[] }>();
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
   // several hubs on one schema (see shared())
@@ -181,7 +192,7 @@ export class RoutingService {
   private dropState(): void {
     this.workspaces.clear(); this.ready.clear(); this.convWorkspace.clear(); this.ownIds.clear();
     this.patches = new Map(); this.reasonAdds = new Map(); this.eventRows = []; this.presenceRows = new Map(); this.insightRows = []; this.flagRows = []; this.pauseRows = new Map();
-    this.stateRows = new Map();
+    this.stateRows = new Map(); this.deferred = new Map();
   }
 
   /** Leader, shared: consume every change committed after the cursor, in sync_id (commit) order. */
@@ -272,7 +283,7 @@ export class RoutingService {
     // user can see). Only one routing has never placed (no routing_state row) and nobody holds goes
     // through the rules, as a new arrival would.
     const convs = await db.query<StoredConversation & RoutedRow>(`
-      SELECT c.id, c.channel, c.priority, c.status, c.assignee_id, c.team_id, c.analysis, c.subject, c.snippet, c.created_at, c.first_response_at, c.last_inbound_at,
+      SELECT c.id, c.sync_id, c.channel, c.priority, c.status, c.assignee_id, c.team_id, c.analysis, c.subject, c.snippet, c.created_at, c.first_response_at, c.last_inbound_at,
              cu.tier, cu.followers, f.warned, f.breached, f.conversation_id AS flags_id, f.paused_since, f.pauses,
              (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'outbound' AND m.visibility = 'public') AS last_reply_at,
              ${ROUTED_COLUMNS}
@@ -280,6 +291,8 @@ export class RoutingService {
        WHERE c.workspace_id = $1 AND c.status <> 'resolved' ORDER BY c.created_at, c.id`, [wsId]);
     for (const c of convs) {
       this.convWorkspace.set(c.id, wsId);
+      // known before it is placed: what a placement writes is decided from this version of the row
+      ws.known.set(c.id, { assignee: c.assignee_id, team: c.team_id, status: c.status, priority: c.priority, syncId: Number(c.sync_id) });
       try {
         this.place(engine, c, { tier: c.tier, followers: c.followers });
         this.decided.delete(c.id); // written before this load read it: placed as it is stored
@@ -292,7 +305,6 @@ export class RoutingService {
           // no sla_flags row yet: nothing stored, a pending/snoozed conversation counts as paused from now
           pause: c.flags_id ? { since: c.paused_since ? new Date(c.paused_since).getTime() : null, intervals: c.pauses ?? [] } : null,
         });
-        ws.known.set(c.id, { assignee: c.assignee_id, status: c.status, priority: c.priority });
       } catch (err) { this.onError(err); }
     }
     // every open insight can be closed, also one whose conversation went on to care after a follow-up
@@ -561,7 +573,7 @@ export class RoutingService {
           if (!ws.engine.hasConversation(r.data.id) && !p?.routed) created.add(r.data.id);
           const decided = this.decided.get(r.data.id);
           this.decided.delete(r.data.id);
-          this.applyConversation(ws, r.data, extra.get(r.data.id), p, decided && { rule_id: decided.rule_id });
+          this.applyConversation(ws, r.data, r.sync_id, extra.get(r.data.id), p, decided && { rule_id: decided.rule_id });
         } else if (r.entity === 'message') {
           const wsId = this.convWorkspace.get(r.data.conversation_id);
           if (!wsId || created.has(r.data.conversation_id)) continue;
@@ -617,11 +629,14 @@ export class RoutingService {
    * is restored as it was and reopened (to its owner, else its team's queue: engine.followUp), never
    * routed by the rules again.
    */
-  private applyConversation(ws: WorkspaceRouting, row: Conversation, extra?: { tier: string | null; followers: number | null },
+  private applyConversation(ws: WorkspaceRouting, row: Conversation, syncId: number, extra?: { tier: string | null; followers: number | null },
     placed?: RoutedRow, decided?: { rule_id: string | null }): void {
     const e = ws.engine;
     const prev = ws.known.get(row.id);
-    ws.known.set(row.id, { assignee: row.assignee_id, status: row.status, priority: row.priority });
+    // a version routing already holds (read by a workspace load that ran after it was committed)
+    if (prev && Number(syncId) <= prev.syncId) return;
+    ws.known.set(row.id, { assignee: row.assignee_id, team: row.team_id, status: row.status, priority: row.priority, syncId: Number(syncId) });
+    this.resume(row.id, { assignee: !!prev && prev.assignee !== row.assignee_id, team: !!prev && prev.team !== row.team_id });
     if (!e.hasConversation(row.id)) {
       if (row.status === 'resolved') return;
       const attrs = extra ?? { tier: null, followers: null };
@@ -645,6 +660,26 @@ export class RoutingService {
       if (row.assignee_id && e.hasAgent(row.assignee_id)) e.adopt(row.id, row.assignee_id);
       else if (!row.assignee_id && e.conversationView(row.id).assignee_id) e.unassign(row.id);
     }
+  }
+
+  /**
+   * A change of a conversation by someone else was consumed: routing's patches held back for it are
+   * written on top of it now. What that change moved of the owner (a person assigned it, or moved it to
+   * another team) is dropped from what routing decided before it: the newer change stands. A moved
+   * assignee is then brought into the engine (applyConversation), which says anew what differs.
+   */
+  private resume(id: string, moved: { assignee: boolean; team: boolean }): void {
+    const held = this.deferred.get(id);
+    this.deferred.delete(id);
+    for (const p of [held?.patch, this.patches.get(id)]) {
+      if (!p) continue;
+      if (moved.assignee) { delete p.assignee_id; delete p.team_id; }
+      if (moved.team) delete p.team_id;
+    }
+    if (!held) return;
+    if (held.patch) this.patches.set(id, { ...held.patch, ...(this.patches.get(id) ?? {}) });
+    if (held.adds) this.reasonAdds.set(id, [...held.adds, ...(this.reasonAdds.get(id) ?? [])]);
+    this.scheduleFlush();
   }
 
   // ---------------------------------------------------------------- engine output
@@ -786,8 +821,15 @@ export class RoutingService {
     // Offers and pushes have already gone out; the rows can wait a moment, so a burst of events
     // (a post every few ms at peak, each offered and accepted) is written in one transaction.
     const delay = this.options.flushDelayMs ?? 25;
+    // The write takes its turn on the chain, between the consumption of two changes: what it writes was
+    // decided from the versions consumed so far, and checked against the row in the same transaction
+    // (flushLoop). A change consumed meanwhile would make a placement decided before it look current.
     this.flushing = new Promise<void>((resolve) => (delay > 0 ? setTimeout(resolve, delay) : setImmediate(resolve)))
-      .then(() => this.flushLoop()).finally(() => { this.flushing = null; });
+      .then(() => {
+        const run = this.chain.then(() => this.flushLoop());
+        this.chain = run.catch(this.onError);
+        return run;
+      }).finally(() => { this.flushing = null; });
   }
 
   async flush(): Promise<void> {
@@ -813,21 +855,33 @@ export class RoutingService {
           const ownIds = () => { if (this.isShared) for (const c of w.changes) this.ownIds.add(c.sync_id); };
           if (patches.size || reasonAdds.size) {
             // only what differs from the row is written: most patches repeat what the ingest hook already stored
-            const rows = await w.query<{ id: string; assignee_id: string | null; analysis: Record<string, unknown> | null } & Record<string, unknown>>(
-              `SELECT id, team_id, assignee_id, priority, first_response_due_at, next_response_due_at, resolution_due_at, analysis
+            const rows = await w.query<{ id: string; sync_id: number; assignee_id: string | null; team_id: string | null; analysis: Record<string, unknown> | null } & Record<string, unknown>>(
+              `SELECT id, sync_id, team_id, assignee_id, priority, first_response_due_at, next_response_due_at, resolution_due_at, analysis
                  FROM conversations WHERE id = ANY($1)`, [[...new Set([...patches.keys(), ...reasonAdds.keys()])]]);
             const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? new Date(v).toISOString() : v ?? null);
             for (const row of rows) {
+              const known = this.ready.get(this.convWorkspace.get(row.id) ?? '')?.known.get(row.id);
+              // Compare-and-set: routing decided from the version it knows. Someone else (a person's assignment, a
+              // new message, an import) wrote the row since, in a change not consumed yet: nothing is written over it.
+              // The patch waits for that change (resume), so a placement never undoes a newer assignment.
+              if (known && Number(row.sync_id) !== known.syncId) {
+                const held = this.deferred.get(row.id) ?? {};
+                if (patches.has(row.id)) held.patch = { ...(held.patch ?? {}), ...patches.get(row.id) };
+                if (reasonAdds.has(row.id)) held.adds = [...(held.adds ?? []), ...reasonAdds.get(row.id)!];
+                this.deferred.set(row.id, held);
+                continue;
+              }
               const p: Record<string, unknown> = { ...(patches.get(row.id) ?? {}) };
               const adds = reasonAdds.get(row.id);
               if (adds) p.analysis = withReasonAdded(row.analysis ?? {}, adds);
-              const known = this.ready.get(this.convWorkspace.get(row.id) ?? '')?.known.get(row.id);
-              // someone else (a mutation, an import) changed the assignment after routing last saw it: theirs
-              // stands, and routing hears of it from the change log
-              if (known && known.assignee !== row.assignee_id) { delete p.assignee_id; delete p.team_id; }
               const changed = Object.fromEntries(Object.entries(p).filter(([k, v]) => !(k in row) || k === 'analysis' || norm(row[k]) !== norm(v)));
-              if (Object.keys(changed).length) await w.update('conversation', row.id, { ...changed, updated_at: new Date(this.now()).toISOString() });
-              if (known && 'assignee_id' in changed) known.assignee = changed.assignee_id as string | null;
+              if (!Object.keys(changed).length) continue;
+              await w.update('conversation', row.id, { ...changed, updated_at: new Date(this.now()).toISOString() });
+              if (known) {
+                known.syncId = Number(w.changes[w.changes.length - 1].sync_id);
+                if ('assignee_id' in changed) known.assignee = changed.assignee_id as string | null;
+                if ('team_id' in changed) known.team = changed.team_id as string | null;
+              }
             }
             ownIds();
           }
@@ -928,7 +982,7 @@ interface RoutableRow {
 
 /** A conversation as a workspace's load reads it, with its customer and its SLA flags. */
 interface StoredConversation extends RoutableRow {
-  priority: string; status: ConversationStatus; assignee_id: string | null; team_id: string | null; first_response_at: Date | null; last_inbound_at: Date | null;
+  sync_id: number; priority: string; status: ConversationStatus; assignee_id: string | null; team_id: string | null; first_response_at: Date | null; last_inbound_at: Date | null;
   tier: string | null; followers: number | null; warned: SlaKind[] | null; breached: SlaKind[] | null;
   flags_id: string | null; paused_since: Date | null; pauses: Array<[number, number]> | null; last_reply_at: Date | null;
 }
