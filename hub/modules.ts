@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { accountsModule, type AccountsOptions } from './accounts/module';
 import { adminModule } from './admin/module';
 import { analysisModule } from './analysis/module';
+import { approvalsModule } from './approvals/module';
 import { assistModule } from './assist/module';
 import type { AnalysisService } from './analysis/service';
 import { composeHooks, logErrors, type HubLogger, type HubModule, type IngestHooks } from './api/module';
@@ -101,7 +102,9 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   });
   routingRef = routing;
   const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'));
-  const hooks = composeHooks([analysis, metrics, routing].filter((m) => m !== null));
+  // public replies the workspace's rules hold for a supervisor's approval (issue 15)
+  const approvals = approvalsModule(log);
+  const hooks = composeHooks([analysis, metrics, routing, approvals].filter((m) => m !== null));
   const conversations = conversationsModule(log, { ingest: hooks.ingest, mutations: hooks.mutations, snoozeCheckMs: options.snoozeCheckMs, logger: logger('conversations') });
   const outbound = outboundModule(log, options.outbound ?? {}, logger('outbound'));
   const channels: (ConnectorConfig & { workspace?: string }) | null = options.channels === false ? null : options.channels ?? loadConnectorConfig(process.env);
@@ -138,7 +141,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     webhooks: () => connectors?.webhooks() ?? null,
   }, options.ops ?? opsOptionsFromEnv(process.env));
   // ops first: its request timer sees every route
-  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log), analysis, assist, metrics, routing, supervisor, conversations, customersModule(log), outbound, connectors, demo]
+  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log), analysis, assist, metrics, routing, supervisor, approvals, conversations, customersModule(log), outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, demo, ops, hooks: { ingest: hooks.ingest } };
 }

@@ -20,7 +20,12 @@ export type Role = z.infer<typeof RoleSchema>;
 
 /** 'unknown': the platform may or may not have the reply (the hub died, a timeout, a reset after the request left); the hub reads back from the platform before anything is sent again. */
 /** 'cancelled': never sent and never will be (a survey whose conversation was reopened before it was due). */
-export const DeliveryStateSchema = z.enum(['received', 'queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled']);
+/**
+ * 'awaiting_approval': a public reply the workspace's approval rules hold for a supervisor (nothing is sent
+ * before an approval; then 'queued'); 'rejected': an approver rejected it with a note (`delivery_error`),
+ * never sent, and its text went back to the agent's composer (shared/contract/approvals.ts).
+ */
+export const DeliveryStateSchema = z.enum(['received', 'queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled', 'awaiting_approval', 'rejected']);
 export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
 
 export const VisibilitySchema = z.enum(['public', 'private']);

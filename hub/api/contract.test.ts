@@ -114,6 +114,9 @@ describe('the route table', () => {
     await ask('setMetricsSettings', tokBoss, { body: { sla: settings!.sla } }, 403); // admins only
     await ask('assistSuggestions', tokA, { params: { id: c.id } });
     await ask('assistSummary', tokA, { params: { id: c.id } });
+    await ask('approvalQueue', tokBoss);
+    await ask('approveReply', tokBoss, { params: { id: 'no-such-reply' }, body: {} }, 404);
+    await ask('rejectReply', tokBoss, { params: { id: 'no-such-reply' }, body: { note: 'no' } }, 404);
     expect(Object.keys(HUB_ROUTES).filter((n) => !asked.has(n as HubRouteName))).toEqual([]);
   });
 

@@ -174,6 +174,13 @@ export interface MutationHooks {
    * questions are queued in the same commit as the resolve, so no crash can keep one and lose the other)
    */
   onResolve?(w: Writer, workspaceId: string, conversationId: string): Promise<void>;
+  /**
+   * public replies, inside the transaction (hub/approvals): why the reply must wait for a supervisor's
+   * approval, one reason a line; empty: it is queued for sending as usual
+   */
+  replyApproval?(w: Writer, reply: {
+    workspace_id: string; conversation_id: string; customer_id: string; agent_id: string; text: string; analysis: Analysis | null;
+  }): Promise<string[]>;
   /** after the commit of a fresh note that mentions colleagues ("@Ana"): hub/routing tells them at once */
   afterMention?(workspaceId: string, mention: { conversation_id: string; note_id: string; from_agent_id: string; from_name: string; text: string; agent_ids: string[] }): Promise<void>;
 }

@@ -123,6 +123,25 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
           inReplyTo = comment.platform_id;
         }
       }
+      // a public reply the workspace's approval rules hold waits for a supervisor (hub/approvals): nothing
+      // is sent, and the conversation is not answered yet (its SLA keeps running) until it is approved
+      const held = a.visibility === 'public' && hooks.replyApproval
+        ? await hooks.replyApproval(w, { workspace_id: conv.workspace_id, conversation_id: conv.id, customer_id: conv.customer_id, agent_id: agent.id, text: a.text, analysis: conv.analysis })
+        : [];
+      if (held.length) {
+        await w.update('conversation', conv.id, {
+          ...(claim ? { assignee_id: agent.id } : {}), message_count: sql('message_count + 1'), updated_at: sql('now()'),
+        });
+        await w.insert('message', {
+          id: a.message_id, workspace_id: conv.workspace_id, conversation_id: conv.id, channel: conv.channel,
+          direction: 'outbound', visibility: a.visibility, author_id: agent.id, author_name: agent.name, text: a.text,
+          in_reply_to: inReplyTo, delivery: 'awaiting_approval', next_attempt_at: null, created_at: sql('now()'),
+          delivery_error: `awaiting approval: ${held.join('; ')}`,
+        });
+        await w.query(`INSERT INTO approvals (message_id, workspace_id, conversation_id, agent_id, team_id, reasons, original_text)
+          VALUES ($1, $2, $3, $4, $5, $6, $7)`, [a.message_id, conv.workspace_id, conv.id, agent.id, conv.team_id, JSON.stringify(held), a.text]);
+        return ok({ message_id: a.message_id, conversation_id: conv.id, assigned: claim, awaiting_approval: true, reasons: held });
+      }
       await w.update('conversation', conv.id, {
         ...(claim ? { assignee_id: agent.id } : {}),
         first_response_at: conv.first_response_at ? undefined : sql('now()'),

@@ -26,6 +26,7 @@ import * as m0990 from './migrations/0990-channel-connections';
 import * as m0991 from './migrations/0991-survey-settings';
 import * as m1000 from './migrations/1000-assist-feedback';
 import * as m1020 from './migrations/1020-held-for-resolution';
+import * as m1030 from './migrations/1030-approvals';
 
 export interface Migration {
   version: number;
@@ -57,6 +58,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 991, name: 'survey-settings', up: m0991.up },
   { version: 1000, name: 'assist-feedback', up: m1000.up },
   { version: 1020, name: 'held-for-resolution', up: m1020.up },
+  { version: 1030, name: 'approvals', up: m1030.up },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {

@@ -3,6 +3,7 @@
  * agent, team, channel or brand account. Pure: the same records give the same report, whether
  * they came from the hub database, an import or a test fixture.
  */
+import type { ApprovalTimes } from './approval-times';
 import { DEFAULT_ROI_SETTINGS, contactKind, roiFigures, type RoiFigures, type RoiSettings } from './roi';
 import { pct, summarize, type DurationStats } from './stats';
 import { conversationFacts, WALL_CLOCK, type Clock, type SlaPolicy } from './timeline';
@@ -61,6 +62,8 @@ export interface Report {
   hours: 'business' | 'calendar';
   total: Metrics;
   groups: Array<{ key: string } & Metrics>;
+  /** how long public replies waited for approval (approval-times.ts; only reports read from the database have it) */
+  approvals?: ApprovalTimes;
 }
 
 export interface ReportInput {

@@ -4,6 +4,7 @@
  * the same pure report as everywhere else.
  * Also the writes the metrics own: settings, surveys and insights.
  */
+import { approvalTimes } from './approval-times';
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/db';
 import type { Channel, ConversationStatus, Priority } from '../../shared/domain';
@@ -209,10 +210,12 @@ export async function reportFromDb(db: Queryable, workspaceId: string, o: SqlRep
   // One snapshot for the three reads.
   const lo = { ...o, callTag: settings.roi.call_tag };
   const input = isDb(db) ? await db.transaction((tx) => loadMetricInput(tx, workspaceId, lo)) : await loadMetricInput(db, workspaceId, lo);
-  return computeReport(input, {
+  const report = computeReport(input, {
     from: o.from, to: o.to, by: o.by ?? null, filter: o.filter, asOf: o.asOf,
     clock: clockFor(settings.calendar), sla: settings.sla, roi: settings.roi,
   });
+  // approval time (hub/approvals): per approver and per team, over the replies decided in the range
+  return { ...report, approvals: await approvalTimes(db, workspaceId, o) };
 }
 
 // ---- surveys ---------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ export const HUB_MODULES = {
   // customer profiles: merges with undo, merge suggestions
   customers: ['db', 'sync'],
   demo: ['db', 'sync', 'accounts', 'connectors', 'conversations', 'routing'],
+  // approvals for public replies (issue 15): rules, the reply's hook, decisions, the approvers' queue
+  approvals: ['db', 'sync'],
   // crisis and spike detection (issue 15); its eval replays import files through analysis
   spikes: ['connectors', 'analysis'],
   // volume forecast and required agents (issue 15); its eval reads import files

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { ChannelSchema, PrioritySchema, RoleSchema } from '../domain';
 import type { HubRoute } from './route';
+import { ApprovalRulesSchema, ApprovalSettingsViewSchema } from './approvals';
 import { TeamKindSchema } from './routing';
 import {
   AgentStatusResponseSchema, AuditPageSchema, AuditQuerySchema, LiftLockoutRequestSchema, LiftLockoutResponseSchema,
@@ -408,6 +409,10 @@ export const ADMIN_ROUTES = {
   adminAudit: { method: 'GET', path: '/v1/admin/audit', query: AuditQuerySchema, response: AuditPageSchema },
   /** a file: `format=csv` (default) or `json`, with the filters of adminAudit but no paging */
   adminAuditExport: { method: 'GET', path: '/v1/admin/audit/export', query: AuditQuerySchema.omit({ before: true, limit: true }).extend({ format: z.enum(['csv', 'json']).default('csv') }), response: z.string() },
+
+  /** approvals for public replies (hub/approvals): the rules (admins change, supervisors read) and the holds other features add (crisis mode) */
+  approvalSettings: { method: 'GET', path: '/v1/admin/approvals', response: ApprovalSettingsViewSchema },
+  setApprovalSettings: { method: 'PUT', path: '/v1/admin/approvals', body: ApprovalRulesSchema, response: ApprovalSettingsViewSchema },
 
   account: { method: 'GET', path: '/v1/account', response: AccountResponseSchema },
   changePassword: { method: 'POST', path: '/v1/account/password', body: ChangePasswordSchema, response: Ok },

@@ -179,6 +179,7 @@ export const RejectionCodeSchema = z.enum([
   'too_long',              // over the channel's limit
   'collision',             // someone else replied or is replying: confirm with details.confirm_token to send anyway
   'id_reused',             // the mutation id was already used for a different payload (409 for the batch): send under a new id
+  'approval_rejected',     // (never a mutation result) a supervisor rejected the reply waiting for approval: the draft carries their note
 ]);
 export type RejectionCode = z.infer<typeof RejectionCodeSchema>;
 

@@ -31,6 +31,7 @@ import { CustomerRelatedSchema, MergeRequestSchema, MergeResponseSchema } from '
 import { FloorSchema, RosterSchema, SupervisorMessageRequestSchema, SupervisorMessageResponseSchema, SupervisorStreamMessageSchema } from './supervisor';
 import { AssistSuggestionsSchema, AssistSummarySchema } from './assist';
 import { MetricsSettingsBodySchema, MetricsSettingsViewSchema } from './admin';
+import { ApprovalDecidedSchema, ApprovalParams, ApprovalQueueSchema, ApproveBodySchema, RejectBodySchema } from './approvals';
 import type { HubRoute, HubStream } from './route';
 
 const SyncId = z.coerce.number().int().refine(Number.isSafeInteger, 'since is out of range');
@@ -117,6 +118,14 @@ export const HUB_ROUTES = {
   metricsSettings: { method: 'GET', path: '/v1/metrics/settings', response: MetricsSettingsViewSchema },
   /** admins: {roi?, surveys?, calendar?, sla?}, each validated whole before anything is written */
   setMetricsSettings: { method: 'PUT', path: '/v1/metrics/settings', body: MetricsSettingsBodySchema, response: MetricsSettingsViewSchema },
+
+  // ---- approvals for public replies (hub/approvals; supervisors and admins, never on their own reply)
+  /** the replies waiting for approval in the workspace, oldest first, each with its conversation */
+  approvalQueue: { method: 'GET', path: '/v1/approvals', response: ApprovalQueueSchema },
+  /** approve as written, or edited (`text`): the reply is queued for sending once; 409 already_decided on a second decision */
+  approveReply: { method: 'POST', path: '/v1/approvals/:id/approve', params: ApprovalParams, body: ApproveBodySchema, response: ApprovalDecidedSchema },
+  /** reject with a note: never sent; the agent's desktop puts the text back in the composer with the note */
+  rejectReply: { method: 'POST', path: '/v1/approvals/:id/reject', params: ApprovalParams, body: RejectBodySchema, response: ApprovalDecidedSchema },
 } as const satisfies Record<string, HubRoute>;
 
 export const HUB_STREAMS = {

@@ -30,7 +30,7 @@ export async function openTestDb(name: string): Promise<Db> {
   });
 }
 
-const TABLES = ['sandbox_posts', 'changes', 'mutations', 'stream_tickets', 'login_throttle', 'audit_log', 'sessions', 'notes', 'messages', 'conversations', 'customer_identities',
+const TABLES = ['sandbox_posts', 'approvals', 'approval_settings', 'approval_holds', 'changes', 'mutations', 'stream_tickets', 'login_throttle', 'audit_log', 'sessions', 'notes', 'messages', 'conversations', 'customer_identities',
   'customers', 'channel_accounts', 'agent_teams', 'agents', 'teams', 'workspaces'];
 
 /**
