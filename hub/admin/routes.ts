@@ -18,6 +18,7 @@ import type { ChangeLog, Writer } from '../sync/changelog';
 import type { AgentContext } from '../sync/scope';
 import { acceptInvite, createPerson, getAgent, listAgents, resetAccess, updatePerson, type PresenceSource } from './people';
 import { agentSettings, cannedUsed, createCanned, deleteCanned, listCanned, saveAgentSetting, updateCanned } from './canned';
+import { createMacro, deleteMacro, listMacros, macroUsed, updateMacro } from './macros';
 import { eraseCustomer, exportCustomer, findCustomers } from './customers';
 import { checklist } from './checklist';
 import { firstRun, setupNeeded } from './setup';
@@ -198,6 +199,27 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     return { ok: true as const };
   });
   serve(app, ADMIN_ROUTES.cannedUsed, async (req, { params }) => { await cannedUsed(db, agentOf(req), params.id); return { ok: true as const }; });
+  // ---- macros (the caller's own and their teams'); a team's changes go to the audit log
+  serve(app, ADMIN_ROUTES.macros, async (req) => ({ macros: await listMacros(db, agentOf(req)) }));
+  serve(app, ADMIN_ROUTES.createMacro, async (req, { body }) => {
+    const a = agentOf(req);
+    const macro = await createMacro(db, a, body);
+    if (macro.team_id) await audit(req, a, 'macro.created', { type: 'macro', id: macro.id }, { name: macro.name, team_id: macro.team_id });
+    return { macro };
+  });
+  serve(app, ADMIN_ROUTES.updateMacro, async (req, { params, body }) => {
+    const a = agentOf(req);
+    const macro = await updateMacro(db, a, params.id, body);
+    if (macro.team_id) await audit(req, a, 'macro.updated', { type: 'macro', id: macro.id }, { name: macro.name, team_id: macro.team_id });
+    return { macro };
+  });
+  serve(app, ADMIN_ROUTES.deleteMacro, async (req, { params }) => {
+    const a = agentOf(req);
+    const gone = await deleteMacro(db, a, params.id);
+    if (gone.team_id) await audit(req, a, 'macro.deleted', { type: 'macro', id: params.id }, gone);
+    return { ok: true as const };
+  });
+  serve(app, ADMIN_ROUTES.macroUsed, async (req, { params }) => { await macroUsed(db, agentOf(req), params.id); return { ok: true as const }; });
   serve(app, ADMIN_ROUTES.agentSettings, async (req) => ({ settings: await agentSettings(db, agentOf(req).id) }));
   serve(app, ADMIN_ROUTES.saveAgentSetting, async (req, { params, body }) => { await saveAgentSetting(db, agentOf(req).id, params.key, body.value); return { ok: true as const }; });
 

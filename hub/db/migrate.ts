@@ -27,6 +27,7 @@ import * as m0991 from './migrations/0991-survey-settings';
 import * as m1000 from './migrations/1000-assist-feedback';
 import * as m1020 from './migrations/1020-held-for-resolution';
 import * as m1030 from './migrations/1030-approvals';
+import * as m1050 from './migrations/1050-macros';
 
 export interface Migration {
   version: number;
@@ -59,6 +60,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 1000, name: 'assist-feedback', up: m1000.up },
   { version: 1020, name: 'held-for-resolution', up: m1020.up },
   { version: 1030, name: 'approvals', up: m1030.up },
+  { version: 1050, name: 'macros', up: m1050.up },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {

@@ -4,9 +4,10 @@
  * from their own (issue 12: a supervisor signing in after an agent inherited the agent's keys).
  * A change made offline is kept here, marked pending, and sent at the next sign-in or change.
  * The canned responses (the team's and their own) are read from the hub and cached the same way,
- * so `;shortcode` keeps working offline.
+ * so `;shortcode` keeps working offline; so are the macros (the team's and their own), so they run offline.
  */
 import { AGENT_SETTING_KEYS, type AgentSettingKey, type CannedItem } from '../../shared/contract/admin';
+import type { Macro } from '../../shared/contract/macros';
 import type { Db } from './db/open';
 import { CoreError } from './errors';
 import type { OnlineApi } from './live/online';
@@ -91,6 +92,31 @@ export class AgentSettings {
   cachedCanned(): CannedItem[] | null {
     const agent = this.agentId();
     return agent ? (this.read(this.slot(agent, 'canned')) as CannedItem[] | null) : null;
+  }
+
+  /** The caller's macros and their teams': from the hub when it answers, else as last read. */
+  async macros(): Promise<{ macros: Macro[]; offline: boolean }> {
+    const agent = this.agentId();
+    if (!agent) throw new CoreError('not_logged_in', 'sign in first');
+    try {
+      const r = (await this.online.admin('macros', {})) as { macros: Macro[] };
+      this.write(this.slot(agent, 'macros'), r.macros);
+      return { macros: r.macros, offline: false };
+    } catch (err) {
+      if (err instanceof CoreError && err.code !== 'offline' && err.code !== 'unavailable') throw err;
+      return { macros: this.cachedMacros() ?? [], offline: true };
+    }
+  }
+
+  /** The macros as last read from the hub (null: never read on this desktop). */
+  cachedMacros(): Macro[] | null {
+    const agent = this.agentId();
+    return agent ? (this.read(this.slot(agent, 'macros')) as Macro[] | null) : null;
+  }
+
+  /** One run of a macro counted on the hub (when it answers: a figure, not a promise). */
+  async macroUsed(id: string): Promise<void> {
+    await this.online.admin('macroUsed', { params: { id } }).catch(() => {});
   }
 
   /** One insertion counted on the hub (when it answers: the count is a figure, not a promise). */

@@ -17,7 +17,10 @@ import { checkpointWhenIdle, openCache, type Db } from './db/open';
 import { getDraft, saveDraft } from './drafts';
 import { CoreError } from './errors';
 import { Outbox } from './outbox';
-import { conversationGet, customerGet, inboxCounts, inboxList, markRead } from './queries';
+import { conversationGet, customerGet, inboxCounts, inboxList, markRead, matchingIds } from './queries';
+import { ActionRuns, UNDO_WINDOW_MS } from './actions/runs';
+import { planSteps, type Plan } from './actions/expand';
+import type { MacroStep } from '../../shared/contract/macros';
 import { searchMessages } from './search';
 import type { DesktopService } from './service';
 import { SyncApplier } from './sync/apply';
@@ -83,6 +86,8 @@ export class LocalDesktopService implements DesktopService {
   readonly agentSettings: AgentSettings;
   /** work agents kept at sign-out, apart from the cache (kept-work.ts) */
   readonly kept: KeptWorkStore;
+  /** macros and bulk actions: runs held for their undo window, and their summaries (actions/) */
+  readonly actions: ActionRuns;
   private readonly events = new EventEmitter();
   private closed = false;
   private closedDb = false;
@@ -96,6 +101,7 @@ export class LocalDesktopService implements DesktopService {
     this.kept = new KeptWorkStore(options.dataDir, options.tokenProtection);
     this.restoreKept(); // a sign-out cut short by a crash left the agent's work in both places: merge it back
     this.outbox = new Outbox(this.db);
+    this.actions = new ActionRuns(this.db, this.outbox);
     this.events.setMaxListeners(0);
     this.engine = new SyncEngine(this.applier, this.outbox, {
       dataChanged: (ids, inbox, customers) => this.emit('data.changed', customers?.length ? { conversation_ids: ids, inbox, customer_ids: customers } : { conversation_ids: ids, inbox }),
@@ -313,6 +319,29 @@ export class LocalDesktopService implements DesktopService {
       const note_id = r.keep ? this.keepSummary(r.conversation_id, note) : null;
       return { lines: summary.lines, note, note_id };
     },
+    'macros.list': () => this.agentSettings.macros(),
+    'actions.preview': (r) => {
+      const { label, plans } = this.planActions(r);
+      const named = plans.slice(0, 50).map((p) => ({ conversation_id: p.conversation_id, customer_name: this.customerName(p.conversation_id), refused: p.refused, lines: p.lines }));
+      return { label, total: plans.length, refused: plans.filter((p) => p.refused).length, plans: named };
+    },
+    'actions.run': (r) => {
+      const owner = this.owner();
+      const { label, plans, kind } = this.planActions(r);
+      const { run_id } = this.actions.run(owner, kind, r.label ?? label, plans, r.undo_ms ?? UNDO_WINDOW_MS);
+      if (r.macro_id) void this.agentSettings.macroUsed(r.macro_id);
+      this.emit('data.changed', { conversation_ids: plans.map((p) => p.conversation_id), inbox: true });
+      this.emit('session.changed', this.status());
+      this.engine.kick();
+      return this.actions.summary(run_id);
+    },
+    'actions.undo': (r) => {
+      const { conversation_ids } = this.actions.undo(r.run_id);
+      this.emit('data.changed', { conversation_ids, inbox: true });
+      this.emit('session.changed', this.status());
+      return this.actions.summary(r.run_id);
+    },
+    'actions.summary': (r) => this.actions.summary(r.run_id),
     'outbox.retry': (r) => {
       if (!this.outbox.retry(r.id)) throw new CoreError('not_found', `no stopped outbox entry ${r.id}`);
       this.afterLocalChange(null);
@@ -371,6 +400,47 @@ export class LocalDesktopService implements DesktopService {
     const note_id = randomUUID();
     await this.online.mutate({ type: 'note', args: { conversation_id: conversationId, note_id, text: note } });
     return note_id;
+  }
+
+  /**
+   * A macro (as cached here) or steps on the target conversations, each planned from the cache:
+   * what runs and what the preview shows are the same plans (actions/expand.ts).
+   */
+  private planActions(r: { target: { conversation_ids?: string[]; filter?: { tab: 'mine' | 'team' | 'snoozed' | 'resolved'; channel?: Conversation['channel']; tag?: string } }; macro_id?: string; steps?: MacroStep[] }): { label: string; kind: 'macro' | 'bulk'; plans: Plan[] } {
+    const agent = this.applier.meta.get('agent');
+    if (!agent || !this.applier.meta.get('session')) throw new CoreError('not_logged_in', 'log in first');
+    let steps: MacroStep[];
+    let label: string;
+    if (r.macro_id) {
+      const macro = (this.agentSettings.cachedMacros() ?? []).find((m) => m.id === r.macro_id);
+      if (!macro) throw new CoreError('not_found', `no macro ${r.macro_id} on this desktop (the list is read from the hub when online)`);
+      steps = macro.steps;
+      label = macro.name;
+    } else {
+      steps = r.steps ?? [];
+      label = steps.map((s) => (s.kind === 'status' ? s.status : s.kind)).join(', ');
+    }
+    const ids = r.target.conversation_ids ? [...new Set(r.target.conversation_ids)] : matchingIds(this.db, r.target.filter!);
+    const ctx = {
+      me: { id: agent.id, name: agent.name, role: agent.role, team_ids: agent.team_ids },
+      agents: this.applier.meta.get('agents') ?? [], teams: this.applier.meta.get('teams') ?? [],
+      canned: this.agentSettings.cachedCanned() ?? DEFAULT_CANNED, now: Date.now(),
+    };
+    const read = this.db.prepare('SELECT c.data, cu.data AS customer FROM conversations c LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?');
+    const plans = ids.map((id): Plan => {
+      const row = read.get(id) as { data: string; customer: string | null } | undefined;
+      if (!row) return { conversation_id: id, refused: { code: 'not_found', message: 'not on this desktop (outside your queues)' }, mutations: [], lines: [] };
+      const conv = JSON.parse(row.data) as Conversation;
+      const customer = row.customer ? (JSON.parse(row.customer) as Customer) : null;
+      const handle = customer?.identities.find((i) => i.channel === conv.channel)?.handle;
+      return planSteps(conv, steps, { ...ctx, customer: { name: customer?.name ?? '', handle } });
+    });
+    return { label, kind: r.macro_id ? 'macro' : 'bulk', plans };
+  }
+
+  private customerName(conversationId: string): string | null {
+    const raw = this.db.prepare('SELECT cu.data FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?').pluck().get(conversationId) as string | undefined;
+    return raw ? (JSON.parse(raw) as Customer).name : null;
   }
 
   /** The agent's canned responses as last read from the hub (the team's and their own), else the defaults, for the suggestions. */
@@ -594,7 +664,7 @@ export class LocalDesktopService implements DesktopService {
       this.db.pragma('secure_delete = ON');
       for (const t of ['drafts', 'outbox']) this.db.prepare(`DELETE FROM ${t}`).run();
       this.db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
-      for (const t of ['meta', 'conversations', 'messages', 'notes', 'customers', 'customer_scope', 'read_marks']) {
+      for (const t of ['meta', 'conversations', 'messages', 'notes', 'customers', 'customer_scope', 'read_marks', 'action_items', 'action_runs']) {
         this.db.prepare(`DELETE FROM ${t}`).run();
       }
     })();

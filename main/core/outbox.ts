@@ -20,23 +20,30 @@ export interface OutboxRow {
   seq: number; id: string; type: MutationType; args: string; conversation_id: string;
   message_id: string | null; depends_on: string | null; state: 'pending' | 'acked' | 'failed';
   attempts: number; last_error: string | null; created_at: string;
+  /** the macro or bulk action that queued it (actions/runs.ts), and until when it is held for its undo window (ISO) */
+  run_id: string | null; held_until: string | null;
 }
 
-export interface QueuedMutation { type: MutationType; args: Record<string, unknown>; conversation_id: string; message_id?: string; depends_on?: string }
+export interface QueuedMutation {
+  type: MutationType; args: Record<string, unknown>; conversation_id: string; message_id?: string; depends_on?: string;
+  /** its id, when another queued row must name it (depends_on); a fresh one otherwise */
+  id?: string;
+  run_id?: string; held_until?: string;
+}
 
 export class Outbox {
   constructor(private readonly db: Db) {}
 
   /** Queues mutations (and runs `alsoInTx` — e.g. clearing the draft) in ONE durable transaction. */
   enqueue(mutations: QueuedMutation[], alsoInTx?: () => void): string[] {
-    const insert = this.db.prepare(`INSERT INTO outbox(id, type, args, conversation_id, message_id, depends_on, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const insert = this.db.prepare(`INSERT INTO outbox(id, type, args, conversation_id, message_id, depends_on, created_at, run_id, held_until)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     return durableTransaction(this.db, () => {
       const ids: string[] = [];
       const now = new Date().toISOString();
       for (const m of mutations) {
-        const id = randomUUID();
-        insert.run(id, m.type, JSON.stringify(m.args), m.conversation_id, m.message_id ?? null, m.depends_on ?? null, now);
+        const id = m.id ?? randomUUID();
+        insert.run(id, m.type, JSON.stringify(m.args), m.conversation_id, m.message_id ?? null, m.depends_on ?? null, now, m.run_id ?? null, m.held_until ?? null);
         ids.push(id);
       }
       alsoInTx?.();
@@ -86,17 +93,29 @@ export class Outbox {
     return this.db.prepare(`SELECT count(*) FROM outbox WHERE state = 'pending' AND type NOT IN (${RECORD_MUTATIONS.map((t) => `'${t}'`).join(', ')})`).pluck().get() as number;
   }
 
-  /** The next batch to send, in order. A mutation never rides in the same batch as the one it depends on. */
-  nextBatch(max: number): OutboxRow[] {
+  /**
+   * The next batch to send, in order. A mutation never rides in the same batch as the one it depends on.
+   * A row held for its undo window (held_until after `now`) stops the batch: it and everything queued
+   * after it wait, so the order of the agent's changes is kept.
+   */
+  nextBatch(max: number, now = Date.now()): OutboxRow[] {
     const rows = this.db.prepare("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?").all(max) as OutboxRow[];
     const batch: OutboxRow[] = [];
     const ids = new Set<string>();
+    const at = new Date(now).toISOString();
     for (const r of rows) {
+      if (r.held_until !== null && r.held_until > at) break;
       if (r.depends_on && ids.has(r.depends_on)) break;
       batch.push(r);
       ids.add(r.id);
     }
     return batch;
+  }
+
+  /** When the earliest held row is due (ms since the epoch), or null when nothing is held. */
+  heldUntil(): number | null {
+    const at = this.db.prepare("SELECT min(held_until) FROM outbox WHERE state = 'pending' AND held_until IS NOT NULL").pluck().get() as string | null;
+    return at === null ? null : Date.parse(at);
   }
 
   all(): OutboxRow[] {
@@ -125,8 +144,11 @@ export class Outbox {
     const customerOf = this.db.prepare('SELECT customer_id FROM conversations WHERE id = ?').pluck();
     const conversationIds = new Set<string>();
     const rehydrate = new Set<string>();
+    const outcome = this.db.prepare('UPDATE action_items SET state = ?, code = ?, message = ? WHERE outbox_id = ?');
     const refuse = (row: OutboxRow, code: RejectionCode, message: string, details?: Record<string, unknown>) => {
       del.run(row.id);
+      // a macro's or bulk action's summary says so (actions/runs.ts): a refusal is never dropped silently
+      if (row.run_id) outcome.run('refused', code, message, row.id);
       const args = JSON.parse(row.args) as { text?: string; visibility?: Visibility };
       if (row.type === 'reply' && args.text !== undefined) {
         restoreRejected(this.db, row.conversation_id, args.text, args.visibility ?? 'public', code, message, details, row.id);
@@ -149,6 +171,7 @@ export class Outbox {
         if (!row) continue;
         conversationIds.add(row.conversation_id);
         if (res.ok) {
+          if (row.run_id) outcome.run('applied', null, null, row.id);
           const waitForSync = row.message_id !== null
             && ((row.type === 'reply' && syncedMessage.get(row.conversation_id, row.message_id) === undefined) || (row.type === 'note' && syncedNote.get(row.message_id) === undefined));
           if (waitForSync) ack.run(row.id);
@@ -173,9 +196,10 @@ export class Outbox {
       const row = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
       if (!row) return;
       this.db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
-      this.db.prepare(`INSERT INTO outbox(seq, id, type, args, conversation_id, message_id, depends_on, state, attempts, last_error, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, ?)`).run(row.seq, fresh, row.type, row.args, row.conversation_id, row.message_id, row.depends_on, row.created_at);
+      this.db.prepare(`INSERT INTO outbox(seq, id, type, args, conversation_id, message_id, depends_on, state, attempts, last_error, created_at, run_id, held_until)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, ?, ?, ?)`).run(row.seq, fresh, row.type, row.args, row.conversation_id, row.message_id, row.depends_on, row.created_at, row.run_id, row.held_until);
       this.db.prepare('UPDATE outbox SET depends_on = ? WHERE depends_on = ?').run(fresh, id);
+      this.db.prepare('UPDATE action_items SET outbox_id = ? WHERE outbox_id = ?').run(fresh, id);
     });
     return fresh;
   }
@@ -183,14 +207,21 @@ export class Outbox {
   /** Removes an entry the hub refused and nothing else depends on (a handle-time span). */
   drop(id: string): void {
     this.db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
+    this.db.prepare("UPDATE action_items SET state = 'refused', code = 'invalid', message = 'the hub could not take it; dropped' WHERE outbox_id = ?").run(id);
   }
 
   /** outbox.retry: a mutation stopped after a non-retryable error goes back in line. */
   retry(id: string): boolean {
-    return this.db.prepare("UPDATE outbox SET state = 'pending', attempts = 0, last_error = NULL WHERE id = ? AND state = 'failed'").run(id).changes > 0;
+    const again = this.db.prepare("UPDATE outbox SET state = 'pending', attempts = 0, last_error = NULL WHERE id = ? AND state = 'failed'").run(id).changes > 0;
+    if (again) this.db.prepare("UPDATE action_items SET state = 'queued', code = NULL, message = NULL WHERE outbox_id = ?").run(id);
+    return again;
   }
 
   markFailed(id: string, error: string): void {
-    this.db.prepare("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?").run(error, id);
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?").run(error, id);
+      // stopped until the agent retries it (outbox.retry): the run's summary says why
+      this.db.prepare("UPDATE action_items SET state = 'stopped', code = 'invalid', message = ? WHERE outbox_id = ?").run(error, id);
+    })();
   }
 }

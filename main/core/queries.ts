@@ -29,10 +29,22 @@ function pageKeys(where: string, sort: InboxQuery['sort']): string {
   return `${arms.join(' UNION ALL ')} ORDER BY sla_key ASC, priority_rank DESC, created_at ASC, rid LIMIT @limit OFFSET @offset`;
 }
 
-export function inboxList(db: Db, q: InboxQuery): DesktopResponse<'inbox.list'> {
+/** The list's filter as SQL over conversations `c` (inboxList, and bulk actions on everything that matches). */
+function inboxWhere(q: Pick<InboxQuery, 'tab' | 'channel' | 'tag'>): string[] {
   const where = ['c.tab = @tab'];
   if (q.channel) where.push('c.channel = @channel');
   if (q.tag) where.push("EXISTS (SELECT 1 FROM json_each(c.data, '$.tags') t WHERE t.value = @tag)");
+  return where;
+}
+
+/** Every conversation in the cache that matches the list's filter, across all its pages, in SLA order. */
+export function matchingIds(db: Db, q: Pick<InboxQuery, 'tab' | 'channel' | 'tag'>): string[] {
+  return db.prepare(`SELECT c.id FROM conversations c WHERE ${inboxWhere(q).join(' AND ')} ORDER BY ${ORDER.sla}, c.rowid`).pluck()
+    .all({ tab: q.tab, channel: q.channel ?? null, tag: q.tag ?? null }) as string[];
+}
+
+export function inboxList(db: Db, q: InboxQuery): DesktopResponse<'inbox.list'> {
+  const where = inboxWhere(q);
   const params = { tab: q.tab, channel: q.channel ?? null, tag: q.tag ?? null, limit: q.limit, offset: q.offset };
   const total = db.prepare(`SELECT count(*) FROM conversations c WHERE ${where.join(' AND ')}`).pluck().get(params) as number;
   const rows = db.prepare(`

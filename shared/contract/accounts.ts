@@ -105,4 +105,6 @@ export const AUDIT_ACTIONS = [
   'team.created', 'team.renamed', 'team.archived', 'team.restored', 'agent.updated', 'agent.role_changed', 'agent.access_reset',
   'account.password_changed', 'account.invite_accepted', 'workspace.created', 'customer.exported', 'customer.erased',
   'canned.created', 'canned.updated', 'canned.deleted', 'channel.connected', 'channel.changed', 'channel.disconnected',
+  // macros (issue 15): a team's
+  'macro.created', 'macro.updated', 'macro.deleted',
 ] as const;

@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { ChannelSchema, PrioritySchema, RoleSchema } from '../domain';
+import { CreateMacroSchema, MacroListSchema, MacroOneSchema, UpdateMacroSchema } from './macros';
 import type { HubRoute } from './route';
 import { ApprovalRulesSchema, ApprovalSettingsViewSchema } from './approvals';
 import { TeamKindSchema } from './routing';
@@ -394,6 +395,14 @@ export const ADMIN_ROUTES = {
   deleteCanned: { method: 'DELETE', path: '/v1/canned/:id', params: IdParams, response: Ok },
   /** one insertion of a canned response (its usage count) */
   cannedUsed: { method: 'POST', path: '/v1/canned/:id/used', params: IdParams, response: Ok },
+  /** macros (issue 15): the caller's own and their teams' (supervisors and admins: every team's); the desktop caches them to run offline */
+  macros: { method: 'GET', path: '/v1/macros', response: MacroListSchema },
+  /** a team macro: supervisors and admins; a personal one: anyone */
+  createMacro: { method: 'POST', path: '/v1/macros', body: CreateMacroSchema, response: MacroOneSchema },
+  updateMacro: { method: 'PUT', path: '/v1/macros/:id', params: IdParams, body: UpdateMacroSchema, response: MacroOneSchema },
+  deleteMacro: { method: 'DELETE', path: '/v1/macros/:id', params: IdParams, response: Ok },
+  /** one run of a macro (its usage count) */
+  macroUsed: { method: 'POST', path: '/v1/macros/:id/used', params: IdParams, response: Ok },
   agentSettings: { method: 'GET', path: '/v1/account/settings', response: AgentSettingsSchema },
   saveAgentSetting: { method: 'PUT', path: '/v1/account/settings/:key', params: AgentSettingParams, body: AgentSettingBody, response: Ok },
   // ---- access (hub/accounts, issue 11): sessions, disabling, sign-in lockouts, the audit log; admins only

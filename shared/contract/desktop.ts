@@ -10,6 +10,7 @@ import {
   MessageSchema, NoteSchema, PrioritySchema, TeamSchema, VisibilitySchema,
 } from '../domain';
 import { CannedItemSchema } from './admin';
+import { MacroSchema, MacroStepSchema } from './macros';
 import { ADMIN_CALL_NAMES } from './admin-call';
 import { AssistSuggestionsSchema, FeedbackActionSchema, SuggestionKeySchema, SummaryLineSchema } from './assist';
 import { MutationArgsSchemas, RejectionCodeSchema } from './hub-api';
@@ -147,6 +148,48 @@ const ShiftItemSchema = z.object({
   kept_at: z.string().nullable(),
 });
 export type ShiftItem = z.infer<typeof ShiftItemSchema>;
+
+// ---- macros and bulk actions (issue 15; main/core/actions) ----------------------------------------
+
+/** Which conversations: these ids, or every one in the cache that matches the list's filter (all pages). */
+export const ActionTargetSchema = z.object({
+  conversation_ids: z.array(convId).min(1, 'select at least one conversation').max(5000).optional(),
+  filter: z.object({ tab: InboxTabSchema, channel: ChannelSchema.optional(), tag: z.string().max(64).optional() }).optional(),
+}).refine((t) => (t.conversation_ids === undefined) !== (t.filter === undefined), 'name the conversations or the filter, not both');
+/** What to do: a macro by id (as cached here, so it runs offline), or steps (a bulk action is one step). */
+const ActionWhatSchema = {
+  macro_id: z.string().min(1).max(200).optional(),
+  steps: z.array(MacroStepSchema).min(1).max(20).optional(),
+};
+const oneOfWhat = (r: { macro_id?: string; steps?: unknown[] }) => (r.macro_id === undefined) !== (r.steps === undefined);
+const ActionItemStateSchema = z.enum(['queued', 'applied', 'refused', 'stopped', 'undone']);
+/** A run's summary: per conversation, applied, waiting to be sent, refused (by this desktop or the hub) with why, or undone. */
+export const ActionSummarySchema = z.object({
+  run_id: z.string(), kind: z.enum(['macro', 'bulk']), label: z.string(), created_at: z.string(),
+  /** sent to the hub from then on; null: not held (no undo) */
+  held_until: z.string().nullable(),
+  undone: z.boolean(),
+  undoable: z.boolean(),
+  total: z.number().int(), applied: z.number().int(), pending: z.number().int(), refused: z.number().int(),
+  conversations: z.array(z.object({
+    conversation_id: z.string(), customer_name: z.string().nullable(),
+    state: z.enum(['applied', 'pending', 'refused', 'stopped', 'undone']),
+    code: z.string().nullable(), message: z.string().nullable(),
+  })),
+  items: z.array(z.object({ conversation_id: z.string(), step: z.string(), state: ActionItemStateSchema, code: z.string().nullable(), message: z.string().nullable() })),
+});
+export type ActionSummary = z.infer<typeof ActionSummarySchema>;
+export const ActionPreviewSchema = z.object({
+  label: z.string(),
+  /** conversations targeted, and how many of them this desktop refuses already */
+  total: z.number().int(), refused: z.number().int(),
+  /** the first conversations' plans (all of them up to 50) */
+  plans: z.array(z.object({
+    conversation_id: z.string(), customer_name: z.string().nullable(),
+    refused: z.object({ code: z.string(), message: z.string() }).nullable(),
+    lines: z.array(z.string()),
+  })),
+});
 
 export const DesktopRequests = {
   'session.status': { req: z.object({}), res: SessionStatusSchema },
@@ -319,6 +362,25 @@ export const DesktopRequests = {
   'canned.list': { req: z.object({}), res: z.object({ canned: z.array(CannedItemSchema), offline: z.boolean() }) },
   /** one insertion of a canned response, for its usage count */
   'canned.used': { req: z.object({ id: z.string().min(1).max(200) }), res: ok },
+
+  /** the caller's own macros and their teams': from the hub when it answers, else as last read (they run offline) */
+  'macros.list': { req: z.object({}), res: z.object({ macros: z.array(MacroSchema), offline: z.boolean() }) },
+  /** what a macro or bulk action will do on each conversation, before anything is queued */
+  'actions.preview': { req: z.object({ target: ActionTargetSchema, ...ActionWhatSchema }).refine(oneOfWhat, 'name a macro or steps'), res: ActionPreviewSchema },
+  /**
+   * runs it: one durable transaction of outbox mutations (offline too), shown in the cache at once, held
+   * `undo_ms` (default 5 s; 0: no undo) before anything is sent; conversations the desktop already knows
+   * the hub would refuse are refused here, with why, and nothing is queued for them
+   */
+  'actions.run': {
+    req: z.object({ target: ActionTargetSchema, ...ActionWhatSchema, label: z.string().trim().min(1).max(100).optional(), undo_ms: z.number().int().min(0).max(30_000).optional() })
+      .refine(oneOfWhat, 'name a macro or steps'),
+    res: ActionSummarySchema,
+  },
+  /** takes a run back while it is held (its changes leave the outbox, the conversations are as before); 'too_late' after */
+  'actions.undo': { req: z.object({ run_id: z.string().min(1).max(200) }), res: ActionSummarySchema },
+  /** a run's summary as the hub's answers come in */
+  'actions.summary': { req: z.object({ run_id: z.string().min(1).max(200) }), res: ActionSummarySchema },
 
   'outbox.retry': { req: z.object({ id: z.string() }), res: ok },
   /**

@@ -52,6 +52,8 @@ export class SyncEngine {
   private failures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
+  /** wakes the engine when a row held for its undo window is due (outbox held_until) */
+  private holdTimer: NodeJS.Timeout | null = null;
   private pushed: ChangesPage[] = [];
   private readonly opts: Required<EngineOptions> & { pageLimit: number; batchSize: number };
 
@@ -85,7 +87,8 @@ export class SyncEngine {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
-    this.retryTimer = this.pollTimer = null;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.retryTimer = this.pollTimer = this.holdTimer = null;
     this.stream?.stop();
     this.stream = null;
   }
@@ -157,6 +160,7 @@ export class SyncEngine {
     const client = this.client;
     if (!client || this.stopped) return;
     await this.drain(client);
+    this.wakeWhenHeldIsDue();
     if (this.stopped || this.outbox.pendingCount() > 0) return;
     if (this.applier.meta.get('needs_bootstrap')) await this.bootstrap(client);
     if (this.stopped) return;
@@ -175,6 +179,20 @@ export class SyncEngine {
       if (batch.length === 0) return;
       await this.send(client, batch);
     }
+  }
+
+  /**
+   * Rows held for an undo window (a macro, a bulk action) are sent when it closes: a cycle is due then.
+   * Until then the checkpoint stays where it is (they count as unsent), as for any unsent change.
+   */
+  private wakeWhenHeldIsDue(): void {
+    if (this.stopped) return;
+    const due = this.outbox.heldUntil();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    if (due === null) return;
+    this.holdTimer = setTimeout(() => { this.holdTimer = null; this.kick(); }, Math.max(0, due - Date.now()) + 5);
+    this.holdTimer.unref();
   }
 
   private async send(client: HubClient, batch: OutboxRow[]): Promise<void> {
