@@ -20,7 +20,7 @@ export async function recordAudit(q: Queryable, e: AuditRecord): Promise<void> {
 
 /**
  * What the entry is about, by name as it is now (an id means nothing to the admin reading the log):
- * a person, team, channel or customer of the same workspace, a canned response by its shortcode.
+ * a person, team, channel or customer of the same workspace, a canned response by its shortcode, a macro by its name.
  * Null when it is gone (a customer erased) or has no name (an e-mail or an address is its own name).
  */
 const TARGET_NAME = `CASE audit_log.target_type
@@ -29,6 +29,7 @@ const TARGET_NAME = `CASE audit_log.target_type
     WHEN 'channel' THEN (SELECT t.name FROM channel_connections t WHERE t.id = audit_log.target_id)
     WHEN 'customer' THEN (SELECT t.name FROM customers t WHERE t.id = audit_log.target_id)
     WHEN 'canned' THEN (SELECT t.shortcode FROM canned_responses t WHERE t.id = audit_log.target_id)
+    WHEN 'macro' THEN (SELECT t.name FROM macros t WHERE t.id = audit_log.target_id)
     WHEN 'workspace' THEN (SELECT t.name FROM workspaces t WHERE t.id = audit_log.target_id)
   END`;
 const COLUMNS = `id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, workspace_id, actor_id, actor_name,

@@ -65,8 +65,8 @@ describe('macros: personal and team, who sees and who changes them', () => {
     // members may use it (its count is everyone's)
     expect((await api(agentA, 'POST', `/v1/macros/${id}/used`)).status).toBe(200);
     expect((await api(admin, 'PUT', `/v1/macros/${id}`, { steps: [{ kind: 'note', text: 'closed by macro' }] })).json.macro.steps).toEqual([{ kind: 'note', text: 'closed by macro' }]);
-    const audit = await db.query<{ action: string }>("SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id", [id]);
-    expect(audit.map((r) => r.action)).toEqual(['macro.created', 'macro.updated']);
+    const audit = (await api(admin, 'GET', '/v1/admin/audit')).json.entries.filter((e: { target_id: string }) => e.target_id === id);
+    expect(audit.map((e: { action: string; target_name: string }) => [e.action, e.target_name])).toEqual([['macro.updated', 'Team A close'], ['macro.created', 'Team A close']]);
   });
 
   it('a supervisor changes only the macros of their own teams', async () => {
