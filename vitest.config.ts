@@ -9,7 +9,7 @@ export default defineConfig({
     allowOnly: false,
     setupFiles: ['./vitest.setup.ts'],
     projects: [
-      { extends: true, test: { name: 'node', include: ['{hub,main,shared,preload,scripts}/**/*.test.{ts,tsx}'] } },
+      { extends: true, test: { name: 'node', include: ['{hub,main,shared,preload,scripts,bench}/**/*.test.{ts,tsx}'] } },
       // The renderer's components in a DOM (happy-dom), rendered with @testing-library/react.
       {
         extends: true,

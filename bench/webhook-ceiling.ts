@@ -26,18 +26,14 @@ import { createSession } from '../hub/accounts/sessions';
 import { loadConnectorConfig } from '../hub/connectors';
 import { parseIbmCare } from '../hub/connectors/import/ibm';
 import { benchDatabase } from './support/database';
+import { seedHistory } from './support/seed';
+import { percentile as pct } from './support/stats';
 
 export interface CeilingOptions { rates: number[]; stepSeconds: number; conversations: number; desktops: number }
 
 interface StepResult { ok_ms: number[]; refused_ms: number[]; errors: number; first_error: string | null; wall_s: number; send_s: number; ids_ok: string[] }
 
 const SECRET = 'bench-ceiling-secret';
-
-const pct = (xs: number[], f: number) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor(f * s.length))] * 10) / 10;
-};
 
 export async function runCeiling(o: CeilingOptions): Promise<void> {
   const hub = await startHub({
@@ -56,26 +52,7 @@ export async function runCeiling(o: CeilingOptions): Promise<void> {
   // the stored history, in bulk (the change log is not what is measured); authors 10000.. are these customers
   const t = Date.now();
   const N = o.conversations;
-  const C = Math.max(1, Math.ceil(N / 2));
-  await db.exec(`
-    INSERT INTO customers (id, workspace_id, name, sync_id)
-      SELECT 'cu' || i, '${ws}', 'Customer ' || i, 1 FROM generate_series(0, ${C - 1}) i;
-    INSERT INTO customer_identities (customer_id, workspace_id, channel, handle, platform_user_id)
-      SELECT 'cu' || i, '${ws}', 'x', 'customer' || i, (10000 + i)::text FROM generate_series(0, ${C - 1}) i;
-    INSERT INTO conversations (id, workspace_id, channel, customer_id, subject, status, assignee_id, team_id, snippet, message_count,
-                               last_message_at, created_at, updated_at, resolved_at, sync_id, analysis)
-      SELECT 'hc' || i, '${ws}', 'x', 'cu' || (i % ${C}), 'Order ' || i, 'resolved',
-             (ARRAY[${agents.map((a) => `'${a}'`).join(',')}])[1 + i % ${agents.length}], '${team}', 'Thanks, all sorted', 2,
-             now() - (i || ' minutes')::interval, now() - (i || ' minutes')::interval, now(), now() - (i || ' minutes')::interval, 1,
-             '{"sentiment":{"label":"negative","score":-0.4}}'
-      FROM generate_series(0, ${N - 1}) i;
-    INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, visibility, author_id, author_name, text,
-                          platform_id, delivery, created_at, sync_id)
-      SELECT 'hm' || j, '${ws}', 'hc' || (j / 2), 'x', CASE WHEN j % 2 = 0 THEN 'inbound' ELSE 'outbound' END, 'public',
-             CASE WHEN j % 2 = 0 THEN 'customer' || ((j / 2) % ${C}) END, 'Customer', 'My order #' || j || ' has not arrived yet, can you check?',
-             'h' || j, CASE WHEN j % 2 = 0 THEN 'received' ELSE 'sent' END, now() - (j || ' seconds')::interval, 1
-      FROM generate_series(0, ${2 * N - 1}) j;
-    ANALYZE;`);
+  const { customers: C } = await seedHistory(db, { workspaceId: ws, teamId: team, agentIds: agents, conversations: N });
   console.log(JSON.stringify({ bench: 'webhook_ceiling', phase: 'seeded', conversations: N, messages: 2 * N, customers: C, seed_ms: Date.now() - t, engine: db.kind }));
 
   await hub.routing!.settled();
