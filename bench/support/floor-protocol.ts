@@ -1,0 +1,12 @@
+/** What bench/realistic-floor.ts and its hub processes (floor-hub.ts) agree on. */
+export const FLOOR_WORKSPACE = 'bench';
+/** conversations on X an agent holds at once */
+export const AGENT_CAPACITY = 5;
+
+export interface FloorHubStart {
+  type: 'start';
+  database: { url?: string; schema?: string; dataDir?: string };
+  x: { consumerSecret: string; bearerToken: string; apiBase: string };
+  /** only the first hub seeds */
+  seed?: { messages: number; desktops: number };
+}
