@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchDatabase } from './support/database';
-import { AGENT_CAPACITY, type FloorHubStart } from './support/floor-protocol';
+import { AGENT_CAPACITY, TWEET_BASE, type FloorHubStart } from './support/floor-protocol';
 import { cpuModel, loadAverage, percentile, slopePerMinute } from './support/stats';
 
 const { values } = parseArgs({ options: {
@@ -150,14 +150,24 @@ try {
   sending = false;
   const r = await world.ask<{
     counters: Counters & { reply_failed: number; accept_failed: number; standin_duplicates: number }; first_error: string | null; ok_ms: number[]; ids_ok: string[];
-    post_to_offer_ms: number[]; offers_unmapped: number; reply_to_sent_ms: number[]; replies_not_on_x: number;
+    sent_at: number[]; offered_at: Array<[string, number]>; reply_to_sent_ms: number[]; replies_not_on_x: number;
   }>({ type: 'drain', timeoutMs: 30_000 }, 'result');
   await Promise.all(hubs.map((h) => h.ask({ type: 'settle' }, 'settled')));
   clearInterval(timer);
   await ticking;
   const u1 = await usage();
   const stored = (await first.ask<{ inbound: number }>({ type: 'count' }, 'count')).inbound - inbound0;
-  const check = await first.ask<{ found: number; distinct: number }>({ type: 'check', ids: r.ids_ok }, 'check');
+  // where each accepted delivery's tweet is stored: exactly once each, and which conversation it opened
+  const { rows } = await first.ask<{ rows: Array<[string, string]> }>({ type: 'check', ids: r.ids_ok }, 'check');
+  const storedOnce = rows.length === r.ids_ok.length && new Set(rows.map(([t]) => t)).size === r.ids_ok.length;
+  const tweetOf = new Map(rows.map(([t, conv]) => [conv, t]));
+  const postToOffer: number[] = [];
+  let unmatched = 0;
+  for (const [conv, at] of r.offered_at) {
+    const tweet = tweetOf.get(conv);
+    if (tweet === undefined) { unmatched++; continue; }
+    postToOffer.push(at - r.sent_at[Number(BigInt(tweet) - TWEET_BASE)]);
+  }
   const cpuMs = u1.reduce((a, x, i) => a + x.cpu_ms - u0[i].cpu_ms, 0);
   const c = r.counters;
   const p = (xs: number[]) => ({ p50: percentile(xs, 0.5), p99: percentile(xs, 0.99), max: percentile(xs, 1), n: xs.length });
@@ -168,13 +178,13 @@ try {
     summary: true, engine: started.engine, hubs: urls.length, stored_messages_at_start: started.seeded.messages, desktops: started.tokens.length,
     rate_target_per_s: o.rate, seconds: o.seconds, achieved_send_per_s: r1(c.sent / sendS), stored_200_per_s: r1(c.ok / sendS),
     webhook_to_stored_ms: { ...webhook, target_p99: TARGETS.webhook_to_stored_p99_ms },
-    post_to_offer_ms: { ...p(r.post_to_offer_ms), target_p99: TARGETS.post_to_offer_p99_ms },
+    post_to_offer_ms: { ...p(postToOffer), target_p99: TARGETS.post_to_offer_p99_ms },
     reply_to_sent_ms: { ...p(r.reply_to_sent_ms), target_p99: TARGETS.reply_to_sent_p99_ms },
     ...(urls.length > 1 ? { sustained_posts_per_s: webhook.p99 !== null && webhook.p99 < TARGETS.multi_hub_p99_ms && c.refused === 0 ? r1(c.ok / sendS) : null, sustained_means: `answered 200 per second with p99 < ${TARGETS.multi_hub_p99_ms} ms and no 503` } : {}),
     counts: {
       sent: c.sent, answered_200: c.ok, answered_503: c.refused, errors: c.errors, first_error: r.first_error,
-      stored, accepted_stored_once: check.found === r.ids_ok.length && check.distinct === r.ids_ok.length,
-      offers: c.offers, offers_accepted: c.accepted, accepts_refused: c.accept_failed, offers_not_matched_to_a_delivery: r.offers_unmapped,
+      stored, accepted_stored_once: storedOnce,
+      offers: c.offers, offers_accepted: c.accepted, accepts_refused: c.accept_failed, offers_not_matched_to_a_delivery: unmatched, stored_posts_never_offered: rows.length - postToOffer.length,
       replies: c.replies, replies_refused: c.reply_failed, sent_on_x: c.standin_posts, replies_not_on_x_after_30s: r.replies_not_on_x,
       duplicates_on_x: c.standin_duplicates, duplicates_on_x_target: 0,
     },

@@ -8,7 +8,7 @@
  *     `messages` stored messages in bulk SQL (bench/support/seed.ts); only the first hub seeds.
  *   {type:'usage'} → {type:'usage', rss_mb, cpu_ms}     this process: every thread (PGlite's too)
  *   {type:'count'} → {type:'count', inbound}            inbound messages stored in the workspace
- *   {type:'check', ids} → {type:'check', found, distinct} how often each accepted delivery's tweet is stored
+ *   {type:'check', ids} → {type:'check', rows: [tweet id, conversation id][]}   where the tweets are stored (and how often)
  *   {type:'settle'} → {type:'settled'}                  routing has consumed the log written so far
  *   {type:'stop'} → closes the hub and exits
  */
@@ -60,10 +60,9 @@ process.on('message', (m: { type: string; ids?: string[] } & Partial<FloorHubSta
       send({ type: 'usage', rss_mb: Math.round(process.memoryUsage.rss() / 1048576), cpu_ms: (c.user + c.system) / 1000 });
     } else if (m.type === 'count') send({ type: 'count', inbound: await inbound() });
     else if (m.type === 'check') {
-      const [r] = m.ids!.length ? await hub!.db.query<{ n: number; distinct: number }>(
-        `SELECT count(*)::int AS n, count(DISTINCT platform_id)::int AS distinct FROM messages WHERE workspace_id = $1 AND platform_id = ANY($2::text[])`,
-        [FLOOR_WORKSPACE, m.ids]) : [{ n: 0, distinct: 0 }];
-      send({ type: 'check', found: r.n, distinct: r.distinct });
+      const rows = m.ids!.length ? await hub!.db.query<{ platform_id: string; conversation_id: string }>(
+        `SELECT platform_id, conversation_id FROM messages WHERE workspace_id = $1 AND platform_id = ANY($2::text[])`, [FLOOR_WORKSPACE, m.ids]) : [];
+      send({ type: 'check', rows: rows.map((r) => [r.platform_id, r.conversation_id]) });
     } else if (m.type === 'settle') {
       await hub!.routing?.settled();
       send({ type: 'settled' });

@@ -10,3 +10,6 @@ export interface FloorHubStart {
   /** only the first hub seeds */
   seed?: { messages: number; desktops: number };
 }
+
+/** a delivery's tweet id is TWEET_BASE + its index */
+export const TWEET_BASE = 1_960_000_000_000_000_000n;

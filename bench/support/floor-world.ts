@@ -9,9 +9,10 @@
  *   opened with tickets, Available; an offer is accepted over HTTP as the desktop core does, and
  *   after a think time (seeded random, 2–5 s) the agent replies and resolves in one POST /v1/mutations
  *   (the core's 'reply' and 'set_status' mutations), so agents keep capacity.
- * How latencies are matched exactly: a delivery's tweet id is its index; the first desktop's sync
- * stream shows each new conversation's inbound message (conversation id → tweet id); an offer names
- * its conversation; a reply's text carries a unique "(ref r<n>)" that the stand-in sees in the POST.
+ * How latencies are matched exactly: a delivery's tweet id is TWEET_BASE + its index (its send time is
+ * kept by index); an offer names its conversation, and after the run the hub's database says which
+ * tweet opened which conversation (bench/realistic-floor.ts); a reply's text carries a unique
+ * "(ref r<n>)" that the stand-in sees in the POST. Offers not matched are counted, never guessed.
  * Times are epoch ms (performance.timeOrigin + now), comparable across processes.
  *
  * Driven over IPC: {type:'init', secret, bearerToken} → {type:'standin', url};
@@ -24,8 +25,8 @@ import WebSocket from 'ws';
 import { xSignature } from '../../hub/connectors/signatures';
 import { startXStandin, xTweetCreatePayload, type XStandin } from '../../hub/connectors/standins/x';
 import { parseIbmCare } from '../../hub/connectors/import/ibm';
+import { TWEET_BASE } from './floor-protocol';
 
-const TWEET_BASE = 1_960_000_000_000_000_000n;
 const now = () => performance.timeOrigin + performance.now();
 
 let x: XStandin;
@@ -42,7 +43,6 @@ const okMs: number[] = []; // send → 200
 const idsOk: string[] = [];
 const c = { sent: 0, ok: 0, refused: 0, errors: 0, offers: 0, accepted: 0, accept_failed: 0, replies: 0, reply_failed: 0, standin_posts: 0, standin_duplicates: 0 };
 let firstError: string | null = null;
-const tweetOf = new Map<string, string>(); // conversation id → tweet id of its first inbound message (from the sync stream)
 const offeredAt = new Map<string, number>(); // conversation id → first offer on a desktop
 const replySentAt = new Map<number, number>(); // reply ref → mutation sent
 const replyOnX = new Map<number, number>(); // reply ref → its POST arrived on the stand-in
@@ -80,16 +80,6 @@ async function open(hub: string, path: string, token: string): Promise<WebSocket
   return ws;
 }
 
-/** The first desktop reads its sync pages as a desktop applies them: each new inbound message names its conversation and tweet. */
-function mapConversations(raw: string) {
-  const m = JSON.parse(raw) as { type: string; page?: { changes: Array<{ entity: string; data: { conversation_id?: string; platform_id?: string | null; direction?: string } }> } };
-  if (m.type !== 'changes') return;
-  for (const ch of m.page!.changes) {
-    const d = ch.data;
-    if (ch.entity === 'message' && d.direction === 'inbound' && d.platform_id && d.conversation_id && !tweetOf.has(d.conversation_id)) tweetOf.set(d.conversation_id, d.platform_id);
-  }
-}
-
 async function reply(hub: string, token: string, conversationId: string) {
   const ref = ++replyRef;
   const mutations = [
@@ -108,7 +98,7 @@ async function desktops(tokens: string[], watermark: number, thinkMs: [number, n
     const hub = hubs[i % hubs.length];
     const think = random(1000 + i);
     const sync = await open(hub, '/v1/sync/stream', token);
-    sync.on('message', i === 0 ? (raw) => mapConversations(String(raw)) : () => {}); // the others only read pages off the wire
+    sync.on('message', () => {}); // a desktop applies pages; here they are only read off the wire
     sync.send(JSON.stringify({ type: 'subscribe', since: watermark }));
     const routing = await open(hub, '/v1/routing/stream', token);
     routing.on('message', (raw) => {
@@ -166,18 +156,10 @@ async function run(rate: number, seconds: number) {
   await Promise.all(sends);
 }
 
-function latencies() {
-  const postToOffer: number[] = [];
-  let unmapped = 0;
-  for (const [conv, at] of offeredAt) {
-    const tweet = tweetOf.get(conv);
-    const i = tweet && tweet.length === 19 ? Number(BigInt(tweet) - TWEET_BASE) : -1;
-    if (i >= 0 && i < sentAt.length) postToOffer.push(at - sentAt[i]);
-    else unmapped++;
-  }
-  const replyToSent: number[] = [];
-  for (const [ref, at] of replyOnX) { const s = replySentAt.get(ref); if (s !== undefined) replyToSent.push(at - s); }
-  return { postToOffer, unmapped, replyToSent };
+function replyToSent(): number[] {
+  const ms: number[] = [];
+  for (const [ref, at] of replyOnX) { const s = replySentAt.get(ref); if (s !== undefined) ms.push(at - s); }
+  return ms;
 }
 
 process.on('message', (m: { type: string } & Record<string, unknown>) => {
@@ -210,10 +192,9 @@ process.on('message', (m: { type: string } & Record<string, unknown>) => {
       const until = Date.now() + (m.timeoutMs as number);
       while (pendingReplies.size > 0 && Date.now() < until) await Promise.race([...pendingReplies, new Promise((r) => setTimeout(r, 250))]);
       while (replyOnX.size < replySentAt.size && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      const l = latencies();
       process.send!({
-        type: 'result', counters: c, first_error: firstError, ok_ms: okMs, ids_ok: idsOk,
-        post_to_offer_ms: l.postToOffer, offers_unmapped: l.unmapped, reply_to_sent_ms: l.replyToSent,
+        type: 'result', counters: c, first_error: firstError, ok_ms: okMs, ids_ok: idsOk, sent_at: sentAt,
+        offered_at: [...offeredAt], reply_to_sent_ms: replyToSent(),
         replies_not_on_x: [...replySentAt.keys()].filter((r) => !replyOnX.has(r)).length,
       });
     } else if (m.type === 'stop') {
