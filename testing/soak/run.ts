@@ -22,6 +22,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { KeptWorkStore } from '../../main/core/kept-work';
 import { DEMO_PAGE_ID, DEMO_SECRETS, DEMO_X_BRAND_ID } from '../../hub/connectors/standins/channel-demo';
+import { MAX_SYNC_ID_SQL } from '../../hub/sync/changelog';
 import { fbCommentPayload, messagingPayload, startMetaStandin, type MetaStandin } from '../../hub/connectors/standins/meta';
 import { startXStandin, xDirectMessagePayload, xTweetCreatePayload, type XStandin } from '../../hub/connectors/standins/x';
 import type { SoakBuild } from './build';
@@ -717,8 +718,52 @@ export class Run {
       }
       await sleep(200);
     }
-    // one more pull each, now that the hub is still, so the caches can be compared with it
-    for (const d of this.desks.filter((x) => x.agent)) await d.proc.call('sync');
+    await this.caughtUp(deadline);
+  }
+
+  /**
+   * The hub goes on writing after the last request: routing places what was posted, sends a follow-up of an
+   * insight back to care, a new leader routes what waited (seed 20842: a follow-up's move to care was written
+   * 170 ms after the follow-up, after the desktops' last pull, and the check ran before their next). So: the
+   * routing leader has consumed every change and written what it decided (GET /soak/settled), then every
+   * signed-in desktop has pulled up to the hub's newest change; again, until no new change came meanwhile. A
+   * desktop that says it holds the newest change and still differs from its scope is what the checker is for.
+   */
+  private async caughtUp(deadline: number): Promise<void> {
+    for (;;) {
+      const head = await this.headSyncId();
+      const routed = await soakSettled(this.hub);
+      let last = `routing leader: ${routed ? routed.leader : 'no answer'}, hub's newest change ${head}`;
+      if (routed?.leader) {
+        const behind: string[] = [];
+        for (const d of this.desks.filter((x) => x.agent && x.proc.up)) {
+          const s = await d.proc.call<{ logged_in: boolean; last_sync_id: number }>('sync');
+          if (s.logged_in && s.last_sync_id < head) behind.push(`desktop ${d.idx} at ${s.last_sync_id}`);
+        }
+        if (!behind.length && await this.headSyncId() === head) return;
+        last += behind.length ? `; ${behind.join(', ')}` : '; a change came meanwhile';
+      }
+      if (Date.now() > deadline) {
+        this.violation('not_settled', `after 45 s: ${last}; hub stderr: ${this.hub.recentErrors.slice(-500)}`);
+        return;
+      }
+      await sleep(50);
+    }
+  }
+
+  private async headSyncId(): Promise<number> {
+    return Number((await this.db!.query<{ m: string }>(`SELECT ${MAX_SYNC_ID_SQL} AS m`)).rows[0].m); // int8 comes as a string from pg
+  }
+}
+
+/** The soak hub's GET /soak/settled (hub-entry.ts): answers once routing is still; null when the hub does not answer. */
+async function soakSettled(hub: HubProc): Promise<{ leader: boolean } | null> {
+  if (!hub.up) return null;
+  try {
+    const res = await fetch(`http://127.0.0.1:${hub.port}/soak/settled`, { signal: AbortSignal.timeout(10_000) });
+    return res.ok ? (await res.json()) as { leader: boolean } : null;
+  } catch {
+    return null;
   }
 }
 
