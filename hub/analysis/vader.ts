@@ -47,7 +47,9 @@ function loadLexicon(): Map<string, number> {
   }
   return lex;
 }
-const LEXICON = loadLexicon();
+/** Read on first use: a hub that analyses nothing (analysis off, a soak's many short-lived hubs) never pays for it (~50-90 ms of CPU). */
+let lexicon: Map<string, number> | null = null;
+const lexiconOf = () => (lexicon ??= loadLexicon());
 
 const has = (o: Record<string, number>, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const isUpper = (w: string) => w.length > 0 && /^[^a-z]*[A-Z]+[^a-z]*$/.test(w);
@@ -112,9 +114,9 @@ function idiomsCheck(valence: number, w: string[], i: number): number {
 }
 
 function leastCheck(valence: number, lw: string[], i: number): number {
-  if (i > 1 && lw[i - 1] === 'least' && !LEXICON.has('least')) {
+  if (i > 1 && lw[i - 1] === 'least' && !lexiconOf().has('least')) {
     if (lw[i - 2] !== 'at' && lw[i - 2] !== 'very') valence *= N_SCALAR;
-  } else if (i > 0 && lw[i - 1] === 'least' && !LEXICON.has('least')) {
+  } else if (i > 0 && lw[i - 1] === 'least' && !lexiconOf().has('least')) {
     valence *= N_SCALAR;
   }
   return valence;
@@ -123,12 +125,13 @@ function leastCheck(valence: number, lw: string[], i: number): number {
 /** `lw`: the words in lower case (each is looked up several times) */
 function valenceOf(w: string[], lw: string[], i: number, capDiff: boolean): number {
   const item = w[i];
-  const base = LEXICON.get(lw[i]);
+  const lex = lexiconOf();
+  const base = lex.get(lw[i]);
   if (base === undefined) return 0;
   let valence = base;
   if (isUpper(item) && capDiff) valence += valence > 0 ? C_INCR : -C_INCR;
   for (let startI = 0; startI < 3; startI++) {
-    if (i > startI && !LEXICON.has(lw[i - (startI + 1)])) {
+    if (i > startI && !lex.has(lw[i - (startI + 1)])) {
       let s = scalarIncDec(w[i - (startI + 1)], lw[i - (startI + 1)], valence, capDiff);
       if (startI === 1 && s !== 0) s *= 0.95;
       else if (startI === 2 && s !== 0) s *= 0.9;
