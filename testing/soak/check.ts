@@ -63,7 +63,12 @@ export interface CheckContext {
 const MARKER = /\[s\d+[a-z]\d+\]/g;
 /** the first marker in a text: the driver's work is named by it (a reply sent from the composer may carry several) */
 export const MARKER_ONE = /\[s\d+[a-z]\d+\]/;
-const markersIn = (text: string) => text.match(MARKER) ?? [];
+/**
+ * The markers a text carries, each once: a message counts once per marker however often its text quotes it (seed
+ * 40059: a handover summary names the customer's post twice, "Problem: … [s40059p3]" and "Open: … [s40059p3]", and
+ * one message sent once with it counted as reply_twice and reply_stored_twice).
+ */
+const markersIn = (text: string) => [...new Set(text.match(MARKER) ?? [])];
 
 export async function checkRun(ledger: Ledger, ctx: CheckContext): Promise<void> {
   const q = async <T>(sql: string, params: unknown[] = []) => (await ctx.db.query(sql, params)).rows as T[];
