@@ -10,7 +10,8 @@
  *   the hub's RSS (start, end, max, slope over the last 4 minutes: flat ≈ 0) and CPU per stored post
  * Every delivery answered 200 is checked to be stored exactly once, and every reply to be on X once.
  *
- * Processes: each hub in its own (bench/support/floor-hub.ts: its RSS and CPU are the hub's alone),
+ * Processes: a hub seeds the database and closes; then each measured hub runs in its own process
+ * (bench/support/floor-hub.ts: its RSS and CPU are the hub's alone, as a hub restarted on a full database),
  * the platform, X and the desktops in another (bench/support/floor-world.ts), this one coordinates
  * and prints a JSON line every 5 s (rates, hub RSS and CPU %, load average) and a summary line.
  *
@@ -64,7 +65,8 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 function child(script: string, name: string) {
   const p: ChildProcess = fork(fileURLToPath(new URL(script, import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let exited = false;
-  p.once('exit', (code) => { exited = true; if (!stopping) { console.error(`${name} exited (${code})`); process.exit(1); } });
+  let ending = false;
+  p.once('exit', (code) => { exited = true; if (!ending && !stopping) { console.error(`${name} exited (${code})`); process.exit(1); } });
   return {
     pid: p.pid,
     on: (type: string, fn: (m: Record<string, unknown>) => void) => p.on('message', (m: { type: string }) => { if (m.type === type) fn(m); }),
@@ -75,7 +77,7 @@ function child(script: string, name: string) {
         p.send(m);
       });
     },
-    stop: () => new Promise<void>((resolve) => { if (exited) return resolve(); p.once('exit', () => resolve()); p.send({ type: 'stop' }); }),
+    stop: () => new Promise<void>((resolve) => { ending = true; if (exited) return resolve(); p.once('exit', () => resolve()); p.send({ type: 'stop' }); }),
   };
 }
 let stopping = false;
@@ -97,19 +99,25 @@ try {
     ...(slotsNeeded > o.desktops * AGENT_CAPACITY ? { warning: 'fewer agent slots than the rate needs: offers will wait for a free agent (lower --rate or --think-ms, or add --desktops)' } : {}),
   });
 
-  // the first hub seeds the history, the agents and their sessions; the others join it on the same database
-  const first = child('./support/floor-hub.ts', 'hub 0');
-  hubs.push(first);
-  first.on('seeding', (m) => line({ phase: 'seeding', conversations: m.conversations, of: m.of, ms: m.ms }));
-  const started = await first.ask<{ url: string; engine: string; tokens: string[]; watermark: number; seeded: Record<string, number>; seed_ms: number }>(
+  // a hub process seeds the history, the agents and their sessions, and closes: the measured hubs then start
+  // on that database as a hub restarted on a full one does, so their RSS is not the bulk load's high-water mark
+  const seeder = child('./support/floor-hub.ts', 'the seeding hub');
+  seeder.on('seeding', (m) => line({ phase: 'seeding', conversations: m.conversations, of: m.of, ms: m.ms }));
+  const seeded = await seeder.ask<{ tokens: string[]; watermark: number; seeded: Record<string, number>; seed_ms: number }>(
     { type: 'start', database: db, x, seed: { messages: o.messages, desktops: o.desktops } } satisfies FloorHubStart, 'started');
-  line({ phase: 'seeded', engine: started.engine, ...started.seeded, seed_ms: started.seed_ms });
-  const urls = [started.url];
-  for (let i = 1; i < o.hubs; i++) {
+  await seeder.stop();
+  line({ phase: 'seeded', ...seeded.seeded, seed_ms: seeded.seed_ms });
+  const urls: string[] = [];
+  let engine = '';
+  for (let i = 0; i < o.hubs; i++) {
     const h = child('./support/floor-hub.ts', `hub ${i}`);
     hubs.push(h);
-    urls.push((await h.ask<{ url: string }>({ type: 'start', database: db, x } satisfies FloorHubStart, 'started')).url);
+    const s = await h.ask<{ url: string; engine: string }>({ type: 'start', database: db, x } satisfies FloorHubStart, 'started');
+    urls.push(s.url);
+    engine = s.engine;
   }
+  const first = hubs[0];
+  const started = { ...seeded, engine };
   await world.ask({ type: 'desktops', hubs: urls, tokens: started.tokens, watermark: started.watermark, thinkMs: think }, 'ready');
   await Promise.all(hubs.map((h) => h.ask({ type: 'settle' }, 'settled')));
   line({ phase: 'desktops_connected', hubs: urls.length, desktops: started.tokens.length, streams: started.tokens.length * 2 });

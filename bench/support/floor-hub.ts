@@ -5,7 +5,8 @@
  * stand-in (TEND_X_API_BASE = the stand-in's URL). Driven over IPC:
  *   {type:'start', database, x, seed?} → {type:'started', url, engine, …; with seed: tokens, watermark, seeded}
  *     seed: the workspace 'bench', its team, `desktops` agents (AGENT_CAPACITY on X) and
- *     `messages` stored messages in bulk SQL (bench/support/seed.ts); only the first hub seeds.
+ *     `messages` stored messages in bulk SQL (bench/support/seed.ts); the seeding hub is then stopped
+ *     and the measured hubs start on that database without `seed`.
  *   {type:'usage'} → {type:'usage', rss_mb, cpu_ms}     this process: every thread (PGlite's too)
  *   {type:'count'} → {type:'count', inbound}            inbound messages stored in the workspace
  *   {type:'check', ids} → {type:'check', rows: [tweet id, conversation id][]}   where the tweets are stored (and how often)

@@ -7,7 +7,7 @@ export interface FloorHubStart {
   type: 'start';
   database: { url?: string; schema?: string; dataDir?: string };
   x: { consumerSecret: string; bearerToken: string; apiBase: string };
-  /** only the first hub seeds */
+  /** only the seeding hub process (stopped before the measured hubs start) */
   seed?: { messages: number; desktops: number };
 }
 
