@@ -5,44 +5,20 @@
  * desktop never sees it; a reply kept and sent later reaches the customer once.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, type Tenant, type World } from '../../testing/desktop/hub-harness';
-import { CutProxy } from '../../testing/soak/cut-proxy';
+import { describe, expect, it } from 'vitest';
+import { cutWorld } from '../../testing/desktop/cut-world';
+import type { Tenant } from '../../testing/desktop/hub-harness';
 import { LocalDesktopService, type CoreOptions } from './core';
 import { keepWork, KeptWorkStore, restoreWork } from './kept-work';
 
-let world: World;
-let proxy: CutProxy;
-const dirs: string[] = [];
-const cores: LocalDesktopService[] = [];
-
-beforeAll(async () => {
-  world = await startWorld();
-  proxy = await CutProxy.start(world.hub.port);
-});
-afterAll(async () => {
-  await proxy?.close();
-  await world?.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-afterEach(async () => {
-  proxy.restore();
-  for (const c of cores.splice(0)) await c.close();
-});
-
-function desk(dir = mkdtempSync(path.join(tmpdir(), 'tend-kept-')), extra: Partial<CoreOptions> = {}): LocalDesktopService {
-  if (!dirs.includes(dir)) dirs.push(dir);
-  const core = new LocalDesktopService({ dataDir: dir, sync: { live: false, backoffBaseMs: 20, backoffMaxMs: 200 }, ...extra });
-  cores.push(core);
-  return core;
-}
+const fx = cutWorld('tend-kept-');
+const desk = fx.desk;
 
 /** A tenant with two of "me"'s conversations, and a desktop signed in as "me" that has them. */
 async function setup(extra: Partial<CoreOptions> = {}) {
-  const t = await world.tenant();
+  const t = await fx.world.tenant();
   const conversations: string[] = [];
   for (const handle of ['@ann', '@bob']) {
     const p = await t.post({ handle, text: `help ${handle}` });
@@ -55,14 +31,14 @@ async function setup(extra: Partial<CoreOptions> = {}) {
 }
 
 async function signIn(core: LocalDesktopService, t: Tenant, who: 'me' | 'other') {
-  const s = await core.handle('session.login', { hub_url: proxy.url, email: t.emails[who], password: t.password });
+  const s = await core.handle('session.login', { hub_url: fx.proxy.url, email: t.emails[who], password: t.password });
   await core.engine.syncNow();
   return s;
 }
 
 /** Offline: a reply in the outbox and a draft on the other conversation. */
 async function unsentWhileOffline(core: LocalDesktopService, c1: string, c2: string, text: string) {
-  proxy.cut();
+  fx.proxy.cut();
   await core.handle('reply.send', { conversation_id: c1, text, visibility: 'public', resolve: false });
   await core.handle('draft.save', { conversation_id: c2, text: `draft beside ${text}`, visibility: 'public' });
   await core.engine.idle();
@@ -72,7 +48,7 @@ async function unsentWhileOffline(core: LocalDesktopService, c1: string, c2: str
 
 const rows = (core: LocalDesktopService, table: string) => core.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 const hubCount = async (text: string) =>
-  (await world.hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE text = $1', [text]))[0].n;
+  (await fx.world.hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE text = $1', [text]))[0].n;
 const keptFiles = (dir: string) => { try { return readdirSync(path.join(dir, 'kept')); } catch { return []; } };
 
 describe('sign-out with unsent work', () => {
@@ -101,8 +77,8 @@ describe('sign-out with unsent work', () => {
     expect(files[0]).not.toContain(t.agents.me); // the name does not say whose it is
     expect(readFileSync(path.join(dir, 'cache.sqlite')).includes('draft beside kept reply')).toBe(false);
 
-    proxy.restore();
-    const s = await core.handle('session.login', { hub_url: proxy.url, email: t.emails.me, password: t.password });
+    fx.proxy.restore();
+    const s = await core.handle('session.login', { hub_url: fx.proxy.url, email: t.emails.me, password: t.password });
     expect(s.restored).toEqual({ outbox: 1, drafts: 1 });
     expect(keptFiles(dir)).toEqual([]);
     await core.engine.syncNow();
@@ -117,7 +93,7 @@ describe('sign-out with unsent work', () => {
     const { t, core, dir, c1, c2 } = await setup();
     await unsentWhileOffline(core, c1, c2, 'mine only');
     await core.handle('session.logout', { unsent: 'keep' });
-    proxy.restore();
+    fx.proxy.restore();
 
     await signIn(core, t, 'other');
     expect(core.status().agent?.id).toBe(t.agents.other);
@@ -140,7 +116,7 @@ describe('sign-out with unsent work', () => {
     await unsentWhileOffline(core, c1, c2, 'thrown away');
     await core.handle('session.logout', { unsent: 'discard' });
     expect(keptFiles(dir)).toEqual([]);
-    proxy.restore();
+    fx.proxy.restore();
     const s = await signIn(core, t, 'me');
     expect(s.restored).toEqual({ outbox: 0, drafts: 0 });
     expect(await core.handle('draft.get', { conversation_id: c2 })).toBeNull();
@@ -154,7 +130,7 @@ describe('sign-out with unsent work', () => {
     expect(core.status()).toMatchObject({ logged_in: true, outbox_count: 1 });
     expect((await core.handle('draft.get', { conversation_id: c2 }))?.text).toBe('draft beside sent before leaving');
 
-    proxy.restore();
+    fx.proxy.restore();
     await core.handle('session.logout', { unsent: 'send' });
     expect(core.status().logged_in).toBe(false);
     expect(await hubCount('sent before leaving')).toBe(1);
@@ -181,7 +157,7 @@ describe('sign-out with unsent work', () => {
 describe('an agent whose session ended without a sign-out', () => {
   it('a handle-time span not sent yet never asks: sign-out goes ahead, the span is kept and goes out at the next sign-in', async () => {
     const { t, core, c1 } = await setup();
-    proxy.cut();
+    fx.proxy.cut();
     const now = Date.now();
     const span = { conversation_id: c1, span_id: randomUUID(), started_at: new Date(now - 42_000).toISOString(), ended_at: new Date(now).toISOString(), active_ms: 42_000 };
     core.outbox.enqueue([{ type: 'record_handle_time', args: span, conversation_id: c1 }]);
@@ -191,10 +167,10 @@ describe('an agent whose session ended without a sign-out', () => {
     expect((await core.handle('session.unsent', {})).total).toBe(0);
     await core.handle('session.logout', {});
     expect(core.status().logged_in).toBe(false);
-    proxy.restore();
+    fx.proxy.restore();
     await signIn(core, t, 'me');
     await core.engine.idle();
-    const [{ n }] = await world.hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM handle_time WHERE span_id = $1', [span.span_id]);
+    const [{ n }] = await fx.world.hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM handle_time WHERE span_id = $1', [span.span_id]);
     expect(n).toBe(1);
   });
 
@@ -202,8 +178,8 @@ describe('an agent whose session ended without a sign-out', () => {
     const { t, core, c1, c2 } = await setup();
     await unsentWhileOffline(core, c1, c2, 'after the session ended');
     // the hub ends the session; the desktop hears it at its next call
-    await world.hub.db.query('DELETE FROM sessions WHERE agent_id = $1', [t.agents.me]);
-    proxy.restore();
+    await fx.world.hub.db.query('DELETE FROM sessions WHERE agent_id = $1', [t.agents.me]);
+    fx.proxy.restore();
     const ended = new Promise<void>((resolve) => { const off = core.on('session.changed', (s) => { if (!s.logged_in) { off(); resolve(); } }); });
     core.engine.kick();
     await ended;
@@ -223,8 +199,8 @@ describe('an agent whose session ended without a sign-out', () => {
     const { t, core, dir, c1, c2 } = await setup();
     await unsentWhileOffline(core, c1, c2, 'this hub only');
     await core.handle('session.logout', { unsent: 'keep' });
-    proxy.restore();
-    const s = await core.handle('session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
+    fx.proxy.restore();
+    const s = await core.handle('session.login', { hub_url: fx.world.hub.url, email: t.emails.me, password: t.password });
     expect(s.restored).toEqual({ outbox: 0, drafts: 0 });
     expect(keptFiles(dir)).toHaveLength(1);
   });
@@ -235,10 +211,9 @@ describe('crash safety and privacy', () => {
     const { t, core, dir, c1, c2 } = await setup();
     await unsentWhileOffline(core, c1, c2, 'crash in the middle');
     const agent = core.status().agent!;
-    keepWork(core.db, core.kept, proxy.url, agent.id); // the first half of a sign-out
-    await core.close();
-    cores.splice(cores.indexOf(core), 1);
-    proxy.restore();
+    keepWork(core.db, core.kept, fx.proxy.url, agent.id); // the first half of a sign-out
+    await fx.close(core);
+    fx.proxy.restore();
 
     const again = desk(dir);
     expect(keptFiles(dir)).toEqual([]);
@@ -254,14 +229,14 @@ describe('crash safety and privacy', () => {
     await unsentWhileOffline(core, c1, c2, 'restored once');
     const agent = core.status().agent!;
     const store = new KeptWorkStore(dir);
-    keepWork(core.db, store, proxy.url, agent.id);
-    const copy = readFileSync(store.fileFor(proxy.url, agent.id));
+    keepWork(core.db, store, fx.proxy.url, agent.id);
+    const copy = readFileSync(store.fileFor(fx.proxy.url, agent.id));
     core.db.prepare('DELETE FROM drafts').run();
-    expect(restoreWork(core.db, store, proxy.url, agent.id)).toEqual({ outbox: 0, drafts: 1 }); // the outbox row was still there
+    expect(restoreWork(core.db, store, fx.proxy.url, agent.id)).toEqual({ outbox: 0, drafts: 1 }); // the outbox row was still there
     // the crash: the file is back as it was before the delete
     rmSync(path.join(dir, 'kept'), { recursive: true });
     new KeptWorkStore(dir).save(JSON.parse(copy.toString()).work);
-    expect(restoreWork(core.db, store, proxy.url, agent.id)).toEqual({ outbox: 0, drafts: 0 });
+    expect(restoreWork(core.db, store, fx.proxy.url, agent.id)).toEqual({ outbox: 0, drafts: 0 });
     expect(keptFiles(dir)).toEqual([]);
     expect((await core.handle('draft.get', { conversation_id: c2 }))?.text).toBe('draft beside restored once');
   });
@@ -275,7 +250,7 @@ describe('crash safety and privacy', () => {
     const bytes = readFileSync(path.join(dir, 'kept', file), 'utf8');
     expect(bytes).not.toContain('sealed reply');
     expect(bytes).not.toContain(t.agents.me);
-    proxy.restore();
+    fx.proxy.restore();
     const s = await signIn(core, t, 'me');
     expect(s.restored).toEqual({ outbox: 1, drafts: 1 });
   });

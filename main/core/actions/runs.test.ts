@@ -5,44 +5,17 @@
  * a bulk action made offline is applied once on reconnecting; refusals — this desktop's and the
  * hub's — are in the run's summary with why.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, type World } from '../../../testing/desktop/hub-harness';
-import { CutProxy } from '../../../testing/soak/cut-proxy';
+import { describe, expect, it } from 'vitest';
+import { cutWorld } from '../../../testing/desktop/cut-world';
 import { LocalDesktopService } from '../core';
 import { request } from '../service';
 
-let world: World;
-let proxy: CutProxy;
-const dirs: string[] = [];
-const cores: LocalDesktopService[] = [];
-
-beforeAll(async () => {
-  world = await startWorld();
-  proxy = await CutProxy.start(world.hub.port);
-});
-afterAll(async () => {
-  await proxy?.close();
-  await world?.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-afterEach(async () => {
-  proxy.restore();
-  for (const c of cores.splice(0)) await c.close();
-});
-
-function desk(dir = mkdtempSync(path.join(tmpdir(), 'tend-actions-'))): LocalDesktopService {
-  if (!dirs.includes(dir)) dirs.push(dir);
-  const core = new LocalDesktopService({ dataDir: dir, sync: { live: false, backoffBaseMs: 20, backoffMaxMs: 200 } });
-  cores.push(core);
-  return core;
-}
+const fx = cutWorld('tend-actions-');
+const desk = fx.desk;
 
 /** A tenant with `n` of "me"'s conversations and a desktop signed in as "me" that has them. */
 async function setup(n: number) {
-  const t = await world.tenant();
+  const t = await fx.world.tenant();
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const p = await t.post({ handle: `@cust${i}`, text: `help ${i}` });
@@ -50,16 +23,16 @@ async function setup(n: number) {
     ids.push(p.conversation_id);
   }
   const core = desk();
-  await request(core, 'session.login', { hub_url: proxy.url, email: t.emails.me, password: t.password });
+  await request(core, 'session.login', { hub_url: fx.proxy.url, email: t.emails.me, password: t.password });
   await core.engine.syncNow();
   return { t, core, ids };
 }
 
-const hubConv = async (id: string) => (await world.hub.db.query<{ status: string; tags: string[]; assignee_id: string | null }>(
+const hubConv = async (id: string) => (await fx.world.hub.db.query<{ status: string; tags: string[]; assignee_id: string | null }>(
   'SELECT status, tags, assignee_id FROM conversations WHERE id = $1', [id]))[0];
-const outbound = async (id: string) => (await world.hub.db.query<{ text: string }>(
+const outbound = async (id: string) => (await fx.world.hub.db.query<{ text: string }>(
   "SELECT text FROM messages WHERE conversation_id = $1 AND direction = 'outbound'", [id])).map((r) => r.text);
-const applied = async (agentId: string, type: string) => (await world.hub.db.query<{ n: number }>(
+const applied = async (agentId: string, type: string) => (await fx.world.hub.db.query<{ n: number }>(
   'SELECT count(*)::int AS n FROM mutations WHERE agent_id = $1 AND type = $2', [agentId, type]))[0].n;
 const cached = async (core: LocalDesktopService, id: string) => (await request(core, 'conversation.get', { id })).conversation;
 
@@ -109,7 +82,7 @@ describe('a macro', () => {
     const run = await request(core, 'actions.run', { target: { conversation_ids: [c1] }, macro_id: macro.id, undo_ms: 400 });
     // the desktop is closed while the run is held; the rows are durable, held until their time
     const dir = core.options.dataDir;
-    await cores.splice(cores.indexOf(core), 1)[0].close();
+    await fx.close(core);
     const again = desk(dir);
     await expect.poll(async () => (await request(again, 'actions.summary', { run_id: run.run_id })).applied, { timeout: 15_000 }).toBe(1);
     expect(await outbound(c1)).toHaveLength(1);
@@ -122,7 +95,7 @@ describe('a macro', () => {
 describe('a bulk action', () => {
   it('made offline queues like any change and is applied once on reconnecting, with its summary', async () => {
     const { t, core, ids } = await setup(3);
-    proxy.cut();
+    fx.proxy.cut();
     const run = await request(core, 'actions.run', { target: { filter: { tab: 'mine' } }, steps: [{ kind: 'status', status: 'resolved' }], undo_ms: 0 });
     expect(run).toMatchObject({ kind: 'bulk', total: 3, pending: 3, applied: 0, refused: 0, held_until: null });
     for (const id of ids) expect((await cached(core, id)).status).toBe('resolved');
@@ -131,7 +104,7 @@ describe('a bulk action', () => {
     expect(core.status().online).toBe(false);
     expect((await request(core, 'actions.summary', { run_id: run.run_id })).pending).toBe(3);
 
-    proxy.restore();
+    fx.proxy.restore();
     await expect.poll(async () => (await request(core, 'actions.summary', { run_id: run.run_id })).applied, { timeout: 15_000 }).toBe(3);
     for (const id of ids) expect((await hubConv(id)).status).toBe('resolved');
     expect(await applied(t.agents.me, 'set_status')).toBe(3);
@@ -139,13 +112,13 @@ describe('a bulk action', () => {
 
   it("reports every refusal with why: this desktop's (someone else's conversation, one it does not have) and the hub's (reassigned while offline)", async () => {
     const { t, core, ids: [c1, c2, c3] } = await setup(3);
-    proxy.cut();
+    fx.proxy.cut();
     // while the desk is offline, the supervisor takes c3
     await t.act(t.agents.other, { type: 'assign', args: { conversation_id: c3, assignee_id: t.agents.other } });
     const run = await request(core, 'actions.run', { target: { conversation_ids: [c1, c2, c3, 'not-here'] }, steps: [{ kind: 'tag', add: ['billing'] }], undo_ms: 0 });
     expect(run).toMatchObject({ total: 4, pending: 3, refused: 1 });
     expect(run.conversations.find((c) => c.conversation_id === 'not-here')).toMatchObject({ state: 'refused', code: 'not_found' });
-    proxy.restore();
+    fx.proxy.restore();
     await expect.poll(async () => (await request(core, 'actions.summary', { run_id: run.run_id })).pending, { timeout: 15_000 }).toBe(0);
     const summary = await request(core, 'actions.summary', { run_id: run.run_id });
     expect(summary).toMatchObject({ applied: 2, refused: 2 });
