@@ -76,15 +76,21 @@ export class AgentSettings {
 
   /** The team's canned responses and the person's own: from the hub when it answers, else as last read. */
   async canned(): Promise<{ canned: CannedItem[]; offline: boolean }> {
+    const { items, offline } = await this.readThrough<CannedItem>('canned');
+    return { canned: items, offline };
+  }
+
+  /** What the hub answers for `route`, kept in this agent's slot of that name; else what it last answered (offline). */
+  private async readThrough<T>(route: 'canned' | 'macros'): Promise<{ items: T[]; offline: boolean }> {
     const agent = this.agentId();
     if (!agent) throw new CoreError('not_logged_in', 'sign in first');
     try {
-      const r = (await this.online.admin('canned', {})) as { canned: CannedItem[] };
-      this.write(this.slot(agent, 'canned'), r.canned);
-      return { canned: r.canned, offline: false };
+      const items = ((await this.online.admin(route, {})) as Record<string, T[]>)[route];
+      this.write(this.slot(agent, route), items);
+      return { items, offline: false };
     } catch (err) {
       if (err instanceof CoreError && err.code !== 'offline' && err.code !== 'unavailable') throw err;
-      return { canned: (this.read(this.slot(agent, 'canned')) as CannedItem[] | null) ?? [], offline: true };
+      return { items: (this.read(this.slot(agent, route)) as T[] | null) ?? [], offline: true };
     }
   }
 
@@ -96,16 +102,8 @@ export class AgentSettings {
 
   /** The caller's macros and their teams': from the hub when it answers, else as last read. */
   async macros(): Promise<{ macros: Macro[]; offline: boolean }> {
-    const agent = this.agentId();
-    if (!agent) throw new CoreError('not_logged_in', 'sign in first');
-    try {
-      const r = (await this.online.admin('macros', {})) as { macros: Macro[] };
-      this.write(this.slot(agent, 'macros'), r.macros);
-      return { macros: r.macros, offline: false };
-    } catch (err) {
-      if (err instanceof CoreError && err.code !== 'offline' && err.code !== 'unavailable') throw err;
-      return { macros: this.cachedMacros() ?? [], offline: true };
-    }
+    const { items, offline } = await this.readThrough<Macro>('macros');
+    return { macros: items, offline };
   }
 
   /** The macros as last read from the hub (null: never read on this desktop). */
