@@ -5,6 +5,7 @@ import { useUi } from './app/store';
 import { CustomerPanel } from './features/CustomerPanel';
 import { Inbox } from './features/Inbox';
 import { InsightsView } from './features/Insights';
+import { ApprovalsView } from './features/Approvals';
 import { Login } from './features/Login';
 import { Overlays } from './features/Overlays';
 import { SettingsDialog } from './features/Settings';
@@ -51,6 +52,8 @@ function Workspace() {
         <main className="panes floor-view"><Suspense fallback={<section className="pane floor" aria-label="Floor" aria-busy="true" />}><Floor /></Suspense></main>
       ) : view === 'insights' ? (
         <main className="panes floor-view"><InsightsView /></main>
+      ) : view === 'approvals' ? (
+        <main className="panes floor-view"><ApprovalsView /></main>
       ) : view === 'admin' ? (
         <main className="panes floor-view"><Suspense fallback={<section className="pane floor" aria-label="Administration" aria-busy="true" />}><AdminView /></Suspense></main>
       ) : (

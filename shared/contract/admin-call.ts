@@ -9,7 +9,10 @@ import { ADMIN_ROUTES } from './admin';
 import { HUB_ROUTES } from './hub-routes';
 import type { RouteCall, RouteResponse } from './route';
 
-const { routingConfig, setRoutingConfig, setRoutingRules, ruleVersions, ruleVersion, previewRules, applyRules, metricsSettings, setMetricsSettings } = HUB_ROUTES;
+const {
+  routingConfig, setRoutingConfig, setRoutingRules, ruleVersions, ruleVersion, previewRules, applyRules, metricsSettings, setMetricsSettings,
+  approvalQueue, approveReply, rejectReply,
+} = HUB_ROUTES;
 
 export const ADMIN_CALL_ROUTES = {
   ...ADMIN_ROUTES,
@@ -17,6 +20,8 @@ export const ADMIN_CALL_ROUTES = {
   routingConfig, setRoutingConfig, setRoutingRules, ruleVersions, ruleVersion, previewRules, applyRules,
   // the surveys screen: how surveys are asked and the return-on-care costs
   metricsSettings, setMetricsSettings,
+  // the approvers' view (renderer features/Approvals.tsx): the replies waiting for approval and the decisions
+  approvalQueue, approveReply, rejectReply,
 } as const;
 
 export type AdminCallName = keyof typeof ADMIN_CALL_ROUTES;

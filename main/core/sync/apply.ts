@@ -12,6 +12,7 @@ import type { Db } from '../db/open';
 import { Meta } from '../db/meta';
 import type { TokenStore } from '../session-token';
 import { indexPending, indexPendingIfOver } from '../db/fts';
+import { restoreRejected } from '../drafts';
 import { pruneWaiting } from '../db/prune';
 import { priorityRank, slaKey, tabOf, type ScopeOwner } from './scope';
 
@@ -82,6 +83,9 @@ export class SyncApplier {
       addScope: db.prepare('INSERT INTO customer_scope(customer_id, hydrated) VALUES (?, ?) ON CONFLICT(customer_id) DO NOTHING'),
       markHydrated: db.prepare('UPDATE customer_scope SET hydrated = 1 WHERE customer_id = ?'),
       ackedDelivered: db.prepare("DELETE FROM outbox WHERE state = 'acked' AND message_id = ?"),
+      // a rejected reply goes back to its author's composer once (db migration 0180)
+      returnRejected: db.prepare("INSERT INTO approval_returns(message_id, returned_at) VALUES (?, ?) ON CONFLICT(message_id) DO NOTHING"),
+      ownOpenConv: db.prepare("SELECT 1 FROM conversations WHERE id = ? AND assignee_id = ? AND status <> 'resolved'").pluck(),
       anyAcked: db.prepare("SELECT 1 FROM outbox WHERE state = 'acked' LIMIT 1").pluck(),
       /** merges full-text segments of levels holding 4+ (usermerge), writing at most ? pages */
       ftsMerge: db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('merge', ?)"),
@@ -252,6 +256,13 @@ export class SyncApplier {
         m.permalink, m.delivery, m.delivery_error, m.created_at, m.sync_id, gen);
       if (touch && r.changes === 0) this.s.touchMsg.run(gen, m.conversation_id, m.id);
       if (acked && m.direction === 'outbound') this.s.ackedDelivered.run(m.id);
+      // an approver rejected this agent's reply: its text comes back to the composer with the note, once,
+      // while the conversation is still theirs to answer (a new desktop does not revive old rejections)
+      if (m.delivery === 'rejected' && m.direction === 'outbound' && m.author_id === owner.agent_id
+        && this.s.ownOpenConv.get(m.conversation_id, owner.agent_id) !== undefined
+        && this.s.returnRejected.run(m.id, new Date().toISOString()).changes > 0) {
+        restoreRejected(this.db, m.conversation_id, m.text, m.visibility, 'approval_rejected', m.delivery_error ?? 'not approved', undefined, m.id);
+      }
       conversationIds.push(m.conversation_id);
     }
     for (const n of e.notes) {

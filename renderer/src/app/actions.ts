@@ -177,6 +177,13 @@ export function run(id: CommandId): void {
       if (useUi.getState().view === 'inbox') focusInbox();
       return;
     }
+    case 'view.approvals': {
+      const role = queryClient.getQueryData<{ agent: { role: string } | null }>(keys.session)?.agent?.role;
+      if (role !== 'supervisor' && role !== 'admin') { ui.announce('Approving replies is for supervisors and admins'); return; }
+      ui.set({ view: ui.view === 'approvals' ? 'inbox' : 'approvals' });
+      if (useUi.getState().view === 'inbox') focusInbox();
+      return;
+    }
     case 'view.admin': {
       const role = queryClient.getQueryData<{ agent: { role: Role } | null }>(keys.session)?.agent?.role;
       const screens = screensFor(role);

@@ -6,9 +6,9 @@ import type { Channel } from '../../../shared/domain';
 export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter'
   | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures' | 'sign-out' | 'shift' | 'customer-edit' | 'customer-merge';
 /** The main view: the agent's workspace, the supervisor's floor, department insights, or administration. */
-export type View = 'inbox' | 'floor' | 'insights' | 'admin';
+export type View = 'inbox' | 'floor' | 'insights' | 'approvals' | 'admin';
 /** The administration screens (features/admin), each reachable from the palette. */
-export type AdminScreen = 'checklist' | 'teams' | 'people' | 'channels' | 'rules' | 'sla' | 'surveys' | 'audit' | 'canned' | 'customer';
+export type AdminScreen = 'checklist' | 'teams' | 'people' | 'channels' | 'rules' | 'sla' | 'surveys' | 'approvals' | 'audit' | 'canned' | 'customer';
 export type ComposerMode = 'reply' | 'note';
 export type Sort = 'sla' | 'priority' | 'age';
 

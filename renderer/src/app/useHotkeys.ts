@@ -20,7 +20,7 @@ export function useKeymap(): KeymapOverrides {
   return sanitizeOverrides(value);
 }
 
-const FLOOR_GLOBAL = new Set<CommandId>(['view.floor', 'view.insights', 'view.admin', 'palette.open', 'help.shortcuts', 'settings.open', 'presence.set', 'metrics.me', 'search.open',
+const FLOOR_GLOBAL = new Set<CommandId>(['view.floor', 'view.insights', 'view.approvals', 'view.admin', 'palette.open', 'help.shortcuts', 'settings.open', 'presence.set', 'metrics.me', 'search.open',
   'offer.accept', 'offer.reject', 'theme.toggle']);
 
 export function useHotkeys(overrides: KeymapOverrides): void {

@@ -1,5 +1,5 @@
 /** The conversation: header with the analysis, then every message and internal note in time order, by day. */
-import { AlertTriangle, Ban, Check, Clock, Inbox as InboxIcon, Loader, WifiOff } from 'lucide-react';
+import { AlertTriangle, Ban, Check, Clock, Hourglass, Inbox as InboxIcon, Loader, WifiOff } from 'lucide-react';
 import { Fragment, useEffect, useRef } from 'react';
 import type { DesktopResponse, ThreadMessage } from '../../../shared/contract/desktop';
 import type { Note } from '../../../shared/domain';
@@ -28,10 +28,17 @@ export function deliveryLabel(m: ThreadMessage): { text: string; state: string }
   if (m.delivery === 'unknown') return { text: `checking whether it was posted${m.delivery_error ? `: ${m.delivery_error}` : ''}`, state: 'unknown' };
   // a survey whose conversation was reopened before it was due: never sent (the hub says why)
   if (m.delivery === 'cancelled') return { text: m.delivery_error ?? 'not sent', state: 'cancelled' };
+  // held by the workspace's approval rules (hub/approvals): nothing is sent before a supervisor approves it
+  if (m.delivery === 'awaiting_approval') {
+    const why = m.delivery_error?.replace(/^awaiting approval:\s*/, '') ?? '';
+    return { text: `awaiting approval by a supervisor since ${clockTime(m.created_at)}${why ? ` (${why})` : ''}`, state: 'awaiting' };
+  }
+  // an approver said no: never sent; the text went back to the author's composer with the note
+  if (m.delivery === 'rejected') return { text: `not sent: ${m.delivery_error ?? 'rejected'}`, state: 'rejected' };
   return { text: m.delivery, state: m.delivery };
 }
 
-const DELIVERY_ICON = { sent: Check, waiting: WifiOff, sending: Loader, failed: AlertTriangle, cancelled: Ban } as const;
+const DELIVERY_ICON = { sent: Check, waiting: WifiOff, sending: Loader, failed: AlertTriangle, cancelled: Ban, awaiting: Hourglass, rejected: Ban } as const;
 
 function Delivery({ m }: { m: ThreadMessage }) {
   const d = deliveryLabel(m);

@@ -12,6 +12,7 @@ import inboxSlaOrderByMerge from './0130-inbox-sla-order-by-merge';
 import pruneMessagesWhenIdle from './0140-prune-messages-when-idle';
 import outboxPayloadBound from './0160-outbox-payload-bound';
 import draftRefusalUnseen from './0170-draft-refusal-unseen';
+import approvalReturns from './0180-approval-returns';
 import actionRuns from './0200-action-runs';
 
 export interface Migration { version: number; name: string; up: (db: Database) => void }
@@ -31,5 +32,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 140, name: 'prune-messages-when-idle', up: pruneMessagesWhenIdle },
   { version: 160, name: 'outbox-payload-bound', up: outboxPayloadBound },
   { version: 170, name: 'draft-refusal-unseen', up: draftRefusalUnseen },
+  { version: 180, name: 'approval-returns', up: approvalReturns },
   { version: 200, name: 'action-runs', up: actionRuns },
 ];

@@ -16,10 +16,11 @@ import { Channels } from './Channels';
 import { Rules } from './Rules';
 import { CustomerData } from './CustomerData';
 import { Surveys } from './Surveys';
+import { ApprovalRules } from './ApprovalRules';
 import { Teams } from './Teams';
 import './admin.css';
 
-const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { checklist: Checklist, teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, audit: Audit, canned: Canned, customer: CustomerData };
+const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { checklist: Checklist, teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, approvals: ApprovalRules, audit: Audit, canned: Canned, customer: CustomerData };
 
 export function AdminView() {
   const role = useSession().data?.agent?.role;

@@ -14,7 +14,10 @@ function collisionOf(d: Draft): Collision | null {
   if (d?.rejected?.code !== 'collision') return null;
   return { message: d.rejected.message, token: d.rejected.confirm_token ?? null, conflicts: d.rejected.conflicts };
 }
-const refusalText = (d: Draft) => (d?.rejected && d.rejected.code !== 'collision' ? `The hub refused this reply: ${d.rejected.message}` : null);
+const refusalText = (d: Draft) => (!d?.rejected || d.rejected.code === 'collision' ? null
+  // a supervisor rejected the reply that waited for approval: their note, the text back here to rework
+  : d.rejected.code === 'approval_rejected' ? `Not approved (${d.rejected.message}). Your text is back: edit it and send again.`
+    : `The hub refused this reply: ${d.rejected.message}`);
 // Keyed by the refusal itself: saving an edited draft keeps the refusal and must not reset the text.
 const refusalKey = (d: Draft) => (d?.rejected ? JSON.stringify(d.rejected) : null);
 
