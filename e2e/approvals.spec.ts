@@ -23,6 +23,7 @@ let sam: Page;
 const unique = (word: string) => `${word}${Date.now().toString(36)}`;
 const composer = (p: Page) => p.getByRole('textbox', { name: /Public reply|Private message|Internal note/ });
 const reply = (p: Page, marker: string) => p.getByRole('listitem', { name: /^Reply from/ }).filter({ hasText: marker });
+const benRow = () => ben.getByRole('listbox', { name: 'Conversations' }).locator('[role="option"][aria-selected="true"]');
 const approvals = () => sam.getByRole('region', { name: 'Approvals' }).getByRole('listbox', { name: 'Replies awaiting approval' });
 const DEFAULT_RULES = { all_public: false, agents_in_training: [], followers_over: null, verified: false, topics: [], keywords: [], confidence_below: null };
 
@@ -74,6 +75,8 @@ test('an agent in training replies; a supervisor approves by key; the agent sees
   await benReplies(`Thanks for your patience, we are checking ${marker}`);
   await expect(reply(ben, marker).getByRole('status', { name: /^Delivery: awaiting approval by a supervisor since \d{1,2}:\d{2}.* \(agent in training\)$/ })).toBeVisible({ timeout: 30_000 });
   expect(await sandboxPosts(marker)).toHaveLength(0);
+  // the row says the reply waits, and since when (the conversation's SLA keeps running)
+  await expect(benRow()).toHaveAccessibleName(/\. Reply awaiting approval since \d{1,2}:\d{2}/);
 
   await signIn(sam, samHost.appUrl, 'sam@demo.tend', { presenceMayBeRestored: true });
   await sam.keyboard.press('Shift+P');
@@ -90,6 +93,7 @@ test('an agent in training replies; a supervisor approves by key; the agent sees
 
   await expect(reply(ben, marker).getByRole('status', { name: 'Delivery: sent' })).toBeVisible({ timeout: 60_000 });
   expect(await sandboxPosts(marker)).toHaveLength(1);
+  await expect(benRow()).not.toHaveAccessibleName(/awaiting approval/);
 });
 
 test('a supervisor rejects with a note; the agent gets the text back in the composer with the note', async () => {

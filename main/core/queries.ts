@@ -48,12 +48,14 @@ export function inboxList(db: Db, q: InboxQuery): DesktopResponse<'inbox.list'> 
   const params = { tab: q.tab, channel: q.channel ?? null, tag: q.tag ?? null, limit: q.limit, offset: q.offset };
   const total = db.prepare(`SELECT count(*) FROM conversations c WHERE ${where.join(' AND ')}`).pluck().get(params) as number;
   const rows = db.prepare(`
-    SELECT c.data, cu.data AS customer, r.read_at
+    SELECT c.data, cu.data AS customer, r.read_at,
+      -- a reply waiting for approval: the row says since when (the page's few rows, each by the (conversation_id, id) index)
+      (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.delivery = 'awaiting_approval') AS awaiting_since
     FROM (${pageKeys(where.join(' AND '), q.sort)}) k
     JOIN conversations c ON c.rowid = k.rid
     LEFT JOIN customers cu ON cu.id = c.customer_id
     LEFT JOIN read_marks r ON r.conversation_id = c.id
-    ORDER BY ${ORDER[q.sort].replaceAll('c.', 'k.')}, k.rid`).all(params) as { data: string; customer: string | null; read_at: string | null }[];
+    ORDER BY ${ORDER[q.sort].replaceAll('c.', 'k.')}, k.rid`).all(params) as { data: string; customer: string | null; read_at: string | null; awaiting_since: string | null }[];
   return {
     total,
     items: rows.map((r) => {
@@ -65,6 +67,7 @@ export function inboxList(db: Db, q: InboxQuery): DesktopResponse<'inbox.list'> 
         customer_name: customer?.name ?? '',
         customer_handle: identity?.handle ?? '',
         unread: c.last_inbound_at !== null && (r.read_at === null || Date.parse(r.read_at) < Date.parse(c.last_inbound_at)),
+        awaiting_approval_since: r.awaiting_since,
       };
     }),
   };

@@ -236,6 +236,8 @@ export const DesktopRequests = {
         customer_name: z.string(),
         customer_handle: z.string(),
         unread: z.boolean(),
+        /** the earliest of the agent's replies here still waiting for a supervisor's approval (hub/approvals), or null */
+        awaiting_approval_since: z.string().nullable().optional(),
       })),
     }),
   },

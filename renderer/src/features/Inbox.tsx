@@ -7,7 +7,7 @@ import { Inbox as InboxIcon, Search, X } from 'lucide-react';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { InboxTab } from '../../../shared/contract/desktop';
 import { conversationQuery, customerQuery, PAGE_SIZE, queryClient, useCounts, useInboxPages, type InboxFilter } from '../api/queries';
-import { CHANNEL_LABEL, sentimentText } from '../app/format';
+import { CHANNEL_LABEL, clockTime, sentimentText } from '../app/format';
 import { CLOCK_SHORT, slaView } from '../app/sla';
 import { registerNav } from '../app/nav';
 import { useClock, useUi } from '../app/store';
@@ -41,7 +41,7 @@ export const InboxRow = memo(function InboxRow({ row, selected, index, now }: { 
   const intent = row.analysis.intent?.replace(/_/g, ' ');
   return (
     <div role="option" id={`row-${row.id}`} aria-selected={selected} data-index={index}
-      aria-label={`${row.customer_name}${handle ? ` ${handle}` : ''} on ${CHANNEL_LABEL[row.channel]}: ${row.snippet}. ${row.priority} priority. ${sla.label}${sentiment ? `. ${sentiment.label}` : ''}${intent ? `, ${intent}` : ''}${row.unread ? '. Unread' : ''}`}
+      aria-label={`${row.customer_name}${handle ? ` ${handle}` : ''} on ${CHANNEL_LABEL[row.channel]}: ${row.snippet}. ${row.priority} priority. ${sla.label}${sentiment ? `. ${sentiment.label}` : ''}${intent ? `, ${intent}` : ''}${row.awaiting_approval_since ? `. Reply awaiting approval since ${clockTime(row.awaiting_approval_since)}` : ''}${row.unread ? '. Unread' : ''}`}
       title={row.analysis.reason}
       className={`row${selected ? ' selected' : ''}${row.unread ? ' unread' : ''}`}
       onMouseDown={(e) => { e.preventDefault(); useUi.getState().select(row.id, index); document.getElementById('inbox-list')?.focus(); }}>
@@ -61,6 +61,9 @@ export const InboxRow = memo(function InboxRow({ row, selected, index, now }: { 
           )}
         </div>
         <div className="row-bottom">
+          {row.awaiting_approval_since && (
+            <span className="delivery delivery-awaiting num" title="Your reply waits for a supervisor's approval; the SLA keeps running">approval since {clockTime(row.awaiting_approval_since)}</span>
+          )}
           {intent && <span className={`intent${sentiment ? ` senti-${sentiment.tone}` : ''}`} title={row.analysis.reason}>{intent}</span>}
           <span className="snippet">{row.tags.slice(0, 2).map((t) => <span key={t} className="tag">#{t}</span>)} {row.snippet}</span>
         </div>
