@@ -100,6 +100,8 @@ export async function computeFloor(db: Queryable, workspaceId: string, o: FloorO
       WHERE workspace_id = $1 AND direction = 'outbound' AND author_id IS NOT NULL AND created_at > $2::timestamptz
       GROUP BY author_id`, [workspaceId, new Date(now - 3_600_000).toISOString()]);
   const repliesLastHour = new Map(recent.map((r) => [r.author_id, r.n]));
+  // replies held for approval (hub/approvals' table, read here like the others): pushed with the floor, so approvers hear of a new one at once
+  const [pending] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM approvals WHERE workspace_id = $1 AND decision IS NULL', [workspaceId]);
 
   const item = (r: (typeof due)[number]) => ({
     conversation_id: r.id, subject: r.subject, due_at: iso(r.due)!, assignee_id: r.assignee_id, team_id: r.team_id, priority: r.priority,
@@ -114,5 +116,6 @@ export async function computeFloor(db: Queryable, workspaceId: string, o: FloorO
     agents: agents.map((a) => ({ ...a, handle_time_s: handle.get(a.id) ?? null, replies_per_hour: repliesLastHour.get(a.id) ?? 0 })),
     throughput: hours.map((h) => ({ hour: iso(h.hour)!, inbound: h.inbound, replies: h.replies, resolved: h.resolved })),
     sentiment_trend: hours.map((h) => ({ hour: iso(h.hour)!, average: h.average === null ? null : Math.round(h.average * 1000) / 1000, count: h.count })),
+    approvals_pending: pending?.n ?? 0,
   };
 }

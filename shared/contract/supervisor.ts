@@ -34,6 +34,8 @@ export const FloorSchema = z.object({
   /** last 12 hours, oldest first */
   throughput: z.array(z.object({ hour: z.string(), inbound: z.number().int(), replies: z.number().int(), resolved: z.number().int() })),
   sentiment_trend: z.array(z.object({ hour: z.string(), average: z.number().nullable(), count: z.number().int() })),
+  /** public replies waiting for approval in the workspace (hub/approvals): the approvers' view re-reads its list when it moves */
+  approvals_pending: z.number().int().optional(),
 });
 export type Floor = z.infer<typeof FloorSchema>;
 

@@ -7,6 +7,7 @@ import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { Floor } from '../../../shared/contract/supervisor';
 import type { Offer, PresenceEntry, RoutingPush } from '../../../shared/contract/routing';
+import { adminKey } from '../api/admin';
 import { transport } from '../api/client';
 import { keys, queryClient } from '../api/queries';
 import { notifyAgent } from './notify';
@@ -75,7 +76,12 @@ export function useLiveEvents(): void {
         if (p.event === 'created') useUi.getState().announce('A new department insight');
       }
     });
-    const offFloor = transport.on('floor.changed', (f) => queryClient.setQueryData(keys.floor, f as Floor));
+    const offFloor = transport.on('floor.changed', (f) => {
+      const before = queryClient.getQueryData<Floor>(keys.floor)?.approvals_pending;
+      queryClient.setQueryData(keys.floor, f as Floor);
+      // a reply was held for approval or decided: the approvers' list reads again at once (features/Approvals.tsx)
+      if ((f as Floor).approvals_pending !== before) void queryClient.invalidateQueries({ queryKey: adminKey('approvalQueue', {}) });
+    });
     // (Re)connected: what was pushed meanwhile is lost, so read presence and the floor again.
     const offLive = transport.on('live.changed', () => {
       void queryClient.invalidateQueries({ queryKey: keys.presence });

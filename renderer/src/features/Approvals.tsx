@@ -20,10 +20,13 @@ import { ChannelIcon, channelName } from '../components/ChannelIcon';
 const announce = (t: string) => useUi.getState().announce(t);
 const QUEUE_KEY = adminKey('approvalQueue', {});
 
-/** The queue, re-read every few seconds while shown (a reply held by any agent appears without a key). */
+/**
+ * The queue: re-read when the floor the hub pushes to supervisors says the number waiting moved (app/live.ts), and
+ * every 15 s while shown in case a push was missed.
+ */
 function useApprovalQueue() {
   return useQuery<{ pending: PendingApproval[] }, ApiError>({
-    queryKey: QUEUE_KEY, queryFn: () => adminCall('approvalQueue', {}), refetchInterval: 3000, staleTime: 0,
+    queryKey: QUEUE_KEY, queryFn: () => adminCall('approvalQueue', {}), refetchInterval: 15_000, staleTime: 0,
   });
 }
 
