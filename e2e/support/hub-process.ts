@@ -41,7 +41,7 @@ const control = createServer(async (req, res) => {
       return;
     }
     if (url.pathname === '/conversation') {
-      const rows = await hub.db.query('SELECT id, priority, assignee_id, analysis FROM conversations WHERE id = $1', [url.searchParams.get('id') ?? '']);
+      const rows = await hub.db.query('SELECT id, status, priority, assignee_id, analysis FROM conversations WHERE id = $1', [url.searchParams.get('id') ?? '']);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows[0] ?? null));
       return;
     }

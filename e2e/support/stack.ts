@@ -109,7 +109,7 @@ export async function startFreshStack(name: string, env?: Record<string, string>
 }
 
 /** The hub's own row of a conversation (priority, assignee, analysis), read from its database. */
-export async function hubConversation(id: string): Promise<{ id: string; priority: string; assignee_id: string | null; analysis: Record<string, Loose> } | null> {
+export async function hubConversation(id: string): Promise<{ id: string; status: string; priority: string; assignee_id: string | null; analysis: Record<string, Loose> } | null> {
   const s = readState();
   const res = await fetch(`http://127.0.0.1:${s.controlPort}/conversation?id=${encodeURIComponent(id)}`);
   if (!res.ok) throw new Error(`control: HTTP ${res.status}`);

@@ -319,7 +319,8 @@ export class LocalDesktopService implements DesktopService {
       const note_id = r.keep ? this.keepSummary(r.conversation_id, note) : null;
       return { lines: summary.lines, note, note_id };
     },
-    'macros.list': () => this.agentSettings.macros(),
+    // the canned responses a macro's reply names are read with it, so the macros just listed run offline
+    'macros.list': async () => (await Promise.all([this.agentSettings.macros(), this.agentSettings.canned().catch(() => null)]))[0],
     'actions.preview': (r) => {
       const { label, plans } = this.planActions(r);
       const named = plans.slice(0, 50).map((p) => ({ conversation_id: p.conversation_id, customer_name: this.customerName(p.conversation_id), refused: p.refused, lines: p.lines }));
@@ -429,7 +430,7 @@ export class LocalDesktopService implements DesktopService {
     const read = this.db.prepare('SELECT c.data, cu.data AS customer FROM conversations c LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?');
     const plans = ids.map((id): Plan => {
       const row = read.get(id) as { data: string; customer: string | null } | undefined;
-      if (!row) return { conversation_id: id, refused: { code: 'not_found', message: 'not on this desktop (outside your queues)' }, mutations: [], lines: [] };
+      if (!row) return { conversation_id: id, refused: { code: 'not_found', message: 'not on this desktop (someone else\'s now, or outside your queues)' }, mutations: [], lines: [] };
       const conv = JSON.parse(row.data) as Conversation;
       const customer = row.customer ? (JSON.parse(row.customer) as Customer) : null;
       const handle = customer?.identities.find((i) => i.channel === conv.channel)?.handle;

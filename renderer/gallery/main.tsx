@@ -34,6 +34,7 @@ core.handle('settings.get', ({ key }) => ({ value: settings.get(key) ?? null }))
 core.handle('settings.set', ({ key, value }) => { settings.set(key, value); return { ok: true }; });
 // the team's canned responses, as a new workspace's hub holds them
 core.handle('canned.list', () => ({ canned: DEFAULT_CANNED.map((c) => ({ ...c, id: `canned-${c.shortcode}`, scope: 'team' as const, uses: 0, updated_at: new Date(NOW).toISOString() })), offline: false }));
+core.handle('macros.list', () => ({ macros: [], offline: false }));
 core.handle('canned.used', () => ({ ok: true }));
 core.handle('draft.save', () => ({ ok: true }));
 core.handle('collision.heartbeat', () => ({ ok: true }));

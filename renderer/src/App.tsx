@@ -19,6 +19,7 @@ import { Toasts } from './components/Toasts';
 import { useTheme } from './app/theme';
 import { useWindowTitle } from './app/title';
 import { useSessionScreen } from './app/session';
+import { useMacros } from './api/macros';
 
 // recharts is heavy: only supervisors who open the floor load it.
 const Floor = lazy(() => import('./features/Floor').then((m) => ({ default: m.Floor })));
@@ -41,6 +42,8 @@ function Workspace() {
   useNarrowLayout();
   const overrides = useKeymap();
   useHotkeys(overrides);
+  // the macros' keys work from the start (and offline: the core answers from its cache)
+  useMacros();
   useLiveEvents();
   useWindowTitle();
   usePresenceAtSignIn();

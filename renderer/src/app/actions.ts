@@ -17,6 +17,7 @@ import { focusInbox, nav } from './nav';
 import { signOut } from './session';
 import { useUi, type AdminScreen } from './store';
 import { ADMIN_SCREENS, screensFor } from '../features/admin/screens';
+import { actionTarget, clearSelection, extendSelection, selectAllMatching, toggleSelected, undoLast } from './bulk';
 import type { Role } from '../../../shared/domain';
 
 type Tab = 'mine' | 'team' | 'snoozed' | 'resolved';
@@ -139,7 +140,24 @@ export function run(id: CommandId): void {
     case 'customer.merge': if (conv) ui.open('customer-merge'); return;
     case 'pane.queue': ui.set({ showQueue: !ui.showQueue }); return;
     case 'pane.customer': ui.set({ showCustomer: !ui.showCustomer }); return;
-    case 'focus.inbox': focusInbox(); return;
+    case 'focus.inbox': if (!clearSelection()) focusInbox(); return;
+    case 'selection.toggle': toggleSelected(); return;
+    case 'selection.extendDown': extendSelection(1); return;
+    case 'selection.extendUp': extendSelection(-1); return;
+    case 'selection.all': selectAllMatching(); return;
+    case 'bulk.open':
+      if (!ui.selectAll && ui.selection.length === 0) { ui.announce('Select conversations first: x, Shift+J/K, or * for all that match'); return; }
+      ui.open('bulk');
+      return;
+    case 'macro.run':
+      if (!actionTarget()) { ui.announce('Open or select a conversation first'); return; }
+      ui.open('macro');
+      return;
+    case 'actions.undo': void undoLast(); return;
+    case 'actions.summary':
+      if (!ui.lastRun) { ui.announce('No macro or bulk action yet'); return; }
+      ui.open('action-summary');
+      return;
     case 'conversation.label': if (conv) ui.open('label'); return;
     case 'conversation.summary':
       if (conv) void act('assist.summary', { conversation_id: conv, keep: true }).then(() => ui.announce('Handover summary added'), (e) => ui.announce(e instanceof ApiError ? e.message : String(e)));

@@ -66,9 +66,9 @@ describe('commandFor', () => {
     expect(commandFor(ev('Enter', { ctrlKey: true }), {}, false, { typing: true })).toBeNull();
   });
   it('uses overrides instead of defaults', () => {
-    const { overrides, error } = remap({}, 'conversation.resolve', 'x');
+    const { overrides, error } = remap({}, 'conversation.resolve', 'g');
     expect(error).toBeNull();
-    expect(commandFor(ev('x'), overrides, false, { typing: false })).toBe('conversation.resolve');
+    expect(commandFor(ev('g'), overrides, false, { typing: false })).toBe('conversation.resolve');
     expect(commandFor(ev('e'), overrides, false, { typing: false })).toBeNull();
     expect(commandFor(ev('e'), resetKey(overrides, 'conversation.resolve'), false, { typing: false })).toBe('conversation.resolve');
   });

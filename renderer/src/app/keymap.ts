@@ -19,7 +19,8 @@ export type CommandId =
   | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me'
   | 'view.insights' | 'view.approvals' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary' | 'view.admin' | 'session.signOut'
   | 'shift.mine' | 'shift.end'
-  | 'customer.edit' | 'customer.merge';
+  | 'customer.edit' | 'customer.merge'
+  | 'selection.toggle' | 'selection.extendDown' | 'selection.extendUp' | 'selection.all' | 'bulk.open' | 'macro.run' | 'actions.undo' | 'actions.summary';
 
 export interface CommandDef {
   id: CommandId;
@@ -52,6 +53,14 @@ export const COMMANDS: CommandDef[] = [
   { id: 'view.approvals', label: 'Replies awaiting approval (supervisors): a approve, e edit, x reject', keys: ['Shift+P'] },
   { id: 'metrics.me', label: 'My figures', keys: ['Shift+M'] },
   { id: 'view.admin', label: 'Administration: teams, people, SLA, canned responses…', keys: [] },
+  { id: 'macro.run', label: 'Run a macro… (on the selected conversations when some are)', keys: ['m'] },
+  { id: 'selection.toggle', label: 'Select or unselect this conversation for a bulk action', keys: ['x'] },
+  { id: 'selection.extendDown', label: 'Extend the selection down', keys: ['Shift+J'] },
+  { id: 'selection.extendUp', label: 'Extend the selection up', keys: ['Shift+K'] },
+  { id: 'selection.all', label: 'Select every conversation that matches the filter (all pages), or none', keys: ['*'] },
+  { id: 'bulk.open', label: 'Bulk action on the selected: resolve, tag, assign, move, snooze, macro…', keys: ['b'] },
+  { id: 'actions.undo', label: 'Undo the last macro or bulk action (for a few seconds)', keys: ['u'] },
+  { id: 'actions.summary', label: 'What the last macro or bulk action did', keys: ['Shift+U'] },
   { id: 'search.open', label: 'Search messages', keys: ['/'] },
   { id: 'palette.open', label: 'Command palette', keys: ['$mod+K'] },
   { id: 'help.shortcuts', label: 'Keyboard shortcuts', keys: ['?'] },

@@ -2,13 +2,17 @@
 import { create } from 'zustand';
 import type { InboxTab } from '../../../shared/contract/desktop';
 import type { Channel } from '../../../shared/domain';
+import type { MacroStep } from '../../../shared/contract/macros';
 
 export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter'
-  | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures' | 'sign-out' | 'shift' | 'customer-edit' | 'customer-merge';
+  | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures' | 'sign-out' | 'shift' | 'customer-edit' | 'customer-merge'
+  | 'macro' | 'bulk' | 'action-preview' | 'action-summary';
 /** The main view: the agent's workspace, the supervisor's floor, department insights, or administration. */
 export type View = 'inbox' | 'floor' | 'insights' | 'approvals' | 'admin';
 /** The administration screens (features/admin), each reachable from the palette. */
-export type AdminScreen = 'checklist' | 'teams' | 'people' | 'channels' | 'rules' | 'sla' | 'surveys' | 'approvals' | 'audit' | 'canned' | 'customer';
+export type AdminScreen = 'checklist' | 'teams' | 'people' | 'channels' | 'rules' | 'sla' | 'surveys' | 'approvals' | 'audit' | 'canned' | 'macros' | 'customer';
+/** A macro or bulk action waiting for the agent to read its preview and confirm (features/Actions.tsx). */
+export type PendingAction = { label: string; macro_id?: string; steps?: MacroStep[] };
 export type ComposerMode = 'reply' | 'note';
 export type Sort = 'sla' | 'priority' | 'age';
 
@@ -34,6 +38,13 @@ interface UiState {
   threadWanted: boolean;
   showQueue: boolean;
   showCustomer: boolean;
+  /** conversations picked for a bulk action (x, Shift+J/K), in the order picked */
+  selection: string[];
+  /** every conversation matching the list's tab and filter, across all pages (*) */
+  selectAll: boolean;
+  pendingAction: PendingAction | null;
+  /** the latest macro or bulk run: u undoes it while its undo window is open; its summary dialog */
+  lastRun: { run_id: string; label: string; held_until: string | null } | null;
   /** the latest short message ("Resolved", "Snoozed until…"), shown as a toast and read by screen readers */
   announcement: string;
   toasts: Array<{ id: number; text: string }>;
@@ -65,6 +76,10 @@ export const AGENT_START = {
   threadWanted: false,
   announcement: '',
   toasts: [] as UiState['toasts'],
+  selection: [] as string[],
+  selectAll: false,
+  pendingAction: null as PendingAction | null,
+  lastRun: null as UiState['lastRun'],
 };
 
 export const useUi = create<UiState>((set) => ({

@@ -2,7 +2,9 @@
 import { useEffect } from 'react';
 import { useSetting } from '../api/queries';
 import { recordUse, run } from './actions';
-import { commandFor, sanitizeOverrides, type CommandId, type KeymapOverrides } from './keymap';
+import { commandFor, hasCommandModifier, matches, parseCombo, sanitizeOverrides, type CommandId, type KeymapOverrides } from './keymap';
+import { cachedMacros } from '../api/macros';
+import { previewMacro } from './bulk';
 import { isMac } from './format';
 import { useUi } from './store';
 
@@ -23,6 +25,16 @@ export function useKeymap(): KeymapOverrides {
 const FLOOR_GLOBAL = new Set<CommandId>(['view.floor', 'view.insights', 'view.approvals', 'view.admin', 'palette.open', 'help.shortcuts', 'settings.open', 'presence.set', 'metrics.me', 'search.open',
   'offer.accept', 'offer.reject', 'theme.toggle']);
 
+/** A macro's key as the hub has it (checked there only for shape): one that does not parse never matches. */
+function safeMatch(key: string, e: KeyboardEvent, typing: boolean): boolean {
+  try {
+    if (typing && !hasCommandModifier(parseCombo(key))) return false;
+    return matches(key, e, isMac);
+  } catch {
+    return false;
+  }
+}
+
 export function useHotkeys(overrides: KeymapOverrides): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -32,7 +44,15 @@ export function useHotkeys(overrides: KeymapOverrides): void {
       if (ui.overlay) return;
       const typing = isTypingTarget(document.activeElement);
       const id = commandFor(e, overrides, isMac, { typing });
-      if (!id) return;
+      if (!id) {
+        // a macro's own key (a command's key wins): its preview opens on the open or selected conversations
+        if (ui.view !== 'inbox') return;
+        const macro = cachedMacros().find((m) => m.key && safeMatch(m.key, e, typing));
+        if (!macro) return;
+        e.preventDefault();
+        previewMacro(macro);
+        return;
+      }
       // On the floor and in insights, their own keys act on what is focused there; only app-wide commands pass.
       if (ui.view !== 'inbox' && !FLOOR_GLOBAL.has(id)) return;
       // Enter and arrows belong to buttons and fields when those have focus.

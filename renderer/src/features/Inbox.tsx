@@ -34,16 +34,16 @@ const ROW_HEIGHT = 54;
  * One conversation: customer and channel, one priority mark (only when not normal), one SLA chip
  * (the clock the list sorts by, and which one), intent and the snippet; the reason on hover.
  */
-export const InboxRow = memo(function InboxRow({ row, selected, index, now }: { row: Row; selected: boolean; index: number; now: number }) {
+export const InboxRow = memo(function InboxRow({ row, selected, index, now, checked = false }: { row: Row; selected: boolean; index: number; now: number; checked?: boolean }) {
   const sla = slaView(row, now);
   const sentiment = sentimentText(row.analysis);
   const handle = row.customer_handle && row.customer_handle !== row.customer_name ? row.customer_handle : '';
   const intent = row.analysis.intent?.replace(/_/g, ' ');
   return (
     <div role="option" id={`row-${row.id}`} aria-selected={selected} data-index={index}
-      aria-label={`${row.customer_name}${handle ? ` ${handle}` : ''} on ${CHANNEL_LABEL[row.channel]}: ${row.snippet}. ${row.priority} priority. ${sla.label}${sentiment ? `. ${sentiment.label}` : ''}${intent ? `, ${intent}` : ''}${row.awaiting_approval_since ? `. Reply awaiting approval since ${clockTime(row.awaiting_approval_since)}` : ''}${row.unread ? '. Unread' : ''}`}
-      title={row.analysis.reason}
-      className={`row${selected ? ' selected' : ''}${row.unread ? ' unread' : ''}`}
+      aria-label={`${row.customer_name}${handle ? ` ${handle}` : ''} on ${CHANNEL_LABEL[row.channel]}: ${row.snippet}. ${row.priority} priority. ${sla.label}${sentiment ? `. ${sentiment.label}` : ''}${intent ? `, ${intent}` : ''}${row.awaiting_approval_since ? `. Reply awaiting approval since ${clockTime(row.awaiting_approval_since)}` : ''}${row.unread ? '. Unread' : ''}${checked ? '. Picked for a bulk action' : ''}`}
+      title={row.analysis.reason} data-checked={checked || undefined}
+      className={`row${selected ? ' selected' : ''}${row.unread ? ' unread' : ''}${checked ? ' checked' : ''}`}
       onMouseDown={(e) => { e.preventDefault(); useUi.getState().select(row.id, index); document.getElementById('inbox-list')?.focus(); }}>
       <div className="avatar-cell">
         {row.unread && <span className="unread-dot" aria-hidden="true" />}
@@ -73,7 +73,11 @@ export const InboxRow = memo(function InboxRow({ row, selected, index, now }: { 
 });
 
 export function Inbox() {
-  const { tab, sort, channel, tag, selectedId, selectedIndex } = useUi();
+  const { tab, sort, channel, tag, selectedId, selectedIndex, selection, selectAll } = useUi();
+  // one Set per change of the selection, so each row's check is a lookup
+  const picked = useMemo(() => new Set(selection), [selection]);
+  // a selection belongs to the list it was made in
+  useEffect(() => { useUi.getState().set({ selection: [], selectAll: false }); }, [tab, channel, tag]);
   const filter: InboxFilter = useMemo(() => ({ tab, sort, channel, tag }), [tab, sort, channel, tag]);
   const counts = useCounts(true);
   const now = useClock((s) => s.now);
@@ -165,7 +169,9 @@ export function Inbox() {
           </button>
         )}
         <button className="link" onClick={() => run('inbox.filter')} aria-label="Filter by channel or tag">Filter</button>
-        <span className="muted num total" aria-live="polite">{total} shown</span>
+        {(selectAll || selection.length > 0)
+          ? <span className="num total picked" role="status" aria-label="Selection">{selectAll ? `All ${total} selected` : `${selection.length} selected`} · <kbd>b</kbd> bulk · <kbd>Esc</kbd> clears</span>
+          : <span className="muted num total" aria-live="polite">{total} shown</span>}
       </div>
       <div ref={scrollRef} id="inbox-list" role="listbox" aria-label="Conversations" tabIndex={0} className="list"
         aria-activedescendant={selectedRow ? `row-${selectedRow.id}` : undefined}>
@@ -182,7 +188,7 @@ export function Inbox() {
             const row = rowAt(it.index);
             return (
               <div key={it.key} className="vrow" style={{ transform: `translateY(${it.start}px)`, height: ROW_HEIGHT }}>
-                {row ? <InboxRow row={row} index={it.index} now={now} selected={row.id === selectedId} /> : <div className="row placeholder" aria-hidden="true" />}
+                {row ? <InboxRow row={row} index={it.index} now={now} selected={row.id === selectedId} checked={selectAll || picked.has(row.id)} /> : <div className="row placeholder" aria-hidden="true" />}
               </div>
             );
           })}

@@ -19,6 +19,9 @@ import { MyShift } from './MyShift';
 import { SignOutDialog } from './SignOut';
 import { useCanned } from './Settings';
 import { screensFor } from './admin/screens';
+import { ActionPreview, ActionSummaryDialog, BulkMenu, MacroPicker } from './Actions';
+import { useMacros } from '../api/macros';
+import { previewMacro } from '../app/bulk';
 
 const close = () => useUi.getState().open(null);
 const conversationId = () => useUi.getState().selectedId!;
@@ -27,6 +30,7 @@ function Palette() {
   const overrides = useKeymap();
   const { value: usage } = useSetting<Record<string, number>>('palette.usage', {});
   const canned = useCanned();
+  const macros = useMacros().data?.macros ?? [];
   const hasConversation = !!useUi((s) => s.selectedId);
   const role = useSession().data?.agent?.role;
   const keyOf = (id: CommandId) => effectiveKeys(id, overrides).map((k) => formatCombo(k, isMac)).join(' / ');
@@ -34,6 +38,7 @@ function Palette() {
     ...COMMANDS.filter((c) => c.id !== 'palette.open').map((c) => ({ id: c.id, label: c.label, hint: <kbd>{keyOf(c.id)}</kbd> })),
     ...screensFor(role).map((sc) => ({ id: `admin:${sc.id}`, label: `Administration: ${sc.label}` })),
     ...(hasConversation ? canned.map((c) => ({ id: `canned:${c.shortcode}`, label: `Insert canned: ${c.title}`, hint: <kbd>;{c.shortcode}</kbd> })) : []),
+    ...(hasConversation ? macros.map((m) => ({ id: `macro:${m.id}`, label: `Run macro: ${m.name}`, hint: m.key ? <kbd>{formatCombo(m.key, isMac)}</kbd> : undefined })) : []),
   ];
   // Most used first (learned), then the usual order.
   const order = new Map(items.map((it, i) => [it.id, i]));
@@ -43,6 +48,7 @@ function Palette() {
       close();
       recordUse(it.id);
       if (it.id.startsWith('admin:')) { openAdmin(it.id.slice(6) as never); return; }
+      if (it.id.startsWith('macro:')) { const m = macros.find((x) => `macro:${x.id}` === it.id)!; previewMacro(m); return; }
       if (it.id.startsWith('canned:')) {
         const c = canned.find((x) => `canned:${x.shortcode}` === it.id)!;
         useUi.getState().focusComposer('reply');
@@ -241,6 +247,10 @@ export function Overlays() {
     case 'sign-out': return <SignOutDialog />;
     case 'customer-edit': return <CustomerEditor />;
     case 'customer-merge': return <MergePicker />;
+    case 'macro': return <MacroPicker />;
+    case 'bulk': return <BulkMenu />;
+    case 'action-preview': return <ActionPreview />;
+    case 'action-summary': return <ActionSummaryDialog />;
     case 'settings': return null; // rendered by App (lazy settings)
     default: return null;
   }

@@ -11,6 +11,7 @@ import { screensFor } from './screens';
 import { Sla } from './Sla';
 import { Audit } from './Audit';
 import { Canned } from './Canned';
+import { Macros } from './Macros';
 import { Checklist } from './Checklist';
 import { Channels } from './Channels';
 import { Rules } from './Rules';
@@ -20,7 +21,7 @@ import { ApprovalRules } from './ApprovalRules';
 import { Teams } from './Teams';
 import './admin.css';
 
-const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { checklist: Checklist, teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, approvals: ApprovalRules, audit: Audit, canned: Canned, customer: CustomerData };
+const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { checklist: Checklist, teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, approvals: ApprovalRules, audit: Audit, canned: Canned, macros: Macros, customer: CustomerData };
 
 export function AdminView() {
   const role = useSession().data?.agent?.role;

@@ -19,6 +19,7 @@ export const ADMIN_SCREENS: ScreenDef[] = [
   { id: 'audit', label: 'Audit log', roles: ['admin'] },
   { id: 'customer', label: "A customer's data", roles: ['admin'] },
   { id: 'canned', label: 'Canned responses', roles: ['agent', 'supervisor', 'admin'] },
+  { id: 'macros', label: 'Macros', roles: ['agent', 'supervisor', 'admin'] },
 ];
 
 export const screensFor = (role: Role | undefined): ScreenDef[] => ADMIN_SCREENS.filter((s) => role && s.roles.includes(role));
