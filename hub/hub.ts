@@ -17,6 +17,7 @@ import { hubModules, type ModuleOptions } from './modules';
 import type { Dispatcher } from './outbound/dispatcher';
 import type { ConnectorRegistry } from './outbound/registry';
 import type { RoutingService } from './routing/service';
+import type { SpikeService } from './spikes/service';
 import { ChangeLog } from './sync/changelog';
 
 export interface StartHubOptions extends ModuleOptions {
@@ -47,6 +48,8 @@ export interface Hub {
   accounts: AccountsModule;
   analysis: AnalysisService | null;
   routing: RoutingService | null;
+  /** live spike alerts (hub/spikes), unless turned off */
+  spikes: SpikeService | null;
   url: string;
   port: number;
   host: string;
@@ -115,7 +118,7 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     return {
       url, port, host, db, log, app, connectors, ingestor, accounts: parts.accounts,
       sandbox: parts.outbound.sandbox, dispatcher: parts.outbound.dispatcher, demo: parts.demo?.info ?? null,
-      analysis: parts.analysis?.service ?? null, routing: parts.routing?.service ?? null, metricsUrl: parts.ops.metricsUrl(),
+      analysis: parts.analysis?.service ?? null, routing: parts.routing?.service ?? null, spikes: parts.spikes?.service ?? null, metricsUrl: parts.ops.metricsUrl(),
       async close() {
         if (closed) return;
         closed = true;

@@ -24,6 +24,8 @@ import { MIGRATIONS } from './db/migrate';
 import { opsModule, opsOptionsFromEnv, type OpsOptions } from './ops/module';
 import { outboundModule, type OutboundOptions } from './outbound/module';
 import { routingModule, type RoutingModuleOptions } from './routing/module';
+import { spikesModule } from './spikes/module';
+import type { SpikeServiceOptions } from './spikes/service';
 import { supervisorModule } from './supervisor/module';
 import type { ChangeLog } from './sync/changelog';
 import { syncModule } from './sync/module';
@@ -45,6 +47,8 @@ export interface ModuleOptions {
   surveys?: boolean;
   /** /v1/supervisor/* endpoints (default true) */
   supervisor?: boolean;
+  /** live spike alerts (hub/spikes): every stored post counted, alerts on the Floor (default true) */
+  spikes?: boolean | SpikeServiceOptions;
   /** /v1/assist/*: suggestions and summaries for conversations a desktop has not cached (default true) */
   assist?: boolean;
   /**
@@ -72,6 +76,7 @@ export interface HubParts {
   outbound: ReturnType<typeof outboundModule>;
   analysis: ReturnType<typeof analysisModule> | null;
   routing: ReturnType<typeof routingModule> | null;
+  spikes: ReturnType<typeof spikesModule> | null;
   demo: ReturnType<typeof demoModule> | null;
   ops: ReturnType<typeof opsModule>;
   hooks: { ingest: IngestHooks };
@@ -101,10 +106,11 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     streamTicket: accounts.issueTicket,
   });
   routingRef = routing;
-  const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'));
+  const spikes = options.spikes === false ? null : spikesModule(db, logger('spikes'), typeof options.spikes === 'object' ? options.spikes : {});
+  const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'), spikes?.service ?? null);
   // public replies the workspace's rules hold for a supervisor's approval (issue 15)
   const approvals = approvalsModule(log);
-  const hooks = composeHooks([analysis, metrics, routing, approvals].filter((m) => m !== null));
+  const hooks = composeHooks([analysis, metrics, routing, approvals, spikes].filter((m) => m !== null));
   const conversations = conversationsModule(log, { ingest: hooks.ingest, mutations: hooks.mutations, snoozeCheckMs: options.snoozeCheckMs, logger: logger('conversations') });
   const outbound = outboundModule(log, options.outbound ?? {}, logger('outbound'));
   const channels: (ConnectorConfig & { workspace?: string }) | null = options.channels === false ? null : options.channels ?? loadConnectorConfig(process.env);
@@ -141,9 +147,9 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     webhooks: () => connectors?.webhooks() ?? null,
   }, options.ops ?? opsOptionsFromEnv(process.env));
   // ops first: its request timer sees every route
-  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log), analysis, assist, metrics, routing, supervisor, approvals, conversations, customersModule(log), outbound, connectors, demo]
+  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log), analysis, assist, metrics, routing, spikes, supervisor, approvals, conversations, customersModule(log), outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
-  return { modules, accounts, conversations, outbound, analysis, routing, demo, ops, hooks: { ingest: hooks.ingest } };
+  return { modules, accounts, conversations, outbound, analysis, routing, spikes, demo, ops, hooks: { ingest: hooks.ingest } };
 }
 
 /** A pasted post as the analysis reads an inbound one (the try-it box; stored nowhere). */

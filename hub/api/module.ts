@@ -137,9 +137,17 @@ export interface InboundAnswers {
   record(w: Writer, post: { conversation_id: string; message_id: string; at: number; text: string }): Promise<{ kind: 'csat' | 'effort'; score: number } | null>;
 }
 
+/** A customer's post as stored, with its analysis (the brand's own posts are not). */
+export interface StoredPost { message_id: string; conversation_id: string; post: NormalizedPost; analysis: Analysis }
+
 export interface IngestHooks {
   /** the analysis hook of a workspace (its own learned models) */
   analyzerFor?(workspaceId: string): AnalyzePost;
+  /**
+   * after the commit of customers' posts with their analysis (hub/spikes counts them); synchronous
+   * and cheap: slow work is the hook's own to defer
+   */
+  stored?(workspaceId: string, posts: StoredPost[]): void;
   route?: RoutePost;
   /** before the write: a promise when `route` cannot decide for the workspace yet (routing loads it, once); null when it can */
   routeReady?(workspaceId: string): Promise<void> | null;

@@ -21,7 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Analysis } from '../../shared/domain';
-import type { AnalyzePost, InboundAnswers, RoutePost } from '../api/module';
+import type { AnalyzePost, InboundAnswers, RoutePost, StoredPost } from '../api/module';
 import { PostRejected, type IngestResult, type Ingestor, type NormalizedPost } from '../connectors/types';
 import { sameText } from '../connectors/reconcile';
 import { ensureChannelAccount } from '../accounts/admin';
@@ -57,6 +57,8 @@ export interface HubIngestorOptions {
   defaultTeamId?: string | null;
   /** inbound posts that answer a question the hub asked (hub/metrics: surveys); default none */
   answers?: InboundAnswers;
+  /** after the commit: the customers' posts stored, with their analysis (hub/spikes) */
+  stored?: (workspaceId: string, posts: StoredPost[]) => void;
 }
 
 export class HubIngestor implements Ingestor {
@@ -73,6 +75,8 @@ export class HubIngestor implements Ingestor {
   private readonly openThreadSql: string;
   /** a resolved conversation of the customer that waits for an answer asked privately (a survey sent by DM after a public thread); null without answers */
   private readonly awaitingAnswerSql: string | null;
+  /** results of brand posts (stored as sent outbound): not a customer's post for the `stored` hook */
+  private readonly brandResults = new WeakSet<IngestResult>();
 
   constructor(private readonly log: ChangeLog, private readonly options: HubIngestorOptions) {
     this.analyzePost = options.analyzePost ?? analyzePostDefault;
@@ -94,6 +98,7 @@ export class HubIngestor implements Ingestor {
     const account = await this.accountOf(post);
     const result = await this.log.write((w) => this.writePost(w, post, analysis, account));
     this.remember(post, result);
+    this.announce([{ post, analysis, result }]);
     return result;
   }
 
@@ -128,6 +133,7 @@ export class HubIngestor implements Ingestor {
           out[t.i] = results[k];
           this.remember(t.post, results[k]);
         }
+        this.announce(todo.map((t, k) => ({ post: t.post, analysis: t.analysis, result: results[k] })));
       } else {
         for (const t of todo) out[t.i] = await this.ingest(t.post).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
       }
@@ -171,7 +177,9 @@ export class HubIngestor implements Ingestor {
     // a brand account's post is the brand's, whoever delivered it; the brand's accounts are learned from it
     if (post.from_brand || look.is_brand) {
       await learnBrand(w, ws, post);
-      return this.storeBrandPost(w, { ...post, from_brand: true }, parent);
+      const brand = await this.storeBrandPost(w, { ...post, from_brand: true }, parent);
+      this.brandResults.add(brand);
+      return brand;
     }
 
     const customerId = await this.customerFor(w, post, look.customer);
@@ -231,6 +239,19 @@ export class HubIngestor implements Ingestor {
       updated_at: sql('now()'),
     });
     return { status: 'stored', conversation_id: conversationId, message_id: messageId };
+  }
+
+  /** After the commit: the customers' posts just stored go to the `stored` hook (a failing hook never fails the ingest). */
+  private announce(done: Array<{ post: NormalizedPost; analysis: Analysis; result: IngestResult }>): void {
+    const hook = this.options.stored;
+    if (!hook) return;
+    const posts: StoredPost[] = [];
+    for (const d of done) {
+      if (d.result.status !== 'stored' || d.post.from_brand || this.brandResults.has(d.result)) continue;
+      posts.push({ message_id: d.result.message_id, conversation_id: d.result.conversation_id, post: d.post, analysis: d.analysis });
+    }
+    if (!posts.length) return;
+    try { hook(this.options.workspaceId, posts); } catch { /* the hook reports its own failures */ }
   }
 
   /** After the commit only: a post remembered from a write that was rolled back would be answered 'duplicate' and lost. */

@@ -39,7 +39,7 @@ export function conversationsModule(log: ChangeLog, options: ConversationsOption
       });
     },
     ingestor: (workspaceId) => new HubIngestor(log, {
-      workspaceId, analyzePost: ingest.analyzerFor?.(workspaceId), route: ingest.route, routeReady: ingest.routeReady, answers: ingest.answers,
+      workspaceId, analyzePost: ingest.analyzerFor?.(workspaceId), route: ingest.route, routeReady: ingest.routeReady, answers: ingest.answers, stored: ingest.stored,
     }),
     start() {
       if (options.snoozeCheckMs !== 0) stopSnooze = startSnoozeWaker(log, options.snoozeCheckMs ?? 15_000, logErrors(options.logger, 'waking snoozed conversations failed'));

@@ -27,6 +27,7 @@ import * as m0991 from './migrations/0991-survey-settings';
 import * as m1000 from './migrations/1000-assist-feedback';
 import * as m1020 from './migrations/1020-held-for-resolution';
 import * as m1030 from './migrations/1030-approvals';
+import * as m1040 from './migrations/1040-spike-alerts';
 import * as m1050 from './migrations/1050-macros';
 
 export interface Migration {
@@ -60,6 +61,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 1000, name: 'assist-feedback', up: m1000.up },
   { version: 1020, name: 'held-for-resolution', up: m1020.up },
   { version: 1030, name: 'approvals', up: m1030.up },
+  { version: 1040, name: 'spike-alerts', up: m1040.up },
   { version: 1050, name: 'macros', up: m1050.up },
 ];
 

@@ -82,6 +82,8 @@ export interface SpikeAlert {
 type SeenPost = SpikePost & { terms: string[] };
 
 interface KeyState {
+  /** where this key's counts begin (the detector's start, or the keyword horizon after a warm-up) */
+  since: number;
   /** posts of this key per hour of week, all time (for the seasonal mean) */
   slotCount: Float64Array;
   total: number;
@@ -111,6 +113,8 @@ export class SpikeDetector {
   private readonly keys = new Map<string, KeyState>();
   private startedAt: number | null = null;
   private readonly raised: SpikeAlert[] = [];
+  /** after a warm-up from counts: keywords are counted from here on (the counts carry no words) */
+  private keywordSince: number | null = null;
 
   constructor(opts: Partial<SpikeOptions> = {}) {
     this.opts = { ...DEFAULT_SPIKE_OPTIONS, ...opts };
@@ -151,6 +155,26 @@ export class SpikeDetector {
     return out;
   }
 
+  /**
+   * Warm-up from stored history as counts per key and interval (a hub starting on a workspace's
+   * history: hub/spikes/service.ts aggregates them in SQL), from `since` on. Keywords are not in
+   * counts: they are learned from `keywordsFrom` on (the posts replayed after the counts), and a
+   * keyword's expectation starts there. Call before the first `observe`, with rows in any order.
+   */
+  warm(since: number, rows: Array<{ key: string; at: number; count: number; sentimentSum?: number; sentimentN?: number }>, keywordsFrom: number): void {
+    if (this.startedAt !== null) throw new Error('warm() must come before the first observe()');
+    this.startedAt = since;
+    this.keywordSince = Math.max(since, keywordsFrom);
+    for (const r of rows) {
+      const s = this.stateOf(r.key, r.at);
+      s.slotCount[hourOfWeek(r.at)] += r.count;
+      s.total += r.count;
+      s.sentimentSum += r.sentimentSum ?? 0;
+      s.sentimentN += r.sentimentN ?? 0;
+      s.interval = Math.max(s.interval, Math.floor(r.at / INTERVAL_MS));
+    }
+  }
+
   /** Every alert raised so far (open or closed), in the order raised, without those a broader one took in. */
   alerts(): SpikeAlert[] {
     return this.raised.filter((a) => !a.merged_into);
@@ -166,7 +190,9 @@ export class SpikeDetector {
   private stateOf(key: string, at: number): KeyState {
     let s = this.keys.get(key);
     if (!s) {
+      const start = this.startedAt ?? at;
       s = {
+        since: key.startsWith('keyword:') && this.keywordSince !== null ? Math.max(start, this.keywordSince) : start,
         slotCount: new Float64Array(WEEK_HOURS), total: 0, firstAt: at, interval: Math.floor(at / INTERVAL_MS), posts: [],
         terms: new Map(), termTotal: 0, sentimentSum: 0, sentimentN: 0, alert: null,
       };
@@ -192,7 +218,7 @@ export class SpikeDetector {
 
   /** Posts expected in one interval of this key at `at`. */
   private expected(s: KeyState, at: number): number {
-    const start = Math.floor((this.startedAt ?? at) / HOUR_MS) * HOUR_MS;
+    const start = Math.floor(s.since / HOUR_MS) * HOUR_MS;
     const elapsedHours = Math.max(1, (Math.floor(at / INTERVAL_MS) * INTERVAL_MS - start) / HOUR_MS);
     const how = hourOfWeek(at);
     // how many times this hour of the week went by before this one since the detector started

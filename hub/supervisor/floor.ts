@@ -108,6 +108,8 @@ export async function computeFloor(db: Queryable, workspaceId: string, o: FloorO
   });
   return {
     generated_at: nowIso,
+    // spike alerts are hub/spikes': the floor's publisher adds them (routes.ts)
+    alerts: [],
     queues: queues.map((q) => ({ team_id: q.team_id, team_name: q.team_name, channel: q.channel, depth: q.depth, longest_waiting_since: iso(q.since) })),
     sla: {
       at_risk: due.filter((r) => new Date(r.due).getTime() >= now).slice(0, 200).map(item),

@@ -25,7 +25,15 @@ export interface SupervisorMessenger {
   sendAgentMessage(wsId: string, agentId: string, msg: { from_agent_id: string; from_name: string; text: string; at: string }): number;
 }
 
+/** Spike alerts for the Floor (hub/spikes' service): its list, and an event when a workspace's alerts change. */
+export interface FloorAlerts {
+  list(workspaceId: string, q: { state: 'recent'; limit: number }): Promise<Floor['alerts']>;
+  events: { on(e: 'changed', f: (workspaceId: string) => void): unknown; off(e: 'changed', f: (workspaceId: string) => void): unknown };
+}
+
 export interface SupervisorDeps {
+  /** spike alerts on the floor, when hub/spikes runs */
+  alerts?: FloorAlerts | null;
   log: ChangeLog;
   /** routing, when it runs: live presence, and a way to reach agents' desktops */
   routing?: (PresenceSource & SupervisorMessenger & { subscribe(s: { agentId: string; workspaceId: string; supervisor: boolean; send: (m: unknown) => void }): () => void }) | null;
@@ -39,6 +47,14 @@ export interface SupervisorDeps {
   /** refresh without changes (ms); default 30 000 */
   refreshMs?: number;
   onError(err: unknown): void;
+}
+
+async function floorOf(deps: SupervisorDeps, wsId: string): Promise<Floor> {
+  const [floor, alerts] = await Promise.all([
+    computeFloor(deps.log.db, wsId, { presence: deps.routing ?? null }),
+    deps.alerts ? deps.alerts.list(wsId, { state: 'recent', limit: 20 }) : Promise.resolve([]),
+  ]);
+  return { ...floor, alerts };
 }
 
 /** Pushes a workspace's floor to its open supervisor streams, throttled. */
@@ -88,7 +104,7 @@ class FloorPublisher {
     this.dirty = false;
     this.last = Date.now();
     try {
-      const floor = await computeFloor(this.deps.log.db, this.wsId, { presence: this.deps.routing ?? null });
+      const floor = await floorOf(this.deps, this.wsId);
       for (const send of this.sockets) send(floor);
     } catch (err) {
       this.deps.onError(err);
@@ -118,12 +134,14 @@ export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorD
     for (const ws of touched) publishers.get(ws)?.changed();
   };
   deps.log.events.on('committed', onCommitted);
+  const onAlerts = (ws: string) => publishers.get(ws)?.changed();
+  deps.alerts?.events.on('changed', onAlerts);
   const refresh = setInterval(() => { for (const p of publishers.values()) p.changed(); }, deps.refreshMs ?? 30_000);
   refresh.unref?.();
 
   serve(app, HUB_ROUTES.floor, async (req) => {
     const a = supervisorOf(req);
-    return computeFloor(deps.log.db, a.workspace_id, { presence: deps.routing ?? null });
+    return floorOf(deps, a.workspace_id);
   });
 
   // agents assign too (to a colleague, back to the queue): they see who is there and how loaded, not the floor
@@ -163,6 +181,7 @@ export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorD
 
   return () => {
     deps.log.events.off('committed', onCommitted);
+    deps.alerts?.events.off('changed', onAlerts);
     clearInterval(refresh);
     for (const p of publishers.values()) p.close();
     publishers.clear();

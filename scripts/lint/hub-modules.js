@@ -27,8 +27,8 @@ export const HUB_MODULES = {
   demo: ['db', 'sync', 'accounts', 'connectors', 'conversations', 'routing'],
   // approvals for public replies (issue 15): rules, the reply's hook, decisions, the approvers' queue
   approvals: ['db', 'sync'],
-  // crisis and spike detection (issue 15); its eval replays import files through analysis
-  spikes: ['connectors', 'analysis'],
+  // crisis and spike detection (issue 15): alerts kept in the database; its eval replays import files through analysis
+  spikes: ['db', 'connectors', 'analysis'],
   // volume forecast and required agents (issue 15); its eval reads import files
   staffing: ['connectors', 'analysis'],
   // health checks, readiness and Prometheus metrics: what it reads of the others comes in as arguments (modules.ts)

@@ -30,6 +30,7 @@ import { LogoutResponseSchema, StreamTicketSchema } from './accounts';
 import { CustomerRelatedSchema, MergeRequestSchema, MergeResponseSchema } from './customers';
 import { FloorSchema, RosterSchema, SupervisorMessageRequestSchema, SupervisorMessageResponseSchema, SupervisorStreamMessageSchema } from './supervisor';
 import { AssistSuggestionsSchema, AssistSummarySchema } from './assist';
+import { SpikeAcknowledgeResponseSchema, SpikeAlertsQuerySchema, SpikeAlertsResponseSchema } from './spikes';
 import { MetricsSettingsBodySchema, MetricsSettingsViewSchema } from './admin';
 import { ApprovalDecidedSchema, ApprovalParams, ApprovalQueueSchema, ApproveBodySchema, RejectBodySchema } from './approvals';
 import type { HubRoute, HubStream } from './route';
@@ -99,6 +100,11 @@ export const HUB_ROUTES = {
   /** every agent (not only supervisors): each agent's presence and load, for the assign pickers */
   roster: { method: 'GET', path: '/v1/supervisor/roster', response: RosterSchema },
   messageAgent: { method: 'POST', path: '/v1/supervisor/message', body: SupervisorMessageRequestSchema, response: SupervisorMessageResponseSchema },
+
+  // ---- spike alerts (hub/spikes; supervisors and admins, agents get 403): also on the Floor (Floor.alerts), live
+  spikeAlerts: { method: 'GET', path: '/v1/spikes/alerts', query: SpikeAlertsQuerySchema, response: SpikeAlertsResponseSchema },
+  /** acknowledged once: a second acknowledgement keeps the first one's who and when */
+  acknowledgeSpikeAlert: { method: 'POST', path: '/v1/spikes/alerts/:id/acknowledge', params: IdParams, response: SpikeAcknowledgeResponseSchema },
 
   // ---- assist (hub/assist): for conversations the desktop has not cached, the same ranking and summary it computes offline
   /** suggested replies (over the workspace's answered conversations and its agents' feedback), canned responses and help links */

@@ -3,6 +3,7 @@
  * pushed as {type:'floor', floor} on WS /v1/supervisor/stream at most once a second after changes).
  */
 import { z } from 'zod';
+import { SpikeAlertSchema } from './spikes';
 
 export const FloorSchema = z.object({
   generated_at: z.string(),
@@ -36,6 +37,8 @@ export const FloorSchema = z.object({
   sentiment_trend: z.array(z.object({ hour: z.string(), average: z.number().nullable(), count: z.number().int() })),
   /** public replies waiting for approval in the workspace (hub/approvals): the approvers' view re-reads its list when it moves */
   approvals_pending: z.number().int().optional(),
+  /** spike alerts (hub/spikes): open ones, and those that ended in the last 24 hours; newest first */
+  alerts: z.array(SpikeAlertSchema).default([]),
 });
 export type Floor = z.infer<typeof FloorSchema>;
 

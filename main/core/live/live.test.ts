@@ -15,6 +15,7 @@ import { lastDays, OnlineApi } from './online';
 
 const floor: Floor = {
   generated_at: '2026-03-01T10:00:00.000Z',
+  alerts: [],
   queues: [{ team_id: 't1', team_name: 'Care', channel: 'x', depth: 3, longest_waiting_since: '2026-03-01T09:00:00.000Z' }],
   sla: { at_risk: [], breached: [] },
   agents: [{ id: 'a1', name: 'Ana', role: 'agent', presence: 'available', routable: true, open_conversations: 2, capacity: 5, handle_time_s: 120, replies_per_hour: 3 }],

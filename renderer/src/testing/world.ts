@@ -150,6 +150,7 @@ export function customerHistory(customerId: string): DesktopResponse<'customer.g
 
 export const floor: Floor = {
   generated_at: iso(0),
+  alerts: [],
   queues: [
     { team_id: 'team-care', team_name: 'Care', channel: 'x', depth: 23, longest_waiting_since: iso(-47 * MIN) },
     { team_id: 'team-care', team_name: 'Care', channel: 'facebook', depth: 14, longest_waiting_since: iso(-31 * MIN) },
