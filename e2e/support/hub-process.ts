@@ -3,16 +3,18 @@
  * port and data dir. Next to the hub API it serves a tiny loopback control endpoint that reads
  * the hub's own database, so a test can check what the sandbox connector really posted.
  *
- *   tsx e2e/support/hub-process.ts --port <p> --control-port <c> --data-dir <dir>
- * Prints `ready <hub url>` when both listen.
+ *   tsx e2e/support/hub-process.ts --port <p> --control-port <c> --data-dir <dir> [--demo-seed <n>]
+ * Prints `ready <hub url>` when both listen. `--demo-seed 0`: the demo's people and teams, no conversations.
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { startHub } from '../../hub/hub';
+import { HubIngestor } from '../../hub/conversations/ingest';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, 'control-port': { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
+const { values } = parseArgs({ options: { port: { type: 'string' }, 'control-port': { type: 'string' }, 'data-dir': { type: 'string' }, 'demo-seed': { type: 'string' } }, strict: true });
 // No replay timer: the queue only changes when the test changes it.
-const hub = await startHub({ server: { port: Number(values.port) }, database: { dataDir: values['data-dir'] }, demo: { replayIntervalMs: 0 }, routing: true });
+const seed = values['demo-seed'] === undefined ? undefined : Number(values['demo-seed']);
+const hub = await startHub({ server: { port: Number(values.port) }, database: { dataDir: values['data-dir'] }, demo: { replayIntervalMs: 0, seed }, routing: true });
 
 const control = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
@@ -38,6 +40,24 @@ const control = createServer(async (req, res) => {
         text: b.text, visibility: 'public', in_reply_to: null, created_at: new Date().toISOString(), permalink: null, from_brand: false,
       });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(r));
+      return;
+    }
+    if (url.pathname === '/history' && req.method === 'POST') {
+      // past posts stored as an import stores them (no analysis, no live hooks): a workspace's normal history
+      let raw = '';
+      for await (const chunk of req) raw += chunk;
+      const b = JSON.parse(raw) as { hours: number; per_hour: number; text: string };
+      const quiet = new HubIngestor(hub.log, { workspaceId: 'demo' });
+      const now = Date.now();
+      const posts = [];
+      for (let t = now - b.hours * 3_600_000; t < now - 3_600_000; t += 3_600_000 / b.per_hour) {
+        posts.push({
+          channel: 'x' as const, account: 'brand', platform_id: `hist-${t}`, author: { platform_user_id: null, handle: `past${t}`, name: `past${t}`, followers: 10, verified: false },
+          text: `${b.text} ${posts.length}`, visibility: 'public' as const, in_reply_to: null, created_at: new Date(t).toISOString(), permalink: null, from_brand: false,
+        });
+      }
+      for (let i = 0; i < posts.length; i += 100) await quiet.ingestMany(posts.slice(i, i + 100));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ stored: posts.length }));
       return;
     }
     if (url.pathname === '/conversation') {

@@ -2,14 +2,14 @@
 import { expect, type Page } from '@playwright/test';
 import { readState } from './stack';
 
-export async function signIn(p: Page, appUrl: string, email: string, opts: { presenceMayBeRestored?: boolean; password?: string } = {}): Promise<void> {
+export async function signIn(p: Page, appUrl: string, email: string, opts: { presenceMayBeRestored?: boolean; password?: string; hubUrl?: string } = {}): Promise<void> {
   await p.goto(appUrl);
   await expect(p.getByRole('form', { name: 'Sign in' })).toBeVisible();
   // Email has focus; the hub URL field comes first in the tab order.
   await expect(p.getByLabel('Email')).toBeFocused();
   await p.keyboard.press('Shift+Tab');
   await p.keyboard.press('ControlOrMeta+A');
-  await p.keyboard.type(readState().hubUrl);
+  await p.keyboard.type(opts.hubUrl ?? readState().hubUrl);
   await p.keyboard.press('Tab');
   await p.keyboard.type(email);
   await p.keyboard.press('Tab');

@@ -108,6 +108,38 @@ export async function startFreshStack(name: string, env?: Record<string, string>
   }
 }
 
+/**
+ * A demo hub of its own (`--demo-seed`: how many demo conversations; env added to its environment),
+ * on its own data dir and ports, with a desktop on it. Not in the shared state: the caller stops both.
+ * `restartHub` stops and starts the hub on the same data dir and port (the desktop reconnects).
+ */
+export async function startOwnStack(name: string, opts: { demoSeed?: number; env?: Record<string, string> } = {}) {
+  const s = readState();
+  const port = await freePort();
+  const controlPort = await freePort();
+  const args = ['e2e/support/hub-process.ts', '--port', String(port), '--control-port', String(controlPort), '--data-dir', join(s.runDir, `hub-${name}`),
+    ...(opts.demoSeed === undefined ? [] : ['--demo-seed', String(opts.demoSeed)])];
+  let hub = await spawnUntil(args, /ready (\S+)/, `hub-${name}`, opts.env);
+  const hubUrl = hub.match[1]!;
+  try {
+    const host = await spawnUntil(['main/host/run.ts', '--data-dir', join(s.runDir, `desktop-${name}`), '--hub-url', hubUrl], /tend web host: (\S+)/, `host-${name}`);
+    return {
+      hubUrl, appUrl: host.match[1]!,
+      /** POSTs to the hub's control endpoint (hub-process.ts) */
+      control: async (path: string, body: unknown) => {
+        const res = await fetch(`http://127.0.0.1:${controlPort}${path}`, { method: 'POST', body: JSON.stringify(body) });
+        if (!res.ok) throw new Error(`control ${path}: HTTP ${res.status} ${await res.text()}`);
+        return res.json() as Promise<Loose>;
+      },
+      restartHub: async () => { await stop(hub.pid); hub = await spawnUntil(args, /ready (\S+)/, `hub-${name}`, opts.env); },
+      stop: async () => { await stop(host.pid); await stop(hub.pid); },
+    };
+  } catch (err) {
+    await stop(hub.pid);
+    throw err;
+  }
+}
+
 /** The hub's own row of a conversation (priority, assignee, analysis), read from its database. */
 export async function hubConversation(id: string): Promise<{ id: string; status: string; priority: string; assignee_id: string | null; analysis: Record<string, Loose> } | null> {
   const s = readState();

@@ -279,6 +279,7 @@ export class LocalDesktopService implements DesktopService {
     },
     'floor.get': () => this.online.floor(),
     'supervisor.message': async (r) => { await this.online.message(r.agent_id, r.text); return { ok: true }; },
+    'spikes.acknowledge': (r) => this.online.acknowledgeSpike(r.id),
     'metrics.me': (r) => {
       const d = lastDays(7);
       return this.online.metricsMe(r.from ?? d.from, r.to ?? d.to);

@@ -99,6 +99,11 @@ export class OnlineApi {
     await this.call('messaging an agent', (c) => c.call(HUB_ROUTES.messageAgent, { body: { agent_id: agentId, text } }));
   }
 
+  acknowledgeSpike(id: string): Promise<DesktopResponse<'spikes.acknowledge'>> {
+    this.requireSupervisor('Acknowledging a spike alert');
+    return this.call('acknowledging a spike alert', (c) => c.call(HUB_ROUTES.acknowledgeSpikeAlert, { params: { id } }));
+  }
+
   async insights(departmentId?: string): Promise<HubInsight[]> {
     return (await this.call('insights', (c) => c.call(HUB_ROUTES.insights, { query: departmentId ? { department_id: departmentId } : {} }))).insights;
   }

@@ -11,6 +11,7 @@ import { adminKey } from '../api/admin';
 import { transport } from '../api/client';
 import { keys, queryClient } from '../api/queries';
 import { notifyAgent } from './notify';
+import { newSpikeAlerts, spikeNotice } from '../features/SpikeAlerts';
 import { useUi } from './store';
 
 export interface AgentMessage { from_name: string; text: string; at: string }
@@ -76,11 +77,18 @@ export function useLiveEvents(): void {
         if (p.event === 'created') useUi.getState().announce('A new department insight');
       }
     });
-    const offFloor = transport.on('floor.changed', (f) => {
+    const offFloor = transport.on('floor.changed', (raw) => {
+      const f = raw as Floor;
       const before = queryClient.getQueryData<Floor>(keys.floor)?.approvals_pending;
-      queryClient.setQueryData(keys.floor, f as Floor);
+      queryClient.setQueryData(keys.floor, f);
       // a reply was held for approval or decided: the approvers' list reads again at once (features/Approvals.tsx)
-      if ((f as Floor).approvals_pending !== before) void queryClient.invalidateQueries({ queryKey: adminKey('approvalQueue', {}) });
+      if (f.approvals_pending !== before) void queryClient.invalidateQueries({ queryKey: adminKey('approvalQueue', {}) });
+      // a spike alert raised: supervisors hear of it wherever they are in the app
+      for (const a of newSpikeAlerts(f.alerts ?? [])) {
+        const n = spikeNotice(a);
+        useUi.getState().announce(`${n.title}: ${n.body}`);
+        notifyAgent({ title: n.title, body: n.body, tag: `spike-${a.id}` });
+      }
     });
     // (Re)connected: what was pushed meanwhile is lost, so read presence and the floor again.
     const offLive = transport.on('live.changed', () => {

@@ -3,7 +3,8 @@
  * breached, agents with presence/load/handle time, throughput per hour and the sentiment
  * trend — live (the hub pushes 'floor.changed' at most once a second) — and acting by key:
  * on a conversation a = reassign, m = take over, p = priority; on an agent s = presence, m = message;
- * on a department insight x = close with a resolution.
+ * on a department insight x = close with a resolution; on a spike alert (shown while there are any)
+ * Enter or 1–3 = open an example post's conversation, a = acknowledge.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -18,6 +19,7 @@ import { Dialog } from '../components/Dialog';
 import { KeyList } from '../components/KeyList';
 import { ListPicker } from '../components/ListPicker';
 import { InsightsList } from './Insights';
+import { SpikeAlerts } from './SpikeAlerts';
 import { Avatar } from '../components/Avatar';
 import { ChannelIcon } from '../components/ChannelIcon';
 import { AgentPicker } from './AgentPicker';
@@ -114,6 +116,12 @@ export function Floor() {
         <div className="kpi"><span className="kpi-label">SLA at risk</span><strong className="num">{f.sla.at_risk.length}</strong></div>
       </div>
       <div className="floor-grid">
+        {f.alerts.length > 0 && (
+          <div className="floor-card span-12 spike-card">
+            <h2>Spike alerts <span className="muted keys">Enter or 1–3 open an example · a acknowledge</span></h2>
+            <SpikeAlerts alerts={f.alerts} />
+          </div>
+        )}
         <div className="floor-card span-6">
           <h2>SLA at risk and breached <span className="muted keys">a reassign · m take over · p priority</span></h2>
           <KeyList label="SLA at risk and breached" items={sla} id={(x) => x.conversation_id} onAction={onSla} empty="Nothing at risk."

@@ -1,0 +1,95 @@
+/**
+ * Live spike alerts (issue 15), keyboard only. A demo hub of its own holds three days of a normal
+ * history (two posts an hour) and is restarted, so it warms up from it; then a burst of customers'
+ * mentions arrives through the real X webhook, signed as X signs it. The supervisor on the Floor
+ * sees the alert appear live, with its severity, how long it has lasted, the terms that grew and
+ * example posts; a desktop notification says so; Enter opens an example's conversation, and `a`
+ * acknowledges it.
+ */
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { createHmac } from 'node:crypto';
+import { expectAccessible } from './support/axe';
+import { signIn } from './support/sign-in';
+import { startOwnStack } from './support/stack';
+
+test.describe.configure({ mode: 'serial' });
+
+const SECRET = 'e2e-spikes-consumer-secret';
+let stack: Awaited<ReturnType<typeof startOwnStack>>;
+let context: BrowserContext;
+let sam: Page;
+
+/** One mention at the hub's X webhook (Account Activity API shape), signed with the consumer secret as X signs it. */
+async function deliverX(i: number, text: string): Promise<number> {
+  const body = JSON.stringify({ for_user_id: '3001969357', tweet_create_events: [{
+    created_at: new Date().toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) (\S+) GMT$/, '$1 $3 $2 $5 +0000 $4'),
+    id_str: `88${Date.now()}${i}`, text, in_reply_to_status_id_str: null,
+    user: { id_str: `5${i}00`, name: `Customer ${i}`, screen_name: `customer_${i}`, followers_count: 3, verified: false },
+    entities: { hashtags: [], urls: [], user_mentions: [], symbols: [] },
+  }] });
+  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('base64')}`;
+  const res = await fetch(`${stack.hubUrl}/webhooks/x`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': signature }, body });
+  return res.status;
+}
+
+test.beforeAll(async ({ browser }) => {
+  stack = await startOwnStack('spikes', { demoSeed: 0, env: { TEND_X_CONSUMER_SECRET: SECRET } });
+  expect((await stack.control('/history', { hours: 72, per_hour: 2, text: 'where is my parcel, it was due yesterday' })).stored).toBeGreaterThan(130);
+  // the hub starts again on that history: its detector warms up from it
+  await stack.restartHub();
+  context = await browser.newContext();
+  sam = await context.newPage();
+  // the desktop notification, as the browser would show it with the window in the background
+  await sam.addInitScript(() => {
+    // in-page code (e2e/support/page-dom.ts: the specs have no DOM types)
+    const w = globalThis as unknown as { shownNotifications: Array<{ title: string; body: string }>; document: { hasFocus(): boolean }; Notification: unknown };
+    const shown: Array<{ title: string; body: string }> = [];
+    w.shownNotifications = shown;
+    w.document.hasFocus = () => false;
+    w.Notification = class RecordedNotification {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      constructor(title: string, o: { body: string }) { shown.push({ title, body: o.body }); }
+    };
+  });
+});
+
+test.afterAll(async () => {
+  await context?.close();
+  await stack?.stop();
+});
+
+test('a burst of mentions through the signed X webhook after a normal history raises an alert on the Floor, live; keyboard opens and acknowledges it', async () => {
+  await signIn(sam, stack.appUrl, 'sam@demo.tend', { hubUrl: stack.hubUrl });
+  await sam.keyboard.press('Shift+F');
+  const floor = sam.getByRole('region', { name: 'Floor' });
+  await expect(floor.getByRole('listbox', { name: 'SLA at risk and breached' })).toBeFocused();
+  await expect(floor.getByRole('listbox', { name: 'Spike alerts' })).toHaveCount(0);
+
+  for (let i = 0; i < 20; i++) expect(await deliverX(i, `@AcmeCare the app crashes at login again, order ${i} stuck`)).toBe(200);
+
+  // live: pushed with the floor, no reload
+  const alerts = floor.getByRole('listbox', { name: 'Spike alerts' });
+  const alert = alerts.getByRole('option').first();
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText(/^(watch|high|critical)/);
+  await expect(alert).toContainText('for 15m');
+  await expect(alert).toContainText('grew:');
+  await expect(alert.locator('.spike-terms')).toContainText('crash');
+  await expect(alert.locator('.spike-example').first()).toContainText('the app crashes at login again');
+  await expect.poll(() => sam.evaluate(() => (globalThis as unknown as { shownNotifications: Array<{ title: string }> }).shownNotifications.map((n) => n.title)))
+    .toEqual([expect.stringMatching(/^Spike: /)]);
+  await expectAccessible(sam, 'floor with a spike alert');
+
+  // keyboard: into the alerts, Enter opens the first example's conversation
+  await alerts.focus();
+  await sam.keyboard.press('Enter');
+  await expect(sam.getByRole('region', { name: 'Floor' })).toHaveCount(0);
+  await expect(sam.getByText('the app crashes at login again, order 0 stuck').first()).toBeVisible();
+
+  // back on the floor, `a` acknowledges; the hub keeps who and when
+  await sam.keyboard.press('Shift+F');
+  await expect(alerts).toBeFocused();
+  await sam.keyboard.press('a');
+  await expect(alert).toContainText('acknowledged by Sam');
+});
