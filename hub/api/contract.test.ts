@@ -101,6 +101,8 @@ describe('the route table', () => {
     await ask('checkReply', tokA, { body: { conversation_id: c.id, seen_up_to: null } });
     await ask('internalCheckReply', null, { body: { workspace_id: w.ws, conversation_id: c.id, agent_id: w.agentA, seen_up_to: null } }, 503); // one hub: no leader secret
     await ask('floor', tokBoss);
+    await ask('spikeAlerts', tokBoss, { query: { state: 'all' } });
+    await ask('acknowledgeSpikeAlert', tokBoss, { params: { id: 'no-such-alert' } }, 404);
     await ask('messageAgent', tokBoss, { body: { agent_id: w.agentA, text: 'hello' } });
     await ask('roster', tokA);
     const other = await conversation(hub.log, w, { assignee: w.agentA, handle: 'contract-other' });

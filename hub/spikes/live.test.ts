@@ -143,13 +143,13 @@ describe('live spike alerts', () => {
   });
 
   it('learns the volume from history: the same burst where it is normal raises nothing', async () => {
-    // a workspace whose normal is forty posts an hour (ten per interval): twenty in an interval is twice that, no spike
+    // a workspace whose normal is 24 posts an hour (six per interval): twenty in an interval is a bit over three times that, no spike
     const busy = { ws: await createWorkspace(hub.db, 'Busy workspace') };
     const team = await createTeam(hub.db, busy.ws, 'Care');
     await createAgent(hub.log, { workspaceId: busy.ws, email: 'busy-boss@test.tend', name: 'Busy boss', password: PASSWORD, role: 'supervisor', teamIds: [team] });
     const quiet = new HubIngestor(hub.log, { workspaceId: busy.ws, defaultTeamId: team });
     const history = [];
-    for (let t = clock - 26 * HOUR; t < clock - HOUR; t += 90_000) history.push(post({ handle: `b${t}`, text: 'the app crashes at login', created_at: new Date(t).toISOString() }));
+    for (let t = clock - 26 * HOUR; t < clock - HOUR; t += 150_000) history.push(post({ handle: `b${t}`, text: 'the app crashes at login', created_at: new Date(t).toISOString() }));
     await quiet.ingestMany(history);
     await hub.close();
     hub = await startHub(options());
