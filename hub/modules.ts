@@ -24,6 +24,7 @@ import { MIGRATIONS } from './db/migrate';
 import { opsModule, opsOptionsFromEnv, type OpsOptions } from './ops/module';
 import { outboundModule, type OutboundOptions } from './outbound/module';
 import { routingModule, type RoutingModuleOptions } from './routing/module';
+import type { CrisisRouting } from './spikes/crisis';
 import { spikesModule } from './spikes/module';
 import type { SpikeServiceOptions } from './spikes/service';
 import { supervisorModule } from './supervisor/module';
@@ -106,7 +107,17 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     streamTicket: accounts.issueTicket,
   });
   routingRef = routing;
-  const spikes = options.spikes === false ? null : spikesModule(db, logger('spikes'), typeof options.spikes === 'object' ? options.spikes : {});
+  // crisis mode routes a topic with a rule put first in the workspace's rules, and tells every desk (hub/spikes/crisis.ts)
+  const crisisRouting: CrisisRouting | null = !routing ? null : {
+    async setRule(ws, id, rule, by) {
+      const config = (await routing.service.workspace(ws)).engine.getConfig();
+      const rules = config.rules.filter((r) => r.id !== id);
+      if (rule) rules.unshift({ id, name: rule.name, enabled: true, filters: [{ field: 'topic', op: 'in', values: [rule.topic] }], targets: [{ queue_id: `q-${rule.team_id}`, priority: 0, timeout_seconds: null }] });
+      await routing.service.setConfig(ws, { ...config, rules }, by);
+    },
+    announce: (ws, push) => routing.service.broadcast(ws, push),
+  };
+  const spikes = options.spikes === false ? null : spikesModule(db, logger('spikes'), typeof options.spikes === 'object' ? options.spikes : {}, () => crisisRouting);
   const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'), spikes?.service ?? null);
   // public replies the workspace's rules hold for a supervisor's approval (issue 15)
   const approvals = approvalsModule(log);

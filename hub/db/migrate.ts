@@ -28,6 +28,7 @@ import * as m1000 from './migrations/1000-assist-feedback';
 import * as m1020 from './migrations/1020-held-for-resolution';
 import * as m1030 from './migrations/1030-approvals';
 import * as m1040 from './migrations/1040-spike-alerts';
+import * as m1041 from './migrations/1041-crisis-modes';
 import * as m1050 from './migrations/1050-macros';
 
 export interface Migration {
@@ -62,6 +63,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 1020, name: 'held-for-resolution', up: m1020.up },
   { version: 1030, name: 'approvals', up: m1030.up },
   { version: 1040, name: 'spike-alerts', up: m1040.up },
+  { version: 1041, name: 'crisis-modes', up: m1041.up },
   { version: 1050, name: 'macros', up: m1050.up },
 ];
 

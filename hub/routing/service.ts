@@ -781,6 +781,11 @@ export class RoutingService {
     }
   }
 
+  /** A push for every agent of the workspace (crisis mode turned on or off: hub/spikes). */
+  broadcast(wsId: string, msg: RoutingPush): void {
+    this.push(wsId, () => true, msg);
+  }
+
   /** A supervisor's message to an agent, pushed on the agent's routing streams. Returns how many streams got it. */
   sendAgentMessage(wsId: string, agentId: string, msg: { from_agent_id: string; from_name: string; text: string; at: string }): number {
     let n = 0;

@@ -280,6 +280,9 @@ export class LocalDesktopService implements DesktopService {
     'floor.get': () => this.online.floor(),
     'supervisor.message': async (r) => { await this.online.message(r.agent_id, r.text); return { ok: true }; },
     'spikes.acknowledge': (r) => this.online.acknowledgeSpike(r.id),
+    'crisis.list': () => this.online.crises(),
+    'crisis.start': (r) => this.online.startCrisis(r),
+    'crisis.end': (r) => this.online.endCrisis(r.id),
     'metrics.me': (r) => {
       const d = lastDays(7);
       return this.online.metricsMe(r.from ?? d.from, r.to ?? d.to);

@@ -10,6 +10,7 @@ import { Login } from './features/Login';
 import { Overlays } from './features/Overlays';
 import { SettingsDialog } from './features/Settings';
 import { StatusBar } from './features/StatusBar';
+import { CrisisBanner } from './features/Crisis';
 import { Thread } from './features/Thread';
 import { useLiveEvents } from './app/live';
 import { lazy, Suspense, useEffect } from 'react';
@@ -51,6 +52,7 @@ function Workspace() {
   return (
     <div className="app">
       <StatusBar />
+      <CrisisBanner />
       {view === 'floor' ? (
         <main className="panes floor-view"><Suspense fallback={<section className="pane floor" aria-label="Floor" aria-busy="true" />}><Floor /></Suspense></main>
       ) : view === 'insights' ? (

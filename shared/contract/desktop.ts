@@ -16,7 +16,7 @@ import { AssistSuggestionsSchema, FeedbackActionSchema, SuggestionKeySchema, Sum
 import { MutationArgsSchemas, RejectionCodeSchema } from './hub-api';
 import { ActivitySchema, AgentViewSchema, CollisionActivitySchema, ConflictSchema, MetricsReportSchema, RoutingPushSchema } from './routing';
 import { FloorSchema, RosterSchema } from './supervisor';
-import { SpikeAcknowledgeResponseSchema } from './spikes';
+import { CrisisListResponseSchema, CrisisResponseSchema, SpikeAcknowledgeResponseSchema, StartCrisisSchema } from './spikes';
 import { CustomerRelatedSchema, MergeRequestSchema, MergeResponseSchema } from './customers';
 
 export const InboxTabSchema = z.enum(['mine', 'team', 'snoozed', 'resolved']);
@@ -332,6 +332,11 @@ export const DesktopRequests = {
   'supervisor.message': { req: z.object({ agent_id: z.string().min(1), text: z.string().trim().min(1).max(2000) }), res: ok },
   /** supervisors and admins: a spike alert seen (the Floor's alerts come with the floor) */
   'spikes.acknowledge': { req: z.object({ id: z.string().min(1).max(200) }), res: SpikeAcknowledgeResponseSchema },
+  /** everyone: crisis mode on now (banner, holding statement pinned on the topic's conversations) and lately; needs the hub */
+  'crisis.list': { req: z.object({}), res: CrisisListResponseSchema },
+  /** supervisors and admins: crisis mode on for a topic, off again */
+  'crisis.start': { req: StartCrisisSchema, res: CrisisResponseSchema },
+  'crisis.end': { req: z.object({ id: z.string().min(1).max(200) }), res: CrisisResponseSchema },
   /** the agent's own figures; dates YYYY-MM-DD, default the last 7 days */
   'metrics.me': {
     req: z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),

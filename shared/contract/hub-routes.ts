@@ -30,7 +30,7 @@ import { LogoutResponseSchema, StreamTicketSchema } from './accounts';
 import { CustomerRelatedSchema, MergeRequestSchema, MergeResponseSchema } from './customers';
 import { FloorSchema, RosterSchema, SupervisorMessageRequestSchema, SupervisorMessageResponseSchema, SupervisorStreamMessageSchema } from './supervisor';
 import { AssistSuggestionsSchema, AssistSummarySchema } from './assist';
-import { SpikeAcknowledgeResponseSchema, SpikeAlertsQuerySchema, SpikeAlertsResponseSchema } from './spikes';
+import { CrisisListResponseSchema, CrisisResponseSchema, SpikeAcknowledgeResponseSchema, SpikeAlertsQuerySchema, SpikeAlertsResponseSchema, StartCrisisSchema } from './spikes';
 import { MetricsSettingsBodySchema, MetricsSettingsViewSchema } from './admin';
 import { ApprovalDecidedSchema, ApprovalParams, ApprovalQueueSchema, ApproveBodySchema, RejectBodySchema } from './approvals';
 import type { HubRoute, HubStream } from './route';
@@ -105,6 +105,12 @@ export const HUB_ROUTES = {
   spikeAlerts: { method: 'GET', path: '/v1/spikes/alerts', query: SpikeAlertsQuerySchema, response: SpikeAlertsResponseSchema },
   /** acknowledged once: a second acknowledgement keeps the first one's who and when */
   acknowledgeSpikeAlert: { method: 'POST', path: '/v1/spikes/alerts/:id/acknowledge', params: IdParams, response: SpikeAcknowledgeResponseSchema },
+  /** every agent of the workspace: the crises on now (banner, pinned holding statement) and those of the last 7 days */
+  crisisList: { method: 'GET', path: '/v1/crisis', response: CrisisListResponseSchema },
+  /** supervisors and admins: crisis mode on for a topic (409 while one is on for it) */
+  startCrisis: { method: 'POST', path: '/v1/crisis', body: StartCrisisSchema, response: CrisisResponseSchema },
+  /** supervisors and admins: crisis mode off; its routing rule goes, so the topic routes as before */
+  endCrisis: { method: 'POST', path: '/v1/crisis/:id/end', params: IdParams, response: CrisisResponseSchema },
 
   // ---- assist (hub/assist): for conversations the desktop has not cached, the same ranking and summary it computes offline
   /** suggested replies (over the workspace's answered conversations and its agents' feedback), canned responses and help links */

@@ -85,6 +85,8 @@ export const RoutingPushSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mention'), conversation_id: z.string(), note_id: z.string(), from_agent_id: z.string(), from_name: z.string(), text: z.string(), at: z.string() }),
   /** an insight for a department was opened or closed (to supervisors and the department's members) */
   z.object({ type: z.literal('insight'), event: z.enum(['created', 'closed']), insight_id: z.string(), department_id: z.string(), conversation_id: z.string().nullable() }),
+  /** crisis mode turned on or off for a topic (hub/spikes): every agent's desk reads the crises again */
+  z.object({ type: z.literal('crisis'), event: z.enum(['started', 'ended']), crisis_id: z.string(), topic: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type RoutingPush = z.infer<typeof RoutingPushSchema>;

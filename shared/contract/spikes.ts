@@ -42,3 +42,38 @@ export const SpikeAlertsQuerySchema = z.object({
 });
 export const SpikeAlertsResponseSchema = z.object({ alerts: z.array(SpikeAlertSchema) });
 export const SpikeAcknowledgeResponseSchema = z.object({ alert: SpikeAlertSchema });
+
+// ---- crisis mode (hub/spikes/crisis.ts) ------------------------------------------------------------
+
+/**
+ * Crisis mode for a topic: a holding statement pinned as the first canned response on the topic's
+ * conversations, the topic routed to a chosen team, a banner for every agent. Turned on and off by
+ * supervisors and admins; who and when are kept (and in the audit log). At most one per topic at a time.
+ */
+export const CrisisSchema = z.object({
+  id: z.string(),
+  topic: z.string(),
+  holding_statement: z.string(),
+  /** where new conversations of the topic go while it lasts; null: routing unchanged */
+  team_id: z.string().nullable(),
+  team_name: z.string().nullable(),
+  /** the spike alert it was turned on from, if any */
+  alert_id: z.string().nullable(),
+  started_at: z.string(),
+  started_by: z.object({ id: z.string().nullable(), name: z.string() }),
+  ended_at: z.string().nullable(),
+  ended_by: z.object({ id: z.string().nullable(), name: z.string() }).nullable(),
+});
+export type Crisis = z.infer<typeof CrisisSchema>;
+export const CrisisListResponseSchema = z.object({
+  active: z.array(CrisisSchema),
+  /** ended in the last 7 days, newest first */
+  recent: z.array(CrisisSchema),
+});
+export const StartCrisisSchema = z.object({
+  topic: z.string().trim().min(1, 'name the topic').max(100),
+  holding_statement: z.string().trim().min(1, 'write or pick a holding statement').max(2000),
+  team_id: z.string().min(1).max(200).nullable().default(null),
+  alert_id: z.string().min(1).max(200).nullable().default(null),
+});
+export const CrisisResponseSchema = z.object({ crisis: CrisisSchema });

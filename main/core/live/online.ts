@@ -4,7 +4,7 @@
  * and message when it refuses, never a stack trace.
  */
 import { randomUUID } from 'node:crypto';
-import type { DesktopResponse } from '../../../shared/contract/desktop';
+import type { DesktopRequest, DesktopResponse } from '../../../shared/contract/desktop';
 import type { Mutation } from '../../../shared/contract/hub-api';
 import { HUB_ROUTES } from '../../../shared/contract/hub-routes';
 import type { CollisionActivity, HubInsight } from '../../../shared/contract/routing';
@@ -102,6 +102,20 @@ export class OnlineApi {
   acknowledgeSpike(id: string): Promise<DesktopResponse<'spikes.acknowledge'>> {
     this.requireSupervisor('Acknowledging a spike alert');
     return this.call('acknowledging a spike alert', (c) => c.call(HUB_ROUTES.acknowledgeSpikeAlert, { params: { id } }));
+  }
+
+  crises(): Promise<DesktopResponse<'crisis.list'>> {
+    return this.call('crisis mode', (c) => c.call(HUB_ROUTES.crisisList, {}));
+  }
+
+  startCrisis(req: DesktopRequest<'crisis.start'>): Promise<DesktopResponse<'crisis.start'>> {
+    this.requireSupervisor('Crisis mode');
+    return this.call('turning crisis mode on', (c) => c.call(HUB_ROUTES.startCrisis, { body: req }));
+  }
+
+  endCrisis(id: string): Promise<DesktopResponse<'crisis.end'>> {
+    this.requireSupervisor('Crisis mode');
+    return this.call('turning crisis mode off', (c) => c.call(HUB_ROUTES.endCrisis, { params: { id } }));
   }
 
   async insights(departmentId?: string): Promise<HubInsight[]> {

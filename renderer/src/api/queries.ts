@@ -25,6 +25,7 @@ export const keys = {
   floor: ['floor'] as QueryKey,
   roster: ['roster'] as QueryKey,
   insights: ['insights'] as QueryKey,
+  crisis: ['crisis'] as QueryKey,
   myFigures: ['metrics', 'me'] as QueryKey,
   /** suggestions depend on the thread: the version (message count, last message) is part of the key */
   suggestions: (id: string, version: string) => ['assist', 'suggest', id, version] as QueryKey,
@@ -126,6 +127,8 @@ export const useInsights = (enabled = true) => useQuery({
   // pushed when opened or closed; a slow re-read covers a missed push while shown
   refetchInterval: 15_000,
 });
+/** crisis mode on now and lately (features/Crisis.tsx): pushed when turned on or off; the minute covers a missed push */
+export const useCrises = (enabled = true) => useQuery({ queryKey: keys.crisis, queryFn: () => call('crisis.list', {}), enabled, refetchInterval: 60_000, retry: false });
 /** My shift: the agent's open conversations with their handover summaries (from the cache, offline too). */
 export const useMyShift = () => useQuery({ queryKey: keys.shift, queryFn: () => call('shift.summaries', {}), staleTime: 0 });
 export const useMyFigures = () => useQuery({ queryKey: keys.myFigures, queryFn: () => call('metrics.me', {}), staleTime: 30_000 });

@@ -12,6 +12,7 @@ import { transport } from '../api/client';
 import { keys, queryClient } from '../api/queries';
 import { notifyAgent } from './notify';
 import { newSpikeAlerts, spikeNotice } from '../features/SpikeAlerts';
+import { crisesChanged } from '../features/Crisis';
 import { useUi } from './store';
 
 export interface AgentMessage { from_name: string; text: string; at: string }
@@ -72,6 +73,10 @@ export function useLiveEvents(): void {
         notifyAgent({ title: `${p.from_name} mentioned you`, body: p.text, tag: `mention-${p.note_id}` });
       }
       if (p.type === 'sla' && p.event === 'breach') useUi.getState().announce('An SLA was breached');
+      if (p.type === 'crisis') {
+        void crisesChanged();
+        useUi.getState().announce(p.event === 'started' ? `Crisis mode on: ${p.topic}` : `Crisis mode off: ${p.topic}`);
+      }
       if (p.type === 'insight') {
         void queryClient.invalidateQueries({ queryKey: keys.insights });
         if (p.event === 'created') useUi.getState().announce('A new department insight');
@@ -95,6 +100,7 @@ export function useLiveEvents(): void {
       void queryClient.invalidateQueries({ queryKey: keys.presence });
       void queryClient.invalidateQueries({ queryKey: keys.floor });
       void queryClient.invalidateQueries({ queryKey: keys.insights });
+      void crisesChanged();
     });
     return () => { offPush(); offFloor(); offLive(); };
   }, []);

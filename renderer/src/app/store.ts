@@ -6,7 +6,7 @@ import type { MacroStep } from '../../../shared/contract/macros';
 
 export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'assign' | 'tag' | 'priority' | 'settings' | 'filter'
   | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures' | 'sign-out' | 'shift' | 'customer-edit' | 'customer-merge'
-  | 'macro' | 'bulk' | 'action-preview' | 'action-summary';
+  | 'macro' | 'bulk' | 'action-preview' | 'action-summary' | 'crisis-on' | 'crisis-off';
 /** The main view: the agent's workspace, the supervisor's floor, department insights, or administration. */
 export type View = 'inbox' | 'floor' | 'insights' | 'approvals' | 'admin';
 /** The administration screens (features/admin), each reachable from the palette. */

@@ -4,7 +4,7 @@
  * trend — live (the hub pushes 'floor.changed' at most once a second) — and acting by key:
  * on a conversation a = reassign, m = take over, p = priority; on an agent s = presence, m = message;
  * on a department insight x = close with a resolution; on a spike alert (shown while there are any)
- * Enter or 1–3 = open an example post's conversation, a = acknowledge.
+ * Enter or 1–3 = open an example post's conversation, a = acknowledge, c = crisis mode.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -19,7 +19,9 @@ import { Dialog } from '../components/Dialog';
 import { KeyList } from '../components/KeyList';
 import { ListPicker } from '../components/ListPicker';
 import { InsightsList } from './Insights';
-import { SpikeAlerts } from './SpikeAlerts';
+import { SpikeAlerts, topicOf } from './SpikeAlerts';
+import { StartCrisisDialog } from './Crisis';
+import type { SpikeAlertView } from '../../../shared/contract/spikes';
 import { Avatar } from '../components/Avatar';
 import { ChannelIcon } from '../components/ChannelIcon';
 import { AgentPicker } from './AgentPicker';
@@ -31,7 +33,8 @@ type FloorAgent = FloorData['agents'][number];
 type Act =
   | null
   | { kind: 'reassign' | 'priority'; item: SlaItem }
-  | { kind: 'presence' | 'message'; agent: FloorAgent };
+  | { kind: 'presence' | 'message'; agent: FloorAgent }
+  | { kind: 'crisis'; alert: SpikeAlertView };
 
 const HOUR = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const hour = (iso: string) => HOUR.format(Date.parse(iso));
@@ -118,8 +121,8 @@ export function Floor() {
       <div className="floor-grid">
         {f.alerts.length > 0 && (
           <div className="floor-card span-12 spike-card">
-            <h2>Spike alerts <span className="muted keys">Enter or 1–3 open an example · a acknowledge</span></h2>
-            <SpikeAlerts alerts={f.alerts} />
+            <h2>Spike alerts <span className="muted keys">Enter or 1–3 open an example · a acknowledge · c crisis mode</span></h2>
+            <SpikeAlerts alerts={f.alerts} onCrisis={(alert) => setAct({ kind: 'crisis', alert })} />
           </div>
         )}
         <div className="floor-card span-6">
@@ -233,6 +236,7 @@ export function Floor() {
       )}
       {pending?.kind === 'presence' && <PresencePicker agentId={pending.agent.id} agentName={pending.agent.name} onDone={done} />}
       {pending?.kind === 'message' && <MessageAgent agent={pending.agent} onDone={done} />}
+      {pending?.kind === 'crisis' && <StartCrisisDialog topic={topicOf(pending.alert)} alertId={pending.alert.id} onDone={done} />}
     </section>
   );
 }

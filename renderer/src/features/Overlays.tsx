@@ -18,6 +18,7 @@ import { MyFigures, PresencePicker } from './Presence';
 import { MyShift } from './MyShift';
 import { SignOutDialog } from './SignOut';
 import { useCanned } from './Settings';
+import { EndCrisisPicker, StartCrisisDialog, useCannedWithCrisis } from './Crisis';
 import { screensFor } from './admin/screens';
 import { ActionPreview, ActionSummaryDialog, BulkMenu, MacroPicker } from './Actions';
 import { useMacros } from '../api/macros';
@@ -29,14 +30,18 @@ const conversationId = () => useUi.getState().selectedId!;
 function Palette() {
   const overrides = useKeymap();
   const { value: usage } = useSetting<Record<string, number>>('palette.usage', {});
-  const canned = useCanned();
+  const selectedId = useUi((s) => s.selectedId);
+  const hasConversation = !!selectedId;
+  const topic = queryClient.getQueryData<{ conversation: { analysis?: { topic?: string } } }>(keys.conversation(selectedId ?? ''))?.conversation.analysis?.topic;
+  // the open conversation's topic in crisis: its holding statement first
+  const { canned } = useCannedWithCrisis(useCanned(), topic);
   const macros = useMacros().data?.macros ?? [];
-  const hasConversation = !!useUi((s) => s.selectedId);
   const role = useSession().data?.agent?.role;
   const keyOf = (id: CommandId) => effectiveKeys(id, overrides).map((k) => formatCombo(k, isMac)).join(' / ');
   const items: PickItem[] = [
     ...COMMANDS.filter((c) => c.id !== 'palette.open').map((c) => ({ id: c.id, label: c.label, hint: <kbd>{keyOf(c.id)}</kbd> })),
     ...screensFor(role).map((sc) => ({ id: `admin:${sc.id}`, label: `Administration: ${sc.label}` })),
+    ...(role && role !== 'agent' ? [{ id: 'crisis:on', label: 'Crisis mode: turn on for a topic…' }, { id: 'crisis:off', label: 'Crisis mode: turn off…' }] : []),
     ...(hasConversation ? canned.map((c) => ({ id: `canned:${c.shortcode}`, label: `Insert canned: ${c.title}`, hint: <kbd>;{c.shortcode}</kbd> })) : []),
     ...(hasConversation ? macros.map((m) => ({ id: `macro:${m.id}`, label: `Run macro: ${m.name}`, hint: m.key ? <kbd>{formatCombo(m.key, isMac)}</kbd> : undefined })) : []),
   ];
@@ -49,6 +54,7 @@ function Palette() {
       recordUse(it.id);
       if (it.id.startsWith('admin:')) { openAdmin(it.id.slice(6) as never); return; }
       if (it.id.startsWith('macro:')) { const m = macros.find((x) => `macro:${x.id}` === it.id)!; previewMacro(m); return; }
+      if (it.id === 'crisis:on' || it.id === 'crisis:off') { requestAnimationFrame(() => useUi.getState().open(it.id === 'crisis:on' ? 'crisis-on' : 'crisis-off')); return; }
       if (it.id.startsWith('canned:')) {
         const c = canned.find((x) => `canned:${x.shortcode}` === it.id)!;
         useUi.getState().focusComposer('reply');
@@ -251,6 +257,8 @@ export function Overlays() {
     case 'bulk': return <BulkMenu />;
     case 'action-preview': return <ActionPreview />;
     case 'action-summary': return <ActionSummaryDialog />;
+    case 'crisis-on': return <StartCrisisDialog topic="" alertId={null} onDone={close} />;
+    case 'crisis-off': return <EndCrisisPicker onDone={close} />;
     case 'settings': return null; // rendered by App (lazy settings)
     default: return null;
   }

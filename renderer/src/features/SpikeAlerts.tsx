@@ -3,7 +3,7 @@
  * what is expected for this hour of the week. Each alert shows its severity, how long it has
  * lasted, the volume against expected, the sentiment shift, the terms that grew and example posts;
  * live, with the floor. Keyboard: j/k move, Enter (or 1–3) opens an example post's conversation,
- * a acknowledges.
+ * a acknowledges, c turns crisis mode on for its topic (features/Crisis.tsx).
  */
 import type { SpikeAlertView } from '../../../shared/contract/spikes';
 import { useAction } from '../api/mutations';
@@ -43,7 +43,10 @@ function openExample(a: SpikeAlertView, n: number): boolean {
   return true;
 }
 
-export function SpikeAlerts({ alerts }: { alerts: SpikeAlertView[] }) {
+/** The topic an alert is about, for crisis mode: its own topic, or none (typed in the dialog). */
+export const topicOf = (a: SpikeAlertView): string => (a.key.startsWith('topic:') ? a.key.slice(6) : '');
+
+export function SpikeAlerts({ alerts, onCrisis }: { alerts: SpikeAlertView[]; onCrisis(a: SpikeAlertView): void }) {
   const ack = useAction('spikes.acknowledge', {
     onSuccess: (r) => {
       announce(`Alert acknowledged: ${spikeSubject(r.alert.key)}`);
@@ -56,6 +59,7 @@ export function SpikeAlerts({ alerts }: { alerts: SpikeAlertView[] }) {
       onAction={(key, a) => {
         if (key === 'Enter') return openExample(a, 0);
         if (key === '1' || key === '2' || key === '3') return openExample(a, Number(key) - 1);
+        if (key === 'c') { onCrisis(a); return true; }
         if (key === 'a') {
           if (a.acknowledged) announce(`Already acknowledged by ${a.acknowledged.by_name}`);
           else ack.mutate({ id: a.id });

@@ -17,6 +17,7 @@ import { focusInbox } from '../../app/nav';
 import { useUi } from '../../app/store';
 import { typingHeartbeat } from '../Collision';
 import { useCanned } from '../Settings';
+import { useCannedWithCrisis } from '../Crisis';
 import { CannedSuggestions, ComposerStatus, PersonalDataConfirm } from './parts';
 import { SuggestedReplies, useSuggestedReplies, useSuggestionKeys } from './suggested';
 import { useCannedSuggestions } from './useCannedSuggestions';
@@ -30,7 +31,8 @@ const SEND_RESOLVE = isMac ? '⌘⇧↩' : 'Ctrl+Shift+Enter';
 export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }) {
   const c = data.conversation;
   const session = useSession();
-  const canned = useCanned();
+  // while the conversation's topic is in crisis, its holding statement is the first canned response
+  const { canned, crisis } = useCannedWithCrisis(useCanned(), c.analysis?.topic);
   const composerFocus = useUi((s) => s.composerFocus);
   const defaultVisibility = data.draft?.visibility ?? (data.messages.find((m) => m.direction === 'inbound')?.visibility ?? 'public');
   const [mode, setMode] = useState<Mode>(defaultVisibility);
@@ -100,6 +102,11 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
         {mode !== 'note' && <span className={`counter num${count.over ? ' over' : ''}`} aria-label={`${count.count} of ${count.limit ?? 'no'} characters`}>{limitText}</span>}
         <span className="muted hint">; canned · {SEND} send · {SEND_RESOLVE} send and resolve</span>
       </div>
+      {crisis && mode !== 'note' && (
+        <p className="crisis-hint" aria-label={`Crisis mode on ${crisis.topic}: holding statement pinned, ;holding inserts it`}>
+          Crisis mode on <strong>{crisis.topic}</strong>: holding statement pinned, <kbd>;holding</kbd> inserts it
+        </p>
+      )}
       <textarea ref={field} id="composer" aria-label={mode === 'note' ? 'Internal note' : mode === 'private' ? 'Private message' : 'Public reply'}
         aria-describedby="composer-status" aria-autocomplete="list" aria-controls={suggestions.length ? 'canned-suggestions' : undefined}
         aria-activedescendant={suggestions.length ? `canned-${suggestions[current]!.shortcode}` : undefined}

@@ -1,0 +1,99 @@
+/**
+ * Crisis mode for a topic (issue 15): a supervisor turns it on (from a spike alert or for any topic)
+ * with a holding statement and, optionally, a team the topic goes to. While it is on:
+ * - every agent's desk shows a banner, and the holding statement is the first canned response on the
+ *   topic's conversations (the desks read GET /v1/crisis; a routing push tells them it changed);
+ * - new conversations of the topic go to the chosen team: a routing rule `crisis-<id>` put first in
+ *   the workspace's rules (a rule version like any other, with who and when), taken out when it ends,
+ *   so the topic routes as before. Conversations already placed stay where they are.
+ * Turning it on and off is kept with who and when (crisis_modes, migration 1041; and the audit log).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Crisis } from '../../shared/contract/spikes';
+import { HttpError } from '../api/errors';
+import type { Db } from '../db/db';
+
+/** What crisis mode asks of routing (hub/routing, handed in by modules.ts). */
+export interface CrisisRouting {
+  /** puts the rule first in the workspace's rules (or takes rule `id` out with `rule: null`), as `by` */
+  setRule(workspaceId: string, id: string, rule: { name: string; topic: string; team_id: string } | null, by: string): Promise<void>;
+  /** tells every agent's desk of the workspace */
+  announce(workspaceId: string, push: { type: 'crisis'; event: 'started' | 'ended'; crisis_id: string; topic: string }): void;
+}
+
+interface Row {
+  id: string; topic: string; holding_statement: string; team_id: string | null; team_name: string | null; alert_id: string | null;
+  started_at: Date | string; started_by: string | null; started_by_name: string; ended_at: Date | string | null; ended_by: string | null; ended_by_name: string | null;
+}
+const iso = (d: Date | string) => new Date(d).toISOString();
+const view = (r: Row): Crisis => ({
+  id: r.id, topic: r.topic, holding_statement: r.holding_statement, team_id: r.team_id, team_name: r.team_name, alert_id: r.alert_id,
+  started_at: iso(r.started_at), started_by: { id: r.started_by, name: r.started_by_name },
+  ended_at: r.ended_at === null ? null : iso(r.ended_at), ended_by: r.ended_at === null ? null : { id: r.ended_by, name: r.ended_by_name ?? '' },
+});
+const SELECT = `SELECT c.id, c.topic, c.holding_statement, c.team_id, t.name AS team_name, c.alert_id, c.started_at, c.started_by, c.started_by_name,
+                       c.ended_at, c.ended_by, c.ended_by_name
+                  FROM crisis_modes c LEFT JOIN teams t ON t.id = c.team_id`;
+export const crisisRuleId = (id: string) => `crisis-${id}`;
+
+export class CrisisService {
+  constructor(private readonly db: Db, private readonly routing: () => CrisisRouting | null) {}
+
+  async list(workspaceId: string): Promise<{ active: Crisis[]; recent: Crisis[] }> {
+    const rows = await this.db.query<Row>(
+      `${SELECT} WHERE c.workspace_id = $1 AND (c.ended_at IS NULL OR c.ended_at > now() - interval '7 days') ORDER BY c.started_at DESC, c.id`, [workspaceId]);
+    return { active: rows.filter((r) => r.ended_at === null).map(view), recent: rows.filter((r) => r.ended_at !== null).map(view) };
+  }
+
+  async start(workspaceId: string, by: { id: string; name: string }, input: { topic: string; holding_statement: string; team_id: string | null; alert_id: string | null }): Promise<Crisis> {
+    const topic = input.topic.trim().toLowerCase();
+    const routing = this.routing();
+    if (input.team_id) {
+      const [team] = await this.db.query<{ kind: string; archived: boolean }>(
+        `SELECT kind, archived_at IS NOT NULL AS archived FROM teams WHERE id = $1 AND workspace_id = $2`, [input.team_id, workspaceId]);
+      if (!team) throw new HttpError(404, 'not_found', `team ${input.team_id} not found`);
+      if (team.kind !== 'support' || team.archived) throw new HttpError(400, 'invalid', 'crisis routing goes to a support team that is not archived');
+      if (!routing) throw new HttpError(503, 'unavailable', 'routing is off on this hub: the topic cannot be routed to a team (turn crisis mode on without a team)');
+    }
+    if (input.alert_id) {
+      const [alert] = await this.db.query('SELECT 1 FROM spike_alerts WHERE id = $1 AND workspace_id = $2', [input.alert_id, workspaceId]);
+      if (!alert) throw new HttpError(404, 'not_found', `spike alert ${input.alert_id} not found`);
+    }
+    const id = randomUUID();
+    const rows = await this.db.query<{ id: string }>(
+      `INSERT INTO crisis_modes (id, workspace_id, topic, holding_statement, team_id, alert_id, started_by, started_by_name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, topic) WHERE ended_at IS NULL DO NOTHING RETURNING id`,
+      [id, workspaceId, topic, input.holding_statement.trim(), input.team_id, input.alert_id, by.id, by.name]);
+    if (!rows.length) throw new HttpError(409, 'conflict', `crisis mode is already on for topic ${topic}`);
+    if (input.team_id && routing) {
+      try {
+        await routing.setRule(workspaceId, crisisRuleId(id), { name: `Crisis: ${topic}`, topic, team_id: input.team_id }, by.id);
+      } catch (err) {
+        // not routed: not on either (nothing half-done is left)
+        await this.db.query('DELETE FROM crisis_modes WHERE id = $1', [id]);
+        throw err;
+      }
+    }
+    routing?.announce(workspaceId, { type: 'crisis', event: 'started', crisis_id: id, topic });
+    return this.one(workspaceId, id);
+  }
+
+  async end(workspaceId: string, id: string, by: { id: string; name: string }): Promise<Crisis> {
+    const [c] = await this.db.query<{ team_id: string | null; ended_at: Date | null; topic: string }>(
+      'SELECT team_id, ended_at, topic FROM crisis_modes WHERE id = $1 AND workspace_id = $2', [id, workspaceId]);
+    if (!c) throw new HttpError(404, 'not_found', `crisis ${id} not found`);
+    if (c.ended_at) throw new HttpError(409, 'conflict', 'crisis mode is already off for this topic');
+    const routing = this.routing();
+    // routing first: a crisis still marked on whose rule is gone is safe to end again; the other way round is not
+    if (c.team_id && routing) await routing.setRule(workspaceId, crisisRuleId(id), null, by.id);
+    await this.db.query('UPDATE crisis_modes SET ended_at = now(), ended_by = $3, ended_by_name = $4 WHERE id = $1 AND workspace_id = $2 AND ended_at IS NULL',
+      [id, workspaceId, by.id, by.name]);
+    routing?.announce(workspaceId, { type: 'crisis', event: 'ended', crisis_id: id, topic: c.topic });
+    return this.one(workspaceId, id);
+  }
+
+  private async one(workspaceId: string, id: string): Promise<Crisis> {
+    const [r] = await this.db.query<Row>(`${SELECT} WHERE c.workspace_id = $1 AND c.id = $2`, [workspaceId, id]);
+    return view(r);
+  }
+}
