@@ -99,7 +99,12 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   });
   const analysis = options.analysis === false ? null
     : analysisModule(db, typeof options.analysis === 'object' ? options.analysis : undefined);
-  const metrics = metricsModule(log, { routes: options.metrics !== false, surveys: !!options.surveys, onError: logErrors(logger('metrics'), 'metrics failed') });
+  // crisis periods (hub/spikes) are a section of the workspace's report; spikes is built below
+  let spikesRef: ReturnType<typeof spikesModule> | null = null;
+  const metrics = metricsModule(log, {
+    routes: options.metrics !== false, surveys: !!options.surveys, onError: logErrors(logger('metrics'), 'metrics failed'),
+    sections: async (ws, range) => (spikesRef ? { crisis_periods: await spikesRef.crisis.periods(ws, range) } : {}),
+  });
   const routing = !options.routing ? null : routingModule(log, {
     ...(typeof options.routing === 'object' ? options.routing : {}), databaseUrl: core.databaseUrl, publicUrl: core.publicUrl, hostname, logger: logger('routing'),
     // the rules editor's try-it box analyses a pasted post as an inbound one
@@ -118,6 +123,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     announce: (ws, push) => routing.service.broadcast(ws, push),
   };
   const spikes = options.spikes === false ? null : spikesModule(db, logger('spikes'), typeof options.spikes === 'object' ? options.spikes : {}, () => crisisRouting);
+  spikesRef = spikes;
   const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'), spikes?.service ?? null);
   // public replies the workspace's rules hold for a supervisor's approval (issue 15)
   const approvals = approvalsModule(log);

@@ -6,13 +6,15 @@
 import type { HubModule, InboundAnswers } from '../api/module';
 import type { ChangeLog } from '../sync/changelog';
 import { startMetricFactsRefresher, type MetricFactsRefresher } from './facts';
-import { registerMetricsRoutes } from './routes';
+import { registerMetricsRoutes, type ReportSections } from './routes';
 import { createSurveyHook } from './survey-delivery';
 import { recordSurveyAnswer } from './store';
 
 export interface MetricsModuleOptions {
   /** the /v1/metrics/* endpoints (default true) */
   routes?: boolean;
+  /** more sections of the workspace's report from other modules (hub/spikes: `crisis_periods`), handed in by modules.ts */
+  sections?: ReportSections;
   /** CSAT and effort questions sent after a resolve (default false) */
   surveys?: boolean;
   onError?: (err: unknown) => void;
@@ -31,7 +33,7 @@ export function metricsModule(log: ChangeLog, options: MetricsModuleOptions = {}
   let facts: MetricFactsRefresher | null = null;
   return {
     name: 'metrics',
-    routes: options.routes === false ? undefined : (app) => registerMetricsRoutes(app, { db: log.db, surveysSent: !!options.surveys }),
+    routes: options.routes === false ? undefined : (app) => registerMetricsRoutes(app, { db: log.db, surveysSent: !!options.surveys, sections: options.sections }),
     ingest: { answers: surveyAnswers },
     mutations: { onResolve: options.surveys ? createSurveyHook() : undefined },
     // the metric facts are refreshed off the write path, in batches

@@ -18,7 +18,11 @@ import { reportToCsv } from './csv';
 import { MetricsInputError, parseReportParams } from './params';
 import { getMetricsSettings, reportFromDb, updateMetricsSettings } from './store';
 
+/** Sections other modules add to a workspace's report (JSON; not to an agent's own figures). */
+export type ReportSections = (workspaceId: string, range: { from: number; to: number; asOf: number }) => Promise<Record<string, unknown>>;
+
 export interface MetricsRouteDeps {
+  sections?: ReportSections;
   db: Queryable;
   /** "Now" for reports (tests pin it). */
   now?: () => number;
@@ -58,12 +62,14 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDe
       if (p.by === 'agent') p.by = null;
       p.filter.agent_id = caller.id;
     }
-    const report = await reportFromDb(deps.db, caller.workspace_id, { from: p.from, to: p.to, by: p.by, filter: p.filter, asOf: now() });
+    const asOf = now();
+    const report = await reportFromDb(deps.db, caller.workspace_id, { from: p.from, to: p.to, by: p.by, filter: p.filter, asOf });
     if (p.format === 'csv') {
       const name = `tend-report-${new Date(p.from).toISOString().slice(0, 10)}-${new Date(p.to - 1).toISOString().slice(0, 10)}.csv`;
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(reportToCsv(report));
     }
-    return reply.send(report);
+    const more = !ownOnly && deps.sections ? await deps.sections(caller.workspace_id, { from: p.from, to: p.to, asOf }) : {};
+    return reply.send({ ...report, ...more });
   };
 
   serve(app, HUB_ROUTES.metricsReport, (req, { query }, reply) => refusingBadInput(async () => {

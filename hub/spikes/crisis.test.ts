@@ -19,7 +19,8 @@ let agent: string;
 
 const teamOf = async (conversationId: string) =>
   (await hub.db.query<{ team_id: string | null }>('SELECT team_id FROM conversations WHERE id = $1', [conversationId]))[0]!.team_id;
-const deliveryPost = async (handle: string) => (await hub.ingestor(w.ws).ingest(post({ handle, text: 'my parcel was never delivered, where is it?' }))).conversation_id;
+const deliveryPost = async (handle: string) =>
+  (await hub.ingestor(w.ws).ingest(post({ handle, text: 'my parcel was never delivered, where is it?', created_at: new Date().toISOString() }))).conversation_id;
 const crises = async (token: string) => CrisisListResponseSchema.parse((await call(hub.url, 'GET', '/v1/crisis', { token })).json);
 
 beforeAll(async () => {
@@ -69,6 +70,15 @@ describe('crisis mode', () => {
 
     const audit = await hub.db.query<{ action: string; actor_id: string }>(`SELECT action, actor_id FROM audit_log WHERE action LIKE 'crisis.%' ORDER BY id`);
     expect(audit).toEqual([{ action: 'crisis.started', actor_id: w.supervisor }, { action: 'crisis.ended', actor_id: w.supervisor }]);
+    // its effect, measured: the crisis period in the workspace's report, with what arrived on the topic while it was on
+    const day = new Date().toISOString().slice(0, 10);
+    const report = (await call(hub.url, 'GET', `/v1/metrics/report?from=${day}&to=${day}`, { token: boss })).json as { crisis_periods: unknown[] };
+    expect(report.crisis_periods).toEqual([expect.objectContaining({
+      crisis_id: crisis.id, topic: 'delivery', started_by: 'Boss', ended_by: 'Boss', conversations: 1, answered: 0, resolved: 0,
+      first_response_s: { mean: null, median: null }, sentiment: expect.objectContaining({ during: expect.any(Number) }),
+    })]);
+    // an agent's own figures carry no crisis periods
+    expect((await call(hub.url, 'GET', `/v1/metrics/me?from=${day}&to=${day}`, { token: agent })).json).not.toHaveProperty('crisis_periods');
     // the routing rule it added is gone: the rules are as they were
     const config = (await call(hub.url, 'GET', '/v1/routing/config', { token: boss })).json as { config: { rules: Array<{ id: string }> } };
     expect(config.config.rules.filter((r) => r.id.startsWith('crisis-'))).toEqual([]);

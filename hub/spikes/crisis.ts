@@ -34,6 +34,16 @@ const view = (r: Row): Crisis => ({
 const SELECT = `SELECT c.id, c.topic, c.holding_statement, c.team_id, t.name AS team_name, c.alert_id, c.started_at, c.started_by, c.started_by_name,
                        c.ended_at, c.ended_by, c.ended_by_name
                   FROM crisis_modes c LEFT JOIN teams t ON t.id = c.team_id`;
+/** One crisis in the metrics report (`crisis_periods`). */
+export interface CrisisPeriod {
+  crisis_id: string; topic: string; started_at: string; ended_at: string | null; started_by: string; ended_by: string | null; team_name: string | null;
+  /** the topic's conversations that arrived while it was on, how many got a first response, how many are resolved */
+  conversations: number; answered: number; resolved: number;
+  first_response_s: { mean: number | null; median: number | null };
+  /** mean sentiment of the topic's posts before (as long as the crisis, before it), during, and after it (as long again; null while on) */
+  sentiment: { before: number | null; during: number | null; after: number | null };
+}
+
 export const crisisRuleId = (id: string) => `crisis-${id}`;
 
 export class CrisisService {
@@ -90,6 +100,48 @@ export class CrisisService {
       [id, workspaceId, by.id, by.name]);
     routing?.announce(workspaceId, { type: 'crisis', event: 'ended', crisis_id: id, topic: c.topic });
     return this.one(workspaceId, id);
+  }
+
+  /**
+   * Crisis periods for the metrics report: each crisis that overlaps [from, to), with what it handled
+   * (the topic's conversations that arrived while it was on: how many, answered, resolved, first
+   * response times) and the topic's sentiment before it (a window as long as the crisis, before it
+   * started), during it, and after it (as long again, once it ended).
+   */
+  async periods(workspaceId: string, range: { from: number; to: number; asOf: number }): Promise<CrisisPeriod[]> {
+    const rows = await this.db.query<Row>(
+      `${SELECT} WHERE c.workspace_id = $1 AND c.started_at < $3::timestamptz AND coalesce(c.ended_at, 'infinity') >= $2::timestamptz ORDER BY c.started_at, c.id`,
+      [workspaceId, new Date(range.from).toISOString(), new Date(range.to).toISOString()]);
+    const out: CrisisPeriod[] = [];
+    for (const r of rows) {
+      const start = new Date(r.started_at).getTime();
+      const end = r.ended_at === null ? range.asOf : new Date(r.ended_at).getTime();
+      const len = Math.max(60_000, end - start);
+      const t = (ms: number) => new Date(ms).toISOString();
+      const [v] = await this.db.query<{ n: number; answered: number; resolved: number; frt_mean: number | null; frt_median: number | null }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE first_response_at IS NOT NULL)::int AS answered,
+                count(*) FILTER (WHERE status = 'resolved')::int AS resolved,
+                avg(extract(epoch FROM first_response_at - created_at)) FILTER (WHERE first_response_at IS NOT NULL)::float8 AS frt_mean,
+                (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - created_at)) FILTER (WHERE first_response_at IS NOT NULL))::float8 AS frt_median
+           FROM conversations WHERE workspace_id = $1 AND analysis->>'topic' = $2 AND created_at >= $3::timestamptz AND created_at < $4::timestamptz`,
+        [workspaceId, r.topic, t(start), t(end)]);
+      const [sent] = await this.db.query<{ before: number | null; during: number | null; after: number | null }>(
+        `SELECT avg(e.score) FILTER (WHERE e.at < $3::timestamptz)::float8 AS before,
+                avg(e.score) FILTER (WHERE e.at >= $3::timestamptz AND e.at < $4::timestamptz)::float8 AS during,
+                avg(e.score) FILTER (WHERE e.at >= $4::timestamptz)::float8 AS after
+           FROM conversation_events e JOIN conversations c ON c.id = e.conversation_id
+          WHERE e.workspace_id = $1 AND e.type = 'sentiment' AND c.analysis->>'topic' = $2 AND e.at >= $5::timestamptz AND e.at < $6::timestamptz`,
+        [workspaceId, r.topic, t(start), t(end), t(start - len), t(r.ended_at === null ? end : Math.min(range.asOf, end + len))]);
+      const round = (x: number | null, d = 3) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
+      out.push({
+        crisis_id: r.id, topic: r.topic, started_at: t(start), ended_at: r.ended_at === null ? null : t(end),
+        started_by: r.started_by_name, ended_by: r.ended_by_name, team_name: r.team_name,
+        conversations: v.n, answered: v.answered, resolved: v.resolved,
+        first_response_s: { mean: round(v.frt_mean, 0), median: round(v.frt_median, 0) },
+        sentiment: { before: round(sent.before), during: round(sent.during), after: r.ended_at === null ? null : round(sent.after) },
+      });
+    }
+    return out;
   }
 
   private async one(workspaceId: string, id: string): Promise<Crisis> {
