@@ -103,6 +103,9 @@ describe('the route table', () => {
     await ask('floor', tokBoss);
     await ask('spikeAlerts', tokBoss, { query: { state: 'all' } });
     await ask('acknowledgeSpikeAlert', tokBoss, { params: { id: 'no-such-alert' } }, 404);
+    const crisis = await ask('startCrisis', tokBoss, { body: { topic: 'contract', holding_statement: 'We are on it.' } });
+    await ask('crisisList', tokA);
+    await ask('endCrisis', tokBoss, { params: { id: crisis!.crisis.id } });
     await ask('messageAgent', tokBoss, { body: { agent_id: w.agentA, text: 'hello' } });
     await ask('roster', tokA);
     const other = await conversation(hub.log, w, { assignee: w.agentA, handle: 'contract-other' });
