@@ -4,7 +4,9 @@
  * mentions arrives through the real X webhook, signed as X signs it. The supervisor on the Floor
  * sees the alert appear live, with its severity, how long it has lasted, the terms that grew and
  * example posts; a desktop notification says so; Enter opens an example's conversation, and `a`
- * acknowledges it.
+ * acknowledges it. Then `c` on the alert turns crisis mode on for the burst's topic: every agent's desk
+ * shows the banner, and the topic's conversation offers the holding statement first; the palette turns
+ * it off and the banner goes.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
@@ -92,4 +94,63 @@ test('a burst of mentions through the signed X webhook after a normal history ra
   await expect(alerts).toBeFocused();
   await sam.keyboard.press('a');
   await expect(alert).toContainText('acknowledged by Sam');
+});
+
+test('crisis mode from the alert: a banner on every desk, the holding statement first on the topic\'s conversation; off from the palette', async ({ browser }) => {
+  const [burst] = await stack.read(`/messages?text=${encodeURIComponent('order 0 stuck')}`) as Array<{ conversation_id: string }>;
+  const topic = (await stack.read(`/conversation?id=${burst!.conversation_id}`)).analysis.topic as string;
+  expect(topic).toBeTruthy();
+  const anaHost = await stack.addHost('ana');
+  const anaContext = await browser.newContext();
+  try {
+    const ana = await anaContext.newPage();
+    await signIn(ana, anaHost.appUrl, 'ana@demo.tend', { hubUrl: stack.hubUrl });
+    await expect(ana.getByRole('region', { name: 'Crisis mode' })).toHaveCount(0);
+
+    // Sam, on the alert: c, the topic, a holding statement, Ctrl+Enter
+    const alerts = sam.getByRole('listbox', { name: 'Spike alerts' });
+    await alerts.focus();
+    await sam.keyboard.press('c');
+    const dialog = sam.getByRole('dialog', { name: 'Turn crisis mode on' });
+    await expect(dialog).toBeVisible();
+    // the alert is about the whole workspace: the topic is asked first
+    await expect(dialog.getByLabel('Topic', { exact: true })).toBeFocused();
+    await sam.keyboard.type(topic);
+    await sam.keyboard.press('Tab');
+    await expect(dialog.getByLabel('Holding statement')).toBeFocused();
+    await sam.keyboard.type('We know the app fails at login right now and are fixing it. We will update you here.');
+    await sam.keyboard.press('ControlOrMeta+Enter');
+    await expect(dialog).toBeHidden();
+
+    // every desk: the banner, live
+    for (const p of [sam, ana]) await expect(p.getByRole('region', { name: 'Crisis mode' })).toContainText(`Crisis mode: ${topic}`);
+    await expectAccessible(ana, 'inbox with the crisis banner');
+
+    // the topic's conversation: the holding statement is the first canned response
+    await alerts.focus();
+    await sam.keyboard.press('Enter');
+    const reply = sam.getByRole('textbox', { name: 'Public reply' });
+    await expect(sam.getByText(/Crisis mode on .*holding statement pinned/)).toBeVisible();
+    await reply.focus();
+    await sam.keyboard.type(';');
+    const first = sam.getByRole('listbox', { name: 'Canned responses' }).getByRole('option').first();
+    await expect(first).toContainText(`Holding statement (crisis: ${topic})`);
+    await sam.keyboard.press('Enter');
+    await expect(reply).toHaveValue(/We know the app fails at login right now/);
+    await sam.keyboard.press('ControlOrMeta+A');
+    await sam.keyboard.press('Delete');
+
+    // off from the palette: the banner goes on every desk
+    await sam.keyboard.press('Escape');
+    await sam.keyboard.press('ControlOrMeta+K');
+    await sam.keyboard.type('Crisis mode: turn off');
+    await sam.keyboard.press('Enter');
+    const picker = sam.getByRole('dialog', { name: 'Turn crisis mode off' });
+    await expect(picker.getByRole('option', { name: new RegExp(topic) })).toBeVisible();
+    await sam.keyboard.press('Enter');
+    for (const p of [sam, ana]) await expect(p.getByRole('region', { name: 'Crisis mode' })).toHaveCount(0);
+  } finally {
+    await anaContext.close();
+    await anaHost.stop();
+  }
 });

@@ -25,7 +25,7 @@ const control = createServer(async (req, res) => {
       return;
     }
     if (url.pathname === '/messages') {
-      const rows = await hub.db.query('SELECT id, text, delivery FROM messages WHERE text LIKE $1', [`%${url.searchParams.get('text') ?? ''}%`]);
+      const rows = await hub.db.query('SELECT id, text, delivery, conversation_id FROM messages WHERE text LIKE $1', [`%${url.searchParams.get('text') ?? ''}%`]);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
       return;
     }

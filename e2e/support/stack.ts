@@ -131,6 +131,17 @@ export async function startOwnStack(name: string, opts: { demoSeed?: number; env
         if (!res.ok) throw new Error(`control ${path}: HTTP ${res.status} ${await res.text()}`);
         return res.json() as Promise<Loose>;
       },
+      /** GETs from the hub's control endpoint */
+      read: async (path: string) => {
+        const res = await fetch(`http://127.0.0.1:${controlPort}${path}`);
+        if (!res.ok) throw new Error(`control ${path}: HTTP ${res.status} ${await res.text()}`);
+        return res.json() as Promise<Loose>;
+      },
+      /** one more desktop (web host + core) on this hub; the caller stops it */
+      addHost: async (hostName: string) => {
+        const h = await spawnUntil(['main/host/run.ts', '--data-dir', join(s.runDir, `desktop-${name}-${hostName}`), '--hub-url', hubUrl], /tend web host: (\S+)/, `host-${name}-${hostName}`);
+        return { appUrl: h.match[1]!, stop: () => stop(h.pid) };
+      },
       restartHub: async () => { await stop(hub.pid); hub = await spawnUntil(args, /ready (\S+)/, `hub-${name}`, opts.env); },
       stop: async () => { await stop(host.pid); await stop(hub.pid); },
     };
