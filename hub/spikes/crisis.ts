@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Crisis } from '../../shared/contract/spikes';
 import { HttpError } from '../api/errors';
-import type { Db } from '../db/db';
+import type { Db, Queryable } from '../db/db';
 
 /** What crisis mode asks of routing (hub/routing, handed in by modules.ts). */
 export interface CrisisRouting {
@@ -19,6 +19,16 @@ export interface CrisisRouting {
   setRule(workspaceId: string, id: string, rule: { name: string; topic: string; team_id: string } | null, by: string): Promise<void>;
   /** tells every agent's desk of the workspace */
   announce(workspaceId: string, push: { type: 'crisis'; event: 'started' | 'ended'; crisis_id: string; topic: string }): void;
+}
+
+/**
+ * "Approval required for public replies on the topic" while a crisis is on: hub/approvals' holds
+ * (requireApproval / releaseApproval), handed in by modules.ts once hub/approvals is on main; until
+ * then null, and crisis mode does not hold replies for approval.
+ */
+export interface CrisisApprovals {
+  require(q: Queryable, workspaceId: string, hold: { key: string; topic: string | null; reason: string }): Promise<void>;
+  release(q: Queryable, workspaceId: string, key: string): Promise<boolean>;
 }
 
 interface Row {
@@ -47,7 +57,7 @@ export interface CrisisPeriod {
 export const crisisRuleId = (id: string) => `crisis-${id}`;
 
 export class CrisisService {
-  constructor(private readonly db: Db, private readonly routing: () => CrisisRouting | null) {}
+  constructor(private readonly db: Db, private readonly routing: () => CrisisRouting | null, private readonly approvals: CrisisApprovals | null = null) {}
 
   async list(workspaceId: string): Promise<{ active: Crisis[]; recent: Crisis[] }> {
     const rows = await this.db.query<Row>(
@@ -70,17 +80,25 @@ export class CrisisService {
       if (!alert) throw new HttpError(404, 'not_found', `spike alert ${input.alert_id} not found`);
     }
     const id = randomUUID();
-    const rows = await this.db.query<{ id: string }>(
-      `INSERT INTO crisis_modes (id, workspace_id, topic, holding_statement, team_id, alert_id, started_by, started_by_name)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, topic) WHERE ended_at IS NULL DO NOTHING RETURNING id`,
-      [id, workspaceId, topic, input.holding_statement.trim(), input.team_id, input.alert_id, by.id, by.name]);
-    if (!rows.length) throw new HttpError(409, 'conflict', `crisis mode is already on for topic ${topic}`);
+    // the crisis and its approval hold in one commit
+    const on = await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string }>(
+        `INSERT INTO crisis_modes (id, workspace_id, topic, holding_statement, team_id, alert_id, started_by, started_by_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, topic) WHERE ended_at IS NULL DO NOTHING RETURNING id`,
+        [id, workspaceId, topic, input.holding_statement.trim(), input.team_id, input.alert_id, by.id, by.name]);
+      if (rows.length) await this.approvals?.require(tx, workspaceId, { key: crisisRuleId(id), topic, reason: `crisis mode: ${topic}` });
+      return rows.length > 0;
+    });
+    if (!on) throw new HttpError(409, 'conflict', `crisis mode is already on for topic ${topic}`);
     if (input.team_id && routing) {
       try {
         await routing.setRule(workspaceId, crisisRuleId(id), { name: `Crisis: ${topic}`, topic, team_id: input.team_id }, by.id);
       } catch (err) {
         // not routed: not on either (nothing half-done is left)
-        await this.db.query('DELETE FROM crisis_modes WHERE id = $1', [id]);
+        await this.db.transaction(async (tx) => {
+          await tx.query('DELETE FROM crisis_modes WHERE id = $1', [id]);
+          await this.approvals?.release(tx, workspaceId, crisisRuleId(id));
+        });
         throw err;
       }
     }
@@ -96,8 +114,11 @@ export class CrisisService {
     const routing = this.routing();
     // routing first: a crisis still marked on whose rule is gone is safe to end again; the other way round is not
     if (c.team_id && routing) await routing.setRule(workspaceId, crisisRuleId(id), null, by.id);
-    await this.db.query('UPDATE crisis_modes SET ended_at = now(), ended_by = $3, ended_by_name = $4 WHERE id = $1 AND workspace_id = $2 AND ended_at IS NULL',
-      [id, workspaceId, by.id, by.name]);
+    await this.db.transaction(async (tx) => {
+      await tx.query('UPDATE crisis_modes SET ended_at = now(), ended_by = $3, ended_by_name = $4 WHERE id = $1 AND workspace_id = $2 AND ended_at IS NULL',
+        [id, workspaceId, by.id, by.name]);
+      await this.approvals?.release(tx, workspaceId, crisisRuleId(id));
+    });
     routing?.announce(workspaceId, { type: 'crisis', event: 'ended', crisis_id: id, topic: c.topic });
     return this.one(workspaceId, id);
   }
