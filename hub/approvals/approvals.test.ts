@@ -174,7 +174,13 @@ describe('approvals for public replies', () => {
     expect(pending[0]).toMatchObject({ conversation_id: c.id, agent_name: 'Agent A', pending_on_conversation: 2, reasons: ['customer has 10 followers (over 5)'] });
     expect(pending[0].messages.map((m) => m.text)).toEqual(['hello from customer1', 'one', 'two']);
     expect(pending[0].customer?.followers).toBe(10);
+    // the floor pushed to supervisors says how many wait; a held reply is not yet one the agent sent
+    const floor = async () => (await call(hub.url, 'GET', '/v1/supervisor/floor', { token: tokens.boss })).json as Loose;
+    expect((await floor()).approvals_pending).toBe(2);
+    expect((await floor()).agents.find((a: Loose) => a.id === w.agentA).replies_per_hour).toBe(0);
     await approve(first.messageId);
+    expect((await floor()).approvals_pending).toBe(1);
+    expect((await floor()).agents.find((a: Loose) => a.id === w.agentA).replies_per_hour).toBe(1);
     const after = ApprovalQueueSchema.parse((await call(hub.url, 'GET', '/v1/approvals', { token: tokens.boss })).json);
     expect(after.pending.map((p) => [p.id, p.pending_on_conversation])).toEqual([[second.messageId, 1]]);
   });

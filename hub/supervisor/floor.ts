@@ -83,7 +83,7 @@ export async function computeFloor(db: Queryable, workspaceId: string, o: FloorO
     `WITH h AS (SELECT generate_series(date_trunc('hour', $2::timestamptz) - interval '11 hours', date_trunc('hour', $2::timestamptz), interval '1 hour') AS hour),
           m AS (SELECT date_trunc('hour', created_at) AS hour,
                        count(*) FILTER (WHERE direction = 'inbound')::int AS inbound,
-                       count(*) FILTER (WHERE direction = 'outbound' AND author_id IS NOT NULL)::int AS replies
+                       count(*) FILTER (WHERE direction = 'outbound' AND author_id IS NOT NULL AND delivery NOT IN ('awaiting_approval', 'rejected'))::int AS replies
                   FROM messages WHERE workspace_id = $1 AND created_at >= date_trunc('hour', $2::timestamptz) - interval '11 hours' GROUP BY 1),
           e AS (SELECT date_trunc('hour', at) AS hour,
                        count(*) FILTER (WHERE type = 'status' AND status = 'resolved')::int AS resolved,
@@ -98,6 +98,8 @@ export async function computeFloor(db: Queryable, workspaceId: string, o: FloorO
   const recent = await db.query<{ author_id: string; n: number }>(
     `SELECT author_id, count(*)::int AS n FROM messages
       WHERE workspace_id = $1 AND direction = 'outbound' AND author_id IS NOT NULL AND created_at > $2::timestamptz
+        -- a reply held for approval, or rejected, has not gone out (an approved one counts from its approval)
+        AND delivery NOT IN ('awaiting_approval', 'rejected')
       GROUP BY author_id`, [workspaceId, new Date(now - 3_600_000).toISOString()]);
   const repliesLastHour = new Map(recent.map((r) => [r.author_id, r.n]));
   // replies held for approval (hub/approvals' table, read here like the others): pushed with the floor, so approvers hear of a new one at once
