@@ -12,7 +12,8 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { expectAccessible } from './support/axe';
 import { signIn } from './support/sign-in';
-import { startOwnStack } from './support/stack';
+import { ARTIFACTS, startOwnStack } from './support/stack';
+import { join } from 'node:path';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -82,6 +83,7 @@ test('a burst of mentions through the signed X webhook after a normal history ra
   await expect.poll(() => sam.evaluate(() => (globalThis as unknown as { shownNotifications: Array<{ title: string }> }).shownNotifications.map((n) => n.title)))
     .toEqual([expect.stringMatching(/^Spike: /)]);
   await expectAccessible(sam, 'floor with a spike alert');
+  await sam.screenshot({ path: join(ARTIFACTS, 'floor-spike-alert.png') });
 
   // keyboard: into the alerts, Enter opens the first example's conversation
   await alerts.focus();
@@ -125,6 +127,7 @@ test('crisis mode from the alert: a banner on every desk, the holding statement 
     // every desk: the banner, live
     for (const p of [sam, ana]) await expect(p.getByRole('region', { name: 'Crisis mode' })).toContainText(`Crisis mode: ${topic}`);
     await expectAccessible(ana, 'inbox with the crisis banner');
+    await ana.screenshot({ path: join(ARTIFACTS, 'crisis-banner.png') });
 
     // the topic's conversation: the holding statement is the first canned response
     await alerts.focus();
@@ -135,6 +138,7 @@ test('crisis mode from the alert: a banner on every desk, the holding statement 
     await sam.keyboard.type(';');
     const first = sam.getByRole('listbox', { name: 'Canned responses' }).getByRole('option').first();
     await expect(first).toContainText(`Holding statement (crisis: ${topic})`);
+    await sam.screenshot({ path: join(ARTIFACTS, 'crisis-holding-statement.png') });
     await sam.keyboard.press('Enter');
     await expect(reply).toHaveValue(/We know the app fails at login right now/);
     await sam.keyboard.press('ControlOrMeta+A');

@@ -44,7 +44,7 @@ export function CrisisBanner() {
     <div className="crisis-banner" role="region" aria-label="Crisis mode">
       {active.map((c) => (
         <p key={c.id}>
-          <strong>Crisis mode: {c.topic}</strong>
+          <strong>Crisis mode: <span className="crisis-topic">{c.topic}</span></strong>
           <span> since {clockTime(c.started_at)} ({c.started_by.name})</span>
           {c.team_name && <span> · new conversations go to {c.team_name}</span>}
           <span> · holding statement pinned: <kbd>;holding</kbd></span>
@@ -64,9 +64,9 @@ export function StartCrisisDialog({ topic: initialTopic, alertId, onDone }: { to
   const [text, setText] = useState('');
   const [team, setTeam] = useState('');
   const start = useAction('crisis.start', {
-    onSuccess: (r) => {
+    // the hub's push announces it on every desk, this one too
+    onSuccess: () => {
       void crisesChanged();
-      announce(`Crisis mode on: ${r.crisis.topic}`);
       onDone();
     },
   });
@@ -115,7 +115,7 @@ export function StartCrisisDialog({ topic: initialTopic, alertId, onDone }: { to
 export function EndCrisisPicker({ onDone }: { onDone(): void }) {
   const active = useCrises().data?.active ?? [];
   const end = useAction('crisis.end', {
-    onSuccess: (r) => { void crisesChanged(); announce(`Crisis mode off: ${r.crisis.topic}`); },
+    onSuccess: () => { void crisesChanged(); },
     onError: (e) => announce(e.message),
   });
   return (
