@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { accountsModule, type AccountsOptions } from './accounts/module';
 import { adminModule } from './admin/module';
 import { analysisModule } from './analysis/module';
-import { approvalsModule } from './approvals/module';
+import { approvalsModule, releaseApproval, requireApproval } from './approvals/module';
 import { assistModule } from './assist/module';
 import type { AnalysisService } from './analysis/service';
 import { composeHooks, logErrors, type HubLogger, type HubModule, type IngestHooks } from './api/module';
@@ -122,7 +122,9 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     },
     announce: (ws, push) => routing.service.broadcast(ws, push),
   };
-  const spikes = options.spikes === false ? null : spikesModule(db, logger('spikes'), typeof options.spikes === 'object' ? options.spikes : {}, () => crisisRouting);
+  const spikes = options.spikes === false ? null : spikesModule(db, logger('spikes'), typeof options.spikes === 'object' ? options.spikes : {}, () => crisisRouting,
+    // while a crisis is on, public replies on its topic wait for a supervisor's approval (hub/approvals' holds)
+    { require: requireApproval, release: releaseApproval });
   spikesRef = spikes;
   const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'), spikes?.service ?? null);
   // public replies the workspace's rules hold for a supervisor's approval (issue 15)

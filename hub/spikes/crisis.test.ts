@@ -3,6 +3,7 @@
  * new conversations of the topic go to that team; every agent reads it (banner, pinned statement);
  * turning it off restores routing; who and when are kept, in the audit log too; bad requests change nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub';
 import type { Db } from '../db/db';
@@ -21,6 +22,14 @@ const teamOf = async (conversationId: string) =>
   (await hub.db.query<{ team_id: string | null }>('SELECT team_id FROM conversations WHERE id = $1', [conversationId]))[0]!.team_id;
 const deliveryPost = async (handle: string) =>
   (await hub.ingestor(w.ws).ingest(post({ handle, text: 'my parcel was never delivered, where is it?', created_at: new Date().toISOString() }))).conversation_id;
+/** agent A's public reply on a conversation assigned to A: what the hub answered (held for approval or not) */
+const replyAsA = async (conversationId: string, text: string) => {
+  await hub.log.write(async (wr) => { await wr.update('conversation', conversationId, { assignee_id: w.agentA }); });
+  const r = await call(hub.url, 'POST', '/v1/mutations', { token: agent, body: { mutations: [
+    { id: randomUUID(), type: 'reply', args: { conversation_id: conversationId, message_id: randomUUID(), text, visibility: 'public' } }] } });
+  expect(r.status, r.text).toBe(200);
+  return r.json.results[0] as { ok: boolean; value: { awaiting_approval?: boolean; reasons?: string[] } };
+};
 const crises = async (token: string) => CrisisListResponseSchema.parse((await call(hub.url, 'GET', '/v1/crisis', { token })).json);
 
 beforeAll(async () => {
@@ -82,6 +91,21 @@ describe('crisis mode', () => {
     // the routing rule it added is gone: the rules are as they were
     const config = (await call(hub.url, 'GET', '/v1/routing/config', { token: boss })).json as { config: { rules: Array<{ id: string }> } };
     expect(config.config.rules.filter((r) => r.id.startsWith('crisis-'))).toEqual([]);
+  });
+
+  it("holds public replies on the topic for a supervisor's approval while it is on, and no longer once it ends", async () => {
+    const on = await call(hub.url, 'POST', '/v1/crisis', { token: boss, body: { topic: 'Delivery', holding_statement: 'We know parcels are late today.' } });
+    expect(on.status, on.text).toBe(200);
+    const crisis = CrisisResponseSchema.parse(on.json).crisis;
+    const held = await replyAsA(await deliveryPost('held'), 'So sorry, we are on it.');
+    expect(held).toMatchObject({ ok: true, value: { awaiting_approval: true } });
+    expect(held.value.reasons!.join(' ')).toMatch(/crisis/);
+    // another topic's replies go out as before
+    const billing = (await hub.ingestor(w.ws).ingest(post({ handle: 'billing2', text: 'I was charged twice on my invoice' }))).conversation_id;
+    expect((await replyAsA(billing, 'Let me check the invoice.')).value.awaiting_approval).toBeUndefined();
+
+    expect((await call(hub.url, 'POST', `/v1/crisis/${crisis.id}/end`, { token: boss })).status).toBe(200);
+    expect((await replyAsA(await deliveryPost('after-crisis'), 'It is on its way.')).value.awaiting_approval).toBeUndefined();
   });
 
   it('refuses what it cannot do, and changes nothing', async () => {

@@ -23,8 +23,7 @@ export interface CrisisRouting {
 
 /**
  * "Approval required for public replies on the topic" while a crisis is on: hub/approvals' holds
- * (requireApproval / releaseApproval), handed in by modules.ts once hub/approvals is on main; until
- * then null, and crisis mode does not hold replies for approval.
+ * (requireApproval / releaseApproval), handed in by modules.ts (null: crisis mode holds no reply).
  */
 export interface CrisisApprovals {
   require(q: Queryable, workspaceId: string, hold: { key: string; topic: string | null; reason: string }): Promise<void>;

@@ -9,15 +9,16 @@ import { HttpError } from '../api/errors';
 import { agentOf, logErrors, type HubLogger, type HubModule } from '../api/module';
 import { serve } from '../api/route';
 import type { Db } from '../db/db';
-import { CrisisService, type CrisisRouting } from './crisis';
+import { CrisisService, type CrisisApprovals, type CrisisRouting } from './crisis';
 import { SpikeService, type SpikeServiceOptions } from './service';
 
 export type SpikesModule = HubModule & { service: SpikeService; crisis: CrisisService };
 
 /** `routing`: crisis mode's routing rule and pushes to every desk, when routing runs on this hub (modules.ts). */
-export function spikesModule(db: Db, logger: HubLogger, options: SpikeServiceOptions = {}, routing: () => CrisisRouting | null = () => null): SpikesModule {
+export function spikesModule(db: Db, logger: HubLogger, options: SpikeServiceOptions = {}, routing: () => CrisisRouting | null = () => null,
+  approvals: CrisisApprovals | null = null): SpikesModule {
   const service = new SpikeService(db, { onError: logErrors(logger, 'spike detection failed'), ...options });
-  const crisis = new CrisisService(db, routing);
+  const crisis = new CrisisService(db, routing, approvals);
   const supervisorOf = (req: Parameters<typeof agentOf>[0]) => {
     const a = agentOf(req);
     if (a.role === 'agent') throw new HttpError(403, 'forbidden', 'spike alerts are for supervisors and admins');
