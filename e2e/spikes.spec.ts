@@ -76,7 +76,8 @@ test('a burst of mentions through the signed X webhook after a normal history ra
   const alert = alerts.getByRole('option').first();
   await expect(alert).toBeVisible();
   await expect(alert).toContainText(/^(watch|high|critical)/);
-  await expect(alert).toContainText('for 15m');
+  // the burst's 20 posts may straddle two 15-minute intervals (rarely): then it has lasted 30
+  await expect(alert).toContainText(/for (15|30)m/);
   await expect(alert).toContainText('grew:');
   await expect(alert.locator('.spike-terms')).toContainText('crash');
   await expect(alert.locator('.spike-example').first()).toContainText('the app crashes at login again');
@@ -87,9 +88,10 @@ test('a burst of mentions through the signed X webhook after a normal history ra
 
   // keyboard: into the alerts, Enter opens the first example's conversation
   await alerts.focus();
+  const example = /the app crashes at login again, order \d+ stuck/.exec(await alert.locator('.spike-example').first().innerText())![0];
   await sam.keyboard.press('Enter');
   await expect(sam.getByRole('region', { name: 'Floor' })).toHaveCount(0);
-  await expect(sam.getByText('the app crashes at login again, order 0 stuck').first()).toBeVisible();
+  await expect(sam.getByText(example).first()).toBeVisible();
 
   // back on the floor, `a` acknowledges; the hub keeps who and when
   await sam.keyboard.press('Shift+F');
