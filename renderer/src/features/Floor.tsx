@@ -71,12 +71,14 @@ export function Floor() {
   const now = useClock((s) => s.now);
   const [pending, setAct] = useState<Act>(null);
   const home = useRef<HTMLDivElement>(null);
-  const done = () => { setAct(null); requestAnimationFrame(() => home.current?.querySelector<HTMLElement>('[role="listbox"]')?.focus()); };
+  // the keyboard's home on the floor is the SLA list (spike alerts, when there are any, sit above it and are reached by Shift+Tab)
+  const focusHome = () => home.current?.querySelector<HTMLElement>('[role="listbox"][aria-label="SLA at risk and breached"]')?.focus();
+  const done = () => { setAct(null); requestAnimationFrame(focusHome); };
   const me = session?.agent;
   const loaded = !!q.data;
   // Arriving on the floor: the keyboard lands in the SLA list.
   useEffect(() => {
-    if (loaded && !home.current?.contains(document.activeElement)) home.current?.querySelector<HTMLElement>('[role="listbox"]')?.focus();
+    if (loaded && !home.current?.contains(document.activeElement)) focusHome();
   }, [loaded]);
 
   if (q.error) return <section className="pane floor" aria-label="Floor"><h1>Floor</h1><p className="error" role="alert">{q.error.message}</p></section>;
