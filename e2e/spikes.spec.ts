@@ -93,8 +93,10 @@ test('a burst of mentions through the signed X webhook after a normal history ra
   await expect(sam.getByRole('region', { name: 'Floor' })).toHaveCount(0);
   await expect(sam.getByText(example).first()).toBeVisible();
 
-  // back on the floor, `a` acknowledges; the hub keeps who and when
+  // back on the floor the keyboard lands in the SLA list; Shift+Tab reaches the alerts above it, `a` acknowledges; the hub keeps who and when
   await sam.keyboard.press('Shift+F');
+  await expect(sam.getByRole('listbox', { name: 'SLA at risk and breached' })).toBeFocused();
+  await sam.keyboard.press('Shift+Tab');
   await expect(alerts).toBeFocused();
   await sam.keyboard.press('a');
   await expect(alert).toContainText('acknowledged by Sam');
