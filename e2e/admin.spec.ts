@@ -19,6 +19,9 @@ const unique = (word: string) => `${word} ${Date.now().toString(36)}`;
 /** Moves the list's selection with `key` (j or k) until the option named `name` is selected. */
 async function moveTo(p: Page, list: ReturnType<Page['getByRole']>, name: RegExp, key: 'j' | 'k'): Promise<void> {
   const target = list.getByRole('option', { name, selected: true });
+  // keys pressed before the list has the focus and its rows are lost: wait for both first
+  await expect(list).toBeFocused();
+  await expect(list.getByRole('option', { name })).toHaveCount(1);
   for (let i = 0; i < 60 && (await target.count()) === 0; i++) await p.keyboard.press(key);
   await expect(target).toHaveCount(1);
 }
