@@ -159,15 +159,24 @@ export async function hubConversation(id: string): Promise<{ id: string; status:
   return res.json() as Promise<never>;
 }
 
+/**
+ * Stops a process spawnUntil started, and its children: `pid` is tsx's, which runs the program in a
+ * child process, and was spawned detached, so it leads a process group. A SIGKILL of tsx alone would
+ * leave a program that does not exit on SIGTERM running (a hub still answering after "stopHub").
+ */
 async function stop(pid: number | null): Promise<void> {
   if (!pid) return;
-  try { process.kill(pid, 'SIGTERM'); } catch { return; }
-  // Wait until it is gone, so the port and the data dir are free for a restart.
+  const signal = (sig: NodeJS.Signals) => { try { process.kill(-pid, sig); return true; } catch { try { process.kill(pid, sig); return true; } catch { return false; } } };
+  const alive = () => { try { process.kill(-pid, 0); return true; } catch { try { process.kill(pid, 0); return true; } catch { return false; } } };
+  if (!signal('SIGTERM')) return;
+  // Wait until the whole group is gone, so the port and the data dir are free for a restart.
   for (let i = 0; i < 200; i++) {
-    try { process.kill(pid, 0); } catch { return; }
+    if (!alive()) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  try { process.kill(pid, 'SIGKILL'); } catch {}
+  console.warn(`e2e stack: process group ${pid} did not stop within 10 s of SIGTERM: killed`);
+  signal('SIGKILL');
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
 export async function stopHub(): Promise<void> { const s = readState(); await stop(s.hubPid); writeState({ ...s, hubPid: null }); }
