@@ -38,13 +38,15 @@ describe('Spike alerts on the Floor (issue 15)', () => {
     core.handle('spikes.acknowledge', ({ id }) => ({ alert: alert({ id, acknowledged: { by_id: 'agent-sam', by_name: 'Sam Rivera', at: new Date().toISOString() } }) }));
     renderApp(<Floor />, supervisor());
     const list = await screen.findByRole('listbox', { name: 'Spike alerts' });
-    // arriving on the floor with alerts: the keyboard lands on them
-    await waitFor(() => expect(list).toHaveFocus());
+    // arriving on the floor the keyboard lands in the SLA list (the work at risk); Shift+Tab reaches the alerts above it
+    await waitFor(() => expect(screen.getByRole('listbox', { name: 'SLA at risk and breached' })).toHaveFocus());
+    const user = userEvent.setup();
+    await user.keyboard('{Shift>}{Tab}{/Shift}');
+    expect(list).toHaveFocus();
     const row = screen.getByRole('option', { name: /high spike: Topic login/ });
     expect(row.querySelector('.spike-row')).toHaveAccessibleName('high spike: Topic login, for 30m, 24 posts in 15 minutes against 1.5 expected, grew: crash, login');
     expect(row).toHaveTextContent('sentiment −0.42');
     expect(row).toHaveTextContent('“the app crashes at login”');
-    const user = userEvent.setup();
     await user.keyboard('a');
     await waitFor(() => expect(core.callsOf('spikes.acknowledge')).toEqual([{ id: 'sa1' }]));
     await user.keyboard('2');
