@@ -112,6 +112,27 @@ describe('Composer', () => {
     expect(useUi.getState().announcement).toBe('Reply queued');
   });
 
+  it('a send answered late does not take the focus back from where the agent went meanwhile (the palette)', async () => {
+    let answer!: (v: { message_id: string }) => void;
+    core.handle('reply.send', () => new Promise((resolve) => { answer = resolve; }));
+    const { user } = setup();
+    const elsewhere = document.createElement('input');
+    elsewhere.setAttribute('aria-label', 'Command palette');
+    document.body.append(elsewhere);
+    await user.click(field());
+    await user.keyboard('We are on it');
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(core.callsOf('reply.send')).toHaveLength(1));
+    elsewhere.focus();
+    await user.keyboard('Sign');
+    flushReact(() => answer({ message_id: 'm-new' }));
+    await waitFor(() => expect(field()).toHaveValue(''));
+    await user.keyboard(' out');
+    expect(elsewhere).toHaveFocus();
+    expect(elsewhere).toHaveValue('Sign out');
+    elsewhere.remove();
+  });
+
   it('asks before personal data goes out in public; "Make it private" sends nothing and switches', async () => {
     const { user } = setup();
     await user.click(field());

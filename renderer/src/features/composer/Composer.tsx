@@ -65,7 +65,9 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
     data, mode, text: draft.text, count,
     gateArgs: () => ({ ...gate.args(data.messages), refusal_seen: refusalSeen.current }),
     beforeSend: draft.drop,
-    sent: (resolved) => { draft.clear(); gate.clear(); if (!resolved) field.current?.focus(); },
+    // back to the empty composer for the next reply, unless the agent has gone on meanwhile (the list, the palette):
+    // a send answered late must not take the keys they are typing elsewhere
+    sent: (resolved) => { draft.clear(); gate.clear(); if (!resolved && stillHere(field.current)) field.current?.focus(); },
     failed: setError,
   });
 
@@ -135,4 +137,10 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
       )}
     </div>
   );
+}
+
+/** The focus is still in this composer (or nowhere), so giving it back to the field takes nothing from elsewhere. */
+function stillHere(field: HTMLTextAreaElement | null): boolean {
+  const active = document.activeElement;
+  return !!field && (active === null || active === document.body || active === field || !!field.closest('.composer')?.contains(active));
 }
