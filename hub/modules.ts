@@ -26,6 +26,7 @@ import { outboundModule, type OutboundOptions } from './outbound/module';
 import { routingModule, type RoutingModuleOptions } from './routing/module';
 import type { CrisisRouting } from './spikes/crisis';
 import { spikesModule } from './spikes/module';
+import { staffingModule } from './staffing/module';
 import type { SpikeServiceOptions } from './spikes/service';
 import { supervisorModule } from './supervisor/module';
 import type { ChangeLog } from './sync/changelog';
@@ -50,6 +51,8 @@ export interface ModuleOptions {
   supervisor?: boolean;
   /** live spike alerts (hub/spikes): every stored post counted, alerts on the Floor (default true) */
   spikes?: boolean | SpikeServiceOptions;
+  /** schedules, staffing and adherence on the Floor, adherence in the report (hub/staffing; default true) */
+  staffing?: boolean;
   /** /v1/assist/*: suggestions and summaries for conversations a desktop has not cached (default true) */
   assist?: boolean;
   /**
@@ -101,9 +104,14 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     : analysisModule(db, typeof options.analysis === 'object' ? options.analysis : undefined);
   // crisis periods (hub/spikes) are a section of the workspace's report; spikes is built below
   let spikesRef: ReturnType<typeof spikesModule> | null = null;
+  // schedules and adherence (hub/staffing): adherence is a section of the report too, and staffing a part of the Floor
+  const staffing = options.staffing === false ? null : staffingModule(db);
   const metrics = metricsModule(log, {
     routes: options.metrics !== false, surveys: !!options.surveys, onError: logErrors(logger('metrics'), 'metrics failed'),
-    sections: async (ws, range) => (spikesRef ? { crisis_periods: await spikesRef.crisis.periods(ws, range) } : {}),
+    sections: async (ws, range) => ({
+      ...(spikesRef ? { crisis_periods: await spikesRef.crisis.periods(ws, range) } : {}),
+      ...(staffing ? { adherence: await staffing.adherence(db, ws, range) } : {}),
+    }),
   });
   const routing = !options.routing ? null : routingModule(log, {
     ...(typeof options.routing === 'object' ? options.routing : {}), databaseUrl: core.databaseUrl, publicUrl: core.publicUrl, hostname, logger: logger('routing'),
@@ -126,7 +134,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     // while a crisis is on, public replies on its topic wait for a supervisor's approval (hub/approvals' holds)
     { require: requireApproval, release: releaseApproval });
   spikesRef = spikes;
-  const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'), spikes?.service ?? null);
+  const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'), spikes?.service ?? null, staffing?.floor ?? null);
   // public replies the workspace's rules hold for a supervisor's approval (issue 15)
   const approvals = approvalsModule(log);
   const hooks = composeHooks([analysis, metrics, routing, approvals, spikes].filter((m) => m !== null));
@@ -166,7 +174,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     webhooks: () => connectors?.webhooks() ?? null,
   }, options.ops ?? opsOptionsFromEnv(process.env));
   // ops first: its request timer sees every route
-  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log), analysis, assist, metrics, routing, spikes, supervisor, approvals, conversations, customersModule(log), outbound, connectors, demo]
+  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log), analysis, assist, metrics, routing, spikes, staffing, supervisor, approvals, conversations, customersModule(log), outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, spikes, demo, ops, hooks: { ingest: hooks.ingest } };
 }

@@ -31,9 +31,17 @@ export interface FloorAlerts {
   events: { on(e: 'changed', f: (workspaceId: string) => void): unknown; off(e: 'changed', f: (workspaceId: string) => void): unknown };
 }
 
+/** Staffing for the Floor (hub/staffing's StaffingFloor): its section from the floor's agents, and an event when a schedule changes. */
+export interface FloorStaffingSource {
+  section(workspaceId: string, agents: Array<{ id: string; name: string; presence: string }>): Promise<NonNullable<Floor['staffing']>>;
+  events: { on(e: 'changed', f: (workspaceId: string) => void): unknown; off(e: 'changed', f: (workspaceId: string) => void): unknown };
+}
+
 export interface SupervisorDeps {
   /** spike alerts on the floor, when hub/spikes runs */
   alerts?: FloorAlerts | null;
+  /** staffing on the floor (forecast vs actual, required and scheduled agents, adherence), when hub/staffing runs */
+  staffing?: FloorStaffingSource | null;
   log: ChangeLog;
   /** routing, when it runs: live presence, and a way to reach agents' desktops */
   routing?: (PresenceSource & SupervisorMessenger & { subscribe(s: { agentId: string; workspaceId: string; supervisor: boolean; send: (m: unknown) => void }): () => void }) | null;
@@ -54,7 +62,9 @@ async function floorOf(deps: SupervisorDeps, wsId: string): Promise<Floor> {
     computeFloor(deps.log.db, wsId, { presence: deps.routing ?? null }),
     deps.alerts ? deps.alerts.list(wsId, { state: 'recent', limit: 20 }) : Promise.resolve([]),
   ]);
-  return { ...floor, alerts };
+  // staffing reads the presence the floor computed (routing's live state), so both show the same
+  const staffing = deps.staffing ? await deps.staffing.section(wsId, floor.agents) : undefined;
+  return { ...floor, alerts, ...(staffing ? { staffing } : {}) };
 }
 
 /** Pushes a workspace's floor to its open supervisor streams, throttled. */
@@ -136,6 +146,7 @@ export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorD
   deps.log.events.on('committed', onCommitted);
   const onAlerts = (ws: string) => publishers.get(ws)?.changed();
   deps.alerts?.events.on('changed', onAlerts);
+  deps.staffing?.events.on('changed', onAlerts);
   const refresh = setInterval(() => { for (const p of publishers.values()) p.changed(); }, deps.refreshMs ?? 30_000);
   refresh.unref?.();
 
@@ -182,6 +193,7 @@ export function registerSupervisorRoutes(app: FastifyInstance, deps: SupervisorD
   return () => {
     deps.log.events.off('committed', onCommitted);
     deps.alerts?.events.off('changed', onAlerts);
+    deps.staffing?.events.off('changed', onAlerts);
     clearInterval(refresh);
     for (const p of publishers.values()) p.close();
     publishers.clear();

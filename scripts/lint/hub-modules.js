@@ -30,7 +30,8 @@ export const HUB_MODULES = {
   // crisis and spike detection (issue 15): alerts kept in the database; its eval replays import files through analysis
   spikes: ['db', 'connectors', 'analysis'],
   // volume forecast and required agents (issue 15); its eval reads import files
-  staffing: ['connectors', 'analysis'],
+  // schedules, adherence, staffing on the Floor (issue 15): shifts in the database; local times read with routing's zone clock
+  staffing: ['db', 'connectors', 'analysis', 'routing'],
   // health checks, readiness and Prometheus metrics: what it reads of the others comes in as arguments (modules.ts)
   ops: ['db'],
 };

@@ -19,6 +19,10 @@ import type { HubRoute } from './route';
 import { ApprovalRulesSchema, ApprovalSettingsViewSchema } from './approvals';
 import { TeamKindSchema } from './routing';
 import {
+  ImportShiftsResponseSchema, ImportShiftsSchema, ShiftInputSchema, ShiftListSchema, ShiftOneSchema, ShiftsQuerySchema,
+  StaffingSettingsBodySchema, StaffingSettingsViewSchema,
+} from './staffing';
+import {
   AgentStatusResponseSchema, AuditPageSchema, AuditQuerySchema, LiftLockoutRequestSchema, LiftLockoutResponseSchema,
   LockoutListSchema, RevokeResponseSchema, SessionListSchema,
 } from './accounts';
@@ -422,6 +426,17 @@ export const ADMIN_ROUTES = {
   /** approvals for public replies (hub/approvals): the rules (admins change, supervisors read) and the holds other features add (crisis mode) */
   approvalSettings: { method: 'GET', path: '/v1/admin/approvals', response: ApprovalSettingsViewSchema },
   setApprovalSettings: { method: 'PUT', path: '/v1/admin/approvals', body: ApprovalRulesSchema, response: ApprovalSettingsViewSchema },
+
+  /** schedules (issue 15, hub/staffing): agents' shifts; supervisors and admins read and change them; changes are audited */
+  shifts: { method: 'GET', path: '/v1/staffing/shifts', query: ShiftsQuerySchema, response: ShiftListSchema },
+  createShift: { method: 'POST', path: '/v1/staffing/shifts', body: ShiftInputSchema, response: ShiftOneSchema },
+  updateShift: { method: 'PUT', path: '/v1/staffing/shifts/:id', params: IdParams, body: ShiftInputSchema, response: ShiftOneSchema },
+  deleteShift: { method: 'DELETE', path: '/v1/staffing/shifts/:id', params: IdParams, response: Ok },
+  /** a CSV of shifts (agent_email,start,end[,activity]): all or nothing, every bad row named */
+  importShifts: { method: 'POST', path: '/v1/staffing/shifts/import', body: ImportShiftsSchema, response: ImportShiftsResponseSchema },
+  /** the SLA target, shrinkage, occupancy cap, concurrency and handle time the Floor's required agents use (admins change them) */
+  staffingSettings: { method: 'GET', path: '/v1/staffing/settings', response: StaffingSettingsViewSchema },
+  setStaffingSettings: { method: 'PUT', path: '/v1/staffing/settings', body: StaffingSettingsBodySchema, response: StaffingSettingsViewSchema },
 
   account: { method: 'GET', path: '/v1/account', response: AccountResponseSchema },
   changePassword: { method: 'POST', path: '/v1/account/password', body: ChangePasswordSchema, response: Ok },

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SpikeAlertSchema } from './spikes';
+import { FloorStaffingSchema } from './staffing';
 
 export const FloorSchema = z.object({
   generated_at: z.string(),
@@ -39,6 +40,8 @@ export const FloorSchema = z.object({
   approvals_pending: z.number().int().optional(),
   /** spike alerts (hub/spikes): open ones, and those that ended in the last 24 hours; newest first */
   alerts: z.array(SpikeAlertSchema).default([]),
+  /** staffing (hub/staffing): forecast vs actual, required and scheduled agents per 15 minutes, adherence; absent when that module is off */
+  staffing: FloorStaffingSchema.optional(),
 });
 export type Floor = z.infer<typeof FloorSchema>;
 
