@@ -136,9 +136,11 @@ export async function importShifts(db: Db, workspaceId: string, csv: string, rep
     }
     if (errors.length) {
       errors.sort((x, y) => x.line - y.line);
-      const shown = errors.slice(0, 5).map((e) => `line ${e.line}: ${e.message}`).join('; ');
+      // a line per bad row (the first 20; all of them in details.rows), so a desk can show the message as it is
+      const shown = errors.slice(0, 20).map((e) => `line ${e.line}: ${e.message}`).join('\n');
+      const more = errors.length > 20 ? `\n… and ${errors.length - 20} more` : '';
       // throwing rolls the transaction back: the replaced shifts stay
-      throw new ScheduleError(400, `nothing imported: ${errors.length} bad row${errors.length === 1 ? '' : 's'} (${shown}${errors.length > 5 ? '; …' : ''})`, errors);
+      throw new ScheduleError(400, `nothing imported: ${errors.length} bad row${errors.length === 1 ? '' : 's'}:\n${shown}${more}`, errors);
     }
     const ids: string[] = [];
     for (const r of good) {

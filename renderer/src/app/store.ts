@@ -10,7 +10,7 @@ export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'as
 /** The main view: the agent's workspace, the supervisor's floor, department insights, or administration. */
 export type View = 'inbox' | 'floor' | 'insights' | 'approvals' | 'admin';
 /** The administration screens (features/admin), each reachable from the palette. */
-export type AdminScreen = 'checklist' | 'teams' | 'people' | 'channels' | 'rules' | 'sla' | 'surveys' | 'approvals' | 'audit' | 'canned' | 'macros' | 'customer';
+export type AdminScreen = 'checklist' | 'teams' | 'people' | 'channels' | 'rules' | 'sla' | 'surveys' | 'approvals' | 'audit' | 'canned' | 'macros' | 'customer' | 'schedules';
 /** A macro or bulk action waiting for the agent to read its preview and confirm (features/Actions.tsx). */
 export type PendingAction = { label: string; macro_id?: string; steps?: MacroStep[] };
 export type ComposerMode = 'reply' | 'note';

@@ -21,6 +21,7 @@ import { ListPicker } from '../components/ListPicker';
 import { InsightsList } from './Insights';
 import { SpikeAlerts, topicOf } from './SpikeAlerts';
 import { StartCrisisDialog } from './Crisis';
+import { StaffingCards } from './Staffing';
 import type { SpikeAlertView } from '../../../shared/contract/spikes';
 import { Avatar } from '../components/Avatar';
 import { ChannelIcon } from '../components/ChannelIcon';
@@ -155,6 +156,7 @@ export function Floor() {
               );
             }} />
         </div>
+        {f.staffing && <StaffingCards staffing={f.staffing} />}
         <figure className="floor-card span-4">
           <figcaption>Queue depth by team and channel <span className="muted keys">conversations waiting</span></figcaption>
           <div className="chart" style={{ height: Math.max(200, queueData.length * 28 + 50) }}>

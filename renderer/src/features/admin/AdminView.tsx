@@ -19,9 +19,10 @@ import { CustomerData } from './CustomerData';
 import { Surveys } from './Surveys';
 import { ApprovalRules } from './ApprovalRules';
 import { Teams } from './Teams';
+import { Schedules } from './Schedules';
 import './admin.css';
 
-const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { checklist: Checklist, teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, approvals: ApprovalRules, audit: Audit, canned: Canned, macros: Macros, customer: CustomerData };
+const SCREENS: Record<AdminScreen, () => React.JSX.Element> = { checklist: Checklist, teams: Teams, people: People, channels: Channels, rules: Rules, sla: Sla, surveys: Surveys, approvals: ApprovalRules, audit: Audit, canned: Canned, macros: Macros, customer: CustomerData, schedules: Schedules };
 
 export function AdminView() {
   const role = useSession().data?.agent?.role;

@@ -16,6 +16,7 @@ export const ADMIN_SCREENS: ScreenDef[] = [
   { id: 'sla', label: 'SLA and business hours', roles: ['supervisor', 'admin'] },
   { id: 'surveys', label: 'Surveys and return on care', roles: ['supervisor', 'admin'] },
   { id: 'approvals', label: 'Approvals for public replies', roles: ['supervisor', 'admin'] },
+  { id: 'schedules', label: 'Schedules', roles: ['supervisor', 'admin'] },
   { id: 'audit', label: 'Audit log', roles: ['admin'] },
   { id: 'customer', label: "A customer's data", roles: ['admin'] },
   { id: 'canned', label: 'Canned responses', roles: ['agent', 'supervisor', 'admin'] },
