@@ -75,6 +75,15 @@ test('a supervisor imports a schedule CSV by keyboard: a bad row is named and no
   await expect(shifts.getByRole('option').nth(1)).toHaveAccessibleName(/^Ana Kowalski, break, /);
   await expect(shifts).toBeFocused();
   await sam.screenshot({ path: join(ARTIFACTS, 'admin-schedules.png') });
+
+  // s: the staffing settings the Floor's agents-needed use; a supervisor reads them (admins change them)
+  await sam.keyboard.press('s');
+  const settings = sam.getByRole('dialog', { name: 'Staffing settings' });
+  await expect(settings.getByLabel('Service level (%)')).toHaveValue('80');
+  await expect(settings).toContainText('Admins change these');
+  await sam.keyboard.press('Escape');
+  await expect(settings).toBeHidden();
+  await expect(shifts).toBeFocused();
 });
 
 test('the Floor shows Ana in adherence while online and out of adherence once offline, live; forecast vs actual per 15 minutes', async () => {

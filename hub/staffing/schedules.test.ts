@@ -151,6 +151,27 @@ describe('import from CSV', () => {
   });
 });
 
+describe('an import that fails half-way', () => {
+  it('stores nothing: the database refusing the third shift rolls back the two before it', async () => {
+    // the fault: the database itself refuses one row in the middle of the import's writes
+    await hub.db.exec(`CREATE FUNCTION shifts_fault() RETURNS trigger AS $$ BEGIN
+        IF NEW.activity = 'boom' THEN RAISE EXCEPTION 'disk full (injected)'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+      CREATE TRIGGER shifts_fault BEFORE INSERT ON shifts FOR EACH ROW EXECUTE FUNCTION shifts_fault();`);
+    try {
+      const csv = `agent_email,start,end,activity\n${w.emails.a},2026-12-12T09:00:00Z,2026-12-12T17:00:00Z,work\n${w.emails.b},2026-12-12T09:00:00Z,2026-12-12T17:00:00Z,work\n${w.emails.a},2026-12-12T12:00:00Z,2026-12-12T12:30:00Z,boom\n`;
+      const r = await call(hub.url, 'POST', '/v1/staffing/shifts/import', { token: boss, body: { csv } });
+      expect(r.status).toBe(500);
+      expect(await shifts()).toEqual([]);
+    } finally {
+      await hub.db.exec('DROP TRIGGER shifts_fault ON shifts; DROP FUNCTION shifts_fault();');
+    }
+    // and the same file without the bad row goes in whole
+    const ok = await call(hub.url, 'POST', '/v1/staffing/shifts/import', { token: boss, body: { csv: `agent_email,start,end\n${w.emails.a},2026-12-12T09:00:00Z,2026-12-12T17:00:00Z\n` } });
+    expect(ok.status, ok.text).toBe(200);
+    expect((await shifts()).length).toBe(1);
+  });
+});
+
 describe('staffing on the Floor', () => {
   it('shows forecast vs actual, required and scheduled agents per interval, and adherence from live presence', async () => {
     const now = Date.now();

@@ -2,10 +2,12 @@
  * Schedules (issue 15, supervisors and admins): agents' shifts, from yesterday to a week ahead, imported
  * from a CSV (pasted or picked from a file: agent_email,start,end[,activity]; all rows or none, every bad
  * row named) or added and edited one by one. The Floor reads them for scheduled agents and adherence.
- * Keys: j/k move, n new shift, i import, Enter edit, Delete remove.
+ * The staffing settings the Floor's agents-needed use (SLA target, shrinkage, occupancy cap, concurrency,
+ * handle time) are a dialog here: admins change them, supervisors read them.
+ * Keys: j/k move, n new shift, i import, Enter edit, Delete remove, s staffing settings.
  */
 import { useState } from 'react';
-import type { Shift } from '../../../../shared/contract/staffing';
+import type { Shift, StaffingSettings } from '../../../../shared/contract/staffing';
 import { useAdminAction, useAdminQuery } from '../../api/admin';
 import { useSession } from '../../api/queries';
 import { useUi } from '../../app/store';
@@ -90,22 +92,82 @@ function ImportDialog({ onDone }: { onDone(): void }) {
   );
 }
 
+/** A percentage field's text as a share (80 → 0.8); null when it is not a number from `min` to `max` %. */
+const share = (text: string, min: number, max: number): number | null => {
+  const n = Number(text.trim().replace(/%$/, ''));
+  return text.trim() && Number.isFinite(n) && n >= min && n <= max ? Math.round(n * 10) / 1000 : null;
+};
+
+function SettingsDialog({ onDone }: { onDone(): void }) {
+  const q = useAdminQuery('staffingSettings', {});
+  const admin = useSession().data?.agent?.role === 'admin';
+  const save = useAdminAction('setStaffingSettings', { onSuccess: () => { onDone(); announce('Staffing settings saved'); } });
+  const s = q.data?.settings;
+  const [form, setForm] = useState<Record<string, string> | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const f = form ?? (s ? {
+    service_level: String(Math.round(s.service_level * 100)), target_min: String(Math.round(s.target_sec / 6) / 10), shrinkage: String(Math.round(s.shrinkage * 100)),
+    max_occupancy: String(Math.round(s.max_occupancy * 100)), concurrency: String(s.concurrency), handle_min: s.handle_time_sec === null ? '' : String(Math.round(s.handle_time_sec / 6) / 10),
+  } : null);
+  const set = (k: string) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...f!, [k]: e.target.value });
+  const submit = () => {
+    if (!f || !admin) { onDone(); return; }
+    const body = {
+      service_level: share(f.service_level!, 5, 99), target_sec: Math.round(Number(f.target_min) * 60), shrinkage: share(f.shrinkage!, 0, 90),
+      max_occupancy: share(f.max_occupancy!, 10, 100), concurrency: Number(f.concurrency), handle_time_sec: f.handle_min!.trim() ? Math.round(Number(f.handle_min) * 60) : null,
+    };
+    const bad = [
+      body.service_level === null && 'the service level is a percentage from 5 to 99',
+      !(body.target_sec >= 10) && 'answer within a number of minutes',
+      body.shrinkage === null && 'shrinkage is a percentage from 0 to 90',
+      body.max_occupancy === null && 'the occupancy cap is a percentage from 10 to 100',
+      !(Number.isInteger(body.concurrency) && body.concurrency >= 1) && 'conversations at once is a whole number from 1',
+      body.handle_time_sec !== null && !(body.handle_time_sec >= 10) && 'the handle time is a number of minutes, or empty for measured',
+    ].filter(Boolean);
+    if (bad.length) { setProblem(bad.join('; ')); return; }
+    setProblem(null);
+    // every field was checked above: none is null any more
+    save.mutate({ body: body as StaffingSettings });
+  };
+  const measured = q.data?.measured_handle_time_sec;
+  return (
+    <FormDialog label="Staffing settings" submit={admin ? 'Save' : 'Close'} onClose={onDone} busy={save.isPending} error={problem ?? q.error ?? save.error} onSubmit={submit}>
+      {!admin && <p className="muted">Admins change these; supervisors read them.</p>}
+      {f && (<>
+        <div className="admin-grid">
+          <Field label="Service level (%)" hint="the share of conversations answered…">{(id, hint) => <input id={id} aria-describedby={hint} data-autofocus inputMode="decimal" readOnly={!admin} value={f.service_level} onChange={set('service_level')} />}</Field>
+          <Field label="Within (minutes)" hint="…within this many minutes">{(id, hint) => <input id={id} aria-describedby={hint} inputMode="decimal" readOnly={!admin} value={f.target_min} onChange={set('target_min')} />}</Field>
+          <Field label="Shrinkage (%)" hint="scheduled time off the queue">{(id, hint) => <input id={id} aria-describedby={hint} inputMode="decimal" readOnly={!admin} value={f.shrinkage} onChange={set('shrinkage')} />}</Field>
+          <Field label="Occupancy at most (%)">{(id) => <input id={id} inputMode="decimal" readOnly={!admin} value={f.max_occupancy} onChange={set('max_occupancy')} />}</Field>
+          <Field label="Conversations at once" hint="per agent">{(id, hint) => <input id={id} aria-describedby={hint} inputMode="numeric" readOnly={!admin} value={f.concurrency} onChange={set('concurrency')} />}</Field>
+          <Field label="Handle time (minutes)" hint={`empty: measured (${measured ? `${Math.round(measured / 6) / 10} min over the last 7 days` : 'nothing measured yet: 10 min'})`}>{(id, hint) => (
+            <input id={id} aria-describedby={hint} inputMode="decimal" readOnly={!admin} value={f.handle_min} onChange={set('handle_min')} placeholder="measured" />
+          )}</Field>
+        </div>
+      </>)}
+      <p className="muted">{admin ? 'Enter saves · Esc cancels' : 'Esc closes'}</p>
+    </FormDialog>
+  );
+}
+
 export function Schedules() {
   const q = useAdminQuery('shifts', {});
-  const [dialog, setDialog] = useState<null | { kind: 'edit'; shift: Shift | null } | { kind: 'import' } | { kind: 'remove'; shift: Shift }>(null);
+  const [dialog, setDialog] = useState<null | { kind: 'edit'; shift: Shift | null } | { kind: 'import' } | { kind: 'settings' } | { kind: 'remove'; shift: Shift }>(null);
   const remove = useAdminAction('deleteShift', { onSuccess: () => { setDialog(null); announce('Shift removed'); } });
   const shifts = q.data?.shifts ?? [];
   return (
     <Screen ready={!!q.data || !!q.error} title="Schedules"
       intro={`Agents' shifts, from yesterday to a week ahead. The Floor compares them with the agents each 15 minutes need, and shows who is in adherence now. Times in your local time; files read in the workspace's (${q.data?.time_zone ?? '…'}).`}
-      keys="j/k move · n new shift · i import a CSV · Enter edit · Delete remove"
+      keys="j/k move · n new shift · i import a CSV · Enter edit · Delete remove · s staffing settings"
       actions={<>
+        <button onClick={() => setDialog({ kind: 'settings' })}>Staffing settings <kbd>s</kbd></button>
         <button onClick={() => setDialog({ kind: 'import' })}>Import CSV <kbd>i</kbd></button>
         <button onClick={() => setDialog({ kind: 'edit', shift: null })}>New shift <kbd>n</kbd></button>
       </>}
       onKey={(key) => {
         if (key === 'n') { setDialog({ kind: 'edit', shift: null }); return true; }
         if (key === 'i') { setDialog({ kind: 'import' }); return true; }
+        if (key === 's') { setDialog({ kind: 'settings' }); return true; }
         return false;
       }}>
       {q.error && <p className="error" role="alert">{q.error.message}</p>}
@@ -130,6 +192,7 @@ export function Schedules() {
       )}
       {dialog?.kind === 'edit' && <ShiftForm shift={dialog.shift} onDone={() => setDialog(null)} />}
       {dialog?.kind === 'import' && <ImportDialog onDone={() => setDialog(null)} />}
+      {dialog?.kind === 'settings' && <SettingsDialog onDone={() => setDialog(null)} />}
       {dialog?.kind === 'remove' && (
         <FormDialog label={`Remove ${dialog.shift.agent_name}'s ${dialog.shift.activity} shift?`} submit="Remove" danger focusSubmit
           onClose={() => { setDialog(null); remove.reset(); }} busy={remove.isPending} error={remove.error} onSubmit={() => remove.mutate({ params: { id: dialog.shift.id } })}>
