@@ -34,6 +34,26 @@ function arrivals(weeks: number, growth: (at: number) => number = () => 1, seed 
 }
 
 describe('SeasonalForecast', () => {
+  it('fits the same from the history counted per hour (as the Floor reads it in SQL) as from each arrival, however long the history', () => {
+    const history = arrivals(8, (at) => 1 + (at - T0) / (60 * DAY));
+    const until = T0 + 8 * 7 * DAY;
+    const perHour = new Map<string, Arrival>();
+    for (const a of history) {
+      const at = Math.floor(a.at / HOUR) * HOUR;
+      const key = `${at}|${a.channel}`;
+      const row = perHour.get(key) ?? perHour.set(key, { at, channel: a.channel, count: 0 }).get(key)!;
+      row.count! += 1;
+    }
+    const one = new SeasonalForecast(history, until);
+    const counted = new SeasonalForecast([...perHour.values()], until);
+    expect(perHour.size).toBeLessThan(history.length);
+    expect(counted.trends()).toEqual(one.trends());
+    for (const t of [until, until + 10 * HOUR, until + 3 * DAY + 14 * HOUR]) expect(counted.expected('x', t)).toBeCloseTo(one.expected('x', t), 9);
+    // 200,000 arrivals: more than a call's arguments (Math.min(...) over them threw a RangeError)
+    const many: Arrival[] = Array.from({ length: 200_000 }, (_, i) => ({ at: until - 1 - (i % (7 * 24)) * HOUR, channel: 'x' }));
+    expect(new SeasonalForecast(many, until).expected('x', until)).toBeGreaterThan(0);
+  });
+
   it('learns the week by hour and channel: the forecast peaks when the week does', () => {
     const history = arrivals(6);
     const f = new SeasonalForecast(history, T0 + 6 * 7 * DAY);

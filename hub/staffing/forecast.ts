@@ -20,7 +20,8 @@ export interface ForecastOptions {
 
 export const DEFAULT_FORECAST_OPTIONS: ForecastOptions = { trendDays: 7, trendBound: 2, historyWeeks: 8 };
 
-export interface Arrival { at: number; channel: string }
+/** An arrival, or `count` of them in the hour starting at `at` (a history counted per hour in SQL) */
+export interface Arrival { at: number; channel: string; count?: number }
 export interface IntervalForecast { start: number; channel: string; expected: number }
 
 
@@ -39,17 +40,20 @@ export class SeasonalForecast {
     const window = until - this.opts.historyWeeks * WEEK_HOURS * HOUR_MS;
     const past = history.filter((a) => a.at < until && a.at >= window);
     if (!past.length) return;
-    const from = Math.floor(Math.min(...past.map((a) => a.at)) / HOUR_MS) * HOUR_MS;
+    // a loop, not Math.min(...): a long history is more arguments than a call takes
+    let first = Infinity;
+    for (const a of past) if (a.at < first) first = a.at;
+    const from = Math.floor(first / HOUR_MS) * HOUR_MS;
     for (let h = from; h < until; h += HOUR_MS) this.occurrences[hourOfWeek(h)] += 1;
     for (const a of past) {
       let c = this.counts.get(a.channel);
       if (!c) this.counts.set(a.channel, (c = new Float64Array(WEEK_HOURS)));
-      c[hourOfWeek(a.at)] += 1;
+      c[hourOfWeek(a.at)] += a.count ?? 1;
     }
     const recentFrom = Math.max(from, until - this.opts.trendDays * 24 * HOUR_MS);
     for (const channel of this.counts.keys()) {
       let actual = 0;
-      for (const a of past) if (a.channel === channel && a.at >= recentFrom) actual += 1;
+      for (const a of past) if (a.channel === channel && a.at >= recentFrom) actual += a.count ?? 1;
       let seasonal = 0;
       for (let h = Math.floor(recentFrom / HOUR_MS) * HOUR_MS; h < until; h += HOUR_MS) seasonal += this.hourly(channel, h);
       const factor = seasonal > 0 ? actual / seasonal : 1;

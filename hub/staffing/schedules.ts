@@ -124,8 +124,8 @@ export async function importShifts(db: Db, workspaceId: string, csv: string, rep
     }
     let replaced = 0;
     if (replace && good.length) {
-      const from = Math.min(...good.map((r) => r.starts_at));
-      const to = Math.max(...good.map((r) => r.ends_at));
+      const from = good.reduce((m, r) => Math.min(m, r.starts_at), Infinity);
+      const to = good.reduce((m, r) => Math.max(m, r.ends_at), -Infinity);
       const gone = await tx.query('DELETE FROM shifts WHERE workspace_id = $1 AND agent_id = ANY($2::text[]) AND ends_at > $3 AND starts_at < $4 RETURNING id',
         [workspaceId, [...byAgent.keys()], iso(from), iso(to)]);
       replaced = gone.length;
