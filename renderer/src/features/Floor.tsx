@@ -156,7 +156,10 @@ export function Floor() {
               );
             }} />
         </div>
-        {f.staffing && <StaffingCards staffing={f.staffing} />}
+        {f.staffing && <StaffingCards staffing={f.staffing} onAgentKey={(key, id) => {
+          const agent = f.agents.find((a) => a.id === id);
+          return agent ? onAgent(key, agent) : false;
+        }} />}
         <figure className="floor-card span-4">
           <figcaption>Queue depth by team and channel <span className="muted keys">conversations waiting</span></figcaption>
           <div className="chart" style={{ height: Math.max(200, queueData.length * 28 + 50) }}>

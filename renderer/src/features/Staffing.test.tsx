@@ -1,5 +1,6 @@
 /** Staffing on the Floor (issue 15): the intervals read by keyboard, under-staffed ones marked, adherence with since-when. */
 import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { FloorStaffing } from '../../../shared/contract/staffing';
 import { DEFAULT_STAFFING_SETTINGS } from '../../../shared/contract/staffing';
@@ -22,8 +23,8 @@ describe('Staffing on the Floor', () => {
         { start: iso(current + INTERVAL), forecast: 1, forecast_by_channel: { x: 1 }, actual: null, required: 1, required_scheduled: 2, scheduled: 2, understaffed: false },
       ],
       adherence: [
-        { agent_id: 'agent-ana', name: 'Ana Souza', state: 'out', scheduled: 'work', shift_starts_at: iso(now - 3_600_000), shift_ends_at: iso(now + 3_600_000), presence: 'offline', since: iso(now - 10 * 60_000) },
-        { agent_id: 'agent-ben', name: 'Ben Okafor', state: 'unscheduled', scheduled: null, shift_starts_at: null, shift_ends_at: null, presence: 'available', since: iso(now - 5 * 60_000) },
+        { agent_id: 'agent-ana', name: 'Ana Kowalski', state: 'out', scheduled: 'work', shift_starts_at: iso(now - 3_600_000), shift_ends_at: iso(now + 3_600_000), presence: 'offline', since: iso(now - 10 * 60_000) },
+        { agent_id: 'agent-ben', name: 'Ben Osei', state: 'unscheduled', scheduled: null, shift_starts_at: null, shift_ends_at: null, presence: 'available', since: iso(now - 5 * 60_000) },
       ],
     };
     core.handle('floor.get', () => ({ ...floor, staffing }));
@@ -37,8 +38,12 @@ describe('Staffing on the Floor', () => {
     expect(screen.getByText('1 under-staffed ahead', { exact: false })).toBeInTheDocument();
     const adherence = screen.getByRole('listbox', { name: 'Adherence' });
     const options = adherence.querySelectorAll('[role="option"] .adherence-row');
-    expect(options[0]).toHaveAccessibleName(/^Ana Souza: out of adherence for 10m \(offline; scheduled work until /);
-    expect(options[1]).toHaveAccessibleName(/^Ben Okafor: working unscheduled for 5m \(available; no shift now\)$/);
+    expect(options[0]).toHaveAccessibleName(/^Ana Kowalski: out of adherence for 10m \(offline; scheduled work until /);
+    expect(options[1]).toHaveAccessibleName(/^Ben Osei: working unscheduled for 5m \(available; no shift now\)$/);
+    // m on an agent out of adherence: the Floor's message to that agent
+    adherence.focus();
+    await userEvent.setup().keyboard('m');
+    expect(await screen.findByRole('dialog', { name: 'Message Ana Kowalski' })).toBeInTheDocument();
   });
 
   it('shows nothing of staffing when the hub sends none', async () => {

@@ -2,7 +2,8 @@
  * Staffing on the Floor (issue 15; the hub's Floor.staffing, pushed with the floor): a chart of today's
  * 15-minute intervals (forecast vs actual conversations, agents required and scheduled), the same
  * intervals as a list read by keyboard (the last two hours and those ahead; under-staffed ones marked),
- * and each agent's adherence now (out of adherence first, since when).
+ * and each agent's adherence now (out of adherence first, since when; on an agent, the Floor's agent keys:
+ * s presence, m message).
  */
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AgentAdherence, FloorStaffing, StaffingInterval } from '../../../shared/contract/staffing';
@@ -31,7 +32,8 @@ export function adherenceText(a: AgentAdherence, now: number): string {
   return `${a.name}: ${ADHERENCE_TEXT[a.state]} for ${since} (${a.presence}; ${plan})`;
 }
 
-export function StaffingCards({ staffing }: { staffing: FloorStaffing }) {
+/** `onAgentKey`: a key on an agent of the adherence list (the Floor acts on the agent as in its Agents list). */
+export function StaffingCards({ staffing, onAgentKey }: { staffing: FloorStaffing; onAgentKey?(key: string, agentId: string): boolean }) {
   const now = useClock((s) => s.now);
   const current = Math.floor(now / INTERVAL) * INTERVAL;
   const shown = staffing.intervals.filter((x) => Date.parse(x.start) >= current - 2 * 3_600_000);
@@ -61,8 +63,8 @@ export function StaffingCards({ staffing }: { staffing: FloorStaffing }) {
       </div>
     </figure>
     <div className="floor-card span-4">
-      <h2>Adherence <span className="muted keys">scheduled vs presence, now</span></h2>
-      <KeyList label="Adherence" items={staffing.adherence} id={(a) => a.agent_id} onAction={() => false} empty="Nobody is scheduled now, and nobody works unscheduled."
+      <h2>Adherence <span className="muted keys">s presence · m message</span></h2>
+      <KeyList label="Adherence" items={staffing.adherence} id={(a) => a.agent_id} onAction={(key, a) => onAgentKey?.(key, a.agent_id) ?? false} empty="Nobody is scheduled now, and nobody works unscheduled."
         render={(a) => (
           <span className="adherence-row" aria-label={adherenceText(a, now)}>
             <strong>{a.name}</strong>
