@@ -5,7 +5,7 @@
  * shows forecast vs actual, required and scheduled agents and each agent's adherence from live presence;
  * the metrics report has adherence per agent and team.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startHub, type Hub } from '../hub';
 import type { Db } from '../db/db';
 import { openTestDb } from '../../testing/hub/testdb';
@@ -216,6 +216,12 @@ describe('staffing on the Floor', () => {
     expect(byAgent.get(w.agentB)).toMatchObject({ state: 'unscheduled', scheduled: null, presence: 'available' });
     expect(f.staffing!.adherence[0]!.state).toBe('out');
     await setPresence(agentB, 'offline');
+    // the report reads presence over time from routing's presence.changed events: A's moves are there
+    await vi.waitFor(async () => {
+      const moves = await hub.db.query<{ activity: string }>(
+        `SELECT data->>'activity_id' AS activity FROM routing_events WHERE type = 'presence.changed' AND agent_id = $1 ORDER BY at, id`, [w.agentA]);
+      expect(moves.map((m) => m.activity).slice(-2)).toEqual(['available', 'offline']);
+    }, { timeout: 15_000, interval: 50 });
   });
 
   it('uses the workspace settings (admins change them; a bad value is refused and changes nothing)', async () => {
