@@ -28,11 +28,14 @@ async function anaPresence(activity_id: string): Promise<void> {
   expect(res.status, await res.text()).toBe(200);
 }
 
-/** Conversations that arrived today, summed over the interval list's rows ("…, 3 arrived; …"). */
-async function arrived(list: ReturnType<Page['getByRole']>): Promise<number> {
+/** Conversations that arrived per listed interval, by the interval's time ("06:15 PM: 1 forecast, 3 arrived; …"). */
+async function arrived(list: ReturnType<Page['getByRole']>): Promise<Map<string, number>> {
   const labels = await list.locator('.staffing-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
-  return labels.reduce((n, l) => n + Number(/, (\d+) arrived/.exec(l)?.[1] ?? 0), 0);
+  return new Map(labels.map((l) => [l.split(': ')[0]!, Number(/, (\d+) arrived/.exec(l)?.[1] ?? 0)]));
 }
+/** Arrivals since `before`, over the intervals listed in both (the list drops its oldest interval as time passes) and the new ones. */
+const arrivedSince = (before: Map<string, number>, now: Map<string, number>) =>
+  [...now].reduce((n, [t, count]) => n + count - (before.get(t) ?? 0), 0);
 
 test.beforeAll(async ({ browser }) => {
   stack = await startOwnStack('staffing', { demoSeed: 0 });
@@ -106,7 +109,7 @@ test('the Floor shows Ana in adherence while online and out of adherence once of
   expect(labels.some((l) => /\d+ scheduled, \d+ needed/.test(l))).toBe(true);
   const before = await arrived(intervals);
   await stack.control('/ingest', { text: 'my parcel is late again', handle: 'late_parcel' });
-  await expect.poll(() => arrived(intervals)).toBe(before + 1);
+  await expect.poll(async () => arrivedSince(before, await arrived(intervals))).toBe(1);
   await expect(floor.locator('.staffing-card .recharts-bar-rectangle').first()).toBeVisible();
   await expectAccessible(sam, 'floor with staffing');
   await sam.screenshot({ path: join(ARTIFACTS, 'floor-staffing.png') });
