@@ -130,7 +130,7 @@ describe('outbox', () => {
   // Soak seed 10098: a refusal came back between the composer reading the draft and the agent sending
   // another reply; the send deleted the draft, and with it the refused text the agent never saw.
   it('a refusal that comes back while the agent sends another reply stays as the draft', async () => {
-    await request(core, 'note.add', { conversation_id: 'c1', text: 'Check the courier first' });
+    await request(core, 'reply.send', { conversation_id: 'c1', text: 'Check the courier first', visibility: 'public' });
     const [note] = core.outbox.all();
     // the composer shows no draft, the agent writes a reply; the note's refusal lands before the send
     const composer = await request(core, 'draft.get', { conversation_id: 'c1' });
@@ -142,6 +142,47 @@ describe('outbox', () => {
     // once the composer has shown it, sending it clears the draft
     await request(core, 'reply.send', { conversation_id: 'c1', text: draft!.text, visibility: 'public', refusal_seen: note.id });
     expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toBeNull();
+  });
+
+  // A handover summary is an internal note: refused by the hub, it came back into the reply draft
+  // (the public reply box), from where the agent could send it to the customer.
+  it('a refused internal note (a handover summary) comes back as a note draft, never into the reply draft', async () => {
+    await request(core, 'draft.save', { conversation_id: 'c2', text: 'Sorry about the kettle', visibility: 'public' });
+    await request(core, 'conversation.assign', { conversation_id: 'c2', assignee_id: 'someone-else' });
+    const summary = core.outbox.all().find((r) => r.type === 'note')!;
+    core.outbox.settle([{ id: summary.id, ok: false, error: { code: 'conversation_reassigned', message: 'now with Bo' } }]);
+    const thread = await request(core, 'conversation.get', { id: 'c2' });
+    expect(thread.draft).toMatchObject({ text: 'Sorry about the kettle', visibility: 'public', rejected: null });
+    expect(thread.note_draft).toMatchObject({ text: expect.stringMatching(/^Handover summary\n/), rejected: { code: 'conversation_reassigned', message: 'note refused: now with Bo', id: summary.id } });
+    // with no reply draft there is still none: nothing waits in the public reply box
+    await request(core, 'note.add', { conversation_id: 'c1', text: 'Called the courier' });
+    const note = core.outbox.all().find((r) => r.type === 'note' && r.conversation_id === 'c1')!;
+    core.outbox.settle([{ id: note.id, ok: false, error: { code: 'conversation_resolved', message: 'resolved by Bo' } }]);
+    expect(await request(core, 'draft.get', { conversation_id: 'c1' })).toBeNull();
+    expect((await request(core, 'conversation.get', { id: 'c1' })).note_draft?.text).toBe('Called the courier');
+  });
+
+  it('a note draft keeps what the agent types, and the note added from it takes it; one refused since stays', async () => {
+    await request(core, 'noteDraft.save', { conversation_id: 'c1', text: 'VIP', refusal_seen: null });
+    await core.close();
+    core = open();
+    expect((await request(core, 'conversation.get', { id: 'c1' })).note_draft).toMatchObject({ text: 'VIP', rejected: null });
+    // the sign-out dialog counts it as a draft
+    expect((await request(core, 'session.unsent', {})).items).toEqual([expect.objectContaining({ kind: 'draft', text: 'VIP' })]);
+    // a caller that does not name what it showed (a macro's note) leaves the note draft alone
+    await request(core, 'note.add', { conversation_id: 'c1', text: 'from elsewhere' });
+    expect((await request(core, 'conversation.get', { id: 'c1' })).note_draft?.text).toBe('VIP');
+    await request(core, 'note.add', { conversation_id: 'c1', text: 'VIP', refusal_seen: null });
+    expect((await request(core, 'conversation.get', { id: 'c1' })).note_draft).toBeNull();
+    // a refusal the composer has not shown yet is neither overwritten by a save nor taken by an add
+    const [first] = core.outbox.all();
+    core.outbox.settle([{ id: first.id, ok: false, error: { code: 'conversation_resolved', message: 'resolved by Bo' } }]);
+    await request(core, 'noteDraft.save', { conversation_id: 'c1', text: 'Later', refusal_seen: null });
+    expect((await request(core, 'conversation.get', { id: 'c1' })).note_draft?.text).toBe('from elsewhere\n\nLater');
+    await request(core, 'note.add', { conversation_id: 'c1', text: 'Later', refusal_seen: null });
+    expect((await request(core, 'conversation.get', { id: 'c1' })).note_draft?.text).toBe('from elsewhere\n\nLater');
+    await request(core, 'note.add', { conversation_id: 'c1', text: 'from elsewhere', refusal_seen: first.id });
+    expect((await request(core, 'conversation.get', { id: 'c1' })).note_draft).toBeNull();
   });
 
   it('an autosave from a composer that has not shown a refusal yet keeps the refused text first', async () => {

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import type { Conversation, Customer } from '../../shared/domain';
 import { AgentSettings, isAgentSetting } from './agent-settings';
 import { checkpointWhenIdle, openCache, type Db } from './db/open';
-import { getDraft, saveDraft } from './drafts';
+import { getDraft, saveDraft, saveNoteDraft, takeNoteDraft } from './drafts';
 import { CoreError } from './errors';
 import { Outbox } from './outbox';
 import { conversationGet, customerGet, inboxCounts, inboxList, markRead, matchingIds } from './queries';
@@ -203,10 +203,16 @@ export class LocalDesktopService implements DesktopService {
       return { ok: true };
     },
     'draft.get': (r) => getDraft(this.db, r.conversation_id),
+    'noteDraft.save': (r) => {
+      this.owner(); // as draft.save: a late autosave after a sign-out leaves nothing for the next agent
+      saveNoteDraft(this.db, r.conversation_id, r.text, r.refusal_seen);
+      return { ok: true };
+    },
     'reply.send': (r) => this.sendReply(r),
     'note.add': (r) => {
       const note_id = randomUUID();
-      this.queue({ type: 'note', args: { conversation_id: r.conversation_id, note_id, text: r.text } }, undefined, note_id);
+      this.queue({ type: 'note', args: { conversation_id: r.conversation_id, note_id, text: r.text } }, undefined, note_id,
+        () => takeNoteDraft(this.db, r.conversation_id, r.refusal_seen));
       return { note_id };
     },
     'conversation.setStatus': (r) => {
@@ -667,7 +673,7 @@ export class LocalDesktopService implements DesktopService {
     const secureDelete = this.db.pragma('secure_delete', { simple: true });
     this.db.transaction(() => {
       this.db.pragma('secure_delete = ON');
-      for (const t of ['drafts', 'outbox']) this.db.prepare(`DELETE FROM ${t}`).run();
+      for (const t of ['drafts', 'note_drafts', 'outbox']) this.db.prepare(`DELETE FROM ${t}`).run();
       this.db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
       for (const t of ['meta', 'conversations', 'messages', 'notes', 'customers', 'customer_scope', 'read_marks', 'action_items', 'action_runs']) {
         this.db.prepare(`DELETE FROM ${t}`).run();
@@ -687,12 +693,13 @@ export class LocalDesktopService implements DesktopService {
   }
 
   /** Queues durably, shows the effect in the cache at once. */
-  private queue(m: OutboxMutation, patch?: Partial<Conversation>, rowId?: string): void {
+  private queue(m: OutboxMutation, patch?: Partial<Conversation>, rowId?: string, alsoInTransaction?: () => void): void {
     const conversationId = m.args.conversation_id;
     this.requireConversation(conversationId);
     const owner = this.owner();
     this.outbox.enqueue([{ type: m.type, args: m.args, conversation_id: conversationId, message_id: rowId }], () => {
       if (patch) this.outbox.applyLocally(owner, conversationId, patch);
+      alsoInTransaction?.();
     });
     this.afterLocalChange(conversationId);
   }

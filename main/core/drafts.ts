@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Draft } from '../../shared/contract/desktop';
+import type { Draft, NoteDraft } from '../../shared/contract/desktop';
 import { ConflictSchema } from '../../shared/contract/routing';
 import type { RejectionCode } from '../../shared/contract/hub-api';
 import type { Visibility } from '../../shared/domain';
@@ -115,4 +115,73 @@ export function restoreRejected(db: Db, conversationId: string, text: string, vi
       rejected_code = excluded.rejected_code, rejected_message = excluded.rejected_message, rejected_details = excluded.rejected_details,
       refusal_id = excluded.refusal_id, refused_text = excluded.refused_text`)
     .run(conversationId, merged, existing?.visibility ?? visibility, new Date().toISOString(), code, message, kept, refusalId ?? null, refused);
+}
+
+// ---- note drafts (db migration 0240): an internal note's text, never the reply's ----
+
+export interface NoteDraftRow {
+  conversation_id: string; text: string; updated_at: string;
+  rejected_code: string | null; rejected_message: string | null; refusal_id: string | null;
+}
+
+const noteRowOf = (db: Db, conversationId: string) => db.prepare('SELECT * FROM note_drafts WHERE conversation_id = ?').get(conversationId) as NoteDraftRow | undefined;
+
+const toNoteDraft = (r: NoteDraftRow): NoteDraft => ({
+  conversation_id: r.conversation_id, text: r.text, updated_at: r.updated_at,
+  rejected: r.rejected_code ? { code: r.rejected_code as RejectionCode, message: r.rejected_message ?? '', ...(r.refusal_id ? { id: r.refusal_id } : {}) } : null,
+});
+
+export function getNoteDraft(db: Db, conversationId: string): NoteDraft | null {
+  const row = noteRowOf(db, conversationId);
+  return row ? toNoteDraft(row) : null;
+}
+
+/**
+ * An internal note the hub refused (a handover summary, a colleague's note, customer notes) comes back
+ * as the conversation's note draft with the reason, never into the reply draft (which the composer
+ * sends to the customer). A note draft there already keeps its text after the refused one.
+ */
+export function restoreRefusedNote(db: Db, conversationId: string, text: string, code: RejectionCode, message: string, refusalId: string): void {
+  const existing = noteRowOf(db, conversationId);
+  const merged = existing && existing.text.trim() !== '' && !existing.text.includes(text) ? `${text}\n\n${existing.text}` : existing?.text.includes(text) ? existing.text : text;
+  db.prepare(`INSERT INTO note_drafts(conversation_id, text, updated_at, rejected_code, rejected_message, refusal_id) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT(conversation_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at,
+      rejected_code = excluded.rejected_code, rejected_message = excluded.rejected_message, refusal_id = excluded.refusal_id`)
+    .run(conversationId, merged, new Date().toISOString(), code, message, refusalId);
+}
+
+/**
+ * The composer's Internal note text, saved as the agent types (an empty text deletes it). The refusal
+ * mark stays while the agent edits. A save from a composer that has not shown the newest refusal
+ * (`seen` names another) keeps the note draft's text first: it holds a refused note the agent has not seen.
+ */
+export function saveNoteDraft(db: Db, conversationId: string, text: string, seen?: RefusalSeen): void {
+  const now = new Date().toISOString();
+  db.pragma('synchronous = FULL');
+  try {
+    const row = noteRowOf(db, conversationId);
+    if (row?.refusal_id && seen !== undefined && row.refusal_id !== seen) {
+      const kept = text.trim() === '' || row.text.includes(text) ? row.text : text.includes(row.text) ? text : `${row.text}\n\n${text}`;
+      db.prepare('UPDATE note_drafts SET text = ?, updated_at = ? WHERE conversation_id = ?').run(kept, now, conversationId);
+      return;
+    }
+    if (text.length === 0) {
+      db.prepare('DELETE FROM note_drafts WHERE conversation_id = ?').run(conversationId);
+      return;
+    }
+    db.prepare(`INSERT INTO note_drafts(conversation_id, text, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT(conversation_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`).run(conversationId, text, now);
+  } finally {
+    db.pragma('synchronous = NORMAL');
+  }
+}
+
+/**
+ * The note draft a note was added from is done with (call inside the note's transaction). Only a
+ * composer that says which refusal it showed (`seen`) takes it, and never one that came back since.
+ */
+export function takeNoteDraft(db: Db, conversationId: string, seen: RefusalSeen): void {
+  if (seen === undefined) return;
+  const row = noteRowOf(db, conversationId);
+  if (row && (row.refusal_id === null || row.refusal_id === seen)) db.prepare('DELETE FROM note_drafts WHERE conversation_id = ?').run(conversationId);
 }

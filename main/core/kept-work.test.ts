@@ -89,6 +89,22 @@ describe('sign-out with unsent work', () => {
     expect([...(await t.sandboxCounts()).values()]).toEqual([1]);
   });
 
+  it('keep: a note draft (an internal note being written) is kept apart from the reply draft and comes back as a note draft', async () => {
+    const { t, core, c1, c2 } = await setup();
+    await unsentWhileOffline(core, c1, c2, 'reply beside a note');
+    await core.handle('noteDraft.save', { conversation_id: c2, text: 'internal: asked twice already', refusal_seen: null });
+    expect((await core.handle('session.unsent', {})).drafts).toBe(2);
+    await core.handle('session.logout', { unsent: 'keep' });
+    expect(rows(core, 'note_drafts')).toBe(0);
+    fx.proxy.restore();
+    const s = await core.handle('session.login', { hub_url: fx.proxy.url, email: t.emails.me, password: t.password });
+    expect(s.restored).toEqual({ outbox: 1, drafts: 2 });
+    await core.engine.syncNow();
+    const thread = await core.handle('conversation.get', { id: c2 });
+    expect(thread.note_draft?.text).toBe('internal: asked twice already');
+    expect(thread.draft?.text).toBe('draft beside reply beside a note');
+  });
+
   it('another agent signing in on the same desktop never sees the kept work; the first agent gets it back afterwards', async () => {
     const { t, core, dir, c1, c2 } = await setup();
     await unsentWhileOffline(core, c1, c2, 'mine only');

@@ -24,6 +24,7 @@ import { RECORD_MUTATIONS, type MutationType } from '../../shared/contract/hub-a
 import type { Db } from './db/open';
 import { durableTransaction } from './db/open';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './db/private-files';
+import type { NoteDraftRow } from './drafts';
 import type { OutboxRow } from './outbox';
 import { openSealed, seal, type Sealed, type TokenProtection } from './session-token';
 
@@ -44,6 +45,8 @@ export interface KeptWork {
   kept_at: string;
   outbox: OutboxRow[];
   drafts: DraftRow[];
+  /** internal notes being written or given back refused (db migration 0240); absent in files kept before */
+  note_drafts?: NoteDraftRow[];
 }
 
 type KeptFile = { v: 1; work?: KeptWork; sealed?: Sealed };
@@ -58,6 +61,7 @@ export function hubKey(hubUrl: string): string {
 const UNSENT_ROWS = "SELECT * FROM outbox WHERE state IN ('pending', 'failed') ORDER BY seq";
 /** A draft counts when it holds text or a refusal the agent has not seen resolved. */
 const LIVE_DRAFTS = "SELECT * FROM drafts WHERE trim(text) <> '' OR rejected_code IS NOT NULL ORDER BY updated_at";
+const LIVE_NOTE_DRAFTS = "SELECT * FROM note_drafts WHERE trim(text) <> '' ORDER BY updated_at";
 
 export class KeptWorkStore {
   readonly dir: string;
@@ -126,7 +130,8 @@ export function unsentWork(db: Db, max = 8): UnsentWork {
   // handle-time spans (handle-time.ts) and suggestion feedback are records, not work the agent did: they never ask,
   // though they are kept and sent like the rest
   const rows = (db.prepare(UNSENT_ROWS).all() as OutboxRow[]).filter((r) => !RECORD_MUTATIONS.includes(r.type as MutationType));
-  const drafts = db.prepare(LIVE_DRAFTS).all() as DraftRow[];
+  // a note draft is a draft like the reply's: the sign-out dialog lists it and keeping keeps it
+  const drafts = [...db.prepare(LIVE_DRAFTS).all() as DraftRow[], ...db.prepare(LIVE_NOTE_DRAFTS).all() as NoteDraftRow[]];
   const nameOf = db.prepare(`SELECT json_extract(cu.data, '$.name') FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?`).pluck();
   const items: UnsentWork['items'] = [];
   const snippet = (t: string | undefined) => (t === undefined ? null : t.length > 80 ? `${t.slice(0, 79)}…` : t);
@@ -157,7 +162,8 @@ export function unsentWork(db: Db, max = 8): UnsentWork {
 export function keepWork(db: Db, store: KeptWorkStore, hubUrl: string, agentId: string): number {
   const outbox = db.prepare(UNSENT_ROWS).all() as OutboxRow[];
   const drafts = db.prepare(LIVE_DRAFTS).all() as DraftRow[];
-  if (outbox.length + drafts.length === 0) return 0;
+  const noteDrafts = db.prepare(LIVE_NOTE_DRAFTS).all() as NoteDraftRow[];
+  if (outbox.length + drafts.length + noteDrafts.length === 0) return 0;
   const earlier = store.load(hubUrl, agentId);
   const ids = new Set(outbox.map((r) => r.id));
   const draftFor = new Map(drafts.map((d) => [d.conversation_id, d]));
@@ -165,12 +171,18 @@ export function keepWork(db: Db, store: KeptWorkStore, hubUrl: string, agentId: 
     const now = draftFor.get(d.conversation_id);
     draftFor.set(d.conversation_id, now ? mergeDraft(d, now) : d);
   }
+  const noteDraftFor = new Map(noteDrafts.map((d) => [d.conversation_id, d]));
+  for (const d of earlier?.note_drafts ?? []) {
+    const now = noteDraftFor.get(d.conversation_id);
+    noteDraftFor.set(d.conversation_id, now ? mergeNoteDraft(d, now) : d);
+  }
   store.save({
     v: 1, id: randomUUID(), hub_url: hubUrl, agent_id: agentId, kept_at: new Date().toISOString(),
     outbox: [...(earlier?.outbox ?? []).filter((r) => !ids.has(r.id)), ...outbox],
     drafts: [...draftFor.values()],
+    note_drafts: [...noteDraftFor.values()],
   });
-  return outbox.length + drafts.length;
+  return outbox.length + drafts.length + noteDrafts.length;
 }
 
 /**
@@ -194,16 +206,26 @@ export function restoreWork(db: Db, store: KeptWorkStore, hubUrl: string, agentI
     VALUES (@conversation_id, @text, @visibility, @updated_at, @rejected_code, @rejected_message, @rejected_details)
     ON CONFLICT(conversation_id) DO UPDATE SET text = excluded.text, visibility = excluded.visibility, updated_at = excluded.updated_at,
       rejected_code = excluded.rejected_code, rejected_message = excluded.rejected_message, rejected_details = excluded.rejected_details`);
+  const currentNote = db.prepare('SELECT * FROM note_drafts WHERE conversation_id = ?');
+  const upsertNote = db.prepare(`INSERT INTO note_drafts(conversation_id, text, updated_at, rejected_code, rejected_message, refusal_id)
+    VALUES (@conversation_id, @text, @updated_at, @rejected_code, @rejected_message, @refusal_id)
+    ON CONFLICT(conversation_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at,
+      rejected_code = excluded.rejected_code, rejected_message = excluded.rejected_message, refusal_id = excluded.refusal_id`);
+  const noteDrafts = work.note_drafts ?? [];
   durableTransaction(db, () => {
     for (const r of work.outbox) outbox += insert.run({ ...r, state: r.state === 'failed' ? 'failed' : 'pending' }).changes;
     for (const d of work.drafts) {
       const here = current.get(d.conversation_id) as DraftRow | undefined;
       upsert.run(here ? mergeDraft(d, here) : d);
     }
+    for (const d of noteDrafts) {
+      const here = currentNote.get(d.conversation_id) as NoteDraftRow | undefined;
+      upsertNote.run(here ? mergeNoteDraft(d, here) : d);
+    }
     db.prepare("INSERT INTO meta(key, value) VALUES ('kept_restored', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(work.id));
   });
   store.remove(hubUrl, agentId);
-  return { outbox, drafts: work.drafts.length };
+  return { outbox, drafts: work.drafts.length + noteDrafts.length };
 }
 
 /** Two drafts of one conversation: both texts are kept (the older first), the refusal note of either. */
@@ -215,4 +237,12 @@ function mergeDraft(older: DraftRow, newer: DraftRow): DraftRow {
     ...b, text,
     rejected_code: rejected.rejected_code, rejected_message: rejected.rejected_message, rejected_details: rejected.rejected_details,
   };
+}
+
+/** Two note drafts of one conversation: both texts kept (the older first), the refusal of either. */
+function mergeNoteDraft(older: NoteDraftRow, newer: NoteDraftRow): NoteDraftRow {
+  const [a, b] = older.updated_at <= newer.updated_at ? [older, newer] : [newer, older];
+  const text = a.text.trim() === '' || a.text === b.text || b.text.includes(a.text) ? b.text : b.text.trim() === '' ? a.text : `${a.text}\n\n${b.text}`;
+  const rejected = b.rejected_code ? b : a;
+  return { ...b, text, rejected_code: rejected.rejected_code, rejected_message: rejected.rejected_message, refusal_id: rejected.refusal_id };
 }

@@ -120,7 +120,9 @@ describe('customer.update (issue 13, item 9)', () => {
     await core.handle('customer.update', { conversation_id: 'c1', add_tags: [], remove_tags: [], notes: 'Allergic to nuts' });
     const [row] = core.outbox.all();
     core.outbox.settle([{ id: row!.id, ok: false, error: { code: 'conversation_reassigned', message: 'now with Bo' } }]);
-    expect(await core.handle('draft.get', { conversation_id: 'c1' })).toMatchObject({ text: 'Allergic to nuts', visibility: 'private' });
+    // customer notes are internal: never in the reply draft, which goes to the customer
+    expect(await core.handle('draft.get', { conversation_id: 'c1' })).toBeNull();
+    expect((await core.handle('conversation.get', { id: 'c1' })).note_draft).toMatchObject({ text: 'Allergic to nuts', rejected: { message: 'customer notes not saved: now with Bo' } });
   });
 
   it('merging profiles needs the hub: offline it says so', async () => {

@@ -11,7 +11,7 @@ import { RECORD_MUTATIONS, type MutationResult, type MutationType, type Rejectio
 import type { Conversation, Visibility } from '../../shared/domain';
 import type { Db } from './db/open';
 import { durableTransaction } from './db/open';
-import { restoreRejected, takeDraftForSend, type RefusalSeen } from './drafts';
+import { restoreRefusedNote, restoreRejected, takeDraftForSend, type RefusalSeen } from './drafts';
 import { convRow } from './sync/apply';
 import type { ScopeOwner } from './sync/scope';
 
@@ -153,10 +153,12 @@ export class Outbox {
       if (row.type === 'reply' && args.text !== undefined) {
         restoreRejected(this.db, row.conversation_id, args.text, args.visibility ?? 'public', code, message, details, row.id);
       } else if (row.type === 'note' && args.text !== undefined) {
-        restoreRejected(this.db, row.conversation_id, args.text, 'private', code, `note refused: ${message}`, undefined, row.id);
+        // an internal note (a handover summary among them) comes back as a note draft, never into the
+        // reply draft: from there the agent could send it to the customer
+        restoreRefusedNote(this.db, row.conversation_id, args.text, code, `note refused: ${message}`, row.id);
       } else if (row.type === 'update_customer' && typeof (args as { notes?: unknown }).notes === 'string') {
         // customer notes the hub refused come back as a note draft, so what the agent typed is not lost
-        restoreRejected(this.db, row.conversation_id, (args as { notes: string }).notes, 'private', code, `customer notes not saved: ${message}`, undefined, row.id);
+        restoreRefusedNote(this.db, row.conversation_id, (args as { notes: string }).notes, code, `customer notes not saved: ${message}`, row.id);
         const customer = customerOf.get(row.conversation_id) as string | undefined;
         if (customer) rehydrate.add(customer);
       } else {

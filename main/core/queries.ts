@@ -2,7 +2,7 @@
 import type { DesktopResponse, InboxTab, ThreadMessage } from '../../shared/contract/desktop';
 import type { Agent, Channel, Conversation, Customer, Note } from '../../shared/domain';
 import type { Db } from './db/open';
-import { getDraft } from './drafts';
+import { getDraft, getNoteDraft } from './drafts';
 import { CoreError } from './errors';
 import type { OutboxRow } from './outbox';
 import { PRIORITY_RANKS } from './sync/scope';
@@ -114,6 +114,7 @@ export function conversationGet(db: Db, id: string, agent: Agent | null, online:
     messages,
     notes,
     draft: getDraft(db, id),
+    note_draft: getNoteDraft(db, id),
   };
 }
 

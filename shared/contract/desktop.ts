@@ -47,6 +47,20 @@ export const DraftSchema = z.object({
 });
 
 /**
+ * An internal note's text kept on this desktop: what the agent types in the composer's Internal note
+ * mode, and a note the hub refused (a handover summary among them), given back here with the reason.
+ * Never the reply draft: nothing in it is sent to the customer.
+ */
+export const NoteDraftSchema = z.object({
+  conversation_id: z.string(),
+  text: z.string(),
+  updated_at: z.string(),
+  /** set when the hub refused the note this draft came back from; `id` for `refusal_seen` (noteDraft.save, note.add) */
+  rejected: z.object({ code: RejectionCodeSchema, message: z.string(), id: z.string().optional() }).nullable(),
+});
+export type NoteDraft = z.infer<typeof NoteDraftSchema>;
+
+/**
  * The newest refusal (Draft.rejected.id) the agent's composer has shown, null for none: a refusal
  * that came back after it is kept in the draft, never overwritten by a save or dropped by a send.
  * Left out, the caller is taken to have seen every refusal.
@@ -252,6 +266,8 @@ export const DesktopRequests = {
       messages: z.array(ThreadMessageSchema),
       notes: z.array(NoteSchema),
       draft: DraftSchema.nullable(),
+      /** the internal note being written, or a refused note given back (never in `draft`, the reply's) */
+      note_draft: NoteDraftSchema.nullable().optional(),
     }),
   },
   'conversation.markRead': { req: z.object({ id: convId }), res: ok },
@@ -284,6 +300,8 @@ export const DesktopRequests = {
     res: ok,
   },
   'draft.get': { req: z.object({ conversation_id: convId }), res: DraftSchema.nullable() },
+  /** the composer's Internal note text (an empty text deletes it); `refusal_seen` as for draft.save */
+  'noteDraft.save': { req: z.object({ conversation_id: convId, text: z.string().max(10_000), refusal_seen: refusalSeen }), res: ok },
 
   /** Moves the draft into the outbox in one durable transaction; the outbox sends it when online. */
   'reply.send': {
@@ -297,7 +315,11 @@ export const DesktopRequests = {
     }),
     res: z.object({ message_id: z.string() }),
   },
-  'note.add': { req: z.object({ conversation_id: convId, text: noteArgs.shape.text }), res: z.object({ note_id: z.string() }) },
+  /**
+   * Queues an internal note. With `refusal_seen` (the composer's), the note draft it was written in is
+   * done with, unless a refused note came back to it since.
+   */
+  'note.add': { req: z.object({ conversation_id: convId, text: noteArgs.shape.text, refusal_seen: refusalSeen }), res: z.object({ note_id: z.string() }) },
   'conversation.setStatus': {
     req: z.object({ conversation_id: convId, status: ConversationStatusSchema, snoozed_until: statusArgs.shape.snoozed_until }),
     res: ok,

@@ -93,7 +93,7 @@ export async function checkRun(ledger: Ledger, ctx: CheckContext): Promise<void>
     if (d.agent && d.proc.up) for (const r of await d.proc.call<Array<{ conversation_id: string; text: string }>>('drafts')) keep(d.idx, d.agent.id, r.conversation_id, r.text);
     for (const agent of d.kept) {
       const work = d.store.load(d.hubUrl, agent);
-      for (const r of work?.drafts ?? []) keep(d.idx, agent, r.conversation_id, r.text);
+      for (const r of [...work?.drafts ?? [], ...work?.note_drafts ?? []]) keep(d.idx, agent, r.conversation_id, r.text);
     }
   }
   const inDraft = (w: { desk: number; agent: string; conversation: string }, needle: string) =>

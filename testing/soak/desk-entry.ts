@@ -30,7 +30,7 @@ process.on('message', (m: Msg) => {
       let value: unknown;
       if (m.op === 'handle') value = await request(core, m.name as never, m.req as never); // parsed at the edge, as the transports do
       else if (m.op === 'sync') { await core.engine.syncNow(); value = core.status(); }
-      else if (m.op === 'drafts') value = core.db.prepare('SELECT conversation_id, text, rejected_code FROM drafts').all();
+      else if (m.op === 'drafts') value = core.db.prepare('SELECT conversation_id, text, rejected_code FROM drafts UNION ALL SELECT conversation_id, text, rejected_code FROM note_drafts').all();
       else if (m.op === 'unsent') value = core.db.prepare("SELECT type, args, state, conversation_id FROM outbox WHERE state <> 'acked' ORDER BY seq").all();
       else if (m.op === 'conversations') value = core.db.prepare('SELECT id, status, assignee_id, team_id FROM conversations ORDER BY id').all();
       else if (m.op === 'close') { await core.close(); value = true; }

@@ -14,6 +14,7 @@ import outboxPayloadBound from './0160-outbox-payload-bound';
 import draftRefusalUnseen from './0170-draft-refusal-unseen';
 import approvalReturns from './0180-approval-returns';
 import actionRuns from './0200-action-runs';
+import noteDrafts from './0240-note-drafts';
 
 export interface Migration { version: number; name: string; up: (db: Database) => void }
 
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 170, name: 'draft-refusal-unseen', up: draftRefusalUnseen },
   { version: 180, name: 'approval-returns', up: approvalReturns },
   { version: 200, name: 'action-runs', up: actionRuns },
+  { version: 240, name: 'note-drafts', up: noteDrafts },
 ];

@@ -26,6 +26,7 @@ beforeEach(() => {
   }));
   core.handle('canned.used', () => ({ ok: true }));
   core.handle('draft.save', () => ({ ok: true }));
+  core.handle('noteDraft.save', () => ({ ok: true }));
   core.handle('collision.heartbeat', () => ({ ok: true }));
   core.handle('reply.send', () => ({ message_id: 'm-new' }));
   core.handle('note.add', () => ({ note_id: 'n-new' }));
@@ -147,14 +148,49 @@ describe('Composer', () => {
     expect(screen.getByRole('textbox', { name: 'Private message' })).toHaveValue('Write to me at maria.k@example.com');
   });
 
-  it('adds an internal note in note mode, never saved as a draft', async () => {
+  it('adds an internal note in note mode, saved as a note draft, never as the reply draft', async () => {
     const { user } = setup();
     flushReact(() => useUi.getState().focusComposer('note'));
     expect(screen.getByRole('textbox', { name: 'Internal note' })).toHaveFocus();
     await user.keyboard('Order #8812, escalate');
+    await waitFor(() => expect(core.callsOf('noteDraft.save').at(-1)).toEqual({ conversation_id: 'c1', text: 'Order #8812, escalate', refusal_seen: null }));
     await user.keyboard('{Control>}{Enter}{/Control}');
-    await waitFor(() => expect(core.callsOf('note.add')).toEqual([{ conversation_id: 'c1', text: 'Order #8812, escalate' }]));
+    await waitFor(() => expect(core.callsOf('note.add')).toEqual([{ conversation_id: 'c1', text: 'Order #8812, escalate', refusal_seen: null }]));
     expect(core.callsOf('draft.save')).toEqual([]);
+  });
+
+  // A handover summary is an internal note: refused by the hub it came back into the public reply box.
+  it('a note the hub gave back (a handover summary) opens as an internal note, marked, never in the public reply box', async () => {
+    const summary = 'Handover summary\n• Problem: refund not received\n• Done: asked for the order number';
+    const data = conversationData({
+      draft: { conversation_id: 'c1', text: 'Sorry about that', visibility: 'public', updated_at: new Date().toISOString(), rejected: null },
+      note_draft: { conversation_id: 'c1', text: summary, updated_at: new Date().toISOString(), rejected: { code: 'conversation_reassigned', message: 'note refused: now with Bo', id: 'refusal-n' } },
+    });
+    const { user } = setup(data);
+    expect(screen.getByRole('textbox', { name: 'Internal note' })).toHaveValue(summary);
+    expect(screen.getByLabelText('Internal note given back')).toBeVisible();
+    expect(screen.getByRole('alert')).toHaveTextContent('Internal note given back (note refused: now with Bo)');
+    // the public reply box holds the reply only, and the note never moves into it
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Reply type' }), 'public');
+    expect(screen.getByRole('textbox', { name: 'Public reply' })).toHaveValue('Sorry about that');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Reply type' }), 'note');
+    expect(field()).toHaveValue(summary);
+    await user.click(field());
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(core.callsOf('note.add')).toEqual([{ conversation_id: 'c1', text: summary, refusal_seen: 'refusal-n' }]));
+    expect(core.callsOf('reply.send')).toEqual([]);
+    expect(core.callsOf('draft.save').map((d) => d.text)).not.toContain(summary);
+  });
+
+  it('a note given back while the agent writes a reply switches to the note; the reply stays in its box', async () => {
+    const data = conversationData();
+    const { rerender, user } = setup(data);
+    await user.click(field());
+    await user.keyboard('We are on it');
+    rerender(<Composer data={{ ...data, note_draft: { conversation_id: 'c1', text: 'Handover summary\n• Open: refund', updated_at: new Date().toISOString(), rejected: { code: 'conversation_resolved', message: 'note refused: resolved', id: 'refusal-2' } } }} />);
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Internal note' })).toHaveValue('Handover summary\n• Open: refund'));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Reply type' }), 'public');
+    expect(screen.getByRole('textbox', { name: 'Public reply' })).toHaveValue('We are on it');
   });
 
   it('holds a reply over a colleague: shows who, and sends it anyway with the token on the next Ctrl+Enter', async () => {

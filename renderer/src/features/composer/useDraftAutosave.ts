@@ -1,7 +1,8 @@
 /**
  * The composer's text and its draft in the core: saved 300 ms after the last keystroke, at once
  * when the field loses focus or the conversation closes, so the last keystrokes are never lost.
- * Notes are not drafts (they are never sent to a customer): they are not saved.
+ * A reply's text is the conversation's draft (draft.save); an internal note's is its note draft
+ * (noteDraft.save, `kind` 'note'), kept apart so a note never ends up in the reply sent to the customer.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Visibility } from '../../../../shared/domain';
@@ -12,7 +13,7 @@ export type SaveState = 'idle' | 'saving' | 'saved';
 export const DRAFT_DEBOUNCE_MS = 300;
 
 /** `refusalSeen` names the newest refusal the composer has shown (a newer one is kept by the core, never overwritten). */
-export function useDraftAutosave(conversationId: string, initialText: string, refusalSeen: () => string | null = () => null) {
+export function useDraftAutosave(conversationId: string, initialText: string, refusalSeen: () => string | null = () => null, kind: 'reply' | 'note' = 'reply') {
   const [text, setText] = useState(initialText);
   const [saved, setSaved] = useState<SaveState>(initialText ? 'saved' : 'idle');
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -27,12 +28,14 @@ export function useDraftAutosave(conversationId: string, initialText: string, re
   // Save the last keystrokes when leaving the conversation.
   useEffect(() => () => { void flush(); }, []);
 
-  /** Saves `next` as the draft in `mode` after the debounce (nothing for a note). */
+  /** Saves `next` as the draft in `mode` after the debounce (a reply's in public or private, a note's as a note). */
   const schedule = (next: string, mode: Mode) => {
-    if (mode === 'note') return;
+    if ((kind === 'note') !== (mode === 'note')) return;
     setSaved('saving');
-    pending.current = () => act('draft.save', { conversation_id: conversationId, text: next, visibility: mode, refusal_seen: refusalSeen() })
-      .then(() => { if (pending.current === null) setSaved('saved'); }, () => setSaved('idle'));
+    const save = mode === 'note'
+      ? () => act('noteDraft.save', { conversation_id: conversationId, text: next, refusal_seen: refusalSeen() })
+      : () => act('draft.save', { conversation_id: conversationId, text: next, visibility: mode, refusal_seen: refusalSeen() });
+    pending.current = () => save().then(() => { if (pending.current === null) setSaved('saved'); }, () => setSaved('idle'));
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => { void flush(); }, DRAFT_DEBOUNCE_MS);
   };

@@ -24,6 +24,8 @@ export function useSendReply(opts: {
   data: Data; mode: Mode; text: string; count: ChannelCount;
   /** the extra reply.send fields of the collision gate */
   gateArgs(): { seen_up_to?: string; confirm_collision?: string; refusal_seen?: string | null };
+  /** the newest refused note the composer showed (note.add takes the note draft it came from) */
+  noteRefusalSeen(): string | null;
   beforeSend(): void; sent(resolved: boolean): void; failed(message: string): void;
 }) {
   const [confirm, setConfirm] = useState<PendingConfirm | null>(null);
@@ -34,7 +36,7 @@ export function useSendReply(opts: {
       const body = opts.text.trim();
       const { mode } = opts;
       if (mode === 'note') {
-        await act('note.add', { conversation_id: c.id, text: body });
+        await act('note.add', { conversation_id: c.id, text: body, refusal_seen: opts.noteRefusalSeen() });
         if (resolve) return leaveList((id) => act('conversation.setStatus', { conversation_id: id, status: 'resolved' }), 'Note added and resolved', { composer: true });
         return true;
       }
