@@ -145,6 +145,36 @@ describe('approvals for public replies', () => {
     expect(await sends(messageId)).toBe(0);
   });
 
+  // Each desktop of the author put the rejected text back, so it returned on every new desktop after
+  // he had cleared it: the hub now hands it to the first desktop that takes it back, and to no other.
+  it('a rejected reply\'s text is taken back once per author: another desktop\'s take-back is refused; not by someone else, not once resolved', async () => {
+    await setApprovalRules(db, w.ws, rules({ all_public: true }), w.supervisor);
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const { messageId } = await reply(c.id, 'Call our lawyer');
+    const takeBack = async (token: string, id = randomUUID(), convId = c.id) => {
+      const r = await call(hub.url, 'POST', '/v1/mutations', { token, body: { mutations: [{ id, type: 'take_back_rejected', args: { conversation_id: convId, message_id: messageId } }] } });
+      expect(r.status, r.text).toBe(200);
+      return r.json.results[0] as Loose;
+    };
+    // nothing to take back while it waits
+    expect(await takeBack(tokens.a)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect((await reject(messageId, 'No legal talk')).status).toBe(200);
+    // someone else (Ben, in the team) cannot take it
+    expect(await takeBack(tokens.b)).toMatchObject({ ok: false });
+    const first = randomUUID();
+    expect(await takeBack(tokens.a, first)).toEqual({ id: first, ok: true, value: { message_id: messageId, text: 'Call our lawyer', visibility: 'public', note: 'rejected by Boss: No legal talk' } });
+    // the same desktop asking again (its answer was lost) gets the same answer; another desktop gets nothing
+    expect(await takeBack(tokens.a, first)).toMatchObject({ ok: true, value: { text: 'Call our lawyer' } });
+    expect(await takeBack(tokens.a)).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('another desktop') } });
+    // a conversation no longer open is refused before anything else
+    const c2 = await conversation(hub.log, w, { assignee: w.agentA });
+    const second = await reply(c2.id, 'Sue them');
+    expect((await reject(second.messageId, 'no')).status).toBe(200);
+    await hub.log.write(async (wr) => { await wr.update('conversation', c2.id, { status: 'resolved' }); });
+    const r = await call(hub.url, 'POST', '/v1/mutations', { token: tokens.a, body: { mutations: [{ id: randomUUID(), type: 'take_back_rejected', args: { conversation_id: c2.id, message_id: second.messageId } }] } });
+    expect(r.json.results[0]).toMatchObject({ ok: false, error: { code: 'conversation_resolved' } });
+  });
+
   it('only supervisors and admins see the queue and decide, never on their own reply', async () => {
     await setApprovalRules(db, w.ws, rules({ all_public: true }), w.supervisor);
     const c = await conversation(hub.log, w, { assignee: w.agentA });

@@ -225,6 +225,20 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
       return ok({ conversation_id: conv.id, action: a.action });
     },
   },
+  take_back_rejected: {
+    // once per author (hub migration 1090): the first of the author's desktops gets the text, the others nothing
+    async apply({ w, agent, conv, ok, reject }, a) {
+      if (conv.status === 'resolved') return reject('conversation_resolved', 'this conversation was resolved');
+      if (conv.assignee_id !== agent.id) return reject('conversation_reassigned', 'this conversation is no longer yours');
+      const [r] = await w.query<{ text: string; visibility: 'public' | 'private'; delivery_error: string | null }>(
+        `UPDATE approvals p SET taken_back_at = now() FROM messages m
+          WHERE p.message_id = $1 AND p.conversation_id = $2 AND p.agent_id = $3 AND p.decision = 'rejected' AND p.taken_back_at IS NULL
+            AND m.id = p.message_id AND m.delivery = 'rejected'
+          RETURNING m.text, m.visibility, m.delivery_error`, [a.message_id, conv.id, agent.id]);
+      if (!r) return reject('not_found', 'no rejected reply of yours to take back here (another desktop of yours took it back already)');
+      return ok({ message_id: a.message_id, text: r.text, visibility: r.visibility, note: r.delivery_error ?? 'not approved' });
+    },
+  },
   update_customer: {
     async apply({ w, conv, ok, reject }, a) {
       const [cu] = await w.query<{ id: string; tags: string[]; notes: string }>('SELECT id, tags, notes FROM customers WHERE id = $1', [conv.customer_id]);

@@ -145,8 +145,16 @@ export class Outbox {
     const conversationIds = new Set<string>();
     const rehydrate = new Set<string>();
     const outcome = this.db.prepare('UPDATE action_items SET state = ?, code = ?, message = ? WHERE outbox_id = ?');
+    const takeBack = (row: OutboxRow, value: Record<string, unknown>) => {
+      const v = value as { message_id?: unknown; text?: unknown; visibility?: unknown; note?: unknown };
+      if (typeof v.text !== 'string' || typeof v.message_id !== 'string') return;
+      restoreRejected(this.db, row.conversation_id, v.text, v.visibility === 'private' ? 'private' : 'public', 'approval_rejected',
+        typeof v.note === 'string' ? v.note : 'not approved', undefined, v.message_id);
+    };
     const refuse = (row: OutboxRow, code: RejectionCode, message: string, details?: Record<string, unknown>) => {
       del.run(row.id);
+      // another desktop of this agent took the rejected reply back, or the conversation is no longer theirs: nothing to put back
+      if (row.type === 'take_back_rejected') return;
       // a macro's or bulk action's summary says so (actions/runs.ts): a refusal is never dropped silently
       if (row.run_id) outcome.run('refused', code, message, row.id);
       const args = JSON.parse(row.args) as { text?: string; visibility?: Visibility };
@@ -174,6 +182,8 @@ export class Outbox {
         conversationIds.add(row.conversation_id);
         if (res.ok) {
           if (row.run_id) outcome.run('applied', null, null, row.id);
+          // the hub gave this desktop the rejected reply's text (sync/apply.ts): back to the composer with the note
+          if (row.type === 'take_back_rejected') takeBack(row, res.value);
           const waitForSync = row.message_id !== null
             && ((row.type === 'reply' && syncedMessage.get(row.conversation_id, row.message_id) === undefined) || (row.type === 'note' && syncedNote.get(row.message_id) === undefined));
           if (waitForSync) ack.run(row.id);

@@ -149,6 +149,13 @@ export const MutationArgsSchemas = {
     key: SuggestionKeySchema,
     action: FeedbackActionSchema,
   }),
+  /**
+   * The author's desktop takes back the text of a reply an approver rejected (hub/approvals), to put it
+   * in the composer with the note. Once per author: the first desktop gets the text, note and visibility
+   * in the result; another is refused (`not_found`) and puts nothing back. Refused too once the
+   * conversation is no longer the author's, or resolved.
+   */
+  take_back_rejected: z.object({ conversation_id: z.string().min(1), message_id: z.string().min(1).max(200) }),
 } as const;
 export type MutationType = keyof typeof MutationArgsSchemas;
 export type MutationArgs<T extends MutationType> = z.infer<(typeof MutationArgsSchemas)[T]>;
@@ -158,7 +165,7 @@ export const MUTATION_TYPES = Object.keys(MutationArgsSchemas) as MutationType[]
  * suggestion feedback): sent through the outbox like the rest, but not counted as unsent changes,
  * never asked about at sign-out, and dropped (not held) when the hub refuses one.
  */
-export const RECORD_MUTATIONS: readonly MutationType[] = ['record_handle_time', 'assist_feedback'];
+export const RECORD_MUTATIONS: readonly MutationType[] = ['record_handle_time', 'assist_feedback', 'take_back_rejected'];
 
 export const MutationSchema = z.object({
   id: z.uuid(),

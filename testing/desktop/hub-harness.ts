@@ -8,6 +8,9 @@ import { startHub, type Hub } from '../../hub/hub';
 import { createTeam, createWorkspace, setAgentTeams } from '../../hub/accounts/admin';
 import { hashPassword } from '../../hub/accounts/auth';
 import { applyMutations } from '../../hub/conversations/mutations';
+import { decide } from '../../hub/approvals/decide';
+import { setApprovalRules } from '../../hub/approvals/store';
+import { DEFAULT_APPROVAL_RULES } from '../../shared/contract/approvals';
 import { loadAgentContext, scopeSnapshot } from '../../hub/sync/scope';
 import { randomUUID } from 'node:crypto';
 import type { Entities, Mutation } from '../../shared/contract/hub-api';
@@ -26,6 +29,10 @@ export interface Tenant {
   snapshot(agentId: string): Promise<Entities>;
   /** replaces an agent's teams (their desktop must bootstrap again) */
   setTeams(agentId: string, teamIds: string[]): Promise<void>;
+  /** every public reply waits for a supervisor's approval (hub/approvals), or none does */
+  holdPublicReplies(on: boolean): Promise<void>;
+  /** the supervisor ("other") rejects a held reply with a note */
+  rejectReply(messageId: string, note: string): Promise<void>;
   /** sandbox_posts rows per message id of this workspace */
   sandboxCounts(): Promise<Map<string, number>>;
   /** resolves when the hub has no reply of this workspace left to deliver */
@@ -85,6 +92,12 @@ export async function startWorld(): Promise<World> {
         return res;
       },
       snapshot: (agentId) => scopeSnapshot(hub.db, agentId),
+      holdPublicReplies: (on) => setApprovalRules(hub.db, workspaceId, { ...DEFAULT_APPROVAL_RULES, all_public: on }, other),
+      async rejectReply(messageId, note) {
+        const ctx = await loadAgentContext(hub.db, other);
+        if (!ctx) throw new Error('the supervisor is unknown');
+        await decide(hub.log, ctx, messageId, { kind: 'reject', note });
+      },
       setTeams: (agentId, teamIds) => setAgentTeams(hub.log, agentId, teamIds),
       async sandboxCounts() {
         const rows = await hub.db.query<{ message_id: string; n: number }>(

@@ -5,6 +5,7 @@
  * falls out of the agent's scope is pruned before it commits. Full-text indexing of change
  * pages is deferred to idle (migration 0110, db/fts.ts); bootstrap pages index inline.
  */
+import { randomUUID } from 'node:crypto';
 import type { Agent, Conversation, Customer, Note } from '../../../shared/domain';
 import type { z } from 'zod';
 import type { BootstrapPage, ChangesPage, Entities, MeResponseSchema } from '../../../shared/contract/hub-api';
@@ -12,7 +13,6 @@ import type { Db } from '../db/open';
 import { Meta } from '../db/meta';
 import type { TokenStore } from '../session-token';
 import { indexPending, indexPendingIfOver } from '../db/fts';
-import { restoreRejected } from '../drafts';
 import { pruneWaiting } from '../db/prune';
 import { priorityRank, slaKey, tabOf, type ScopeOwner } from './scope';
 
@@ -35,6 +35,15 @@ export interface ApplyResult {
 export class SyncApplier {
   readonly meta: Meta;
   private readonly s;
+  /** `take_back_rejected` mutations queued by applied pages since the engine last asked (takeQueued) */
+  private queuedTakeBacks = 0;
+
+  /** Whether applying pages queued mutations (a rejected reply to take back): the engine sends them next. */
+  takeQueued(): boolean {
+    const queued = this.queuedTakeBacks > 0;
+    this.queuedTakeBacks = 0;
+    return queued;
+  }
 
   constructor(private readonly db: Db, tokens?: TokenStore) {
     this.meta = new Meta(db, tokens);
@@ -83,8 +92,9 @@ export class SyncApplier {
       addScope: db.prepare('INSERT INTO customer_scope(customer_id, hydrated) VALUES (?, ?) ON CONFLICT(customer_id) DO NOTHING'),
       markHydrated: db.prepare('UPDATE customer_scope SET hydrated = 1 WHERE customer_id = ?'),
       ackedDelivered: db.prepare("DELETE FROM outbox WHERE state = 'acked' AND message_id = ?"),
-      // a rejected reply goes back to its author's composer once (db migration 0180)
+      // a rejected reply is asked for once per desktop (db migration 0180), and the hub gives it to one desktop of its author
       returnRejected: db.prepare("INSERT INTO approval_returns(message_id, returned_at) VALUES (?, ?) ON CONFLICT(message_id) DO NOTHING"),
+      queueTakeBack: db.prepare("INSERT INTO outbox(id, type, args, conversation_id, message_id, depends_on, created_at) VALUES (?, 'take_back_rejected', ?, ?, NULL, NULL, ?)"),
       ownOpenConv: db.prepare("SELECT 1 FROM conversations WHERE id = ? AND assignee_id = ? AND status <> 'resolved'").pluck(),
       anyAcked: db.prepare("SELECT 1 FROM outbox WHERE state = 'acked' LIMIT 1").pluck(),
       /** merges full-text segments of levels holding 4+ (usermerge), writing at most ? pages */
@@ -256,12 +266,15 @@ export class SyncApplier {
         m.permalink, m.delivery, m.delivery_error, m.created_at, m.sync_id, gen);
       if (touch && r.changes === 0) this.s.touchMsg.run(gen, m.conversation_id, m.id);
       if (acked && m.direction === 'outbound') this.s.ackedDelivered.run(m.id);
-      // an approver rejected this agent's reply: its text comes back to the composer with the note, once,
-      // while the conversation is still theirs to answer (a new desktop does not revive old rejections)
+      // an approver rejected this agent's reply: its text comes back to the composer with the note, once per
+      // author, while the conversation is still theirs to answer. This desktop asks the hub for it
+      // (`take_back_rejected`, sent first thing): the first of the author's desktops to ask gets it (Outbox.settle
+      // puts it in the draft), the others nothing, so a text cleared on one desktop never returns on another.
       if (m.delivery === 'rejected' && m.direction === 'outbound' && m.author_id === owner.agent_id
         && this.s.ownOpenConv.get(m.conversation_id, owner.agent_id) !== undefined
         && this.s.returnRejected.run(m.id, new Date().toISOString()).changes > 0) {
-        restoreRejected(this.db, m.conversation_id, m.text, m.visibility, 'approval_rejected', m.delivery_error ?? 'not approved', undefined, m.id);
+        this.s.queueTakeBack.run(randomUUID(), JSON.stringify({ conversation_id: m.conversation_id, message_id: m.id }), m.conversation_id, new Date().toISOString());
+        this.queuedTakeBacks++;
       }
       conversationIds.push(m.conversation_id);
     }

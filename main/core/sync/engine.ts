@@ -168,6 +168,8 @@ export class SyncEngine {
     if (this.needPull) await this.pull(client);
     if (this.stopped) return;
     await this.hydrate(client);
+    // a page asked the hub for something (a rejected reply's text, sync/apply.ts): another cycle sends it
+    if (this.applier.takeQueued()) this.again = true;
   }
 
   // ---- 1. outbox ------------------------------------------------------------------
