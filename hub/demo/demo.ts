@@ -104,13 +104,23 @@ function teamOfCompany(company: string): string {
   return createHash('sha256').update(company).digest()[0] % 3 === 0 ? 'team-billing' : 'team-care';
 }
 
+/**
+ * A conversation's posts moved to end at `endAt`, its span cut to at most THREAD_SPAN_MS (in proportion, so
+ * the order holds). The demo workspace is new: its history is the seeded hour and the replay since. Left at
+ * their own spans (some threads of the data set began days before their end), a few posts days old before
+ * that hour read as days of calm to the spike detector (hub/spikes), which then raised a critical alert on
+ * all posts at every first start of the demo, and after a restart.
+ */
+const THREAD_SPAN_MS = 30 * 60_000;
 const shifted = (posts: NormalizedPost[], endAt: number, suffix: string): NormalizedPost[] => {
+  const first = Date.parse(posts[0].created_at);
   const last = Date.parse(posts[posts.length - 1].created_at);
+  const scale = last - first > THREAD_SPAN_MS ? THREAD_SPAN_MS / (last - first) : 1;
   return posts.map((p) => ({
     ...p,
     platform_id: p.platform_id + suffix,
     in_reply_to: p.in_reply_to ? p.in_reply_to + suffix : null,
-    created_at: new Date(Date.parse(p.created_at) - last + endAt).toISOString(),
+    created_at: new Date(endAt - Math.round((last - Date.parse(p.created_at)) * scale)).toISOString(),
   }));
 };
 
