@@ -7,6 +7,7 @@ import { core } from '../../testing/fake-core';
 import { conversation, conversationData, renderApp, session, type ConversationData } from '../../testing/fixtures';
 import { useCoreEvents } from '../../api/queries';
 import { DEFAULT_CANNED } from '../../../../shared/text/canned';
+import { registerNav } from '../../app/nav';
 import { Composer } from './Composer';
 
 const field = () => screen.getByRole('textbox', { name: /Public reply|Private message|Internal note/ });
@@ -257,5 +258,59 @@ describe('Composer', () => {
     await user.keyboard('{Control>}a{/Control}{Delete}{Alt>}{ArrowDown}{/Alt}');
     expect(field()).toHaveValue('@maria Sorry! Your refund is on its way. ^AN');
     await waitFor(() => expect(core.callsOf('assist.feedback')).toContainEqual({ conversation_id: 'c1', key: 'reply:@maria Sorry! Your refund is on its way. ^AN', action: 'accepted' }));
+  });
+
+  describe('Escape leaves the composer with one press', () => {
+    /** The inbox list as the composer's Escape finds it (app/nav): a focusable stand-in. */
+    function inboxList() {
+      const list = document.createElement('button');
+      list.textContent = 'Inbox';
+      document.body.appendChild(list);
+      registerNav({ total: () => 0, idAt: () => null, indexOf: () => -1, scrollTo: () => {}, focus: () => list.focus() });
+      return list;
+    }
+
+    // Seen in e2e/sign-out.spec (2 of 2 under load): the reply's answer and the suggestions for the new thread
+    // arrived just after the agent's Escape, and the focus came back to the composer, so nothing visible happened.
+    it('while the reply is on its way and suggestions arrive, the focus stays on the list', async () => {
+      const list = inboxList();
+      let answer!: () => void;
+      core.handle('reply.send', () => new Promise((ok) => { answer = () => ok({ message_id: 'm-new' }); }));
+      let suggest!: () => void;
+      core.handle('assist.suggest', () => new Promise((ok) => {
+        suggest = () => ok({ replies: [{ kind: 'reply' as const, text: 'Sorry! On its way.', key: 'reply:x', why: 'often sent', score: 1, changes: [], sources: [] }], canned: [], links: [], from: 3, computed_by: 'desktop' as const });
+      }));
+      const { user } = setup();
+      await user.click(field());
+      await user.keyboard('We are on it{Control>}{Enter}{/Control}');
+      await waitFor(() => expect(core.callsOf('reply.send')).toHaveLength(1));
+      await user.keyboard('{Escape}');
+      expect(list).toHaveFocus();
+      flushReact(() => { answer(); suggest(); });
+      await waitFor(() => expect(field()).toHaveValue(''));
+      await screen.findByRole('button', { name: 'Sorry! On its way.' });
+      expect(list).toHaveFocus();
+      registerNav(null);
+      list.remove();
+    });
+
+    it('the ; list: untouched, Escape leaves the composer; moved in, Escape closes it and the next one leaves', async () => {
+      const list = inboxList();
+      const { user } = setup();
+      await user.click(field());
+      await user.keyboard(';th');
+      expect(screen.getByRole('listbox', { name: 'Canned responses' })).toBeVisible();
+      await user.keyboard('{Escape}');
+      expect(list).toHaveFocus();
+      await user.click(field());
+      await user.keyboard('{ArrowDown}{Escape}');
+      expect(screen.queryByRole('listbox', { name: 'Canned responses' })).not.toBeInTheDocument();
+      expect(field()).toHaveFocus();
+      expect(field()).toHaveValue(';th');
+      await user.keyboard('{Escape}');
+      expect(list).toHaveFocus();
+      registerNav(null);
+      list.remove();
+    });
   });
 });

@@ -42,6 +42,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const [mode, setMode] = useState<Mode>(data.note_draft && (data.note_draft.rejected || !data.draft?.text) ? 'note' : defaultVisibility);
   const [error, setError] = useState<string | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
+  const root = useRef<HTMLDivElement>(null);
   const refocus = () => requestAnimationFrame(() => field.current?.focus());
 
   // the newest refusal on screen: the core keeps a newer one (it came back while the agent typed or sent)
@@ -88,12 +89,13 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
     gateArgs: () => ({ ...gate.args(data.messages), refusal_seen: refusalSeen.current }),
     noteRefusalSeen: () => noteRefusalSeen.current,
     beforeSend: draft.drop,
-    // back to the empty composer for the next reply, unless the agent has gone on meanwhile (the list, the palette):
-    // a send answered late must not take the keys they are typing elsewhere
     sent: (resolved) => {
       draft.clear();
       if (mode === 'note') returned.clear(); else gate.clear();
-      if (!resolved && stillHere(field.current)) field.current?.focus();
+      // ready for the next one, unless the agent left meanwhile (an Escape pressed while the send was on its
+      // way went to the inbox, and stays there: pulling the focus back made the agent press it twice)
+      const at = document.activeElement;
+      if (!resolved && (!at || at === document.body || root.current?.contains(at))) field.current?.focus();
     },
     failed: setError,
   });
@@ -120,7 +122,7 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
   const limitText = count.limit === null ? `${count.count}` : `${count.count}/${count.limit}`;
   const empty = !draft.text.trim();
   return (
-    <div className={`composer composer-${mode}`}>
+    <div ref={root} className={`composer composer-${mode}`}>
       <div className="composer-bar">
         <label className="sr-only" htmlFor="composer-mode">Reply type</label>
         <select id="composer-mode" value={mode} onChange={(e) => switchMode(e.target.value as Mode)}>
@@ -165,10 +167,4 @@ export function Composer({ data }: { data: DesktopResponse<'conversation.get'> }
       )}
     </div>
   );
-}
-
-/** The focus is still in this composer (or nowhere), so giving it back to the field takes nothing from elsewhere. */
-function stillHere(field: HTMLTextAreaElement | null): boolean {
-  const active = document.activeElement;
-  return !!field && (active === null || active === document.body || active === field || !!field.closest('.composer')?.contains(active));
 }

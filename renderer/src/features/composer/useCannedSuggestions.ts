@@ -1,7 +1,9 @@
 /**
  * Canned responses in the composer: `;sh` lists the matching shortcodes under the field (arrows
- * move, Tab or Enter inserts), `;code` + space expands an exact shortcode, and the palette inserts
- * one through the `tend:insert-canned` event. Variables ({{customer.first_name}}…) are filled in.
+ * move, Tab or Enter inserts, Escape closes the list once the agent has moved in it; untouched, the
+ * list leaves Escape to the composer, which goes back to the inbox), `;code` + space expands an exact
+ * shortcode, and the palette inserts one through the `tend:insert-canned` event. Variables
+ * ({{customer.first_name}}…) are filled in.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { applyShortcode, expandCanned, type CannedResponse, type CannedContext } from '../../../../shared/text/canned';
@@ -13,6 +15,9 @@ export function useCannedSuggestions(opts: {
 }) {
   const { text, field, canned, ctx, edit } = opts;
   const [active, setActive] = useState(0);
+  // the agent moved in the list (arrows): Escape is about the list then; `closedFor`: the text it was closed at
+  const [navigated, setNavigated] = useState(false);
+  const [closedFor, setClosedFor] = useState<string | null>(null);
   // Where the caret goes after a programmatic edit: set in the same commit, before the next key.
   const caretAfter = useRef<number | null>(null);
   useLayoutEffect(() => {
@@ -23,7 +28,7 @@ export function useCannedSuggestions(opts: {
 
   const caret = field.current?.selectionStart ?? text.length;
   const token = /(^|\s);([a-z0-9_-]*)$/.exec(text.slice(0, caret));
-  const suggestions = token ? canned.filter((x) => x.shortcode.startsWith(token[2]!)).slice(0, 6) : [];
+  const suggestions = token && closedFor !== text ? canned.filter((x) => x.shortcode.startsWith(token[2]!)).slice(0, 6) : [];
   const current = Math.min(active, suggestions.length - 1);
 
   const insert = (item: CannedResponse) => {
@@ -33,6 +38,7 @@ export function useCannedSuggestions(opts: {
     const expanded = expandCanned(item.text, ctx);
     edit(before + expanded + text.slice(pos));
     setActive(0);
+    setNavigated(false);
     recordUse(`canned:${item.shortcode}`);
     countUse(item);
     caretAfter.current = before.length + expanded.length;
@@ -49,8 +55,9 @@ export function useCannedSuggestions(opts: {
   /** Handles the key when it is about the suggestions or a shortcode; true when it did. */
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>): boolean => {
     if (suggestions.length > 0) {
-      if (e.key === 'ArrowDown') { e.preventDefault(); setActive((s) => (s + 1) % suggestions.length); return true; }
-      if (e.key === 'ArrowUp') { e.preventDefault(); setActive((s) => (s - 1 + suggestions.length) % suggestions.length); return true; }
+      if (e.key === 'ArrowDown') { e.preventDefault(); setNavigated(true); setActive((s) => (s + 1) % suggestions.length); return true; }
+      if (e.key === 'ArrowUp') { e.preventDefault(); setNavigated(true); setActive((s) => (s - 1 + suggestions.length) % suggestions.length); return true; }
+      if (e.key === 'Escape' && navigated) { e.preventDefault(); setNavigated(false); setActive(0); setClosedFor(text); return true; }
       if ((e.key === 'Tab' || e.key === 'Enter') && !e.shiftKey && !e.ctrlKey && !e.metaKey) { e.preventDefault(); insert(suggestions[current]!); return true; }
     }
     if (e.key === ' ') {
