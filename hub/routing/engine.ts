@@ -632,6 +632,26 @@ export class RoutingEngine {
     };
   }
 
+  /**
+   * A person moved a waiting (unassigned) conversation to another team: it leaves its queue (an open offer is
+   * withdrawn) and waits in that team's queue, offered to its agents; the rules are not run again and its SLA
+   * clocks run on. Nothing for an assigned conversation (its owner keeps it), an insight, or a department.
+   */
+  transfer(conversationId: string, teamId: string): void {
+    const cs = this.conv(conversationId);
+    if (cs.assignee || (cs.state !== 'queued' && cs.state !== 'offered' && cs.state !== 'parked')) return;
+    const queues = [...this.queues.values()].filter((x) => x.team.id === teamId);
+    const to = queues.find((x) => x.q.id === `q-${teamId}`) ?? queues[0];
+    if (!to || to.team.kind === 'department' || to.q.id === cs.queueId) return;
+    if (cs.offer) this.withdrawOffer(cs, 'transferred', false);
+    if (cs.state === 'queued') this.queues.get(cs.queueId)!.waiting.remove(cs);
+    cs.targets = [{ queue_id: to.q.id, priority: 0, timeout_seconds: null }];
+    cs.excluded.clear();
+    this.enterTarget(cs, 0);
+    if (cs.status === 'open') this.enqueue(cs); else cs.state = 'parked';
+    this.dispatch();
+  }
+
   unassign(conversationId: string): void {
     const cs = this.conv(conversationId);
     if (!cs.assignee) throw new RoutingError('not_assigned', `conversation ${conversationId} is not assigned`);

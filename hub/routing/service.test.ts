@@ -3,6 +3,7 @@
  * becomes a queued conversation, is offered over the routing WebSocket, accepted over HTTP, and
  * the assignment syncs through the change log; presence, invalid rules and collision over HTTP.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { WebSocket } from 'ws';
@@ -109,6 +110,32 @@ describe('routing service on the hub', () => {
     expect(ev.map((e) => e.type)).toEqual(expect.arrayContaining(['conversation.queued', 'offer.created', 'offer.accepted', 'conversation.assigned', 'conversation.requeued']));
     const [p] = await db.query<{ activity_id: string }>('SELECT activity_id FROM agent_presence WHERE agent_id = $1', [w.agentA]);
     expect(p.activity_id).toBe('offline');
+    s.ws.close();
+  });
+
+  // hub/routing/README.md listed it as not yet done: the engine kept a waiting conversation in its old queue
+  it('a supervisor moves a waiting conversation to another team\'s queue: it is offered to that team\'s agents', async () => {
+    const tokenB = await login(url, w.emails.b);
+    const s = await stream(tokenB);
+    expect((await call(url, 'PUT', '/v1/routing/presence', { token: tokenB, body: { activity_id: 'available' } })).status).toBe(200);
+    // nobody in team A is available: it waits in A's queue
+    const got = await ingest.ingest(post({ handle: 'moved_mo', text: 'my invoice is wrong' }));
+    await routing.settled();
+    expect(await row(got.conversation_id)).toMatchObject({ team_id: w.teamA, assignee_id: null });
+    const sup = await login(url, w.emails.supervisor);
+    const moved = await call(url, 'POST', '/v1/mutations', { token: sup, body: { mutations: [
+      { id: randomUUID(), type: 'assign', args: { conversation_id: got.conversation_id, assignee_id: null, team_id: w.teamB } }] } });
+    expect(moved.json.results[0], moved.text).toMatchObject({ ok: true });
+    const offer = await s.next((m) => m.type === 'offer' && m.offer.conversation_id === got.conversation_id);
+    if (offer.type !== 'offer') throw new Error('expected an offer');
+    expect(offer.offer.agent_id).toBe(w.agentB);
+    await routing.settled();
+    expect(await row(got.conversation_id)).toMatchObject({ team_id: w.teamB, assignee_id: null });
+    expect((await call(url, 'POST', `/v1/routing/offers/${got.conversation_id}/accept`, { token: tokenB, body: { offer_id: offer.offer.id } })).status).toBe(200);
+    await routing.settled();
+    expect(await row(got.conversation_id)).toMatchObject({ team_id: w.teamB, assignee_id: w.agentB });
+    expect((await call(url, 'PUT', '/v1/routing/presence', { token: tokenB, body: { activity_id: 'offline' } })).status).toBe(200);
+    await routing.settled();
     s.ws.close();
   });
 

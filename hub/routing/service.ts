@@ -660,6 +660,11 @@ export class RoutingService {
       if (row.assignee_id && e.hasAgent(row.assignee_id)) e.adopt(row.id, row.assignee_id);
       else if (!row.assignee_id && e.conversationView(row.id).assignee_id) e.unassign(row.id);
     }
+    // a person moved it, unassigned, to another team's queue (a supervisor's transfer, a bulk move): it waits
+    // there and is offered to that team's agents (before, the engine kept it in the old queue)
+    if (row.status !== 'resolved' && !row.assignee_id && row.team_id && prev && prev.team !== row.team_id && e.conversationView(row.id).team_id !== row.team_id) {
+      e.transfer(row.id, row.team_id);
+    }
   }
 
   /**
