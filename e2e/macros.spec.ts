@@ -111,7 +111,8 @@ test('a macro made in the app runs by its key after a preview; undo takes it bac
 
   // again, and let the window close: sent once
   await page.keyboard.press('Control+1');
-  await expect(preview).toBeVisible();
+  // Enter runs it once the preview is in (before, the Run button is not ready): wait for it as the agent reads it
+  await expect(preview.getByRole('list', { name: 'What will happen' })).toContainText(marker);
   await page.keyboard.press('Enter');
   await expect(preview).toBeHidden();
   await expect.poll(async () => (await hubMessages(marker)).length, { timeout: 30_000 }).toBe(1);
