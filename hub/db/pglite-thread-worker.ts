@@ -9,12 +9,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, protocol } from '@electric-sql/pglite';
 import { PreparedStatements } from './pglite-prepared';
 
 export type ThreadRequest =
-  | { id: number; op: 'query'; sql: string; params: unknown[] }
-  | { id: number; op: 'exec'; sql: string }
+  | { id: number; op: 'query'; sql: string; params: unknown[]; begin?: boolean }
+  | { id: number; op: 'exec'; sql: string; begin?: boolean }
   | { id: number; op: 'begin' | 'commit' | 'rollback' | 'close' | 'dump' }
   | { id: number; op: 'listen' | 'unlisten'; channel: string };
 
@@ -60,9 +60,19 @@ async function profiled(m: ThreadRequest): Promise<void> {
   profile.set(key, e);
 }
 
+const BEGIN = protocol.serialize.query('BEGIN');
+
+/** BEGIN straight through the protocol: no result to parse, and nothing to sync to disk. */
+async function begin(): Promise<void> {
+  await lite._runExclusiveQuery(() => lite.execProtocol(BEGIN, { syncToFs: false }));
+  inTransaction = true;
+}
+
 async function handle(m: ThreadRequest, counted?: (rows: number) => void): Promise<void> {
   try {
     let rows: unknown[] | undefined;
+    // the first statement of a transaction brings its BEGIN (pglite-thread.ts); it changes nothing on disk
+    if ((m.op === 'query' || m.op === 'exec') && m.begin) await begin();
     switch (m.op) {
       case 'query':
         rows = (await prepared.query(m.sql, m.params, inTransaction)) ?? (await lite.query(m.sql, m.params)).rows;
@@ -72,7 +82,7 @@ async function handle(m: ThreadRequest, counted?: (rows: number) => void): Promi
         prepared.invalidate();
         await lite.exec(m.sql);
         break;
-      case 'begin': await lite.exec('BEGIN'); inTransaction = true; break;
+      case 'begin': await begin(); break;
       case 'commit': inTransaction = false; await lite.exec('COMMIT'); break;
       case 'rollback': inTransaction = false; await lite.exec('ROLLBACK'); break;
       case 'listen':

@@ -26,6 +26,23 @@ describe('PGlite in its worker thread', () => {
     expect((await db.query('SELECT id FROM t_probe ORDER BY id')).map((r) => r.id)).toEqual(['outside']);
   });
 
+  it("a transaction's BEGIN goes with its first statement: an empty one, a failing first statement and the next one", async () => {
+    // no statement: nothing is opened, and the connection is free for the next caller
+    expect(await db.transaction(async () => 'empty')).toBe('empty');
+    // the first statement (which brings BEGIN) fails: the transaction is rolled back, nothing stays open
+    await expect(db.transaction(async (q) => { await q.query('INSERT INTO t_probe (id) VALUES (NULL)'); })).rejects.toThrow();
+    // a failure after the first statement rolls that statement back too
+    await expect(db.transaction(async (q) => {
+      await q.query('INSERT INTO t_probe (id) VALUES ($1)', ['rolled-back']);
+      await q.query('INSERT INTO t_probe (id) VALUES (NULL)');
+    })).rejects.toThrow();
+    await db.transaction(async (q) => { await q.exec(`INSERT INTO t_probe (id) VALUES ('kept')`); });
+    expect((await db.query<{ id: string }>(`SELECT id FROM t_probe WHERE id IN ('kept', 'rolled-back')`)).map((r) => r.id)).toEqual(['kept']);
+    // and no transaction was left open on the connection: a plain statement is a transaction of its own
+    // (inside an open one, now() would be the older start of that transaction)
+    expect(await db.query('SELECT now() = statement_timestamp() AS alone')).toEqual([{ alone: true }]);
+  });
+
   it('after close, a query fails with a clear error', async () => {
     const other = await openDb({ memory: true, thread: true });
     await other.close();

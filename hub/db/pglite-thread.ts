@@ -85,22 +85,29 @@ export async function openPgliteThread(dataDir: string | undefined): Promise<Pgl
       if (inTx) return fn(inTx);
       let end!: () => void;
       txEnd = new Promise<void>((r) => { end = r; });
-      inTx = direct;
+      // BEGIN is not a request of its own: it rides with the transaction's first statement (the worker
+      // runs it just before), which saves a message each way and a wake of each thread per transaction.
+      // A failing BEGIN fails that statement; a transaction that ran no statement opens nothing.
+      let opened = false;
+      const first = (m: Record<string, unknown>) => {
+        if (!opened) { opened = true; m.begin = true; }
+        return send(m);
+      };
+      const tx: Queryable = {
+        query: <R>(sql: string, params: unknown[] = []) => first({ op: 'query', sql, params }) as Promise<R[]>,
+        exec: async (sql) => { await first({ op: 'exec', sql }); },
+      };
+      inTx = tx;
       try {
-        // not awaited: the worker runs requests in order, so the transaction's statements follow
-        // it without a round trip; its outcome is checked before COMMIT
-        const began = send({ op: 'begin' }).then(() => null, (err: Error) => err);
         let out: T;
         try {
-          out = await fn(direct);
-          const failed = await began;
-          if (failed) throw failed;
+          out = await fn(tx);
         } catch (err) {
           // the transaction's own error is the one to throw; a rollback that fails leaves the worker to reset it
-          await send({ op: 'rollback' }).catch(() => {});
+          if (opened) await send({ op: 'rollback' }).catch(() => {});
           throw err;
         }
-        await send({ op: 'commit' });
+        if (opened) await send({ op: 'commit' });
         return out;
       } finally {
         inTx = null;
