@@ -8,6 +8,8 @@
  * hub's alone (issue 17: main thread + PGlite thread, analysis and routing on, sender excluded).
  *
  *   npx tsx bench/webhook.ts [--rate 200] [--seconds 15] [--warmup 2] [--sql-profile] [--timeline]   (DATABASE_URL for a PostgreSQL server)
+ *   npx tsx bench/webhook.ts --in-flight 4 [--rate 50 --seconds 20]   closed loop: rate × seconds deliveries, at most 4 unanswered
+ *     (no schedule, so none is refused for being late: the CPU per post to compare on a busy machine)
  *   npx tsx bench/webhook.ts --ceiling [--rates 50,100,200,400,800] [--step-seconds 20] [--conversations 100000] [--desktops 50]
  *     steps the rate on a realistic hub with backpressure (bench/webhook-ceiling.ts)
  * --sql-profile also prints the statements that took the most database time (ms per post);
@@ -31,7 +33,7 @@ import { benchDatabase } from './support/database';
 
 const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '15' }, warmup: { type: 'string', default: '2' },
-  'sql-profile': { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false },
+  'in-flight': { type: 'string', default: '0' }, 'sql-profile': { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false },
   ceiling: { type: 'boolean', default: false }, rates: { type: 'string', default: '50,100,200,400,800' },
   'step-seconds': { type: 'string', default: '20' }, conversations: { type: 'string', default: '100000' }, desktops: { type: 'string', default: '50' },
 } });
@@ -135,7 +137,7 @@ const lagTimer = values.timeline ? setInterval(() => {
 const result = await new Promise<{ latencies: number[]; sentAt: number[]; errors: number; firstError: string | null; wall: number; cpu_ms: number }>((resolve, reject) => {
   sender.once('message', resolve);
   sender.once('exit', (code) => reject(new Error(`the sender exited (${code})`)));
-  sender.send({ target, payloadsFile, rate, skip: warmup * rate });
+  sender.send({ target, payloadsFile, rate, skip: warmup * rate, inFlight: Number(values['in-flight']) });
 });
 if (lagTimer) clearInterval(lagTimer);
 const { latencies, errors, firstError } = result;
@@ -151,7 +153,7 @@ result.sentAt.forEach((t, i) => { const k = Math.floor(t / 500); (windows.get(k)
 latencies.sort((a, b) => a - b);
 const q = (f: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))] * 10) / 10;
 console.log(JSON.stringify({
-  bench: 'webhook_to_stored', engine: hub.db.kind, rate_target: rate, sent: total, stored: n, errors, first_error: firstError,
+  bench: 'webhook_to_stored', engine: hub.db.kind, rate_target: Number(values['in-flight']) > 0 ? null : rate, in_flight: Number(values['in-flight']) || null, sent: total, stored: n, errors, first_error: firstError,
   achieved_per_s: Math.round(total / wall), measured: latencies.length, warmup_s: warmup,
   p50_ms: q(0.5), p95_ms: q(0.95), p99_ms: q(0.99), max_ms: q(1),
   hub_cpu_ms_per_post: n ? Math.round(((cpu.user + cpu.system) / 1000 / n) * 100) / 100 : null,
