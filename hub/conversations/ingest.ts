@@ -25,7 +25,7 @@ import type { AnalyzePost, InboundAnswers, RoutePost, StoredPost } from '../api/
 import { PostRejected, type IngestResult, type Ingestor, type NormalizedPost } from '../connectors/types';
 import { sameText } from '../connectors/reconcile';
 import { ensureChannelAccount } from '../accounts/admin';
-import { sql, type ChangeLog, type Writer } from '../sync/changelog';
+import { sql, type ChangeLog, type Writer, type WriteOp } from '../sync/changelog';
 
 export type { AnalyzePost, RouteDecision, RouteInput, RoutePost } from '../api/module';
 
@@ -203,9 +203,8 @@ export class HubIngestor implements Ingestor {
     const existing = conversationId;
     const messageId = randomUUID();
     if (!conversationId) {
-      // a new conversation is inserted in its final state: one statement instead of insert + update
-      conversationId = await this.openConversation(w, post, analysis, customerId, customer, account);
-      await this.insertInbound(w, post, conversationId, messageId);
+      // a new conversation is inserted in its final state, with its first message and both changes: one statement
+      conversationId = await this.openConversation(w, post, analysis, customerId, customer, account, messageId);
       return { status: 'stored', conversation_id: conversationId, message_id: messageId };
     }
     // an answer to a question asked after a resolve (a survey) is recorded and does not reopen the conversation;
@@ -222,9 +221,8 @@ export class HubIngestor implements Ingestor {
         surveyAnswer = surveyScore !== null;
       }
     }
-    await this.insertInbound(w, post, conversationId, messageId);
-    // a customer writing again reopens the conversation and wakes it from snooze
-    await w.update('conversation', conversationId, {
+    // the message, then the conversation (reopened and woken from snooze by a customer writing again), in one statement
+    await w.writeAll([this.inboundOp(post, conversationId, messageId), { op: 'update', entity: 'conversation', id: conversationId, patch: {
       status: surveyAnswer ? undefined : sql(`CASE WHEN status IN ('resolved', 'snoozed', 'pending') THEN 'open' ELSE status END`),
       snoozed_until: surveyAnswer ? undefined : null,
       resolved_at: surveyAnswer ? undefined : null,
@@ -237,7 +235,7 @@ export class HubIngestor implements Ingestor {
         ? sql(`analysis || jsonb_build_object('${surveyScore.kind === 'csat' ? 'csat' : 'effort'}', ${Number(surveyScore.score)})`)
         : Object.keys(analysis).length ? analysis : undefined,
       updated_at: sql('now()'),
-    });
+    } }]);
     return { status: 'stored', conversation_id: conversationId, message_id: messageId };
   }
 
@@ -261,13 +259,13 @@ export class HubIngestor implements Ingestor {
     this.recent.set(`${post.channel}\u0000${post.platform_id}`, { conversation_id: r.conversation_id, message_id: r.message_id });
   }
 
-  private async insertInbound(w: Writer, post: NormalizedPost, conversationId: string, messageId: string): Promise<void> {
-    await w.insert('message', {
+  private inboundOp(post: NormalizedPost, conversationId: string, messageId: string): WriteOp {
+    return { op: 'insert', entity: 'message', values: {
       id: messageId, workspace_id: this.options.workspaceId, conversation_id: conversationId, channel: post.channel, direction: 'inbound',
       visibility: post.visibility, author_id: post.author.handle, author_name: post.author.name || post.author.handle,
       text: post.text, platform_id: post.platform_id, in_reply_to: post.in_reply_to, permalink: post.permalink,
       delivery: 'received', created_at: post.created_at,
-    });
+    } };
   }
 
   private async storeBrandPost(w: Writer, post: NormalizedPost, parent: string | null): Promise<IngestResult> {
@@ -329,7 +327,7 @@ export class HubIngestor implements Ingestor {
   }
 
   private async openConversation(w: Writer, post: NormalizedPost, analysis: Analysis, customerId: string,
-    customer: { tier: string | null; followers: number | null }, accountId: string): Promise<string> {
+    customer: { tier: string | null; followers: number | null }, accountId: string, messageId: string): Promise<string> {
     const ws = this.options.workspaceId;
     let defaultTeam = this.options.defaultTeamId ?? null;
     if (defaultTeam === null) {
@@ -341,7 +339,7 @@ export class HubIngestor implements Ingestor {
     }
     const id = randomUUID();
     const decision = await this.route({ workspace_id: ws, conversation_id: id, post, analysis, customer_id: customerId, customer, default_team_id: defaultTeam });
-    await w.insert('conversation', {
+    await w.writeAll([{ op: 'insert', entity: 'conversation', values: {
       id, workspace_id: ws, channel: post.channel, channel_account_id: accountId, customer_id: customerId,
       thread_key: post.visibility === 'private' ? (post.thread_key ?? post.author.platform_user_id ?? post.author.handle) : (post.thread_key ?? null),
       subject: post.text.replace(/\s+/g, ' ').trim().slice(0, 120), status: 'open', priority: decision.priority ?? analysis.priority ?? 'normal',
@@ -349,7 +347,7 @@ export class HubIngestor implements Ingestor {
       first_response_due_at: decision.first_response_due_at ?? null, resolution_due_at: decision.resolution_due_at ?? null,
       last_message_at: post.created_at, last_inbound_at: post.created_at, snippet: post.text.slice(0, 200), message_count: 1,
       created_at: post.created_at, updated_at: sql('now()'),
-    });
+    } }, this.inboundOp(post, id, messageId)]);
     return id;
   }
 }

@@ -42,22 +42,32 @@ export function keyOf(c: { assignee_id: string | null; team_id: string | null })
   return c.assignee_id ? `a:${c.assignee_id}` : c.team_id ? `q:${c.team_id}` : null;
 }
 
-function scopeOf(entity: Entity): { customer: string; keys: string } {
+function scopeOf(entity: Entity, conversationsBefore: string[] = []): { customer: string; keys: string } {
   switch (entity) {
     case 'conversation':
       return { customer: 'u.customer_id', keys: `array_remove(ARRAY[${conversationKey('u')}], NULL)` };
     case 'message':
-    case 'note':
+    case 'note': {
+      // a conversation written earlier in the same statement is not visible in the table yet: its
+      // row is read from that statement's CTE (the latest first), as a later statement would see it
+      const pick = (col: string) => [...conversationsBefore].reverse().concat('conversations')
+        .map((src) => `(SELECT ${col} FROM ${src} c WHERE c.id = u.conversation_id)`).join(', ');
       return {
-        customer: '(SELECT c.customer_id FROM conversations c WHERE c.id = u.conversation_id)',
-        keys: `coalesce((SELECT array_remove(ARRAY[${conversationKey('c')}], NULL) FROM conversations c WHERE c.id = u.conversation_id), '{}')`,
+        customer: conversationsBefore.length ? `coalesce(${pick('c.customer_id')})` : pick('c.customer_id'),
+        keys: `coalesce(${pick(`array_remove(ARRAY[${conversationKey('c')}], NULL)`)}, '{}')`,
       };
+    }
     case 'customer':
       return { customer: 'u.id', keys: `'{}'::text[]` };
     case 'agent':
       return { customer: 'NULL', keys: `ARRAY['g:' || u.id]` };
   }
 }
+
+/** One write of `Writer.writeAll`: an insert (values by column) or an update by id (as `insert` and `update`). */
+export type WriteOp =
+  | { op: 'insert'; entity: 'conversation' | 'message' | 'note'; values: Record<string, unknown> }
+  | { op: 'update'; entity: 'conversation' | 'message' | 'note'; id: string; patch: Record<string, unknown> };
 
 /** One entry of the change log, as listeners of `committed` get it. */
 export type ChangeRecord = { [E in Entity]: { sync_id: number; entity: E; keys: string[]; customer_id: string | null; data: Snapshot<E> } }[Entity];
@@ -117,6 +127,63 @@ export class Writer {
       : `'{}'::text[]`;
     return this.append(entity, `UPDATE ${TABLE[entity]} t SET ${sets.join(', ')} WHERE t.id = $1 RETURNING t.*`,
       params, oldKeys, `${entity} ${id} not found`);
+  }
+
+  /**
+   * Several inserts and updates recorded in ONE statement (one round trip instead of one each), with
+   * the same rows, changes and sync_ids, in the same order, as the same calls to `insert` and
+   * `update` one after the other: each write draws its sync_id after the one before it, and a
+   * message written after its conversation gets its scope from that conversation's new row. Each
+   * row at most once a batch. Returns the snapshots in the order of `ops`.
+   */
+  async writeAll(ops: WriteOp[]): Promise<Array<Snapshot<WriteOp['entity']>>> {
+    const seen = new Set<string>();
+    const params: unknown[] = [];
+    const ctes: string[] = [];
+    const changes: string[] = [];
+    const conversations: string[] = [];
+    ops.forEach((o, k) => {
+      const n = k + 1;
+      const id = o.op === 'insert' ? String(o.values.id) : o.id;
+      if (seen.has(`${o.entity}:${id}`)) throw new Error(`writeAll: ${o.entity} ${id} is written twice`);
+      seen.add(`${o.entity}:${id}`);
+      // the previous write's CTE is read first, so sync_ids are drawn in the order of ops
+      ctes.push(`s${n} AS (SELECT nextval('changes_sync_id_seq') AS v${n > 1 ? ` FROM u${n - 1}` : ''})`);
+      let oldKeys = `'{}'::text[]`;
+      if (o.op === 'insert') {
+        const cols = Object.keys(o.values).filter((c) => c !== 'sync_id');
+        const exprs = cols.map((c) => this.value(c, o.values[c], params));
+        ctes.push(`u${n} AS (INSERT INTO ${TABLE[o.entity]} AS t (${cols.join(', ')}, sync_id) VALUES (${exprs.join(', ')}, (SELECT v FROM s${n})) RETURNING t.*)`);
+      } else {
+        params.push(o.id);
+        const idParam = `$${params.length}`;
+        const sets = Object.keys(o.patch).filter((c) => o.patch[c] !== undefined && c !== 'sync_id')
+          .map((c) => `${c} = ${this.value(c, o.patch[c], params)}`);
+        sets.push(`sync_id = (SELECT v FROM s${n})`);
+        ctes.push(`u${n} AS (UPDATE ${TABLE[o.entity]} t SET ${sets.join(', ')} WHERE t.id = ${idParam} RETURNING t.*)`);
+        if (o.entity === 'conversation') {
+          oldKeys = `coalesce((SELECT array_remove(ARRAY[${conversationKey('o')}], NULL) FROM conversations o WHERE o.id = ${idParam}), '{}')`;
+        }
+      }
+      const sc = scopeOf(o.entity, conversations);
+      changes.push(`c${n} AS (INSERT INTO changes (sync_id, workspace_id, entity, entity_id, customer_id, keys, data)
+         SELECT u.sync_id, u.workspace_id, '${o.entity}', u.id, ${sc.customer},
+                ARRAY(SELECT DISTINCT k FROM unnest(${sc.keys} || ${oldKeys}) k), ${JSON_OF[o.entity]('u')}::jsonb
+         FROM u${n} u RETURNING sync_id, keys, customer_id, data)`);
+      if (o.entity === 'conversation') conversations.push(`u${n}`);
+    });
+    const rows = await this.tx.query<{ n: number; sync_id: number; keys: string[]; customer_id: string | null; data: Snapshot<WriteOp['entity']> }>(
+      `WITH ${ctes.concat(changes).join(',\n')}
+       ${ops.map((_, k) => `SELECT ${k + 1} AS n, c${k + 1}.* FROM c${k + 1}`).join(' UNION ALL ')} ORDER BY n`,
+      params);
+    const out: Array<Snapshot<WriteOp['entity']>> = [];
+    for (const [k, o] of ops.entries()) {
+      const r = rows.find((x) => x.n === k + 1);
+      if (!r) throw new Error(`${o.entity} ${o.op === 'insert' ? String(o.values.id) : o.id} ${o.op === 'insert' ? 'was not inserted' : 'not found'}`);
+      this.changes.push({ sync_id: r.sync_id, entity: o.entity, keys: r.keys, customer_id: r.customer_id, data: r.data } as ChangeRecord);
+      out.push(r.data);
+    }
+    return out;
   }
 
   /**

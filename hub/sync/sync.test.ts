@@ -10,6 +10,7 @@ import { scopeSnapshot } from './scope';
 import { ChangesPageSchema } from '../../shared/contract/hub-api';
 import { setAgentTeams } from '../accounts/admin';
 import type { Loose } from '../../testing/json';
+import { sql, type WriteOp } from './changelog';
 
 let db: Db;
 let hub: Hub;
@@ -277,3 +278,71 @@ function upgradeStatus(url: string, headers: Record<string, string> = {}): Promi
     ws.once('open', () => { resolve(101); ws.close(); });
   });
 }
+
+describe('Writer.writeAll: several writes in one statement', () => {
+  /** a change as a desktop sees it, without what differs between two runs (ids, sync ids, times) */
+  const shape = (c: { entity: string; keys: string[]; customer_id: string | null; data: Loose }) => {
+    const { id: _i, sync_id: _s, conversation_id: _c, platform_id: _p, ...rest } = c.data;
+    const data = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.endsWith('_at')));
+    return { entity: c.entity, keys: [...c.keys].sort(), customer_id: c.customer_id, data };
+  };
+  const logged = (from: number) => db.query<{ sync_id: number; entity: string; entity_id: string; keys: string[]; customer_id: string | null; data: Loose }>(
+    'SELECT sync_id, entity, entity_id, keys, customer_id, data FROM changes WHERE sync_id > $1 ORDER BY sync_id', [from]);
+  const message = (conversation_id: string, text: string) => ({
+    id: randomUUID(), workspace_id: w.ws, conversation_id, channel: 'x', direction: 'inbound', visibility: 'public',
+    author_id: 'cu', author_name: 'cu', text, platform_id: randomUUID(), in_reply_to: null, permalink: null, delivery: 'received', created_at: new Date().toISOString(),
+  });
+
+  it('writes the same rows and changes, in the same order, as the same writes one statement each', async () => {
+    // two conversations of one customer, written to alike: once in one statement per batch, once one by one
+    const one = await conversation(hub.log, w, { handle: 'cu-same', assignee: w.agentA });
+    const two = await conversation(hub.log, w, { handle: 'cu-same', assignee: w.agentA });
+    const customer = (await db.query<{ customer_id: string }>('SELECT customer_id FROM conversations WHERE id = $1', [one.id]))[0].customer_id;
+    const newConversation = (id: string) => ({ id, workspace_id: w.ws, channel: 'x', customer_id: customer, subject: 'new', status: 'open', team_id: w.teamB, assignee_id: null, message_count: 1 });
+    // three cases: a message then its conversation moved to B (the message keeps A's key, the move carries both);
+    // a conversation moved back to A then a message (the message follows the new row); a new conversation and its message
+    const cases = (c: string, fresh: string): WriteOp[][] => [
+      [{ op: 'insert', entity: 'message', values: message(c, 'first') }, { op: 'update', entity: 'conversation', id: c, patch: { assignee_id: w.agentB, team_id: w.teamB, message_count: sql('message_count + 1') } }],
+      [{ op: 'update', entity: 'conversation', id: c, patch: { assignee_id: w.agentA, team_id: w.teamA } }, { op: 'insert', entity: 'message', values: message(c, 'second') }],
+      [{ op: 'insert', entity: 'conversation', values: newConversation(fresh) }, { op: 'insert', entity: 'message', values: message(fresh, 'third') }],
+    ];
+    const before = await hub.log.maxSyncId();
+    const returned: unknown[] = [];
+    for (const ops of cases(one.id, randomUUID())) returned.push(...await hub.log.write((wr) => wr.writeAll(ops)));
+    const middle = await hub.log.maxSyncId();
+    for (const ops of cases(two.id, randomUUID())) {
+      await hub.log.write(async (wr) => {
+        for (const o of ops) {
+          if (o.op === 'insert') await wr.insert(o.entity, o.values); else await wr.update(o.entity, o.id, o.patch);
+        }
+      });
+    }
+    const together = (await logged(before)).filter((c) => c.sync_id <= middle);
+    const apart = await logged(middle);
+    expect(together.map((c) => c.entity)).toEqual(['message', 'conversation', 'conversation', 'message', 'conversation', 'message']);
+    expect(together.map(shape)).toEqual(apart.map(shape));
+    // the snapshots returned are the logged ones, and each row carries its change's sync id
+    expect(returned).toEqual(together.map((c) => c.data));
+    expect(together.map((c) => c.sync_id)).toEqual([...together.map((c) => c.sync_id)].sort((a, b) => a - b));
+    const latest = new Map(together.map((c) => [c.entity_id, c])); // a row changed twice carries its later change's id
+    for (const c of latest.values()) {
+      const [row] = await db.query<{ sync_id: number }>(`SELECT sync_id FROM ${c.entity}s WHERE id = $1`, [c.entity_id]);
+      expect(row.sync_id).toBe(c.sync_id);
+    }
+    expect(together[0].keys).toEqual([`a:${w.agentA}`]);
+    expect([...together[1].keys].sort()).toEqual([`a:${w.agentA}`, `a:${w.agentB}`].sort());
+    expect(together[3].keys).toEqual([`a:${w.agentA}`]);
+    expect(together[5]).toMatchObject({ keys: [`q:${w.teamB}`], customer_id: customer });
+  });
+
+  it('a failing write fails the whole statement: nothing of it is stored', async () => {
+    const one = await conversation(hub.log, w, { handle: 'cu-fail', assignee: w.agentA });
+    const before = await hub.log.maxSyncId();
+    await expect(hub.log.write((wr) => wr.writeAll([
+      { op: 'insert', entity: 'message', values: message(one.id, 'kept?') },
+      { op: 'update', entity: 'conversation', id: randomUUID(), patch: { snippet: 'nobody' } },
+    ]))).rejects.toThrow(/not found/);
+    expect(await logged(before)).toEqual([]);
+    expect(await db.query('SELECT 1 FROM messages WHERE text = $1', ['kept?'])).toEqual([]);
+  });
+});
