@@ -182,7 +182,8 @@ export class HubIngestor implements Ingestor {
       return brand;
     }
 
-    const customerId = await this.customerFor(w, post, look.customer);
+    // the customer's write (a new customer, or followers that moved) goes with the post's own: one statement
+    const { id: customerId, writes: customerWrites } = this.customerFor(post, look.customer);
     const customer = { tier: look.customer?.tier ?? null, followers: post.author.followers ?? look.customer?.followers ?? null };
     let conversationId = parent;
     // a private message joins the open conversation with the participant (or a resolved one awaiting an answer)
@@ -204,7 +205,7 @@ export class HubIngestor implements Ingestor {
     const messageId = randomUUID();
     if (!conversationId) {
       // a new conversation is inserted in its final state, with its first message and both changes: one statement
-      conversationId = await this.openConversation(w, post, analysis, customerId, customer, account, messageId);
+      conversationId = await this.openConversation(w, post, analysis, customerId, customer, account, messageId, customerWrites);
       return { status: 'stored', conversation_id: conversationId, message_id: messageId };
     }
     // an answer to a question asked after a resolve (a survey) is recorded and does not reopen the conversation;
@@ -217,12 +218,14 @@ export class HubIngestor implements Ingestor {
       const open = existing === parent ? parentRow!.answer_open
         : ((await w.query<{ open: boolean }>(`SELECT ${answers.waitingSql('$1')} AS open`, [existing]))[0].open);
       if (open) {
+        // the survey's own statements come first: the customer is written before them, as it always was
+        if (customerWrites.length) await w.writeAll(customerWrites.splice(0));
         surveyScore = await answers.record(w, { conversation_id: conversationId, message_id: messageId, at: Date.parse(post.created_at), text: post.text });
         surveyAnswer = surveyScore !== null;
       }
     }
     // the message, then the conversation (reopened and woken from snooze by a customer writing again), in one statement
-    await w.writeAll([this.inboundOp(post, conversationId, messageId), { op: 'update', entity: 'conversation', id: conversationId, patch: {
+    await w.writeAll([...customerWrites, this.inboundOp(post, conversationId, messageId), { op: 'update', entity: 'conversation', id: conversationId, patch: {
       status: surveyAnswer ? undefined : sql(`CASE WHEN status IN ('resolved', 'snoozed', 'pending') THEN 'open' ELSE status END`),
       snoozed_until: surveyAnswer ? undefined : null,
       resolved_at: surveyAnswer ? undefined : null,
@@ -305,29 +308,26 @@ export class HubIngestor implements Ingestor {
     return { status: 'stored', conversation_id: conversationId, message_id: messageId };
   }
 
-  /** The customer behind an author: by platform user id, else by handle; created when new. */
-  private async customerFor(w: Writer, post: NormalizedPost, found: FoundCustomer | null): Promise<string> {
-    const ws = this.options.workspaceId;
+  /** The customer behind an author: by platform user id, else by handle; created when new (`writes`: what to write for it). */
+  private customerFor(post: NormalizedPost, found: FoundCustomer | null): { id: string; writes: WriteOp[] } {
     const a = post.author;
     if (found) {
       const c = found;
       // follower counts move all the time: record a change only when it moved by more than 10%
       const moved = a.followers !== null && (c.followers === null || Math.abs(a.followers - c.followers) > 0.1 * Math.max(c.followers, 10));
-      if (moved || c.verified !== a.verified) {
-        await w.update('customer', found.customer_id, { followers: a.followers, verified: a.verified });
-      }
-      return found.customer_id;
+      const writes: WriteOp[] = moved || c.verified !== a.verified
+        ? [{ op: 'update', entity: 'customer', id: found.customer_id, patch: { followers: a.followers, verified: a.verified } }] : [];
+      return { id: found.customer_id, writes };
     }
     const id = randomUUID();
-    // the customer, their identity and the change in one statement
-    await w.insertCustomer(
-      { id, workspace_id: ws, name: a.name || a.handle, location: a.location ?? null, followers: a.followers, verified: a.verified, created_at: post.created_at },
-      { channel: post.channel, handle: a.handle, platform_user_id: a.platform_user_id ?? null });
-    return id;
+    // the customer, their identity and the change
+    return { id, writes: [{ op: 'insert', entity: 'customer',
+      values: { id, workspace_id: this.options.workspaceId, name: a.name || a.handle, location: a.location ?? null, followers: a.followers, verified: a.verified, created_at: post.created_at },
+      identity: { channel: post.channel, handle: a.handle, platform_user_id: a.platform_user_id ?? null } }] };
   }
 
   private async openConversation(w: Writer, post: NormalizedPost, analysis: Analysis, customerId: string,
-    customer: { tier: string | null; followers: number | null }, accountId: string, messageId: string): Promise<string> {
+    customer: { tier: string | null; followers: number | null }, accountId: string, messageId: string, customerWrites: WriteOp[]): Promise<string> {
     const ws = this.options.workspaceId;
     let defaultTeam = this.options.defaultTeamId ?? null;
     if (defaultTeam === null) {
@@ -339,7 +339,7 @@ export class HubIngestor implements Ingestor {
     }
     const id = randomUUID();
     const decision = await this.route({ workspace_id: ws, conversation_id: id, post, analysis, customer_id: customerId, customer, default_team_id: defaultTeam });
-    await w.writeAll([{ op: 'insert', entity: 'conversation', values: {
+    await w.writeAll([...customerWrites, { op: 'insert', entity: 'conversation', values: {
       id, workspace_id: ws, channel: post.channel, channel_account_id: accountId, customer_id: customerId,
       thread_key: post.visibility === 'private' ? (post.thread_key ?? post.author.platform_user_id ?? post.author.handle) : (post.thread_key ?? null),
       subject: post.text.replace(/\s+/g, ' ').trim().slice(0, 120), status: 'open', priority: decision.priority ?? analysis.priority ?? 'normal',

@@ -67,7 +67,11 @@ function scopeOf(entity: Entity, conversationsBefore: string[] = []): { customer
 /** One write of `Writer.writeAll`: an insert (values by column) or an update by id (as `insert` and `update`). */
 export type WriteOp =
   | { op: 'insert'; entity: 'conversation' | 'message' | 'note'; values: Record<string, unknown> }
-  | { op: 'update'; entity: 'conversation' | 'message' | 'note'; id: string; patch: Record<string, unknown> };
+  /** a new customer with one identity (its snapshot lists it) */
+  | { op: 'insert'; entity: 'customer'; values: Record<string, unknown>; identity: CustomerIdentity }
+  | { op: 'update'; entity: 'conversation' | 'message' | 'note' | 'customer'; id: string; patch: Record<string, unknown> };
+
+export interface CustomerIdentity { channel: string; handle: string; platform_user_id: string | null }
 
 /** One entry of the change log, as listeners of `committed` get it. */
 export type ChangeRecord = { [E in Entity]: { sync_id: number; entity: E; keys: string[]; customer_id: string | null; data: Snapshot<E> } }[Entity];
@@ -92,24 +96,6 @@ export class Writer {
     return this.append(entity,
       `INSERT INTO ${TABLE[entity]} AS t (${cols.join(', ')}, sync_id) VALUES (${exprs.join(', ')}, (SELECT v FROM s)) RETURNING t.*`,
       params, `'{}'::text[]`, `${entity} ${String(values.id)} was not inserted`);
-  }
-
-  /**
-   * Inserts a customer with one identity and records it, in one statement (the change's
-   * snapshot lists the identity, read from the statement's own insert).
-   */
-  async insertCustomer(values: Record<string, unknown>, identity: { channel: string; handle: string; platform_user_id: string | null }): Promise<Customer> {
-    const cols = Object.keys(values).filter((c) => c !== 'sync_id');
-    const params: unknown[] = [];
-    const exprs = cols.map((c) => this.value(c, values[c], params));
-    const ident = [identity.channel, identity.handle, identity.platform_user_id].map((v) => { params.push(v); return `$${params.length}`; });
-    return this.append('customer',
-      `INSERT INTO customers AS t (${cols.join(', ')}, sync_id) VALUES (${exprs.join(', ')}, (SELECT v FROM s)) RETURNING t.*`,
-      params, `'{}'::text[]`, `customer ${String(values.id)} was not inserted`, {
-        also: `i AS (INSERT INTO customer_identities AS ci (customer_id, workspace_id, channel, handle, platform_user_id)
-                     SELECT u.id, u.workspace_id, ${ident.join(', ')} FROM u RETURNING ci.*)`,
-        snapshot: customerJson('u', 'i'),
-      });
   }
 
   /**
@@ -154,6 +140,12 @@ export class Writer {
         const cols = Object.keys(o.values).filter((c) => c !== 'sync_id');
         const exprs = cols.map((c) => this.value(c, o.values[c], params));
         ctes.push(`u${n} AS (INSERT INTO ${TABLE[o.entity]} AS t (${cols.join(', ')}, sync_id) VALUES (${exprs.join(', ')}, (SELECT v FROM s${n})) RETURNING t.*)`);
+        if (o.entity === 'customer') {
+          // its identity in the same statement; the change's snapshot reads it from this insert (the table does not show it yet)
+          const ident = [o.identity.channel, o.identity.handle, o.identity.platform_user_id].map((v) => { params.push(v); return `$${params.length}`; });
+          ctes.push(`i${n} AS (INSERT INTO customer_identities AS ci (customer_id, workspace_id, channel, handle, platform_user_id)
+                     SELECT u.id, u.workspace_id, ${ident.join(', ')} FROM u${n} u RETURNING ci.*)`);
+        }
       } else {
         params.push(o.id);
         const idParam = `$${params.length}`;
@@ -168,7 +160,7 @@ export class Writer {
       const sc = scopeOf(o.entity, conversations);
       changes.push(`c${n} AS (INSERT INTO changes (sync_id, workspace_id, entity, entity_id, customer_id, keys, data)
          SELECT u.sync_id, u.workspace_id, '${o.entity}', u.id, ${sc.customer},
-                ARRAY(SELECT DISTINCT k FROM unnest(${sc.keys} || ${oldKeys}) k), ${JSON_OF[o.entity]('u')}::jsonb
+                ARRAY(SELECT DISTINCT k FROM unnest(${sc.keys} || ${oldKeys}) k), ${o.op === 'insert' && o.entity === 'customer' ? customerJson('u', `i${n}`) : JSON_OF[o.entity]('u')}::jsonb
          FROM u${n} u RETURNING sync_id, keys, customer_id, data)`);
       if (o.entity === 'conversation') conversations.push(`u${n}`);
     });
@@ -197,17 +189,15 @@ export class Writer {
 
   /**
    * `write` is a data-modifying statement over the row (alias t) that RETURNING t.* and uses s.v as sync_id.
-   * `more.also`: further CTEs after u; `more.snapshot`: the change's data instead of the entity's JSON of u.
    */
-  private async append<E extends Entity>(entity: E, write: string, params: unknown[], extraKeys: string, missing: string,
-    more: { also?: string; snapshot?: string } = {}): Promise<Snapshot<E>> {
+  private async append<E extends Entity>(entity: E, write: string, params: unknown[], extraKeys: string, missing: string): Promise<Snapshot<E>> {
     const sc = scopeOf(entity);
     const rows = await this.tx.query<{ sync_id: number; keys: string[]; customer_id: string | null; data: Snapshot<E> }>(
       `WITH s AS (SELECT nextval('changes_sync_id_seq') AS v),
-            u AS (${write})${more.also ? `, ${more.also}` : ''}
+            u AS (${write})
        INSERT INTO changes (sync_id, workspace_id, entity, entity_id, customer_id, keys, data)
        SELECT u.sync_id, u.workspace_id, '${entity}', u.id, ${sc.customer},
-              ARRAY(SELECT DISTINCT k FROM unnest(${sc.keys} || ${extraKeys}) k), ${more.snapshot ?? JSON_OF[entity]('u')}::jsonb
+              ARRAY(SELECT DISTINCT k FROM unnest(${sc.keys} || ${extraKeys}) k), ${JSON_OF[entity]('u')}::jsonb
        FROM u RETURNING sync_id, keys, customer_id, data`,
       params);
     if (!rows.length) throw new Error(missing);

@@ -282,9 +282,9 @@ function upgradeStatus(url: string, headers: Record<string, string> = {}): Promi
 describe('Writer.writeAll: several writes in one statement', () => {
   /** a change as a desktop sees it, without what differs between two runs (ids, sync ids, times) */
   const shape = (c: { entity: string; keys: string[]; customer_id: string | null; data: Loose }) => {
-    const { id: _i, sync_id: _s, conversation_id: _c, platform_id: _p, ...rest } = c.data;
+    const { id: _i, sync_id: _s, conversation_id: _c, platform_id: _p, customer_id: _cu, identities: _id, ...rest } = c.data;
     const data = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.endsWith('_at')));
-    return { entity: c.entity, keys: [...c.keys].sort(), customer_id: c.customer_id, data };
+    return { entity: c.entity, keys: [...c.keys].sort(), data };
   };
   const logged = (from: number) => db.query<{ sync_id: number; entity: string; entity_id: string; keys: string[]; customer_id: string | null; data: Loose }>(
     'SELECT sync_id, entity, entity_id, keys, customer_id, data FROM changes WHERE sync_id > $1 ORDER BY sync_id', [from]);
@@ -298,13 +298,17 @@ describe('Writer.writeAll: several writes in one statement', () => {
     const one = await conversation(hub.log, w, { handle: 'cu-same', assignee: w.agentA });
     const two = await conversation(hub.log, w, { handle: 'cu-same', assignee: w.agentA });
     const customer = (await db.query<{ customer_id: string }>('SELECT customer_id FROM conversations WHERE id = $1', [one.id]))[0].customer_id;
-    const newConversation = (id: string) => ({ id, workspace_id: w.ws, channel: 'x', customer_id: customer, subject: 'new', status: 'open', team_id: w.teamB, assignee_id: null, message_count: 1 });
+    const newConversation = (id: string, customerId = customer) => ({ id, workspace_id: w.ws, channel: 'x', customer_id: customerId, subject: 'new', status: 'open', team_id: w.teamB, assignee_id: null, message_count: 1 });
+    const newCustomer = (id: string): WriteOp => ({ op: 'insert', entity: 'customer', values: { id, workspace_id: w.ws, name: 'New', followers: 3, verified: false },
+      identity: { channel: 'x', handle: `new-${id}`, platform_user_id: null } });
     // three cases: a message then its conversation moved to B (the message keeps A's key, the move carries both);
-    // a conversation moved back to A then a message (the message follows the new row); a new conversation and its message
-    const cases = (c: string, fresh: string): WriteOp[][] => [
+    // a conversation moved back to A then a message (the message follows the new row); a new conversation and its message;
+    // a new customer (with its identity), their first conversation and its message
+    const cases = (c: string, fresh: string, person = randomUUID(), theirs = randomUUID()): WriteOp[][] => [
       [{ op: 'insert', entity: 'message', values: message(c, 'first') }, { op: 'update', entity: 'conversation', id: c, patch: { assignee_id: w.agentB, team_id: w.teamB, message_count: sql('message_count + 1') } }],
       [{ op: 'update', entity: 'conversation', id: c, patch: { assignee_id: w.agentA, team_id: w.teamA } }, { op: 'insert', entity: 'message', values: message(c, 'second') }],
       [{ op: 'insert', entity: 'conversation', values: newConversation(fresh) }, { op: 'insert', entity: 'message', values: message(fresh, 'third') }],
+      [newCustomer(person), { op: 'insert', entity: 'conversation', values: newConversation(theirs, person) }, { op: 'insert', entity: 'message', values: message(theirs, 'fourth') }],
     ];
     const before = await hub.log.maxSyncId();
     const returned: unknown[] = [];
@@ -313,13 +317,14 @@ describe('Writer.writeAll: several writes in one statement', () => {
     for (const ops of cases(two.id, randomUUID())) {
       await hub.log.write(async (wr) => {
         for (const o of ops) {
-          if (o.op === 'insert') await wr.insert(o.entity, o.values); else await wr.update(o.entity, o.id, o.patch);
+          if (o.entity === 'customer') await wr.writeAll([o]); // a customer is inserted with its identity by writeAll alone
+          else if (o.op === 'insert') await wr.insert(o.entity, o.values); else await wr.update(o.entity, o.id, o.patch);
         }
       });
     }
     const together = (await logged(before)).filter((c) => c.sync_id <= middle);
     const apart = await logged(middle);
-    expect(together.map((c) => c.entity)).toEqual(['message', 'conversation', 'conversation', 'message', 'conversation', 'message']);
+    expect(together.map((c) => c.entity)).toEqual(['message', 'conversation', 'conversation', 'message', 'conversation', 'message', 'customer', 'conversation', 'message']);
     expect(together.map(shape)).toEqual(apart.map(shape));
     // the snapshots returned are the logged ones, and each row carries its change's sync id
     expect(returned).toEqual(together.map((c) => c.data));
@@ -333,6 +338,12 @@ describe('Writer.writeAll: several writes in one statement', () => {
     expect([...together[1].keys].sort()).toEqual([`a:${w.agentA}`, `a:${w.agentB}`].sort());
     expect(together[3].keys).toEqual([`a:${w.agentA}`]);
     expect(together[5]).toMatchObject({ keys: [`q:${w.teamB}`], customer_id: customer });
+    // the new customer's change lists the identity written in the same statement; their conversation and message carry them
+    const person = together[6].entity_id;
+    expect(together[6]).toMatchObject({ customer_id: person, data: { identities: [{ channel: 'x', handle: `new-${person}`, platform_user_id: null }] } });
+    expect(together[7]).toMatchObject({ customer_id: person, keys: [`q:${w.teamB}`] });
+    expect(together[8]).toMatchObject({ customer_id: person, keys: [`q:${w.teamB}`] });
+    expect(together.slice(0, 6).map((c) => c.customer_id)).toEqual(apart.slice(0, 6).map((c) => c.customer_id));
   });
 
   it('a failing write fails the whole statement: nothing of it is stored', async () => {
