@@ -895,11 +895,6 @@ export class RoutingService {
             }
             ownIds();
           }
-          if (events.length) {
-            await w.query(`INSERT INTO routing_events (workspace_id, at, type, conversation_id, agent_id, data)
-              SELECT x.workspace_id, x.at, x.type, x.conversation_id, x.agent_id, x.data
-                FROM jsonb_to_recordset($1::jsonb) AS x(workspace_id text, at timestamptz, type text, conversation_id text, agent_id text, data jsonb)`, [JSON.stringify(events)]);
-          }
           for (const [agent, p] of presence) {
             await w.query(`INSERT INTO agent_presence (agent_id, workspace_id, activity_id, since) VALUES ($1, $2, $3, $4)
               ON CONFLICT (agent_id) DO UPDATE SET activity_id = excluded.activity_id, since = excluded.since`, [agent, p.workspace_id, p.activity_id, new Date(p.at).toISOString()]);
@@ -922,16 +917,11 @@ export class RoutingService {
               WHERE insights.status = 'open'`,
             [i.id, i.workspace_id, i.conversation_id, i.department_id, i.rule_id, i.opened_at, i.status, i.closed_at, i.closed_by, i.resolution]);
           }
-          if (states.size) {
+          // the events and where each conversation now is: one statement (a round trip to the database each is what
+          // the serialized writer pays; with routing at every post, these two ran for nearly every post)
+          if (events.length || states.size) {
             const rows = [...states].map(([id, x]) => ({ conversation_id: id, ...x, entered_at: new Date(x.entered_at).toISOString() }));
-            await w.query(`INSERT INTO routing_state (conversation_id, workspace_id, queue_id, rule_id, target_index, entered_at, updated_at)
-              SELECT x.conversation_id, x.workspace_id, x.queue_id, x.rule_id, x.target_index, x.entered_at, now()
-                FROM jsonb_to_recordset($1::jsonb) AS x(conversation_id text, workspace_id text, queue_id text, rule_id text, target_index int, entered_at timestamptz)
-               WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.id = x.conversation_id)
-              ON CONFLICT (conversation_id) DO UPDATE SET queue_id = excluded.queue_id, rule_id = excluded.rule_id, target_index = excluded.target_index,
-                entered_at = CASE WHEN routing_state.queue_id IS NOT DISTINCT FROM excluded.queue_id AND routing_state.target_index = excluded.target_index
-                                   AND routing_state.rule_id IS NOT DISTINCT FROM excluded.rule_id THEN routing_state.entered_at ELSE excluded.entered_at END,
-                updated_at = now()`, [JSON.stringify(rows)]);
+            await w.query(ROUTING_EVENTS_AND_STATE_SQL, [JSON.stringify(events), JSON.stringify(rows)]);
           }
         });
       } catch (err) { this.onError(err); }
@@ -1018,6 +1008,23 @@ function attributes(row: RoutableRow, extra: { tier: string | null; followers: n
     created_at: row.created_at ? new Date(row.created_at).getTime() : undefined,
   };
 }
+
+/**
+ * Routing's events ($1) and where each conversation is ($2: queue, rule, target; `entered_at` kept while they do not
+ * change), both as jsonb arrays, in one statement. A conversation deleted meanwhile gets no routing_state row.
+ */
+const ROUTING_EVENTS_AND_STATE_SQL = `WITH e AS (
+    INSERT INTO routing_events (workspace_id, at, type, conversation_id, agent_id, data)
+    SELECT x.workspace_id, x.at, x.type, x.conversation_id, x.agent_id, x.data
+      FROM jsonb_to_recordset($1::jsonb) AS x(workspace_id text, at timestamptz, type text, conversation_id text, agent_id text, data jsonb))
+  INSERT INTO routing_state (conversation_id, workspace_id, queue_id, rule_id, target_index, entered_at, updated_at)
+  SELECT x.conversation_id, x.workspace_id, x.queue_id, x.rule_id, x.target_index, x.entered_at, now()
+    FROM jsonb_to_recordset($2::jsonb) AS x(conversation_id text, workspace_id text, queue_id text, rule_id text, target_index int, entered_at timestamptz)
+   WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.id = x.conversation_id)
+  ON CONFLICT (conversation_id) DO UPDATE SET queue_id = excluded.queue_id, rule_id = excluded.rule_id, target_index = excluded.target_index,
+    entered_at = CASE WHEN routing_state.queue_id IS NOT DISTINCT FROM excluded.queue_id AND routing_state.target_index = excluded.target_index
+                       AND routing_state.rule_id IS NOT DISTINCT FROM excluded.rule_id THEN routing_state.entered_at ELSE excluded.entered_at END,
+    updated_at = now()`;
 
 /** Columns of routing's record of a conversation `c` (ROUTED_JOINS): routing_state and its latest insight. */
 const ROUTED_COLUMNS = `rs.conversation_id IS NOT NULL AS routed, rs.queue_id AS rs_queue, rs.rule_id AS rs_rule, rs.target_index AS rs_index, rs.entered_at AS rs_entered,
