@@ -23,6 +23,7 @@ import { metricsModule } from './metrics/module';
 import { MIGRATIONS } from './db/migrate';
 import { opsModule, opsOptionsFromEnv, type OpsOptions } from './ops/module';
 import { outboundModule, type OutboundOptions } from './outbound/module';
+import { qualityModule, qualityReport } from './quality/module';
 import { routingModule, type RoutingModuleOptions } from './routing/module';
 import type { CrisisRouting } from './spikes/crisis';
 import { spikesModule } from './spikes/module';
@@ -111,6 +112,8 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     sections: async (ws, range) => ({
       ...(spikesRef ? { crisis_periods: await spikesRef.crisis.periods(ws, range) } : {}),
       ...(staffing ? { adherence: await staffing.adherence(db, ws, range) } : {}),
+      // quality scores (hub/quality): automatic and reviewed, apart
+      quality: await qualityReport(db, ws, range),
     }),
   });
   const routing = !options.routing ? null : routingModule(log, {
@@ -137,7 +140,9 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   const supervisor = options.supervisor === false ? null : supervisorModule(log, routing, logger('supervisor'), spikes?.service ?? null, staffing?.floor ?? null);
   // public replies the workspace's rules hold for a supervisor's approval (issue 15)
   const approvals = approvalsModule(log);
-  const hooks = composeHooks([analysis, metrics, routing, approvals, spikes].filter((m) => m !== null));
+  // every resolve's automatic quality score, reviews beside it (issue 15)
+  const quality = qualityModule(db);
+  const hooks = composeHooks([analysis, metrics, routing, approvals, spikes, quality].filter((m) => m !== null));
   const conversations = conversationsModule(log, { ingest: hooks.ingest, mutations: hooks.mutations, snoozeCheckMs: options.snoozeCheckMs, logger: logger('conversations') });
   const outbound = outboundModule(log, options.outbound ?? {}, logger('outbound'));
   const channels: (ConnectorConfig & { workspace?: string }) | null = options.channels === false ? null : options.channels ?? loadConnectorConfig(process.env);
@@ -174,7 +179,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     webhooks: () => connectors?.webhooks() ?? null,
   }, options.ops ?? opsOptionsFromEnv(process.env));
   // ops first: its request timer sees every route
-  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log), analysis, assist, metrics, routing, spikes, staffing, supervisor, approvals, conversations, customersModule(log), outbound, connectors, demo]
+  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log), analysis, assist, metrics, routing, spikes, staffing, supervisor, approvals, quality, conversations, customersModule(log), outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, spikes, demo, ops, hooks: { ingest: hooks.ingest } };
 }

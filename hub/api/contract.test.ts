@@ -122,6 +122,14 @@ describe('the route table', () => {
     await ask('approvalQueue', tokBoss);
     await ask('approveReply', tokBoss, { params: { id: 'no-such-reply' }, body: {} }, 404);
     await ask('rejectReply', tokBoss, { params: { id: 'no-such-reply' }, body: { note: 'no' } }, 404);
+    // quality review: agent A's reply, resolved: scored; the supervisor reviews it
+    await ask('mutations', tokA, { body: { mutations: [
+      { id: randomUUID(), type: 'reply', args: { conversation_id: c.id, message_id: randomUUID(), text: 'Hi, sorry! Please DM us.', visibility: 'public' } },
+      { id: randomUUID(), type: 'set_status', args: { conversation_id: c.id, status: 'resolved' } }] } });
+    const scores = await ask('qualityMine', tokA);
+    await ask('qualitySample', tokBoss, { query: { per_agent: '3' } });
+    await ask('qualityScore', tokA, { params: { id: scores!.scores[0].id } });
+    await ask('reviewQuality', tokBoss, { params: { id: scores!.scores[0].id }, body: { overrides: [{ id: 'closing', result: 'pass', note: 'fine' }] } });
     expect(Object.keys(HUB_ROUTES).filter((n) => !asked.has(n as HubRouteName))).toEqual([]);
   });
 

@@ -180,14 +180,17 @@ export const MUTATION_HANDLERS: { [T in MutationType]: MutationHandler<T> } = {
   },
   set_status: {
     check: (a) => (a.status === 'snoozed' && !a.snoozed_until ? 'set_status: snoozed_until is required to snooze' : null),
-    async apply({ w, conv, hooks, ok }, a) {
+    async apply({ w, conv, agent, hooks, ok }, a) {
       await w.update('conversation', conv.id, {
         status: a.status,
         snoozed_until: a.status === 'snoozed' ? a.snoozed_until : null,
         resolved_at: a.status === 'resolved' ? (conv.status === 'resolved' ? undefined : sql('now()')) : null,
         updated_at: sql('now()'),
       });
-      if (a.status === 'resolved' && conv.status !== 'resolved' && hooks.onResolve) await hooks.onResolve(w, conv.workspace_id, conv.id);
+      if (a.status === 'resolved' && conv.status !== 'resolved') {
+        if (hooks.onResolve) await hooks.onResolve(w, conv.workspace_id, conv.id);
+        if (hooks.scoreResolve) await hooks.scoreResolve(w, conv, agent.id);
+      }
       return ok({ conversation_id: conv.id, status: a.status });
     },
   },

@@ -31,6 +31,7 @@ import * as m1040 from './migrations/1040-spike-alerts';
 import * as m1041 from './migrations/1041-crisis-modes';
 import * as m1050 from './migrations/1050-macros';
 import * as m1060 from './migrations/1060-shifts';
+import * as m1070 from './migrations/1070-quality';
 import * as m1090 from './migrations/1090-approval-taken-back';
 
 export interface Migration {
@@ -68,6 +69,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 1041, name: 'crisis-modes', up: m1041.up },
   { version: 1050, name: 'macros', up: m1050.up },
   { version: 1060, name: 'shifts', up: m1060.up },
+  { version: 1070, name: 'quality', up: m1070.up },
   { version: 1090, name: 'approval-taken-back', up: m1090.up },
 ];
 

@@ -32,6 +32,8 @@ export const HUB_MODULES = {
   // volume forecast and required agents (issue 15); its eval reads import files
   // schedules, adherence, staffing on the Floor (issue 15): shifts in the database; local times read with routing's zone clock
   staffing: ['db', 'connectors', 'analysis', 'routing'],
+  // quality review (issue 15): each resolve's automatic score (measured in routing's SLA calendars), reviews beside it
+  quality: ['db', 'sync', 'routing'],
   // health checks, readiness and Prometheus metrics: what it reads of the others comes in as arguments (modules.ts)
   ops: ['db'],
 };

@@ -11,7 +11,7 @@ import type { RouteCall, RouteResponse } from './route';
 
 const {
   routingConfig, setRoutingConfig, setRoutingRules, ruleVersions, ruleVersion, previewRules, applyRules, metricsSettings, setMetricsSettings,
-  approvalQueue, approveReply, rejectReply,
+  approvalQueue, approveReply, rejectReply, qualityMine, qualitySample, qualityScore, reviewQuality,
 } = HUB_ROUTES;
 
 export const ADMIN_CALL_ROUTES = {
@@ -22,6 +22,8 @@ export const ADMIN_CALL_ROUTES = {
   metricsSettings, setMetricsSettings,
   // the approvers' view (renderer features/Approvals.tsx): the replies waiting for approval and the decisions
   approvalQueue, approveReply, rejectReply,
+  // quality review (renderer features/Quality.tsx): the reviewers' sample and reviews, an agent's own scores
+  qualityMine, qualitySample, qualityScore, reviewQuality,
 } as const;
 
 export type AdminCallName = keyof typeof ADMIN_CALL_ROUTES;

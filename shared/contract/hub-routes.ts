@@ -33,6 +33,7 @@ import { AssistSuggestionsSchema, AssistSummarySchema } from './assist';
 import { CrisisListResponseSchema, CrisisResponseSchema, SpikeAcknowledgeResponseSchema, SpikeAlertsQuerySchema, SpikeAlertsResponseSchema, StartCrisisSchema } from './spikes';
 import { MetricsSettingsBodySchema, MetricsSettingsViewSchema } from './admin';
 import { ApprovalDecidedSchema, ApprovalParams, ApprovalQueueSchema, ApproveBodySchema, RejectBodySchema } from './approvals';
+import { QualityParams, QualityReviewBodySchema, QualitySampleQuerySchema, QualitySampleSchema, QualityScoresSchema, QualityScoreViewSchema } from './quality';
 import type { HubRoute, HubStream } from './route';
 
 const SyncId = z.coerce.number().int().refine(Number.isSafeInteger, 'since is out of range');
@@ -138,6 +139,16 @@ export const HUB_ROUTES = {
   approveReply: { method: 'POST', path: '/v1/approvals/:id/approve', params: ApprovalParams, body: ApproveBodySchema, response: ApprovalDecidedSchema },
   /** reject with a note: never sent; the agent's desktop puts the text back in the composer with the note */
   rejectReply: { method: 'POST', path: '/v1/approvals/:id/reject', params: ApprovalParams, body: RejectBodySchema, response: ApprovalDecidedSchema },
+
+  // ---- quality review (hub/quality): automatic scores of resolved conversations, reviews beside them
+  /** an agent's own scores with the reviews of them, newest first (anyone: their own only) */
+  qualityMine: { method: 'GET', path: '/v1/quality/mine', response: QualityScoresSchema },
+  /** supervisors and admins: the week's review sample, a few per agent, stable across reviewers */
+  qualitySample: { method: 'GET', path: '/v1/quality/sample', query: QualitySampleQuerySchema, response: QualitySampleSchema },
+  /** supervisors and admins: one score with its conversation; an agent: one of their own */
+  qualityScore: { method: 'GET', path: '/v1/quality/scores/:id', params: QualityParams, response: QualityScoreViewSchema },
+  /** supervisors and admins, never on their own conversation: override items with notes, kept beside the automatic score (audited) */
+  reviewQuality: { method: 'POST', path: '/v1/quality/scores/:id/review', params: QualityParams, body: QualityReviewBodySchema, response: QualityScoreViewSchema },
 } as const satisfies Record<string, HubRoute>;
 
 export const HUB_STREAMS = {

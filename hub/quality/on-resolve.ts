@@ -1,0 +1,64 @@
+/**
+ * The automatic quality score, computed in the resolve's own transaction (every path that resolves goes
+ * through the set_status mutation: the desk, bulk actions, macros, the API), so a resolve is never kept
+ * without its score nor a score without its resolve. Resolving again after a reopen scores again: the new
+ * row is the conversation's latest and the earlier one stays.
+ *
+ * What the scorer reads (shared/quality/score.ts): the messages that reached the customer or are on their
+ * way (not failed for good, cancelled, rejected or waiting for approval; survey questions and answers
+ * are not care), the customers' sentiment as the analysis recorded it per message, and the SLA: routing's
+ * first-response due time, and the first matching SLA policy's targets measured in its business calendar.
+ */
+import { scoreConversation, type QualityMessage, type QualitySla } from '../../shared/quality/score';
+import type { Priority } from '../../shared/domain';
+import { BusinessCalendar, type Calendar } from '../routing/calendar';
+import type { SlaPolicy } from '../routing/schemas';
+import type { Writer } from '../sync/changelog';
+
+export interface ResolvedConversation { id: string; workspace_id: string; assignee_id: string | null; team_id: string | null }
+
+const ms = (v: unknown): number => (v instanceof Date ? v.getTime() : Date.parse(String(v)));
+
+export async function scoreOnResolve(w: Writer, conv: ResolvedConversation, resolvedBy: string): Promise<void> {
+  const [c] = await w.query<{ channel: string; priority: Priority; first_response_due_at: unknown; resolved_at: unknown; config: { sla_policies?: SlaPolicy[]; calendars?: Calendar[] } | null }>(
+    `SELECT c.channel, c.priority, c.first_response_due_at, c.resolved_at, rc.config
+       FROM conversations c LEFT JOIN routing_config rc ON rc.workspace_id = c.workspace_id WHERE c.id = $1`, [conv.id]);
+  if (!c) return;
+  const rows = await w.query<{ direction: 'inbound' | 'outbound'; visibility: 'public' | 'private'; text: string; at: unknown }>(
+    `SELECT m.direction, m.visibility, m.text, m.created_at AS at FROM messages m
+      WHERE m.conversation_id = $1
+        AND m.delivery NOT IN ('cancelled', 'rejected', 'awaiting_approval')
+        AND NOT (m.delivery = 'failed' AND m.next_attempt_at IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.conversation_id = $1 AND (s.question_message_id = m.id OR s.answer_message_id = m.id))
+      ORDER BY m.created_at, m.id`, [conv.id]);
+  const sentiments = await w.query<{ at: unknown; score: number }>(
+    `SELECT at, score FROM conversation_events WHERE conversation_id = $1 AND type = 'sentiment' AND score IS NOT NULL`, [conv.id]);
+  const byTime = new Map(sentiments.map((s) => [ms(s.at), s.score]));
+  const messages: QualityMessage[] = rows.map((r) => {
+    const at = ms(r.at);
+    const score = r.direction === 'inbound' ? byTime.get(at) : undefined;
+    return {
+      direction: r.direction, visibility: r.visibility, at, text: r.text,
+      sentiment: score === undefined ? null : score <= -0.05 ? 'negative' : score >= 0.05 ? 'positive' : 'neutral',
+    };
+  });
+
+  const policy = (c.config?.sla_policies ?? []).find((p) => (p.priorities.length === 0 || p.priorities.includes(c.priority))
+    && (p.channels.length === 0 || (p.channels as string[]).includes(c.channel))) ?? null;
+  const calendarInput = policy?.calendar_id ? c.config?.calendars?.find((k) => k.id === policy.calendar_id) : undefined;
+  let calendar: BusinessCalendar | null = null;
+  try { calendar = calendarInput ? new BusinessCalendar(calendarInput) : null; } catch { calendar = null; }
+  const sla: QualitySla = {
+    first_response_due_at: c.first_response_due_at == null ? null : ms(c.first_response_due_at),
+    first_response_s: policy?.first_response_seconds ?? null,
+    next_response_s: policy?.next_response_seconds ?? null,
+  };
+  const score = scoreConversation({ messages, sla, businessMs: calendar ? (a, b) => calendar.businessTimeBetween(a, b) : undefined });
+
+  await w.query('UPDATE quality_scores SET latest = false WHERE conversation_id = $1 AND latest', [conv.id]);
+  await w.query(
+    `INSERT INTO quality_scores (workspace_id, conversation_id, agent_id, team_id, resolved_by, resolved_at, items, passed, applicable, score)
+     VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7::jsonb, $8, $9, $10)`,
+    [conv.workspace_id, conv.id, conv.assignee_id ?? resolvedBy, conv.team_id, resolvedBy,
+      c.resolved_at == null ? null : new Date(ms(c.resolved_at)).toISOString(), JSON.stringify(score.items), score.passed, score.applicable, score.score]);
+}
