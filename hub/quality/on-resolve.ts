@@ -9,18 +9,36 @@
  * are not care), the customers' sentiment as the analysis recorded it per message, and the SLA: routing's
  * first-response due time, and the first matching SLA policy's targets measured in its business calendar.
  */
+import { z } from 'zod';
 import { scoreConversation, type QualityMessage, type QualitySla } from '../../shared/quality/score';
 import type { Priority } from '../../shared/domain';
-import { BusinessCalendar, type Calendar } from '../routing/calendar';
-import type { SlaPolicy } from '../routing/schemas';
+import { BusinessCalendar, CalendarSchema } from '../routing/calendar';
+import { SlaPolicySchema } from '../routing/schemas';
+import { withTeams } from '../routing/service';
 import type { Writer } from '../sync/changelog';
+
+/** The SLA part of a workspace's routing configuration, as routing reads it (defaults filled in). */
+const SlaConfigSchema = z.object({ sla_policies: z.array(SlaPolicySchema).default([]), calendars: z.array(CalendarSchema).default([]) });
+type SlaConfig = z.infer<typeof SlaConfigSchema>;
+/** a workspace that never saved a routing configuration runs on routing's default policies */
+const DEFAULT_SLA: SlaConfig = SlaConfigSchema.parse(withTeams(null, []));
+
+/**
+ * The stored configuration's SLA policies and calendars. The engine accepted it when it was saved; if it no longer
+ * parses (a configuration from an older hub), the conversation is scored without an SLA rather than not resolved.
+ */
+function slaConfig(stored: unknown): SlaConfig | null {
+  if (stored === null || stored === undefined) return DEFAULT_SLA;
+  const parsed = SlaConfigSchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
+}
 
 export interface ResolvedConversation { id: string; workspace_id: string; assignee_id: string | null; team_id: string | null }
 
 const ms = (v: unknown): number => (v instanceof Date ? v.getTime() : Date.parse(String(v)));
 
 export async function scoreOnResolve(w: Writer, conv: ResolvedConversation, resolvedBy: string): Promise<void> {
-  const [c] = await w.query<{ channel: string; priority: Priority; first_response_due_at: unknown; resolved_at: unknown; config: { sla_policies?: SlaPolicy[]; calendars?: Calendar[] } | null }>(
+  const [c] = await w.query<{ channel: string; priority: Priority; first_response_due_at: unknown; resolved_at: unknown; config: unknown }>(
     `SELECT c.channel, c.priority, c.first_response_due_at, c.resolved_at, rc.config
        FROM conversations c LEFT JOIN routing_config rc ON rc.workspace_id = c.workspace_id WHERE c.id = $1`, [conv.id]);
   if (!c) return;
@@ -43,9 +61,10 @@ export async function scoreOnResolve(w: Writer, conv: ResolvedConversation, reso
     };
   });
 
-  const policy = (c.config?.sla_policies ?? []).find((p) => (p.priorities.length === 0 || p.priorities.includes(c.priority))
+  const config = slaConfig(c.config);
+  const policy = (config?.sla_policies ?? []).find((p) => (p.priorities.length === 0 || p.priorities.includes(c.priority))
     && (p.channels.length === 0 || (p.channels as string[]).includes(c.channel))) ?? null;
-  const calendarInput = policy?.calendar_id ? c.config?.calendars?.find((k) => k.id === policy.calendar_id) : undefined;
+  const calendarInput = policy?.calendar_id ? config?.calendars.find((k) => k.id === policy.calendar_id) : undefined;
   let calendar: BusinessCalendar | null = null;
   try { calendar = calendarInput ? new BusinessCalendar(calendarInput) : null; } catch { calendar = null; }
   const sla: QualitySla = {

@@ -79,12 +79,30 @@ describe('quality scores', () => {
     expect(s.auto.items.map((i) => [i.id, i.result])).toEqual([
       ['greeting', 'pass'], ['empathy', 'pass'], ['solution', 'pass'], ['closing', 'pass'], ['tone', 'pass'], ['personal_data', 'pass'], ['sla', 'fail'],
     ]);
-    expect(item(s, 'sla').reason).toMatch(/^first reply 4[23] min after the post, 1[23] min after it was due$/);
+    expect(item(s, 'sla').reason).toMatch(/^first reply 4[23] min after the post, 1[23] min after it was due \(SLA 1 h\)$/);
     expect(s.auto).toMatchObject({ passed: 6, applicable: 7, score: 86 });
     expect(s.messages.map((m) => m.direction)).toEqual(['inbound', 'outbound']);
     expect(await mine(tokens.b)).toEqual([]);
     expect((await call(hub.url, 'GET', `/v1/quality/scores/${s.id}`, { token: tokens.b })).status).toBe(403);
     expect((await call(hub.url, 'GET', `/v1/quality/scores/${s.id}`, { token: tokens.a })).json).toMatchObject({ id: s.id });
+  });
+
+  it('reads the SLA policy and calendar the workspace saved, as routing does; a configuration that no longer parses scores without targets', async () => {
+    // as stored: the input the engine accepted, without the defaults it fills in (no priorities, channels, calendar_id)
+    const saved = { queues: [], default_queue_id: `q-${w.teamA}`, sla_policies: [{ id: 'fast', first_response_seconds: 1800, next_response_seconds: 600 }] };
+    await db.query('INSERT INTO routing_config (workspace_id, config) VALUES ($1, $2::jsonb)', [w.ws, JSON.stringify(saved)]);
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    await db.query(`UPDATE messages SET created_at = now() - interval '50 minutes' WHERE id = $1`, [c.message_id]);
+    await db.query('UPDATE conversations SET first_response_due_at = NULL WHERE id = $1', [c.id]);
+    await mutate(tokens.a, reply(c.id, 'Hi, sorry! Try restarting the app.'), status(c.id, 'resolved'));
+    expect(item((await mine(tokens.a))[0], 'sla').reason).toMatch(/^first reply 5[01] min after the post, SLA 30 min$/);
+
+    await db.query(`UPDATE routing_config SET config = '{"sla_policies": "none"}'::jsonb WHERE workspace_id = $1`, [w.ws]);
+    const d = await conversation(hub.log, w, { assignee: w.agentA, handle: 'other' });
+    await db.query('UPDATE conversations SET first_response_due_at = NULL WHERE id = $1', [d.id]);
+    await mutate(tokens.a, reply(d.id, 'Hi, sorry! Try restarting the app.'), status(d.id, 'resolved'));
+    const scored = (await mine(tokens.a)).find((s) => s.conversation_id === d.id)!;
+    expect(item(scored, 'sla')).toEqual({ id: 'sla', result: 'na', reason: 'no SLA applies to this conversation' });
   });
 
   it('a batch resolving several (bulk, macros, the API) scores each; a resolve of a resolved one does not score twice', async () => {
