@@ -6,6 +6,7 @@ import { CustomerPanel } from './features/CustomerPanel';
 import { Inbox } from './features/Inbox';
 import { InsightsView } from './features/Insights';
 import { ApprovalsView } from './features/Approvals';
+import { QualityView } from './features/Quality';
 import { Login } from './features/Login';
 import { Overlays } from './features/Overlays';
 import { SettingsDialog } from './features/Settings';
@@ -59,6 +60,8 @@ function Workspace() {
         <main className="panes floor-view"><InsightsView /></main>
       ) : view === 'approvals' ? (
         <main className="panes floor-view"><ApprovalsView /></main>
+      ) : view === 'quality' ? (
+        <main className="panes floor-view"><QualityView /></main>
       ) : view === 'admin' ? (
         <main className="panes floor-view"><Suspense fallback={<section className="pane floor" aria-label="Administration" aria-busy="true" />}><AdminView /></Suspense></main>
       ) : (

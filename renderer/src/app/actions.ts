@@ -202,6 +202,11 @@ export function run(id: CommandId): void {
       if (useUi.getState().view === 'inbox') focusInbox();
       return;
     }
+    case 'view.quality':
+      // supervisors and admins review the sample; an agent reads their own scores (features/Quality.tsx)
+      ui.set({ view: ui.view === 'quality' ? 'inbox' : 'quality' });
+      if (useUi.getState().view === 'inbox') focusInbox();
+      return;
     case 'view.admin': {
       const role = queryClient.getQueryData<{ agent: { role: Role } | null }>(keys.session)?.agent?.role;
       const screens = screensFor(role);

@@ -17,7 +17,7 @@ export type CommandId =
   | 'inbox.sort.cycle' | 'inbox.filter' | 'outbox.retry' | 'customer.history' | 'settings.open'
   | 'pane.queue' | 'pane.customer' | 'focus.inbox' | 'composer.send' | 'composer.sendResolve'
   | 'conversation.label' | 'conversation.reason' | 'presence.set' | 'queue.pull' | 'view.floor' | 'metrics.me'
-  | 'view.insights' | 'view.approvals' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary' | 'view.admin' | 'session.signOut'
+  | 'view.insights' | 'view.approvals' | 'view.quality' | 'offer.accept' | 'offer.reject' | 'theme.toggle' | 'composer.suggestion' | 'conversation.summary' | 'view.admin' | 'session.signOut'
   | 'shift.mine' | 'shift.end'
   | 'customer.edit' | 'customer.merge'
   | 'selection.toggle' | 'selection.extendDown' | 'selection.extendUp' | 'selection.all' | 'bulk.open' | 'macro.run' | 'actions.undo' | 'actions.summary';
@@ -51,6 +51,7 @@ export const COMMANDS: CommandDef[] = [
   { id: 'view.floor', label: 'Supervisor floor (supervisors)', keys: ['Shift+F'] },
   { id: 'view.insights', label: 'Department insights (supervisors, department teams); x closes one', keys: ['Shift+I'] },
   { id: 'view.approvals', label: 'Replies awaiting approval (supervisors): a approve, e edit, x reject', keys: ['Shift+P'] },
+  { id: 'view.quality', label: 'Quality: review the sample, o overrides an item (supervisors); your own scores and notes (agents)', keys: ['Shift+Q'] },
   { id: 'metrics.me', label: 'My figures', keys: ['Shift+M'] },
   { id: 'view.admin', label: 'Administration: teams, people, SLA, canned responses…', keys: [] },
   { id: 'macro.run', label: 'Run a macro… (on the selected conversations when some are)', keys: ['m'] },

@@ -8,7 +8,7 @@ export type Overlay = null | 'palette' | 'search' | 'shortcuts' | 'snooze' | 'as
   | 'label' | 'reason' | 'presence' | 'presence-start' | 'figures' | 'sign-out' | 'shift' | 'customer-edit' | 'customer-merge'
   | 'macro' | 'bulk' | 'action-preview' | 'action-summary' | 'crisis-on' | 'crisis-off';
 /** The main view: the agent's workspace, the supervisor's floor, department insights, or administration. */
-export type View = 'inbox' | 'floor' | 'insights' | 'approvals' | 'admin';
+export type View = 'inbox' | 'floor' | 'insights' | 'approvals' | 'quality' | 'admin';
 /** The administration screens (features/admin), each reachable from the palette. */
 export type AdminScreen = 'checklist' | 'teams' | 'people' | 'channels' | 'rules' | 'sla' | 'surveys' | 'approvals' | 'audit' | 'canned' | 'macros' | 'customer' | 'schedules';
 /** A macro or bulk action waiting for the agent to read its preview and confirm (features/Actions.tsx). */

@@ -22,7 +22,7 @@ export function useKeymap(): KeymapOverrides {
   return sanitizeOverrides(value);
 }
 
-const FLOOR_GLOBAL = new Set<CommandId>(['view.floor', 'view.insights', 'view.approvals', 'view.admin', 'palette.open', 'help.shortcuts', 'settings.open', 'presence.set', 'metrics.me', 'search.open',
+const FLOOR_GLOBAL = new Set<CommandId>(['view.floor', 'view.insights', 'view.approvals', 'view.quality', 'view.admin', 'palette.open', 'help.shortcuts', 'settings.open', 'presence.set', 'metrics.me', 'search.open',
   'offer.accept', 'offer.reject', 'theme.toggle']);
 
 /** A macro's key as the hub has it (checked there only for shape): one that does not parse never matches. */
