@@ -186,7 +186,7 @@ export interface MutationHooks {
    * inside the transaction of a fresh resolve, after onResolve (hub/quality: the conversation's automatic
    * quality score is kept with the resolve, whichever path resolved it; `resolvedBy` is the agent who did)
    */
-  scoreResolve?(w: Writer, conversation: { id: string; workspace_id: string; assignee_id: string | null; team_id: string | null }, resolvedBy: string): Promise<void>;
+  scoreResolve?(w: Writer, conversation: { id: string; workspace_id: string }, resolvedBy: string): Promise<void>;
   /**
    * public replies, inside the transaction (hub/approvals): why the reply must wait for a supervisor's
    * approval, one reason a line; empty: it is queued for sending as usual

@@ -81,4 +81,19 @@ describe('demo hub', () => {
     const byDept = Object.fromEntries(insights.map((r) => [r.department_id, r.n]));
     for (const t of DEMO_TEAMS.filter((x) => x.kind === 'department')) expect(byDept[t.id], t.name).toBeGreaterThan(0);
   });
+
+  it('scores its resolved history as a resolve on the hub is, so a reviewer has a sample from the start', async () => {
+    const rows = await db.query<{ agent_id: string; n: number; greetings: number }>(
+      `SELECT q.agent_id, count(*)::int AS n,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(q.items) i WHERE i->>'id' = 'greeting' AND i->>'result' = 'pass'))::int AS greetings
+         FROM quality_scores q JOIN conversations c ON c.id = q.conversation_id
+        WHERE q.workspace_id = 'demo' AND c.status = 'resolved' GROUP BY q.agent_id ORDER BY q.agent_id`);
+    const [{ resolved }] = await db.query<{ resolved: number }>(`SELECT count(*)::int AS resolved FROM conversations WHERE workspace_id = 'demo' AND status = 'resolved'`);
+    expect(rows.map((r) => r.agent_id)).toEqual(['agent-ana', 'agent-ben']);
+    expect(rows.reduce((a, r) => a + r.n, 0)).toBe(resolved);
+    // real brand replies: some open with a greeting, some do not
+    const greeted = rows.reduce((a, r) => a + r.greetings, 0);
+    expect(greeted).toBeGreaterThan(0);
+    expect(greeted).toBeLessThan(resolved);
+  });
 });

@@ -14,6 +14,7 @@ import type { InboundAnswers } from '../api/module';
 import { HubIngestor, IngestError, type AnalyzePost, type RoutePost } from '../conversations/ingest';
 import { parseIbmCare, type IbmThread } from '../connectors/import/ibm';
 import { withTeams } from '../routing/service';
+import { scoreOnResolve } from '../quality/on-resolve';
 import type { NormalizedPost } from '../connectors/types';
 
 export const DEMO_WORKSPACE_ID = 'demo';
@@ -174,6 +175,8 @@ export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Prom
           status: answered ? 'resolved' : undefined,
           resolved_at: answered ? sql('last_message_at') : undefined,
         });
+        // history is scored as a resolve on the hub is (hub/quality), so reviewers have a week to review
+        if (answered && owner) await scoreOnResolve(w, { id: conv, workspace_id: DEMO_WORKSPACE_ID }, owner);
       });
     }
   }

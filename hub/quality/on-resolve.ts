@@ -33,13 +33,18 @@ function slaConfig(stored: unknown): SlaConfig | null {
   return parsed.success ? parsed.data : null;
 }
 
-export interface ResolvedConversation { id: string; workspace_id: string; assignee_id: string | null; team_id: string | null }
+/** The conversation just resolved (its row is read in the transaction: agent and team as they are at the resolve). */
+export interface ResolvedConversation { id: string; workspace_id: string }
 
 const ms = (v: unknown): number => (v instanceof Date ? v.getTime() : Date.parse(String(v)));
 
+/**
+ * Scores the conversation `conv`, resolved in this transaction by `resolvedBy`: the score is the assignee's, else
+ * the resolver's. Also used by the demo for its seeded history.
+ */
 export async function scoreOnResolve(w: Writer, conv: ResolvedConversation, resolvedBy: string): Promise<void> {
-  const [c] = await w.query<{ channel: string; priority: Priority; first_response_due_at: unknown; resolved_at: unknown; config: unknown }>(
-    `SELECT c.channel, c.priority, c.first_response_due_at, c.resolved_at, rc.config
+  const [c] = await w.query<{ channel: string; priority: Priority; assignee_id: string | null; team_id: string | null; first_response_due_at: unknown; resolved_at: unknown; config: unknown }>(
+    `SELECT c.channel, c.priority, c.assignee_id, c.team_id, c.first_response_due_at, c.resolved_at, rc.config
        FROM conversations c LEFT JOIN routing_config rc ON rc.workspace_id = c.workspace_id WHERE c.id = $1`, [conv.id]);
   if (!c) return;
   const rows = await w.query<{ direction: 'inbound' | 'outbound'; visibility: 'public' | 'private'; text: string; at: unknown }>(
@@ -78,6 +83,6 @@ export async function scoreOnResolve(w: Writer, conv: ResolvedConversation, reso
   await w.query(
     `INSERT INTO quality_scores (workspace_id, conversation_id, agent_id, team_id, resolved_by, resolved_at, items, passed, applicable, score)
      VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7::jsonb, $8, $9, $10)`,
-    [conv.workspace_id, conv.id, conv.assignee_id ?? resolvedBy, conv.team_id, resolvedBy,
+    [conv.workspace_id, conv.id, c.assignee_id ?? resolvedBy, c.team_id, resolvedBy,
       c.resolved_at == null ? null : new Date(ms(c.resolved_at)).toISOString(), JSON.stringify(score.items), score.passed, score.applicable, score.score]);
 }

@@ -24,7 +24,7 @@ export const HUB_MODULES = {
   supervisor: ['db', 'sync', 'metrics', 'routing'],
   // customer profiles: merges with undo, merge suggestions
   customers: ['db', 'sync'],
-  demo: ['db', 'sync', 'accounts', 'connectors', 'conversations', 'routing'],
+  demo: ['db', 'sync', 'accounts', 'connectors', 'conversations', 'routing', 'quality'],
   // approvals for public replies (issue 15): rules, the reply's hook, decisions, the approvers' queue
   approvals: ['db', 'sync'],
   // crisis and spike detection (issue 15): alerts kept in the database; its eval replays import files through analysis
