@@ -141,7 +141,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   // public replies the workspace's rules hold for a supervisor's approval (issue 15)
   const approvals = approvalsModule(log);
   // every resolve's automatic quality score, reviews beside it (issue 15)
-  const quality = qualityModule(db);
+  const quality = qualityModule(db, logger('quality'));
   const hooks = composeHooks([analysis, metrics, routing, approvals, spikes, quality].filter((m) => m !== null));
   const conversations = conversationsModule(log, { ingest: hooks.ingest, mutations: hooks.mutations, snoozeCheckMs: options.snoozeCheckMs, logger: logger('conversations') });
   const outbound = outboundModule(log, options.outbound ?? {}, logger('outbound'));

@@ -184,7 +184,8 @@ export interface MutationHooks {
   onResolve?(w: Writer, workspaceId: string, conversationId: string): Promise<void>;
   /**
    * inside the transaction of a fresh resolve, after onResolve (hub/quality: the conversation's automatic
-   * quality score is kept with the resolve, whichever path resolved it; `resolvedBy` is the agent who did)
+   * quality score is kept with the resolve, whichever path resolved it; `resolvedBy` is the agent who did).
+   * It must never fail the resolve: hub/quality runs it in a savepoint and logs its failures
    */
   scoreResolve?(w: Writer, conversation: { id: string; workspace_id: string }, resolvedBy: string): Promise<void>;
   /**

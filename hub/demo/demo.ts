@@ -14,7 +14,7 @@ import type { InboundAnswers } from '../api/module';
 import { HubIngestor, IngestError, type AnalyzePost, type RoutePost } from '../conversations/ingest';
 import { parseIbmCare, type IbmThread } from '../connectors/import/ibm';
 import { withTeams } from '../routing/service';
-import { scoreOnResolve } from '../quality/on-resolve';
+import { guardedScore } from '../quality/on-resolve';
 import type { NormalizedPost } from '../connectors/types';
 
 export const DEMO_WORKSPACE_ID = 'demo';
@@ -155,6 +155,8 @@ export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Prom
       });
     }
     const now = Date.now();
+    // a history that cannot be scored is seeded unscored, as a resolve on the hub would be
+    const scoreHistory = guardedScore({ error: (obj) => options.onError?.((obj as { err?: unknown }).err) });
     let waiting = 0;
     for (let i = 0; i < seedCount; i++) {
       const t = threads[i];
@@ -176,7 +178,7 @@ export async function startDemo(log: ChangeLog, options: DemoOptions = {}): Prom
           resolved_at: answered ? sql('last_message_at') : undefined,
         });
         // history is scored as a resolve on the hub is (hub/quality), so reviewers have a week to review
-        if (answered && owner) await scoreOnResolve(w, { id: conv, workspace_id: DEMO_WORKSPACE_ID }, owner);
+        if (answered && owner) await scoreHistory(w, { id: conv, workspace_id: DEMO_WORKSPACE_ID }, owner);
       });
     }
   }

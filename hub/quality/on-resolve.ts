@@ -1,8 +1,10 @@
 /**
  * The automatic quality score, computed in the resolve's own transaction (every path that resolves goes
- * through the set_status mutation: the desk, bulk actions, macros, the API), so a resolve is never kept
- * without its score nor a score without its resolve. Resolving again after a reopen scores again: the new
- * row is the conversation's latest and the earlier one stays.
+ * through the set_status mutation: the desk, bulk actions, macros, the API), so a score is never kept without
+ * its resolve. A score never blocks a resolve: it runs inside a savepoint (`guardedScore`), and if anything in
+ * it fails (a stored configuration it cannot read, a database error) it is rolled back to that savepoint, the
+ * failure is logged with the conversation, and the conversation is resolved without a score. Resolving again
+ * after a reopen scores again: the new row is the conversation's latest and the earlier one stays.
  *
  * What the scorer reads (shared/quality/score.ts): the messages that reached the customer or are on their
  * way (not failed for good, cancelled, rejected or waiting for approval; survey questions and answers
@@ -85,4 +87,23 @@ export async function scoreOnResolve(w: Writer, conv: ResolvedConversation, reso
      VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), $7::jsonb, $8, $9, $10)`,
     [conv.workspace_id, conv.id, c.assignee_id ?? resolvedBy, c.team_id, resolvedBy,
       c.resolved_at == null ? null : new Date(ms(c.resolved_at)).toISOString(), JSON.stringify(score.items), score.passed, score.applicable, score.score]);
+}
+
+export type ScoreResolve = (w: Writer, conv: ResolvedConversation, resolvedBy: string) => Promise<void>;
+
+/**
+ * The resolve's hook: `score` inside a savepoint of the resolve's transaction; on any failure the savepoint is
+ * rolled back (the transaction stays usable), the failure logged, and the resolve goes on without a score.
+ */
+export function guardedScore(logger: { error(obj: object, msg: string): void }, score: ScoreResolve = scoreOnResolve): ScoreResolve {
+  return async (w, conv, resolvedBy) => {
+    await w.query('SAVEPOINT quality_score');
+    try {
+      await score(w, conv, resolvedBy);
+    } catch (err) {
+      await w.query('ROLLBACK TO SAVEPOINT quality_score');
+      logger.error({ err, conversation_id: conv.id, workspace_id: conv.workspace_id }, 'quality score failed: the conversation is resolved without one');
+    }
+    await w.query('RELEASE SAVEPOINT quality_score');
+  };
 }

@@ -14,6 +14,7 @@ import { startHub, type Hub } from '../hub';
 import { openTestDb, truncateAll } from '../../testing/hub/testdb';
 import { conversation, PASSWORD, seedWorld, type World } from '../../testing/hub/fixtures';
 import { call, login } from '../../testing/hub/client';
+import { guardedScore } from './on-resolve';
 
 let db: Db;
 let hub: Hub;
@@ -117,26 +118,45 @@ describe('quality scores', () => {
     expect(item(scores.find((s) => s.conversation_id === c2.id)!, 'greeting')).toEqual({ id: 'greeting', result: 'fail', reason: 'no greeting in the first reply ("ok")' });
   });
 
-  it('a resolve whose scoring fails is not kept: the conversation stays open, and the retried mutation resolves and scores once', async () => {
+  it('a score never blocks a resolve: when its write fails the conversation is resolved and synced without one', async () => {
     const c = await conversation(hub.log, w, { assignee: w.agentA });
     await mutate(tokens.a, reply(c.id, 'Hello, we are on it'));
-    // the score's write fails (a full disk, a lost connection): the resolve's transaction must not commit without it
+    // the score's write fails (a full disk, a constraint): rolled back to its savepoint, the resolve commits
     await db.exec(`CREATE FUNCTION quality_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
                    CREATE TRIGGER quality_test_fail BEFORE INSERT ON quality_scores FOR EACH ROW EXECUTE FUNCTION quality_test_fail();`);
-    const id = randomUUID();
-    const body = { mutations: [{ id, ...status(c.id, 'resolved') }] };
     try {
-      const r = await call(hub.url, 'POST', '/v1/mutations', { token: tokens.a, body });
-      expect(r.status).toBeGreaterThanOrEqual(500);
+      await mutate(tokens.a, status(c.id, 'resolved'));
     } finally {
       await db.exec('DROP TRIGGER quality_test_fail ON quality_scores; DROP FUNCTION quality_test_fail();');
     }
     const [conv] = await db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [c.id]);
-    expect(conv.status).toBe('open');
+    expect(conv.status).toBe('resolved');
+    const [synced] = await db.query<{ status: string }>(
+      `SELECT data->>'status' AS status FROM changes WHERE entity = 'conversation' AND entity_id = $1 ORDER BY sync_id DESC LIMIT 1`, [c.id]);
+    expect(synced.status).toBe('resolved');
     expect((await counts()).s).toBe(0);
-    const again = await call(hub.url, 'POST', '/v1/mutations', { token: tokens.a, body });
-    expect(again.status, again.text).toBe(200);
+    // the next resolve (after a reopen) is scored as usual
+    await mutate(tokens.a, status(c.id, 'open'), status(c.id, 'resolved'));
     expect((await mine(tokens.a)).map((s) => s.conversation_id)).toEqual([c.id]);
+  });
+
+  it('a scorer that throws is logged with the conversation, and the rest of the resolve\'s transaction commits', async () => {
+    const c = await conversation(hub.log, w, { assignee: w.agentA });
+    const [before] = await db.query<{ subject: string }>('SELECT subject FROM conversations WHERE id = $1', [c.id]);
+    const logged: Array<{ obj: object; msg: string }> = [];
+    const hook = guardedScore({ error: (obj, msg) => logged.push({ obj, msg }) }, async (wr) => {
+      await wr.query(`UPDATE conversations SET subject = 'half written' WHERE id = $1`, [c.id]);
+      throw new TypeError("Cannot read properties of undefined (reading 'length')");
+    });
+    await hub.log.write(async (wr) => {
+      await wr.update('conversation', c.id, { status: 'resolved' });
+      await hook(wr, { id: c.id, workspace_id: w.ws }, w.agentA);
+    });
+    const [conv] = await db.query<{ status: string; subject: string }>('SELECT status, subject FROM conversations WHERE id = $1', [c.id]);
+    // resolved; what the failing scorer wrote before it threw is rolled back with its savepoint
+    expect(conv).toEqual({ status: 'resolved', subject: before.subject });
+    expect(before.subject).not.toBe('half written');
+    expect(logged).toEqual([{ obj: expect.objectContaining({ conversation_id: c.id, err: expect.any(TypeError) }), msg: 'quality score failed: the conversation is resolved without one' }]);
   });
 
   it('resolving again after a reopen scores again: the new score is the latest, the earlier one stays', async () => {
