@@ -37,6 +37,7 @@ core.handle('canned.list', () => ({ canned: DEFAULT_CANNED.map((c) => ({ ...c, i
 core.handle('macros.list', () => ({ macros: [], offline: false }));
 core.handle('canned.used', () => ({ ok: true }));
 core.handle('draft.save', () => ({ ok: true }));
+core.handle('noteDraft.save', () => ({ ok: true }));
 core.handle('collision.heartbeat', () => ({ ok: true }));
 core.handle('conversation.markRead', () => ({ ok: true }));
 core.handle('presence.get', () => ({
