@@ -1,31 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb } from '../db/db';
-import { startHub, type Hub, type StartHubOptions } from '../hub';
-import { TEST_DATABASE_URL } from '../../testing/hub/testdb';
+import { startHub, type Hub } from '../hub';
+import { durableTestStorage } from '../../testing/hub/testdb';
 import { conversation, seedWorld, type World } from '../../testing/hub/fixtures';
 import { call, login } from '../../testing/hub/client';
 import { waitForDelivery } from '../../testing/hub/wait';
 import { MutationResultsSchema } from '../../shared/contract/hub-api';
 
 // A hub on durable storage (a PGlite data dir, or a schema on the test server), restarted mid-test.
-const schema = `t_idempotency_${process.pid}`;
-const dir = TEST_DATABASE_URL ? null : mkdtempSync(join(tmpdir(), 'tend-idem-'));
-const storage: StartHubOptions = { database: TEST_DATABASE_URL ? { url: TEST_DATABASE_URL, schema } : { dataDir: dir! } };
+const { storage, drop: dropStorage } = durableTestStorage('idempotency');
 let hub: Hub;
 let w: World;
-
-async function dropStorage() {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  else {
-    const admin = await openDb({ url: TEST_DATABASE_URL!, poolSize: 1 });
-    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  }
-}
 
 beforeAll(async () => {
   await dropStorage();

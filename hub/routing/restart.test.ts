@@ -5,22 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb } from '../db/db';
 import { startHub, type Hub, type StartHubOptions } from '../hub';
 import { createTeam } from '../accounts/admin';
 import { scopeSnapshot } from '../sync/scope';
 import { reportFromDb } from '../metrics/store';
-import { TEST_DATABASE_URL } from '../../testing/hub/testdb';
+import { durableTestStorage } from '../../testing/hub/testdb';
 import { post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { call, login } from '../../testing/hub/client';
 import { HubInsightsResponseSchema, RulesApplyResponseSchema, RulesPreviewResponseSchema, RuleVersionResponseSchema, RuleVersionsResponseSchema } from '../../shared/contract/routing';
 
-const schema = `t_routing_restart_${process.pid}`;
-const dir = TEST_DATABASE_URL ? null : mkdtempSync(join(tmpdir(), 'tend-routing-restart-'));
-const storage: StartHubOptions = { database: TEST_DATABASE_URL ? { url: TEST_DATABASE_URL, schema } : { dataDir: dir! } };
+const { storage, drop: dropStorage } = durableTestStorage('routing_restart');
 const errors: unknown[] = [];
 const options = (): StartHubOptions => ({
   ...storage, analysis: false, channels: false, outbound: { dispatcher: false }, snoozeCheckMs: 0,
@@ -30,15 +24,6 @@ const options = (): StartHubOptions => ({
 let hub: Hub;
 let w: World;
 let dept: string;
-
-async function dropStorage() {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  else {
-    const admin = await openDb({ url: TEST_DATABASE_URL!, poolSize: 1 });
-    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  }
-}
 
 async function restart(): Promise<void> {
   await hub.close();

@@ -5,22 +5,16 @@
  * restart; only supervisors and admins see and acknowledge alerts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb } from '../db/db';
 import { startHub, type Hub, type StartHubOptions } from '../hub';
 import { HubIngestor } from '../conversations/ingest';
-import { TEST_DATABASE_URL } from '../../testing/hub/testdb';
+import { durableTestStorage } from '../../testing/hub/testdb';
 import { PASSWORD, post, seedWorld, type World } from '../../testing/hub/fixtures';
 import { createAgent, createTeam, createWorkspace } from '../accounts/admin';
 import { call, login } from '../../testing/hub/client';
 import { SpikeAlertsResponseSchema, SpikeAcknowledgeResponseSchema, type SpikeAlertView } from '../../shared/contract/spikes';
 import { FloorSchema } from '../../shared/contract/supervisor';
 
-const schema = `t_spikes_live_${process.pid}`;
-const dir = TEST_DATABASE_URL ? null : mkdtempSync(join(tmpdir(), 'tend-spikes-live-'));
-const storage: StartHubOptions = { database: TEST_DATABASE_URL ? { url: TEST_DATABASE_URL, schema } : { dataDir: dir! } };
+const { storage, drop: dropStorage } = durableTestStorage('spikes_live');
 const HOUR = 3_600_000;
 // a fixed clock (the middle of an interval), so the burst's posts fall in one 15-minute interval
 const T0 = Math.floor(Date.now() / (15 * 60_000)) * 15 * 60_000 + 7 * 60_000;
@@ -33,15 +27,6 @@ let hub: Hub;
 let w: World;
 let boss: string;
 let agent: string;
-
-async function dropStorage() {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  else {
-    const admin = await openDb({ url: TEST_DATABASE_URL!, poolSize: 1 });
-    await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  }
-}
 
 async function restart(): Promise<void> {
   await hub.close();

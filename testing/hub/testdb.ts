@@ -2,6 +2,9 @@
  * Test databases: one per test file. PGlite in memory by default; with TEST_DATABASE_URL, a
  * schema of its own on that PostgreSQL server, so test files run in parallel on one database.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDb, type Db } from '../../hub/db/db';
 import { migrate } from '../../hub/db/migrate';
 
@@ -28,6 +31,24 @@ export async function openTestDb(name: string): Promise<Db> {
       await a.close();
     },
   });
+}
+
+/**
+ * Durable storage for a hub a test restarts: a PGlite data dir, or with TEST_DATABASE_URL a schema of its own
+ * on that server. `storage` goes into startHub's options; `drop()` removes it (before the first start and after the last).
+ */
+export function durableTestStorage(name: string): { storage: { database: { url: string; schema: string } | { dataDir: string } }; drop(): Promise<void> } {
+  const schema = `t_${name}_${process.pid}`;
+  const dir = TEST_DATABASE_URL ? null : mkdtempSync(join(tmpdir(), `tend-${name.replace(/_/g, '-')}-`));
+  return {
+    storage: { database: TEST_DATABASE_URL ? { url: TEST_DATABASE_URL, schema } : { dataDir: dir! } },
+    async drop() {
+      if (dir) { rmSync(dir, { recursive: true, force: true }); return; }
+      const admin = await openDb({ url: TEST_DATABASE_URL!, poolSize: 1 });
+      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.close();
+    },
+  };
 }
 
 const TABLES = ['sandbox_posts', 'approvals', 'approval_settings', 'approval_holds', 'changes', 'mutations', 'stream_tickets', 'login_throttle', 'audit_log', 'sessions', 'notes', 'messages', 'conversations', 'customer_identities',
