@@ -16,6 +16,11 @@ export interface ReconnectingSocketOptions {
   onState(up: boolean): void;
   /** right after each open, before onState(true): e.g. subscribe */
   onOpen?(socket: { send(msg: unknown): boolean }): void;
+  /**
+   * an attempt that failed while already down (onState does not fire again): the owner may check
+   * the hub some other way, since a down stream says nothing about whether the hub answers now
+   */
+  onAttemptFailed?(): void;
   backoffBaseMs: number;
   backoffMaxMs: number;
 }
@@ -51,6 +56,19 @@ export class ReconnectingSocket {
     this.setUp(false);
   }
 
+  /**
+   * The hub answered some other way (an HTTP call went through): if waiting out a backoff, try now.
+   * Without it a stream that failed while the hub was down could sit out up to backoffMaxMs after the
+   * hub came back, and in that time a second outage would go unseen (no socket to close).
+   */
+  nudge(): void {
+    if (this.stopped || this.ws || !this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.failures = 0;
+    this.connect();
+  }
+
   private setUp(up: boolean): void {
     if (this.up === up) return;
     this.up = up;
@@ -59,11 +77,13 @@ export class ReconnectingSocket {
 
   private connect(): void {
     if (this.stopped) return;
-    this.opts.url().then((url) => { if (!this.stopped) this.open(url); }, () => this.retry());
+    this.opts.url().then((url) => { if (!this.stopped) this.open(url); }, () => this.retry(true));
   }
 
-  private retry(): void {
+  /** `attemptFailed`: this attempt never opened (the owner hears of it: onAttemptFailed) */
+  private retry(attemptFailed: boolean): void {
     if (this.stopped) return;
+    if (attemptFailed) this.opts.onAttemptFailed?.();
     const delay = backoffDelay(this.failures++, { baseMs: this.opts.backoffBaseMs, maxMs: this.opts.backoffMaxMs });
     this.timer = setTimeout(() => { this.timer = null; this.connect(); }, delay);
     this.timer.unref();
@@ -73,6 +93,7 @@ export class ReconnectingSocket {
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.on('open', () => {
+      opened = true;
       this.failures = 0;
       this.opts.onOpen?.(this);
       this.setUp(true);
@@ -84,11 +105,12 @@ export class ReconnectingSocket {
     });
     // every error is followed by 'close', which reconnects: nothing to do here
     ws.on('error', () => {});
+    let opened = false;
     ws.on('close', () => {
       if (this.ws !== ws) return;
       this.ws = null;
       this.setUp(false);
-      this.retry();
+      this.retry(!opened);
     });
   }
 }

@@ -149,6 +149,8 @@ export class SyncEngine {
   }
 
   private setOnline(online: boolean): void {
+    // the hub answers: a stream waiting out its backoff tries again now (reconnecting-socket.ts nudge)
+    if (online) this.stream?.nudge();
     if (this.online === online) return;
     this.online = online;
     this.hooks.statusChanged();
@@ -386,6 +388,9 @@ export class SyncEngine {
         this.setOnline(up);
         if (up) { this.needPull = true; this.kick(); }
       },
+      // the stream is down but a cycle went through since (we show Online): the hub may have gone again
+      // with no socket to close, so a cycle checks now rather than at the next poll
+      onAttemptFailed: () => { if (!this.stopped && this.online && !this.running) { this.needPull = true; this.kick(); } },
       onMessage: (raw) => {
         const r = StreamMessageSchema.safeParse(raw);
         if (!r.success) { this.opts.log(`stream: unexpected message ${r.error.message.slice(0, 200)}`); return; }
