@@ -16,6 +16,7 @@
  *
  * Options: --conversations N (10000) --messages N (100000) --changed N (1000) --rounds N (7)
  *          --profile FILE  a V8 CPU profile of the last round's pull (this thread: hub and desktop; not PGlite's)
+ *          --profile-initial FILE  the same of the initial sync
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ import { LocalDesktopService } from '../main/core/core';
 import { request } from '../main/core/service';
 import { openCache } from '../main/core/db/open';
 import { searchMessages } from '../main/core/search';
+import { HubClient } from '../main/core/sync/hub-client';
 import { cpuModel, loadAverage, percentile } from './support/stats';
 
 const { values: opt } = parseArgs({
@@ -38,6 +40,8 @@ const { values: opt } = parseArgs({
     changed: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '7' },
     profile: { type: 'string' },
+    'profile-initial': { type: 'string' },
+    'page-limit': { type: 'string' },
   },
 });
 const N_CONV = Number(opt.conversations);
@@ -84,12 +88,16 @@ emit({ phase: 'hub_feed', seconds: round1((performance.now() - tf) / 1000) });
 
 // ---- the initial sync: sign in, bootstrap over HTTP, apply into the cache -----------------------
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tend-bench-wire-'));
-const core = new LocalDesktopService({ dataDir: dir, sync: { live: false, pollMs: 3_600_000 } });
+const core = new LocalDesktopService({ dataDir: dir, sync: { live: false, pollMs: 3_600_000, ...(opt['page-limit'] ? { pageLimit: Number(opt['page-limit']) } : {}) } });
+const profiler = opt.profile || opt['profile-initial'] ? new Session() : null;
+if (profiler) { profiler.connect(); await profiler.post('Profiler.enable'); await profiler.post('Profiler.setSamplingInterval', { interval: 200 }); }
+if (opt['profile-initial']) await profiler!.post('Profiler.start');
 let c0 = cpuMs();
 let t0 = performance.now();
 await request(core, 'session.login', { hub_url: world.hub.url, email: t.emails.me, password: t.password });
 await core.engine.idle();
 const initialMs = performance.now() - t0;
+if (opt['profile-initial']) writeFileSync(opt['profile-initial'], JSON.stringify((await profiler!.post('Profiler.stop')).profile));
 const cached = () => ({
   conversations: core.db.prepare('SELECT count(*) FROM conversations').pluck().get() as number,
   messages: core.db.prepare('SELECT count(*) FROM messages').pluck().get() as number,
@@ -103,8 +111,17 @@ emit({ metric: 'initial_sync', documents: first.conversations + first.messages, 
 // ---- rounds: the hub changes CHANGED conversations and adds CHANGED messages; the desktop pulls ------
 const walls: number[] = [];
 const cpus: number[] = [];
-const profiler = opt.profile ? new Session() : null;
-if (profiler) { profiler.connect(); await profiler.post('Profiler.enable'); await profiler.post('Profiler.setSamplingInterval', { interval: 200 }); }
+const fetches: number[] = [];
+const shown: number[] = [];
+// when the desktop told its screen about the changed conversations (core event data.changed): what an agent waits
+// for; the round's end (engine idle) also has the housekeeping that follows (WAL checkpoint, the search index)
+const changed = { at: 0 };
+core.on('data.changed', (e) => { if (e.conversation_ids.length > 0) changed.at = performance.now(); });
+// the same change pages fetched again by a second client after each round: the hub's part and the wire (query, HTTP,
+// JSON and zod parse) without the apply, so the round splits into fetch and apply
+const probe = new HubClient(world.hub.url);
+probe.setToken((await probe.login(t.emails.me, t.password)).token);
+
 for (let r = 0; r < ROUNDS; r++) {
   const lo = (r * CHANGED) % N_CONV;
   const ids = Array.from({ length: CHANGED }, (_, k) => 1 + ((lo + k) % N_CONV));
@@ -124,25 +141,40 @@ for (let r = 0; r < ROUNDS; r++) {
     }
   });
   const hubWriteMs = performance.now() - tf;
-  if (profiler && r === ROUNDS - 1) await profiler.post('Profiler.start');
+  const since = core.applier.meta.get('last_sync_id');
+  changed.at = 0;
+  if (opt.profile && r === ROUNDS - 1) await profiler!.post('Profiler.start');
   c0 = cpuMs();
   t0 = performance.now();
   await core.engine.syncNow();
   const ms = performance.now() - t0;
   const cpu = cpuMs() - c0;
   // the profile is of the last round's pull (every round's is the same work); the hub's writes are outside it
-  if (profiler && r === ROUNDS - 1) writeFileSync(opt.profile!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
+  if (opt.profile && r === ROUNDS - 1) writeFileSync(opt.profile, JSON.stringify((await profiler!.post('Profiler.stop')).profile));
   const now = cached();
   const expected = N_CONV * PER_CONV + (r + 1) * CHANGED;
   const applied = core.db.prepare(`SELECT count(*) FROM conversations WHERE status = ? AND id IN (${ids.map(() => '?').join(',')})`).pluck().get(status, ...ids.map((i) => `wc${i}`)) as number;
   if (now.messages !== expected || applied !== CHANGED) throw new Error(`round ${r}: cache has ${now.messages} messages (expected ${expected}), ${applied} of ${CHANGED} conversations ${status}`);
   walls.push(ms);
   cpus.push(cpu);
-  emit({ metric: 'round', round: r + 1, ms: round1(ms), cpu_ms: round1(cpu), hub_write_ms: Math.round(hubWriteMs), changes: 2 * CHANGED });
+  shown.push(changed.at - t0);
+  const f0 = performance.now();
+  const fc0 = cpuMs();
+  let fetched = 0;
+  for (let page = await probe.changes(since); ; page = await probe.changes(page.to)) {
+    fetched += page.changes.length;
+    if (!page.has_more) break;
+  }
+  const fetchMs = performance.now() - f0;
+  fetches.push(fetchMs);
+  emit({ metric: 'round', round: r + 1, ms: round1(ms), shown_ms: round1(changed.at - t0), cpu_ms: round1(cpu), fetch_again_ms: round1(fetchMs), fetch_again_cpu_ms: round1(cpuMs() - fc0),
+    changes: fetched, hub_write_ms: Math.round(hubWriteMs) });
 }
 const p50 = percentile(walls, 0.5)!;
 const p95 = percentile(walls, 0.95)!;
-emit({ metric: 'rounds', n: ROUNDS, p50_ms: round1(p50), p95_ms: round1(p95), cpu_ms_p50: round1(percentile(cpus, 0.5)),
+emit({ metric: 'rounds', n: ROUNDS, p50_ms: round1(p50), p95_ms: round1(p95), shown_p50_ms: percentile(shown, 0.5), shown_p95_ms: percentile(shown, 0.95),
+  cpu_ms_p50: round1(percentile(cpus, 0.5)),
+  fetch_again_p50_ms: round1(percentile(fetches, 0.5)),
   scope: 'pull of the change pages over HTTP + zod parse + apply into SQLite (hub and desktop in one process)',
   pouchdb_ms: POUCHDB.round_ms, times_faster_p95: times(POUCHDB.round_ms[0], p95), target_times: 20 });
 await core.close();
