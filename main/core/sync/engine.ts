@@ -149,10 +149,12 @@ export class SyncEngine {
   }
 
   private setOnline(online: boolean): void {
-    // the hub answers: a stream waiting out its backoff tries again now (reconnecting-socket.ts nudge)
-    if (online) this.stream?.nudge();
     if (this.online === online) return;
     this.online = online;
+    // back online: a stream waiting out its backoff tries again now (reconnecting-socket.ts nudge). Only on the
+    // change: where WebSockets never get through (a proxy), each successful call would otherwise retry the stream,
+    // and its failure kick another call
+    if (online) this.stream?.nudge();
     this.hooks.statusChanged();
     // Thread rows of queued replies read 'waiting' offline and 'sending' online.
     this.hooks.dataChanged([], false);
