@@ -231,6 +231,7 @@ emit({ metric: 'peak_rss', phase: 'cache', mb: Math.round(process.resourceUsage(
 // ---- bootstrap over HTTP from the hub -------------------------------------------------------------
 if ((rest || opt.only === 'hub') && !opt['skip-hub']) {
   const { startWorld } = await import('../testing/desktop/hub-harness');
+  const { seedOpenScope } = await import('./support/seed');
   const { LocalDesktopService } = await import('../main/core/core');
   const { HubClient } = await import('../main/core/sync/hub-client');
   const HUB_MSGS = Number(opt['hub-messages']);
@@ -239,16 +240,7 @@ if ((rest || opt.only === 'hub') && !opt['skip-hub']) {
   const t = await world.tenant();
   const q = world.hub.db;
   const tf = performance.now();
-  await q.query(`INSERT INTO customers (id, workspace_id, name, sync_id) SELECT 'bcu' || i, $1, 'Customer ' || i, 1 FROM generate_series(1, $2) i`, [t.workspaceId, convs]);
-  await q.query(`INSERT INTO customer_identities (customer_id, workspace_id, channel, handle) SELECT 'bcu' || i, $1, 'x', '@bcu' || i FROM generate_series(1, $2) i`, [t.workspaceId, convs]);
-  await q.query(`INSERT INTO conversations (id, workspace_id, channel, customer_id, subject, status, priority, assignee_id, team_id, first_response_due_at,
-      last_message_at, last_inbound_at, snippet, message_count, created_at, updated_at, sync_id)
-    SELECT 'bc' || i, $1, 'x', 'bcu' || i, 'subject ' || i, 'open', 'normal', $3, $4, now() + i * interval '1 minute',
-      now(), now(), 'snippet', $5, now(), now(), 1 FROM generate_series(1, $2) i`, [t.workspaceId, convs, t.agents.me, t.teams.a, PER_CONV]);
-  await q.query(`INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, visibility, author_id, author_name, text, delivery, created_at, sync_id)
-    SELECT 'bc' || i || '-m' || j, $1, 'bc' || i, 'x', 'inbound', 'public', '@bcu' || i, 'Customer ' || i,
-      'my order ' || i || ' still has not arrived, message ' || j || ' about the parcel and the refund I was promised last week', 'received', now() + j * interval '1 second', 1
-    FROM generate_series(1, $2) i, generate_series(1, $3) j`, [t.workspaceId, convs, PER_CONV]);
+  await seedOpenScope(q, { workspaceId: t.workspaceId, agentId: t.agents.me, teamId: t.teams.a, prefix: 'b', conversations: convs, perConversation: PER_CONV });
   // Fresh planner statistics after a bulk load, as after any large import (PGlite has no autovacuum).
   await q.exec('ANALYZE');
   emit({ metric: 'hub_feed', conversations: convs, messages: convs * PER_CONV, seconds: +((performance.now() - tf) / 1000).toFixed(1), via: 'set-based INSERT … SELECT generate_series' });

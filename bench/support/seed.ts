@@ -44,3 +44,32 @@ export async function seedHistory(db: Db, o: SeedOptions): Promise<{ conversatio
   await db.exec('ANALYZE');
   return { conversations: N, messages: 2 * N, customers: C };
 }
+
+export interface OpenScopeOptions {
+  workspaceId: string; agentId: string; teamId: string;
+  /** id prefix: customers `<prefix>cu<i>` (handle `@<prefix>cu<i>`), conversations `<prefix>c<i>`, messages `<prefix>c<i>-m<j>` */
+  prefix: string;
+  conversations: number; perConversation: number;
+  /** SQL for a message's text, over i (conversation, 1-based) and j (message, 1-based) */
+  textSql?: string;
+}
+
+/**
+ * One agent's open scope written in bulk SQL: a customer (with an X identity) per conversation, each conversation
+ * open, assigned to the agent in the team, with `perConversation` inbound messages, the last one a second ago.
+ * No change log (a desktop bootstraps it from the rows). Call ANALYZE after it, as after any bulk load.
+ */
+export async function seedOpenScope(db: Db, o: OpenScopeOptions): Promise<void> {
+  const p = o.prefix;
+  const text = o.textSql ?? `'my order ' || i || ' still has not arrived, message ' || j || ' about the parcel and the refund I was promised last week'`;
+  await db.query(`INSERT INTO customers (id, workspace_id, name, sync_id) SELECT '${p}cu' || i, $1, 'Customer ' || i, 1 FROM generate_series(1, $2) i`, [o.workspaceId, o.conversations]);
+  await db.query(`INSERT INTO customer_identities (customer_id, workspace_id, channel, handle) SELECT '${p}cu' || i, $1, 'x', '@${p}cu' || i FROM generate_series(1, $2) i`, [o.workspaceId, o.conversations]);
+  await db.query(`INSERT INTO conversations (id, workspace_id, channel, customer_id, subject, status, priority, assignee_id, team_id, first_response_due_at,
+      last_message_at, last_inbound_at, snippet, message_count, created_at, updated_at, sync_id)
+    SELECT '${p}c' || i, $1, 'x', '${p}cu' || i, 'subject ' || i, 'open', 'normal', $3, $4, now() + i * interval '1 minute',
+      now(), now(), 'snippet', $5, now(), now(), 1 FROM generate_series(1, $2) i`, [o.workspaceId, o.conversations, o.agentId, o.teamId, o.perConversation]);
+  await db.query(`INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, visibility, author_id, author_name, text, delivery, created_at, sync_id)
+    SELECT '${p}c' || i || '-m' || j, $1, '${p}c' || i, 'x', 'inbound', 'public', '@${p}cu' || i, 'Customer ' || i, ${text}, 'received',
+      now() - ($3 - j) * interval '1 second', 1
+    FROM generate_series(1, $2) i, generate_series(1, $3) j`, [o.workspaceId, o.conversations, o.perConversation]);
+}
