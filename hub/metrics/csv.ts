@@ -1,4 +1,10 @@
-/** CSV export of a report: one row per group, then a "total" row; RFC 4180 quoting. */
+/**
+ * CSV export of a report: one row per group, then a "total" row; RFC 4180 quoting. The report's sections
+ * (approval time, adherence, quality, crisis periods) are columns too, so the file holds what the screen
+ * shows: the workspace's figures on the total row, an agent's or a team's on its row where the section has
+ * them (grouped by agent or team), empty elsewhere.
+ */
+import type { AdherenceReport } from '../../shared/contract/staffing';
 import type { Metrics, Report } from './report';
 
 const COLUMNS: Array<[string, (m: Metrics) => number | string | null]> = [
@@ -41,17 +47,59 @@ const COLUMNS: Array<[string, (m: Metrics) => number | string | null]> = [
   ['roi_cost_saved', (m) => m.roi.cost_saved],
 ];
 
-export const CSV_HEADER = ['group', 'key', ...COLUMNS.map(([name]) => name)];
+/**
+ * The sections other modules add to a workspace's report (routes.ts ReportSections, handed in by modules.ts), as
+ * far as the CSV reads them: hub/staffing's adherence, hub/quality's scores, hub/spikes' crisis periods.
+ */
+interface QualityFigures {
+  conversations: number; mean_score: number | null;
+  by_agent: Array<{ agent_id: string | null; conversations: number; mean_score: number | null }>;
+  by_team: Array<{ team_id: string | null; conversations: number; mean_score: number | null }>;
+}
+export interface CsvSections {
+  adherence?: AdherenceReport;
+  quality?: { automatic: QualityFigures; reviewed: QualityFigures };
+  crisis_periods?: unknown[];
+}
 
-function cell(v: number | string | null): string {
+type Cell = number | string | null;
+/** one section column: its value for the whole report (total row) and for a group's key (null: not per group) */
+interface SectionColumn { name: string; total(r: Report, s: CsvSections): Cell; group?(key: string, by: Report['by'], s: CsvSections): Cell }
+
+const byKey = <T,>(rows: T[] | undefined, key: string, idOf: (row: T) => string | null): T | undefined => rows?.find((row) => idOf(row) === key);
+const qualityOf = (q: QualityFigures | undefined, key: string, by: Report['by']) =>
+  by === 'agent' ? byKey(q?.by_agent, key, (r) => r.agent_id) : by === 'team' ? byKey(q?.by_team, key, (r) => r.team_id) : undefined;
+const adherenceOf = (a: AdherenceReport | undefined, key: string, by: Report['by']) =>
+  by === 'agent' ? byKey(a?.agents, key, (r) => r.agent_id) : by === 'team' ? byKey(a?.teams, key, (r) => r.team_id) : undefined;
+
+const SECTION_COLUMNS: SectionColumn[] = [
+  { name: 'approvals_decided', total: (r) => r.approvals?.total.decided ?? null },
+  { name: 'approvals_rejected', total: (r) => r.approvals?.total.rejected ?? null },
+  { name: 'approval_wait_median_s', total: (r) => r.approvals?.total.median_s ?? null },
+  { name: 'approval_wait_p90_s', total: (r) => r.approvals?.total.p90_s ?? null },
+  { name: 'approvals_pending', total: (r) => r.approvals?.pending.count ?? null },
+  { name: 'adherence_scheduled_min', total: (_, s) => s.adherence?.scheduled_min ?? null, group: (k, by, s) => adherenceOf(s.adherence, k, by)?.scheduled_min ?? null },
+  { name: 'adherence_pct', total: (_, s) => s.adherence?.adherence_pct ?? null, group: (k, by, s) => adherenceOf(s.adherence, k, by)?.adherence_pct ?? null },
+  { name: 'quality_auto_mean_score', total: (_, s) => s.quality?.automatic.mean_score ?? null, group: (k, by, s) => qualityOf(s.quality?.automatic, k, by)?.mean_score ?? null },
+  { name: 'quality_reviewed_conversations', total: (_, s) => s.quality?.reviewed.conversations ?? null, group: (k, by, s) => qualityOf(s.quality?.reviewed, k, by)?.conversations ?? null },
+  { name: 'quality_reviewed_mean_score', total: (_, s) => s.quality?.reviewed.mean_score ?? null, group: (k, by, s) => qualityOf(s.quality?.reviewed, k, by)?.mean_score ?? null },
+  { name: 'crisis_periods', total: (_, s) => s.crisis_periods?.length ?? null },
+];
+
+export const CSV_HEADER = ['group', 'key', ...COLUMNS.map(([name]) => name), ...SECTION_COLUMNS.map((c) => c.name)];
+
+function cell(v: Cell): string {
   if (v === null) return '';
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function reportToCsv(report: Report): string {
+export function reportToCsv(report: Report, sections: CsvSections = {}): string {
   const lines = [CSV_HEADER.join(',')];
-  for (const g of report.groups) lines.push([cell(report.by ?? ''), cell(g.key), ...COLUMNS.map(([, get]) => cell(get(g)))].join(','));
-  lines.push(['total', '', ...COLUMNS.map(([, get]) => cell(get(report.total)))].join(','));
+  for (const g of report.groups) {
+    lines.push([cell(report.by ?? ''), cell(g.key), ...COLUMNS.map(([, get]) => cell(get(g))),
+      ...SECTION_COLUMNS.map((c) => cell(c.group?.(g.key, report.by, sections) ?? null))].join(','));
+  }
+  lines.push(['total', '', ...COLUMNS.map(([, get]) => cell(get(report.total))), ...SECTION_COLUMNS.map((c) => cell(c.total(report, sections)))].join(','));
   return lines.join('\r\n') + '\r\n';
 }

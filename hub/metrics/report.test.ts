@@ -229,6 +229,30 @@ describe('CSV export', () => {
     expect(total[col('roi_cost_saved')]).toBe('6.8');
   });
 
+  it("holds the report's sections: the workspace's figures on the total row, an agent's on their row, empty elsewhere", () => {
+    const quality = (mean: number, a1: number) => ({ conversations: 3, mean_score: mean, by_agent: [{ agent_id: 'a1', conversations: 2, mean_score: a1 }], by_team: [] });
+    const csv = reportToCsv({ ...report('agent'), approvals: {
+      total: { decided: 4, approved: 2, edited: 1, rejected: 1, mean_s: 90, median_s: 60, p90_s: 300, max_s: 400 }, by_approver: [], by_team: [], pending: { count: 2, oldest_wait_s: 30 },
+    } }, {
+      adherence: { scheduled_min: 480, in_adherence_min: 432, adherence_pct: 90, agents: [{ agent_id: 'a1', name: 'A1', scheduled_min: 240, in_adherence_min: 180, adherence_pct: 75, unscheduled_work_min: 0 }], teams: [] },
+      quality: { automatic: quality(82.5, 70), reviewed: quality(80, 60) },
+      crisis_periods: [{}, {}],
+    });
+    const lines = csv.trimEnd().split('\r\n').map((l) => l.split(','));
+    const col = (name: string) => CSV_HEADER.indexOf(name);
+    const a1 = lines.find((l) => l[1] === 'a1')!;
+    const a2 = lines.find((l) => l[1] === 'a2')!;
+    const total = lines[lines.length - 1];
+    expect([total[col('approvals_decided')], total[col('approval_wait_median_s')], total[col('approvals_pending')]]).toEqual(['4', '60', '2']);
+    expect([total[col('adherence_pct')], a1[col('adherence_pct')], a2[col('adherence_pct')]]).toEqual(['90', '75', '']);
+    expect([total[col('quality_auto_mean_score')], a1[col('quality_auto_mean_score')], a1[col('quality_reviewed_mean_score')]]).toEqual(['82.5', '70', '60']);
+    expect([total[col('crisis_periods')], a1[col('crisis_periods')], a1[col('approvals_decided')]]).toEqual(['2', '', '']);
+    // without sections (an agent's own figures): the columns are there, empty
+    const own = reportToCsv(report('agent')).trimEnd().split('\r\n').map((l) => l.split(','));
+    expect(own[0]).toEqual(CSV_HEADER);
+    expect(own[own.length - 1][col('adherence_pct')]).toBe('');
+  });
+
   it('quotes keys holding commas or quotes', () => {
     const conversations = [{ ...FIXTURE_CONVERSATIONS[0], assignee_id: 'Doe, "JD"' }];
     const csv = reportToCsv(computeReport({ conversations }, { from: FIXTURE_FROM, to: FIXTURE_TO, by: 'agent', asOf: FIXTURE_AS_OF }));

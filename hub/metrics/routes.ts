@@ -14,7 +14,7 @@ import { agentOf } from '../api/module';
 import { serve } from '../api/route';
 import type { Queryable } from '../db/db';
 import type { AgentContext } from '../sync/scope';
-import { reportToCsv } from './csv';
+import { reportToCsv, type CsvSections } from './csv';
 import { MetricsInputError, parseReportParams } from './params';
 import { getMetricsSettings, reportFromDb, updateMetricsSettings } from './store';
 
@@ -64,11 +64,11 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDe
     }
     const asOf = now();
     const report = await reportFromDb(deps.db, caller.workspace_id, { from: p.from, to: p.to, by: p.by, filter: p.filter, asOf });
+    const more = !ownOnly && deps.sections ? await deps.sections(caller.workspace_id, { from: p.from, to: p.to, asOf }) : {};
     if (p.format === 'csv') {
       const name = `tend-report-${new Date(p.from).toISOString().slice(0, 10)}-${new Date(p.to - 1).toISOString().slice(0, 10)}.csv`;
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(reportToCsv(report));
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(reportToCsv(report, more as CsvSections));
     }
-    const more = !ownOnly && deps.sections ? await deps.sections(caller.workspace_id, { from: p.from, to: p.to, asOf }) : {};
     return reply.send({ ...report, ...more });
   };
 

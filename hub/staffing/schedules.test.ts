@@ -265,5 +265,13 @@ describe('adherence in the metrics report', () => {
     expect(a.unscheduled_work_min).toBeCloseTo(30, 0);
     expect(adh.teams).toEqual([expect.objectContaining({ team_id: w.teamA, scheduled_min: a.scheduled_min, in_adherence_min: a.in_adherence_min })]);
     expect(adh.adherence_pct).toBeCloseTo(50, 0);
+    // the CSV export holds it too (the workspace's figure on the total row)
+    const csv = await call(hub.url, 'GET', `/v1/metrics/report?from=${iso(from)}&to=${iso(to)}&format=csv`, { token: boss });
+    expect(csv.status, csv.text).toBe(200);
+    const [header, ...rows] = csv.text.trimEnd().split('\r\n').map((l: string) => l.split(','));
+    const total = rows.at(-1)!;
+    expect(total[0]).toBe('total');
+    expect(Number(total[header.indexOf('adherence_pct')])).toBeCloseTo(50, 0);
+    expect(Number(total[header.indexOf('adherence_scheduled_min')])).toBeCloseTo(120, 0);
   });
 });
