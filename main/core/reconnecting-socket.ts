@@ -57,7 +57,7 @@ export class ReconnectingSocket {
   }
 
   /**
-   * The hub answered some other way (an HTTP call went through): if waiting out a backoff, try now.
+   * The hub answers again some other way (the sync engine came back online over HTTP): if waiting out a backoff, try now.
    * Without it a stream that failed while the hub was down could sit out up to backoffMaxMs after the
    * hub came back, and in that time a second outage would go unseen (no socket to close).
    */
@@ -92,6 +92,7 @@ export class ReconnectingSocket {
   private open(url: string): void {
     const ws = new WebSocket(url);
     this.ws = ws;
+    let opened = false;
     ws.on('open', () => {
       opened = true;
       this.failures = 0;
@@ -105,7 +106,6 @@ export class ReconnectingSocket {
     });
     // every error is followed by 'close', which reconnects: nothing to do here
     ws.on('error', () => {});
-    let opened = false;
     ws.on('close', () => {
       if (this.ws !== ws) return;
       this.ws = null;
