@@ -33,6 +33,7 @@ import * as m1050 from './migrations/1050-macros';
 import * as m1060 from './migrations/1060-shifts';
 import * as m1070 from './migrations/1070-quality';
 import * as m1090 from './migrations/1090-approval-taken-back';
+import * as m1100 from './migrations/1100-metric-facts-handle-time';
 
 export interface Migration {
   version: number;
@@ -71,6 +72,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 1060, name: 'shifts', up: m1060.up },
   { version: 1070, name: 'quality', up: m1070.up },
   { version: 1090, name: 'approval-taken-back', up: m1090.up },
+  { version: 1100, name: 'metric-facts-handle-time', up: m1100.up },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<{ applied: number[] }> {

@@ -14,12 +14,13 @@ export async function flushMetricFacts(db: Queryable): Promise<number> {
 }
 
 /**
- * SQL for the facts of conversation `c` (msgs, evs), given `f` = its metric_conversation_facts row
+ * SQL for the facts of conversation `c` (msgs, evs, active: its handle-time spans), given `f` = its metric_conversation_facts row
  * and `d` = its row of dirtyConversationsJoin (null when not marked).
  */
 export const factsColumns = (c: string, f: string, d: string) => ({
   msgs: `CASE WHEN ${d}.conversation_id IS NULL THEN coalesce(${f}.msgs, '') ELSE tend_metric_msgs(${c}.id) END`,
   evs: `CASE WHEN ${d}.conversation_id IS NULL THEN coalesce(${f}.evs, '') ELSE tend_metric_evs(${c}.id) END`,
+  active: `CASE WHEN ${d}.conversation_id IS NULL THEN coalesce(${f}.active, '') ELSE tend_metric_active(${c}.id) END`,
 });
 
 /** LEFT JOIN of the marked conversations as `d`, on conversation `c`. */

@@ -214,7 +214,7 @@ describe('report over the hub database', () => {
       SELECT count(*)::int AS stale FROM conversations c LEFT JOIN metric_conversation_facts f ON f.conversation_id = c.id
       WHERE (SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array(coalesce(f.msgs, ''), ',')) x)
               IS DISTINCT FROM (SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array(tend_metric_msgs(c.id), ',')) x)
-         OR coalesce(f.evs, '') <> tend_metric_evs(c.id)`);
+         OR coalesce(f.evs, '') <> tend_metric_evs(c.id) OR coalesce(f.active, '') <> tend_metric_active(c.id)`);
     expect(stale).toBe(0);
   });
 
@@ -240,6 +240,28 @@ describe('report over the hub database', () => {
     expect(norm(await loadMetricInput(db, 'w1', { ...window, flush: false }))).toEqual(norm(marked));
     await db.query(`DELETE FROM messages WHERE id = 'H-y'`);
     await db.query(`UPDATE messages SET delivery = 'sent' WHERE id = 'H-m2'`);
+    expect(await reportFromDb(db, 'w1', { ...window, by: 'agent', asOf: FIXTURE_AS_OF })).toEqual(pure('agent'));
+  });
+
+  it("a desktop's handle-time span is in the next read before any flush, and in the stored facts after it (migration 1100)", async () => {
+    await flushMetricFacts(db);
+    const window = { from: FIXTURE_FROM, to: FIXTURE_TO };
+    const activeOfH = async () => (await loadMetricInput(db, 'w1', { ...window, flush: false })).conversations.find((c) => c.id === 'H')!.active ?? [];
+    const before = await activeOfH();
+    await db.query(`INSERT INTO handle_time (span_id, workspace_id, agent_id, conversation_id, started_at, ended_at, active_ms)
+      VALUES ('span-h1', 'w1', 'a1', 'H', '2026-11-19T08:00:05Z', '2026-11-19T08:01:05Z', 42000)`);
+    expect((await db.query<{ conversation_id: string }>('SELECT DISTINCT conversation_id FROM metric_facts_dirty')).map((r) => r.conversation_id)).toEqual(['H']);
+    const span = { at: Date.parse('2026-11-19T08:00:05Z'), ms: 42000 };
+    const withSpan = [...before, span].sort((a, b) => a.at - b.at); // in start order
+    expect(await activeOfH()).toEqual(withSpan);
+    expect((await db.query<{ active: string }>(`SELECT active FROM metric_conversation_facts WHERE conversation_id = 'H'`))[0].active).not.toContain('42000');
+    expect(await flushMetricFacts(db)).toBe(1);
+    expect(await activeOfH()).toEqual(withSpan);
+    expect((await db.query<{ active: string }>(`SELECT active FROM metric_conversation_facts WHERE conversation_id = 'H'`))[0].active).toContain(`${span.at}:42000`);
+    // a span removed is gone from the very next read too
+    await db.query(`DELETE FROM handle_time WHERE span_id = 'span-h1'`);
+    expect(await activeOfH()).toEqual(before);
+    await flushMetricFacts(db);
     expect(await reportFromDb(db, 'w1', { ...window, by: 'agent', asOf: FIXTURE_AS_OF })).toEqual(pure('agent'));
   });
 
