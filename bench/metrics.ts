@@ -1,13 +1,15 @@
 /**
- * npm run bench:metrics — the care report over 1,000,000 messages (target < 2 s), printed as JSON lines.
+ * npm run bench:metrics — the care report over 1,000,000 messages (target < 1 s, issue 17), printed as JSON lines
+ * with the process's CPU time (PGlite's worker thread included) and the load average.
  *  1. in memory: computeReport over 100,000 conversations / 1,000,000 messages, 24/7 and business hours,
  *     total and grouped by agent;
- *  2. over PGlite: the same volume written by SQL, then reportFromDb (load + compute) for the whole
+ *  2. over PGlite: the same volume written by SQL (and a handle-time span per assigned conversation), then reportFromDb (load + compute) for the whole
  *     range, and for one day (what a live dashboard refresh asks for after an event).
  * Options: --conversations N (default 100000), --messages-per N (default 10), --skip-sql,
  *          --database-url postgres://… (or BENCH_DATABASE_URL): also run the SQL part on that server,
  *          in a schema of its own that is dropped afterwards.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openDb } from '../hub/db/db';
 import { migrate } from '../hub/db/migrate';
@@ -28,7 +30,7 @@ const SPAN = 180 * 86_400_000;
 const TO = FROM + SPAN;
 let peakRss = 0;
 const sampleRss = () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); };
-const line = (o: Record<string, unknown>) => { sampleRss(); console.log(JSON.stringify({ bench: 'metrics', ...o })); };
+const line = (o: Record<string, unknown>) => { sampleRss(); console.log(JSON.stringify({ bench: 'metrics', ...o, load_avg: loadavg().map((x) => Math.round(x * 100) / 100) })); };
 
 // Deterministic PRNG (mulberry32) so runs compare.
 let seed = 20261127;
@@ -91,15 +93,18 @@ function generate(): { conversations: MetricConversation[]; surveys: SurveyRecor
   return { conversations, surveys, insights, messages };
 }
 
-function time<T>(fn: () => T): { ms: number; value: T } {
-  const t0 = performance.now();
+// CPU of the whole process, PGlite's worker thread included
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const round1 = (x: number) => Math.round(x * 10) / 10;
+function time<T>(fn: () => T): { ms: number; cpu_ms: number; value: T } {
+  const t0 = performance.now(), c0 = cpuMs();
   const value = fn();
-  return { ms: Math.round((performance.now() - t0) * 10) / 10, value };
+  return { ms: round1(performance.now() - t0), cpu_ms: round1(cpuMs() - c0), value };
 }
-async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t0 = performance.now();
+async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; cpu_ms: number; value: T }> {
+  const t0 = performance.now(), c0 = cpuMs();
   const value = await fn();
-  return { ms: Math.round((performance.now() - t0) * 10) / 10, value };
+  return { ms: round1(performance.now() - t0), cpu_ms: round1(cpuMs() - c0), value };
 }
 
 async function main(): Promise<void> {
@@ -115,13 +120,14 @@ async function main(): Promise<void> {
   ] as const) {
     computeReport(input, opts); // warm-up (JIT, calendar materialised)
     const runs: number[] = [];
+    const cpu: number[] = [];
     let frt = 0;
     for (let r = 0; r < 3; r++) {
-      const { ms, value } = time(() => computeReport(input, opts));
-      runs.push(ms);
+      const { ms, cpu_ms, value } = time(() => computeReport(input, opts));
+      runs.push(ms); cpu.push(cpu_ms);
       frt = value.total.first_response.count;
     }
-    line({ case: name, conversations: N, messages: input.messages, ms_best: Math.min(...runs), ms_runs: runs, first_responses: frt, target_ms: 2000 });
+    line({ case: name, conversations: N, messages: input.messages, ms_best: Math.min(...runs), ms_runs: runs, cpu_ms_runs: cpu, first_responses: frt, target_ms: 1000 });
   }
 
   if (!values['skip-sql']) {
@@ -170,6 +176,11 @@ async function sqlBench(engine: 'pglite' | 'postgres', url: string | null): Prom
       await db.query(`
         UPDATE conversations SET status = 'resolved', resolved_at = created_at + interval '1 day', updated_at = created_at + interval '1 day'
         WHERE (substr(id, 2)::int % 5) <> 0`);
+      // handle time as desktops record it: a span of the assignee's on every assigned conversation
+      await db.query(`
+        INSERT INTO handle_time (span_id, workspace_id, agent_id, conversation_id, started_at, ended_at, active_ms)
+        SELECT 'span-' || c.id, 'w', c.assignee_id, c.id, c.created_at + interval '40 minutes', c.created_at + interval '46 minutes', 300000
+        FROM conversations c WHERE c.assignee_id IS NOT NULL`);
     });
     // A live server's autovacuum keeps statistics; a fresh bulk load needs them said once.
     await db.exec('ANALYZE');
@@ -178,12 +189,13 @@ async function sqlBench(engine: 'pglite' | 'postgres', url: string | null): Prom
     await reportFromDb(db, 'w', { from: FROM, to: TO, asOf }); // warm-up
     for (const [name, by] of [[`${engine}-report-business-hours`, null], [`${engine}-report-business-hours-by-agent`, 'agent']] as const) {
       const runs: number[] = [];
+      const cpu: number[] = [];
       let count = 0;
-      for (let r = 0; r < 2; r++) {
-        const { ms, value } = await timeAsync(() => reportFromDb(db, 'w', { from: FROM, to: TO, asOf, by }));
-        runs.push(ms); count = value.total.inbound_messages + value.total.outbound_messages;
+      for (let r = 0; r < 3; r++) {
+        const { ms, cpu_ms, value } = await timeAsync(() => reportFromDb(db, 'w', { from: FROM, to: TO, asOf, by }));
+        runs.push(ms); cpu.push(cpu_ms); count = value.total.inbound_messages + value.total.outbound_messages;
       }
-      line({ case: name, conversations: N, messages: count, ms_best: Math.min(...runs), ms_runs: runs, target_ms: 2000 });
+      line({ case: name, conversations: N, messages: count, ms_best: Math.min(...runs), ms_runs: runs, cpu_ms_runs: cpu, target_ms: 1000 });
     }
     // A dashboard refresh after an event: one new inbound post, then today's report.
     const day = FROM + 100 * 86_400_000;
