@@ -11,7 +11,11 @@ import { secretsKeyProblem } from './connectors/secret-box';
 export const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   init: () => import('./commands/init'),
   import: () => import('./commands/import'),
-  report: () => import('./metrics/cli'),
+  // with the sections other modules add, as the Reports screen exports them
+  report: async () => {
+    const [{ runReport }, { allReportSections }] = await Promise.all([import('./metrics/cli'), import('./report-sections')]);
+    return { run: (argv) => runReport(argv, { sections: allReportSections }) };
+  },
   backup: () => import('./commands/backup'),
   restore: async () => ({ run: (await import('./commands/backup')).restore }),
 };

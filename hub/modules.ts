@@ -23,7 +23,8 @@ import { metricsModule } from './metrics/module';
 import { MIGRATIONS } from './db/migrate';
 import { opsModule, opsOptionsFromEnv, type OpsOptions } from './ops/module';
 import { outboundModule, type OutboundOptions } from './outbound/module';
-import { qualityModule, qualityReport } from './quality/module';
+import { qualityModule } from './quality/module';
+import { reportSections } from './report-sections';
 import { routingModule, type RoutingModuleOptions } from './routing/module';
 import type { CrisisRouting } from './spikes/crisis';
 import { spikesModule } from './spikes/module';
@@ -109,12 +110,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   const staffing = options.staffing === false ? null : staffingModule(db);
   const metrics = metricsModule(log, {
     routes: options.metrics !== false, surveys: !!options.surveys, onError: logErrors(logger('metrics'), 'metrics failed'),
-    sections: async (ws, range) => ({
-      ...(spikesRef ? { crisis_periods: await spikesRef.crisis.periods(ws, range) } : {}),
-      ...(staffing ? { adherence: await staffing.adherence(db, ws, range) } : {}),
-      // quality scores (hub/quality): automatic and reviewed, apart
-      quality: await qualityReport(db, ws, range),
-    }),
+    sections: reportSections(db, { crisis: () => spikesRef?.crisis ?? null, adherence: staffing !== null }),
   });
   const routing = !options.routing ? null : routingModule(log, {
     ...(typeof options.routing === 'object' ? options.routing : {}), databaseUrl: core.databaseUrl, publicUrl: core.publicUrl, hostname, logger: logger('routing'),

@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { openDb, type Db } from '../db/db';
 import { migrate, MIGRATIONS, type Migration } from '../db/migrate';
 import * as m0600 from '../db/migrations/0600-metrics';
-import { reportToCsv } from './csv';
+import { reportToCsv, type CsvSections } from './csv';
+import type { ReportSections } from './routes';
 import { MetricsInputError, parseReportParams } from './params';
 import { computeReport, type Report } from './report';
 import { reportFromDb } from './store';
@@ -28,6 +29,8 @@ export interface ReportIo {
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
   now?: () => number;
+  /** the sections other modules add to the report (hub/report-sections.ts), over the database the command reads */
+  sections?: (db: Db) => ReportSections;
 }
 
 /** For hub/cli.ts's COMMANDS registry: `COMMANDS.report = () => import('./metrics/cli')`. */
@@ -64,6 +67,7 @@ export async function runReport(argv: string[], io: ReportIo = {}): Promise<numb
     const p = parseReportParams({ from: str('from'), to: str('to'), by: str('by'), format: str('format'), agent: str('agent'), team: str('team'), channel: str('channel') });
     const now = (io.now ?? Date.now)();
     let report: Report;
+    let more: Record<string, unknown> = {};
     if (str('twcs')) {
       let text: string;
       try { text = readFileSync(str('twcs') as string, 'utf8'); } catch (e) { throw new MetricsInputError(`cannot read ${str('twcs')}: ${(e as Error).message}`); }
@@ -84,8 +88,9 @@ export async function runReport(argv: string[], io: ReportIo = {}): Promise<numb
       if (!ok) throw new Error('metrics tables missing: the hub must list migration 0600-metrics in hub/db/migrate.ts');
       const workspace = await pickWorkspace(db, str('workspace'));
       report = await reportFromDb(db, workspace, { from: p.from, to: p.to, by: p.by, filter: p.filter, asOf: now });
+      if (io.sections) more = await io.sections(db)(workspace, { from: p.from, to: p.to, asOf: now });
     }
-    out(p.format === 'csv' ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
+    out(p.format === 'csv' ? reportToCsv(report, more as CsvSections) : `${JSON.stringify({ ...report, ...more }, null, 2)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof MetricsInputError || (e instanceof Error && /^(not a TWCS file|empty TWCS file|unknown workspace|several workspaces|no workspace|metrics tables missing)/.test(e.message))) {

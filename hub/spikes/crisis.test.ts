@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type Hub } from '../hub';
+import { runReport } from '../metrics/cli';
+import { allReportSections } from '../report-sections';
 import type { Db } from '../db/db';
 import { openTestDb } from '../../testing/hub/testdb';
 import { post, seedWorld, type World } from '../../testing/hub/fixtures';
@@ -86,6 +88,16 @@ describe('crisis mode', () => {
       crisis_id: crisis.id, topic: 'delivery', started_by: 'Boss', ended_by: 'Boss', conversations: 1, answered: 0, resolved: 0,
       first_response_s: { mean: null, median: null }, sentiment: expect.objectContaining({ during: expect.any(Number) }),
     })]);
+    // `npm run hub -- report` prints the same sections (issue 15: the command lacked them)
+    let printed = '';
+    expect(await runReport(['report', '--from', day, '--to', day, '--workspace', w.ws], { db: hub.db, sections: allReportSections, stdout: (t) => { printed += t; } })).toBe(0);
+    const fromCommand = JSON.parse(printed) as { crisis_periods: unknown[]; quality: unknown; adherence: unknown };
+    expect(fromCommand.crisis_periods).toEqual(report.crisis_periods);
+    expect(fromCommand.quality).toEqual((report as unknown as { quality: unknown }).quality);
+    expect(fromCommand).toHaveProperty('adherence');
+    let csv = '';
+    expect(await runReport(['report', '--from', day, '--to', day, '--workspace', w.ws, '--format', 'csv'], { db: hub.db, sections: allReportSections, stdout: (t) => { csv += t; } })).toBe(0);
+    expect(csv.split('\r\n')[0]).toContain('crisis');
     // an agent's own figures carry no crisis periods
     expect((await call(hub.url, 'GET', `/v1/metrics/me?from=${day}&to=${day}`, { token: agent })).json).not.toHaveProperty('crisis_periods');
     // the routing rule it added is gone: the rules are as they were
