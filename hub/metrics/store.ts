@@ -110,6 +110,18 @@ export interface LoadOptions {
 export async function loadMetricInput(db: Queryable, workspaceId: string, o: LoadOptions): Promise<{
   conversations: MetricConversation[]; surveys: SurveyRecord[]; insights: InsightRecord[];
 }> {
+  const input = await readMetricInput(db, workspaceId, o);
+  return { ...input, conversations: [...input.conversations] };
+}
+
+/**
+ * As loadMetricInput, with the conversations read from the fetched text as they are iterated: the
+ * report computes each one's facts and drops it, so its million message objects die young instead of
+ * all living until the end (measured: garbage collection was a third of the report's CPU).
+ */
+async function readMetricInput(db: Queryable, workspaceId: string, o: LoadOptions): Promise<{
+  conversations: Iterable<MetricConversation>; surveys: SurveyRecord[]; insights: InsightRecord[];
+}> {
   const params: unknown[] = [workspaceId, new Date(o.from).toISOString(), new Date(o.to).toISOString()];
   let where = 'c.workspace_id = $1 AND c.created_at >= $2 AND c.created_at < $3';
   if (o.filter?.agent_id !== undefined) { params.push(o.filter.agent_id); where += ` AND c.assignee_id = $${params.length}`; }
@@ -143,9 +155,25 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
       WHERE ${where}) lines
     GROUP BY chunk`, params);
 
-  const orNull = (v: string): string | null => (v === '' ? null : v);
-  const numOrNull = (v: string): number | null => (v === '' ? null : Number(v));
-  const conversations: MetricConversation[] = [];
+  const callTagValue = o.callTag ?? DEFAULT_ROI_SETTINGS.call_tag;
+  const conversations: Iterable<MetricConversation> = { [Symbol.iterator]: () => conversationsOf(chunks, callTagValue) };
+  const surveyParams = params.slice(0, params.length - 1);
+
+  const surveys = await db.query<SurveyRecord>(`
+    SELECT s.conversation_id, s.kind, ${ms('s.asked_at')} AS asked_at, ${ms('s.answered_at')} AS answered_at, s.score
+    FROM surveys s JOIN conversations c ON c.id = s.conversation_id WHERE ${where} AND s.cancelled_at IS NULL`, surveyParams);
+
+  const insights = await db.query<InsightRecord>(`
+    SELECT id, department_id, conversation_id, ${ms('opened_at')} AS created_at, ${ms('closed_at')} AS closed_at
+    FROM insights WHERE workspace_id = $1 AND opened_at >= $2 AND opened_at < $3`, params.slice(0, 3));
+  return { conversations, surveys, insights };
+}
+
+const orNull = (v: string): string | null => (v === '' ? null : v);
+const numOrNull = (v: string): number | null => (v === '' ? null : Number(v));
+
+/** The conversations of the fetched lines (see readMetricInput's query), one at a time. */
+function* conversationsOf(chunks: Array<{ blob: string }>, callTag: string): Generator<MetricConversation> {
   for (const { blob } of chunks) {
     if (!blob) continue;
     for (const line of blob.split('\x1c')) {
@@ -170,26 +198,16 @@ export async function loadMetricInput(db: Queryable, workspaceId: string, o: Loa
           else sentiments.push(Number(value));
         }
       }
-      conversations.push({
+      yield {
         id: f[0], channel: f[1] as Channel, account_id: orNull(f[2]), assignee_id: orNull(f[3]), team_id: orNull(f[4]),
-        priority: f[5] as Priority, intent: orNull(f[6]), topic: orNull(f[7]), tags: f[8] === 't' ? [o.callTag ?? DEFAULT_ROI_SETTINGS.call_tag] : [],
+        priority: f[5] as Priority, intent: orNull(f[6]), topic: orNull(f[7]), tags: f[8] === 't' ? [callTag] : [],
         created_at: Number(f[9]), status: f[10] as ConversationStatus, resolved_at: numOrNull(f[11]),
         first_response_due_at: numOrNull(f[12]), resolution_due_at: numOrNull(f[13]),
         messages, events, sentiments: sentiments.length ? sentiments : undefined,
         active: f[16] ? f[16].split(',').map((x) => { const i = x.indexOf(':'); return { at: Number(x.slice(0, i)), ms: Number(x.slice(i + 1)) }; }) : undefined,
-      });
+      };
     }
   }
-  const surveyParams = params.slice(0, params.length - 1);
-
-  const surveys = await db.query<SurveyRecord>(`
-    SELECT s.conversation_id, s.kind, ${ms('s.asked_at')} AS asked_at, ${ms('s.answered_at')} AS answered_at, s.score
-    FROM surveys s JOIN conversations c ON c.id = s.conversation_id WHERE ${where} AND s.cancelled_at IS NULL`, surveyParams);
-
-  const insights = await db.query<InsightRecord>(`
-    SELECT id, department_id, conversation_id, ${ms('opened_at')} AS created_at, ${ms('closed_at')} AS closed_at
-    FROM insights WHERE workspace_id = $1 AND opened_at >= $2 AND opened_at < $3`, params.slice(0, 3));
-  return { conversations, surveys, insights };
 }
 
 /**
@@ -231,9 +249,9 @@ export async function reportFromDb(db: Queryable, workspaceId: string, o: SqlRep
     ? await db.transaction(async (tx) => {
       // the read joins and groups every conversation of the range: with the default 4 MB its hashes spill to disk
       await tx.query("SET LOCAL work_mem = '32MB'");
-      return loadMetricInput(tx, workspaceId, lo);
+      return readMetricInput(tx, workspaceId, lo);
     })
-    : await loadMetricInput(db, workspaceId, lo);
+    : await readMetricInput(db, workspaceId, lo);
   const report = computeReport(input, {
     from: o.from, to: o.to, by: o.by ?? null, filter: o.filter, asOf: o.asOf,
     clock: clockFor(settings.calendar), sla: settings.sla, roi: settings.roi,
