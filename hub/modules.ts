@@ -175,7 +175,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     webhooks: () => connectors?.webhooks() ?? null,
   }, options.ops ?? opsOptionsFromEnv(process.env));
   // ops first: its request timer sees every route
-  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log), analysis, assist, metrics, routing, spikes, staffing, supervisor, approvals, quality, conversations, customersModule(log), outbound, connectors, demo]
+  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log, { onError: logErrors(logger('sync'), 'change-log retention failed') }), analysis, assist, metrics, routing, spikes, staffing, supervisor, approvals, quality, conversations, customersModule(log), outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, spikes, demo, ops, hooks: { ingest: hooks.ingest } };
 }
