@@ -43,6 +43,7 @@ async function serve(argv: string[]): Promise<void> {
       '       npm run hub -- import <file> …   |   npm run hub -- report --from <date> --to <date> …\n' +
       '       npm run hub -- backup <file> [--data-dir .tend/hub]   |   npm run hub -- restore <file> [--data-dir .tend/hub] [--force]\n' +
       'DATABASE_URL=postgres://… uses a PostgreSQL server instead of the embedded PGlite data dir; it needs TEND_SECRETS_KEY or TEND_SECRETS_KEY_FILE (the key channel secrets are sealed with).\n' +
+      'DATABASE_REPLICA_URL=postgres://… (with DATABASE_URL): reports and exports read from that read replica, and say its lag.\n' +
       'Channels: TEND_X_CONSUMER_SECRET, TEND_META_APP_SECRET, TEND_FEEDS… (hub/connectors/README.md); TEND_WORKSPACE names the workspace they feed.\n' +
       'Load balancers: GET /healthz, GET /readyz. Prometheus: GET /metrics with an admin\'s token or TEND_METRICS_TOKEN, or TEND_METRICS_PORT (docs/deploy.md).');
     return;
@@ -52,14 +53,16 @@ async function serve(argv: string[]): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const keyProblem = secretsKeyProblem(process.env, { databaseUrl });
   if (keyProblem) throw new Error(keyProblem);
+  const replicaUrl = process.env.DATABASE_REPLICA_URL || undefined;
   const hub = await startHub({
     server: { port, host: values.host }, database: databaseUrl ? { url: databaseUrl } : { dataDir: values['data-dir'] },
+    replica: replicaUrl ? { url: replicaUrl } : undefined,
     demo: values.demo ? { replayIntervalMs: Number(values['replay-interval']) * 1000, log: (l) => console.log(l) } : false,
     routing: !values['no-routing'], analysis: !values['no-analysis'], surveys: !values['no-surveys'],
   });
   const on = [hub.analysis && 'analysis', hub.routing && 'routing', !values['no-surveys'] && 'surveys'].filter(Boolean).join(', ');
   console.log(`modules: ${on || 'none'}; webhooks under ${process.env.TEND_WEBHOOK_PREFIX ?? '/webhooks'} for the channels configured in TEND_*`);
-  console.log(`tend hub listening on ${hub.url} (${databaseUrl ? 'PostgreSQL server' : `PGlite in ${values['data-dir']}`})`);
+  console.log(`tend hub listening on ${hub.url} (${databaseUrl ? 'PostgreSQL server' : `PGlite in ${values['data-dir']}`}${replicaUrl ? '; reports from the read replica' : ''})`);
   if (hub.metricsUrl) console.log(`metrics (Prometheus, no credentials) on ${hub.metricsUrl}`);
   const [{ n }] = await hub.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agents');
   if (n === 0) console.log(`first run: nobody is on this hub yet: open the app on ${hub.url} and create the first admin there, or run \`npm run hub -- init\``);

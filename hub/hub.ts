@@ -24,6 +24,11 @@ export interface StartHubOptions extends ModuleOptions {
   /** an open Db (the caller closes it), or where to open one: a PostgreSQL server (`url`, `schema`), else PGlite in `dataDir`, else in memory */
   database?: Db | { url?: string; dataDir?: string; schema?: string };
   /**
+   * a read replica of that PostgreSQL server for reports and exports (DATABASE_REPLICA_URL): an open Db (the caller
+   * closes it) or its URL (opened read-only, in the database's schema)
+   */
+  replica?: Db | { url: string };
+  /**
    * where the API listens: `port` (default 0 = a free one), `host` (default 127.0.0.1), `publicUrl` (where other hubs
    * reach this one); `logger`: the hub's log (pino JSON lines on stdout), a level or false (default: TEND_LOG_LEVEL, else 'warn')
    */
@@ -70,7 +75,20 @@ export interface Hub {
 export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
   const given = options.database && 'query' in options.database ? options.database : null;
   const where = given ? {} : (options.database ?? {}) as { url?: string; dataDir?: string; schema?: string };
+  const givenReplica = options.replica && 'query' in options.replica ? options.replica : null;
+  if (options.replica && !givenReplica && (given ? given.kind !== 'pg' : !where.url)) {
+    throw new Error('DATABASE_REPLICA_URL needs DATABASE_URL: a replica is of a PostgreSQL server, and this hub runs on PGlite');
+  }
   const db = given ?? await openDb({ url: where.url, dataDir: where.dataDir, schema: where.schema });
+  let replica: Db | null = givenReplica;
+  if (options.replica && !givenReplica) {
+    try {
+      replica = await openDb({ url: (options.replica as { url: string }).url, schema: db.schema, poolSize: 4, readOnly: true });
+    } catch (err) {
+      if (!given) await db.close();
+      throw new Error(`cannot reach the read replica (DATABASE_REPLICA_URL): ${(err as Error).message}`, { cause: err });
+    }
+  }
   const server = options.server ?? {};
   let parts: ReturnType<typeof hubModules> | null = null;
   // the server first: its log is the hub's; it authenticates with the accounts module once the modules exist
@@ -92,12 +110,13 @@ export async function startHub(options: StartHubOptions = {}): Promise<Hub> {
     for (const m of started.reverse()) await Promise.resolve().then(() => m.stop?.()).catch(onError);
     for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch(onError);
     if (!given) await db.close();
+    if (replica && !givenReplica) await replica.close().catch(onError);
   };
   try {
     await migrate(db);
     const log = new ChangeLog(db);
     stops.push(await log.listenToOtherHubs());
-    parts = hubModules({ db, log, logger: app.log, databaseUrl: where.url, dataDir: where.dataDir, publicUrl: server.publicUrl }, options);
+    parts = hubModules({ db, log, logger: app.log, databaseUrl: where.url, dataDir: where.dataDir, publicUrl: server.publicUrl, replica: replica ?? undefined }, options);
     for (const m of parts.modules) await m.routes?.(app);
     const ingestor = parts.conversations.ingestor;
     const connectors = parts.outbound.registry;

@@ -92,7 +92,7 @@ export interface HubParts {
  * The modules of a hub. `logger` is the hub's log (Fastify's pino): each module gets a child named
  * after it, and reports its background failures there.
  */
-export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; databaseUrl?: string; dataDir?: string; publicUrl?: string },
+export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; databaseUrl?: string; dataDir?: string; publicUrl?: string; replica?: Db },
   options: ModuleOptions): HubParts {
   const { db, log } = core;
   const logger = (module: string) => core.logger.child({ module });
@@ -109,7 +109,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
   // schedules and adherence (hub/staffing): adherence is a section of the report too, and staffing a part of the Floor
   const staffing = options.staffing === false ? null : staffingModule(db);
   const metrics = metricsModule(log, {
-    routes: options.metrics !== false, surveys: !!options.surveys, onError: logErrors(logger('metrics'), 'metrics failed'),
+    routes: options.metrics !== false, surveys: !!options.surveys, onError: logErrors(logger('metrics'), 'metrics failed'), replica: core.replica,
     sections: reportSections(db, { crisis: () => spikesRef?.crisis ?? null, adherence: staffing !== null }),
   });
   const routing = !options.routing ? null : routingModule(log, {

@@ -54,6 +54,8 @@ export interface OpenDbOptions {
   poolSize?: number;
   /** PGlite: run the database in a worker thread (default; TEND_PGLITE_THREAD=0 keeps it on the caller's thread) */
   thread?: boolean;
+  /** PostgreSQL server: a read replica (reports read from it): nothing is created, every transaction is read-only */
+  readOnly?: boolean;
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -65,7 +67,8 @@ function lockKeyOf(schema: string): number {
 export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
   const schema = options.schema ?? 'public';
   if (!SCHEMA_RE.test(schema)) throw new Error(`invalid schema name "${schema}" (lower-case letters, digits, _)`);
-  return options.url ? openPg(options.url, schema, options.poolSize ?? 10) : openPglite(options, schema);
+  if (options.readOnly && !options.url) throw new Error('a read replica is a PostgreSQL server: give its postgres:// URL');
+  return options.url ? openPg(options.url, schema, options.poolSize ?? 10, options.readOnly ?? false) : openPglite(options, schema);
 }
 
 // ---- PGlite -----------------------------------------------------------------
@@ -221,8 +224,8 @@ const pgTypes = {
   },
 };
 
-async function openPg(url: string, schema: string, poolSize: number): Promise<Db> {
-  if (schema !== 'public') {
+async function openPg(url: string, schema: string, poolSize: number, readOnly: boolean): Promise<Db> {
+  if (schema !== 'public' && !readOnly) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
@@ -236,7 +239,7 @@ async function openPg(url: string, schema: string, poolSize: number): Promise<Db
     max: poolSize,
     types: pgTypes,
     // every connection resolves names in our schema first (pg_catalog stays implicit)
-    options: `-c search_path=${schema}`,
+    options: `-c search_path=${schema}${readOnly ? ' -c default_transaction_read_only=on' : ''}`,
   };
   const pool = new pg.Pool(config);
   pool.on('error', () => { /* an idle client died; the pool replaces it */ });

@@ -4,6 +4,7 @@
  * questions sent after a resolve (survey-delivery.ts).
  */
 import type { HubModule, InboundAnswers } from '../api/module';
+import type { Queryable } from '../db/db';
 import type { ChangeLog } from '../sync/changelog';
 import { startMetricFactsRefresher, type MetricFactsRefresher } from './facts';
 import { registerMetricsRoutes, type ReportSections } from './routes';
@@ -15,6 +16,8 @@ export interface MetricsModuleOptions {
   routes?: boolean;
   /** more sections of the workspace's report from other modules (hub/spikes: `crisis_periods`), handed in by modules.ts */
   sections?: ReportSections;
+  /** a read replica for reports (DATABASE_REPLICA_URL) */
+  replica?: Queryable;
   /** CSAT and effort questions sent after a resolve (default false) */
   surveys?: boolean;
   onError?: (err: unknown) => void;
@@ -33,7 +36,7 @@ export function metricsModule(log: ChangeLog, options: MetricsModuleOptions = {}
   let facts: MetricFactsRefresher | null = null;
   return {
     name: 'metrics',
-    routes: options.routes === false ? undefined : (app) => registerMetricsRoutes(app, { db: log.db, surveysSent: !!options.surveys, sections: options.sections }),
+    routes: options.routes === false ? undefined : (app) => registerMetricsRoutes(app, { db: log.db, replica: options.replica, surveysSent: !!options.surveys, sections: options.sections }),
     ingest: { answers: surveyAnswers },
     mutations: { onResolve: options.surveys ? createSurveyHook() : undefined },
     // the metric facts are refreshed off the write path, in batches

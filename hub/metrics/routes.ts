@@ -24,10 +24,27 @@ export type ReportSections = (workspaceId: string, range: { from: number; to: nu
 export interface MetricsRouteDeps {
   sections?: ReportSections;
   db: Queryable;
+  /**
+   * A read replica of the database (DATABASE_REPLICA_URL): reports read from it, without the flush of
+   * marked facts (a write; marked conversations are computed on the spot there too), and say its lag.
+   */
+  replica?: Queryable;
   /** "Now" for reports (tests pin it). */
   now?: () => number;
   /** this hub sends survey questions after a resolve (the settings say how) */
   surveysSent?: boolean;
+}
+
+/**
+ * How far a replica is behind: 0 when it has replayed all it received (or is not in recovery: a
+ * primary given as the replica), else the time since the last transaction it replayed.
+ */
+export async function replicaLagSeconds(replica: Queryable): Promise<number> {
+  const [r] = await replica.query<{ lag: number | null }>(`
+    SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0
+                WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                ELSE extract(epoch from now() - pg_last_xact_replay_timestamp()) END::float8 AS lag`);
+  return Math.max(0, Math.round((r?.lag ?? 0) * 10) / 10);
 }
 
 function queryOf(query: Record<string, unknown>): Record<string, string | undefined> {
@@ -63,13 +80,14 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDe
       p.filter.agent_id = caller.id;
     }
     const asOf = now();
-    const report = await reportFromDb(deps.db, caller.workspace_id, { from: p.from, to: p.to, by: p.by, filter: p.filter, asOf });
+    const source = deps.replica ?? deps.db;
+    const report = await reportFromDb(source, caller.workspace_id, { from: p.from, to: p.to, by: p.by, filter: p.filter, asOf, flush: !deps.replica });
     const more = !ownOnly && deps.sections ? await deps.sections(caller.workspace_id, { from: p.from, to: p.to, asOf }) : {};
     if (p.format === 'csv') {
       const name = `tend-report-${new Date(p.from).toISOString().slice(0, 10)}-${new Date(p.to - 1).toISOString().slice(0, 10)}.csv`;
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(reportToCsv(report, more as CsvSections));
     }
-    return reply.send({ ...report, ...more });
+    return reply.send({ ...report, ...more, ...(deps.replica ? { replica: { lag_s: await replicaLagSeconds(deps.replica) } } : {}) });
   };
 
   serve(app, HUB_ROUTES.metricsReport, (req, { query }, reply) => refusingBadInput(async () => {

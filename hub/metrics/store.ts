@@ -238,7 +238,11 @@ const byTime = (a: MetricMessage, b: MetricMessage): number =>
 
 const isDb = (q: Queryable): q is Db => typeof (q as Partial<Db>).transaction === 'function';
 
-export interface SqlReportOptions { from: number; to: number; by?: GroupBy | null; filter?: ReportFilter; asOf?: number }
+export interface SqlReportOptions {
+  from: number; to: number; by?: GroupBy | null; filter?: ReportFilter; asOf?: number;
+  /** refresh the marked facts first (default true); false on a read replica, where the read computes them */
+  flush?: boolean;
+}
 
 /** The report for a workspace, with its own calendar, SLA targets and ROI settings. */
 export async function reportFromDb(db: Queryable, workspaceId: string, o: SqlReportOptions): Promise<Report> {
