@@ -32,7 +32,7 @@ import { staffingModule } from './staffing/module';
 import type { SpikeServiceOptions } from './spikes/service';
 import { supervisorModule } from './supervisor/module';
 import type { ChangeLog } from './sync/changelog';
-import { syncModule } from './sync/module';
+import { syncModule, type SyncModuleOptions } from './sync/module';
 import type { NormalizedPost } from './connectors/types';
 import type { Channel } from '../shared/domain';
 
@@ -64,6 +64,8 @@ export interface ModuleOptions {
   channels?: (ConnectorConfig & { workspace?: string }) | false;
   /** outbound messages: sandbox connector, more connectors, dispatcher */
   outbound?: OutboundOptions;
+  /** the sync change log's retention (hub/sync/retention.ts): false keeps every change; default TEND_CHANGE_LOG_RETENTION_DAYS or 14 days */
+  changeLogRetention?: SyncModuleOptions['retention'];
   /** how often snoozed conversations are checked for waking (ms, default 15 000; 0 = never) */
   snoozeCheckMs?: number;
   /** seed the demo workspace and replay IBM care conversations */
@@ -175,7 +177,7 @@ export function hubModules(core: { db: Db; log: ChangeLog; logger: HubLogger; da
     webhooks: () => connectors?.webhooks() ?? null,
   }, options.ops ?? opsOptionsFromEnv(process.env));
   // ops first: its request timer sees every route
-  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log, { onError: logErrors(logger('sync'), 'change-log retention failed') }), analysis, assist, metrics, routing, spikes, staffing, supervisor, approvals, quality, conversations, customersModule(log), outbound, connectors, demo]
+  const modules = [ops, dbModule(db, logger('db'), core.dataDir), accounts, admin, syncModule(log, { retention: options.changeLogRetention, onError: logErrors(logger('sync'), 'change-log retention failed') }), analysis, assist, metrics, routing, spikes, staffing, supervisor, approvals, quality, conversations, customersModule(log), outbound, connectors, demo]
     .filter((m): m is HubModule => m !== null);
   return { modules, accounts, conversations, outbound, analysis, routing, spikes, demo, ops, hooks: { ingest: hooks.ingest } };
 }
