@@ -3,7 +3,7 @@
  * edited one by one; the ADMIN_ROUTES rows shifts, createShift, updateShift, deleteShift, importShifts,
  * staffingSettings, setStaffingSettings), what the Floor shows of staffing (live.ts: forecast vs actual,
  * required and scheduled agents, adherence; hub/supervisor gets `floor` from modules.ts) and the
- * report's `adherence` section (report.ts, through modules.ts). Supervisors and admins read and change
+ * report's `adherence` section (report.ts, through hub/report-sections.ts). Supervisors and admins read and change
  * schedules; admins change the settings; agents get 403. Every change is in the audit log.
  */
 import { ZodError } from 'zod';
@@ -13,11 +13,10 @@ import { agentOf, type HubModule } from '../api/module';
 import { serve } from '../api/route';
 import type { Db } from '../db/db';
 import { StaffingFloor } from './live';
-import { adherenceReport } from './report';
 import { deleteShift, importShifts, listShifts, saveShift, ScheduleError, workspaceTimeZone } from './schedules';
 import { getStaffingSettings, measuredHandleTime, setStaffingSettings } from './settings';
 
-export type StaffingModule = HubModule & { floor: StaffingFloor; adherence: typeof adherenceReport };
+export type StaffingModule = HubModule & { floor: StaffingFloor };
 
 export function staffingModule(db: Db, opts: { now?: () => number } = {}): StaffingModule {
   const now = opts.now ?? Date.now;
@@ -41,7 +40,6 @@ export function staffingModule(db: Db, opts: { now?: () => number } = {}): Staff
   return {
     name: 'staffing',
     floor,
-    adherence: adherenceReport,
     routes(app) {
       serve(app, ADMIN_ROUTES.shifts, async (req, { query }) => {
         const a = supervisorOf(req);

@@ -16,14 +16,14 @@ export interface SyncModuleOptions {
 
 export function syncModule(log: ChangeLog, options: SyncModuleOptions = {}): HubModule {
   // read at build time: a bad value stops the hub at start with its reason
-  const retentionMs = options.retention === false ? null : options.retention?.retentionMs ?? retentionDaysFromEnv() * 86_400_000;
+  const retention = options.retention === false ? null
+    : { ...options.retention, retentionMs: options.retention?.retentionMs ?? retentionDaysFromEnv() * 86_400_000 };
   let stop: (() => Promise<void>) | null = null;
   return {
     name: 'sync',
     routes: (app) => registerSyncRoutes(app, log),
     start() {
-      if (retentionMs === null || options.retention === false) return;
-      stop = startChangeLogRetention(log, { ...options.retention, retentionMs, onError: options.onError ?? (() => {}) });
+      if (retention) stop = startChangeLogRetention(log, { ...retention, onError: options.onError ?? (() => {}) });
     },
     async stop() {
       await stop?.();
